@@ -1,0 +1,156 @@
+//! Located problems found in a spec. Every stage reports through these;
+//! nothing reachable from user input panics.
+
+use std::fmt;
+
+/// Stable diagnostic codes. The string form (`as_str`) is part of the
+/// user-facing output and must not change once released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The file could not be read by the loader.
+    Io,
+    /// The text is not valid YAML or JSON.
+    Syntax,
+    /// The document does not have the shape of an OpenAPI 3.0 document.
+    InvalidDocument,
+    /// The document declares an OpenAPI version this generator does not read.
+    UnsupportedVersion,
+    /// A `$ref` points at nothing, or at the wrong kind of object.
+    BrokenRef,
+    /// A `$ref` chain loops without ever reaching a definition.
+    RefCycle,
+    /// A schema construct that cannot be turned into a Rust type.
+    UnsupportedSchema,
+    /// A parameter style/location combination that is not supported.
+    UnsupportedParameter,
+    /// A request or response media type that is not supported.
+    UnsupportedMediaType,
+    /// Something the spec says that is contradictory or invalid.
+    InvalidSpec,
+    /// A bug in the generator itself (generated code that does not parse).
+    Internal,
+}
+
+impl Code {
+    /// The stable, user-facing name of the code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "io",
+            Code::Syntax => "syntax",
+            Code::InvalidDocument => "invalid-document",
+            Code::UnsupportedVersion => "unsupported-version",
+            Code::BrokenRef => "broken-ref",
+            Code::RefCycle => "ref-cycle",
+            Code::UnsupportedSchema => "unsupported-schema",
+            Code::UnsupportedParameter => "unsupported-parameter",
+            Code::UnsupportedMediaType => "unsupported-media-type",
+            Code::InvalidSpec => "invalid-spec",
+            Code::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem, located by file and JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// What kind of problem this is.
+    pub code: Code,
+    /// The spec file the problem is in.
+    pub file: String,
+    /// JSON pointer (RFC 6901) to the offending node; empty for the root.
+    pub pointer: String,
+    /// Line and column (1-based) when known, e.g. for syntax errors.
+    pub line_column: Option<(usize, usize)>,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `file#pointer`.
+    pub fn new(code: Code, file: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            file: file.to_owned(),
+            pointer: pointer.to_owned(),
+            line_column: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)?;
+        if let Some((line, column)) = self.line_column {
+            write!(f, " (line {line}, column {column})")?;
+        }
+        write!(f, ": {} [{}]", self.message, self.code)
+    }
+}
+
+/// All problems found in one run, in a deterministic order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Records one problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    /// Moves all problems of `other` into `self`.
+    pub fn append(&mut self, other: &mut Diagnostics) {
+        self.0.append(&mut other.0);
+    }
+
+    /// True when no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems, in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Number of problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// `Ok(value)` when nothing was found, otherwise all problems.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self(vec![diagnostic])
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}

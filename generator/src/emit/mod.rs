@@ -1,0 +1,136 @@
+//! Stage 5: IR → token streams with `quote!`.
+//!
+//! * [`types`]: the `types` module (models, parameter structs).
+//! * [`client`]: `Client`, `ClientBuilder` and the operation methods.
+//! * [`docs`]: descriptions → `#[doc]` attributes.
+//!
+//! The hand-written runtime every generated crate needs is kept as a real
+//! Rust file in `generator/templates/runtime.rs` and copied verbatim.
+
+mod client;
+mod docs;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::Api;
+use crate::Layout;
+
+/// The runtime module shipped inside every generated crate.
+pub const RUNTIME_SOURCE: &str = include_str!("../../templates/runtime.rs");
+
+/// Lints allowed in generated modules, each because spec text or spec
+/// structure (not the generator) decides it: descriptions are Markdown for
+/// humans (rustdoc and doc lints), operations may have many parameters,
+/// variants may share a suffix, and deprecated items are still used by the
+/// generated code itself.
+fn module_allows() -> TokenStream {
+    quote! {
+        #![allow(
+            deprecated,
+            clippy::too_many_arguments,
+            clippy::large_enum_variant,
+            clippy::enum_variant_names,
+            clippy::type_complexity,
+            clippy::should_implement_trait,
+            clippy::wrong_self_convention,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::empty_docs,
+            clippy::tabs_in_doc_comments,
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links,
+            rustdoc::invalid_html_tags,
+            rustdoc::invalid_rust_codeblocks,
+            rustdoc::redundant_explicit_links,
+            rustdoc::unescaped_backticks
+        )]
+    }
+}
+
+/// The files of one API module, relative to its directory.
+pub fn module_files(api: &Api) -> Vec<(&'static str, TokenStream)> {
+    let allows = module_allows();
+    let heading = format!(" # {} (version {})", api.title, api.version);
+    let description = docs::paragraphs([api.description.as_deref()]).map(|text| {
+        let attrs = docs::doc_attrs(Some(&text)).to_string();
+        // Outer `#[doc]` attributes → inner `#![doc]` attributes.
+        attrs.replace("# [doc", "# ! [doc")
+    });
+    let description: TokenStream = description.and_then(|text| text.parse().ok()).unwrap_or_default();
+    let client = client::client_items(api);
+    let module = quote! {
+        #![doc = #heading]
+        #![doc = ""]
+        #description
+        #allows
+
+        pub mod types;
+
+        #client
+    };
+    let types_doc =
+        format!(" Models of {}: request and response bodies and parameter structs.", client::api_name(&api.title));
+    let type_items = types::types_module(api);
+    let types = quote! {
+        #![doc = #types_doc]
+        #allows
+
+        #type_items
+    };
+    vec![("mod.rs", module), ("types.rs", types)]
+}
+
+/// `src/lib.rs`: the runtime and one module per spec.
+pub fn crate_root(modules: &[&str], layout: &Layout) -> TokenStream {
+    let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
+    let reexport = match (layout, names.as_slice()) {
+        (Layout::Standalone { .. }, [only]) => Some(quote!(pub use #only::*;)),
+        _ => None,
+    };
+    let docs: Vec<String> = modules.iter().map(|module| format!(" * [`{module}`]")).collect();
+    quote! {
+        //! Typed async API clients generated from OpenAPI specs.
+        #![doc = ""]
+        #![doc = " Modules:"]
+        #![doc = ""]
+        #( #![doc = #docs] )*
+
+        pub mod runtime;
+        #( pub mod #names; )*
+        #reexport
+    }
+}
+
+/// `Cargo.toml` for a standalone crate. The package version is fixed: spec
+/// versions (`2022-11-28`, `v3`) are rarely valid SemVer.
+pub fn standalone_manifest(crate_name: &str) -> String {
+    format!(
+        r#"[package]
+name = "{crate_name}"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "rustls", "http2"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+serde_path_to_error = "0.1"
+percent-encoding = "2"
+chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+uuid = {{ version = "1", features = ["serde"] }}
+
+[workspace]
+"#
+    )
+}
+
+/// An identifier token, raw (`r#type`) where needed.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}

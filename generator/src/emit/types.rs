@@ -1,0 +1,353 @@
+//! Named types → Rust items: structs, enums, unions, aliases, response
+//! enums and per-operation parameter structs. All paths are absolute
+//! (`::std::…`, `::serde::…`) so nothing depends on imports.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::docs::doc_attrs;
+use super::ident;
+use crate::ir::{
+    Api, Enum, EnumRepr, Field, Operation, ParamLocation, Presence, ResponseVariant, Struct, TypeDef, TypeKind, TypeRef,
+    TypeSpace, Union,
+};
+
+/// Tokens for a type use. `prefix` is how named types are reached from the
+/// emitting module (empty inside `types`, `types::` from the client).
+pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::Unit => quote!(()),
+        TypeRef::Named(id) => {
+            let name = types.get(*id).map_or_else(|| format_ident!("UnknownType"), |def| ident(&def.name));
+            quote!(#prefix #name)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner, types, prefix);
+            quote!(::std::boxed::Box<#inner>)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, types, prefix);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, types, prefix);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner, types, prefix);
+            quote!(::std::option::Option<#inner>)
+        }
+    }
+}
+
+/// The whole `types` module body.
+pub fn types_module(api: &Api) -> TokenStream {
+    let defs = api.types.defs.iter().map(|def| type_def(def, &api.types));
+    let params = api.operations.iter().filter_map(|operation| params_struct(operation, &api.types));
+    quote! {
+        #(#defs)*
+        #(#params)*
+    }
+}
+
+fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
+    let docs = doc_attrs(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(structure) => struct_def(&name, structure, types),
+        TypeKind::Enum(enumeration) => enum_def(&name, enumeration),
+        TypeKind::Union(union) => union_def(&name, union, types),
+        TypeKind::Alias { target, newtype: false } => {
+            let target = type_tokens(target, types, &TokenStream::new());
+            quote!(pub type #name = #target;)
+        }
+        TypeKind::Alias { target, newtype: true } => {
+            let target = type_tokens(target, types, &TokenStream::new());
+            quote! {
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
+        TypeKind::Responses(variants) => responses_def(&name, variants, types),
+        TypeKind::Pending => quote!(pub type #name = ::serde_json::Value;),
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+fn struct_def(name: &Ident, structure: &Struct, types: &TypeSpace) -> TokenStream {
+    let fields = structure.fields.iter().map(|field| field_def(field, types));
+    let additional = structure.additional.as_ref().map(|value| {
+        let value = type_tokens(value, types, &TokenStream::new());
+        quote! {
+            /// Properties not listed in the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
+    let name = ident(&field.name);
+    // A property that is only a `$ref` carries no description of its own;
+    // the referenced type's documentation is the best there is.
+    let doc = field.doc.clone().or_else(|| match &field.ty {
+        TypeRef::Named(id) => types.get(*id).and_then(|def| def.doc.clone()),
+        _ => None,
+    });
+    let docs = doc_attrs(doc.as_deref());
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let mut serde = Vec::new();
+    if crate::naming::unraw(&field.name) != field.wire {
+        let wire = &field.wire;
+        serde.push(quote!(rename = #wire));
+    }
+    let inner = type_tokens(&field.ty, types, &TokenStream::new());
+    let ty = match field.presence {
+        Presence::Required => inner,
+        Presence::Nullable => {
+            serde.push(quote!(default));
+            quote!(::std::option::Option<#inner>)
+        }
+        Presence::Optional => {
+            serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+            quote!(::std::option::Option<#inner>)
+        }
+        Presence::OptionalNullable => {
+            serde.push(quote! {
+                default,
+                skip_serializing_if = "::std::option::Option::is_none",
+                with = "crate::runtime::double_option"
+            });
+            quote!(::std::option::Option<::std::option::Option<#inner>>)
+        }
+    };
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #docs
+        #deprecated
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// `#[serde(rename = "wire")]` when the Rust name differs from the wire name.
+fn rename(rust: &str, wire: &str) -> Option<TokenStream> {
+    (crate::naming::unraw(rust) != wire).then(|| quote!(#[serde(rename = #wire)]))
+}
+
+fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
+    if enumeration.repr == EnumRepr::String {
+        return string_enum_def(name, enumeration);
+    }
+    let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
+    let values: Vec<TokenStream> = enumeration.variants.iter().map(|variant| json_literal(&variant.value)).collect();
+    let docs: Vec<String> = enumeration.variants.iter().map(|variant| format!(" `{}`", variant.value)).collect();
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum #name {
+            #( #[doc = #docs] #variants, )*
+            /// A value this client does not know (the server may add values).
+            Unknown(::serde_json::Value),
+        }
+
+        impl #name {
+            /// The JSON value.
+            pub fn to_value(&self) -> ::serde_json::Value {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::Unknown(value) => value.clone(),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                self.to_value().serialize(serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #( if value == #values { return ::std::result::Result::Ok(Self::#variants); } )*
+                ::std::result::Result::Ok(Self::Unknown(value))
+            }
+        }
+    }
+}
+
+fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
+    let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
+    let wires: Vec<&str> = enumeration.variants.iter().map(|variant| variant.value.as_str().unwrap_or_default()).collect();
+    let renames = enumeration.variants.iter().zip(&wires).map(|(variant, wire)| rename(&variant.name, wire));
+    let docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #( #[doc = #docs] #renames #variants, )*
+            /// A value this client does not know (the server may add values).
+            #[serde(untagged)]
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn json_literal(value: &Value) -> TokenStream {
+    match value {
+        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Number(number) => {
+            if let Some(i) = number.as_i64() {
+                let literal = Literal::i64_suffixed(i);
+                quote!(::serde_json::Value::from(#literal))
+            } else if let Some(u) = number.as_u64() {
+                let literal = Literal::u64_suffixed(u);
+                quote!(::serde_json::Value::from(#literal))
+            } else {
+                let literal = Literal::f64_suffixed(number.as_f64().unwrap_or_default());
+                quote!(::serde_json::Value::from(#literal))
+            }
+        }
+        Value::String(text) => quote!(::serde_json::Value::from(#text)),
+        other => {
+            let text = other.to_string();
+            quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default())
+        }
+    }
+}
+
+fn union_def(name: &Ident, union: &Union, types: &TypeSpace) -> TokenStream {
+    let variants: Vec<Ident> = union.variants.iter().map(|variant| ident(&variant.name)).collect();
+    let inner: Vec<TokenStream> =
+        union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
+    let Some(tag) = &union.tag else {
+        return quote! {
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #variants(#inner), )*
+            }
+        };
+    };
+    let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
+        let values = &variant.tag_values;
+        quote! {
+            #( ::std::option::Option::Some(#values) )|* => ::serde_json::from_value(value)
+                .map(Self::#variant_name)
+                .map_err(::serde::de::Error::custom),
+        }
+    });
+    let doc = format!(" The variant is chosen by the `{tag}` property.");
+    let unknown_doc = format!(" A `{tag}` value this client does not know (the server may add variants); the whole object is kept.");
+    quote! {
+        #[doc = ""]
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #variants(#inner), )*
+            #[doc = #unknown_doc]
+            Unknown(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn responses_def(name: &Ident, variants: &[ResponseVariant], types: &TypeSpace) -> TokenStream {
+    let variants = variants.iter().map(|variant| {
+        let docs = doc_attrs(variant.doc.as_deref());
+        let variant_name = ident(&variant.name);
+        match &variant.ty {
+            Some(ty) => {
+                let ty = type_tokens(ty, types, &TokenStream::new());
+                quote!(#docs #variant_name(#ty),)
+            }
+            None => quote!(#docs #variant_name,),
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// The struct holding an operation's query, header and cookie parameters.
+fn params_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream> {
+    let name = ident(operation.params_type.as_deref()?);
+    let doc = format!(" Parameters of [`Client::{}`](super::Client::{}).", crate::naming::unraw(&operation.name), operation.name);
+    let params: Vec<_> = operation.params.iter().filter(|param| param.location != ParamLocation::Path).collect();
+    let all_optional = params.iter().all(|param| !param.required);
+    let default = all_optional.then(|| quote!(Default,));
+    let fields = params.iter().map(|param| {
+        let field = ident(&param.name);
+        let docs = doc_attrs(param.doc.as_deref());
+        let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
+        let ty = type_tokens(&param.ty, types, &TokenStream::new());
+        let ty = if param.required { ty } else { quote!(::std::option::Option<#ty>) };
+        quote!(#docs #deprecated pub #field: #ty,)
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}

@@ -1,0 +1,462 @@
+//! The intermediate representation: what the client will contain, in Rust
+//! terms but without syntax. Lowering builds it; emitting reads it. Every
+//! node remembers where in the spec it came from (file + JSON pointer).
+
+use std::fmt;
+
+use crate::diagnostics::Diagnostic;
+use crate::pointer::Pointer;
+
+/// A place in a spec: file and JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The spec file.
+    pub file: String,
+    /// The node inside it.
+    pub pointer: Pointer,
+}
+
+impl Location {
+    /// `file#pointer`.
+    pub fn new(file: &str, pointer: Pointer) -> Self {
+        Self { file: file.to_owned(), pointer }
+    }
+
+    /// This location extended by one pointer segment.
+    pub fn push(&self, segment: impl Into<String>) -> Self {
+        Self { file: self.file.clone(), pointer: self.pointer.push(segment) }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)
+    }
+}
+
+/// One API: everything one spec becomes.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Default base URL (`servers[0]`, variables substituted by defaults).
+    pub base_url: String,
+    /// Server URL variables with their defaults, in spec order.
+    pub server_variables: Vec<ServerVariable>,
+    /// All named types.
+    pub types: TypeSpace,
+    /// All operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// Security schemes, in `components.securitySchemes` order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operations left out with the reason (when skipping is enabled).
+    pub skipped: Vec<Diagnostic>,
+}
+
+/// A `{name}` in the server URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// The variable's name in the URL template.
+    pub name: String,
+    /// Its default value.
+    pub default: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// Index of a [`TypeDef`] in the [`TypeSpace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Every named type, in a deterministic order (components first, in spec
+/// order, then inline types in the order lowering met them).
+#[derive(Debug, Clone, Default)]
+pub struct TypeSpace {
+    /// The definitions; a [`TypeId`] indexes this.
+    pub defs: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    /// The definition behind `id`.
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.defs.get(id.0)
+    }
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name (unique in the module).
+    pub name: String,
+    /// Where the schema is.
+    pub origin: Location,
+    /// Documentation (title and description).
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// Not yet lowered (only during lowering).
+    Pending,
+    /// A struct with named fields.
+    Struct(Struct),
+    /// A closed set of values.
+    Enum(Enum),
+    /// One of several types (`oneOf`/`anyOf`).
+    Union(Union),
+    /// Another name for a type. Emitted as `type X = …;`, or as a newtype
+    /// when `newtype` is set (aliases that are part of a cycle).
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+        /// Emit `struct X(T)` instead of `type X = T`.
+        newtype: bool,
+    },
+    /// A per-operation enum of documented responses, one variant per status
+    /// (used when success or error bodies differ by status).
+    Responses(Vec<ResponseVariant>),
+}
+
+/// One variant of a [`TypeKind::Responses`] enum.
+#[derive(Debug, Clone)]
+pub struct ResponseVariant {
+    /// The Rust variant name (`Ok`, `Created`, `NotFound`, …).
+    pub name: String,
+    /// The body type; `None` for an empty body.
+    pub ty: Option<TypeRef>,
+    /// The response's description.
+    pub doc: Option<String>,
+}
+
+/// An object schema.
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    /// Properties, in spec order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` with a schema (or `true` → JSON values):
+    /// collected into a flattened map.
+    pub additional: Option<TypeRef>,
+}
+
+/// How a field's absence and `null` are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required, not nullable: `T`.
+    Required,
+    /// Required but nullable: `Option<T>`, `None` sent as `null`.
+    Nullable,
+    /// Optional, not nullable: `Option<T>`, `None` left out.
+    Optional,
+    /// Optional and nullable: `Option<Option<T>>` (absent / `null` / value).
+    OptionalNullable,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The JSON property name.
+    pub wire: String,
+    /// The value type (without the `Option` layers of `presence`).
+    pub ty: TypeRef,
+    /// Absence and `null` handling.
+    pub presence: Presence,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The schema's `default`, if any.
+    pub default: Option<serde_json::Value>,
+    /// Where the property is.
+    pub origin: Location,
+}
+
+/// A `enum:` schema.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// The values, in spec order, with unique Rust names.
+    pub variants: Vec<EnumVariant>,
+    /// Values of another type than the variants' (e.g. unknown strings) are
+    /// accepted into an `Unknown` variant when set.
+    pub open: bool,
+    /// The JSON type of the values.
+    pub repr: EnumRepr,
+}
+
+/// The JSON type of an enum's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// All strings.
+    String,
+    /// All integers.
+    Integer,
+    /// Strings, numbers and booleans mixed.
+    Mixed,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The JSON value.
+    pub value: serde_json::Value,
+}
+
+/// A `oneOf`/`anyOf` schema.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The alternatives, ordered so that untagged deserialization tries the
+    /// most specific first.
+    pub variants: Vec<UnionVariant>,
+    /// Discriminator property, when the spec names one.
+    pub tag: Option<String>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// The discriminator values that select this variant.
+    pub tag_values: Vec<String>,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `serde_json::Value`: anything.
+    Json,
+    /// `serde_json::Map<String, serde_json::Value>`: any object.
+    JsonObject,
+    /// `Vec<u8>`: raw bytes (binary bodies).
+    Bytes,
+    /// `()`: no content.
+    Unit,
+    /// A named type.
+    Named(TypeId),
+    /// `Box<T>`: breaks a cycle.
+    Boxed(Box<TypeRef>),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`: nullable items of arrays and maps.
+    Option(Box<TypeRef>),
+}
+
+/// One API operation → one async method.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The method name (snake_case, unique).
+    pub name: String,
+    /// UpperCamelCase prefix for the operation's own types.
+    pub type_prefix: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template (`/pets/{petId}`).
+    pub path: String,
+    /// Where the operation is.
+    pub origin: Location,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters (path first in template order, then the rest in spec order).
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// Responses treated as success.
+    pub success: Vec<ResponseCase>,
+    /// Documented non-success responses.
+    pub errors: Vec<ResponseCase>,
+    /// Name of the generated struct holding the query, header and cookie
+    /// parameters (`None` when there are none).
+    pub params_type: Option<String>,
+    /// The per-operation success enum, when success bodies differ by status.
+    pub success_type: Option<TypeId>,
+    /// The per-operation error enum, when error bodies differ by status.
+    pub error_type: Option<TypeId>,
+    /// Alternative security requirements; each inner list names schemes (by
+    /// index into [`Api::security_schemes`]) that are all applied together.
+    /// An empty inner list means "no credentials needed".
+    pub security: Vec<Vec<usize>>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// Query serialization style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, with `explode`.
+    Form(bool),
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The Rust name (unique among the operation's parameters).
+    pub name: String,
+    /// The wire name.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Query serialization.
+    pub style: QueryStyle,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Where it is.
+    pub origin: Location,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON (`application/json`, `*/*+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Text (`text/*`).
+    Text,
+    /// Raw bytes (anything else).
+    Bytes,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Media type sent as `Content-Type`.
+    pub content_type: String,
+    /// Encoding.
+    pub kind: BodyKind,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// Which statuses a response entry covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class, e.g. `4` for `4XX`.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    /// Which statuses.
+    pub status: StatusMatch,
+    /// What body (`None`: empty).
+    pub body: Option<ResponseBody>,
+    /// `description`.
+    pub doc: Option<String>,
+    /// Variant name in a per-operation response enum.
+    pub variant: String,
+}
+
+/// A response body.
+#[derive(Debug, Clone)]
+pub struct ResponseBody {
+    /// Encoding.
+    pub kind: BodyKind,
+    /// Media type (for `Accept`).
+    pub content_type: String,
+    /// The decoded type.
+    pub ty: TypeRef,
+}
+
+/// A way to authenticate.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub key: String,
+    /// The Rust name of the builder method / credential field.
+    pub name: String,
+    /// Description.
+    pub doc: Option<String>,
+    /// What to send.
+    pub kind: SecurityKind,
+}
+
+/// What a security scheme sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// An API key in a header.
+    HeaderKey(String),
+    /// An API key in the query string.
+    QueryKey(String),
+    /// An API key in a cookie.
+    CookieKey(String),
+    /// `Authorization: Bearer …` (also used for OAuth2 and OpenID Connect).
+    Bearer,
+    /// HTTP basic authentication.
+    Basic,
+}

@@ -1,0 +1,290 @@
+//! Stage 1: text → documents. YAML and JSON are both read into
+//! `serde_json::Value` (JSON with the JSON parser, never through YAML), then
+//! the root is deserialized into [`openapiv3::OpenAPI`]. Files named by
+//! relative `$ref`s are loaded too, through the caller's [`Loader`].
+//!
+//! This is the only module that knows about serde_yaml.
+
+use std::collections::BTreeMap;
+
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::pointer::Pointer;
+use crate::Loader;
+
+/// A spec and every file it references.
+#[derive(Debug)]
+pub struct Documents {
+    /// Path of the root document.
+    pub root_path: String,
+    /// The root document, typed.
+    pub root: OpenAPI,
+    /// Every loaded file as untyped JSON, keyed by path (the root included),
+    /// for `$ref`s that point anywhere other than a root component.
+    pub raw: BTreeMap<String, Value>,
+}
+
+/// Loads the spec at `path` and every file its `$ref`s name.
+pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
+    let root_value = load_value(path, loader)?;
+    check_version(path, &root_value)?;
+    let root = to_openapi(path, &root_value)?;
+    let mut raw = BTreeMap::new();
+    let mut diagnostics = Diagnostics::default();
+    let mut pending = vec![(path.to_owned(), root_value)];
+    while let Some((file, value)) = pending.pop() {
+        let mut refs = Vec::new();
+        external_refs(&value, &mut Pointer::root(), &mut refs);
+        raw.insert(file.clone(), value);
+        for (pointer, target) in refs {
+            let target_file = join_relative(&file, &target);
+            if raw.contains_key(&target_file) || pending.iter().any(|(name, _)| *name == target_file) {
+                continue;
+            }
+            if target.contains("://") {
+                diagnostics.push(Diagnostic::new(
+                    Code::BrokenRef,
+                    &file,
+                    &pointer.to_string(),
+                    format!("remote reference `{target}` is not supported; download the file and refer to it by a relative path"),
+                ));
+                continue;
+            }
+            match load_value(&target_file, loader) {
+                Ok(value) => pending.push((target_file, value)),
+                Err(mut found) => {
+                    for mut diagnostic in std::mem::take(&mut found) {
+                        if diagnostic.code == Code::Io {
+                            diagnostic.file = file.clone();
+                            diagnostic.pointer = pointer.to_string();
+                        }
+                        diagnostics.push(diagnostic);
+                    }
+                }
+            }
+        }
+    }
+    diagnostics.into_result(Documents { root_path: path.to_owned(), root, raw })
+}
+
+/// Parses `text` as JSON when it looks like JSON, otherwise as YAML.
+pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
+    let looks_like_json = path.ends_with(".json") || text.trim_start().starts_with('{');
+    if looks_like_json {
+        return serde_json::from_str(text).map_err(|error| {
+            let mut diagnostic = Diagnostic::new(Code::Syntax, path, "", format!("invalid JSON: {error}"));
+            diagnostic.line_column = Some((error.line(), error.column()));
+            diagnostic
+        });
+    }
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
+        let mut diagnostic = Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {error}"));
+        diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
+        diagnostic
+    })?;
+    yaml.apply_merge()
+        .map_err(|error| Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML merge key: {error}")))?;
+    Ok(yaml_to_json(yaml))
+}
+
+fn load_value(path: &str, loader: &dyn Loader) -> Result<Value, Diagnostics> {
+    let text = loader
+        .load(path)
+        .map_err(|error| Diagnostic::new(Code::Io, path, "", format!("cannot read file: {error}")))?;
+    Ok(parse_text(path, &text)?)
+}
+
+/// YAML allows keys that JSON does not (`200:` is an integer, `yes:` a
+/// boolean); OpenAPI means them as strings.
+fn yaml_to_json(value: serde_yaml::Value) -> Value {
+    match value {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+            }
+        }
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        serde_yaml::Value::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (yaml_key(key), yaml_to_json(value)))
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    match key {
+        serde_yaml::Value::String(s) => s,
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Null => "null".to_owned(),
+        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
+    }
+}
+
+fn check_version(path: &str, value: &Value) -> Result<(), Diagnostic> {
+    if let Some(swagger) = value.get("swagger").and_then(Value::as_str) {
+        return Err(Diagnostic::new(
+            Code::UnsupportedVersion,
+            path,
+            "/swagger",
+            format!("Swagger {swagger} documents are not supported; convert to OpenAPI 3.0 first"),
+        ));
+    }
+    match value.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0") => Ok(()),
+        Some(version) => Err(Diagnostic::new(
+            Code::UnsupportedVersion,
+            path,
+            "/openapi",
+            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x"),
+        )),
+        None => Err(Diagnostic::new(
+            Code::InvalidDocument,
+            path,
+            "",
+            "not an OpenAPI document: the `openapi` version field is missing",
+        )),
+    }
+}
+
+fn to_openapi(path: &str, value: &Value) -> Result<OpenAPI, Diagnostic> {
+    serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|error| {
+        let pointer = path_to_pointer(error.path());
+        let message = error.inner().to_string();
+        Diagnostic::new(Code::InvalidDocument, path, &pointer.to_string(), format!("not a valid OpenAPI 3.0 document: {message}"))
+    })
+}
+
+/// Converts serde_path_to_error's path (which names the innermost field or
+/// index it reached) into a JSON pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
+    let mut pointer = Pointer::root();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer = pointer.push(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => pointer = pointer.push(key.clone()),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Collects `(where, file)` for every `$ref` that names another file.
+fn external_refs(value: &Value, at: &mut Pointer, found: &mut Vec<(Pointer, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let file = reference.split('#').next().unwrap_or_default();
+                if !file.is_empty() {
+                    found.push((at.push("$ref"), file.to_owned()));
+                }
+            }
+            for (key, child) in map {
+                let mut child_at = at.push(key.clone());
+                external_refs(child, &mut child_at, found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                let mut child_at = at.push(index.to_string());
+                external_refs(child, &mut child_at, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Resolves `target` relative to the directory of `from`, lexically
+/// (`specs/a.yaml` + `../common/b.yaml` → `common/b.yaml`).
+pub fn join_relative(from: &str, target: &str) -> String {
+    if target.starts_with('/') {
+        return target.to_owned();
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "." | "" => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") && !parts.is_empty() => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
+        entries.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect()
+    }
+
+    #[test]
+    fn yaml_integer_status_keys_become_strings() {
+        let value = parse_text("a.yaml", "responses:\n  200:\n    description: ok\n").expect("valid yaml");
+        assert!(value["responses"].get("200").is_some());
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let diagnostic = parse_text("bad.yaml", "openapi: 3.0.3\ninfo: [unclosed\n").expect_err("invalid yaml");
+        assert_eq!(diagnostic.code, Code::Syntax);
+        assert!(diagnostic.line_column.is_some(), "{diagnostic}");
+        let diagnostic = parse_text("bad.json", "{\"openapi\": }").expect_err("invalid json");
+        assert_eq!(diagnostic.line_column, Some((1, 13)));
+    }
+
+    #[test]
+    fn rejects_other_versions_with_a_location() {
+        let loader = files(&[("s.yaml", "swagger: '2.0'\n"), ("t.yaml", "openapi: 3.1.0\n")]);
+        let error = load_spec("s.yaml", &loader).expect_err("swagger");
+        assert_eq!(error.iter().next().map(|d| d.pointer.as_str()), Some("/swagger"));
+        let error = load_spec("t.yaml", &loader).expect_err("3.1");
+        assert_eq!(error.iter().next().map(|d| d.code), Some(Code::UnsupportedVersion));
+    }
+
+    #[test]
+    fn shape_errors_point_at_the_node() {
+        let loader = files(&[("s.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n")]);
+        let error = load_spec("s.yaml", &loader).expect_err("bad responses");
+        let diagnostic = error.iter().next().expect("one diagnostic");
+        assert_eq!(diagnostic.code, Code::InvalidDocument);
+        assert!(diagnostic.pointer.starts_with("/paths/~1a/get"), "{diagnostic}");
+    }
+
+    #[test]
+    fn loads_referenced_files_relative_to_the_referrer() {
+        let loader = files(&[
+            ("specs/api.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'common/b.yaml#/B'}\n"),
+            ("specs/common/b.yaml", "B: {type: string}\n"),
+        ]);
+        let documents = load_spec("specs/api.yaml", &loader).expect("loads");
+        assert!(documents.raw.contains_key("specs/common/b.yaml"));
+        let loader = files(&[("api.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'missing.yaml#/B'}\n")]);
+        let error = load_spec("api.yaml", &loader).expect_err("missing file");
+        let diagnostic = error.iter().next().expect("one diagnostic");
+        assert_eq!(diagnostic.pointer, "/components/schemas/A/$ref");
+    }
+
+    #[test]
+    fn joins_paths_lexically() {
+        assert_eq!(join_relative("specs/a.yaml", "b.yaml"), "specs/b.yaml");
+        assert_eq!(join_relative("specs/a.yaml", "../common/b.yaml"), "common/b.yaml");
+        assert_eq!(join_relative("a.yaml", "./x/b.yaml"), "x/b.yaml");
+        assert_eq!(join_relative("a.yaml", "../b.yaml"), "../b.yaml");
+    }
+}

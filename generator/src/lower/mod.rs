@@ -1,0 +1,126 @@
+//! Stage 3: documents → [`Api`] (the IR).
+//!
+//! * [`schema`]: schemas → named types and type references.
+//! * [`operation`]: paths → operations (parameters, bodies, responses).
+//! * [`security`]: security schemes and servers.
+//!
+//! Lowering collects problems instead of stopping at the first: a schema it
+//! cannot express becomes `serde_json::Value` plus a diagnostic, so one run
+//! reports everything.
+
+mod operation;
+mod schema;
+mod security;
+mod view;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::ir::{Api, Location, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::load::Documents;
+use crate::naming::Scope;
+use crate::pointer::Pointer;
+use crate::resolve::Resolver;
+
+pub use view::SchemaView;
+
+/// Lowers loaded documents into the IR. With `skip_unsupported`, operations
+/// that hit problems are left out and reported in [`Api::skipped`];
+/// otherwise any problem fails the whole spec.
+pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagnostics> {
+    let mut lowerer = Lowerer::new(documents);
+    lowerer.lower_components();
+    let security_schemes = lowerer.security_schemes();
+    let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported);
+    let (base_url, server_variables) = security::servers(&documents.root.servers);
+    let mut problems = std::mem::take(&mut lowerer.problems);
+    if skip_unsupported {
+        // What is left are problems in shared schemas: those types were
+        // degraded to JSON values, which is reported but not fatal.
+        skipped.splice(0..0, problems.drain(..));
+    }
+    let info = &documents.root.info;
+    let api = Api {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        base_url,
+        server_variables,
+        types: lowerer.types,
+        operations,
+        security_schemes,
+        skipped,
+    };
+    let mut diagnostics = Diagnostics::default();
+    for problem in problems {
+        diagnostics.push(problem);
+    }
+    diagnostics.into_result(api)
+}
+
+/// Lowering state for one spec.
+struct Lowerer<'a> {
+    documents: &'a Documents,
+    resolver: Resolver<'a>,
+    types: TypeSpace,
+    type_names: Scope,
+    /// Named types by the location of their schema.
+    by_location: BTreeMap<Location, TypeId>,
+    /// Named types whose schema is `nullable`.
+    nullable: BTreeSet<TypeId>,
+    /// Problems found so far.
+    problems: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(documents: &'a Documents) -> Self {
+        Self {
+            documents,
+            resolver: Resolver::new(documents),
+            types: TypeSpace::default(),
+            type_names: Scope::new(),
+            by_location: BTreeMap::new(),
+            nullable: BTreeSet::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn root(&self) -> Location {
+        Location::new(&self.documents.root_path, Pointer::root())
+    }
+
+    fn problem(&mut self, code: Code, at: &Location, message: impl Into<String>) {
+        self.problems.push(Diagnostic::new(code, &at.file, &at.pointer.to_string(), message));
+    }
+
+    /// Adds a named type that is still to be defined.
+    fn declare(&mut self, name_hint: &str, origin: &Location) -> TypeId {
+        let name = self.type_names.claim(&crate::naming::type_name(name_hint));
+        let id = TypeId(self.types.defs.len());
+        self.types.defs.push(TypeDef { name, origin: origin.clone(), doc: None, deprecated: false, kind: TypeKind::Pending });
+        id
+    }
+
+    /// Every `components.schemas` entry becomes a named type, claimed in spec
+    /// order first so components keep their own names.
+    fn lower_components(&mut self) {
+        let Some(components) = &self.documents.root.components else { return };
+        let root = self.root();
+        let mut declared = Vec::new();
+        for name in components.schemas.keys() {
+            let at = root.join(["components", "schemas", name.as_str()]);
+            let id = self.declare(name, &at);
+            self.by_location.insert(at.clone(), id);
+            declared.push((id, at));
+        }
+        for (id, at) in declared {
+            self.define_at(id, &at);
+        }
+    }
+}
+
+impl Location {
+    fn join<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Location {
+        Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
+    }
+}

@@ -1,0 +1,485 @@
+//! Paths → operations: one per path and method, with merged path-level and
+//! operation-level parameters, a chosen request body media type, responses
+//! split into success and error cases, and the security that applies.
+
+use indexmap::IndexMap;
+use openapiv3::{MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
+
+use super::Lowerer;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{
+    BodyKind, Location, Operation, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody, ResponseCase,
+    SecurityScheme, StatusMatch, TypeRef,
+};
+use crate::naming::{field_name, type_name, Scope};
+use crate::resolve::Node;
+
+/// Names the generated `Client` already uses for its own methods.
+const CLIENT_METHODS: &[&str] = &["builder", "new", "base_url", "core"];
+
+/// Header parameters the spec may list but that OpenAPI says to ignore,
+/// because the client sets them itself.
+const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+
+impl<'a> Lowerer<'a> {
+    /// Lowers every operation. With `skip`, operations that raised problems
+    /// are dropped and their problems returned as the second value.
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme], skip: bool) -> (Vec<Operation>, Vec<Diagnostic>) {
+        let documents = self.documents;
+        let root = self.root();
+        let mut names = Scope::with_reserved(CLIENT_METHODS.iter().copied());
+        let mut operations = Vec::new();
+        let mut skipped = Vec::new();
+        for (path, item) in documents.root.paths.iter() {
+            let item_at = root.join(["paths", path.as_str()]);
+            let Some((item, item_at)) = self.deref::<PathItem>(Node::from(item), &item_at) else { continue };
+            for (method, operation) in item.iter() {
+                let before = self.problems.len();
+                let at = item_at.push(method);
+                let lowered = self.operation(path, method, operation, &item, &at, schemes, &mut names);
+                if skip && self.problems.len() > before {
+                    let mut problems = self.problems.split_off(before);
+                    let first = problems.first().map(ToString::to_string).unwrap_or_default();
+                    skipped.push(Diagnostic::new(
+                        Code::UnsupportedSchema,
+                        &at.file,
+                        &at.pointer.to_string(),
+                        format!("skipped operation {} {path}: {first}", method.to_uppercase()),
+                    ));
+                    skipped.append(&mut problems);
+                } else {
+                    operations.push(lowered);
+                }
+            }
+        }
+        (operations, skipped)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        operation: &SpecOperation,
+        item: &PathItem,
+        at: &Location,
+        schemes: &[SecurityScheme],
+        names: &mut Scope,
+    ) -> Operation {
+        let base_name = match &operation.operation_id {
+            Some(id) if !field_name(id).is_empty() => field_name(id),
+            _ => field_name(&format!("{method} {path}")),
+        };
+        let name = names.claim(&base_name);
+        let type_prefix = type_name(crate::naming::unraw(&name));
+        let params = self.parameters(path, operation, item, at, &type_prefix);
+        let body = operation
+            .request_body
+            .as_ref()
+            .and_then(|body| self.request_body(body, &at.push("requestBody"), &type_prefix));
+        let (success, errors) = self.responses(operation, &at.push("responses"), &type_prefix);
+        let security = self.security_requirements(operation, schemes);
+        let params_type = params
+            .iter()
+            .any(|param| param.location != ParamLocation::Path)
+            .then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        let success_type = self.response_enum(&success, &format!("{type_prefix}Response"), at);
+        let error_type = self.response_enum(&errors, &format!("{type_prefix}Error"), at);
+        Operation {
+            name,
+            type_prefix,
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            origin: at.clone(),
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            params_type,
+            success_type,
+            error_type,
+            security,
+        }
+    }
+
+    /// Declares an enum over `cases` when their bodies have different types
+    /// (one type, or none, needs no enum).
+    fn response_enum(&mut self, cases: &[ResponseCase], name: &str, at: &Location) -> Option<TypeId> {
+        let mut distinct: Vec<Option<&TypeRef>> = Vec::new();
+        for case in cases {
+            let ty = case.body.as_ref().map(|body| &body.ty);
+            if !distinct.contains(&ty) {
+                distinct.push(ty);
+            }
+        }
+        if distinct.len() <= 1 {
+            return None;
+        }
+        let id = self.declare(name, at);
+        let variants = cases
+            .iter()
+            .map(|case| ResponseVariant {
+                name: case.variant.clone(),
+                ty: case.body.as_ref().map(|body| body.ty.clone()),
+                doc: case.doc.clone(),
+            })
+            .collect();
+        if let Some(def) = self.types.defs.get_mut(id.0) {
+            def.kind = TypeKind::Responses(variants);
+        }
+        Some(id)
+    }
+
+    fn parameters(
+        &mut self,
+        path: &str,
+        operation: &SpecOperation,
+        item: &PathItem,
+        at: &Location,
+        prefix: &str,
+    ) -> Vec<Param> {
+        // Operation parameters override path-level ones with the same name
+        // and location.
+        let item_at = Location { file: at.file.clone(), pointer: parent(&at.pointer) };
+        let mut gathered: Vec<(Parameter, Location)> = Vec::new();
+        let sources = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(index, node)| (node, item_at.join(["parameters", &index.to_string()])))
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(index, node)| (node, at.join(["parameters", &index.to_string()]))),
+            );
+        for (node, param_at) in sources.collect::<Vec<_>>() {
+            let Some((parameter, _)) = self.deref::<Parameter>(Node::from(node), &param_at) else { continue };
+            let parameter = parameter.into_owned();
+            let key = (parameter.parameter_data_ref().name.clone(), location_of(&parameter));
+            gathered.retain(|(existing, _)| (existing.parameter_data_ref().name.clone(), location_of(existing)) != key);
+            gathered.push((parameter, param_at));
+        }
+        let mut names = Scope::with_reserved(["body", "params", "self"]);
+        let mut params = Vec::new();
+        // Path parameters in template order, including any the spec forgot
+        // to declare (they are plain strings).
+        for placeholder in template_placeholders(path) {
+            let declared = gathered
+                .iter()
+                .position(|(parameter, _)| {
+                    location_of(parameter) == ParamLocation::Path && parameter.parameter_data_ref().name == placeholder
+                });
+            match declared {
+                Some(index) => {
+                    let (parameter, param_at) = gathered.remove(index);
+                    params.push(self.parameter(&parameter, &param_at, prefix, &mut names));
+                }
+                None => params.push(Param {
+                    name: names.claim(&field_name(&placeholder)),
+                    wire: placeholder,
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    style: QueryStyle::Form(false),
+                    doc: None,
+                    deprecated: false,
+                    origin: at.clone(),
+                }),
+            }
+        }
+        for (parameter, param_at) in gathered {
+            let location = location_of(&parameter);
+            let wire = &parameter.parameter_data_ref().name;
+            if location == ParamLocation::Path {
+                // Declared but not in the template: nothing to substitute.
+                continue;
+            }
+            if location == ParamLocation::Header && IGNORED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            params.push(self.parameter(&parameter, &param_at, prefix, &mut names));
+        }
+        params
+    }
+
+    fn parameter(&mut self, parameter: &Parameter, at: &Location, prefix: &str, names: &mut Scope) -> Param {
+        let data = parameter.parameter_data_ref();
+        let location = location_of(parameter);
+        let hint = format!("{prefix}{}", type_name(&data.name));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.schema_use(Node::from(schema), &at.push("schema"), &hint).ty
+            }
+            // Content-encoded parameters are passed pre-serialized.
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        let style = match parameter {
+            Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => QueryStyle::Form(data.explode.unwrap_or(true)),
+                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+            },
+            Parameter::Path { style, .. } => {
+                if !matches!(style, openapiv3::PathStyle::Simple) {
+                    self.problem(
+                        Code::UnsupportedParameter,
+                        at,
+                        format!("path parameter `{}`: only `style: simple` is supported", data.name),
+                    );
+                }
+                QueryStyle::Form(false)
+            }
+            _ => QueryStyle::Form(data.explode.unwrap_or(true)),
+        };
+        Param {
+            name: names.claim(&field_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            style,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            origin: at.clone(),
+        }
+    }
+
+    fn request_body(
+        &mut self,
+        node: &ReferenceOr<openapiv3::RequestBody>,
+        at: &Location,
+        prefix: &str,
+    ) -> Option<RequestBody> {
+        let (body, at) = self.deref::<openapiv3::RequestBody>(Node::from(node), at)?;
+        let (content_type, media, kind) = choose_media(&body.content)?;
+        let media_at = at.join(["content", content_type.as_str()]);
+        let ty = match kind {
+            BodyKind::Text => TypeRef::String,
+            BodyKind::Bytes => TypeRef::Bytes,
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &media.schema {
+                Some(schema) => {
+                    let lowered = self.schema_use(Node::from(schema), &media_at.push("schema"), &format!("{prefix}Body"));
+                    if lowered.nullable && lowered.ty != TypeRef::Json {
+                        TypeRef::Option(Box::new(lowered.ty))
+                    } else {
+                        lowered.ty
+                    }
+                }
+                None => TypeRef::Json,
+            },
+        };
+        Some(RequestBody { content_type, kind, ty, required: body.required, doc: body.description.clone() })
+    }
+
+    fn responses(&mut self, operation: &SpecOperation, at: &Location, prefix: &str) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
+        let mut entries: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Location)> = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(status, node)| {
+                let (status, key) = match status {
+                    openapiv3::StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
+                    openapiv3::StatusCode::Range(class) => (StatusMatch::Range(*class), format!("{class}XX")),
+                };
+                (status, node, at.push(key))
+            })
+            .collect();
+        if let Some(default) = &operation.responses.default {
+            entries.push((StatusMatch::Default, default, at.push("default")));
+        }
+        let is_success = |status: &StatusMatch| match status {
+            StatusMatch::Code(code) => (200..300).contains(code),
+            StatusMatch::Range(class) => *class == 2,
+            StatusMatch::Default => false,
+        };
+        let any_success = entries.iter().any(|(status, _, _)| is_success(status));
+        let success_count = entries.iter().filter(|(status, _, _)| is_success(status)).count();
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let mut variants = Scope::new();
+        for (status, node, entry_at) in entries {
+            // Without any 2XX entry, `default` describes the success.
+            let treat_as_success = is_success(&status) || (!any_success && status == StatusMatch::Default);
+            let variant = variants.claim(&status_variant(status));
+            let hint = if treat_as_success && success_count <= 1 {
+                format!("{prefix}Response")
+            } else if treat_as_success {
+                format!("{prefix}{variant}Response")
+            } else {
+                format!("{prefix}{variant}Error")
+            };
+            let Some((response, response_at)) = self.deref::<openapiv3::Response>(Node::from(node), &entry_at) else {
+                continue;
+            };
+            let body = choose_media(&response.content).map(|(content_type, media, kind)| {
+                let media_at = response_at.join(["content", content_type.as_str()]);
+                let ty = match (kind, &media.schema) {
+                    (BodyKind::Text, _) => TypeRef::String,
+                    (BodyKind::Bytes, _) => TypeRef::Bytes,
+                    (_, Some(schema)) => {
+                        let lowered = self.schema_use(Node::from(schema), &media_at.push("schema"), &hint);
+                        if lowered.nullable && lowered.ty != TypeRef::Json {
+                            TypeRef::Option(Box::new(lowered.ty))
+                        } else {
+                            lowered.ty
+                        }
+                    }
+                    (_, None) => TypeRef::Json,
+                };
+                let kind = if kind == BodyKind::Json { BodyKind::Json } else { kind };
+                ResponseBody { kind, content_type, ty }
+            });
+            let case = ResponseCase { status, body, doc: Some(response.description.clone()), variant };
+            if treat_as_success {
+                success.push(case);
+            } else {
+                errors.push(case);
+            }
+        }
+        (success, errors)
+    }
+
+    fn security_requirements(&self, operation: &SpecOperation, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {
+        let requirements = operation.security.as_ref().or(self.documents.root.security.as_ref());
+        let Some(requirements) = requirements else { return Vec::new() };
+        requirements
+            .iter()
+            .filter_map(|requirement| {
+                requirement
+                    .keys()
+                    .map(|key| schemes.iter().position(|scheme| scheme.key == *key))
+                    .collect::<Option<Vec<usize>>>()
+            })
+            .collect()
+    }
+}
+
+fn location_of(parameter: &Parameter) -> ParamLocation {
+    match parameter {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+fn parent(pointer: &crate::pointer::Pointer) -> crate::pointer::Pointer {
+    let segments = pointer.segments();
+    crate::pointer::Pointer::root().join(segments.iter().take(segments.len().saturating_sub(1)).cloned())
+}
+
+/// The `{name}`s of a path template, in order, without duplicates.
+pub(crate) fn template_placeholders(path: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + length];
+        if !names.iter().any(|existing| existing == name) {
+            names.push(name.to_owned());
+        }
+        rest = &rest[start + length + 1..];
+    }
+    names
+}
+
+/// Picks the media type to use: JSON first, then form, multipart, text,
+/// and anything else as raw bytes.
+fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(String, &MediaType, BodyKind)> {
+    let ranked = content.iter().map(|(content_type, media)| {
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let kind = if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+            BodyKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form
+        } else if essence == "multipart/form-data" {
+            BodyKind::Multipart
+        } else if essence.starts_with("text/") {
+            BodyKind::Text
+        } else {
+            BodyKind::Bytes
+        };
+        let rank = match kind {
+            BodyKind::Json if essence == "application/json" => 0,
+            BodyKind::Json if essence != "*/*" => 1,
+            BodyKind::Form => 2,
+            BodyKind::Multipart => 3,
+            BodyKind::Json => 4,
+            BodyKind::Text => 5,
+            BodyKind::Bytes => 6,
+        };
+        (rank, content_type, media, kind)
+    });
+    ranked
+        .min_by_key(|(rank, _, _, _)| *rank)
+        .map(|(_, content_type, media, kind)| {
+            let content_type = if content_type == "*/*" { "application/json".to_owned() } else { content_type.clone() };
+            (content_type, media, kind)
+        })
+}
+
+/// `Ok`, `NotFound`, `Status418`, `Status4xx`, `Default`.
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match code {
+            200 => "Ok".into(),
+            201 => "Created".into(),
+            202 => "Accepted".into(),
+            203 => "NonAuthoritativeInformation".into(),
+            204 => "NoContent".into(),
+            205 => "ResetContent".into(),
+            206 => "PartialContent".into(),
+            400 => "BadRequest".into(),
+            401 => "Unauthorized".into(),
+            402 => "PaymentRequired".into(),
+            403 => "Forbidden".into(),
+            404 => "NotFound".into(),
+            405 => "MethodNotAllowed".into(),
+            406 => "NotAcceptable".into(),
+            409 => "Conflict".into(),
+            410 => "Gone".into(),
+            412 => "PreconditionFailed".into(),
+            413 => "PayloadTooLarge".into(),
+            415 => "UnsupportedMediaType".into(),
+            422 => "UnprocessableEntity".into(),
+            429 => "TooManyRequests".into(),
+            500 => "InternalServerError".into(),
+            501 => "NotImplemented".into(),
+            502 => "BadGateway".into(),
+            503 => "ServiceUnavailable".into(),
+            504 => "GatewayTimeout".into(),
+            other => format!("Status{other}"),
+        },
+        StatusMatch::Range(class) => format!("Status{class}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_template_placeholders() {
+        assert_eq!(template_placeholders("/orgs/{org}/repos/{repo}"), ["org", "repo"]);
+        assert_eq!(template_placeholders("/a/{x}.{format}/{x}"), ["x", "format"]);
+        assert!(template_placeholders("/plain").is_empty());
+        assert!(template_placeholders("/broken/{open").is_empty());
+    }
+
+    #[test]
+    fn prefers_json_media_types() {
+        let content: IndexMap<String, MediaType> = ["text/plain", "application/xml", "application/vnd.api+json"]
+            .into_iter()
+            .map(|name| (name.to_owned(), MediaType::default()))
+            .collect();
+        let chosen = choose_media(&content).map(|(name, _, kind)| (name, kind));
+        assert_eq!(chosen, Some(("application/vnd.api+json".to_owned(), BodyKind::Json)));
+    }
+}

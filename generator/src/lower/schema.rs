@@ -1,0 +1,533 @@
+//! Schemas → types. Component schemas and inline objects, enums and unions
+//! become named types; everything else becomes a [`TypeRef`] built from
+//! primitives, `Vec`, `BTreeMap` and `Option`.
+
+use std::borrow::Cow;
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::view::{doc_of, SchemaView};
+use super::Lowerer;
+use crate::diagnostics::Code;
+use crate::ir::{
+    Enum, EnumRepr, EnumVariant, Field, Location, Presence, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+};
+use crate::naming::{field_name, type_name, variant_name, Scope};
+use crate::resolve::{Component, Node};
+
+/// A lowered schema use: the type and whether `null` is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Lowered {
+    pub ty: TypeRef,
+    pub nullable: bool,
+}
+
+impl Lowered {
+    fn of(ty: TypeRef) -> Self {
+        Self { ty, nullable: false }
+    }
+}
+
+/// Where an inline schema that needs a name puts its definition.
+#[derive(Debug, Clone, Copy)]
+enum Target<'h> {
+    /// A new named type, called after the hint.
+    New(&'h str),
+    /// An already declared type (a component).
+    Existing(TypeId),
+}
+
+/// A property gathered for a struct: wire name, schema, location.
+type Property<'s> = (String, Node<'s, Schema>, Location);
+
+impl<'a> Lowerer<'a> {
+    /// Resolves `node` when it is a reference.
+    pub(super) fn deref<'s, T: Component>(&mut self, node: Node<'s, T>, at: &Location) -> Option<(Cow<'s, T>, Location)>
+    where
+        'a: 's,
+    {
+        match node {
+            Node::Item(item) => Some((Cow::Borrowed(item), at.clone())),
+            Node::Ref(reference) => match self.resolver.resolve::<T>(reference, at) {
+                Ok((item, location)) => Some((item, location)),
+                Err(problem) => {
+                    self.problems.push(problem);
+                    None
+                }
+            },
+        }
+    }
+
+    /// The type for a use of `node`, found at `at`. Inline types it needs are
+    /// named after `hint`.
+    pub(super) fn schema_use(&mut self, node: Node<'_, Schema>, at: &Location, hint: &str) -> Lowered {
+        match node {
+            Node::Ref(reference) => self.named_ref(reference, at),
+            Node::Item(schema) => self.inline(schema, at, Target::New(hint)),
+        }
+    }
+
+    /// A reference to a schema: the named type defined at its target.
+    fn named_ref(&mut self, reference: &str, at: &Location) -> Lowered {
+        let resolver = self.resolver;
+        let (schema, target) = match resolver.resolve::<Schema>(reference, at) {
+            Ok(found) => found,
+            Err(problem) => {
+                self.problems.push(problem);
+                return Lowered::of(TypeRef::Json);
+            }
+        };
+        let id = match self.by_location.get(&target) {
+            Some(id) => *id,
+            None => {
+                let name = target.pointer.last().unwrap_or("Schema").to_owned();
+                let id = self.declare(&name, &target);
+                self.by_location.insert(target.clone(), id);
+                self.define(id, &schema, &target);
+                id
+            }
+        };
+        Lowered { ty: TypeRef::Named(id), nullable: self.nullable.contains(&id) }
+    }
+
+    /// Defines the declared component `id` from the schema at `at`.
+    pub(super) fn define_at(&mut self, id: TypeId, at: &Location) {
+        let documents = self.documents;
+        let Some(components) = &documents.root.components else { return };
+        let Some(node) = at.pointer.last().and_then(|name| components.schemas.get(name)) else { return };
+        match node {
+            ReferenceOr::Item(schema) => self.define(id, schema, at),
+            ReferenceOr::Reference { reference } => {
+                let lowered = self.named_ref(reference, at);
+                self.set_alias(id, lowered, at);
+            }
+        }
+    }
+
+    /// Defines `id` from `schema`: a struct, enum or union in place, or an
+    /// alias of whatever type the schema lowers to.
+    fn define(&mut self, id: TypeId, schema: &Schema, at: &Location) {
+        let lowered = self.inline(schema, at, Target::Existing(id));
+        if lowered.ty != TypeRef::Named(id) {
+            self.set_alias(id, lowered.clone(), at);
+        }
+        let view = SchemaView::of(schema);
+        if let Some(def) = self.types.defs.get_mut(id.0) {
+            def.doc = def.doc.take().or_else(|| view.doc());
+            def.deprecated |= view.data.deprecated;
+        }
+        if lowered.nullable {
+            self.nullable.insert(id);
+        }
+    }
+
+    fn set_alias(&mut self, id: TypeId, lowered: Lowered, at: &Location) {
+        let target = if lowered.ty == TypeRef::Named(id) {
+            self.problem(Code::UnsupportedSchema, at, "schema is defined as itself; using a JSON value");
+            TypeRef::Json
+        } else {
+            lowered.ty
+        };
+        if lowered.nullable {
+            self.nullable.insert(id);
+        }
+        if let Some(def) = self.types.defs.get_mut(id.0) {
+            def.kind = TypeKind::Alias { target, newtype: false };
+        }
+    }
+
+    /// The id to define a named type into.
+    fn target_id(&mut self, target: Target<'_>, at: &Location) -> TypeId {
+        match target {
+            Target::Existing(id) => id,
+            Target::New(hint) => self.declare(hint, at),
+        }
+    }
+
+    fn finish(&mut self, id: TypeId, kind: TypeKind, view: &SchemaView<'_>) -> TypeRef {
+        if let Some(def) = self.types.defs.get_mut(id.0) {
+            def.kind = kind;
+            def.doc = def.doc.take().or_else(|| view.doc());
+            def.deprecated |= view.data.deprecated;
+        }
+        TypeRef::Named(id)
+    }
+
+    fn name_of(&self, id: TypeId) -> String {
+        self.types.get(id).map(|def| def.name.clone()).unwrap_or_default()
+    }
+
+    /// Lowers an inline schema.
+    fn inline(&mut self, schema: &Schema, at: &Location, target: Target<'_>) -> Lowered {
+        let view = SchemaView::of(schema);
+        let nullable = view.data.nullable;
+        let lowered = if !view.all_of.is_empty() {
+            self.all_of(schema, &view, at, target)
+        } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
+            self.union(&view, at, target)
+        } else {
+            let values = SchemaView::enumeration(schema);
+            if !values.is_empty() && view.typ != Some("boolean") {
+                self.enumeration(values, &view, at, target)
+            } else {
+                self.by_type(&view, at, target)
+            }
+        };
+        Lowered { ty: lowered.ty, nullable: lowered.nullable || nullable }
+    }
+
+    fn hint_for(&self, target: Target<'_>) -> String {
+        match target {
+            Target::New(hint) => type_name(hint),
+            Target::Existing(id) => self.name_of(id),
+        }
+    }
+
+    fn by_type(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+        let ty = match view.typ {
+            Some("string") => string_type(view.format),
+            Some("integer") => integer_type(view.format),
+            Some("number") => if view.format == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => return self.array(view, at, target),
+            Some("object") => return self.object(view, at, target),
+            None if view.has_properties() || view.additional.is_some() => return self.object(view, at, target),
+            None if view.items.is_some() => return self.array(view, at, target),
+            _ => TypeRef::Json,
+        };
+        Lowered::of(ty)
+    }
+
+    fn array(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+        let Some(items) = view.items else { return Lowered::of(TypeRef::Vec(Box::new(TypeRef::Json))) };
+        let hint = format!("{}Item", self.hint_for(target));
+        let item = self.schema_use(items.into(), &at.push("items"), &hint);
+        Lowered::of(TypeRef::Vec(Box::new(optional(item))))
+    }
+
+    fn object(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+        if !view.has_properties() {
+            return match view.additional {
+                Some(AdditionalProperties::Schema(schema)) => {
+                    let hint = format!("{}Value", self.hint_for(target));
+                    let value = self.schema_use(schema.as_ref().into(), &at.push("additionalProperties"), &hint);
+                    Lowered::of(TypeRef::Map(Box::new(optional(value))))
+                }
+                _ => Lowered::of(TypeRef::JsonObject),
+            };
+        }
+        let properties: Vec<Property<'_>> = view
+            .properties
+            .into_iter()
+            .flatten()
+            .map(|(wire, node)| (wire.clone(), node.into(), at.join(["properties", wire.as_str()])))
+            .collect();
+        let id = self.target_id(target, at);
+        let additional = view.additional.map(|additional| (additional, at.push("additionalProperties")));
+        let lowered = self.structure(id, &properties, view.required, additional);
+        let ty = self.finish(id, TypeKind::Struct(lowered), view);
+        Lowered::of(ty)
+    }
+
+    /// Builds the fields of struct `id` from `properties`.
+    fn structure(
+        &mut self,
+        id: TypeId,
+        properties: &[Property<'_>],
+        required: &[String],
+        additional: Option<(&AdditionalProperties, Location)>,
+    ) -> Struct {
+        let struct_name = self.name_of(id);
+        let mut names = Scope::new();
+        let mut fields = Vec::new();
+        for (wire, node, at) in properties {
+            let hint = format!("{struct_name}{}", type_name(wire));
+            let lowered = self.schema_use(*node, at, &hint);
+            let data = match node {
+                Node::Item(schema) => Some(&schema.schema_data),
+                Node::Ref(_) => None,
+            };
+            let read_or_write_only = data.is_some_and(|data| data.read_only || data.write_only);
+            let required = required.contains(wire) && !read_or_write_only;
+            let presence = match (required, lowered.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::Nullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            fields.push(Field {
+                name: names.claim(&field_name(wire)),
+                wire: wire.clone(),
+                ty: lowered.ty,
+                presence,
+                doc: data.and_then(doc_of),
+                deprecated: data.is_some_and(|data| data.deprecated),
+                default: data.and_then(|data| data.default.clone()),
+                origin: at.clone(),
+            });
+        }
+        let additional = match additional {
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
+            Some((AdditionalProperties::Schema(schema), at)) => {
+                let hint = format!("{struct_name}Value");
+                let value = self.schema_use(schema.as_ref().into(), &at, &hint);
+                Some(optional(value))
+            }
+            _ => None,
+        };
+        Struct { fields, additional }
+    }
+
+    fn enumeration(&mut self, values: Vec<Value>, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+        let nullable = values.contains(&Value::Null);
+        let values: Vec<Value> = values.into_iter().filter(|value| !value.is_null()).collect();
+        if values.is_empty() {
+            return Lowered { ty: TypeRef::Json, nullable: true };
+        }
+        let repr = if values.iter().all(Value::is_string) {
+            EnumRepr::String
+        } else if values.iter().all(|value| value.is_i64() || value.is_u64()) {
+            EnumRepr::Integer
+        } else {
+            EnumRepr::Mixed
+        };
+        let mut names = Scope::with_reserved(["Unknown"]);
+        let mut variants = Vec::new();
+        for value in values {
+            if variants.iter().any(|variant: &EnumVariant| variant.value == value) {
+                continue;
+            }
+            let raw = match &value {
+                Value::String(text) => variant_name(text),
+                Value::Number(number) => number_variant(number),
+                other => variant_name(&other.to_string()),
+            };
+            variants.push(EnumVariant { name: names.claim(&raw), value });
+        }
+        let id = self.target_id(target, at);
+        let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr }), view);
+        Lowered { ty, nullable }
+    }
+
+    fn union(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+        let (keyword, members) =
+            if view.one_of.is_empty() { ("anyOf", view.any_of) } else { ("oneOf", view.one_of) };
+        if view.has_properties() {
+            // An object that also lists alternatives: the properties are what
+            // all alternatives share, so the object is the useful type.
+            return self.object(view, at, target);
+        }
+        if let [only] = members {
+            let hint = self.hint_for(target);
+            return self.schema_use(only.into(), &at.join([keyword, "0"]), &hint);
+        }
+        let id = self.target_id(target, at);
+        let union_name = self.name_of(id);
+        let mut names = Scope::new();
+        let mut variants = Vec::new();
+        let mut nullable = false;
+        for (index, member) in members.iter().enumerate() {
+            let member_at = at.join([keyword, &index.to_string()]);
+            if let ReferenceOr::Item(schema) = member
+                && SchemaView::of(schema).typ == Some("null")
+            {
+                nullable = true;
+                continue;
+            }
+            let title = match member {
+                ReferenceOr::Item(schema) => schema.schema_data.title.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = format!("{union_name}{}", title.as_deref().map_or_else(|| format!("Variant{index}"), type_name));
+            let lowered = self.schema_use(member.into(), &member_at, &hint);
+            nullable |= lowered.nullable;
+            let base = match &lowered.ty {
+                TypeRef::Named(named) => self.name_of(*named),
+                other => describe(other).to_owned(),
+            };
+            if variants.iter().any(|variant: &UnionVariant| variant.ty == lowered.ty) {
+                continue;
+            }
+            let tag_values = match member {
+                ReferenceOr::Reference { reference } => self.tag_values(view, reference, &member_at),
+                ReferenceOr::Item(_) => Vec::new(),
+            };
+            variants.push(UnionVariant { name: names.claim(&base), ty: lowered.ty, tag_values });
+        }
+        let tagged = view.data.discriminator.is_some()
+            && variants.iter().all(|variant| matches!(variant.ty, TypeRef::Named(_)) && !variant.tag_values.is_empty());
+        let tag = if tagged { view.data.discriminator.as_ref().map(|d| d.property_name.clone()) } else { None };
+        if tag.is_none() {
+            let types = &self.types;
+            variants.sort_by_key(|variant| untagged_rank(types, &variant.ty));
+        }
+        let ty = self.finish(id, TypeKind::Union(Union { variants, tag }), view);
+        Lowered { ty, nullable }
+    }
+
+    /// Discriminator values that select the member `reference`: mapping
+    /// entries that point at it, else the referenced schema's name.
+    fn tag_values(&self, view: &SchemaView<'_>, reference: &str, at: &Location) -> Vec<String> {
+        let Some(discriminator) = &view.data.discriminator else { return Vec::new() };
+        let Ok(member) = self.resolver.target(&at.file, reference) else { return Vec::new() };
+        let mapped: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| {
+                let target = if target.contains('#') || target.contains('/') {
+                    target.to_string()
+                } else {
+                    format!("#/components/schemas/{target}")
+                };
+                self.resolver.target(&at.file, &target).is_ok_and(|location| location == member)
+            })
+            .map(|(value, _)| value.clone())
+            .collect();
+        if !mapped.is_empty() {
+            return mapped;
+        }
+        member.pointer.last().map(|name| vec![name.to_owned()]).unwrap_or_default()
+    }
+
+    fn all_of(&mut self, schema: &Schema, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+        let simple_wrapper = !view.has_properties() && view.additional.is_none() && view.one_of.is_empty();
+        if let ([only], true) = (view.all_of, simple_wrapper) {
+            // `allOf: [$ref]` is how 3.0 specs attach `nullable` or a
+            // description to a reference.
+            let hint = self.hint_for(target);
+            return self.schema_use(only.into(), &at.join(["allOf", "0"]), &hint);
+        }
+        let mut merged = Merged::default();
+        let mut visited = Vec::new();
+        self.merge(schema, at, &mut merged, &mut visited);
+        if merged.properties.is_empty() {
+            // Nothing object-like to merge (e.g. constraints layered on a
+            // primitive): the first member carries the type.
+            let hint = self.hint_for(target);
+            return match view.all_of.first() {
+                Some(first) => self.schema_use(first.into(), &at.join(["allOf", "0"]), &hint),
+                None => Lowered::of(TypeRef::Json),
+            };
+        }
+        let id = self.target_id(target, at);
+        let properties: Vec<Property<'_>> = merged
+            .properties
+            .iter()
+            .map(|(wire, node, location)| (wire.clone(), Node::from(node), location.clone()))
+            .collect();
+        let additional = merged.additional.as_ref().map(|(additional, location)| (additional, location.clone()));
+        let lowered = self.structure(id, &properties, &merged.required, additional);
+        let ty = self.finish(id, TypeKind::Struct(lowered), view);
+        Lowered::of(ty)
+    }
+
+    /// Gathers the properties of `schema` and, recursively, of its `allOf`
+    /// members. A property defined twice keeps the later definition.
+    fn merge(&mut self, schema: &Schema, at: &Location, merged: &mut Merged, visited: &mut Vec<Location>) {
+        if visited.contains(at) {
+            return;
+        }
+        visited.push(at.clone());
+        let view = SchemaView::of(schema);
+        for (index, member) in view.all_of.iter().enumerate() {
+            let member_at = at.join(["allOf", &index.to_string()]);
+            if let Some((member, location)) = self.deref(Node::from(member), &member_at) {
+                self.merge(&member, &location, merged, visited);
+            }
+        }
+        for (wire, node) in view.properties.into_iter().flatten() {
+            let location = at.join(["properties", wire.as_str()]);
+            merged.properties.retain(|(existing, _, _)| existing != wire);
+            merged.properties.push((wire.clone(), node.clone(), location));
+        }
+        for name in view.required {
+            if !merged.required.contains(name) {
+                merged.required.push(name.clone());
+            }
+        }
+        if let Some(additional) = view.additional {
+            merged.additional = Some((additional.clone(), at.push("additionalProperties")));
+        }
+    }
+}
+
+/// The union of an `allOf`'s members.
+#[derive(Debug, Default)]
+struct Merged {
+    properties: Vec<(String, ReferenceOr<Box<Schema>>, Location)>,
+    required: Vec<String>,
+    additional: Option<(AdditionalProperties, Location)>,
+}
+
+/// Arrays and maps of nullable items hold `Option`s.
+fn optional(lowered: Lowered) -> TypeRef {
+    if lowered.nullable && lowered.ty != TypeRef::Json {
+        TypeRef::Option(Box::new(lowered.ty))
+    } else {
+        lowered.ty
+    }
+}
+
+fn string_type(format: Option<&str>) -> TypeRef {
+    match format {
+        Some("date-time") => TypeRef::DateTime,
+        Some("date") => TypeRef::Date,
+        Some("uuid") => TypeRef::Uuid,
+        _ => TypeRef::String,
+    }
+}
+
+fn integer_type(format: Option<&str>) -> TypeRef {
+    match format {
+        Some("int32" | "int16" | "int8") => TypeRef::I32,
+        Some("uint32" | "uint16" | "uint8") => TypeRef::U32,
+        Some("uint64" | "uint") => TypeRef::U64,
+        _ => TypeRef::I64,
+    }
+}
+
+fn number_variant(number: &serde_json::Number) -> String {
+    let text = number.to_string();
+    match text.strip_prefix('-') {
+        Some(positive) => format!("Minus{}", positive.replace('.', "_")),
+        None => format!("V{}", text.replace('.', "_")),
+    }
+}
+
+/// A variant name for an unnamed alternative.
+fn describe(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String | TypeRef::Date | TypeRef::DateTime | TypeRef::Uuid => "String",
+        TypeRef::Bool => "Boolean",
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
+        TypeRef::F32 | TypeRef::F64 => "Number",
+        TypeRef::Vec(_) => "Array",
+        TypeRef::Map(_) | TypeRef::JsonObject => "Object",
+        _ => "Value",
+    }
+}
+
+/// Untagged unions try variants in order; put the pickiest first: structs
+/// with more required fields, then the other named types, arrays, integers
+/// before numbers, formatted strings before plain strings, catch-alls last.
+fn untagged_rank(types: &crate::ir::TypeSpace, ty: &TypeRef) -> (u8, i64) {
+    match ty {
+        TypeRef::Named(id) => match types.get(*id).map(|def| &def.kind) {
+            Some(TypeKind::Struct(fields)) => {
+                let required = fields.fields.iter().filter(|f| f.presence == Presence::Required).count();
+                (0, -(i64::try_from(required).unwrap_or(i64::MAX)))
+            }
+            Some(TypeKind::Enum(_)) => (2, 0),
+            _ => (1, 0),
+        },
+        TypeRef::Vec(_) => (3, 0),
+        TypeRef::Bool => (4, 0),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => (5, 0),
+        TypeRef::F32 | TypeRef::F64 => (6, 0),
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => (7, 0),
+        TypeRef::String => (8, 0),
+        TypeRef::Map(_) | TypeRef::JsonObject => (9, 0),
+        _ => (10, 0),
+    }
+}

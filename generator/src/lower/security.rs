@@ -1,0 +1,68 @@
+//! Security schemes (how credentials are sent) and servers (the default
+//! base URL).
+
+use openapiv3::{APIKeyLocation, SecurityScheme as SpecScheme, Server};
+
+use super::Lowerer;
+use crate::ir::{SecurityKind, SecurityScheme, ServerVariable};
+use crate::naming::{field_name, Scope};
+use crate::resolve::Node;
+
+/// Builder methods the generated `ClientBuilder` already has.
+const BUILDER_METHODS: &[&str] = &["base_url", "timeout", "no_timeout", "http_client", "user_agent", "build", "server_variable"];
+
+impl<'a> Lowerer<'a> {
+    /// Every `components.securitySchemes` entry, in spec order. Schemes the
+    /// client cannot drive itself (OAuth2 flows, OpenID Connect, unusual
+    /// HTTP schemes) take a ready-made token sent as a bearer token.
+    pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let documents = self.documents;
+        let Some(components) = &documents.root.components else { return Vec::new() };
+        let root = self.root();
+        let mut names = Scope::with_reserved(BUILDER_METHODS.iter().copied());
+        let mut schemes = Vec::new();
+        for (key, node) in &components.security_schemes {
+            let at = root.join(["components", "securitySchemes", key.as_str()]);
+            let Some((scheme, _)) = self.deref::<SpecScheme>(Node::from(node), &at) else { continue };
+            let (kind, doc) = match scheme.as_ref() {
+                SpecScheme::APIKey { location, name, description, .. } => {
+                    let kind = match location {
+                        APIKeyLocation::Header => SecurityKind::HeaderKey(name.clone()),
+                        APIKeyLocation::Query => SecurityKind::QueryKey(name.clone()),
+                        APIKeyLocation::Cookie => SecurityKind::CookieKey(name.clone()),
+                    };
+                    (kind, description.clone())
+                }
+                SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (SecurityKind::Basic, description.clone())
+                }
+                SpecScheme::HTTP { description, .. }
+                | SpecScheme::OAuth2 { description, .. }
+                | SpecScheme::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description.clone()),
+            };
+            schemes.push(SecurityScheme { key: key.clone(), name: names.claim(&field_name(key)), doc, kind });
+        }
+        schemes
+    }
+}
+
+/// The default base URL (`servers[0]` with its variables' defaults
+/// substituted) and the variables, which the client lets users override.
+pub(super) fn servers(servers: &[Server]) -> (String, Vec<ServerVariable>) {
+    let Some(server) = servers.first() else { return (String::new(), Vec::new()) };
+    let variables: Vec<ServerVariable> = server
+        .variables
+        .iter()
+        .flatten()
+        .map(|(name, variable)| ServerVariable {
+            name: name.clone(),
+            default: variable.default.clone(),
+            description: variable.description.clone(),
+        })
+        .collect();
+    let mut url = server.url.clone();
+    for variable in &variables {
+        url = url.replace(&format!("{{{}}}", variable.name), &variable.default);
+    }
+    (url.trim_end_matches('/').to_owned(), variables)
+}

@@ -1,0 +1,208 @@
+//! Every Rust identifier the generator emits is made here: case conversion
+//! (heck), characters that cannot appear in identifiers, leading digits, Rust
+//! keywords, and collisions between names in one scope.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that can be used as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot even be raw identifiers; they get a trailing `_`.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the generated code itself relies on in every module, plus
+/// prelude names that would shadow std items if a spec used them.
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["Result", "Option", "Some", "None", "Ok", "Err", "Vec", "String", "Box", "Default", "Self"];
+
+/// Words for identifiers made only of punctuation (`"-"`, `"+"`, …).
+const SYMBOL_WORDS: &[(char, &str)] = &[
+    ('+', "plus"), ('-', "minus"), ('*', "star"), ('/', "slash"), ('\\', "backslash"), ('.', "dot"),
+    (',', "comma"), (':', "colon"), (';', "semicolon"), ('=', "eq"), ('<', "lt"), ('>', "gt"), ('!', "not"),
+    ('?', "question"), ('@', "at"), ('#', "hash"), ('$', "dollar"), ('%', "percent"), ('^', "caret"),
+    ('&', "amp"), ('|', "pipe"), ('~', "tilde"), ('_', "underscore"), (' ', "space"),
+];
+
+/// An UpperCamelCase type or variant name for `raw`.
+pub fn type_name(raw: &str) -> String {
+    let name = sanitize(raw).to_upper_camel_case();
+    let name = if name.is_empty() { fallback(raw).to_upper_camel_case() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("N{name}") } else { name };
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) { format!("{name}Type") } else { name }
+}
+
+/// An UpperCamelCase enum variant name for `raw`.
+pub fn variant_name(raw: &str) -> String {
+    let name = sanitize(raw).to_upper_camel_case();
+    let name = if name.is_empty() { fallback(raw).to_upper_camel_case() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("N{name}") } else { name };
+    if name == "Self" { "SelfValue".to_owned() } else { name }
+}
+
+/// A snake_case field, parameter, method or module name for `raw`, escaped
+/// if it is a keyword (`type` → `r#type`, `self` → `self_`).
+pub fn field_name(raw: &str) -> String {
+    let name = sanitize(raw).to_snake_case();
+    let name = if name.is_empty() { fallback(raw).to_snake_case() } else { name };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("n{name}") } else { name };
+    escape_keyword(name)
+}
+
+/// The name of the module generated for the spec at `path`
+/// (`specs/pack-cloud.yaml` → `pack_cloud`).
+pub fn module_name_for_path(path: &str) -> String {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = file.split('.').next().unwrap_or(file);
+    let name = field_name(stem);
+    name.strip_prefix("r#").map(|bare| format!("{bare}_")).unwrap_or(name)
+}
+
+/// The name as it appears in Rust source, without a raw prefix; compare this
+/// with the wire name to decide whether `#[serde(rename)]` is needed.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+fn escape_keyword(name: String) -> String {
+    if NON_RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if RAW_KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// Replaces everything that is not an ASCII letter or digit by a word
+/// separator, and splits camel humps so heck sees the words.
+fn sanitize(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// A name for identifiers with no letters or digits at all.
+fn fallback(raw: &str) -> String {
+    if raw.is_empty() {
+        return "empty".to_owned();
+    }
+    let words: Vec<&str> = raw
+        .chars()
+        .map(|c| SYMBOL_WORDS.iter().find(|(symbol, _)| *symbol == c).map_or("other", |(_, word)| *word))
+        .collect();
+    words.join(" ")
+}
+
+/// The set of names already taken in one scope (a module's types, a struct's
+/// fields, an enum's variants). Hands out unique names deterministically:
+/// the first claimant gets the plain name, later ones a numeric suffix.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// An empty scope.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A scope in which `names` are already taken.
+    pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Self { taken: names.into_iter().map(str::to_owned).collect() }
+    }
+
+    /// Claims `candidate`, or the first free `candidate2`, `candidate3`, …
+    /// (`candidate_2` for snake_case names).
+    pub fn claim(&mut self, candidate: &str) -> String {
+        if self.taken.insert(candidate.to_owned()) {
+            return candidate.to_owned();
+        }
+        let bare = unraw(candidate);
+        let snake = bare.chars().any(|c| c.is_ascii_lowercase()) && !bare.starts_with(|c: char| c.is_ascii_uppercase());
+        (2..)
+            .map(|n| if snake { format!("{bare}_{n}") } else { format!("{bare}{n}") })
+            .find(|name| self.taken.insert(name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// True when `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_names() {
+        // (wire name, type name, field name, variant name)
+        let table = [
+            ("Invoice", "Invoice", "invoice", "Invoice"),
+            ("invoice_page", "InvoicePage", "invoice_page", "InvoicePage"),
+            ("idOrganization", "IdOrganization", "id_organization", "IdOrganization"),
+            ("per_page", "PerPage", "per_page", "PerPage"),
+            ("HTTPServer", "HttpServer", "http_server", "HttpServer"),
+            ("type", "Type", "r#type", "Type"),
+            ("self", "SelfType", "self_", "SelfValue"),
+            ("Self", "SelfType", "self_", "SelfValue"),
+            ("crate", "Crate", "crate_", "Crate"),
+            ("async", "Async", "r#async", "Async"),
+            ("1h", "N1h", "n1h", "N1h"),
+            ("2023-0001", "N20230001", "n2023_0001", "N20230001"),
+            ("foo bar", "FooBar", "foo_bar", "FooBar"),
+            ("foo.bar-baz/qux", "FooBarBazQux", "foo_bar_baz_qux", "FooBarBazQux"),
+            ("$ref", "Ref", "r#ref", "Ref"),
+            ("@type", "Type", "r#type", "Type"),
+            ("-", "Minus", "minus", "Minus"),
+            ("+", "Plus", "plus", "Plus"),
+            ("", "Empty", "empty", "Empty"),
+            ("<=", "LtEq", "lt_eq", "LtEq"),
+            ("café", "Caf", "caf", "Caf"),
+            ("Error", "Error", "error", "Error"),
+            ("Option", "OptionType", "option", "Option"),
+            ("String", "StringType", "string", "String"),
+            ("x-rate-limit", "XRateLimit", "x_rate_limit", "XRateLimit"),
+        ];
+        for (wire, ty, field, variant) in table {
+            assert_eq!(type_name(wire), ty, "type name of {wire:?}");
+            assert_eq!(field_name(wire), field, "field name of {wire:?}");
+            assert_eq!(variant_name(wire), variant, "variant name of {wire:?}");
+        }
+    }
+
+    #[test]
+    fn module_names_come_from_file_stems() {
+        let table = [
+            ("specs/pack-cloud.yaml", "pack_cloud"),
+            ("specs/apibricks-console.yaml", "apibricks_console"),
+            ("C:\\specs\\My API.json", "my_api"),
+            ("type.yml", "type_"),
+            ("3d.yaml", "n3d"),
+        ];
+        for (path, module) in table {
+            assert_eq!(module_name_for_path(path), module, "module for {path:?}");
+        }
+    }
+
+    #[test]
+    fn scopes_resolve_collisions_deterministically() {
+        let mut scope = Scope::with_reserved(["Unknown"]);
+        assert_eq!(scope.claim("Unknown"), "Unknown2");
+        assert_eq!(scope.claim("Pet"), "Pet");
+        assert_eq!(scope.claim("Pet"), "Pet2");
+        assert_eq!(scope.claim("Pet"), "Pet3");
+        let mut fields = Scope::new();
+        assert_eq!(fields.claim("foo_bar"), "foo_bar");
+        assert_eq!(fields.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(fields.claim("r#type"), "r#type");
+        assert_eq!(fields.claim("r#type"), "type_2");
+    }
+}
