@@ -86,9 +86,12 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}#{}", self.file, self.pointer)?;
+        f.write_str(&self.file)?;
         if let Some((line, column)) = self.line_column {
-            write!(f, " (line {line}, column {column})")?;
+            write!(f, ":{line}:{column}")?;
+        }
+        if !self.pointer.is_empty() || self.line_column.is_none() {
+            write!(f, "#{}", self.pointer)?;
         }
         write!(f, ": {} [{}]", self.message, self.code)
     }

@@ -24,6 +24,10 @@ pub struct Documents {
     /// Every loaded file as untyped JSON, keyed by path (the root included),
     /// for `$ref`s that point anywhere other than a root component.
     pub raw: BTreeMap<String, Value>,
+    /// Referenced files that could not be loaded, with the reason. The
+    /// `$ref`s into them are reported where they are resolved, so one
+    /// missing file does not hide other problems.
+    pub failed: BTreeMap<String, String>,
 }
 
 /// Loads the spec at `path` and every file its `$ref`s name.
@@ -32,41 +36,34 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
     check_version(path, &root_value)?;
     let root = to_openapi(path, &root_value)?;
     let mut raw = BTreeMap::new();
-    let mut diagnostics = Diagnostics::default();
+    let mut failed = BTreeMap::new();
     let mut pending = vec![(path.to_owned(), root_value)];
     while let Some((file, value)) = pending.pop() {
         let mut refs = Vec::new();
-        external_refs(&value, &mut Pointer::root(), &mut refs);
+        external_refs(&value, &mut refs);
         raw.insert(file.clone(), value);
-        for (pointer, target) in refs {
+        for target in refs {
             let target_file = join_relative(&file, &target);
-            if raw.contains_key(&target_file) || pending.iter().any(|(name, _)| *name == target_file) {
+            if raw.contains_key(&target_file)
+                || failed.contains_key(&target_file)
+                || pending.iter().any(|(name, _)| *name == target_file)
+            {
                 continue;
             }
             if target.contains("://") {
-                diagnostics.push(Diagnostic::new(
-                    Code::BrokenRef,
-                    &file,
-                    &pointer.to_string(),
-                    format!("remote reference `{target}` is not supported; download the file and refer to it by a relative path"),
-                ));
+                failed.insert(target_file, "remote references are not supported; download the file and refer to it by a relative path".to_owned());
                 continue;
             }
             match load_value(&target_file, loader) {
                 Ok(value) => pending.push((target_file, value)),
-                Err(mut found) => {
-                    for mut diagnostic in std::mem::take(&mut found) {
-                        if diagnostic.code == Code::Io {
-                            diagnostic.file = file.clone();
-                            diagnostic.pointer = pointer.to_string();
-                        }
-                        diagnostics.push(diagnostic);
-                    }
+                Err(found) => {
+                    let reason = found.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ");
+                    failed.insert(target_file, reason);
                 }
             }
         }
     }
-    diagnostics.into_result(Documents { root_path: path.to_owned(), root, raw })
+    Ok(Documents { root_path: path.to_owned(), root, raw, failed })
 }
 
 /// Parses `text` as JSON when it looks like JSON, otherwise as YAML.
@@ -161,9 +158,45 @@ fn check_version(path: &str, value: &Value) -> Result<(), Diagnostic> {
 fn to_openapi(path: &str, value: &Value) -> Result<OpenAPI, Diagnostic> {
     serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        let message = error.inner().to_string();
+        let (pointer, message) = refine(value, pointer, error.inner().to_string());
         Diagnostic::new(Code::InvalidDocument, path, &pointer.to_string(), format!("not a valid OpenAPI 3.0 document: {message}"))
     })
+}
+
+/// serde stops tracking the path at maps that openapiv3 deserializes
+/// through `flatten` (paths, components); deserializing the entries below
+/// one at a time finds the node that is actually wrong.
+fn refine(root: &Value, pointer: Pointer, message: String) -> (Pointer, String) {
+    fn first_error<T: serde::de::DeserializeOwned>(at: &Pointer, entries: &serde_json::Map<String, Value>) -> Option<(Pointer, String)> {
+        entries.iter().find_map(|(key, value)| {
+            serde_path_to_error::deserialize::<_, T>(value)
+                .err()
+                .map(|error| (at.push(key.clone()).join(path_to_pointer(error.path()).segments().iter().cloned()), error.inner().to_string()))
+        })
+    }
+    let segments = pointer.segments();
+    let found = match segments.first().map(String::as_str) {
+        Some("paths") => root
+            .get("paths")
+            .and_then(Value::as_object)
+            .and_then(|paths| first_error::<openapiv3::PathItem>(&Pointer::root().push("paths"), paths)),
+        Some("components") => {
+            let components = root.get("components").and_then(Value::as_object);
+            let section = |name: &str| components.and_then(|c| c.get(name)).and_then(Value::as_object);
+            let at = |name: &str| Pointer::root().join(["components", name]);
+            section("schemas")
+                .and_then(|entries| first_error::<openapiv3::ReferenceOr<openapiv3::Schema>>(&at("schemas"), entries))
+                .or_else(|| section("parameters").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::Parameter>>(&at("parameters"), e)))
+                .or_else(|| section("responses").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::Response>>(&at("responses"), e)))
+                .or_else(|| section("requestBodies").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(&at("requestBodies"), e)))
+                .or_else(|| section("securitySchemes").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(&at("securitySchemes"), e)))
+        }
+        _ => None,
+    };
+    match found {
+        Some((deeper, message)) if deeper.segments().len() > segments.len() => (deeper, message),
+        _ => (pointer, message),
+    }
 }
 
 /// Converts serde_path_to_error's path (which names the innermost field or
@@ -180,25 +213,23 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     pointer
 }
 
-/// Collects `(where, file)` for every `$ref` that names another file.
-fn external_refs(value: &Value, at: &mut Pointer, found: &mut Vec<(Pointer, String)>) {
+/// Collects the file part of every `$ref` that names another file.
+fn external_refs(value: &Value, found: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 let file = reference.split('#').next().unwrap_or_default();
-                if !file.is_empty() {
-                    found.push((at.push("$ref"), file.to_owned()));
+                if !file.is_empty() && !found.iter().any(|known| known == file) {
+                    found.push(file.to_owned());
                 }
             }
-            for (key, child) in map {
-                let mut child_at = at.push(key.clone());
-                external_refs(child, &mut child_at, found);
+            for child in map.values() {
+                external_refs(child, found);
             }
         }
         Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                let mut child_at = at.push(index.to_string());
-                external_refs(child, &mut child_at, found);
+            for child in items {
+                external_refs(child, found);
             }
         }
         _ => {}
@@ -275,9 +306,8 @@ mod tests {
         let documents = load_spec("specs/api.yaml", &loader).expect("loads");
         assert!(documents.raw.contains_key("specs/common/b.yaml"));
         let loader = files(&[("api.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'missing.yaml#/B'}\n")]);
-        let error = load_spec("api.yaml", &loader).expect_err("missing file");
-        let diagnostic = error.iter().next().expect("one diagnostic");
-        assert_eq!(diagnostic.pointer, "/components/schemas/A/$ref");
+        let documents = load_spec("api.yaml", &loader).expect("a missing referenced file is reported later");
+        assert!(documents.failed["missing.yaml"].contains("cannot read file"));
     }
 
     #[test]

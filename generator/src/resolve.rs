@@ -147,6 +147,9 @@ impl<'a> Resolver<'a> {
                 None => Err(format!("no `{}` in components.{}", segments[2], T::SECTION)),
             };
         }
+        if let Some(reason) = self.documents.failed.get(&target.file) {
+            return Err(format!("cannot load `{}`: {reason}", target.file));
+        }
         let document = self
             .documents
             .raw

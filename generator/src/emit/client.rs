@@ -31,6 +31,27 @@ pub fn client_items(api: &Api) -> TokenStream {
     });
     let setters = api.security_schemes.iter().map(credential_setter);
     let methods = api.operations.iter().map(|operation| operation_method(operation, api));
+    // Specs without security schemes get no credential plumbing at all.
+    let has_credentials = !api.security_schemes.is_empty();
+    let credentials_field = has_credentials.then(|| quote!(credentials: Credentials,));
+    let credentials_init = has_credentials.then(|| quote!(credentials: self.credentials,));
+    let credentials_default = has_credentials.then(|| quote!(credentials: Credentials::default(),));
+    let credentials_type = has_credentials.then(|| {
+        quote! {
+            #[derive(Clone, Default)]
+            struct Credentials {
+                #(#credential_fields)*
+            }
+
+            impl ::std::fmt::Debug for Credentials {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct("Credentials")
+                        #(#credential_debug)*
+                        .finish()
+                }
+            }
+        }
+    });
     quote! {
         /// The default base URL, from the spec's first `servers` entry.
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -41,28 +62,17 @@ pub fn client_items(api: &Api) -> TokenStream {
         #[derive(Debug, Clone)]
         pub struct Client {
             core: crate::runtime::Core,
-            credentials: Credentials,
+            #credentials_field
         }
 
-        #[derive(Clone, Default)]
-        struct Credentials {
-            #(#credential_fields)*
-        }
-
-        impl ::std::fmt::Debug for Credentials {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct("Credentials")
-                    #(#credential_debug)*
-                    .finish()
-            }
-        }
+        #credentials_type
 
         /// Configures a [`Client`]: base URL, timeout, HTTP client and
         /// credentials.
         #[derive(Debug, Clone)]
         pub struct ClientBuilder {
             core: crate::runtime::CoreBuilder,
-            credentials: Credentials,
+            #credentials_field
         }
 
         impl ClientBuilder {
@@ -105,7 +115,7 @@ pub fn client_items(api: &Api) -> TokenStream {
 
             /// Builds the client.
             pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
-                Ok(Client { core: self.core.build()?, credentials: self.credentials })
+                Ok(Client { core: self.core.build()?, #credentials_init })
             }
         }
 
@@ -115,7 +125,7 @@ pub fn client_items(api: &Api) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
                     core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
-                    credentials: Credentials::default(),
+                    #credentials_default
                 }
             }
 
@@ -319,48 +329,41 @@ fn query_style(style: QueryStyle) -> TokenStream {
     }
 }
 
-/// Applies the first alternative whose credentials are all configured.
+/// Applies the first alternative whose credentials are all configured:
+/// `if let (Some(a), Some(b)) = (&…, &…) { … } else if let Some(c) = &… { … }`.
 fn security_statements(alternatives: &[Vec<usize>], schemes: &[SecurityScheme]) -> Option<TokenStream> {
     let mut branches = Vec::new();
     for alternative in alternatives {
         if alternative.is_empty() {
+            // `{}`: no credentials needed; later alternatives never apply.
             break;
         }
         let used: Vec<&SecurityScheme> = alternative.iter().filter_map(|index| schemes.get(*index)).collect();
-        let checks = used.iter().map(|scheme| {
-            let name = ident(&scheme.name);
-            quote!(self.credentials.#name.is_some())
-        });
-        let applies = used.iter().map(|scheme| {
-            let name = ident(&scheme.name);
-            let apply = match &scheme.kind {
-                SecurityKind::HeaderKey(header) => quote!(request.raw_header(#header, value);),
-                SecurityKind::QueryKey(param) => quote!(request.query_api_key(#param, value);),
-                SecurityKind::CookieKey(cookie) => quote!(request.cookie_api_key(#cookie, value);),
-                SecurityKind::Bearer => quote!(request.bearer_auth(value);),
-                SecurityKind::Basic => quote!(request.basic_auth(&value.0, value.1.as_deref());),
-            };
-            quote!(if let ::std::option::Option::Some(value) = &self.credentials.#name { #apply })
-        });
-        branches.push(quote!(if #(#checks)&&* { #(#applies)* }));
-    }
-    if branches.is_empty() {
-        return None;
-    }
-    if alternatives.len() == 1 && alternatives[0].len() == 1 {
-        // One scheme: the `if let` alone says it all.
-        let scheme = schemes.get(alternatives[0][0])?;
-        let name = ident(&scheme.name);
-        let apply = match &scheme.kind {
-            SecurityKind::HeaderKey(header) => quote!(request.raw_header(#header, value);),
-            SecurityKind::QueryKey(param) => quote!(request.query_api_key(#param, value);),
-            SecurityKind::CookieKey(cookie) => quote!(request.cookie_api_key(#cookie, value);),
-            SecurityKind::Bearer => quote!(request.bearer_auth(value);),
-            SecurityKind::Basic => quote!(request.basic_auth(&value.0, value.1.as_deref());),
+        let values: Vec<proc_macro2::Ident> = if used.len() == 1 {
+            vec![ident("value")]
+        } else {
+            (0..used.len()).map(|index| ident(&format!("value{index}"))).collect()
         };
-        return Some(quote!(if let ::std::option::Option::Some(value) = &self.credentials.#name { #apply }));
+        let fields = used.iter().map(|scheme| {
+            let name = ident(&scheme.name);
+            quote!(&self.credentials.#name)
+        });
+        let applies = used.iter().zip(&values).map(|(scheme, value)| match &scheme.kind {
+            SecurityKind::HeaderKey(header) => quote!(request.raw_header(#header, #value);),
+            SecurityKind::QueryKey(param) => quote!(request.query_api_key(#param, #value);),
+            SecurityKind::CookieKey(cookie) => quote!(request.cookie_api_key(#cookie, #value);),
+            SecurityKind::Bearer => quote!(request.bearer_auth(#value);),
+            SecurityKind::Basic => quote!(request.basic_auth(&#value.0, #value.1.as_deref());),
+        });
+        branches.push(if used.len() == 1 {
+            quote!(if let ::std::option::Option::Some(value) = #(#fields)* { #(#applies)* })
+        } else {
+            quote! {
+                if let ( #( ::std::option::Option::Some(#values) ),* ) = ( #(#fields),* ) { #(#applies)* }
+            }
+        });
     }
-    Some(quote!(#(#branches)else*))
+    if branches.is_empty() { None } else { Some(quote!(#(#branches)else*)) }
 }
 
 fn accept_header(operation: &Operation) -> String {

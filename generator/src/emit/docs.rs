@@ -54,7 +54,7 @@ fn sanitize(text: &str) -> Vec<String> {
             out.push("```text".to_owned());
             in_indented = true;
         } else if in_indented && !indented && !trimmed.is_empty() {
-            out.push("```".to_owned());
+            close_block(&mut out);
             in_indented = false;
         }
         out.push(if in_indented { line.trim_start().to_owned() } else { line.to_owned() });
@@ -64,12 +64,23 @@ fn sanitize(text: &str) -> Vec<String> {
         out.push("```".to_owned());
     }
     if in_indented {
-        out.push("```".to_owned());
+        close_block(&mut out);
     }
     while out.last().is_some_and(|line| line.is_empty()) {
         out.pop();
     }
     out.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
+}
+
+/// Closes a code block before any blank lines that ended it.
+fn close_block(out: &mut Vec<String>) {
+    let mut blanks = 0;
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+        blanks += 1;
+    }
+    out.push("```".to_owned());
+    out.extend(std::iter::repeat_n(String::new(), blanks));
 }
 
 fn is_list_item(line: &str) -> bool {

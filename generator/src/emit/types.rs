@@ -3,7 +3,7 @@
 //! (`::std::…`, `::serde::…`) so nothing depends on imports.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 
 use super::docs::doc_attrs;
@@ -171,6 +171,8 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
     }
     let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
     let values: Vec<TokenStream> = enumeration.variants.iter().map(|variant| json_literal(&variant.value)).collect();
+    let comparisons: Vec<TokenStream> =
+        enumeration.variants.iter().map(|variant| comparable_literal(&variant.value)).collect();
     let docs: Vec<String> = enumeration.variants.iter().map(|variant| format!(" `{}`", variant.value)).collect();
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,7 +201,7 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #( if value == #values { return ::std::result::Result::Ok(Self::#variants); } )*
+                #( if value == #comparisons { return ::std::result::Result::Ok(Self::#variants); } )*
                 ::std::result::Result::Ok(Self::Unknown(value))
             }
         }
@@ -258,6 +260,20 @@ fn json_literal(value: &Value) -> TokenStream {
             let text = other.to_string();
             quote!(::serde_json::from_str::<::serde_json::Value>(#text).unwrap_or_default())
         }
+    }
+}
+
+/// A literal `serde_json::Value` compares with directly (`1i64`, `"a"`).
+fn comparable_literal(value: &Value) -> TokenStream {
+    match value {
+        Value::Bool(b) => quote!(#b),
+        Value::String(text) => quote!(#text),
+        Value::Number(number) => match (number.as_i64(), number.as_u64()) {
+            (Some(i), _) => Literal::i64_suffixed(i).into_token_stream(),
+            (None, Some(u)) => Literal::u64_suffixed(u).into_token_stream(),
+            _ => Literal::f64_suffixed(number.as_f64().unwrap_or_default()).into_token_stream(),
+        },
+        other => json_literal(other),
     }
 }
 

@@ -1,0 +1,207 @@
+//! Command-line parsing, by hand: two subcommands and a few flags do not
+//! justify a dependency.
+
+/// The text printed for `help` and after every usage error.
+pub(crate) const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  codegen [--check]
+      Regenerate generated-client/src from specs/*.yaml|*.yml|*.json.
+      --check    write nothing; exit 1 if any generated file is out of date
+  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported]
+      Generate a standalone client crate for one spec. PATH and DIR are
+      relative to the current directory.
+      --crate-name NAME    package name (default: from the spec file name)
+      --skip-unsupported   leave out operations the generator cannot handle
+  help
+      Print this message.
+";
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// `codegen [--check]`: regenerate (or check) the workspace client.
+    Codegen {
+        /// Write nothing, only report what is out of date.
+        check: bool,
+    },
+    /// `generate --spec PATH --out DIR …`: a standalone crate for one spec.
+    Generate(GenerateArgs),
+    /// `help`, `--help` or `-h`.
+    Help,
+}
+
+/// Options of `cargo xtask generate`, exactly as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GenerateArgs {
+    /// The spec file, relative to the current directory.
+    pub(crate) spec: String,
+    /// The crate directory to write, relative to the current directory.
+    pub(crate) out: String,
+    /// `--crate-name`, if given; already checked to be a valid package name.
+    pub(crate) crate_name: Option<String>,
+    /// `--skip-unsupported`.
+    pub(crate) skip_unsupported: bool,
+}
+
+/// Parses the arguments after `cargo xtask`. The error is a one-line
+/// explanation; the caller adds [`USAGE`].
+pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err("no command given".to_owned());
+    };
+    let mut flags = Flags::new(rest);
+    let parsed = match command.as_str() {
+        "codegen" => Command::Codegen { check: flags.switch("--check") },
+        "generate" => {
+            let spec = flags.value("--spec")?;
+            let out = flags.value("--out")?;
+            let crate_name = flags.value("--crate-name")?;
+            if let Some(name) = &crate_name {
+                crate::generate::check_crate_name(name)?;
+            }
+            let skip_unsupported = flags.switch("--skip-unsupported");
+            Command::Generate(GenerateArgs {
+                spec: spec.ok_or("generate: missing --spec PATH")?,
+                out: out.ok_or("generate: missing --out DIR")?,
+                crate_name,
+                skip_unsupported,
+            })
+        }
+        "help" | "--help" | "-h" => Command::Help,
+        other => return Err(format!("unknown command `{other}`")),
+    };
+    flags.finish(command)?;
+    Ok(parsed)
+}
+
+/// The flags after the subcommand. Each lookup removes what it recognises,
+/// so whatever is left at the end is unknown.
+struct Flags {
+    /// Remaining arguments; `None` once consumed.
+    args: Vec<Option<String>>,
+}
+
+impl Flags {
+    fn new(args: &[String]) -> Self {
+        Self { args: args.iter().cloned().map(Some).collect() }
+    }
+
+    /// True if the switch `name` is present (it may be repeated).
+    fn switch(&mut self, name: &str) -> bool {
+        let mut found = false;
+        for slot in &mut self.args {
+            if slot.as_deref() == Some(name) {
+                *slot = None;
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// The value of `name`, written `name VALUE` or `name=VALUE`.
+    fn value(&mut self, name: &str) -> Result<Option<String>, String> {
+        let mut found = None;
+        let mut index = 0;
+        while index < self.args.len() {
+            let Some(arg) = self.args[index].clone() else {
+                index += 1;
+                continue;
+            };
+            let value = if arg == name {
+                self.args[index] = None;
+                let next = self.args.get_mut(index + 1).and_then(Option::take);
+                match next {
+                    Some(value) if !value.starts_with("--") => {
+                        index += 1;
+                        value
+                    }
+                    _ => return Err(format!("{name} needs a value")),
+                }
+            } else if let Some(value) = arg.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')) {
+                self.args[index] = None;
+                value.to_owned()
+            } else {
+                index += 1;
+                continue;
+            };
+            if value.is_empty() {
+                return Err(format!("{name} needs a non-empty value"));
+            }
+            if found.replace(value).is_some() {
+                return Err(format!("{name} given more than once"));
+            }
+            index += 1;
+        }
+        Ok(found)
+    }
+
+    /// Fails on the first argument nobody asked for.
+    fn finish(self, command: &str) -> Result<(), String> {
+        match self.args.into_iter().flatten().next() {
+            Some(arg) if arg.starts_with('-') => Err(format!("{command}: unknown flag `{arg}`")),
+            Some(arg) => Err(format!("{command}: unexpected argument `{arg}`")),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &str, expected: Result<Command, &str>) {
+        let args: Vec<String> = args.split_whitespace().map(str::to_owned).collect();
+        assert_eq!(parse(&args), expected.map_err(str::to_owned), "args: {args:?}");
+    }
+
+    fn generate(spec: &str, out: &str, crate_name: Option<&str>, skip_unsupported: bool) -> Command {
+        Command::Generate(GenerateArgs {
+            spec: spec.to_owned(),
+            out: out.to_owned(),
+            crate_name: crate_name.map(str::to_owned),
+            skip_unsupported,
+        })
+    }
+
+    #[test]
+    fn commands() {
+        check("codegen", Ok(Command::Codegen { check: false }));
+        check("codegen --check", Ok(Command::Codegen { check: true }));
+        check("help", Ok(Command::Help));
+        check("--help", Ok(Command::Help));
+        check("-h", Ok(Command::Help));
+    }
+
+    #[test]
+    fn generate_flags() {
+        check("generate --spec a.yaml --out out", Ok(generate("a.yaml", "out", None, false)));
+        check("generate --out out --spec a.yaml", Ok(generate("a.yaml", "out", None, false)));
+        check("generate --spec=a.yaml --out=out", Ok(generate("a.yaml", "out", None, false)));
+        check(
+            "generate --skip-unsupported --spec a.yaml --crate-name x-client --out /tmp/o",
+            Ok(generate("a.yaml", "/tmp/o", Some("x-client"), true)),
+        );
+    }
+
+    #[test]
+    fn errors() {
+        check("", Err("no command given"));
+        check("build", Err("unknown command `build`"));
+        check("codegen --chek", Err("codegen: unknown flag `--chek`"));
+        check("codegen extra", Err("codegen: unexpected argument `extra`"));
+        check("generate --out o", Err("generate: missing --spec PATH"));
+        check("generate --spec a.yaml", Err("generate: missing --out DIR"));
+        check("generate --spec", Err("--spec needs a value"));
+        check("generate --spec --out o", Err("--spec needs a value"));
+        check("generate --spec= --out o", Err("--spec needs a non-empty value"));
+        check("generate --spec a --spec b --out o", Err("--spec given more than once"));
+        check("generate --spec a --out o --check", Err("generate: unknown flag `--check`"));
+        check("help me", Err("help: unexpected argument `me`"));
+        check(
+            "generate --spec a --out o --crate-name 9lives",
+            Err("invalid --crate-name `9lives`: use ASCII letters, digits, `-` and `_`, starting with a letter"),
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! `cargo xtask generate`: a standalone client crate for any one spec.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use generator::naming::module_name_for_path;
+use generator::{Config, Diagnostic, Layout, SpecInput};
+
+use crate::Error;
+use crate::cli::GenerateArgs;
+use crate::fs::DiskLoader;
+use crate::sync::{Change, Mode, Orphans, sync};
+
+/// What one `generate` run did.
+#[derive(Debug)]
+pub(crate) struct Report {
+    /// The package name written to `Cargo.toml`.
+    pub(crate) crate_name: String,
+    /// Number of files the generator produced.
+    pub(crate) files: usize,
+    /// Files written or removed.
+    pub(crate) changes: Vec<Change>,
+    /// Operations left out (only with `--skip-unsupported`).
+    pub(crate) skipped: Vec<Diagnostic>,
+    /// Time spent in the generator (not in writing files).
+    pub(crate) elapsed: Duration,
+}
+
+/// Generates the crate described by `args` and writes it. Paths are used as
+/// given, so they are relative to the current directory. On any generator
+/// diagnostic the output directory is left untouched.
+pub(crate) fn generate(args: &GenerateArgs) -> Result<Report, Error> {
+    let crate_name = args.crate_name.clone().unwrap_or_else(|| default_crate_name(&args.spec));
+    let spec = SpecInput { path: args.spec.clone(), module: module_name_for_path(&args.spec) };
+    let config = Config {
+        regenerate_command: regenerate_command(args),
+        layout: Layout::Standalone { crate_name: crate_name.clone() },
+        skip_unsupported: args.skip_unsupported,
+    };
+    let started = Instant::now();
+    let output = generator::generate(&[spec], &DiskLoader::new("."), &config).map_err(Error::Diagnostics)?;
+    let elapsed = started.elapsed();
+    let changes =
+        sync(Path::new(&args.out), &output.files, Orphans::GeneratedRust, Mode::Write).map_err(Error::Message)?;
+    Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, elapsed })
+}
+
+/// The package name for a spec at `spec_path`: its file stem, lowercased,
+/// with every run of non-alphanumerics turned into one `-`, starting with a
+/// letter (`api-` is prepended otherwise) and ending in `-client`.
+pub(crate) fn default_crate_name(spec_path: &str) -> String {
+    let file = spec_path.rsplit(['/', '\\']).next().unwrap_or(spec_path);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _extension)| stem);
+    let mut name = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    let name = match name {
+        "" => "api".to_owned(),
+        _ if name.starts_with(|c: char| c.is_ascii_alphabetic()) => name.to_owned(),
+        _ => format!("api-{name}"),
+    };
+    if name.ends_with("-client") { name } else { format!("{name}-client") }
+}
+
+/// Accepts `name` if Cargo would: ASCII letters, digits, `-` and `_`,
+/// starting with a letter. Checked while parsing `--crate-name`.
+pub(crate) fn check_crate_name(name: &str) -> Result<&str, String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(name)
+    } else {
+        Err(format!("invalid --crate-name `{name}`: use ASCII letters, digits, `-` and `_`, starting with a letter"))
+    }
+}
+
+/// The command that reproduces this run, for the generated files' headers.
+fn regenerate_command(args: &GenerateArgs) -> String {
+    let mut command = format!("cargo xtask generate --spec {} --out {}", quote(&args.spec), quote(&args.out));
+    if let Some(name) = &args.crate_name {
+        command.push_str(&format!(" --crate-name {}", quote(name)));
+    }
+    if args.skip_unsupported {
+        command.push_str(" --skip-unsupported");
+    }
+    command
+}
+
+/// `arg` as a POSIX shell word. Control characters become `?`: the command
+/// ends up in a one-line comment and must not break out of it.
+fn quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c);
+    let arg: String = arg.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+    if !arg.is_empty() && arg.chars().all(plain) { arg } else { format!("'{}'", arg.replace('\'', r"'\''")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names() {
+        let table = [
+            ("GitHub API.json", "github-api-client"),
+            ("3d.yaml", "api-3d-client"),
+            ("specs/pack-cloud.yaml", "pack-cloud-client"),
+            ("/tmp/broken.yaml", "broken-client"),
+            (r"C:\specs\Stripe_v1.yml", "stripe-v1-client"),
+            ("petstore.v2.json", "petstore-v2-client"),
+            ("  weird -- name!.yaml", "weird-name-client"),
+            ("_private.yaml", "private-client"),
+            ("2024-api.yaml", "api-2024-api-client"),
+            ("Café.yaml", "caf-client"),
+            ("!!!.yaml", "api-client"),
+            ("noext", "noext-client"),
+            ("foo-client.yaml", "foo-client"),
+        ];
+        for (spec, expected) in table {
+            assert_eq!(default_crate_name(spec), expected, "spec: {spec}");
+            assert!(check_crate_name(expected).is_ok(), "derived name {expected} must be valid");
+        }
+    }
+
+    #[test]
+    fn crate_name_validation() {
+        for good in ["a", "my-api_client", "x1"] {
+            assert_eq!(check_crate_name(good), Ok(good));
+        }
+        for bad in ["", "1abc", "-x", "a b", "a\"b", "ünï"] {
+            assert!(check_crate_name(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn regenerate_commands() {
+        let mut args = GenerateArgs {
+            spec: "specs/a.yaml".to_owned(),
+            out: "../out".to_owned(),
+            crate_name: None,
+            skip_unsupported: false,
+        };
+        assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");
+        args.spec = "my specs/it's.yaml".to_owned();
+        args.crate_name = Some("x".to_owned());
+        args.skip_unsupported = true;
+        assert_eq!(
+            regenerate_command(&args),
+            r"cargo xtask generate --spec 'my specs/it'\''s.yaml' --out ../out --crate-name x --skip-unsupported"
+        );
+        args.spec = "a\nb".to_owned();
+        assert!(regenerate_command(&args).starts_with("cargo xtask generate --spec 'a?b'"));
+    }
+}

@@ -1,0 +1,288 @@
+//! Project automation, run as `cargo xtask <command>` (an alias in
+//! `.cargo/config.toml`).
+//!
+//! * `codegen [--check]` regenerates `generated-client/src` from `specs/`,
+//!   or checks that it is up to date.
+//! * `generate --spec PATH --out DIR` writes a standalone client crate for
+//!   any spec.
+//!
+//! The `generator` crate does no I/O; everything that touches the disk lives
+//! here. Code map:
+//!
+//! * `cli`: argument parsing and usage text.
+//! * `codegen` / `generate`: the two commands; each returns a report and
+//!   leaves printing to [`run`].
+//! * `sync`: the one helper that compares a directory with generated output
+//!   and either reports the differences (`--check`) or fixes them.
+//! * `fs`: atomic, only-when-changed writes, directory walks, the spec loader.
+//!
+//! Exit codes: 0 success, 1 failure (diagnostics, stale output, I/O),
+//! 2 bad command line.
+
+#![warn(missing_docs)]
+
+mod cli;
+mod codegen;
+mod fs;
+mod generate;
+mod sync;
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::Diagnostics;
+
+use crate::cli::Command;
+use crate::sync::{ChangeKind, Mode};
+
+/// The workspace root: the parent of the `xtask` crate's directory, fixed at
+/// compile time, so `cargo xtask` behaves the same from any directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map_or_else(|| manifest_dir.join(".."), Path::to_path_buf)
+}
+
+/// Checks that `root/generated-client/src` is exactly what
+/// `cargo xtask codegen` would write for `root/specs`, without writing
+/// anything. Returns the problems found (empty when fresh), each like
+/// `stale: generated-client/src/lib.rs`, `missing: …` or `orphaned: …`.
+///
+/// Fails with printable text when the output cannot be generated at all
+/// (generator diagnostics, no specs, I/O errors).
+///
+/// Meant for a freshness `#[test]`:
+///
+/// ```no_run
+/// let problems = xtask::codegen_check(&xtask::workspace_root()).unwrap();
+/// assert!(problems.is_empty(), "{}\nrun `cargo xtask codegen`", problems.join("\n"));
+/// ```
+pub fn codegen_check(root: &Path) -> Result<Vec<String>, String> {
+    let report = codegen::codegen(root, Mode::Check).map_err(|error| error.to_string())?;
+    Ok(report.changes.iter().map(|(dir, change)| change.describe(dir)).collect())
+}
+
+/// Runs the command line `args` (without the program name), printing
+/// results to stdout and problems to stderr.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    ExitCode::from(execute(args))
+}
+
+/// [`run`], returning the exit code as a number so tests can compare it.
+fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
+    let parsed = args
+        .into_iter()
+        .map(|arg| arg.into_string().map_err(|arg| format!("argument {arg:?} is not valid UTF-8")))
+        .collect::<Result<Vec<String>, String>>()
+        .and_then(|args| cli::parse(&args));
+    let result = match parsed {
+        Ok(Command::Help) => {
+            print!("{}", cli::USAGE);
+            Ok(())
+        }
+        Ok(Command::Codegen { check }) => run_codegen(check),
+        Ok(Command::Generate(args)) => run_generate(&args),
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", cli::USAGE);
+            return 2;
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("{error}");
+            1
+        }
+    }
+}
+
+fn run_codegen(check: bool) -> Result<(), Error> {
+    let root = workspace_root();
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let report = codegen::codegen(&root, mode)?;
+    let counts = format!("{}, {}", plural(report.specs, "spec"), plural(report.files, "file"));
+    if !check {
+        let (updated, removed) = tally(report.changes.iter().map(|(_, change)| change.kind));
+        println!("codegen: {counts}, {updated} updated, {removed} removed");
+        return Ok(());
+    }
+    if report.changes.is_empty() {
+        println!("codegen: {counts}, up to date");
+        return Ok(());
+    }
+    let mut problems: Vec<String> = report.changes.iter().map(|(dir, change)| change.describe(dir)).collect();
+    problems.push(format!("run `{}` to update", codegen::REGENERATE_COMMAND));
+    Err(Error::Plain(problems.join("\n")))
+}
+
+fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
+    let report = generate::generate(args)?;
+    for skipped in &report.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    if !report.skipped.is_empty() {
+        eprintln!("{} skipped", plural(report.skipped.len(), "unsupported item"));
+    }
+    eprintln!("generate: generation took {} ms", report.elapsed.as_millis());
+    let (updated, removed) = tally(report.changes.iter().map(|change| change.kind));
+    println!(
+        "generate: {} in {}: {}, {updated} updated, {removed} removed",
+        report.crate_name,
+        args.out,
+        plural(report.files, "file")
+    );
+    Ok(())
+}
+
+/// (written, removed) counts of a write-mode sync.
+fn tally(kinds: impl Iterator<Item = ChangeKind>) -> (usize, usize) {
+    kinds.fold((0, 0), |(written, removed), kind| match kind {
+        ChangeKind::Stale | ChangeKind::Missing => (written + 1, removed),
+        ChangeKind::Orphaned => (written, removed + 1),
+    })
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
+}
+
+/// Why a command failed. Its `Display` is the full text for stderr.
+#[derive(Debug)]
+enum Error {
+    /// The generator found problems in the specs; nothing was written.
+    Diagnostics(Diagnostics),
+    /// Anything else, as one message (printed after `error: `).
+    Message(String),
+    /// Text printed exactly as is.
+    Plain(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Diagnostics(diagnostics) => {
+                for diagnostic in diagnostics.iter() {
+                    writeln!(f, "error: {diagnostic}")?;
+                }
+                write!(f, "error: {} found; no files were written", plural(diagnostics.len(), "problem"))
+            }
+            Error::Message(message) => write!(f, "error: {message}"),
+            Error::Plain(text) => f.write_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    //! A self-deleting temporary directory (no `tempfile` dependency).
+
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::{fs, io};
+
+    /// A fresh directory under the system temp dir, removed on drop.
+    pub(crate) struct TempDir(PathBuf);
+
+    impl TempDir {
+        /// Creates `<temp>/xtask-<label>-<pid>-<n>`.
+        pub(crate) fn new(label: &str) -> io::Result<Self> {
+            static COUNTER: AtomicU64 = AtomicU64::new(0);
+            let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let path = std::env::temp_dir().join(format!("xtask-{label}-{}-{unique}", std::process::id()));
+            if path.exists() {
+                fs::remove_dir_all(&path)?;
+            }
+            fs::create_dir_all(&path)?;
+            Ok(Self(path))
+        }
+
+        /// The directory.
+        pub(crate) fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::test_support::TempDir;
+
+    fn args(line: &str) -> Vec<OsString> {
+        line.split_whitespace().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn bad_command_lines_exit_2() {
+        for line in ["", "frobnicate", "codegen --nope", "generate --spec a.yaml"] {
+            assert_eq!(execute(args(line)), 2, "{line:?}");
+        }
+        assert_eq!(execute(args("help")), 0);
+    }
+
+    #[test]
+    fn workspace_root_holds_the_specs() {
+        assert!(workspace_root().join("xtask/Cargo.toml").is_file());
+    }
+
+    /// End to end on a copy of the real specs: write, recheck, then break
+    /// the output in every way `--check` must notice.
+    #[test]
+    fn codegen_round_trip() -> Result<(), Box<dyn std::error::Error>> {
+        let temp = TempDir::new("codegen")?;
+        let root = temp.path();
+        fs::create_dir_all(root.join("specs"))?;
+        for spec in codegen::spec_inputs(&workspace_root(), codegen::SPECS_DIR).map_err(|error| error.to_string())? {
+            fs::copy(workspace_root().join(&spec.path), root.join(&spec.path))?;
+        }
+
+        let written = codegen::codegen(root, Mode::Write).map_err(|error| error.to_string())?;
+        assert!(!written.changes.is_empty());
+        assert_eq!(codegen_check(root)?, Vec::<String>::new());
+        let again = codegen::codegen(root, Mode::Write).map_err(|error| error.to_string())?;
+        assert!(again.changes.is_empty(), "a second run changes nothing");
+
+        let src = root.join("generated-client/src");
+        fs::write(src.join("lib.rs"), "// edited\n")?;
+        fs::remove_file(src.join("runtime.rs"))?;
+        fs::write(src.join("stray.rs"), "")?;
+        assert_eq!(
+            codegen_check(root)?,
+            [
+                "stale: generated-client/src/lib.rs",
+                "missing: generated-client/src/runtime.rs",
+                "orphaned: generated-client/src/stray.rs",
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn diagnostics_write_nothing() -> Result<(), Box<dyn std::error::Error>> {
+        let temp = TempDir::new("broken")?;
+        let root = temp.path();
+        fs::create_dir_all(root.join("specs"))?;
+        fs::write(root.join("specs/broken.yaml"), "openapi: 3.0.3\ninfo: [\n")?;
+
+        let Err(Error::Diagnostics(diagnostics)) = codegen::codegen(root, Mode::Write) else {
+            return Err("a YAML syntax error must fail with diagnostics".into());
+        };
+        let found: Vec<_> = diagnostics.iter().map(|d| (d.code, d.file.as_str(), d.line_column.is_some())).collect();
+        assert_eq!(found, [(generator::Code::Syntax, "specs/broken.yaml", true)], "located syntax error");
+        assert!(!root.join("generated-client").exists(), "nothing written");
+
+        let text = codegen_check(root).err().unwrap_or_default();
+        assert!(text.starts_with("error: specs/broken.yaml"), "{text}");
+        assert!(text.ends_with("error: 1 problem found; no files were written"), "{text}");
+        Ok(())
+    }
+}
