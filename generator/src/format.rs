@@ -46,6 +46,23 @@ fn space_items(code: &str) -> String {
     out
 }
 
+/// Formats a file given as chunks (each a complete piece of syntax, see
+/// `emit::FileChunks`), one chunk at a time, with the header.
+pub fn rust_chunks(
+    chunks: impl Iterator<Item = TokenStream>,
+    command: &str,
+    source: Option<&str>,
+) -> Result<String, String> {
+    let mut text = header(command, source);
+    for chunk in chunks {
+        let file: syn::File =
+            syn::parse2(chunk).map_err(|error| format!("generated code does not parse: {error}"))?;
+        text.push('\n');
+        text.push_str(&space_items(&prettyplease::unparse(&file)));
+    }
+    Ok(text)
+}
+
 /// Prepends the header to hand-written source copied into the output.
 pub fn with_header(source: &str, command: &str, origin: Option<&str>) -> String {
     format!("{}\n{source}", header(command, origin))

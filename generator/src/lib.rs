@@ -133,9 +133,9 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     }
     let mut output = Output { skipped, ..Output::default() };
     for (spec, api) in &modules {
-        for (file, tokens) in emit::module_files(api) {
-            let path = format!("src/{}/{file}", spec.module);
-            let text = format::rust_file(&tokens, &config.regenerate_command, Some(&spec.path))
+        for file in emit::module_files(api) {
+            let path = format!("src/{}/{}", spec.module, file.name);
+            let text = format::rust_chunks(file.chunks, &config.regenerate_command, Some(&spec.path))
                 .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, &spec.path, "", message)))?;
             output.files.insert(path, text);
         }

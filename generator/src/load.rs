@@ -34,20 +34,31 @@ pub struct Documents {
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
     let root_value = load_value(path, loader)?;
     check_version(path, &root_value)?;
-    let root = to_openapi(path, &root_value)?;
+    let mut root_refs = Refs::default();
+    collect_refs(&root_value, &mut root_refs);
+    // The typed document serves every `#/components/...` reference; the raw
+    // root is kept only when some reference points elsewhere in it. Large
+    // specs rarely need it, and deserializing the owned value moves its
+    // strings instead of copying them.
+    let root_raw = root_refs.local_non_component.then(|| root_value.clone());
+    let root = match to_openapi(path, root_value) {
+        Ok(root) => root,
+        Err(diagnostic) => {
+            // The value was consumed; read it again to locate the problem.
+            let value = load_value(path, loader)?;
+            return Err(locate_shape_error(path, &value, diagnostic).into());
+        }
+    };
     let mut raw = BTreeMap::new();
     let mut failed = BTreeMap::new();
-    let mut pending = vec![(path.to_owned(), root_value)];
-    while let Some((file, value)) = pending.pop() {
-        let mut refs = Vec::new();
-        external_refs(&value, &mut refs);
-        raw.insert(file.clone(), value);
-        for target in refs {
+    if let Some(root_raw) = root_raw {
+        raw.insert(path.to_owned(), root_raw);
+    }
+    let mut pending: Vec<(String, Vec<String>)> = vec![(path.to_owned(), root_refs.files)];
+    while let Some((file, targets)) = pending.pop() {
+        for target in targets {
             let target_file = join_relative(&file, &target);
-            if raw.contains_key(&target_file)
-                || failed.contains_key(&target_file)
-                || pending.iter().any(|(name, _)| *name == target_file)
-            {
+            if target_file == path || raw.contains_key(&target_file) || failed.contains_key(&target_file) {
                 continue;
             }
             if target.contains("://") {
@@ -55,7 +66,12 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
                 continue;
             }
             match load_value(&target_file, loader) {
-                Ok(value) => pending.push((target_file, value)),
+                Ok(value) => {
+                    let mut refs = Refs::default();
+                    collect_refs(&value, &mut refs);
+                    raw.insert(target_file.clone(), value);
+                    pending.push((target_file, refs.files));
+                }
                 Err(found) => {
                     let reason = found.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ");
                     failed.insert(target_file, reason);
@@ -155,12 +171,20 @@ fn check_version(path: &str, value: &Value) -> Result<(), Diagnostic> {
     }
 }
 
-fn to_openapi(path: &str, value: &Value) -> Result<OpenAPI, Diagnostic> {
+fn to_openapi(path: &str, value: Value) -> Result<OpenAPI, Diagnostic> {
+    // On failure the value is gone; parse once more to locate the problem.
     serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|error| {
         let pointer = path_to_pointer(error.path());
-        let (pointer, message) = refine(value, pointer, error.inner().to_string());
-        Diagnostic::new(Code::InvalidDocument, path, &pointer.to_string(), format!("not a valid OpenAPI 3.0 document: {message}"))
+        let message = error.inner().to_string();
+        Diagnostic::new(Code::InvalidDocument, path, &pointer.to_string(), message)
     })
+}
+
+/// Re-locates a shape error against the raw document (see [`refine`]).
+fn locate_shape_error(path: &str, value: &Value, diagnostic: Diagnostic) -> Diagnostic {
+    let pointer = Pointer::parse(&diagnostic.pointer).unwrap_or_default();
+    let (pointer, message) = refine(value, pointer, diagnostic.message);
+    Diagnostic::new(Code::InvalidDocument, path, &pointer.to_string(), format!("not a valid OpenAPI 3.0 document: {message}"))
 }
 
 /// serde stops tracking the path at maps that openapiv3 deserializes
@@ -213,23 +237,33 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     pointer
 }
 
-/// Collects the file part of every `$ref` that names another file.
-fn external_refs(value: &Value, found: &mut Vec<String>) {
+/// What the `$ref`s of one document point at.
+#[derive(Debug, Default)]
+struct Refs {
+    /// Other files (the part before `#`), each once.
+    files: Vec<String>,
+    /// Whether a local reference points anywhere but `#/components/…`.
+    local_non_component: bool,
+}
+
+fn collect_refs(value: &Value, found: &mut Refs) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                let file = reference.split('#').next().unwrap_or_default();
-                if !file.is_empty() && !found.iter().any(|known| known == file) {
-                    found.push(file.to_owned());
+                let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+                if file.is_empty() {
+                    found.local_non_component |= !fragment.starts_with("/components/") || fragment.matches('/').count() != 3;
+                } else if !found.files.iter().any(|known| known == file) {
+                    found.files.push(file.to_owned());
                 }
             }
             for child in map.values() {
-                external_refs(child, found);
+                collect_refs(child, found);
             }
         }
         Value::Array(items) => {
             for child in items {
-                external_refs(child, found);
+                collect_refs(child, found);
             }
         }
         _ => {}

@@ -4,10 +4,15 @@
 //!
 //! Modules:
 //!
+//! * [`all_of`]
+//! * [`bodies`]
+//! * [`defaults_and_deprecated`]
 //! * [`enums`]
+//! * [`external_refs`]
 //! * [`maps_and_formats`]
 //! * [`naming`]
 //! * [`objects`]
+//! * [`one_of`]
 //! * [`parameters`]
 //! * [`refs_and_cycles`]
 //! * [`responses`]
@@ -15,13 +20,23 @@
 
 pub mod runtime;
 
+pub mod all_of;
+
+pub mod bodies;
+
+pub mod defaults_and_deprecated;
+
 pub mod enums;
+
+pub mod external_refs;
 
 pub mod maps_and_formats;
 
 pub mod naming;
 
 pub mod objects;
+
+pub mod one_of;
 
 pub mod parameters;
 

@@ -1,4 +1,4 @@
-//! Command-line parsing, by hand: two subcommands and a few flags do not
+//! Command-line parsing, by hand: a few subcommands and flags do not
 //! justify a dependency.
 
 /// The text printed for `help` and after every usage error.
@@ -14,6 +14,17 @@ commands:
       relative to the current directory.
       --crate-name NAME    package name (default: from the spec file name)
       --skip-unsupported   leave out operations the generator cannot handle
+  corpus --dir DIR [--jobs N] [--skip-unsupported] [--keep DIR]
+      Generate a crate for every OpenAPI 3.0 spec under DIR (recursively;
+      *.yaml, *.yml, *.json; other documents are counted and skipped), then
+      `cargo check` each one. Prints one line per spec and a summary; exits 1
+      if the generator panicked or a generated crate failed to check.
+      --jobs N             run up to N `cargo check`s at once (default 1)
+      --skip-unsupported   leave out operations the generator cannot handle
+      --keep DIR           write crates and the shared target dir under DIR and
+                           keep them (default: <temp>/openapi-corpus; crates
+                           that compile are removed afterwards)
+      Set CORPUS_OFFLINE=1 to pass --offline to cargo.
   help
       Print this message.
 ";
@@ -28,6 +39,17 @@ pub(crate) enum Command {
     },
     /// `generate --spec PATH --out DIR …`: a standalone crate for one spec.
     Generate(GenerateArgs),
+    /// `corpus --dir DIR …`: generate and check every spec of a directory.
+    Corpus(CorpusArgs),
+    /// `corpus-measure --spec PATH [--skip-unsupported]` (not in [`USAGE`]):
+    /// generate one spec in memory and print the peak memory use; run by
+    /// `corpus` in a child process.
+    CorpusMeasure {
+        /// The spec file, relative to the current directory.
+        spec: String,
+        /// `--skip-unsupported`.
+        skip_unsupported: bool,
+    },
     /// `help`, `--help` or `-h`.
     Help,
 }
@@ -43,6 +65,19 @@ pub(crate) struct GenerateArgs {
     pub(crate) crate_name: Option<String>,
     /// `--skip-unsupported`.
     pub(crate) skip_unsupported: bool,
+}
+
+/// Options of `cargo xtask corpus`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CorpusArgs {
+    /// The directory searched for specs, relative to the current directory.
+    pub(crate) dir: String,
+    /// `--jobs`: how many `cargo check`s run at once (at least 1).
+    pub(crate) jobs: usize,
+    /// `--skip-unsupported`.
+    pub(crate) skip_unsupported: bool,
+    /// `--keep`: where to write the crates (and keep them).
+    pub(crate) keep: Option<String>,
 }
 
 /// Parses the arguments after `cargo xtask`. The error is a one-line
@@ -68,6 +103,25 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 crate_name,
                 skip_unsupported,
             })
+        }
+        "corpus" => {
+            let dir = flags.value("--dir")?;
+            let jobs = match flags.value("--jobs")? {
+                None => 1,
+                Some(text) => text
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|jobs| *jobs > 0)
+                    .ok_or_else(|| format!("invalid --jobs `{text}`: use a whole number of at least 1"))?,
+            };
+            let keep = flags.value("--keep")?;
+            let skip_unsupported = flags.switch("--skip-unsupported");
+            Command::Corpus(CorpusArgs { dir: dir.ok_or("corpus: missing --dir DIR")?, jobs, skip_unsupported, keep })
+        }
+        "corpus-measure" => {
+            let spec = flags.value("--spec")?;
+            let skip_unsupported = flags.switch("--skip-unsupported");
+            Command::CorpusMeasure { spec: spec.ok_or("corpus-measure: missing --spec PATH")?, skip_unsupported }
         }
         "help" | "--help" | "-h" => Command::Help,
         other => return Err(format!("unknown command `{other}`")),
@@ -183,6 +237,26 @@ mod tests {
             "generate --skip-unsupported --spec a.yaml --crate-name x-client --out /tmp/o",
             Ok(generate("a.yaml", "/tmp/o", Some("x-client"), true)),
         );
+    }
+
+    fn corpus(dir: &str, jobs: usize, skip_unsupported: bool, keep: Option<&str>) -> Command {
+        Command::Corpus(CorpusArgs { dir: dir.to_owned(), jobs, skip_unsupported, keep: keep.map(str::to_owned) })
+    }
+
+    #[test]
+    fn corpus_flags() {
+        check("corpus --dir specs", Ok(corpus("specs", 1, false, None)));
+        check("corpus --jobs 4 --dir=/c --skip-unsupported", Ok(corpus("/c", 4, true, None)));
+        check("corpus --dir c --keep /tmp/k --jobs=2", Ok(corpus("c", 2, false, Some("/tmp/k"))));
+        check(
+            "corpus-measure --spec a.json --skip-unsupported",
+            Ok(Command::CorpusMeasure { spec: "a.json".to_owned(), skip_unsupported: true }),
+        );
+        check("corpus", Err("corpus: missing --dir DIR"));
+        check("corpus --dir c --jobs 0", Err("invalid --jobs `0`: use a whole number of at least 1"));
+        check("corpus --dir c --jobs many", Err("invalid --jobs `many`: use a whole number of at least 1"));
+        check("corpus --dir c --check", Err("corpus: unknown flag `--check`"));
+        check("corpus-measure", Err("corpus-measure: missing --spec PATH"));
     }
 
     #[test]

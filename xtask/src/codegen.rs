@@ -110,7 +110,8 @@ pub(crate) fn spec_inputs(root: &Path, spec_dir: &str) -> Result<Vec<SpecInput>,
     Ok(specs)
 }
 
-fn is_spec_file(path: &Path) -> bool {
+/// True for an existing file named `*.yaml`, `*.yml` or `*.json` (any case).
+pub(crate) fn is_spec_file(path: &Path) -> bool {
     let has_spec_extension = path
         .extension()
         .and_then(|extension| extension.to_str())

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use generator::naming::module_name_for_path;
-use generator::{Config, Diagnostic, Layout, SpecInput};
+use generator::{Config, Diagnostic, Diagnostics, Layout, Output, SpecInput};
 
 use crate::Error;
 use crate::cli::GenerateArgs;
@@ -26,10 +26,29 @@ pub(crate) struct Report {
     pub(crate) elapsed: Duration,
 }
 
+/// A crate generated in memory, not yet written.
+#[derive(Debug)]
+pub(crate) struct Generated {
+    /// The package name written to `Cargo.toml`.
+    pub(crate) crate_name: String,
+    /// The generator's output.
+    pub(crate) output: Output,
+    /// Time spent in the generator.
+    pub(crate) elapsed: Duration,
+}
+
 /// Generates the crate described by `args` and writes it. Paths are used as
 /// given, so they are relative to the current directory. On any generator
 /// diagnostic the output directory is left untouched.
 pub(crate) fn generate(args: &GenerateArgs) -> Result<Report, Error> {
+    let generated = generate_in_memory(args).map_err(Error::Diagnostics)?;
+    write_crate(args, generated)
+}
+
+/// Runs the generator for `args` without touching the output directory
+/// (`args.out` only appears in the regenerate command). The spec path is
+/// read as given, relative to the current directory.
+pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagnostics> {
     let crate_name = args.crate_name.clone().unwrap_or_else(|| default_crate_name(&args.spec));
     let spec = SpecInput { path: args.spec.clone(), module: module_name_for_path(&args.spec) };
     let config = Config {
@@ -38,8 +57,14 @@ pub(crate) fn generate(args: &GenerateArgs) -> Result<Report, Error> {
         skip_unsupported: args.skip_unsupported,
     };
     let started = Instant::now();
-    let output = generator::generate(&[spec], &DiskLoader::new("."), &config).map_err(Error::Diagnostics)?;
-    let elapsed = started.elapsed();
+    let output = generator::generate(&[spec], &DiskLoader::new("."), &config)?;
+    Ok(Generated { crate_name, output, elapsed: started.elapsed() })
+}
+
+/// Writes `generated` into `args.out` (stale and missing files; orphaned
+/// generated `*.rs` files are removed).
+pub(crate) fn write_crate(args: &GenerateArgs, generated: Generated) -> Result<Report, Error> {
+    let Generated { crate_name, output, elapsed } = generated;
     let changes =
         sync(Path::new(&args.out), &output.files, Orphans::GeneratedRust, Mode::Write).map_err(Error::Message)?;
     Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, elapsed })

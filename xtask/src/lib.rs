@@ -5,24 +5,28 @@
 //!   or checks that it is up to date.
 //! * `generate --spec PATH --out DIR` writes a standalone client crate for
 //!   any spec.
+//! * `corpus --dir DIR` generates and `cargo check`s a crate for every
+//!   OpenAPI 3.0 spec under a directory (scratch crates live outside the
+//!   workspace) and prints a table and a summary.
 //!
 //! The `generator` crate does no I/O; everything that touches the disk lives
 //! here. Code map:
 //!
 //! * `cli`: argument parsing and usage text.
-//! * `codegen` / `generate`: the two commands; each returns a report and
-//!   leaves printing to [`run`].
+//! * `codegen` / `generate` / `corpus`: the commands; each returns a report
+//!   and leaves printing to [`run`] (`corpus` reports progress on stderr).
 //! * `sync`: the one helper that compares a directory with generated output
 //!   and either reports the differences (`--check`) or fixes them.
 //! * `fs`: atomic, only-when-changed writes, directory walks, the spec loader.
 //!
-//! Exit codes: 0 success, 1 failure (diagnostics, stale output, I/O),
-//! 2 bad command line.
+//! Exit codes: 0 success, 1 failure (diagnostics, stale output, I/O; for
+//! `corpus` a generator panic or a failed check), 2 bad command line.
 
 #![warn(missing_docs)]
 
 mod cli;
 mod codegen;
+mod corpus;
 mod fs;
 mod generate;
 mod sync;
@@ -83,6 +87,11 @@ fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
         }
         Ok(Command::Codegen { check }) => run_codegen(check),
         Ok(Command::Generate(args)) => run_generate(&args),
+        Ok(Command::Corpus(args)) => run_corpus(&args),
+        Ok(Command::CorpusMeasure { spec, skip_unsupported }) => {
+            corpus::measure(&spec, skip_unsupported);
+            Ok(())
+        }
         Err(message) => {
             eprintln!("error: {message}\n\n{}", cli::USAGE);
             return 2;
@@ -133,6 +142,20 @@ fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
         plural(report.files, "file")
     );
     Ok(())
+}
+
+fn run_corpus(args: &cli::CorpusArgs) -> Result<(), Error> {
+    let report = corpus::corpus(args)?;
+    print!("{}", report.render());
+    if report.passed() {
+        return Ok(());
+    }
+    let totals = report.totals();
+    Err(Error::Message(format!(
+        "corpus: {} panicked, {} failed `cargo check`",
+        plural(totals.panicked, "spec"),
+        plural(totals.check_failed, "crate")
+    )))
 }
 
 /// (written, removed) counts of a write-mode sync.

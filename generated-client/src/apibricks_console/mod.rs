@@ -189,7 +189,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// Get paid invoices
     ///
     /// Retrieves all paid invoices for the organization

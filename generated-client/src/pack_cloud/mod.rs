@@ -182,7 +182,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// Get invoices
     ///
     /// Returns one page of the invoices of the given organization. Follow the

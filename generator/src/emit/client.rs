@@ -13,8 +13,21 @@ use crate::ir::{
     TypeRef,
 };
 
-/// The client half of a module: everything but the `types` module.
-pub fn client_items(api: &Api) -> TokenStream {
+/// The client half of a module: everything but the `types` module. The
+/// first chunk holds `Client` and its builder; then one `impl Client` block
+/// per operation, produced lazily.
+pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    std::iter::once(client_core(api)).chain(api.operations.iter().map(|operation| {
+        let method = operation_method(operation, api);
+        quote! {
+            impl Client {
+                #method
+            }
+        }
+    }))
+}
+
+fn client_core(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let title = format!(" Client for {} (version {}).", api_name(&api.title), api.version);
     let credential_fields = api.security_schemes.iter().map(|scheme| {
@@ -30,7 +43,6 @@ pub fn client_items(api: &Api) -> TokenStream {
         quote!(.field(#label, &self.#name.as_ref().map(|_| "<redacted>")))
     });
     let setters = api.security_schemes.iter().map(credential_setter);
-    let methods = api.operations.iter().map(|operation| operation_method(operation, api));
     // Specs without security schemes get no credential plumbing at all.
     let has_credentials = !api.security_schemes.is_empty();
     let credentials_field = has_credentials.then(|| quote!(credentials: Credentials,));
@@ -138,8 +150,6 @@ pub fn client_items(api: &Api) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 self.core.base_url()
             }
-
-            #(#methods)*
         }
     }
 }

@@ -49,8 +49,19 @@ fn module_allows() -> TokenStream {
     }
 }
 
+/// One generated file as a sequence of chunks, each a complete piece of
+/// Rust syntax (the first carries the file's inner attributes). Chunks are
+/// produced lazily and formatted one at a time, which keeps memory flat on
+/// specs with thousands of types.
+pub struct FileChunks<'a> {
+    /// File name relative to the module directory.
+    pub name: &'static str,
+    /// The chunks, in file order.
+    pub chunks: Box<dyn Iterator<Item = TokenStream> + 'a>,
+}
+
 /// The files of one API module, relative to its directory.
-pub fn module_files(api: &Api) -> Vec<(&'static str, TokenStream)> {
+pub fn module_files(api: &Api) -> Vec<FileChunks<'_>> {
     let allows = module_allows();
     let heading = format!(" # {} (version {})", api.title, api.version);
     let description = docs::paragraphs([api.description.as_deref()]).map(|text| {
@@ -59,27 +70,24 @@ pub fn module_files(api: &Api) -> Vec<(&'static str, TokenStream)> {
         attrs.replace("# [doc", "# ! [doc")
     });
     let description: TokenStream = description.and_then(|text| text.parse().ok()).unwrap_or_default();
-    let client = client::client_items(api);
-    let module = quote! {
+    let module_head = quote! {
         #![doc = #heading]
         #![doc = ""]
         #description
         #allows
 
         pub mod types;
-
-        #client
     };
     let types_doc =
         format!(" Models of {}: request and response bodies and parameter structs.", client::api_name(&api.title));
-    let type_items = types::types_module(api);
-    let types = quote! {
+    let types_head = quote! {
         #![doc = #types_doc]
         #allows
-
-        #type_items
     };
-    vec![("mod.rs", module), ("types.rs", types)]
+    vec![
+        FileChunks { name: "mod.rs", chunks: Box::new(std::iter::once(module_head).chain(client::client_items(api))) },
+        FileChunks { name: "types.rs", chunks: Box::new(std::iter::once(types_head).chain(types::type_items(api))) },
+    ]
 }
 
 /// `src/lib.rs`: the runtime and one module per spec.

@@ -55,14 +55,11 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
     }
 }
 
-/// The whole `types` module body.
-pub fn types_module(api: &Api) -> TokenStream {
+/// The `types` module's items, one chunk each, produced lazily.
+pub fn type_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let defs = api.types.defs.iter().map(|def| type_def(def, &api.types));
     let params = api.operations.iter().filter_map(|operation| params_struct(operation, &api.types));
-    quote! {
-        #(#defs)*
-        #(#params)*
-    }
+    defs.chain(params)
 }
 
 fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
@@ -160,11 +157,6 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
     }
 }
 
-/// `#[serde(rename = "wire")]` when the Rust name differs from the wire name.
-fn rename(rust: &str, wire: &str) -> Option<TokenStream> {
-    (crate::naming::unraw(rust) != wire).then(|| quote!(#[serde(rename = #wire)]))
-}
-
 fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
     if enumeration.repr == EnumRepr::String {
         return string_enum_def(name, enumeration);
@@ -208,17 +200,18 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
     }
 }
 
+/// String enums get hand-written serde impls over `as_str`: they compile
+/// much faster than derived ones (large specs have thousands of enums) and
+/// map unknown values to `Unknown` without serde's buffering.
 fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
     let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
     let wires: Vec<&str> = enumeration.variants.iter().map(|variant| variant.value.as_str().unwrap_or_default()).collect();
-    let renames = enumeration.variants.iter().zip(&wires).map(|(variant, wire)| rename(&variant.name, wire));
     let docs = wires.iter().map(|wire| format!(" `{wire}`"));
     quote! {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #( #[doc = #docs] #renames #variants, )*
+            #( #[doc = #docs] #variants, )*
             /// A value this client does not know (the server may add values).
-            #[serde(untagged)]
             Unknown(::std::string::String),
         }
 
@@ -235,6 +228,22 @@ fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(match value.as_str() {
+                    #( #wires => Self::#variants, )*
+                    _ => Self::Unknown(value),
+                })
             }
         }
     }

@@ -32,6 +32,7 @@ pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagn
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported);
+    schema::order_untagged_unions(&mut lowerer.types);
     let (base_url, server_variables) = security::servers(&documents.root.servers);
     let mut problems = std::mem::take(&mut lowerer.problems);
     if skip_unsupported {
@@ -68,6 +69,9 @@ struct Lowerer<'a> {
     by_location: BTreeMap<Location, TypeId>,
     /// Named types whose schema is `nullable`.
     nullable: BTreeSet<TypeId>,
+    /// Inline types by shape (see `schema::shape_key`): an inline type
+    /// identical to an earlier one becomes an alias of it.
+    shapes: BTreeMap<String, TypeId>,
     /// Problems found so far.
     problems: Vec<Diagnostic>,
 }
@@ -81,6 +85,7 @@ impl<'a> Lowerer<'a> {
             type_names: Scope::new(),
             by_location: BTreeMap::new(),
             nullable: BTreeSet::new(),
+            shapes: BTreeMap::new(),
             problems: Vec::new(),
         }
     }
@@ -107,10 +112,17 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.documents.root.components else { return };
         let root = self.root();
         let mut declared = Vec::new();
-        for name in components.schemas.keys() {
+        for (name, node) in &components.schemas {
             let at = root.join(["components", "schemas", name.as_str()]);
             let id = self.declare(name, &at);
             self.by_location.insert(at.clone(), id);
+            if let openapiv3::ReferenceOr::Item(schema) = node
+                && schema::is_nullable(schema)
+            {
+                // Known before any use is lowered, so whether a `$ref` is
+                // nullable does not depend on the order of components.
+                self.nullable.insert(id);
+            }
             declared.push((id, at));
         }
         for (id, at) in declared {
@@ -124,3 +136,6 @@ impl Location {
         Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -78,7 +78,7 @@ impl<'a> Lowerer<'a> {
             .as_ref()
             .and_then(|body| self.request_body(body, &at.push("requestBody"), &type_prefix));
         let (success, errors) = self.responses(operation, &at.push("responses"), &type_prefix);
-        let security = self.security_requirements(operation, schemes);
+        let security = self.security_requirements(operation, schemes, at);
         let params_type = params
             .iter()
             .any(|param| param.location != ParamLocation::Path)
@@ -345,18 +345,34 @@ impl<'a> Lowerer<'a> {
         (success, errors)
     }
 
-    fn security_requirements(&self, operation: &SpecOperation, schemes: &[SecurityScheme]) -> Vec<Vec<usize>> {
-        let requirements = operation.security.as_ref().or(self.documents.root.security.as_ref());
-        let Some(requirements) = requirements else { return Vec::new() };
-        requirements
-            .iter()
-            .filter_map(|requirement| {
-                requirement
-                    .keys()
-                    .map(|key| schemes.iter().position(|scheme| scheme.key == *key))
-                    .collect::<Option<Vec<usize>>>()
-            })
-            .collect()
+    fn security_requirements(
+        &mut self,
+        operation: &SpecOperation,
+        schemes: &[SecurityScheme],
+        at: &Location,
+    ) -> Vec<Vec<usize>> {
+        let documents = self.documents;
+        let (requirements, requirements_at) = match (&operation.security, &documents.root.security) {
+            (Some(own), _) => (own, at.push("security")),
+            (None, Some(global)) => (global, self.root().push("security")),
+            (None, None) => return Vec::new(),
+        };
+        let mut alternatives = Vec::new();
+        for (index, requirement) in requirements.iter().enumerate() {
+            let mut alternative = Vec::new();
+            for key in requirement.keys() {
+                match schemes.iter().position(|scheme| scheme.key == *key) {
+                    Some(position) => alternative.push(position),
+                    None => self.problem(
+                        Code::InvalidSpec,
+                        &requirements_at.join([index.to_string().as_str(), key.as_str()]),
+                        format!("security requirement names `{key}`, which is not in components.securitySchemes"),
+                    ),
+                }
+            }
+            alternatives.push(alternative);
+        }
+        alternatives
     }
 }
 

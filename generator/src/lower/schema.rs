@@ -145,7 +145,21 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn finish(&mut self, id: TypeId, kind: TypeKind, view: &SchemaView<'_>) -> TypeRef {
+    /// Stores the definition of `id`. An inline type (`target` is new) with
+    /// exactly the shape of an earlier inline type becomes an alias of it:
+    /// real specs repeat the same inline enums and objects hundreds of times,
+    /// and aliases keep every name while compiling one definition.
+    fn finish(&mut self, id: TypeId, kind: TypeKind, view: &SchemaView<'_>, target: Target<'_>) -> TypeRef {
+        let kind = match (target, shape_key(&kind)) {
+            (Target::New(_), Some(key)) => match self.shapes.get(&key) {
+                Some(existing) => TypeKind::Alias { target: TypeRef::Named(*existing), newtype: false },
+                None => {
+                    self.shapes.insert(key, id);
+                    kind
+                }
+            },
+            _ => kind,
+        };
         if let Some(def) = self.types.defs.get_mut(id.0) {
             def.kind = kind;
             def.doc = def.doc.take().or_else(|| view.doc());
@@ -226,7 +240,7 @@ impl<'a> Lowerer<'a> {
         let id = self.target_id(target, at);
         let additional = view.additional.map(|additional| (additional, at.push("additionalProperties")));
         let lowered = self.structure(id, &properties, view.required, additional);
-        let ty = self.finish(id, TypeKind::Struct(lowered), view);
+        let ty = self.finish(id, TypeKind::Struct(lowered), view, target);
         Lowered::of(ty)
     }
 
@@ -306,7 +320,7 @@ impl<'a> Lowerer<'a> {
             variants.push(EnumVariant { name: names.claim(&raw), value });
         }
         let id = self.target_id(target, at);
-        let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr }), view);
+        let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr }), view, target);
         Lowered { ty, nullable }
     }
 
@@ -358,11 +372,7 @@ impl<'a> Lowerer<'a> {
         let tagged = view.data.discriminator.is_some()
             && variants.iter().all(|variant| matches!(variant.ty, TypeRef::Named(_)) && !variant.tag_values.is_empty());
         let tag = if tagged { view.data.discriminator.as_ref().map(|d| d.property_name.clone()) } else { None };
-        if tag.is_none() {
-            let types = &self.types;
-            variants.sort_by_key(|variant| untagged_rank(types, &variant.ty));
-        }
-        let ty = self.finish(id, TypeKind::Union(Union { variants, tag }), view);
+        let ty = self.finish(id, TypeKind::Union(Union { variants, tag }), view, target);
         Lowered { ty, nullable }
     }
 
@@ -418,7 +428,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         let additional = merged.additional.as_ref().map(|(additional, location)| (additional, location.clone()));
         let lowered = self.structure(id, &properties, &merged.required, additional);
-        let ty = self.finish(id, TypeKind::Struct(lowered), view);
+        let ty = self.finish(id, TypeKind::Struct(lowered), view, target);
         Lowered::of(ty)
     }
 
@@ -498,13 +508,81 @@ fn number_variant(number: &serde_json::Number) -> String {
 /// A variant name for an unnamed alternative.
 fn describe(ty: &TypeRef) -> &'static str {
     match ty {
-        TypeRef::String | TypeRef::Date | TypeRef::DateTime | TypeRef::Uuid => "String",
+        TypeRef::String => "String",
+        TypeRef::Date => "Date",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Uuid => "Uuid",
         TypeRef::Bool => "Boolean",
         TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
         TypeRef::F32 | TypeRef::F64 => "Number",
         TypeRef::Vec(_) => "Array",
         TypeRef::Map(_) | TypeRef::JsonObject => "Object",
         _ => "Value",
+    }
+}
+
+/// What makes two inline types interchangeable: everything that reaches
+/// the generated code except names of the types themselves and docs.
+fn shape_key(kind: &TypeKind) -> Option<String> {
+    use std::fmt::Write;
+    let mut key = String::new();
+    match kind {
+        TypeKind::Struct(structure) => {
+            key.push_str("struct");
+            for field in &structure.fields {
+                let _ = write!(
+                    key,
+                    "|{}:{}:{:?}:{:?}:{}:{:?}",
+                    field.name, field.wire, field.ty, field.presence, field.deprecated, field.default
+                );
+            }
+            let _ = write!(key, "|+{:?}", structure.additional);
+        }
+        TypeKind::Enum(enumeration) => {
+            let _ = write!(key, "enum:{:?}:{}", enumeration.repr, enumeration.open);
+            for variant in &enumeration.variants {
+                let _ = write!(key, "|{}={}", variant.name, variant.value);
+            }
+        }
+        TypeKind::Union(union) => {
+            let _ = write!(key, "union:{:?}", union.tag);
+            for variant in &union.variants {
+                let _ = write!(key, "|{}:{:?}:{:?}", variant.name, variant.ty, variant.tag_values);
+            }
+        }
+        _ => return None,
+    }
+    Some(key)
+}
+
+/// Whether a schema allows `null` on its own (`nullable: true`, or `null`
+/// among its `enum` values).
+pub(super) fn is_nullable(schema: &Schema) -> bool {
+    schema.schema_data.nullable || SchemaView::enumeration(schema).contains(&Value::Null)
+}
+
+/// Orders the variants of every untagged union (see [`untagged_rank`]).
+/// Runs once all types are defined, so the order does not depend on the
+/// order of components in the spec.
+pub(super) fn order_untagged_unions(types: &mut crate::ir::TypeSpace) {
+    let ranks: Vec<Vec<(u8, i64)>> = types
+        .defs
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Union(union) if union.tag.is_none() => {
+                union.variants.iter().map(|variant| untagged_rank(types, &variant.ty)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    for (def, ranks) in types.defs.iter_mut().zip(ranks) {
+        if let TypeKind::Union(union) = &mut def.kind
+            && union.tag.is_none()
+        {
+            let mut ranked: Vec<((u8, i64), UnionVariant)> = ranks.into_iter().zip(union.variants.drain(..)).collect();
+            ranked.sort_by_key(|(rank, _)| *rank);
+            union.variants = ranked.into_iter().map(|(_, variant)| variant).collect();
+        }
     }
 }
 

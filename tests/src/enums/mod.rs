@@ -109,7 +109,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `GET /things`
     pub async fn list_things(
         &self,

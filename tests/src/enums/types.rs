@@ -23,53 +23,33 @@
 )]
 
 /// Server-side status; new values may appear.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `active`
-    #[serde(rename = "active")]
     Active,
 
     /// `inactive`
-    #[serde(rename = "inactive")]
     Inactive,
 
     /// `1h`
-    #[serde(rename = "1h")]
     N1h,
 
     /// `-`
-    #[serde(rename = "-")]
     Minus,
 
     /// ``
-    #[serde(rename = "")]
     Empty,
 
     /// `foo bar`
-    #[serde(rename = "foo bar")]
     FooBar,
 
     /// `Active`
-    #[serde(rename = "Active")]
     Active2,
 
     /// `type`
-    #[serde(rename = "type")]
     Type,
 
     /// A value this client does not know (the server may add values).
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -93,6 +73,38 @@ impl Status {
 impl ::std::fmt::Display for Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "active" => Self::Active,
+                "inactive" => Self::Inactive,
+                "1h" => Self::N1h,
+                "-" => Self::Minus,
+                "" => Self::Empty,
+                "foo bar" => Self::FooBar,
+                "Active" => Self::Active2,
+                "type" => Self::Type,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -234,29 +246,15 @@ pub struct Thing {
     pub color: ::std::option::Option<::std::option::Option<ThingColor>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThingColor {
     /// `red`
-    #[serde(rename = "red")]
     Red,
 
     /// `green`
-    #[serde(rename = "green")]
     Green,
 
     /// A value this client does not know (the server may add values).
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -274,6 +272,32 @@ impl ThingColor {
 impl ::std::fmt::Display for ThingColor {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ThingColor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ThingColor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "red" => Self::Red,
+                "green" => Self::Green,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 

@@ -109,7 +109,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `POST /records`
     pub async fn create_record(
         &self,

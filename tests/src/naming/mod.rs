@@ -109,7 +109,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `GET /type/{self}`
     pub async fn r#type(
         &self,
@@ -155,7 +157,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// Collides with `type` after case conversion.
     ///
     /// `GET /type-2`

@@ -110,7 +110,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `PATCH /widgets/{id}`
     pub async fn patch_widget(
         &self,

@@ -109,7 +109,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `GET /items/{itemId}/parts/{part}`
     pub async fn get_part(
         &self,
@@ -200,7 +202,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// No operationId; a path template with two placeholders in one segment.
     ///
     /// `GET /reports/{year}.{format}`

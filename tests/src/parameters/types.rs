@@ -37,29 +37,15 @@ pub struct GetPartResponse {
     pub ok: ::std::option::Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetReportsYearFormatFormat {
     /// `csv`
-    #[serde(rename = "csv")]
     Csv,
 
     /// `json`
-    #[serde(rename = "json")]
     Json,
 
     /// A value this client does not know (the server may add values).
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -77,6 +63,32 @@ impl GetReportsYearFormatFormat {
 impl ::std::fmt::Display for GetReportsYearFormatFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for GetReportsYearFormatFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetReportsYearFormatFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "csv" => Self::Csv,
+                "json" => Self::Json,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 

@@ -109,7 +109,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `GET /trees`
     pub async fn get_tree(
         &self,

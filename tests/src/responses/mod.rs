@@ -109,7 +109,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// 200 and 202 return different bodies; errors differ by status.
     ///
     /// `POST /jobs`
@@ -160,7 +162,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /jobs/{id}/log`
     pub async fn get_job_log(
         &self,
@@ -189,7 +193,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /jobs/{id}/artifact`
     pub async fn get_artifact(
         &self,
@@ -218,7 +224,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `PUT /jobs/{id}/artifact`
     pub async fn put_artifact(
         &self,
@@ -246,7 +254,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /ping`
     pub async fn ping(
         &self,

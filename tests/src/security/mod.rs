@@ -210,7 +210,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+}
 
+impl Client {
     /// `GET /global`
     pub async fn uses_global(
         &self,
@@ -233,7 +235,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// Key in header AND query together, or basic auth.
     ///
     /// `GET /either`
@@ -264,7 +268,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /cookie`
     pub async fn uses_cookie(
         &self,
@@ -287,7 +293,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /optional`
     pub async fn optional_auth(
         &self,
@@ -307,7 +315,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /public`
     pub async fn public_endpoint(
         &self,
@@ -327,7 +337,9 @@ impl Client {
             }
         }
     }
+}
 
+impl Client {
     /// `GET /oauth`
     pub async fn uses_oauth(
         &self,

@@ -1,0 +1,1399 @@
+//! Table-driven tests for lowering: a spec fragment in, IR facts out.
+//!
+//! Specs are written as YAML fragments (`components:` / `paths:`); the
+//! helpers add the `openapi`/`info` header, load and lower them, and render
+//! types as short strings (`Vec<Option<Pet>>`, `{id: i64 Required}`,
+//! `enum(String, open) A="a"`) so every expectation reads like a table row.
+
+use std::collections::BTreeMap;
+
+use super::lower;
+use crate::analyze::break_cycles;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::ir::{
+    Api, BodyKind, Field, Operation, Param, ParamLocation, ResponseCase, SecurityKind, StatusMatch, TypeDef, TypeId,
+    TypeKind, TypeRef,
+};
+use crate::load::load_spec;
+
+const FILE: &str = "spec.yaml";
+
+// ---------------------------------------------------------------- helpers
+
+/// Removes the indentation common to all non-blank lines, so YAML can be
+/// written indented inside Rust source.
+fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str(line.get(indent..).unwrap_or_default().trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Loads and lowers `components_and_paths` (`paths: {}` is added when the
+/// fragment has no `paths:`).
+fn try_lower(components_and_paths: &str, skip_unsupported: bool) -> Result<Api, Diagnostics> {
+    let body = dedent(components_and_paths);
+    let paths = if body.lines().any(|line| line.starts_with("paths:")) { "" } else { "paths: {}\n" };
+    let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{paths}{body}");
+    let loader = BTreeMap::from([(FILE.to_owned(), text.clone())]);
+    let documents = load_spec(FILE, &loader).unwrap_or_else(|problems| panic!("spec does not load:\n{problems}\n{text}"));
+    lower(&documents, skip_unsupported)
+}
+
+/// Lowers a spec fragment that must lower without problems.
+fn lower_yaml(components_and_paths: &str) -> Api {
+    try_lower(components_and_paths, false).unwrap_or_else(|problems| panic!("lowering failed:\n{problems}"))
+}
+
+/// [`lower_yaml`] followed by the cycle-breaking analysis.
+fn lower_analyzed(components_and_paths: &str) -> Api {
+    let mut api = lower_yaml(components_and_paths);
+    break_cycles(&mut api.types);
+    api
+}
+
+/// A `components.schemas` section from `Name: schema` entries.
+fn schemas(entries: &str) -> String {
+    let mut text = String::from("components:\n  schemas:\n");
+    for line in dedent(entries).lines() {
+        text.push_str("    ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
+/// The type of property `f` of `T: {type: object, properties: {f: schema}}`;
+/// a component `Pet` is there to refer to.
+fn property_type(schema: &str) -> String {
+    let api = lower_yaml(&schemas(&format!(
+        "Pet: {{type: object, properties: {{id: {{type: integer}}}}}}\nT: {{type: object, properties: {{f: {schema}}}}}"
+    )));
+    show(&api, &field(&api, "T", "f").ty)
+}
+
+fn type_names(api: &Api) -> Vec<&str> {
+    api.types.defs.iter().map(|def| def.name.as_str()).collect()
+}
+
+fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .defs
+        .iter()
+        .find(|def| def.name == name)
+        .unwrap_or_else(|| panic!("no type `{name}`; types: {:?}", type_names(api)))
+}
+
+fn id_of(api: &Api, name: &str) -> TypeId {
+    let index = api.types.defs.iter().position(|def| def.name == name).expect("type exists");
+    TypeId(index)
+}
+
+fn field<'a>(api: &'a Api, type_name: &str, wire: &str) -> &'a Field {
+    let TypeKind::Struct(structure) = &def(api, type_name).kind else {
+        panic!("`{type_name}` is not a struct: {}", describe(api, type_name))
+    };
+    structure
+        .fields
+        .iter()
+        .find(|field| field.wire == wire)
+        .unwrap_or_else(|| panic!("`{type_name}` has no property `{wire}`: {}", describe(api, type_name)))
+}
+
+/// A type use as short Rust-like text.
+fn show(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::U32 => "u32".into(),
+        TypeRef::U64 => "u64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Uuid => "Uuid".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::JsonObject => "JsonObject".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Unit => "()".into(),
+        TypeRef::Named(id) => api.types.get(*id).map_or_else(|| format!("#{}", id.0), |def| def.name.clone()),
+        TypeRef::Boxed(inner) => format!("Box<{}>", show(api, inner)),
+        TypeRef::Vec(inner) => format!("Vec<{}>", show(api, inner)),
+        TypeRef::Map(inner) => format!("Map<{}>", show(api, inner)),
+        TypeRef::Option(inner) => format!("Option<{}>", show(api, inner)),
+    }
+}
+
+/// A named type as one line: `{a: i64 Required, ..String}`,
+/// `enum(String, open) A="a" | B="b"`, `union(tag kind) Cat[cat] | Dog[dog]`,
+/// `= Vec<Pet>`, `newtype Vec<Json>`, `responses Ok(Pet) | NoContent`.
+fn describe(api: &Api, name: &str) -> String {
+    match &def(api, name).kind {
+        TypeKind::Pending => "pending".into(),
+        TypeKind::Struct(structure) => {
+            let mut parts: Vec<String> = structure
+                .fields
+                .iter()
+                .map(|field| format!("{}: {} {:?}", field.name, show(api, &field.ty), field.presence))
+                .collect();
+            if let Some(additional) = &structure.additional {
+                parts.push(format!("..{}", show(api, additional)));
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        TypeKind::Enum(enumeration) => {
+            let variants: Vec<String> =
+                enumeration.variants.iter().map(|variant| format!("{}={}", variant.name, variant.value)).collect();
+            let open = if enumeration.open { ", open" } else { "" };
+            format!("enum({:?}{open}) {}", enumeration.repr, variants.join(" | "))
+        }
+        TypeKind::Union(union) => {
+            let variants: Vec<String> = union
+                .variants
+                .iter()
+                .map(|variant| {
+                    let ty = show(api, &variant.ty);
+                    let head = if ty == variant.name { ty } else { format!("{}({ty})", variant.name) };
+                    if variant.tag_values.is_empty() { head } else { format!("{head}[{}]", variant.tag_values.join(",")) }
+                })
+                .collect();
+            match &union.tag {
+                Some(tag) => format!("union(tag {tag}) {}", variants.join(" | ")),
+                None => format!("union {}", variants.join(" | ")),
+            }
+        }
+        TypeKind::Alias { target, newtype } => {
+            format!("{}{}", if *newtype { "newtype " } else { "= " }, show(api, target))
+        }
+        TypeKind::Responses(variants) => {
+            let variants: Vec<String> = variants
+                .iter()
+                .map(|variant| match &variant.ty {
+                    Some(ty) => format!("{}({})", variant.name, show(api, ty)),
+                    None => variant.name.clone(),
+                })
+                .collect();
+            format!("responses {}", variants.join(" | "))
+        }
+    }
+}
+
+/// Follows plain aliases to the type they finally name.
+fn alias_target(api: &Api, name: &str) -> String {
+    let mut current = name.to_owned();
+    for _ in 0..16 {
+        match &def(api, &current).kind {
+            TypeKind::Alias { target: TypeRef::Named(id), .. } => current = show(api, &TypeRef::Named(*id)),
+            _ => return current,
+        }
+    }
+    panic!("alias chain from `{name}` does not end")
+}
+
+fn operation<'a>(api: &'a Api, name: &str) -> &'a Operation {
+    api.operations.iter().find(|operation| operation.name == name).unwrap_or_else(|| {
+        let names: Vec<&str> = api.operations.iter().map(|operation| operation.name.as_str()).collect();
+        panic!("no operation `{name}`; operations: {names:?}")
+    })
+}
+
+/// `rust_name(wire): Type Location [QueryStyle] [required]`; the wire name
+/// only when it differs, the style only for query parameters.
+fn param_line(api: &Api, param: &Param) -> String {
+    let wire = if param.name == param.wire { String::new() } else { format!("({})", param.wire) };
+    let style = if param.location == ParamLocation::Query { format!(" {:?}", param.style) } else { String::new() };
+    let required = if param.required { " required" } else { "" };
+    format!("{}{wire}: {} {:?}{style}{required}", param.name, show(api, &param.ty), param.location)
+}
+
+/// `200 Pet`, `5XX Problem`, `default -` (no body).
+fn case_line(api: &Api, case: &ResponseCase) -> String {
+    let status = match case.status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(class) => format!("{class}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    };
+    let body = case.body.as_ref().map_or_else(|| "-".to_owned(), |body| show(api, &body.ty));
+    format!("{status} {body}")
+}
+
+fn cases(api: &Api, cases: &[ResponseCase]) -> Vec<String> {
+    cases.iter().map(|case| case_line(api, case)).collect()
+}
+
+/// `(code, pointer)` of every diagnostic.
+fn problems<'a>(found: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<(Code, String)> {
+    found.into_iter().map(|problem| (problem.code, problem.pointer.clone())).collect()
+}
+
+// ---------------------------------------------------------------- objects
+
+#[test]
+fn property_presence_follows_required_nullable_read_and_write_only() {
+    let api = lower_yaml(&schemas(
+        "
+        T:
+          type: object
+          required: [req, nul, ro, wo, ro_nul, ref_req]
+          properties:
+            req: {type: string}
+            nul: {type: string, nullable: true}
+            opt: {type: string}
+            opt_nul: {type: string, nullable: true}
+            ro: {type: string, readOnly: true}
+            wo: {type: string, writeOnly: true}
+            ro_nul: {type: string, readOnly: true, nullable: true}
+            ref_req: {$ref: '#/components/schemas/Id'}
+        Id: {type: string, format: uuid}
+        ",
+    ));
+    let table = [
+        ("req", "String Required"),
+        ("nul", "String Nullable"),
+        ("opt", "String Optional"),
+        ("opt_nul", "String OptionalNullable"),
+        ("ro", "String Optional"),
+        ("wo", "String Optional"),
+        ("ro_nul", "String OptionalNullable"),
+        ("ref_req", "Id Required"),
+    ];
+    for (wire, expected) in table {
+        let field = field(&api, "T", wire);
+        assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
+    }
+}
+
+#[test]
+fn field_names_are_snake_case_keyword_safe_and_unique() {
+    let api = lower_yaml(&schemas(
+        "
+        T:
+          type: object
+          properties:
+            idOrganization: {type: integer}
+            type: {type: string}
+            fooBar: {type: string}
+            foo_bar: {type: string}
+            FOO-BAR: {type: string}
+            self: {type: string}
+            1h: {type: string}
+        ",
+    ));
+    let table = [
+        ("idOrganization", "id_organization"),
+        ("type", "r#type"),
+        ("fooBar", "foo_bar"),
+        ("foo_bar", "foo_bar_2"),
+        ("FOO-BAR", "foo_bar_3"),
+        ("self", "self_"),
+        ("1h", "n1h"),
+    ];
+    for (wire, rust) in table {
+        assert_eq!(field(&api, "T", wire).name, rust, "Rust name of property `{wire}`");
+    }
+}
+
+#[test]
+fn field_origins_point_at_the_property() {
+    let api = lower_yaml(&schemas("T: {type: object, properties: {a/b: {type: string}}}"));
+    assert_eq!(field(&api, "T", "a/b").origin.to_string(), "spec.yaml#/components/schemas/T/properties/a~1b");
+}
+
+// ---------------------------------------------------------------- arrays, maps, formats
+
+#[test]
+fn arrays_lower_to_vecs() {
+    let table = [
+        ("{type: array, items: {type: string}}", "Vec<String>"),
+        ("{type: array, items: {type: array, items: {type: integer, format: int32}}}", "Vec<Vec<i32>>"),
+        ("{type: array, items: {type: string, nullable: true}}", "Vec<Option<String>>"),
+        ("{type: array, items: {$ref: '#/components/schemas/Pet'}}", "Vec<Pet>"),
+        ("{type: array, items: {allOf: [{$ref: '#/components/schemas/Pet'}], nullable: true}}", "Vec<Option<Pet>>"),
+        ("{type: array, items: {type: array, items: {type: number, nullable: true}}}", "Vec<Vec<Option<f64>>>"),
+        ("{type: array}", "Vec<Json>"),
+        ("{type: array, items: {}}", "Vec<Json>"),
+        ("{items: {type: boolean}}", "Vec<bool>"),
+    ];
+    for (schema, expected) in table {
+        assert_eq!(property_type(schema), expected, "{schema}");
+    }
+}
+
+#[test]
+fn additional_properties_without_properties_lower_to_maps() {
+    let table = [
+        ("{type: object, additionalProperties: {type: integer}}", "Map<i64>"),
+        ("{type: object, additionalProperties: {type: string, nullable: true}}", "Map<Option<String>>"),
+        ("{type: object, additionalProperties: {$ref: '#/components/schemas/Pet'}}", "Map<Pet>"),
+        ("{additionalProperties: {type: array, items: {type: string}}}", "Map<Vec<String>>"),
+        ("{type: object, additionalProperties: true}", "JsonObject"),
+        ("{type: object, additionalProperties: {}}", "Map<Json>"),
+        ("{type: object}", "JsonObject"),
+        ("{type: object, properties: {}}", "JsonObject"),
+    ];
+    for (schema, expected) in table {
+        assert_eq!(property_type(schema), expected, "{schema}");
+    }
+}
+
+#[test]
+fn additional_properties_next_to_properties_fill_struct_additional() {
+    let table = [
+        ("additionalProperties: {type: integer}", "{a: String Optional, ..i64}"),
+        ("additionalProperties: {type: integer, nullable: true}", "{a: String Optional, ..Option<i64>}"),
+        ("additionalProperties: true", "{a: String Optional, ..Json}"),
+        ("additionalProperties: false", "{a: String Optional}"),
+        ("description: no additionalProperties", "{a: String Optional}"),
+    ];
+    for (additional, expected) in table {
+        let api = lower_yaml(&schemas(&format!("T: {{type: object, properties: {{a: {{type: string}}}}, {additional}}}")));
+        assert_eq!(describe(&api, "T"), expected, "{additional}");
+    }
+}
+
+#[test]
+fn formats_choose_primitive_types() {
+    let table = [
+        ("{type: string}", "String"),
+        ("{type: string, format: date-time}", "DateTime"),
+        ("{type: string, format: date}", "Date"),
+        ("{type: string, format: uuid}", "Uuid"),
+        ("{type: string, format: email}", "String"),
+        ("{type: integer}", "i64"),
+        ("{type: integer, format: int32}", "i32"),
+        ("{type: integer, format: int64}", "i64"),
+        ("{type: integer, format: uint32}", "u32"),
+        ("{type: integer, format: uint64}", "u64"),
+        ("{type: integer, format: weird}", "i64"),
+        ("{type: number}", "f64"),
+        ("{type: number, format: float}", "f32"),
+        ("{type: number, format: double}", "f64"),
+        ("{type: number, format: decimal}", "f64"),
+        ("{type: boolean}", "bool"),
+        ("{}", "Json"),
+        ("{description: anything}", "Json"),
+    ];
+    for (schema, expected) in table {
+        assert_eq!(property_type(schema), expected, "{schema}");
+    }
+}
+
+#[test]
+fn component_primitives_and_arrays_become_aliases() {
+    let table = [
+        ("X: {type: string, format: date}", "= Date"),
+        ("X: {type: array, items: {type: integer, format: int32}}", "= Vec<i32>"),
+        ("X: {type: object, additionalProperties: {type: string}}", "= Map<String>"),
+        ("X: {type: object}", "= JsonObject"),
+        ("X: {}", "= Json"),
+    ];
+    for (entry, expected) in table {
+        let api = lower_yaml(&schemas(entry));
+        assert_eq!(describe(&api, "X"), expected, "{entry}");
+    }
+}
+
+// ---------------------------------------------------------------- inline naming
+
+#[test]
+fn inline_types_are_named_after_their_location() {
+    let api = lower_yaml(&schemas(
+        "
+        Invoice:
+          type: object
+          properties:
+            organization:
+              type: object
+              properties:
+                name: {type: string}
+                address: {type: object, properties: {city: {type: string}}}
+            lines:
+              type: array
+              items: {type: object, properties: {sku: {type: string}}}
+            status: {type: string, enum: [open, paid]}
+            meta:
+              type: object
+              additionalProperties: {type: object, properties: {x: {type: integer}}}
+        Pets:
+          type: array
+          items: {type: object, properties: {id: {type: integer}}}
+        ",
+    ));
+    // (type, where it is defined, what it is)
+    let table = [
+        (
+            "Invoice",
+            "/components/schemas/Invoice",
+            "{organization: InvoiceOrganization Optional, lines: Vec<InvoiceLinesItem> Optional, \
+             status: InvoiceStatus Optional, meta: Map<InvoiceMetaValue> Optional}",
+        ),
+        (
+            "InvoiceOrganization",
+            "/components/schemas/Invoice/properties/organization",
+            "{name: String Optional, address: InvoiceOrganizationAddress Optional}",
+        ),
+        (
+            "InvoiceOrganizationAddress",
+            "/components/schemas/Invoice/properties/organization/properties/address",
+            "{city: String Optional}",
+        ),
+        ("InvoiceLinesItem", "/components/schemas/Invoice/properties/lines/items", "{sku: String Optional}"),
+        ("InvoiceStatus", "/components/schemas/Invoice/properties/status", "enum(String, open) Open=\"open\" | Paid=\"paid\""),
+        ("InvoiceMetaValue", "/components/schemas/Invoice/properties/meta/additionalProperties", "{x: i64 Optional}"),
+        ("Pets", "/components/schemas/Pets", "= Vec<PetsItem>"),
+        ("PetsItem", "/components/schemas/Pets/items", "{id: i64 Optional}"),
+    ];
+    for (name, pointer, expected) in table {
+        assert_eq!(def(&api, name).origin.to_string(), format!("{FILE}#{pointer}"), "origin of {name}");
+        assert_eq!(describe(&api, name), expected, "{name}");
+    }
+    assert_eq!(api.types.defs.len(), table.len(), "types: {:?}", type_names(&api));
+}
+
+#[test]
+fn components_keep_their_names_before_inline_types() {
+    // `Invoice.organization` would like to be called `InvoiceOrganization`
+    // and is met first, but the component of that name keeps it.
+    let api = lower_yaml(&schemas(
+        "
+        Invoice:
+          type: object
+          properties:
+            organization: {type: object, properties: {id: {type: integer}}}
+        InvoiceOrganization: {type: string, enum: [x]}
+        ",
+    ));
+    assert_eq!(type_names(&api), ["Invoice", "InvoiceOrganization", "InvoiceOrganization2"]);
+    let table = [
+        ("Invoice", "/components/schemas/Invoice", "{organization: InvoiceOrganization2 Optional}"),
+        ("InvoiceOrganization", "/components/schemas/InvoiceOrganization", "enum(String, open) X=\"x\""),
+        ("InvoiceOrganization2", "/components/schemas/Invoice/properties/organization", "{id: i64 Optional}"),
+    ];
+    for (name, pointer, expected) in table {
+        assert_eq!(def(&api, name).origin.to_string(), format!("{FILE}#{pointer}"), "origin of {name}");
+        assert_eq!(describe(&api, name), expected, "{name}");
+    }
+}
+
+// ---------------------------------------------------------------- references
+
+#[test]
+fn refs_name_components_and_chains_become_aliases() {
+    let api = lower_yaml(&schemas(
+        "
+        A: {$ref: '#/components/schemas/B'}
+        B: {$ref: '#/components/schemas/C'}
+        C: {type: object, properties: {x: {type: string}}}
+        U:
+          type: object
+          properties:
+            a: {$ref: '#/components/schemas/A'}
+            c: {$ref: '#/components/schemas/C'}
+        ",
+    ));
+    // (type, is an alias, the type it finally names)
+    let table = [("A", true, "C"), ("B", true, "C"), ("C", false, "C")];
+    for (name, alias, target) in table {
+        assert_eq!(matches!(def(&api, name).kind, TypeKind::Alias { newtype: false, .. }), alias, "{name}: {}", describe(&api, name));
+        assert_eq!(alias_target(&api, name), target, "{name}");
+    }
+    assert_eq!(describe(&api, "C"), "{x: String Optional}");
+    // A use of `A` names one of the aliases or `C` itself, whichever; through
+    // the aliases it is `C`.
+    let TypeRef::Named(a) = field(&api, "U", "a").ty else { panic!("U.a is not a named type") };
+    assert_eq!(alias_target(&api, &show(&api, &TypeRef::Named(a))), "C");
+    assert_eq!(show(&api, &field(&api, "U", "c").ty), "C");
+    assert_eq!(api.types.defs.len(), 4, "no extra types: {:?}", type_names(&api));
+}
+
+#[test]
+fn nullable_components_make_uses_nullable() {
+    // The referenced component is defined before its use here; see
+    // `forward_refs_to_nullable_components_are_nullable` for the other order.
+    let api = lower_yaml(&schemas(
+        "
+        Maybe: {type: object, nullable: true, properties: {x: {type: string}}}
+        MaybeEnum: {type: string, enum: [a, null]}
+        T:
+          type: object
+          required: [m, e]
+          properties:
+            m: {$ref: '#/components/schemas/Maybe'}
+            e: {$ref: '#/components/schemas/MaybeEnum'}
+            list: {type: array, items: {$ref: '#/components/schemas/Maybe'}}
+        ",
+    ));
+    let table = [("m", "Maybe Nullable"), ("e", "MaybeEnum Nullable"), ("list", "Vec<Option<Maybe>> Optional")];
+    for (wire, expected) in table {
+        let field = field(&api, "T", wire);
+        assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
+    }
+}
+
+// ---------------------------------------------------------------- cycles
+
+#[test]
+fn cycles_are_boxed_only_where_needed() {
+    let table = [
+        // self reference through an optional field
+        ("Node: {type: object, properties: {next: {$ref: '#/components/schemas/Node'}}}", "Node", "{next: Box<Node> Optional}"),
+        // … and through a required nullable one
+        (
+            "Node: {type: object, required: [next], properties: {next: {allOf: [{$ref: '#/components/schemas/Node'}], nullable: true}}}",
+            "Node",
+            "{next: Box<Node> Nullable}",
+        ),
+        // a Vec or a map is indirection enough
+        (
+            "Tree: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/Tree'}}}}",
+            "Tree",
+            "{children: Vec<Tree> Optional}",
+        ),
+        (
+            "Tree: {type: object, properties: {byName: {type: object, additionalProperties: {$ref: '#/components/schemas/Tree'}}}}",
+            "Tree",
+            "{by_name: Map<Tree> Optional}",
+        ),
+    ];
+    for (entry, name, expected) in table {
+        let api = lower_analyzed(&schemas(entry));
+        assert_eq!(describe(&api, name), expected, "{entry}");
+    }
+}
+
+#[test]
+fn mutual_recursion_is_boxed_inside_the_cycle_only() {
+    let api = lower_analyzed(&schemas(
+        "
+        A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}
+        B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}}}
+        Outside: {type: object, properties: {a: {$ref: '#/components/schemas/A'}}}
+        ",
+    ));
+    let table = [("A", "{b: Box<B> Optional}"), ("B", "{a: Box<A> Optional}"), ("Outside", "{a: A Optional}")];
+    for (name, expected) in table {
+        assert_eq!(describe(&api, name), expected, "{name}");
+    }
+}
+
+#[test]
+fn recursion_through_unions_and_aliases_is_boxed() {
+    let api = lower_analyzed(&schemas(
+        "
+        Expr:
+          oneOf:
+            - $ref: '#/components/schemas/Lit'
+            - $ref: '#/components/schemas/Neg'
+        Lit: {type: object, required: [value], properties: {value: {type: integer}}}
+        Neg: {type: object, required: [inner], properties: {inner: {$ref: '#/components/schemas/ExprRef'}}}
+        ExprRef: {allOf: [{$ref: '#/components/schemas/Expr'}], description: an alias}
+        ",
+    ));
+    let table = [
+        ("Neg", "{inner: Box<ExprRef> Required}"),
+        ("ExprRef", "= Expr"),
+        ("Lit", "{value: i64 Required}"),
+    ];
+    for (name, expected) in table {
+        assert_eq!(describe(&api, name), expected, "{name}");
+    }
+    let TypeKind::Union(union) = &def(&api, "Expr").kind else { panic!("Expr is not a union") };
+    let variants: Vec<String> = union.variants.iter().map(|variant| show(&api, &variant.ty)).collect();
+    assert!(variants.contains(&"Box<Neg>".to_owned()) && variants.contains(&"Lit".to_owned()), "{variants:?}");
+}
+
+#[test]
+fn self_expanding_aliases_become_newtypes() {
+    let table = [
+        ("Json: {type: array, items: {$ref: '#/components/schemas/Json'}}", "Json", "newtype Vec<Json>"),
+        ("Dict: {type: object, additionalProperties: {$ref: '#/components/schemas/Dict'}}", "Dict", "newtype Map<Dict>"),
+        ("Plain: {type: array, items: {type: string}}", "Plain", "= Vec<String>"),
+    ];
+    for (entry, name, expected) in table {
+        let api = lower_analyzed(&schemas(entry));
+        assert_eq!(describe(&api, name), expected, "{entry}");
+    }
+    let api = lower_analyzed(&schemas("Json: {type: array, items: {$ref: '#/components/schemas/Json'}}"));
+    let own = TypeRef::Named(id_of(&api, "Json"));
+    assert!(
+        matches!(&def(&api, "Json").kind, TypeKind::Alias { target: TypeRef::Vec(item), newtype: true } if **item == own),
+        "the item is the newtype itself, not a JSON value: {:?}",
+        def(&api, "Json").kind
+    );
+    // Mutually expanding aliases are newtypes too.
+    let api = lower_analyzed(&schemas(
+        "
+        P: {type: array, items: {$ref: '#/components/schemas/Q'}}
+        Q: {type: array, items: {$ref: '#/components/schemas/P'}}
+        ",
+    ));
+    assert_eq!([describe(&api, "P"), describe(&api, "Q")], ["newtype Vec<Q>", "newtype Vec<P>"]);
+}
+
+// ---------------------------------------------------------------- enums
+
+#[test]
+fn enums_get_variant_names_and_a_repr() {
+    let table = [
+        (
+            "{type: string, enum: [1h, '-', '', foo bar, a, A]}",
+            "enum(String, open) N1h=\"1h\" | Minus=\"-\" | Empty=\"\" | FooBar=\"foo bar\" | A=\"a\" | A2=\"A\"",
+        ),
+        ("{type: string, enum: [Unknown, unknown]}", "enum(String, open) Unknown2=\"Unknown\" | Unknown3=\"unknown\""),
+        ("{type: string, enum: [a, a, b]}", "enum(String, open) A=\"a\" | B=\"b\""),
+        ("{type: integer, enum: [1, 2, -3]}", "enum(Integer, open) V1=1 | V2=2 | Minus3=-3"),
+        ("{enum: [a, 1, true]}", "enum(Mixed, open) A=\"a\" | V1=1 | True=true"),
+        ("{type: string, enum: [a, null]}", "enum(String, open) A=\"a\""),
+    ];
+    for (schema, expected) in table {
+        let api = lower_yaml(&schemas(&format!("E: {schema}")));
+        assert_eq!(describe(&api, "E"), expected, "{schema}");
+    }
+}
+
+#[test]
+fn null_in_an_enum_makes_it_nullable() {
+    let api = lower_yaml(&schemas(
+        "
+        T:
+          type: object
+          required: [with_null, without, flagged, only_null]
+          properties:
+            with_null: {type: string, enum: [a, null]}
+            without: {type: string, enum: [a]}
+            flagged: {type: string, enum: [a], nullable: true}
+            only_null: {enum: [null]}
+        ",
+    ));
+    let table = [
+        ("with_null", "TWithNull Nullable"),
+        ("without", "TWithout Required"),
+        ("flagged", "TFlagged Nullable"),
+        ("only_null", "Json Nullable"),
+    ];
+    for (wire, expected) in table {
+        let field = field(&api, "T", wire);
+        assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
+    }
+}
+
+#[test]
+fn boolean_enums_stay_booleans() {
+    assert_eq!(property_type("{type: boolean, enum: [true]}"), "bool");
+}
+
+// ---------------------------------------------------------------- allOf
+
+#[test]
+fn all_of_merges_properties_and_required_lists() {
+    let api = lower_yaml(&schemas(
+        "
+        Named: {type: object, required: [id], properties: {id: {type: integer}}}
+        Stamped: {type: object, required: [created], properties: {created: {type: string, format: date-time}}}
+        Both:
+          allOf:
+            - $ref: '#/components/schemas/Named'
+            - $ref: '#/components/schemas/Stamped'
+            - type: object
+              required: [note]
+              properties: {note: {type: string}, extra: {type: boolean}}
+        Deep:
+          allOf:
+            - $ref: '#/components/schemas/Both'
+            - {type: object, required: [extra], properties: {deep: {type: integer}}}
+        Override:
+          allOf:
+            - $ref: '#/components/schemas/Named'
+            - {type: object, properties: {id: {type: string}}}
+        ",
+    ));
+    let table = [
+        ("Both", "{id: i64 Required, created: DateTime Required, note: String Required, extra: bool Optional}"),
+        (
+            "Deep",
+            "{id: i64 Required, created: DateTime Required, note: String Required, extra: bool Required, deep: i64 Optional}",
+        ),
+        ("Override", "{id: String Required}"),
+    ];
+    for (name, expected) in table {
+        assert_eq!(describe(&api, name), expected, "{name}");
+    }
+}
+
+#[test]
+fn all_of_with_one_ref_is_that_ref() {
+    let api = lower_yaml(&schemas(
+        "
+        X: {type: object, properties: {a: {type: string}}}
+        T:
+          type: object
+          required: [nullable, described]
+          properties:
+            nullable: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true}
+            described: {allOf: [{$ref: '#/components/schemas/X'}], description: the X}
+            optional: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true}
+        Wrapper: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true}
+        ",
+    ));
+    let table = [
+        ("nullable", "X Nullable"),
+        ("described", "X Required"),
+        ("optional", "X OptionalNullable"),
+    ];
+    for (wire, expected) in table {
+        let field = field(&api, "T", wire);
+        assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
+    }
+    assert_eq!(describe(&api, "Wrapper"), "= X");
+    assert_eq!(api.types.defs.len(), 3, "no inline types: {:?}", type_names(&api));
+}
+
+#[test]
+fn inline_all_of_is_named_after_its_location() {
+    let api = lower_yaml(&schemas(
+        "
+        Named: {type: object, required: [id], properties: {id: {type: integer}}}
+        T:
+          type: object
+          properties:
+            child:
+              allOf:
+                - $ref: '#/components/schemas/Named'
+                - {type: object, properties: {label: {type: string}}}
+        ",
+    ));
+    assert_eq!(show(&api, &field(&api, "T", "child").ty), "TChild");
+    assert_eq!(describe(&api, "TChild"), "{id: i64 Required, label: String Optional}");
+}
+
+// ---------------------------------------------------------------- oneOf / anyOf
+
+/// `Cat` (two required properties) and `Dog` (one), then `entries`.
+fn pets_and(entries: &str) -> String {
+    let pets = "
+        Cat: {type: object, required: [kind, meows], properties: {kind: {type: string}, meows: {type: boolean}}}
+        Dog: {type: object, required: [kind], properties: {kind: {type: string}}}
+    ";
+    schemas(&(dedent(pets) + &dedent(entries)))
+}
+
+#[test]
+fn unions_with_discriminators_are_tagged() {
+    let table = [
+        (
+            "{oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}], \
+             discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat', kitty: Cat, doggo: Dog}}}",
+            "union(tag kind) Cat[cat,kitty] | Dog[doggo]",
+        ),
+        (
+            "{oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}], discriminator: {propertyName: kind}}",
+            "union(tag kind) Cat[Cat] | Dog[Dog]",
+        ),
+        (
+            "{oneOf: [{$ref: '#/components/schemas/Dog'}, {$ref: '#/components/schemas/Cat'}], \
+             discriminator: {propertyName: kind, mapping: {d: '#/components/schemas/Dog'}}}",
+            "union(tag kind) Dog[d] | Cat[Cat]",
+        ),
+    ];
+    for (schema, expected) in table {
+        let api = lower_yaml(&pets_and(&format!("Pet: {schema}")));
+        assert_eq!(describe(&api, "Pet"), expected, "{schema}");
+    }
+}
+
+#[test]
+fn untagged_unions_try_the_pickiest_variant_first() {
+    let table = [
+        // more required fields first
+        ("{oneOf: [{$ref: '#/components/schemas/Dog'}, {$ref: '#/components/schemas/Cat'}]}", "union Cat | Dog"),
+        // a discriminator over an inline member cannot be used
+        (
+            "{oneOf: [{$ref: '#/components/schemas/Dog'}, {type: object, title: other, required: [a, b, c], properties: {a: {type: string}, b: {type: string}, c: {type: string}}}], \
+             discriminator: {propertyName: kind}}",
+            "union PetOther | Dog[Dog]",
+        ),
+        // integer before number before string
+        ("{oneOf: [{type: string}, {type: number}, {type: integer}, {type: boolean}]}", "union Boolean(bool) | Integer(i64) | Number(f64) | String"),
+        ("{anyOf: [{type: string}, {$ref: '#/components/schemas/Dog'}, {type: array, items: {type: integer}}]}", "union Dog | Array(Vec<i64>) | String"),
+        // formatted strings before plain ones
+        ("{oneOf: [{type: string}, {type: string, format: uuid}]}", "union Uuid | String"),
+    ];
+    for (schema, expected) in table {
+        let api = lower_yaml(&pets_and(&format!("Pet: {schema}")));
+        assert_eq!(describe(&api, "Pet"), expected, "{schema}");
+    }
+}
+
+#[test]
+fn union_nullability_and_single_members() {
+    let api = lower_yaml(&pets_and(
+        "
+        T:
+          type: object
+          required: [either, one]
+          properties:
+            either: {oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}], nullable: true}
+            one: {oneOf: [{$ref: '#/components/schemas/Dog'}]}
+        ",
+    ));
+    let table = [("either", "TEither Nullable"), ("one", "Dog Required")];
+    for (wire, expected) in table {
+        let field = field(&api, "T", wire);
+        assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
+    }
+    assert_eq!(describe(&api, "TEither"), "union Cat | Dog");
+}
+
+// ---------------------------------------------------------------- operations
+
+#[test]
+fn operation_names_come_from_operation_ids_or_method_and_path() {
+    let api = lower_yaml(
+        "
+        paths:
+          /pets:
+            get: {operationId: listPets, responses: {'204': {description: ok}}}
+            post: {responses: {'204': {description: ok}}}
+          /pets/{petId}:
+            delete: {responses: {'204': {description: ok}}}
+            get: {operationId: getPet, responses: {'204': {description: ok}}}
+          /things:
+            get: {operationId: getPet, responses: {'204': {description: ok}}}
+            put: {operationId: new, responses: {'204': {description: ok}}}
+            patch: {operationId: GET-Thing.v2, responses: {'204': {description: ok}}}
+        ",
+    );
+    // (method, path, method name, type prefix)
+    let table = [
+        ("GET", "/pets", "list_pets", "ListPets"),
+        ("POST", "/pets", "post_pets", "PostPets"),
+        ("GET", "/pets/{petId}", "get_pet", "GetPet"),
+        ("DELETE", "/pets/{petId}", "delete_pets_pet_id", "DeletePetsPetId"),
+        ("GET", "/things", "get_pet_2", "GetPet2"),
+        ("PUT", "/things", "new_2", "New2"),
+        ("PATCH", "/things", "get_thing_v2", "GetThingV2"),
+    ];
+    for (method, path, name, prefix) in table {
+        let found = api
+            .operations
+            .iter()
+            .find(|operation| operation.method == method && operation.path == path)
+            .unwrap_or_else(|| panic!("no {method} {path}"));
+        assert_eq!((found.name.as_str(), found.type_prefix.as_str()), (name, prefix), "{method} {path}");
+    }
+    assert_eq!(api.operations.len(), table.len());
+}
+
+const PARAMETERS: &str = "
+    paths:
+      /orgs/{org}/items/{itemId}:
+        parameters:
+          - {name: limit, in: query, schema: {type: integer}}
+          - {name: X-Trace, in: header, schema: {type: string}}
+          - {name: org, in: path, required: true, schema: {type: string}}
+        get:
+          operationId: listItems
+          parameters:
+            - {name: limit, in: query, required: true, schema: {type: integer, format: int32}}
+            - {name: tags, in: query, explode: false, schema: {type: array, items: {type: string}}}
+            - {name: ids, in: query, style: pipeDelimited, schema: {type: array, items: {type: integer}}}
+            - {name: words, in: query, style: spaceDelimited, schema: {type: array, items: {type: string}}}
+            - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}
+            - {name: sort, in: query, style: form, explode: true, schema: {type: string, enum: [asc, desc]}}
+            - {name: session, in: cookie, schema: {type: string}}
+            - {name: Accept, in: header, schema: {type: string}}
+            - {name: content-type, in: header, schema: {type: string}}
+            - {name: AUTHORIZATION, in: header, schema: {type: string}}
+            - {name: type, in: query, schema: {type: string}}
+            - {name: ghost, in: path, required: true, schema: {type: string}}
+          responses: {'204': {description: done}}
+";
+
+#[test]
+fn parameters_merge_path_level_and_operation_level() {
+    let api = lower_yaml(PARAMETERS);
+    let found = operation(&api, "list_items");
+    let lines: Vec<String> = found.params.iter().map(|param| param_line(&api, param)).collect();
+    assert_eq!(
+        lines,
+        [
+            // path parameters first, in template order; `itemId` is not declared
+            "org: String Path required",
+            "item_id(itemId): String Path required",
+            // then the rest in spec order; the operation's `limit` replaces the path item's
+            "x_trace(X-Trace): String Header",
+            "limit: i32 Query Form(true) required",
+            "tags: Vec<String> Query Form(false)",
+            "ids: Vec<i64> Query PipeDelimited",
+            "words: Vec<String> Query SpaceDelimited",
+            "filter: ListItemsFilter Query DeepObject",
+            "sort: ListItemsSort Query Form(true)",
+            "session: String Cookie",
+            "r#type(type): String Query Form(true)",
+        ]
+    );
+    assert_eq!(found.params_type.as_deref(), Some("ListItemsParams"));
+}
+
+#[test]
+fn parameter_origins_show_which_declaration_won() {
+    let api = lower_yaml(PARAMETERS);
+    let found = operation(&api, "list_items");
+    let item = "/paths/~1orgs~1{org}~1items~1{itemId}";
+    // (wire name, where it is declared)
+    let table = [
+        ("org", format!("{item}/parameters/2")),
+        ("itemId", format!("{item}/get")),
+        ("X-Trace", format!("{item}/parameters/1")),
+        ("limit", format!("{item}/get/parameters/0")),
+        ("type", format!("{item}/get/parameters/10")),
+    ];
+    for (wire, pointer) in table {
+        let param = found.params.iter().find(|param| param.wire == wire).unwrap_or_else(|| panic!("no parameter {wire}"));
+        assert_eq!(param.origin.to_string(), format!("{FILE}#{pointer}"), "origin of {wire}");
+    }
+}
+
+#[test]
+fn only_path_parameters_need_no_params_type() {
+    let api = lower_yaml(
+        "
+        paths:
+          /a/{id}:
+            get:
+              operationId: getA
+              parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+              responses: {'204': {description: ok}}
+        ",
+    );
+    let found = operation(&api, "get_a");
+    assert_eq!(found.params_type, None);
+    assert_eq!(found.params.iter().map(|param| param_line(&api, param)).collect::<Vec<_>>(), ["id: i64 Path required"]);
+}
+
+#[test]
+fn request_bodies_prefer_json_media_types() {
+    // (content, chosen media type, kind, body type)
+    let table = [
+        (
+            "{application/xml: {schema: {type: string}}, application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Pet'}}, \
+             application/json: {schema: {$ref: '#/components/schemas/Pet'}}}",
+            "application/json",
+            BodyKind::Json,
+            "Pet",
+        ),
+        (
+            "{application/xml: {schema: {type: string}}, application/x-www-form-urlencoded: {schema: {$ref: '#/components/schemas/Pet'}}}",
+            "application/x-www-form-urlencoded",
+            BodyKind::Form,
+            "Pet",
+        ),
+        (
+            "{text/plain: {schema: {type: string}}, multipart/form-data: {schema: {$ref: '#/components/schemas/Pet'}}}",
+            "multipart/form-data",
+            BodyKind::Multipart,
+            "Pet",
+        ),
+        (
+            "{application/xml: {}, application/merge-patch+json: {schema: {$ref: '#/components/schemas/Pet'}}}",
+            "application/merge-patch+json",
+            BodyKind::Json,
+            "Pet",
+        ),
+        ("{'*/*': {schema: {$ref: '#/components/schemas/Pet'}}}", "application/json", BodyKind::Json, "Pet"),
+        ("{text/plain: {schema: {type: string}}}", "text/plain", BodyKind::Text, "String"),
+        ("{application/octet-stream: {schema: {type: string, format: binary}}}", "application/octet-stream", BodyKind::Bytes, "Bytes"),
+        ("{application/json: {schema: {type: object, properties: {a: {type: string}}}}}", "application/json", BodyKind::Json, "SendBody"),
+        ("{application/json: {schema: {type: array, items: {type: integer}}}}", "application/json", BodyKind::Json, "Vec<i64>"),
+        ("{application/json: {}}", "application/json", BodyKind::Json, "Json"),
+    ];
+    for (content, media, kind, ty) in table {
+        let api = lower_yaml(&format!(
+            "components: {{schemas: {{Pet: {{type: object, properties: {{id: {{type: integer}}}}}}}}}}
+paths:
+  /x:
+    post:
+      operationId: send
+      requestBody: {{required: true, content: {content}}}
+      responses: {{'204': {{description: ok}}}}
+"
+        ));
+        let body = operation(&api, "send").body.as_ref().unwrap_or_else(|| panic!("no body for {content}"));
+        assert_eq!((body.content_type.as_str(), body.kind, show(&api, &body.ty)), (media, kind, ty.to_owned()), "{content}");
+        assert!(body.required, "{content}");
+    }
+}
+
+const RESPONSES: &str = "
+    components:
+      schemas:
+        Pet: {type: object, properties: {id: {type: integer}}}
+        Job: {type: object, properties: {id: {type: string}}}
+        Problem: {type: object, properties: {title: {type: string}}}
+        NotFound: {type: object, properties: {path: {type: string}}}
+    paths:
+      /a:
+        get:
+          operationId: a
+          responses:
+            '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+            '404': {description: missing, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+            5XX: {description: boom, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+            default: {description: other}
+      /b:
+        get:
+          operationId: b
+          responses:
+            '404': {description: missing}
+            default: {description: fine, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+      /c:
+        get:
+          operationId: c
+          responses:
+            '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+            '202': {description: later, content: {application/json: {schema: {$ref: '#/components/schemas/Job'}}}}
+            '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+            '404': {description: missing, content: {application/json: {schema: {$ref: '#/components/schemas/NotFound'}}}}
+      /d:
+        get:
+          operationId: d
+          responses:
+            '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+            '201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+            4XX: {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+            '500': {description: boom, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+      /e:
+        get:
+          operationId: listThings
+          responses:
+            '200':
+              description: ok
+              content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: string}}}}}}
+            2XX: {description: also fine}
+";
+
+#[test]
+fn responses_split_into_success_and_errors() {
+    let api = lower_yaml(RESPONSES);
+    // (operation, success cases, error cases)
+    let table: [(&str, &[&str], &[&str]); 5] = [
+        ("a", &["200 Pet"], &["404 Problem", "5XX Problem", "default -"]),
+        ("b", &["default Pet"], &["404 -"]),
+        ("c", &["200 Pet", "202 Job"], &["400 Problem", "404 NotFound"]),
+        ("d", &["200 Pet", "201 Pet"], &["4XX Problem", "500 Problem"]),
+        ("list_things", &["200 ListThingsOkResponse", "2XX -"], &[]),
+    ];
+    for (name, success, errors) in table {
+        let found = operation(&api, name);
+        assert_eq!(cases(&api, &found.success), success, "success of {name}");
+        assert_eq!(cases(&api, &found.errors), errors, "errors of {name}");
+    }
+    assert_eq!(operation(&api, "a").errors[1].status, StatusMatch::Range(5));
+    assert_eq!(operation(&api, "d").errors[0].status, StatusMatch::Range(4));
+    assert_eq!(operation(&api, "b").success[0].status, StatusMatch::Default);
+}
+
+#[test]
+fn response_enums_exist_only_when_bodies_differ() {
+    let api = lower_yaml(RESPONSES);
+    // (operation, success enum, error enum)
+    let table = [
+        ("a", None, Some("responses NotFound(Problem) | Status5xx(Problem) | Default")),
+        ("b", None, None),
+        ("c", Some("responses Ok(Pet) | Accepted(Job)"), Some("responses BadRequest(Problem) | NotFound(NotFound)")),
+        ("d", None, None),
+        ("list_things", Some("responses Ok(ListThingsOkResponse) | Status2xx"), None),
+    ];
+    for (name, success, errors) in table {
+        let found = operation(&api, name);
+        let describe_id = |id: Option<TypeId>| id.map(|id| describe(&api, &show(&api, &TypeRef::Named(id))));
+        assert_eq!(describe_id(found.success_type).as_deref(), success, "success enum of {name}");
+        assert_eq!(describe_id(found.error_type).as_deref(), errors, "error enum of {name}");
+    }
+    let c = operation(&api, "c");
+    let names = [c.success_type, c.error_type].map(|id| id.map(|id| show(&api, &TypeRef::Named(id))));
+    assert_eq!(names, [Some("CResponse".to_owned()), Some("CError".to_owned())]);
+}
+
+#[test]
+fn a_single_success_body_is_named_after_the_operation() {
+    let api = lower_yaml(
+        "
+        paths:
+          /things:
+            get:
+              operationId: listThings
+              responses:
+                '200':
+                  description: ok
+                  content: {application/json: {schema: {type: object, properties: {n: {type: integer}}}}}
+                '400':
+                  description: bad
+                  content: {application/problem+json: {schema: {type: object, properties: {title: {type: string}}}}}
+        ",
+    );
+    let found = operation(&api, "list_things");
+    assert_eq!(cases(&api, &found.success), ["200 ListThingsResponse"]);
+    assert_eq!(cases(&api, &found.errors), ["400 ListThingsBadRequestError"]);
+    assert_eq!(describe(&api, "ListThingsResponse"), "{n: i64 Optional}");
+    assert_eq!(
+        def(&api, "ListThingsResponse").origin.to_string(),
+        format!("{FILE}#/paths/~1things/get/responses/200/content/application~1json/schema")
+    );
+}
+
+// ---------------------------------------------------------------- security and servers
+
+const SECURITY: &str = "
+    components:
+      securitySchemes:
+        api_key: {type: apiKey, in: header, name: X-API-Key}
+        query_key: {type: apiKey, in: query, name: key}
+        cookie_key: {type: apiKey, in: cookie, name: sid}
+        bearer: {type: http, scheme: bearer, description: a token}
+        basic: {type: http, scheme: Basic}
+        oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://x.test/token', scopes: {}}}}
+        oidc: {type: openIdConnect, openIdConnectUrl: 'https://x.test/.well-known/openid-configuration'}
+        timeout: {type: http, scheme: bearer}
+    security: [{api_key: []}]
+    paths:
+      /global:
+        get: {operationId: global, responses: {'204': {description: ok}}}
+      /open:
+        get: {operationId: open, security: [], responses: {'204': {description: ok}}}
+      /alternatives:
+        get:
+          operationId: alternatives
+          security: [{bearer: []}, {basic: [], query_key: []}, {}]
+          responses: {'204': {description: ok}}
+";
+
+#[test]
+fn security_schemes_lower_to_credentials() {
+    let api = lower_yaml(SECURITY);
+    let table = [
+        ("api_key", "api_key", SecurityKind::HeaderKey("X-API-Key".into())),
+        ("query_key", "query_key", SecurityKind::QueryKey("key".into())),
+        ("cookie_key", "cookie_key", SecurityKind::CookieKey("sid".into())),
+        ("bearer", "bearer", SecurityKind::Bearer),
+        ("basic", "basic", SecurityKind::Basic),
+        ("oauth", "oauth", SecurityKind::Bearer),
+        ("oidc", "oidc", SecurityKind::Bearer),
+        // the builder already has a `timeout` method
+        ("timeout", "timeout_2", SecurityKind::Bearer),
+    ];
+    let found: Vec<(&str, &str, SecurityKind)> =
+        api.security_schemes.iter().map(|scheme| (scheme.key.as_str(), scheme.name.as_str(), scheme.kind.clone())).collect();
+    assert_eq!(found, table);
+    assert_eq!(api.security_schemes[3].doc.as_deref(), Some("a token"));
+}
+
+#[test]
+fn security_requirements_come_from_the_operation_or_the_root() {
+    let api = lower_yaml(SECURITY);
+    let table: [(&str, &[&[&str]]); 3] = [
+        ("global", &[&["api_key"]]),
+        ("open", &[]),
+        ("alternatives", &[&["bearer"], &["basic", "query_key"], &[]]),
+    ];
+    for (name, expected) in table {
+        let keys: Vec<Vec<&str>> = operation(&api, name)
+            .security
+            .iter()
+            .map(|all| all.iter().map(|index| api.security_schemes[*index].key.as_str()).collect())
+            .collect();
+        assert_eq!(keys, expected, "security of {name}");
+    }
+}
+
+#[test]
+fn base_url_comes_from_the_first_server() {
+    let table = [
+        (
+            "servers: [{url: 'https://{region}.example.com/{version}/', variables: {region: {default: eu}, version: {default: v2}}}]",
+            "https://eu.example.com/v2",
+            vec!["region=eu", "version=v2"],
+        ),
+        ("servers: [{url: 'https://api.example.com/'}, {url: 'https://other.example.com'}]", "https://api.example.com", vec![]),
+        ("servers: [{url: /api/v1}]", "/api/v1", vec![]),
+        ("servers: [{url: /}]", "", vec![]),
+        ("servers: []", "", vec![]),
+        ("", "", vec![]),
+    ];
+    for (servers, base_url, variables) in table {
+        let api = lower_yaml(servers);
+        assert_eq!(api.base_url, base_url, "{servers}");
+        let found: Vec<String> = api.server_variables.iter().map(|v| format!("{}={}", v.name, v.default)).collect();
+        assert_eq!(found, variables, "{servers}");
+    }
+}
+
+// ---------------------------------------------------------------- diagnostics
+
+#[test]
+fn broken_refs_are_reported_at_the_referring_node() {
+    let table = [
+        (
+            "components: {schemas: {A: {type: object, properties: {b: {$ref: '#/components/schemas/Nope'}}}}}",
+            "/components/schemas/A/properties/b",
+        ),
+        ("components: {schemas: {A: {$ref: '#/components/schemas/Nope'}}}", "/components/schemas/A"),
+        (
+            "components: {schemas: {A: {type: array, items: {$ref: '#/components/schemas/Nope'}}}}",
+            "/components/schemas/A/items",
+        ),
+        (
+            "paths: {/a: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}}}}}",
+            "/paths/~1a/get/responses/200/content/application~1json/schema",
+        ),
+        (
+            "paths: {/a: {get: {parameters: [{$ref: '#/components/parameters/Nope'}], responses: {'204': {description: ok}}}}}",
+            "/paths/~1a/get/parameters/0",
+        ),
+        (
+            "paths: {/a: {post: {requestBody: {$ref: '#/components/requestBodies/Nope'}, responses: {'204': {description: ok}}}}}",
+            "/paths/~1a/post/requestBody",
+        ),
+    ];
+    for (spec, pointer) in table {
+        let found = try_lower(spec, false).expect_err(spec);
+        assert_eq!(problems(found.iter()), [(Code::BrokenRef, pointer.to_owned())], "{spec}");
+        assert!(found.iter().all(|problem| problem.file == FILE && problem.message.contains("Nope")), "{found}");
+    }
+}
+
+const MATRIX: &str = "
+    paths:
+      /a/{id}:
+        get:
+          operationId: styled
+          parameters: [{name: id, in: path, required: true, style: matrix, schema: {type: string}}]
+          responses: {'204': {description: ok}}
+      /b:
+        get:
+          operationId: plain
+          responses: {'204': {description: ok}}
+";
+
+#[test]
+fn unsupported_path_styles_are_reported() {
+    let found = try_lower(MATRIX, false).expect_err("matrix style is unsupported");
+    assert_eq!(problems(found.iter()), [(Code::UnsupportedParameter, "/paths/~1a~1{id}/get/parameters/0".to_owned())]);
+    let label = MATRIX.replace("style: matrix", "style: label");
+    let found = try_lower(&label, false).expect_err("label style is unsupported");
+    assert_eq!(problems(found.iter()), [(Code::UnsupportedParameter, "/paths/~1a~1{id}/get/parameters/0".to_owned())]);
+}
+
+#[test]
+fn skipping_removes_only_the_unsupported_operation() {
+    let api = try_lower(MATRIX, true).unwrap_or_else(|problems| panic!("skipping must not fail:\n{problems}"));
+    let names: Vec<&str> = api.operations.iter().map(|operation| operation.name.as_str()).collect();
+    assert_eq!(names, ["plain"]);
+    let skipped = problems(&api.skipped);
+    assert!(skipped.contains(&(Code::UnsupportedParameter, "/paths/~1a~1{id}/get/parameters/0".to_owned())), "{skipped:?}");
+    assert!(skipped.iter().any(|(_, pointer)| pointer == "/paths/~1a~1{id}/get"), "the operation itself is named: {skipped:?}");
+    assert!(api.skipped.iter().any(|problem| problem.message.contains("GET /a/{id}")), "{:?}", api.skipped);
+}
+
+#[test]
+fn skipping_reports_broken_shared_schemas_without_failing() {
+    let spec = "
+        components: {schemas: {A: {type: object, properties: {b: {$ref: '#/components/schemas/Nope'}}}}}
+        paths: {/a: {get: {operationId: a, responses: {'204': {description: ok}}}}}
+    ";
+    let api = try_lower(spec, true).unwrap_or_else(|problems| panic!("skipping must not fail:\n{problems}"));
+    assert_eq!(api.operations.len(), 1);
+    let skipped = problems(&api.skipped);
+    assert_eq!(skipped, [(Code::BrokenRef, "/components/schemas/A/properties/b".to_owned())]);
+    assert_eq!(describe(&api, "A"), "{b: Json Optional}");
+}
+
+// ---------------------------------------------------------------- known bugs
+
+/// Tests of behaviour that lowering gets wrong today. Each asserts the
+/// correct behaviour and fails until the bug is fixed.
+
+#[test]
+fn forward_refs_to_nullable_components_are_nullable() {
+    // Same as `nullable_components_make_uses_nullable`, but the user comes
+    // first: whether `Maybe` is nullable must not depend on spec order.
+    let api = lower_yaml(&schemas(
+        "
+        T:
+          type: object
+          required: [m, e, a]
+          properties:
+            m: {$ref: '#/components/schemas/Maybe'}
+            e: {$ref: '#/components/schemas/MaybeEnum'}
+            a: {$ref: '#/components/schemas/MaybeAlias'}
+            list: {type: array, items: {$ref: '#/components/schemas/Maybe'}}
+        MaybeAlias: {$ref: '#/components/schemas/Maybe'}
+        Maybe: {type: object, nullable: true, properties: {x: {type: string}}}
+        MaybeEnum: {type: string, enum: [a, null]}
+        ",
+    ));
+    let expected = [
+        "m: Maybe Nullable",
+        "e: MaybeEnum Nullable",
+        "a: Maybe Nullable",
+        "list: Vec<Option<Maybe>> Optional",
+    ];
+    let found: Vec<String> = ["m", "e", "a", "list"]
+        .into_iter()
+        .map(|wire| {
+            let field = field(&api, "T", wire);
+            format!("{wire}: {} {:?}", show(&api, &field.ty), field.presence)
+        })
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn untagged_union_order_does_not_depend_on_component_order() {
+    // Same as the first row of `untagged_unions_try_the_pickiest_variant_first`,
+    // but the union is declared before its members.
+    let api = lower_yaml(&schemas(
+        "
+        Pet: {oneOf: [{$ref: '#/components/schemas/Dog'}, {$ref: '#/components/schemas/Cat'}]}
+        Cat: {type: object, required: [kind, meows], properties: {kind: {type: string}, meows: {type: boolean}}}
+        Dog: {type: object, required: [kind], properties: {kind: {type: string}}}
+        ",
+    ));
+    assert_eq!(describe(&api, "Pet"), "union Cat | Dog");
+}
+
+#[test]
+fn security_requirements_naming_unknown_schemes_are_reported() {
+    // `security: [{nope: []}]` must not silently become "no credentials
+    // needed"; the spec names a scheme that does not exist.
+    let spec = "
+        components:
+          securitySchemes:
+            api_key: {type: apiKey, in: header, name: X-API-Key}
+        paths:
+          /a:
+            get:
+              operationId: a
+              security: [{nope: []}]
+              responses: {'204': {description: ok}}
+    ";
+    match try_lower(spec, false) {
+        Ok(api) => panic!("lowered without a problem; security of `a`: {:?}", operation(&api, "a").security),
+        Err(found) => {
+            assert!(
+                found.iter().any(|problem| problem.pointer.starts_with("/paths/~1a/get/security")),
+                "{found}"
+            );
+        }
+    }
+}
