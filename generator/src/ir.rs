@@ -45,6 +45,8 @@ pub struct Api {
     pub description: Option<String>,
     /// Default base URL (`servers[0]`, variables substituted by defaults).
     pub base_url: String,
+    /// `servers[0].url` as written, with `{variable}` placeholders.
+    pub server_template: String,
     /// Server URL variables with their defaults, in spec order.
     pub server_variables: Vec<ServerVariable>,
     /// All named types.

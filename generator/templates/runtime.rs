@@ -156,6 +156,8 @@ pub struct Core {
 #[derive(Debug, Clone)]
 pub struct CoreBuilder {
     base_url: String,
+    /// The server URL template and its variables, when the spec has any.
+    server: Option<(&'static str, Vec<(String, String)>)>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
@@ -164,12 +166,49 @@ pub struct CoreBuilder {
 impl CoreBuilder {
     /// Starts from `base_url`, the [`DEFAULT_TIMEOUT`] and a fresh client.
     pub fn new(base_url: &str) -> Self {
-        Self { base_url: base_url.to_owned(), http: None, timeout: Some(DEFAULT_TIMEOUT), user_agent: None }
+        Self { base_url: base_url.to_owned(), server: None, http: None, timeout: Some(DEFAULT_TIMEOUT), user_agent: None }
     }
 
-    /// Replaces the base URL (scheme, host and path prefix).
+    /// Starts from a server URL template (`https://{region}.example.com`)
+    /// with the variables' default values.
+    pub fn with_server(template: &'static str, defaults: &[(&str, &str)]) -> Self {
+        let variables = defaults.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let mut builder = Self::new(template);
+        builder.server = Some((template, variables));
+        builder.render_server();
+        builder
+    }
+
+    /// Sets one server URL variable and re-renders the base URL from the
+    /// template. Unknown names are reported by [`CoreBuilder::build`].
+    pub fn server_variable(&mut self, name: &str, value: String) {
+        match &mut self.server {
+            Some((_, variables)) => match variables.iter_mut().find(|(known, _)| known == name) {
+                Some(slot) => slot.1 = value,
+                None => variables.push((name.to_owned(), value)),
+            },
+            None => self.server = Some(("", vec![(name.to_owned(), value)])),
+        }
+        self.render_server();
+    }
+
+    fn render_server(&mut self) {
+        if let Some((template, variables)) = &self.server
+            && !template.is_empty()
+        {
+            let mut url = template.to_string();
+            for (name, value) in variables {
+                url = url.replace(&format!("{{{name}}}"), value);
+            }
+            self.base_url = url;
+        }
+    }
+
+    /// Replaces the base URL (scheme, host and path prefix); server
+    /// variables no longer apply.
     pub fn base_url(&mut self, base_url: String) {
         self.base_url = base_url;
+        self.server = None;
     }
 
     /// Sets or clears the per-request timeout.
@@ -190,6 +229,16 @@ impl CoreBuilder {
     /// Finishes the core. Fails only when no `reqwest::Client` was given and
     /// one cannot be built (for example when TLS cannot be initialised).
     pub fn build(self) -> Result<Core, Error> {
+        if let Some((template, variables)) = &self.server {
+            let unknown: Vec<&str> = variables
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .filter(|name| !template.contains(&format!("{{{name}}}")))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(Error::InvalidRequest(format!("unknown server variable(s): {}", unknown.join(", "))));
+            }
+        }
         let http = match self.http {
             Some(http) => http,
             None => {

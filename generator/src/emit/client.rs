@@ -64,9 +64,49 @@ fn client_core(api: &Api) -> TokenStream {
             }
         }
     });
+    // Specs whose server URL has `{variables}` get a setter for them.
+    let (core_builder, server_setter) = if api.server_variables.is_empty() {
+        (quote!(crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL)), None)
+    } else {
+        let names = api.server_variables.iter().map(|variable| &variable.name);
+        let defaults = api.server_variables.iter().map(|variable| &variable.default);
+        let listing: Vec<String> = api
+            .server_variables
+            .iter()
+            .map(|variable| {
+                let description = variable.description.as_deref().map(|text| format!(": {text}")).unwrap_or_default();
+                format!(" * `{}` (default `{}`){description}", variable.name, variable.default)
+            })
+            .collect();
+        let setter = quote! {
+            /// Sets a variable of the server URL template
+            /// [`SERVER_URL_TEMPLATE`]. The variables are:
+            ///
+            #( #[doc = #listing] )*
+            pub fn server_variable(
+                mut self,
+                name: &str,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.core.server_variable(name, value.into());
+                self
+            }
+        };
+        (quote!(crate::runtime::CoreBuilder::with_server(SERVER_URL_TEMPLATE, &[#( (#names, #defaults) ),*])), Some(setter))
+    };
+    let template_const = (!api.server_variables.is_empty()).then(|| {
+        let template = &api.server_template;
+        quote! {
+            /// The spec's first server URL, with `{variable}` placeholders
+            /// (see [`ClientBuilder::server_variable`]).
+            pub const SERVER_URL_TEMPLATE: &str = #template;
+        }
+    });
     quote! {
         /// The default base URL, from the spec's first `servers` entry.
         pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        #template_const
 
         #[doc = #title]
         ///
@@ -123,6 +163,8 @@ fn client_core(api: &Api) -> TokenStream {
                 self
             }
 
+            #server_setter
+
             #(#setters)*
 
             /// Builds the client.
@@ -136,7 +178,7 @@ fn client_core(api: &Api) -> TokenStream {
             /// and the default timeout.
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
-                    core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+                    core: #core_builder,
                     #credentials_default
                 }
             }

@@ -121,6 +121,10 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
         TypeRef::Named(id) => types.get(*id).and_then(|def| def.doc.clone()),
         _ => None,
     });
+    // The server applies a property's `default` when the property is
+    // absent; say so rather than invent the value client-side.
+    let default_note = field.default.as_ref().map(|value| format!("Default (applied by the server when absent): `{value}`."));
+    let doc = super::docs::paragraphs([doc.as_deref(), default_note.as_deref()]);
     let docs = doc_attrs(doc.as_deref());
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let mut serde = Vec::new();

@@ -33,7 +33,7 @@ pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagn
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported);
     schema::order_untagged_unions(&mut lowerer.types);
-    let (base_url, server_variables) = security::servers(&documents.root.servers);
+    let (base_url, server_template, server_variables) = security::servers(&documents.root.servers);
     let mut problems = std::mem::take(&mut lowerer.problems);
     if skip_unsupported {
         // What is left are problems in shared schemas: those types were
@@ -46,6 +46,7 @@ pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagn
         version: info.version.clone(),
         description: info.description.clone(),
         base_url,
+        server_template,
         server_variables,
         types: lowerer.types,
         operations,

@@ -48,8 +48,8 @@ impl<'a> Lowerer<'a> {
 
 /// The default base URL (`servers[0]` with its variables' defaults
 /// substituted) and the variables, which the client lets users override.
-pub(super) fn servers(servers: &[Server]) -> (String, Vec<ServerVariable>) {
-    let Some(server) = servers.first() else { return (String::new(), Vec::new()) };
+pub(super) fn servers(servers: &[Server]) -> (String, String, Vec<ServerVariable>) {
+    let Some(server) = servers.first() else { return (String::new(), String::new(), Vec::new()) };
     let variables: Vec<ServerVariable> = server
         .variables
         .iter()
@@ -64,5 +64,5 @@ pub(super) fn servers(servers: &[Server]) -> (String, Vec<ServerVariable>) {
     for variable in &variables {
         url = url.replace(&format!("{{{}}}", variable.name), &variable.default);
     }
-    (url.trim_end_matches('/').to_owned(), variables)
+    (url.trim_end_matches('/').to_owned(), server.url.trim_end_matches('/').to_owned(), variables)
 }

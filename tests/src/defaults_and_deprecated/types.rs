@@ -25,9 +25,12 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Settings {
     /// Defaults to 20 when absent.
+    ///
+    /// Default (applied by the server when absent): `20`.
     #[serde(rename = "pageSize")]
     pub page_size: i64,
 
+    /// Default (applied by the server when absent): `"light"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub theme: ::std::option::Option<::std::string::String>,
 

@@ -28,6 +28,10 @@ pub mod types;
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "https://eu.params.example.com/v2";
 
+/// The spec's first server URL, with `{variable}` placeholders
+/// (see [`ClientBuilder::server_variable`]).
+pub const SERVER_URL_TEMPLATE: &str = "https://{region}.params.example.com/{version}";
+
 /// Client for the Parameters fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -85,6 +89,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets a variable of the server URL template
+    /// [`SERVER_URL_TEMPLATE`]. The variables are:
+    ///
+    /// * `region` (default `eu`)
+    /// * `version` (default `v2`)
+    pub fn server_variable(
+        mut self,
+        name: &str,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.core.server_variable(name, value.into());
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
@@ -96,7 +114,10 @@ impl Client {
     /// and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::CoreBuilder::with_server(
+                SERVER_URL_TEMPLATE,
+                &[("region", "eu"), ("version", "v2")],
+            ),
         }
     }
 
