@@ -267,6 +267,9 @@ pub enum TypeRef {
     JsonObject,
     /// `Vec<u8>`: raw bytes (binary bodies).
     Bytes,
+    /// `runtime::FilePart`: a `format: binary` string inside a schema (a
+    /// file upload in multipart bodies).
+    File,
     /// `()`: no content.
     Unit,
     /// A named type.

@@ -286,9 +286,7 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
         let (arg_ty, send) = match body.kind {
             BodyKind::Json => (type_tokens(&body.ty, &api.types, &types_prefix), quote!(request.json(#content_type, body);)),
             BodyKind::Form => (type_tokens(&body.ty, &api.types, &types_prefix), quote!(request.form(body);)),
-            BodyKind::Multipart => {
-                (type_tokens(&body.ty, &api.types, &types_prefix), quote!(request.multipart_fields(body);))
-            }
+            BodyKind::Multipart => (type_tokens(&body.ty, &api.types, &types_prefix), multipart_body(&body.ty, api)),
             BodyKind::Text => (quote!(str), quote!(request.bytes(#content_type, body.as_bytes().to_vec());)),
             BodyKind::Bytes => (quote!([u8]), quote!(request.bytes(#content_type, body.to_vec());)),
         };
@@ -332,6 +330,37 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             let response = request.send(#accept).await?;
             #status_match
         }
+    }
+}
+
+/// A multipart body: one part per struct field (files as file parts),
+/// or, for bodies that are not structs, one text part per JSON field.
+fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Named(id) => match api.types.get(*id).map(|def| &def.kind) {
+            Some(crate::ir::TypeKind::Struct(structure)) if structure.additional.is_none() => &structure.fields,
+            _ => return quote!(request.multipart_fields(body);),
+        },
+        _ => return quote!(request.multipart_fields(body);),
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let wire = &field.wire;
+        let value = match field.presence {
+            crate::ir::Presence::Required => quote!(::std::option::Option::Some(&body.#name)),
+            crate::ir::Presence::Nullable | crate::ir::Presence::Optional => quote!(body.#name.as_ref()),
+            crate::ir::Presence::OptionalNullable => quote!(body.#name.as_ref().and_then(::std::option::Option::as_ref)),
+        };
+        match &field.ty {
+            TypeRef::File => quote!(form.files(#wire, #value);),
+            TypeRef::Vec(item) if **item == TypeRef::File => quote!(form.files(#wire, #value.into_iter().flatten());),
+            _ => quote!(form.text(#wire, #value);),
+        }
+    });
+    quote! {
+        let mut form = crate::runtime::Multipart::new();
+        #(#parts)*
+        request.multipart(form);
     }
 }
 

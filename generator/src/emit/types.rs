@@ -31,6 +31,7 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::File => quote!(crate::runtime::FilePart),
         TypeRef::Unit => quote!(()),
         TypeRef::Named(id) => {
             let name = types.get(*id).map_or_else(|| format_ident!("UnknownType"), |def| ident(&def.name));

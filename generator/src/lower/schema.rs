@@ -484,6 +484,7 @@ fn string_type(format: Option<&str>) -> TypeRef {
         Some("date-time") => TypeRef::DateTime,
         Some("date") => TypeRef::Date,
         Some("uuid") => TypeRef::Uuid,
+        Some("binary") => TypeRef::File,
         _ => TypeRef::String,
     }
 }
@@ -512,6 +513,7 @@ fn describe(ty: &TypeRef) -> &'static str {
         TypeRef::Date => "Date",
         TypeRef::DateTime => "DateTime",
         TypeRef::Uuid => "Uuid",
+        TypeRef::File => "File",
         TypeRef::Bool => "Boolean",
         TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
         TypeRef::F32 | TypeRef::F64 => "Number",

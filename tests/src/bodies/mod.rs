@@ -192,7 +192,12 @@ impl Client {
         body: &types::PostMultipartBody,
     ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/multipart");
-        request.multipart_fields(body);
+        let mut form = crate::runtime::Multipart::new();
+        form.text("title", body.title.as_ref());
+        form.text("size", body.size.as_ref());
+        form.files("file", ::std::option::Option::Some(&body.file));
+        form.files("attachments", body.attachments.as_ref().into_iter().flatten());
+        request.multipart(form);
         let response = request.send("").await?;
         match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
