@@ -365,12 +365,12 @@ impl Request {
         }
     }
 
-    /// Adds a cookie parameter; `None` leaves it off.
+    /// Adds a cookie parameter, percent-encoded; `None` leaves it off.
     pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: Option<&T>) {
         let Some(value) = value else { return };
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => {}
-            Ok(value) => self.cookies.push(format!("{name}={}", simple_text(&value))),
+            Ok(value) => self.cookies.push(format!("{name}={}", encode_path(&simple_text(&value)))),
             Err(error) => self.fail(format!("cookie `{name}`: {error}")),
         }
     }
@@ -405,9 +405,10 @@ impl Request {
         self.query.push((name.to_owned(), key.to_owned()));
     }
 
-    /// Adds an API key sent as a cookie.
+    /// Adds an API key sent as a cookie (percent-encoded, so a value can
+    /// never add cookies of its own).
     pub fn cookie_api_key(&mut self, name: &str, key: &str) {
-        self.cookies.push(format!("{name}={key}"));
+        self.cookies.push(format!("{name}={}", encode_path(key)));
     }
 
     /// Sends `body` as JSON.

@@ -416,8 +416,10 @@ fn security_statements(alternatives: &[Vec<usize>], schemes: &[SecurityScheme]) 
     let mut branches = Vec::new();
     for alternative in alternatives {
         if alternative.is_empty() {
-            // `{}`: no credentials needed; later alternatives never apply.
-            break;
+            // `{}`: credentials are optional. The order of alternatives
+            // carries no meaning, so configured credentials of the other
+            // alternatives are still sent; with none configured, none are.
+            continue;
         }
         let used: Vec<&SecurityScheme> = alternative.iter().filter_map(|index| schemes.get(*index)).collect();
         let values: Vec<proc_macro2::Ident> = if used.len() == 1 {

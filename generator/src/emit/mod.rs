@@ -124,7 +124,7 @@ publish = false
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "rustls", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+serde_json = {{ version = "1", features = ["preserve_order"] }}
 serde_path_to_error = "0.1"
 percent-encoding = "2"
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}

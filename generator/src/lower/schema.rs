@@ -264,7 +264,10 @@ impl<'a> Lowerer<'a> {
             };
             let read_or_write_only = data.is_some_and(|data| data.read_only || data.write_only);
             let required = required.contains(wire) && !read_or_write_only;
-            let presence = match (required, lowered.nullable) {
+            // A schema that allows anything allows `null`, which must stay
+            // distinguishable from an absent property.
+            let nullable = lowered.nullable || lowered.ty == TypeRef::Json;
+            let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::Nullable,
                 (false, false) => Presence::Optional,

@@ -1318,7 +1318,7 @@ fn skipping_reports_broken_shared_schemas_without_failing() {
     assert_eq!(api.operations.len(), 1);
     let skipped = problems(&api.skipped);
     assert_eq!(skipped, [(Code::BrokenRef, "/components/schemas/A/properties/b".to_owned())]);
-    assert_eq!(describe(&api, "A"), "{b: Json Optional}");
+    assert_eq!(describe(&api, "A"), "{b: Json OptionalNullable}");
 }
 
 // ---------------------------------------------------------------- known bugs

@@ -69,8 +69,12 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<Labels>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub anything: ::std::option::Option<::serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub anything: ::std::option::Option<::std::option::Option<::serde_json::Value>>,
 
     #[serde(
         rename = "freeForm",

@@ -300,7 +300,10 @@ impl Client {
     pub async fn optional_auth(
         &self,
     ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
-        let request = self.core.request(crate::runtime::Method::GET, "/optional");
+        let mut request = self.core.request(crate::runtime::Method::GET, "/optional");
+        if let ::std::option::Option::Some(value) = &self.credentials.bearer {
+            request.bearer_auth(value);
+        }
         let response = request.send("").await?;
         match response.status().as_u16() {
             204 => ::std::result::Result::Ok(()),
