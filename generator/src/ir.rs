@@ -337,9 +337,15 @@ pub enum ParamLocation {
     Cookie,
 }
 
-/// Query serialization style.
+/// How a parameter value is serialized (OpenAPI `style` + `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryStyle {
+pub enum ParamStyle {
+    /// Path `simple` (`3,4,5`), with `explode`.
+    Simple(bool),
+    /// Path `label` (`.3.4.5`), with `explode`.
+    Label(bool),
+    /// Path `matrix` (`;id=3;id=4`), with `explode`.
+    Matrix(bool),
     /// `form`, with `explode`.
     Form(bool),
     /// `spaceDelimited`.
@@ -363,8 +369,8 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
-    /// Query serialization.
-    pub style: QueryStyle,
+    /// Serialization style.
+    pub style: ParamStyle,
     /// Documentation.
     pub doc: Option<String>,
     /// `deprecated: true`.

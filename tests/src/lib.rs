@@ -14,6 +14,7 @@
 //! * [`objects`]
 //! * [`one_of`]
 //! * [`parameters`]
+//! * [`path_styles`]
 //! * [`refs_and_cycles`]
 //! * [`responses`]
 //! * [`security`]
@@ -39,6 +40,8 @@ pub mod objects;
 pub mod one_of;
 
 pub mod parameters;
+
+pub mod path_styles;
 
 pub mod refs_and_cycles;
 

@@ -623,10 +623,73 @@ pub fn encode_path(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
-/// A path parameter as text, in `style: simple`.
-pub fn path_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let text = serde_json::to_value(value).map(|value| simple_text(&value)).unwrap_or_default();
-    encode_path(&text)
+/// How a path parameter is written into the path (OpenAPI `style` and
+/// `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `simple` (the default): `5`, `3,4,5`, `role,admin` / `role=admin`.
+    Simple {
+        /// `explode`: objects as `key=value` pairs.
+        explode: bool,
+    },
+    /// `label`: `.5`, `.3,4,5` / `.3.4.5`.
+    Label {
+        /// `explode`: one `.` per item.
+        explode: bool,
+    },
+    /// `matrix`: `;id=5`, `;id=3,4,5` / `;id=3;id=4;id=5`.
+    Matrix {
+        /// `explode`: one `;name=` per item.
+        explode: bool,
+    },
+}
+
+/// A path parameter, percent-encoded and written in `style`.
+pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> String {
+    let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    let name = encode_path(name);
+    match value {
+        serde_json::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(|item| encode_path(&scalar_text(item))).collect();
+            match style {
+                PathStyle::Simple { .. } => items.join(","),
+                PathStyle::Label { explode: false } => format!(".{}", items.join(",")),
+                PathStyle::Label { explode: true } => items.iter().map(|item| format!(".{item}")).collect(),
+                PathStyle::Matrix { explode: false } => format!(";{name}={}", items.join(",")),
+                PathStyle::Matrix { explode: true } => items.iter().map(|item| format!(";{name}={item}")).collect(),
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            let pairs: Vec<(String, String)> =
+                fields.iter().map(|(key, item)| (encode_path(key), encode_path(&scalar_text(item)))).collect();
+            let flat = || pairs.iter().flat_map(|(key, item)| [key.clone(), item.clone()]).collect::<Vec<_>>().join(",");
+            let assigned = |separator: &str| {
+                pairs.iter().map(|(key, item)| format!("{key}={item}")).collect::<Vec<_>>().join(separator)
+            };
+            match style {
+                PathStyle::Simple { explode: false } => flat(),
+                PathStyle::Simple { explode: true } => assigned(","),
+                PathStyle::Label { explode: false } => format!(".{}", flat()),
+                PathStyle::Label { explode: true } => format!(".{}", assigned(".")),
+                PathStyle::Matrix { explode: false } => format!(";{name}={}", flat()),
+                PathStyle::Matrix { explode: true } => format!(";{}", assigned(";")),
+            }
+        }
+        scalar => {
+            let text = encode_path(&scalar_text(&scalar));
+            match style {
+                PathStyle::Simple { .. } => text,
+                PathStyle::Label { .. } => format!(".{text}"),
+                PathStyle::Matrix { .. } => format!(";{name}={text}"),
+            }
+        }
+    }
+}
+
+/// Reads and discards a success body the spec documents as empty (so the
+/// connection can be reused).
+pub async fn empty<E>(response: reqwest::Response) -> Result<(), Error<E>> {
+    read_body(response).await.map(drop)
 }
 
 async fn read_body<E>(response: reqwest::Response) -> Result<(StatusCode, HeaderMap, Vec<u8>), Error<E>> {

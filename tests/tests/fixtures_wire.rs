@@ -1398,3 +1398,34 @@ async fn cookie_parameter_value_is_percent_encoded() {
         ["session=a%20b%3B%20admin%3D1"]
     );
 }
+
+/// Path styles (`simple`, `label`, `matrix`, with and without `explode`)
+/// write arrays and objects into the path as OpenAPI specifies.
+mod path_styles {
+    use super::*;
+    use tests::path_styles::{types, Client};
+
+    async fn path_of(call: impl AsyncFnOnce(&Client) -> Result<(), tests::runtime::Error>) -> String {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = Client::builder().base_url(server.uri()).build().expect("client builds");
+        call(&client).await.expect("204 is success");
+        let requests = server.received_requests().await.expect("recording is on");
+        requests[0].url.path().to_owned()
+    }
+
+    #[tokio::test]
+    async fn simple_label_and_matrix_paths() {
+        let object = types::SimpleStyleObj { role: Some("admin".to_owned()), name: Some("Al ex".to_owned()) };
+        let path = path_of(async |client| client.simple_style(&vec![3, 4, 5], &object).await).await;
+        assert_eq!(path, "/simple/3,4,5/role=admin,name=Al%20ex");
+
+        let path = path_of(async |client| client.label_style("a b", &vec!["x".to_owned(), "y".to_owned()]).await).await;
+        assert_eq!(path, "/label/.a%20b/.x.y");
+
+        let matrix = types::MatrixStyleObj { role: Some("admin".to_owned()), name: None };
+        let ids = vec!["x".to_owned(), "y".to_owned()];
+        let path = path_of(async |client| client.matrix_style("5", &ids, &matrix).await).await;
+        assert_eq!(path, "/matrix/;id=5/;ids=x;ids=y/;obj=role,admin");
+    }
+}

@@ -202,7 +202,13 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/organizations/",
-                    &crate::runtime::path_value(&organization_id),
+                    &crate::runtime::path_param(
+                        "organizationId",
+                        &organization_id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
                     "/billing/invoices",
                 ]
                     .concat(),

@@ -9,7 +9,7 @@ use super::docs::{doc_attrs, paragraphs};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, Operation, Param, ParamLocation, QueryStyle, ResponseCase, SecurityKind, SecurityScheme, StatusMatch,
+    Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, ResponseCase, SecurityKind, SecurityScheme, StatusMatch,
     TypeRef,
 };
 
@@ -364,7 +364,7 @@ fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
     }
 }
 
-/// `"/literal"`, or `&["/pets/", &path_value(&pet_id)].concat()`.
+/// `"/literal"`, or `&["/pets/", &path_param("petId", &pet_id, …)].concat()`.
 fn request_path(operation: &Operation) -> TokenStream {
     let mut pieces = Vec::new();
     let mut has_params = false;
@@ -382,7 +382,9 @@ fn request_path(operation: &Operation) -> TokenStream {
                 pieces.push(quote!(#literal));
             }
             let arg = ident(&param.name);
-            pieces.push(quote!(&crate::runtime::path_value(&#arg)));
+            let wire = &param.wire;
+            let style = path_style(param.style);
+            pieces.push(quote!(&crate::runtime::path_param(#wire, &#arg, #style)));
             has_params = true;
         } else {
             let literal = &rest[..start + length + 1];
@@ -401,12 +403,26 @@ fn request_path(operation: &Operation) -> TokenStream {
     }
 }
 
-fn query_style(style: QueryStyle) -> TokenStream {
+fn path_style(style: ParamStyle) -> TokenStream {
     match style {
-        QueryStyle::Form(explode) => quote!(crate::runtime::QueryStyle::Form { explode: #explode }),
-        QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
-        QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
-        QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+        ParamStyle::Label(explode) => quote!(crate::runtime::PathStyle::Label { explode: #explode }),
+        ParamStyle::Matrix(explode) => quote!(crate::runtime::PathStyle::Matrix { explode: #explode }),
+        ParamStyle::Simple(explode) | ParamStyle::Form(explode) => {
+            quote!(crate::runtime::PathStyle::Simple { explode: #explode })
+        }
+        _ => quote!(crate::runtime::PathStyle::Simple { explode: false }),
+    }
+}
+
+fn query_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Simple(_) | ParamStyle::Label(_) | ParamStyle::Matrix(_) => {
+            quote!(crate::runtime::QueryStyle::Form { explode: true })
+        }
+        ParamStyle::Form(explode) => quote!(crate::runtime::QueryStyle::Form { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
     }
 }
 
@@ -489,7 +505,7 @@ fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
 
 fn decode(body: Option<&crate::ir::ResponseBody>) -> TokenStream {
     match body.map(|body| body.kind) {
-        None => quote!(::std::result::Result::Ok(())),
+        None => quote!(crate::runtime::empty(response).await),
         Some(BodyKind::Text) => quote!(crate::runtime::text(response).await),
         Some(BodyKind::Bytes) => quote!(crate::runtime::bytes(response).await),
         Some(_) => quote!(crate::runtime::json(response).await),
@@ -504,7 +520,7 @@ fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<Token
     let cases: Vec<&ResponseCase> =
         ordered(&operation.success).into_iter().filter(|case| case.status != StatusMatch::Default).collect();
     if operation.success.is_empty() {
-        return (quote!(()), vec![quote!(200..=299 => ::std::result::Result::Ok(()),)]);
+        return (quote!(()), vec![quote!(200..=299 => crate::runtime::empty(response).await,)]);
     }
     if let Some(enum_id) = operation.success_type {
         let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &types_prefix);
@@ -514,7 +530,7 @@ fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<Token
                 let pattern = status_pattern(case.status);
                 let variant = ident(&case.variant);
                 match &case.body {
-                    None => quote!(#pattern => ::std::result::Result::Ok(#enum_ty::#variant),),
+                    None => quote!(#pattern => crate::runtime::empty(response).await.map(|()| #enum_ty::#variant),),
                     Some(body) => {
                         let decode = decode(Some(body));
                         quote!(#pattern => #decode.map(#enum_ty::#variant),)
@@ -558,7 +574,7 @@ fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream
             let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &quote!(types::));
             let variant = ident(&default.variant);
             match &default.body {
-                None => quote!(::std::result::Result::Ok(#enum_ty::#variant)),
+                None => quote!(crate::runtime::empty(response).await.map(|()| #enum_ty::#variant)),
                 Some(_) => quote!(#decode.map(#enum_ty::#variant)),
             }
         }

@@ -8,7 +8,7 @@ use openapiv3::{MediaType, Operation as SpecOperation, Parameter, ParameterSchem
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    BodyKind, Location, Operation, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, QueryStyle, RequestBody, ResponseBody, ResponseCase,
+    BodyKind, Location, Operation, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, ParamStyle, RequestBody, ResponseBody, ResponseCase,
     SecurityScheme, StatusMatch, TypeRef,
 };
 use crate::naming::{field_name, type_name, Scope};
@@ -185,7 +185,7 @@ impl<'a> Lowerer<'a> {
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
                     required: true,
-                    style: QueryStyle::Form(false),
+                    style: ParamStyle::Simple(false),
                     doc: None,
                     deprecated: false,
                     origin: at.clone(),
@@ -220,22 +220,20 @@ impl<'a> Lowerer<'a> {
         };
         let style = match parameter {
             Parameter::Query { style, .. } => match style {
-                openapiv3::QueryStyle::Form => QueryStyle::Form(data.explode.unwrap_or(true)),
-                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
-                openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
-                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                openapiv3::QueryStyle::Form => ParamStyle::Form(data.explode.unwrap_or(true)),
+                openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
             },
             Parameter::Path { style, .. } => {
-                if !matches!(style, openapiv3::PathStyle::Simple) {
-                    self.problem(
-                        Code::UnsupportedParameter,
-                        at,
-                        format!("path parameter `{}`: only `style: simple` is supported", data.name),
-                    );
+                let explode = data.explode.unwrap_or(false);
+                match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple(explode),
+                    openapiv3::PathStyle::Label => ParamStyle::Label(explode),
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix(explode),
                 }
-                QueryStyle::Form(false)
             }
-            _ => QueryStyle::Form(data.explode.unwrap_or(true)),
+            _ => ParamStyle::Form(data.explode.unwrap_or(true)),
         };
         Param {
             name: names.claim(&field_name(&data.name)),

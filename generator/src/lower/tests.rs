@@ -15,6 +15,7 @@ use crate::ir::{
     TypeKind, TypeRef,
 };
 use crate::load::load_spec;
+use crate::ir::ParamStyle;
 
 const FILE: &str = "spec.yaml";
 
@@ -1275,12 +1276,12 @@ fn broken_refs_are_reported_at_the_referring_node() {
     }
 }
 
-const MATRIX: &str = "
+const BROKEN_PARAMETER: &str = "
     paths:
       /a/{id}:
         get:
           operationId: styled
-          parameters: [{name: id, in: path, required: true, style: matrix, schema: {type: string}}]
+          parameters: [{$ref: '#/components/parameters/Nope'}]
           responses: {'204': {description: ok}}
       /b:
         get:
@@ -1289,23 +1290,33 @@ const MATRIX: &str = "
 ";
 
 #[test]
-fn unsupported_path_styles_are_reported() {
-    let found = try_lower(MATRIX, false).expect_err("matrix style is unsupported");
-    assert_eq!(problems(found.iter()), [(Code::UnsupportedParameter, "/paths/~1a~1{id}/get/parameters/0".to_owned())]);
-    let label = MATRIX.replace("style: matrix", "style: label");
-    let found = try_lower(&label, false).expect_err("label style is unsupported");
-    assert_eq!(problems(found.iter()), [(Code::UnsupportedParameter, "/paths/~1a~1{id}/get/parameters/0".to_owned())]);
+fn path_styles_are_lowered() {
+    let table = [
+        ("{name: id, in: path, required: true, schema: {type: string}}", ParamStyle::Simple(false)),
+        ("{name: id, in: path, required: true, explode: true, schema: {type: string}}", ParamStyle::Simple(true)),
+        ("{name: id, in: path, required: true, style: label, schema: {type: string}}", ParamStyle::Label(false)),
+        ("{name: id, in: path, required: true, style: matrix, explode: true, schema: {type: string}}", ParamStyle::Matrix(true)),
+    ];
+    for (parameter, style) in table {
+        let spec = format!(
+            "paths: {{'/a/{{id}}': {{get: {{operationId: a, parameters: [{parameter}], responses: {{'204': {{description: ok}}}}}}}}}}"
+        );
+        let api = lower_yaml(&spec);
+        assert_eq!(operation(&api, "a").params[0].style, style, "{parameter}");
+    }
 }
 
 #[test]
-fn skipping_removes_only_the_unsupported_operation() {
-    let api = try_lower(MATRIX, true).unwrap_or_else(|problems| panic!("skipping must not fail:\n{problems}"));
+fn skipping_removes_only_the_broken_operation() {
+    let api = try_lower(BROKEN_PARAMETER, true).unwrap_or_else(|problems| panic!("skipping must not fail:\n{problems}"));
     let names: Vec<&str> = api.operations.iter().map(|operation| operation.name.as_str()).collect();
     assert_eq!(names, ["plain"]);
     let skipped = problems(&api.skipped);
-    assert!(skipped.contains(&(Code::UnsupportedParameter, "/paths/~1a~1{id}/get/parameters/0".to_owned())), "{skipped:?}");
+    assert!(skipped.contains(&(Code::BrokenRef, "/paths/~1a~1{id}/get/parameters/0".to_owned())), "{skipped:?}");
     assert!(skipped.iter().any(|(_, pointer)| pointer == "/paths/~1a~1{id}/get"), "the operation itself is named: {skipped:?}");
     assert!(api.skipped.iter().any(|problem| problem.message.contains("GET /a/{id}")), "{:?}", api.skipped);
+    let strict = try_lower(BROKEN_PARAMETER, false).expect_err("strict mode fails");
+    assert_eq!(problems(strict.iter()), [(Code::BrokenRef, "/paths/~1a~1{id}/get/parameters/0".to_owned())]);
 }
 
 #[test]

@@ -121,7 +121,17 @@ impl Client {
             .core
             .request(
                 crate::runtime::Method::GET,
-                &["/dogs/", &crate::runtime::path_value(&id)].concat(),
+                &[
+                    "/dogs/",
+                    &crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                ]
+                    .concat(),
             );
         let response = request.send("application/json").await?;
         match response.status().as_u16() {

@@ -147,7 +147,7 @@ impl Client {
         }
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -171,7 +171,7 @@ impl Client {
         request.form(body);
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -200,7 +200,7 @@ impl Client {
         request.multipart(form);
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -224,7 +224,7 @@ impl Client {
         request.bytes("application/octet-stream", body.to_vec());
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(

@@ -155,7 +155,7 @@ impl Client {
         request.json("application/json", body);
         let response = request.send("").await?;
         match response.status().as_u16() {
-            201 => ::std::result::Result::Ok(()),
+            201 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(

@@ -125,7 +125,17 @@ impl Client {
             .core
             .request(
                 crate::runtime::Method::GET,
-                &["/type/", &crate::runtime::path_value(&self_)].concat(),
+                &[
+                    "/type/",
+                    &crate::runtime::path_param(
+                        "self",
+                        &self_,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                ]
+                    .concat(),
             );
         request
             .query(
@@ -169,7 +179,7 @@ impl Client {
         let request = self.core.request(crate::runtime::Method::GET, "/type-2");
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(

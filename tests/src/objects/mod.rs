@@ -126,7 +126,17 @@ impl Client {
             .core
             .request(
                 crate::runtime::Method::PATCH,
-                &["/widgets/", &crate::runtime::path_value(&id)].concat(),
+                &[
+                    "/widgets/",
+                    &crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                ]
+                    .concat(),
             );
         request.json("application/json", body);
         let response = request.send("application/json").await?;

@@ -149,9 +149,21 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/items/",
-                    &crate::runtime::path_value(&item_id),
+                    &crate::runtime::path_param(
+                        "itemId",
+                        &item_id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
                     "/parts/",
-                    &crate::runtime::path_value(&part),
+                    &crate::runtime::path_param(
+                        "part",
+                        &part,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
                 ]
                     .concat(),
             );
@@ -240,15 +252,27 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/reports/",
-                    &crate::runtime::path_value(&year),
+                    &crate::runtime::path_param(
+                        "year",
+                        &year,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
                     ".",
-                    &crate::runtime::path_value(&format),
+                    &crate::runtime::path_param(
+                        "format",
+                        &format,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
                 ]
                     .concat(),
             );
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(

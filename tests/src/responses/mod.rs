@@ -134,7 +134,11 @@ impl Client {
                     .await
                     .map(types::StartJobResponse::Accepted)
             }
-            204 => ::std::result::Result::Ok(types::StartJobResponse::NoContent),
+            204 => {
+                crate::runtime::empty(response)
+                    .await
+                    .map(|()| types::StartJobResponse::NoContent)
+            }
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -177,7 +181,18 @@ impl Client {
             .core
             .request(
                 crate::runtime::Method::GET,
-                &["/jobs/", &crate::runtime::path_value(&id), "/log"].concat(),
+                &[
+                    "/jobs/",
+                    &crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                    "/log",
+                ]
+                    .concat(),
             );
         let response = request.send("text/plain").await?;
         match response.status().as_u16() {
@@ -208,7 +223,18 @@ impl Client {
             .core
             .request(
                 crate::runtime::Method::GET,
-                &["/jobs/", &crate::runtime::path_value(&id), "/artifact"].concat(),
+                &[
+                    "/jobs/",
+                    &crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                    "/artifact",
+                ]
+                    .concat(),
             );
         let response = request.send("application/octet-stream").await?;
         match response.status().as_u16() {
@@ -237,12 +263,23 @@ impl Client {
             .core
             .request(
                 crate::runtime::Method::PUT,
-                &["/jobs/", &crate::runtime::path_value(&id), "/artifact"].concat(),
+                &[
+                    "/jobs/",
+                    &crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                    "/artifact",
+                ]
+                    .concat(),
             );
         request.bytes("application/octet-stream", body.to_vec());
         let response = request.send("").await?;
         match response.status().as_u16() {
-            200..=299 => ::std::result::Result::Ok(()),
+            200..=299 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(

@@ -223,7 +223,7 @@ impl Client {
         }
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -256,7 +256,7 @@ impl Client {
         }
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -281,7 +281,7 @@ impl Client {
         }
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -306,7 +306,7 @@ impl Client {
         }
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -328,7 +328,7 @@ impl Client {
         let request = self.core.request(crate::runtime::Method::GET, "/public");
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
@@ -353,7 +353,7 @@ impl Client {
         }
         let response = request.send("").await?;
         match response.status().as_u16() {
-            204 => ::std::result::Result::Ok(()),
+            204 => crate::runtime::empty(response).await,
             _ => {
                 Err(
                     crate::runtime::api_error(
