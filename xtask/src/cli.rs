@@ -14,7 +14,7 @@ commands:
       relative to the current directory.
       --crate-name NAME    package name (default: from the spec file name)
       --skip-unsupported   leave out operations the generator cannot handle
-  corpus --dir DIR [--jobs N] [--skip-unsupported] [--keep DIR]
+  corpus --dir DIR [--jobs N] [--skip-unsupported] [--keep DIR] [--min-compiled PERCENT]
       Generate a crate for every OpenAPI 3.0 spec under DIR (recursively;
       *.yaml, *.yml, *.json; other documents are counted and skipped), then
       `cargo check` each one. Prints one line per spec and a summary; exits 1
@@ -78,6 +78,9 @@ pub(crate) struct CorpusArgs {
     pub(crate) skip_unsupported: bool,
     /// `--keep`: where to write the crates (and keep them).
     pub(crate) keep: Option<String>,
+    /// `--min-compiled PERCENT`: fail unless at least this share of the
+    /// specs compiled (the real-world bar).
+    pub(crate) min_compiled: Option<u8>,
 }
 
 /// Parses the arguments after `cargo xtask`. The error is a one-line
@@ -115,8 +118,18 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                     .ok_or_else(|| format!("invalid --jobs `{text}`: use a whole number of at least 1"))?,
             };
             let keep = flags.value("--keep")?;
+            let min_compiled = match flags.value("--min-compiled")? {
+                None => None,
+                Some(text) => Some(
+                    text.parse::<u8>()
+                        .ok()
+                        .filter(|percent| *percent <= 100)
+                        .ok_or_else(|| format!("invalid --min-compiled `{text}`: use a percentage from 0 to 100"))?,
+                ),
+            };
             let skip_unsupported = flags.switch("--skip-unsupported");
-            Command::Corpus(CorpusArgs { dir: dir.ok_or("corpus: missing --dir DIR")?, jobs, skip_unsupported, keep })
+            let dir = dir.ok_or("corpus: missing --dir DIR")?;
+            Command::Corpus(CorpusArgs { dir, jobs, skip_unsupported, keep, min_compiled })
         }
         "corpus-measure" => {
             let spec = flags.value("--spec")?;
@@ -240,7 +253,13 @@ mod tests {
     }
 
     fn corpus(dir: &str, jobs: usize, skip_unsupported: bool, keep: Option<&str>) -> Command {
-        Command::Corpus(CorpusArgs { dir: dir.to_owned(), jobs, skip_unsupported, keep: keep.map(str::to_owned) })
+        Command::Corpus(CorpusArgs {
+            dir: dir.to_owned(),
+            jobs,
+            skip_unsupported,
+            keep: keep.map(str::to_owned),
+            min_compiled: None,
+        })
     }
 
     #[test]
@@ -254,6 +273,12 @@ mod tests {
         );
         check("corpus", Err("corpus: missing --dir DIR"));
         check("corpus --dir c --jobs 0", Err("invalid --jobs `0`: use a whole number of at least 1"));
+        let mut with_bar = corpus("c", 1, false, None);
+        if let Command::Corpus(args) = &mut with_bar {
+            args.min_compiled = Some(95);
+        }
+        check("corpus --dir c --min-compiled 95", Ok(with_bar));
+        check("corpus --dir c --min-compiled 101", Err("invalid --min-compiled `101`: use a percentage from 0 to 100"));
         check("corpus --dir c --jobs many", Err("invalid --jobs `many`: use a whole number of at least 1"));
         check("corpus --dir c --check", Err("corpus: unknown flag `--check`"));
         check("corpus-measure", Err("corpus-measure: missing --spec PATH"));

@@ -147,10 +147,19 @@ fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
 fn run_corpus(args: &cli::CorpusArgs) -> Result<(), Error> {
     let report = corpus::corpus(args)?;
     print!("{}", report.render());
+    let totals = report.totals();
+    if let Some(min) = args.min_compiled {
+        // Compare compiled/specs with min/100 in integers.
+        if totals.compiled * 100 < usize::from(min) * totals.specs {
+            return Err(Error::Message(format!(
+                "corpus: {} of {} compiled, below the required {min}%",
+                totals.compiled, totals.specs
+            )));
+        }
+    }
     if report.passed() {
         return Ok(());
     }
-    let totals = report.totals();
     Err(Error::Message(format!(
         "corpus: {} panicked, {} failed `cargo check`",
         plural(totals.panicked, "spec"),
