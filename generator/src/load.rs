@@ -32,8 +32,9 @@ pub struct Documents {
 
 /// Loads the spec at `path` and every file its `$ref`s name.
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
-    let root_value = load_value(path, loader)?;
+    let mut root_value = load_value(path, loader)?;
     check_version(path, &root_value)?;
+    normalize(&mut root_value);
     let mut root_refs = Refs::default();
     collect_refs(&root_value, &mut root_refs);
     // The typed document serves every `#/components/...` reference; the raw
@@ -237,6 +238,64 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     pointer
 }
 
+/// Leniencies for common mistakes of real-world specs, applied before the
+/// document is typed, for things this generator does not use or can read
+/// unambiguously:
+/// * `callbacks` are dropped (they describe requests the *server* makes,
+///   which a client does not generate; openapiv3 also rejects `$ref`s there);
+/// * non-string values in the `enum` of a `type: string` schema
+///   (`enum: [0, 90]`) are read as the strings they would be on the wire;
+/// * validation keywords the client does not enforce are dropped when they
+///   hold a scalar of the wrong type (`pattern: 0`, `maxLength: "10"`). A
+///   property *named* like a keyword has an object value and is kept.
+fn normalize(root: &mut Value) {
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in item.values_mut().filter_map(Value::as_object_mut) {
+                operation.remove("callbacks");
+            }
+        }
+    }
+    stringify_string_enums(root);
+}
+
+/// Validation keywords and the JSON type their value must have.
+const VALIDATION_KEYWORDS: &[(&str, fn(&Value) -> bool)] = &[
+    ("pattern", Value::is_string),
+    ("minimum", Value::is_number),
+    ("maximum", Value::is_number),
+    ("multipleOf", Value::is_number),
+    ("minLength", Value::is_u64),
+    ("maxLength", Value::is_u64),
+    ("minItems", Value::is_u64),
+    ("maxItems", Value::is_u64),
+    ("minProperties", Value::is_u64),
+    ("maxProperties", Value::is_u64),
+];
+
+fn stringify_string_enums(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, value| {
+                let wrong_scalar = |valid: &fn(&Value) -> bool| !value.is_object() && !value.is_array() && !valid(value);
+                !VALIDATION_KEYWORDS.iter().any(|(keyword, valid)| key == keyword && wrong_scalar(valid))
+            });
+            if map.get("type").and_then(Value::as_str) == Some("string")
+                && let Some(Value::Array(values)) = map.get_mut("enum")
+            {
+                for item in values.iter_mut() {
+                    if let Value::Number(_) | Value::Bool(_) = item {
+                        *item = Value::String(item.to_string());
+                    }
+                }
+            }
+            map.values_mut().for_each(stringify_string_enums);
+        }
+        Value::Array(items) => items.iter_mut().for_each(stringify_string_enums),
+        _ => {}
+    }
+}
+
 /// What the `$ref`s of one document point at.
 #[derive(Debug, Default)]
 struct Refs {
@@ -342,6 +401,27 @@ mod tests {
         let loader = files(&[("api.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'missing.yaml#/B'}\n")]);
         let documents = load_spec("api.yaml", &loader).expect("a missing referenced file is reported later");
         assert!(documents.failed["missing.yaml"].contains("cannot read file"));
+    }
+
+    #[test]
+    fn tolerates_callbacks_and_number_values_in_string_enums() {
+        let loader = files(&[(
+            "s.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      callbacks: {cb: {$ref: '#/components/callbacks/X'}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    Angle: {type: string, enum: [0, 90, 'x'], pattern: 0, maxLength: '3'}\n    Keyed: {type: object, properties: {pattern: {type: string}}}\n",
+        )]);
+        let documents = load_spec("s.yaml", &loader).expect("loads");
+        let angle = documents.root.components.as_ref().and_then(|c| c.schemas.get("Angle"));
+        let Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(string)),
+            ..
+        })) = angle
+        else {
+            panic!("Angle is a string schema: {angle:?}");
+        };
+        assert_eq!(string.enumeration, [Some("0".to_owned()), Some("90".to_owned()), Some("x".to_owned())]);
+        assert_eq!((string.pattern.as_deref(), string.max_length), (None, None));
+        let keyed = documents.root.components.as_ref().and_then(|c| c.schemas.get("Keyed"));
+        assert!(format!("{keyed:?}").contains("\"pattern\""), "a property named `pattern` is kept: {keyed:?}");
     }
 
     #[test]

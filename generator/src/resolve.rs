@@ -147,6 +147,13 @@ impl<'a> Resolver<'a> {
                 None => Err(format!("no `{}` in components.{}", segments[2], T::SECTION)),
             };
         }
+        if target.file == self.documents.root_path
+            && segments.len() == 3
+            && segments[0] == "components"
+            && segments[1] != T::SECTION
+        {
+            return Err(format!("points into components.{}, but a {} entry is expected here", segments[1], T::SECTION));
+        }
         if let Some(reason) = self.documents.failed.get(&target.file) {
             return Err(format!("cannot load `{}`: {reason}", target.file));
         }

@@ -73,6 +73,10 @@ struct Lowerer<'a> {
     /// Inline types by shape (see `schema::shape_key`): an inline type
     /// identical to an earlier one becomes an alias of it.
     shapes: BTreeMap<String, TypeId>,
+    /// Inline schemas being lowered right now, by location. Merging `allOf`
+    /// copies properties out of other schemas, so an inline schema can be
+    /// reached again while it is being lowered; it then refers to itself.
+    in_progress: BTreeMap<Location, TypeId>,
     /// Problems found so far.
     problems: Vec<Diagnostic>,
 }
@@ -87,6 +91,7 @@ impl<'a> Lowerer<'a> {
             by_location: BTreeMap::new(),
             nullable: BTreeSet::new(),
             shapes: BTreeMap::new(),
+            in_progress: BTreeMap::new(),
             problems: Vec::new(),
         }
     }

@@ -174,6 +174,9 @@ impl<'a> Lowerer<'a> {
 
     /// Lowers an inline schema.
     fn inline(&mut self, schema: &Schema, at: &Location, target: Target<'_>) -> Lowered {
+        if let (Target::New(_), Some(id)) = (target, self.in_progress.get(at)) {
+            return Lowered { ty: TypeRef::Named(*id), nullable: schema.schema_data.nullable };
+        }
         let view = SchemaView::of(schema);
         let nullable = view.data.nullable;
         let lowered = if !view.all_of.is_empty() {
@@ -239,7 +242,9 @@ impl<'a> Lowerer<'a> {
             .collect();
         let id = self.target_id(target, at);
         let additional = view.additional.map(|additional| (additional, at.push("additionalProperties")));
+        self.in_progress.insert(at.clone(), id);
         let lowered = self.structure(id, &properties, view.required, additional);
+        self.in_progress.remove(at);
         let ty = self.finish(id, TypeKind::Struct(lowered), view, target);
         Lowered::of(ty)
     }
@@ -405,11 +410,19 @@ impl<'a> Lowerer<'a> {
 
     fn all_of(&mut self, schema: &Schema, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
         let simple_wrapper = !view.has_properties() && view.additional.is_none() && view.one_of.is_empty();
-        if let ([only], true) = (view.all_of, simple_wrapper) {
-            // `allOf: [$ref]` is how 3.0 specs attach `nullable` or a
-            // description to a reference.
+        // `allOf: [$ref]`, or a `$ref` next to members that only annotate
+        // (description, nullable, example…), is how 3.0 specs attach
+        // `nullable` or docs to a reference: it is that reference.
+        let mut substantial = view
+            .all_of
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| !matches!(member, ReferenceOr::Item(schema) if annotation_only(schema)));
+        if let (Some((index, only)), None, true) = (substantial.next(), substantial.next(), simple_wrapper) {
             let hint = self.hint_for(target);
-            return self.schema_use(only.into(), &at.join(["allOf", "0"]), &hint);
+            let annotated_nullable = view.all_of.iter().any(|member| matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable));
+            let lowered = self.schema_use(only.into(), &at.join(["allOf", &index.to_string()]), &hint);
+            return Lowered { ty: lowered.ty, nullable: lowered.nullable || annotated_nullable };
         }
         let mut merged = Merged::default();
         let mut visited = Vec::new();
@@ -430,7 +443,9 @@ impl<'a> Lowerer<'a> {
             .map(|(wire, node, location)| (wire.clone(), Node::from(node), location.clone()))
             .collect();
         let additional = merged.additional.as_ref().map(|(additional, location)| (additional, location.clone()));
+        self.in_progress.insert(at.clone(), id);
         let lowered = self.structure(id, &properties, &merged.required, additional);
+        self.in_progress.remove(at);
         let ty = self.finish(id, TypeKind::Struct(lowered), view, target);
         Lowered::of(ty)
     }
@@ -463,6 +478,22 @@ impl<'a> Lowerer<'a> {
             merged.additional = Some((additional.clone(), at.push("additionalProperties")));
         }
     }
+}
+
+/// True for a schema that says nothing about the shape of a value, only
+/// describes it (`{description: …}`, `{nullable: true}`, `{example: …}`).
+fn annotation_only(schema: &Schema) -> bool {
+    let view = SchemaView::of(schema);
+    view.typ.is_none()
+        && view.format.is_none()
+        && view.properties.is_none()
+        && view.additional.is_none()
+        && view.items.is_none()
+        && view.all_of.is_empty()
+        && view.one_of.is_empty()
+        && view.any_of.is_empty()
+        && SchemaView::enumeration(schema).is_empty()
+        && !matches!(schema.schema_kind, openapiv3::SchemaKind::Not { .. })
 }
 
 /// The union of an `allOf`'s members.
