@@ -259,8 +259,11 @@ fn normalize(root: &mut Value) {
     stringify_string_enums(root);
 }
 
+/// Whether a JSON value has the type a keyword requires.
+type ValueCheck = fn(&Value) -> bool;
+
 /// Validation keywords and the JSON type their value must have.
-const VALIDATION_KEYWORDS: &[(&str, fn(&Value) -> bool)] = &[
+const VALIDATION_KEYWORDS: &[(&str, ValueCheck)] = &[
     ("pattern", Value::is_string),
     ("minimum", Value::is_number),
     ("maximum", Value::is_number),
@@ -277,7 +280,7 @@ fn stringify_string_enums(value: &mut Value) {
     match value {
         Value::Object(map) => {
             map.retain(|key, value| {
-                let wrong_scalar = |valid: &fn(&Value) -> bool| !value.is_object() && !value.is_array() && !valid(value);
+                let wrong_scalar = |valid: &ValueCheck| !value.is_object() && !value.is_array() && !valid(value);
                 !VALIDATION_KEYWORDS.iter().any(|(keyword, valid)| key == keyword && wrong_scalar(valid))
             });
             if map.get("type").and_then(Value::as_str) == Some("string")
