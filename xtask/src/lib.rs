@@ -161,7 +161,7 @@ fn run_corpus(args: &cli::CorpusArgs) -> Result<(), Error> {
         return Ok(());
     }
     Err(Error::Message(format!(
-        "corpus: {} panicked, {} failed `cargo check`",
+        "corpus: {} panicked, {} failed `cargo check`, or generated code has warnings",
         plural(totals.panicked, "spec"),
         plural(totals.check_failed, "crate")
     )))

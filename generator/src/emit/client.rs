@@ -30,21 +30,29 @@ pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 fn client_core(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let title = format!(" Client for {} (version {}).", api_name(&api.title), api.version);
-    let credential_fields = api.security_schemes.iter().map(|scheme| {
+    // Only schemes some operation accepts get a credential and a setter.
+    let used: Vec<&SecurityScheme> = api
+        .security_schemes
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| api.operations.iter().any(|operation| operation.security.iter().flatten().any(|used| used == index)))
+        .map(|(_, scheme)| scheme)
+        .collect();
+    let credential_fields = used.iter().map(|scheme| {
         let name = ident(&scheme.name);
         match scheme.kind {
             SecurityKind::Basic => quote!(#name: ::std::option::Option<(::std::string::String, ::std::option::Option<::std::string::String>)>,),
             _ => quote!(#name: ::std::option::Option<::std::string::String>,),
         }
     });
-    let credential_debug = api.security_schemes.iter().map(|scheme| {
+    let credential_debug = used.iter().map(|scheme| {
         let name = ident(&scheme.name);
         let label = crate::naming::unraw(&scheme.name);
         quote!(.field(#label, &self.#name.as_ref().map(|_| "<redacted>")))
     });
-    let setters = api.security_schemes.iter().map(credential_setter);
+    let setters = used.iter().map(|scheme| credential_setter(scheme));
     // Specs without security schemes get no credential plumbing at all.
-    let has_credentials = !api.security_schemes.is_empty();
+    let has_credentials = !used.is_empty();
     let credentials_field = has_credentials.then(|| quote!(credentials: Credentials,));
     let credentials_init = has_credentials.then(|| quote!(credentials: self.credentials,));
     let credentials_default = has_credentials.then(|| quote!(credentials: Credentials::default(),));

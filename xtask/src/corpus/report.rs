@@ -268,9 +268,12 @@ impl Report {
     }
 
     /// True when nothing panicked and every generated crate checked.
+    /// No panic, no failed check, and no warning in generated code (which
+    /// must compile warning-free).
     pub(crate) fn passed(&self) -> bool {
         let totals = self.totals();
-        totals.panicked == 0 && totals.check_failed == 0
+        let warnings: usize = self.runs.iter().filter_map(|run| run.check.as_ref()).map(|check| check.warnings).sum();
+        totals.panicked == 0 && totals.check_failed == 0 && warnings == 0
     }
 
     /// The table and the summary lines, for stdout.
@@ -437,9 +440,16 @@ mod tests {
     }
 
     #[test]
-    fn passes_without_panics_or_failed_checks() {
-        let runs: Vec<SpecRun> =
+    fn passes_without_panics_failed_checks_or_warnings() {
+        let mut runs: Vec<SpecRun> =
             sample_runs().into_iter().filter(|run| run.spec.shown.starts_with(['p', 'x'])).collect();
+        let report = Report { runs: runs.clone(), not_openapi_30: Vec::new(), skip_unsupported: false, largest: None };
+        assert!(!report.passed(), "warnings in generated code fail the run");
+        for run in &mut runs {
+            if let Some(check) = &mut run.check {
+                check.warnings = 0;
+            }
+        }
         let report = Report { runs, not_openapi_30: Vec::new(), skip_unsupported: false, largest: None };
         assert!(report.passed(), "diagnosed specs do not fail the run");
         assert!(!report.render().contains("skipped operations"));
