@@ -6,12 +6,55 @@
 //!   other types, `Option` included) has infinite size; the field or variant
 //!   that closes the cycle gets a `Box`.
 
-use crate::ir::{TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Applies both fixes in place.
 pub fn break_cycles(types: &mut TypeSpace) {
     mark_recursive_aliases(types);
     box_recursive_fields(types);
+}
+
+/// Marks every type no operation reaches (through parameters, bodies and
+/// responses, transitively) as pruned, so it is not emitted.
+pub fn prune_unused(api: &mut Api) {
+    let types = &api.types;
+    let mut reached = vec![false; types.defs.len()];
+    let mut pending: Vec<usize> = Vec::new();
+    for operation in &api.operations {
+        let mut roots: Vec<&TypeRef> = operation.params.iter().map(|param| &param.ty).collect();
+        roots.extend(operation.body.iter().map(|body| &body.ty));
+        roots.extend(operation.success.iter().chain(&operation.errors).filter_map(|case| case.body.as_ref()).map(|body| &body.ty));
+        for root in roots {
+            all_named(root, &mut pending);
+        }
+        pending.extend(operation.success_type.iter().chain(&operation.error_type).map(|id| id.0));
+    }
+    while let Some(id) = pending.pop() {
+        if id >= reached.len() || reached[id] {
+            continue;
+        }
+        reached[id] = true;
+        if let Some(def) = types.defs.get(id) {
+            match &def.kind {
+                TypeKind::Responses(variants) => {
+                    for ty in variants.iter().filter_map(|variant| variant.ty.as_ref()) {
+                        all_named(ty, &mut pending);
+                    }
+                }
+                TypeKind::Struct(structure) => {
+                    for ty in structure.fields.iter().map(|field| &field.ty).chain(&structure.additional) {
+                        all_named(ty, &mut pending);
+                    }
+                }
+                kind => {
+                    for ty in contained(kind) {
+                        all_named(ty, &mut pending);
+                    }
+                }
+            }
+        }
+    }
+    api.types.pruned = reached.iter().enumerate().filter(|(_, reached)| !**reached).map(|(id, _)| TypeId(id)).collect();
 }
 
 fn mark_recursive_aliases(types: &mut TypeSpace) {

@@ -80,6 +80,9 @@ pub struct TypeId(pub usize);
 pub struct TypeSpace {
     /// The definitions; a [`TypeId`] indexes this.
     pub defs: Vec<TypeDef>,
+    /// Types left out of the output (no generated operation uses them; see
+    /// `Config::only_tags`).
+    pub pruned: std::collections::BTreeSet<TypeId>,
 }
 
 impl TypeSpace {

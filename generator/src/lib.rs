@@ -86,6 +86,10 @@ pub struct Config {
     /// When true, operations that use unsupported constructs are left out
     /// (and reported in [`Output::skipped`]) instead of failing the run.
     pub skip_unsupported: bool,
+    /// When not empty, only operations tagged with one of these tags are
+    /// generated, and only the types they use: a slice of an API too large
+    /// to compile whole.
+    pub only_tags: Vec<String>,
 }
 
 impl Default for Config {
@@ -94,6 +98,7 @@ impl Default for Config {
             regenerate_command: "cargo xtask codegen".to_owned(),
             layout: Layout::Modules,
             skip_unsupported: false,
+            only_tags: Vec::new(),
         }
     }
 }
@@ -118,10 +123,13 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let mut skipped = Vec::new();
     for spec in specs {
         let result = load::load_spec(&spec.path, loader)
-            .and_then(|docs| lower::lower(&docs, config.skip_unsupported));
+            .and_then(|docs| lower::lower_filtered(&docs, config.skip_unsupported, &config.only_tags));
         match result {
             Ok(mut api) => {
                 analyze::break_cycles(&mut api.types);
+                if !config.only_tags.is_empty() {
+                    analyze::prune_unused(&mut api);
+                }
                 skipped.append(&mut api.skipped);
                 modules.push((spec, api));
             }

@@ -11,7 +11,7 @@ fn standalone(version: &str) -> generator::Output {
     let config = Config {
         regenerate_command: "cargo xtask generate --spec dated.yaml --out out".to_owned(),
         layout: Layout::Standalone { crate_name: "dated-client".to_owned() },
-        skip_unsupported: false,
+        ..Config::default()
     };
     let input = SpecInput { path: "dated.yaml".to_owned(), module: "dated".to_owned() };
     generator::generate(&[input], &files, &config).expect("generates")
@@ -37,4 +37,45 @@ fn the_only_module_is_reexported_at_the_root() {
     assert!(lib.contains("pub mod runtime;") && lib.contains("pub mod dated;") && lib.contains("pub use dated::*;"), "{lib}");
     let paths: Vec<&str> = output.files.keys().map(String::as_str).collect();
     assert_eq!(paths, ["Cargo.toml", "src/dated/mod.rs", "src/dated/types.rs", "src/lib.rs", "src/runtime.rs"]);
+}
+
+/// `only_tags` (`cargo xtask generate --only-tags`): only the tagged
+/// operations and the types they reach, for APIs too large to build whole.
+#[test]
+fn only_tags_keeps_the_tagged_operations_and_the_types_they_use() {
+    let spec = "openapi: 3.0.3
+info: {title: Big, version: '1'}
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      tags: [users]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/User'}}}}}
+  /repos:
+    get:
+      operationId: listRepos
+      tags: [repos]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Repo'}}}}
+components:
+  schemas:
+    User: {type: object, properties: {team: {$ref: '#/components/schemas/Team'}}}
+    Team: {type: object, properties: {name: {type: string}}}
+    Repo: {type: object, properties: {owner: {$ref: '#/components/schemas/User'}}}
+    Webhook: {type: object, properties: {id: {type: string}}}
+";
+    let files: BTreeMap<String, String> = [("big.yaml".to_owned(), spec.to_owned())].into_iter().collect();
+    let config = Config { only_tags: vec!["users".to_owned()], ..Config::default() };
+    let input = SpecInput { path: "big.yaml".to_owned(), module: "big".to_owned() };
+    let output = generator::generate(&[input.clone()], &files, &config).expect("generates");
+    let client = &output.files["src/big/mod.rs"];
+    let types = &output.files["src/big/types.rs"];
+    assert!(client.contains("pub async fn list_users(") && !client.contains("list_repos"), "{client}");
+    assert!(types.contains("pub struct User ") && types.contains("pub struct Team "), "reached types stay:\n{types}");
+    assert!(!types.contains("pub struct Repo ") && !types.contains("pub struct Webhook "), "others go:\n{types}");
+
+    let everything = generator::generate(&[input], &files, &Config::default()).expect("generates");
+    let types = &everything.files["src/big/types.rs"];
+    assert!(types.contains("pub struct Repo ") && types.contains("pub struct Webhook "), "without a filter all stay");
 }

@@ -9,7 +9,7 @@ commands:
   codegen [--check]
       Regenerate generated-client/src from specs/*.yaml|*.yml|*.json.
       --check    write nothing; exit 1 if any generated file is out of date
-  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported]
+  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported] [--only-tags A,B]
       Generate a standalone client crate for one spec. PATH and DIR are
       relative to the current directory.
       --crate-name NAME    package name (default: from the spec file name)
@@ -65,6 +65,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) crate_name: Option<String>,
     /// `--skip-unsupported`.
     pub(crate) skip_unsupported: bool,
+    /// `--only-tags a,b`: generate only operations with one of these tags.
+    pub(crate) only_tags: Vec<String>,
 }
 
 /// Options of `cargo xtask corpus`.
@@ -100,11 +102,16 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 crate::generate::check_crate_name(name)?;
             }
             let skip_unsupported = flags.switch("--skip-unsupported");
+            let only_tags = flags
+                .value("--only-tags")?
+                .map(|tags| tags.split(',').map(str::trim).filter(|tag| !tag.is_empty()).map(str::to_owned).collect())
+                .unwrap_or_default();
             Command::Generate(GenerateArgs {
                 spec: spec.ok_or("generate: missing --spec PATH")?,
                 out: out.ok_or("generate: missing --out DIR")?,
                 crate_name,
                 skip_unsupported,
+                only_tags,
             })
         }
         "corpus" => {
@@ -229,6 +236,7 @@ mod tests {
             out: out.to_owned(),
             crate_name: crate_name.map(str::to_owned),
             skip_unsupported,
+            only_tags: Vec::new(),
         })
     }
 
@@ -260,6 +268,15 @@ mod tests {
             keep: keep.map(str::to_owned),
             min_compiled: None,
         })
+    }
+
+    #[test]
+    fn generate_only_tags() {
+        let mut expected = generate("a.yaml", "out", None, false);
+        if let Command::Generate(args) = &mut expected {
+            args.only_tags = vec!["users".to_owned(), "repos".to_owned()];
+        }
+        check("generate --spec a.yaml --out out --only-tags users,repos", Ok(expected));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use generator::naming::module_name_for_path;
-use generator::{Config, Layout, SpecInput};
+use generator::{Config, SpecInput};
 
 use crate::Error;
 use crate::fs::DiskLoader;
@@ -40,7 +40,7 @@ pub(crate) struct Report {
 /// written: on any generator diagnostic nothing is written at all.
 pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     let config =
-        Config { regenerate_command: REGENERATE_COMMAND.to_owned(), layout: Layout::Modules, skip_unsupported: false };
+        Config { regenerate_command: REGENERATE_COMMAND.to_owned(), ..Config::default() };
     let loader = DiskLoader::new(root);
     let mut outputs = Vec::new();
     let mut diagnostics = generator::Diagnostics::default();

@@ -55,6 +55,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         regenerate_command: regenerate_command(args),
         layout: Layout::Standalone { crate_name: crate_name.clone() },
         skip_unsupported: args.skip_unsupported,
+        only_tags: args.only_tags.clone(),
     };
     let started = Instant::now();
     let output = generator::generate(&[spec], &DiskLoader::new("."), &config)?;
@@ -114,6 +115,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.skip_unsupported {
         command.push_str(" --skip-unsupported");
     }
+    if !args.only_tags.is_empty() {
+        command.push_str(&format!(" --only-tags {}", quote(&args.only_tags.join(","))));
+    }
     command
 }
 
@@ -169,6 +173,7 @@ mod tests {
             out: "../out".to_owned(),
             crate_name: None,
             skip_unsupported: false,
+            only_tags: Vec::new(),
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");
         args.spec = "my specs/it's.yaml".to_owned();
@@ -178,6 +183,8 @@ mod tests {
             regenerate_command(&args),
             r"cargo xtask generate --spec 'my specs/it'\''s.yaml' --out ../out --crate-name x --skip-unsupported"
         );
+        args.only_tags = vec!["users".to_owned(), "repos".to_owned()];
+        assert!(regenerate_command(&args).ends_with(" --skip-unsupported --only-tags users,repos"));
         args.spec = "a\nb".to_owned();
         assert!(regenerate_command(&args).starts_with("cargo xtask generate --spec 'a?b'"));
     }

@@ -58,7 +58,13 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
 
 /// The `types` module's items, one chunk each, produced lazily.
 pub fn type_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let defs = api.types.defs.iter().map(|def| type_def(def, &api.types));
+    let defs = api
+        .types
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| !api.types.pruned.contains(&crate::ir::TypeId(*id)))
+        .map(|(_, def)| type_def(def, &api.types));
     let params = api.operations.iter().filter_map(|operation| params_struct(operation, &api.types));
     defs.chain(params)
 }

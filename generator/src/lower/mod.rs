@@ -28,10 +28,16 @@ pub use view::SchemaView;
 /// that hit problems are left out and reported in [`Api::skipped`];
 /// otherwise any problem fails the whole spec.
 pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagnostics> {
+    lower_filtered(documents, skip_unsupported, &[])
+}
+
+/// [`lower`], keeping only operations tagged with one of `only_tags` (all
+/// operations when it is empty).
+pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: &[String]) -> Result<Api, Diagnostics> {
     let mut lowerer = Lowerer::new(documents);
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
-    let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported);
+    let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported, only_tags);
     schema::order_untagged_unions(&mut lowerer.types);
     let (base_url, server_template, server_variables) = security::servers(&documents.root.servers);
     let mut problems = std::mem::take(&mut lowerer.problems);

@@ -24,7 +24,12 @@ const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 impl<'a> Lowerer<'a> {
     /// Lowers every operation. With `skip`, operations that raised problems
     /// are dropped and their problems returned as the second value.
-    pub(super) fn operations(&mut self, schemes: &[SecurityScheme], skip: bool) -> (Vec<Operation>, Vec<Diagnostic>) {
+    pub(super) fn operations(
+        &mut self,
+        schemes: &[SecurityScheme],
+        skip: bool,
+        only_tags: &[String],
+    ) -> (Vec<Operation>, Vec<Diagnostic>) {
         let documents = self.documents;
         let root = self.root();
         let mut names = Scope::with_reserved(CLIENT_METHODS.iter().copied());
@@ -34,6 +39,9 @@ impl<'a> Lowerer<'a> {
             let item_at = root.join(["paths", path.as_str()]);
             let Some((item, item_at)) = self.deref::<PathItem>(Node::from(item), &item_at) else { continue };
             for (method, operation) in item.iter() {
+                if !only_tags.is_empty() && !operation.tags.iter().any(|tag| only_tags.contains(tag)) {
+                    continue;
+                }
                 let before = self.problems.len();
                 let at = item_at.push(method);
                 let lowered = self.operation(path, method, operation, &item, &at, schemes, &mut names);

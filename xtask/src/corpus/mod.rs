@@ -215,6 +215,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         out: crate_dir.to_string_lossy().into_owned(),
         crate_name: Some(format!("corpus-{name}")),
         skip_unsupported,
+        only_tags: Vec::new(),
     };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));
