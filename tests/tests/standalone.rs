@@ -68,7 +68,7 @@ components:
     let files: BTreeMap<String, String> = [("big.yaml".to_owned(), spec.to_owned())].into_iter().collect();
     let config = Config { only_tags: vec!["users".to_owned()], ..Config::default() };
     let input = SpecInput { path: "big.yaml".to_owned(), module: "big".to_owned() };
-    let output = generator::generate(&[input.clone()], &files, &config).expect("generates");
+    let output = generator::generate(std::slice::from_ref(&input), &files, &config).expect("generates");
     let client = &output.files["src/big/mod.rs"];
     let types = &output.files["src/big/types.rs"];
     assert!(client.contains("pub async fn list_users(") && !client.contains("list_repos"), "{client}");
