@@ -1,7 +1,14 @@
 //! Helpers shared by the wire-level behaviour tests
 //! (`behaviour_*.rs`): inspecting what the mock server received.
 
-use std::time::Duration;
+// Each test file that includes this module uses only some of it.
+#![allow(dead_code)]
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use generated_client::runtime::Error;
 
 use wiremock::{MockServer, Request};
 
@@ -55,4 +62,29 @@ pub fn assert_get_without_query(request: &Request, expected_path: &str) {
         request.url
     );
     assert!(request.body.is_empty(), "GET must not carry a body");
+}
+
+/// Awaits `call` (against a server slower than [`CLIENT_TIMEOUT`]) and
+/// asserts it failed as a timeout: a transport error, no status, after the
+/// client timeout but well within [`TIMEOUT_BUDGET`].
+pub async fn assert_times_out<T: Debug, E: Debug>(call: impl Future<Output = Result<T, Error<E>>>) {
+    let started = Instant::now();
+    let error = call.await.expect_err("the call must time out");
+    let elapsed = started.elapsed();
+
+    assert!(error.is_timeout(), "expected a timeout, got {error:?}");
+    assert!(matches!(error, Error::Transport(_)), "expected a transport error, got {error:?}");
+    assert_eq!(error.status(), None);
+    assert!(elapsed >= CLIENT_TIMEOUT - Duration::from_millis(50), "returned too early: {elapsed:?}");
+    assert!(elapsed < TIMEOUT_BUDGET, "took {elapsed:?}");
+}
+
+/// Asserts that none of the `Debug` renderings contains `secret` (or its
+/// telltale part `s3cr3t`) while each still shows `setting`.
+pub fn assert_debug_hides_secret(secret: &str, setting: &str, renderings: &[String]) {
+    for text in renderings {
+        assert!(!text.contains(secret), "secret leaked in {text}");
+        assert!(!text.contains("s3cr3t"), "part of the secret leaked in {text}");
+        assert!(text.contains(setting), "Debug still shows the settings: {text}");
+    }
 }
