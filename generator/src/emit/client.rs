@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, paragraphs};
+use super::docs::{code, oneline, Doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
@@ -29,7 +29,7 @@ pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 
 fn client_core(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
-    let title = format!(" Client for {} (version {}).", api_name(&api.title), api.version);
+    let title = Doc::new().line(format!("Client for {} (version {}).", api_name(&api.title), oneline(&api.version))).outer();
     // Only schemes some operation accepts get a credential and a setter.
     let used: Vec<&SecurityScheme> = api
         .security_schemes
@@ -82,15 +82,17 @@ fn client_core(api: &Api) -> TokenStream {
             .server_variables
             .iter()
             .map(|variable| {
-                let description = variable.description.as_deref().map(|text| format!(": {text}")).unwrap_or_default();
-                format!(" * `{}` (default `{}`){description}", variable.name, variable.default)
+                let description =
+                    variable.description.as_deref().map(|text| format!(": {}", oneline(text))).unwrap_or_default();
+                format!("* {} (default {}){description}", code(&variable.name), code(&variable.default))
             })
             .collect();
+        let docs = Doc::new()
+            .line("Sets a variable of the server URL template [`SERVER_URL_TEMPLATE`]. The variables are:")
+            .line(listing.join("\n"))
+            .outer();
         let setter = quote! {
-            /// Sets a variable of the server URL template
-            /// [`SERVER_URL_TEMPLATE`]. The variables are:
-            ///
-            #( #[doc = #listing] )*
+            #docs
             pub fn server_variable(
                 mut self,
                 name: &str,
@@ -116,7 +118,7 @@ fn client_core(api: &Api) -> TokenStream {
 
         #template_const
 
-        #[doc = #title]
+        #title
         ///
         /// Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
@@ -207,14 +209,14 @@ fn client_core(api: &Api) -> TokenStream {
 fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
     let name = ident(&scheme.name);
     let how = match &scheme.kind {
-        SecurityKind::HeaderKey(header) => format!("Sent as the `{header}` header."),
-        SecurityKind::QueryKey(param) => format!("Sent as the `{param}` query parameter."),
-        SecurityKind::CookieKey(cookie) => format!("Sent as the `{cookie}` cookie."),
+        SecurityKind::HeaderKey(header) => format!("Sent as the {} header.", code(header)),
+        SecurityKind::QueryKey(param) => format!("Sent as the {} query parameter.", code(param)),
+        SecurityKind::CookieKey(cookie) => format!("Sent as the {} cookie.", code(cookie)),
         SecurityKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_owned(),
         SecurityKind::Basic => "Sent as HTTP basic authentication.".to_owned(),
     };
-    let intro = format!("Credentials for the `{}` security scheme, sent with every operation that accepts it.", scheme.key);
-    let docs = doc_attrs(paragraphs([Some(intro.as_str()), scheme.doc.as_deref(), Some(how.as_str())]).as_deref());
+    let intro = format!("Credentials for the {} security scheme, sent with every operation that accepts it.", code(&scheme.key));
+    let docs = Doc::new().line(intro).markdown(scheme.doc.as_deref()).line(how).outer();
     match scheme.kind {
         SecurityKind::Basic => quote! {
             #docs
@@ -240,11 +242,11 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
 fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
     let types_prefix = quote!(types::);
     let name = ident(&operation.name);
-    let signature_line = format!("`{} {}`", operation.method, operation.path);
-    let docs = doc_attrs(
-        paragraphs([operation.summary.as_deref(), operation.description.as_deref(), Some(signature_line.as_str())])
-            .as_deref(),
-    );
+    let docs = Doc::new()
+        .markdown(operation.summary.as_deref())
+        .markdown(operation.description.as_deref())
+        .line(code(&format!("{} {}", operation.method, operation.path)))
+        .outer();
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
 
     let path_params: Vec<&Param> =
@@ -624,6 +626,6 @@ fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, TokenStream
 
 /// "the Pack.cloud API" from a title that may or may not end in "API".
 pub(super) fn api_name(title: &str) -> String {
-    let title = title.trim();
+    let title = oneline(title);
     if title.to_ascii_lowercase().ends_with("api") { format!("the {title}") } else { format!("the {title} API") }
 }

@@ -63,25 +63,21 @@ pub struct FileChunks<'a> {
 /// The files of one API module, relative to its directory.
 pub fn module_files(api: &Api) -> Vec<FileChunks<'_>> {
     let allows = module_allows();
-    let heading = format!(" # {} (version {})", api.title, api.version);
-    let description = docs::paragraphs([api.description.as_deref()]).map(|text| {
-        let attrs = docs::doc_attrs(Some(&text)).to_string();
-        // Outer `#[doc]` attributes → inner `#![doc]` attributes.
-        attrs.replace("# [doc", "# ! [doc")
-    });
-    let description: TokenStream = description.and_then(|text| text.parse().ok()).unwrap_or_default();
+    let docs = docs::Doc::new()
+        .line(format!("# {} (version {})", docs::oneline(&api.title), docs::oneline(&api.version)))
+        .markdown(api.description.as_deref())
+        .inner();
     let module_head = quote! {
-        #![doc = #heading]
-        #![doc = ""]
-        #description
+        #docs
         #allows
 
         pub mod types;
     };
-    let types_doc =
-        format!(" Models of {}: request and response bodies and parameter structs.", client::api_name(&api.title));
+    let types_doc = docs::Doc::new()
+        .line(format!("Models of {}: request and response bodies and parameter structs.", client::api_name(&api.title)))
+        .inner();
     let types_head = quote! {
-        #![doc = #types_doc]
+        #types_doc
         #allows
     };
     vec![

@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 
-use super::docs::doc_attrs;
+use super::docs::{code, doc_attrs, Doc};
 use super::ident;
 use crate::ir::{
     Api, Enum, EnumRepr, Field, Operation, ParamLocation, Presence, ResponseVariant, Struct, TypeDef, TypeKind, TypeRef,
@@ -70,7 +70,11 @@ pub fn type_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 }
 
 fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
-    let docs = doc_attrs(def.doc.as_deref());
+    let tag_note = match &def.kind {
+        TypeKind::Union(Union { tag: Some(tag), .. }) => format!("The variant is chosen by the {} property.", code(tag)),
+        _ => String::new(),
+    };
+    let docs = Doc::new().markdown(def.doc.as_deref()).line(tag_note).outer();
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let body = match &def.kind {
@@ -130,9 +134,11 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
     });
     // The server applies a property's `default` when the property is
     // absent; say so rather than invent the value client-side.
-    let default_note = field.default.as_ref().map(|value| format!("Default (applied by the server when absent): `{value}`."));
-    let doc = super::docs::paragraphs([doc.as_deref(), default_note.as_deref()]);
-    let docs = doc_attrs(doc.as_deref());
+    let default_note = field
+        .default
+        .as_ref()
+        .map(|value| format!("Default (applied by the server when absent): {}.", code(&value.to_string())));
+    let docs = Doc::new().markdown(doc.as_deref()).line(default_note.unwrap_or_default()).outer();
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let mut serde = Vec::new();
     if crate::naming::unraw(&field.name) != field.wire {
@@ -176,11 +182,12 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
     let values: Vec<TokenStream> = enumeration.variants.iter().map(|variant| json_literal(&variant.value)).collect();
     let comparisons: Vec<TokenStream> =
         enumeration.variants.iter().map(|variant| comparable_literal(&variant.value)).collect();
-    let docs: Vec<String> = enumeration.variants.iter().map(|variant| format!(" `{}`", variant.value)).collect();
+    let docs: Vec<TokenStream> =
+        enumeration.variants.iter().map(|variant| Doc::new().line(code(&variant.value.to_string())).outer()).collect();
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum #name {
-            #( #[doc = #docs] #variants, )*
+            #( #docs #variants, )*
             /// A value this client does not know (the server may add values).
             Unknown(::serde_json::Value),
         }
@@ -217,11 +224,11 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
 fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
     let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
     let wires: Vec<&str> = enumeration.variants.iter().map(|variant| variant.value.as_str().unwrap_or_default()).collect();
-    let docs = wires.iter().map(|wire| format!(" `{wire}`"));
+    let docs = wires.iter().map(|wire| Doc::new().line(code(wire)).outer());
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
-            #( #[doc = #docs] #variants, )*
+            #( #docs #variants, )*
             /// A value this client does not know (the server may add values).
             Unknown(::std::string::String),
         }
@@ -318,16 +325,18 @@ fn union_def(name: &Ident, union: &Union, types: &TypeSpace) -> TokenStream {
                 .map_err(::serde::de::Error::custom),
         }
     });
-    let doc = format!(" The variant is chosen by the `{tag}` property.");
-    let unknown_doc = format!(" A `{tag}` value this client does not know (the server may add variants); the whole object is kept.");
+    let unknown_doc = Doc::new()
+        .line(format!(
+            "A {} value this client does not know (the server may add variants); the whole object is kept.",
+            code(tag)
+        ))
+        .outer();
     quote! {
-        #[doc = ""]
-        #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #( #variants(#inner), )*
-            #[doc = #unknown_doc]
+            #unknown_doc
             Unknown(::serde_json::Value),
         }
 

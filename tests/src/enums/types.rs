@@ -37,7 +37,7 @@ pub enum Status {
     /// `-`
     Minus,
 
-    /// ``
+    /// ` `
     Empty,
 
     /// `foo bar`
