@@ -3,32 +3,64 @@
 //! Support code shared by every generated API module: the HTTP core, request
 //! building (parameter styles, security, bodies), response decoding and the
 //! error type. Hand-written; the generator copies it verbatim into each crate.
+//!
+//! Servers are untrusted: redirects are followed by this module (never by
+//! `reqwest`), and credentials are dropped as soon as a redirect leaves the
+//! origin (scheme, host, port) they were configured for; `Referer` is never
+//! sent; every body is read in chunks up to a limit; URLs in errors and
+//! `Debug` output have credential query values replaced by `<redacted>`.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use reqwest;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
 
-/// Timeout applied to every request unless changed with the builder.
+use reqwest::header::{HeaderName, HeaderValue};
+
+/// Total time a request may take (connecting, redirects, reading the body)
+/// unless changed with the builder.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Time allowed to establish a connection unless changed with the builder.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Largest success body read unless changed with the builder (32 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Largest error body kept in [`ApiError::body`] (64 KiB); the rest is
+/// not read.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Redirects followed before the last 3xx response is returned as it is.
+pub const MAX_REDIRECTS: usize = 10;
 
 /// Everything that can go wrong when calling an operation. `E` is the typed
 /// error body the operation documents for non-success statuses.
 #[derive(Debug)]
 pub enum Error<E = serde_json::Value> {
     /// The request could not be built (an invalid base URL, a header value
-    /// that is not valid in HTTP, a body that cannot be encoded, …).
+    /// that is not valid in HTTP, a path parameter that would change the
+    /// path, a body that cannot be encoded, …).
     InvalidRequest(String),
     /// The request could not be sent, or the response not read: connection
-    /// failures, TLS errors, timeouts. See [`Error::is_timeout`].
+    /// failures, TLS errors, timeouts. See [`Error::is_timeout`]. The URL
+    /// it carries has credentials redacted.
     Transport(reqwest::Error),
     /// The server answered with a status the operation does not treat as
-    /// success. Status, headers and body are kept.
+    /// success. Status, headers and (the start of) the body are kept.
     Status(Box<ApiError<E>>),
     /// The server answered with a success status, but the body does not match
     /// the documented schema.
     Decode(Box<DecodeError>),
+    /// The response body is larger than the limit set with the builder's
+    /// `max_body_bytes`; reading stopped there.
+    BodyTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 impl<E> Error<E> {
@@ -38,6 +70,7 @@ impl<E> Error<E> {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             Error::Transport(error) => error.status(),
+            Error::BodyTooLarge { status, .. } => Some(*status),
             Error::InvalidRequest(_) => None,
         }
     }
@@ -61,10 +94,12 @@ impl<E> Error<E> {
             Error::InvalidRequest(message) => Error::InvalidRequest(message),
             Error::Transport(error) => Error::Transport(error),
             Error::Decode(error) => Error::Decode(error),
+            Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
             Error::Status(error) => Error::Status(Box::new(ApiError {
                 status: error.status,
                 headers: error.headers,
                 body: error.body,
+                truncated: error.truncated,
                 parsed: None,
             })),
         }
@@ -78,6 +113,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Transport(error) => write!(f, "transport error: {error}"),
             Error::Status(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
+            Error::BodyTooLarge { status, limit } => {
+                write!(f, "response body ({status}) exceeds the limit of {limit} bytes (see `max_body_bytes`)")
+            }
         }
     }
 }
@@ -87,8 +125,19 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Transport(error) => Some(error),
             Error::Decode(error) => Some(&error.source),
-            Error::InvalidRequest(_) | Error::Status(_) => None,
+            Error::InvalidRequest(_) | Error::Status(_) | Error::BodyTooLarge { .. } => None,
         }
+    }
+}
+
+/// A path parameter that cannot be sent (see [`path_param`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PathError(String);
+
+impl<E> From<PathError> for Error<E> {
+    fn from(error: PathError) -> Self {
+        Error::InvalidRequest(error.0)
     }
 }
 
@@ -99,9 +148,13 @@ pub struct ApiError<E> {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The raw response body.
+    /// The raw response body, at most the error body limit
+    /// ([`DEFAULT_MAX_ERROR_BODY_BYTES`] unless changed).
     pub body: Vec<u8>,
-    /// The body decoded as the documented error schema, when it matched.
+    /// True when the body was longer than the limit and was cut.
+    pub truncated: bool,
+    /// The body decoded as the documented error schema, when it matched
+    /// (never for a truncated body).
     pub parsed: Option<E>,
 }
 
@@ -114,7 +167,9 @@ impl<E> ApiError<E> {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "server returned {}: {}", self.status, truncate(&self.body_text(), 200))
+        let text = String::from_utf8_lossy(&self.body);
+        let text: String = truncate(&text, 200).chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        write!(f, "server returned {}: {text}", self.status)
     }
 }
 
@@ -145,30 +200,60 @@ fn truncate(text: &str, max: usize) -> &str {
     }
 }
 
+/// Body size limits, copied into every request.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    body: usize,
+    error_body: usize,
+}
+
 /// Connection settings shared by the generated clients: base URL, the
-/// `reqwest` client and the per-request timeout.
-#[derive(Debug, Clone)]
+/// `reqwest` client, timeouts and body limits.
+#[derive(Clone)]
 pub struct Core {
     base_url: String,
     http: reqwest::Client,
     timeout: Option<Duration>,
+    limits: Limits,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("base_url", &redact_text(&self.base_url, &[]))
+            .field("timeout", &self.timeout)
+            .field("max_body_bytes", &self.limits.body)
+            .field("max_error_body_bytes", &self.limits.error_body)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Builds a [`Core`]; wrapped by each generated `ClientBuilder`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CoreBuilder {
     base_url: String,
     /// The server URL template and its variables, when the spec has any.
     server: Option<(&'static str, Vec<(String, String)>)>,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     timeout: Option<Duration>,
+    connect_timeout: Duration,
     user_agent: Option<String>,
+    limits: Limits,
 }
 
 impl CoreBuilder {
-    /// Starts from `base_url`, the [`DEFAULT_TIMEOUT`] and a fresh client.
+    /// Starts from `base_url`, the default timeouts and limits and a fresh
+    /// client.
     pub fn new(base_url: &str) -> Self {
-        Self { base_url: base_url.to_owned(), server: None, http: None, timeout: Some(DEFAULT_TIMEOUT), user_agent: None }
+        Self {
+            base_url: base_url.to_owned(),
+            server: None,
+            http: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: None,
+            limits: Limits { body: DEFAULT_MAX_BODY_BYTES, error_body: DEFAULT_MAX_ERROR_BODY_BYTES },
+        }
     }
 
     /// Starts from a server URL template (`https://{region}.example.com`)
@@ -213,23 +298,41 @@ impl CoreBuilder {
         self.server = None;
     }
 
-    /// Sets or clears the per-request timeout.
+    /// Sets or clears the total timeout of a request.
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
     }
 
-    /// Uses a caller-built `reqwest::Client` (proxies, TLS roots, pools…).
-    pub fn http_client(&mut self, http: reqwest::Client) {
+    /// Sets the connect timeout.
+    pub fn connect_timeout(&mut self, timeout: Duration) {
+        self.connect_timeout = timeout;
+    }
+
+    /// Sets the largest success body that is read.
+    pub fn max_body_bytes(&mut self, limit: usize) {
+        self.limits.body = limit;
+    }
+
+    /// Sets how much of an error body is kept.
+    pub fn max_error_body_bytes(&mut self, limit: usize) {
+        self.limits.error_body = limit;
+    }
+
+    /// Starts from a caller-configured `reqwest::ClientBuilder` (proxies,
+    /// TLS roots, pools…). Redirects, `Referer` and the connect timeout are
+    /// still set by this module.
+    pub fn http_client(&mut self, http: reqwest::ClientBuilder) {
         self.http = Some(http);
     }
 
-    /// Sets the `User-Agent` of a client built by [`CoreBuilder::build`].
+    /// Sets the `User-Agent`.
     pub fn user_agent(&mut self, user_agent: String) {
         self.user_agent = Some(user_agent);
     }
 
-    /// Finishes the core. Fails only when no `reqwest::Client` was given and
-    /// one cannot be built (for example when TLS cannot be initialised).
+    /// Finishes the core. Fails when a server variable is unknown or the
+    /// `reqwest::Client` cannot be built (for example when TLS cannot be
+    /// initialised).
     pub fn build(self) -> Result<Core, Error> {
         if let Some((template, variables)) = &self.server {
             let unknown: Vec<&str> = variables
@@ -241,17 +344,22 @@ impl CoreBuilder {
                 return Err(Error::InvalidRequest(format!("unknown server variable(s): {}", unknown.join(", "))));
             }
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                let user_agent = self.user_agent.unwrap_or_else(|| {
-                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned()
-                });
-                reqwest::Client::builder().user_agent(user_agent).build().map_err(Error::Transport)?
-            }
-        };
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
+        let http = self
+            .http
+            .unwrap_or_default()
+            .user_agent(user_agent)
+            // Redirects are followed by `Request::send`, which knows which
+            // headers and query parameters are credentials.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(Error::Transport)?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
-        Ok(Core { base_url, http, timeout: self.timeout })
+        Ok(Core { base_url, http, timeout: self.timeout, limits: self.limits })
     }
 }
 
@@ -263,11 +371,19 @@ impl Core {
 
     /// Starts a request to `path` (already percent-encoded) below the base URL.
     pub fn request(&self, method: Method, path: &str) -> Request {
-        let mut builder = self.http.request(method, format!("{}{}", self.base_url, path));
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
+        Request {
+            http: self.http.clone(),
+            method,
+            url: format!("{}{}", self.base_url, path),
+            timeout: self.timeout,
+            limits: self.limits,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            credentials: Credentials::default(),
+            body: Body::Empty,
+            problem: None,
         }
-        Request { builder: Some(builder), query: Vec::new(), cookies: Vec::new(), problem: None }
     }
 }
 
@@ -288,21 +404,67 @@ pub enum QueryStyle {
     DeepObject,
 }
 
-/// A request being built by a generated operation method. Problems found
-/// while adding parts are kept and reported by [`Request::send`].
-#[derive(Debug)]
-pub struct Request {
-    builder: Option<reqwest::RequestBuilder>,
+/// The credentials a request carries, kept apart from everything else so
+/// they can be dropped on a redirect to another origin and redacted
+/// wherever the request or its URL is shown.
+#[derive(Default, Clone)]
+struct Credentials {
+    headers: HeaderMap,
     query: Vec<(String, String)>,
     cookies: Vec<String>,
+}
+
+impl Credentials {
+    /// Names of credential query parameters, for redaction.
+    fn query_names(&self) -> Vec<&str> {
+        self.query.iter().map(|(name, _)| name.as_str()).collect()
+    }
+}
+
+/// A request body, kept in a form that can be sent again (redirects).
+#[derive(Debug, Clone)]
+enum Body {
+    Empty,
+    Bytes { content_type: HeaderValue, bytes: Vec<u8> },
+    Form(Vec<(String, String)>),
+    Multipart(Vec<(String, MultipartValue)>),
+}
+
+/// A request being built by a generated operation method. Problems found
+/// while adding parts are kept and reported by [`Request::send`].
+pub struct Request {
+    http: reqwest::Client,
+    method: Method,
+    url: String,
+    timeout: Option<Duration>,
+    limits: Limits,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<String>,
+    credentials: Credentials,
+    body: Body,
     problem: Option<String>,
 }
 
-impl Request {
-    fn map(&mut self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) {
-        self.builder = self.builder.take().map(f);
+/// Shows method, URL and headers; credential values never appear.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.credentials.query_names();
+        let credential_headers: Vec<&str> = self.credentials.headers.keys().map(HeaderName::as_str).collect();
+        let credential_cookies = self.credentials.cookies.len();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redact_text(&self.url, &names))
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("credential_headers", &credential_headers)
+            .field("credential_query", &names)
+            .field("credential_cookies", &credential_cookies)
+            .finish_non_exhaustive()
     }
+}
 
+impl Request {
     fn fail(&mut self, problem: String) {
         self.problem.get_or_insert(problem);
     }
@@ -375,40 +537,60 @@ impl Request {
         }
     }
 
-    /// Sets a header to an exact value (used for `Accept` and API keys).
+    fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
+        let value = HeaderValue::from_str(value).map_err(|_| format!("header `{name}`: the value is not valid in HTTP"))?;
+        Ok((header, value))
+    }
+
+    /// Sets a header to an exact value (used for `Accept`).
     pub fn raw_header(&mut self, name: &str, value: &str) {
-        let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|error| format!("header name `{name}`: {error}"))
-            .and_then(|header| {
-                reqwest::header::HeaderValue::from_str(value)
-                    .map(|value| (header, value))
-                    .map_err(|error| format!("header `{name}`: {error}"))
-            });
-        match header {
-            Ok((header, value)) => self.map(|builder| builder.header(header, value)),
+        match Self::header_pair(name, value) {
+            Ok((header, value)) => {
+                self.headers.insert(header, value);
+            }
             Err(problem) => self.fail(problem),
         }
     }
 
+    fn credential_header(&mut self, name: &str, value: &str) {
+        match Self::header_pair(name, value) {
+            Ok((header, mut value)) => {
+                value.set_sensitive(true);
+                self.credentials.headers.insert(header, value);
+            }
+            // The message names the header, never the value.
+            Err(problem) => self.fail(problem),
+        }
+    }
+
+    /// Sends an API key as a header.
+    pub fn header_api_key(&mut self, name: &str, key: &str) {
+        self.credential_header(name, key);
+    }
+
     /// Sends `Authorization: Bearer <token>`.
     pub fn bearer_auth(&mut self, token: &str) {
-        self.raw_header("authorization", &format!("Bearer {token}"));
+        self.credential_header("authorization", &format!("Bearer {token}"));
     }
 
     /// Sends HTTP basic credentials.
     pub fn basic_auth(&mut self, username: &str, password: Option<&str>) {
-        self.map(|builder| builder.basic_auth(username, password));
+        use base64::Engine as _;
+        let pair = format!("{username}:{}", password.unwrap_or_default());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+        self.credential_header("authorization", &format!("Basic {encoded}"));
     }
 
     /// Adds an API key sent as a query parameter.
     pub fn query_api_key(&mut self, name: &str, key: &str) {
-        self.query.push((name.to_owned(), key.to_owned()));
+        self.credentials.query.push((name.to_owned(), key.to_owned()));
     }
 
     /// Adds an API key sent as a cookie (percent-encoded, so a value can
     /// never add cookies of its own).
     pub fn cookie_api_key(&mut self, name: &str, key: &str) {
-        self.cookies.push(format!("{name}={}", encode_path(key)));
+        self.credentials.cookies.push(format!("{name}={}", encode_path(key)));
     }
 
     /// Sends `body` as JSON.
@@ -433,7 +615,7 @@ impl Request {
                         value => pairs.push((field, scalar_text(&value))),
                     }
                 }
-                self.map(|builder| builder.form(&pairs));
+                self.body = Body::Form(pairs);
             }
             Ok(_) => self.fail("form body must be an object".to_owned()),
             Err(error) => self.fail(format!("request body: {error}")),
@@ -442,11 +624,9 @@ impl Request {
 
     /// Sends a `multipart/form-data` body built with [`Multipart`].
     pub fn multipart(&mut self, form: Multipart) {
-        if let Some(problem) = form.problem {
-            return self.fail(problem);
-        }
-        if let Some(form) = form.form {
-            self.map(|builder| builder.multipart(form));
+        match form.problem {
+            Some(problem) => self.fail(problem),
+            None => self.body = Body::Multipart(form.parts),
         }
     }
 
@@ -468,31 +648,228 @@ impl Request {
 
     /// Sends raw bytes with the given content type.
     pub fn bytes(&mut self, content_type: &str, body: Vec<u8>) {
-        self.raw_header("content-type", content_type);
-        self.map(|builder| builder.body(body));
+        match HeaderValue::from_str(content_type) {
+            Ok(content_type) => self.body = Body::Bytes { content_type, bytes: body },
+            Err(_) => self.fail(format!("content type `{content_type}` is not valid in HTTP")),
+        }
     }
 
     /// Sends the request and returns the response, whatever its status.
-    pub async fn send<E>(mut self, accept: &str) -> Result<reqwest::Response, Error<E>> {
+    ///
+    /// Redirects (301, 302, 303, 307, 308) are followed up to
+    /// [`MAX_REDIRECTS`]. Once a redirect leaves the origin of the first
+    /// URL (another scheme, host or port), every credential this request
+    /// carries — headers, query parameters and cookies — is left off, for
+    /// that hop and every later one. 303, and 301/302 after a POST, continue
+    /// as a GET without body, as browsers do.
+    pub async fn send<E>(mut self, accept: &str) -> Result<Response, Error<E>> {
         if !accept.is_empty() {
             self.raw_header("accept", accept);
         }
-        if !self.cookies.is_empty() {
-            let cookies = self.cookies.join("; ");
-            self.raw_header("cookie", &cookies);
-        }
-        if let Some(problem) = self.problem {
+        if let Some(problem) = self.problem.take() {
             return Err(Error::InvalidRequest(problem));
         }
-        let query = std::mem::take(&mut self.query);
-        let Some(mut builder) = self.builder else {
-            return Err(Error::InvalidRequest("request was not initialised".to_owned()));
+        let redaction = self.redaction_names();
+        let first = match reqwest::Url::parse(&self.url) {
+            Ok(url) => url,
+            Err(error) => {
+                let shown = redact_text(&self.url, &[]);
+                return Err(Error::InvalidRequest(format!("invalid URL `{shown}`: {error}")));
+            }
         };
-        if !query.is_empty() {
-            builder = builder.query(&query);
+        let origin = first.origin();
+        let mut url = first;
+        url.query_pairs_mut().extend_pairs(&self.query);
+        let url_has_query = !self.query.is_empty();
+        if !url_has_query {
+            url.set_query(None);
         }
-        builder.send().await.map_err(Error::Transport)
+        let deadline = self.timeout.map(|timeout| Instant::now() + timeout);
+        let mut method = self.method.clone();
+        let mut with_body = true;
+        let mut with_credentials = true;
+        let mut redirects = 0;
+        loop {
+            with_credentials &= url.origin() == origin;
+            let request = self.build(&method, url.clone(), with_body, with_credentials, deadline)?;
+            let mut response = match self.http.execute(request).await {
+                Ok(response) => response,
+                Err(error) => return Err(Error::Transport(redact_error(error, &redaction))),
+            };
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|location| location.to_str().ok())
+                .and_then(|location| url.join(location).ok())
+                .filter(|next| matches!(next.scheme(), "http" | "https"));
+            let redirect = matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308);
+            match location {
+                Some(next) if redirect && redirects < MAX_REDIRECTS => {
+                    redirects += 1;
+                    if status == StatusCode::SEE_OTHER
+                        || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
+                    {
+                        method = if method == Method::HEAD { Method::HEAD } else { Method::GET };
+                        with_body = false;
+                    }
+                    // Let the connection be reused; the body is not needed.
+                    let _ = response.chunk().await;
+                    url = next;
+                }
+                _ => {
+                    return Ok(Response { inner: response, limits: self.limits, redaction });
+                }
+            }
+        }
     }
+
+    /// One attempt's `reqwest::Request`: credentials only when allowed.
+    fn build<E>(
+        &self,
+        method: &Method,
+        mut url: reqwest::Url,
+        with_body: bool,
+        with_credentials: bool,
+        deadline: Option<Instant>,
+    ) -> Result<reqwest::Request, Error<E>> {
+        if with_credentials && !self.credentials.query.is_empty() {
+            let present: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
+            let missing: Vec<&(String, String)> =
+                self.credentials.query.iter().filter(|(name, _)| !present.contains(name)).collect();
+            if !missing.is_empty() {
+                url.query_pairs_mut().extend_pairs(missing);
+            }
+        }
+        let mut headers = self.headers.clone();
+        let mut cookies = self.cookies.clone();
+        if with_credentials {
+            headers.extend(self.credentials.headers.clone());
+            cookies.extend(self.credentials.cookies.iter().cloned());
+        }
+        if !cookies.is_empty() {
+            let mut cookie = HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|_| Error::InvalidRequest("a cookie value is not valid in HTTP".to_owned()))?;
+            cookie.set_sensitive(with_credentials && !self.credentials.cookies.is_empty());
+            headers.insert(reqwest::header::COOKIE, cookie);
+        }
+        let mut builder = self.http.request(method.clone(), url);
+        if with_body {
+            builder = match &self.body {
+                Body::Empty => builder,
+                Body::Bytes { content_type, bytes } => {
+                    headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+                    builder.body(bytes.clone())
+                }
+                Body::Form(pairs) => builder.form(pairs),
+                Body::Multipart(parts) => builder.multipart(multipart_form(parts).map_err(Error::InvalidRequest)?),
+            };
+        }
+        builder = builder.headers(headers);
+        if let Some(deadline) = deadline {
+            // One budget for every hop.
+            builder = builder.timeout(deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+        }
+        builder.build().map_err(|error| Error::Transport(redact_error(error, &self.redaction_names())))
+    }
+
+    fn redaction_names(&self) -> Vec<String> {
+        self.credentials.query_names().into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// The response to a sent request, read with the client's body limits.
+#[derive(Debug)]
+pub struct Response {
+    inner: reqwest::Response,
+    limits: Limits,
+    redaction: Vec<String>,
+}
+
+impl Response {
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status()
+    }
+
+    /// Reads the body, at most `limit` bytes: `Ok(Err(..))` when it is
+    /// longer (what was read so far is returned for error bodies).
+    async fn read<E>(mut self, limit: usize) -> Result<(StatusCode, HeaderMap, Vec<u8>, bool), Error<E>> {
+        let status = self.inner.status();
+        let headers = std::mem::take(self.inner.headers_mut());
+        let expected = self.inner.content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(usize::MAX).min(limit).min(1 << 20));
+        loop {
+            match self.inner.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = limit - body.len();
+                    if chunk.len() > room {
+                        body.extend_from_slice(&chunk[..room]);
+                        return Ok((status, headers, body, true));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok((status, headers, body, false)),
+                Err(error) => return Err(Error::Transport(redact_error(error, &self.redaction))),
+            }
+        }
+    }
+
+    /// Reads a success body, failing with [`Error::BodyTooLarge`] past the
+    /// limit.
+    async fn success_body<E>(self) -> Result<(StatusCode, Vec<u8>), Error<E>> {
+        let limit = self.limits.body;
+        let (status, _, body, truncated) = self.read(limit).await?;
+        if truncated {
+            return Err(Error::BodyTooLarge { status, limit });
+        }
+        Ok((status, body))
+    }
+}
+
+/// Replaces the values of credential query parameters (and of parameters
+/// whose names say they are secrets) and any password in a URL.
+fn redact_url(url: &mut reqwest::Url, names: &[String]) {
+    if url.password().is_some() {
+        let _ = url.set_password(Some("<redacted>"));
+    }
+    if url.query().is_none() {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| {
+            let secret = names.iter().any(|known| *known == name) || is_secret_name(&name);
+            (name.into_owned(), if secret { "<redacted>".to_owned() } else { value.into_owned() })
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+}
+
+/// Query parameter names that carry secrets by convention.
+fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase().replace(['-', '_'], "");
+    ["apikey", "key", "token", "accesstoken", "secret", "clientsecret", "password", "signature", "sig", "auth"]
+        .iter()
+        .any(|secret| name == *secret)
+}
+
+fn redact_text(url: &str, names: &[&str]) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
+            redact_url(&mut parsed, &names);
+            parsed.to_string()
+        }
+        Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    }
+}
+
+fn redact_error(mut error: reqwest::Error, names: &[String]) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        redact_url(url, names);
+    }
+    error
 }
 
 /// A query/form scalar as text: strings bare, everything else as JSON.
@@ -570,18 +947,26 @@ impl<'de> serde::Deserialize<'de> for FilePart {
     }
 }
 
+/// One value of a multipart field.
+#[derive(Debug, Clone)]
+enum MultipartValue {
+    Text(String),
+    File(FilePart),
+}
+
 /// Builds a `multipart/form-data` body field by field (generated code
-/// calls this for multipart request bodies).
+/// calls this for multipart request bodies). Kept as data, so the body can
+/// be sent again after a redirect.
 #[derive(Debug, Default)]
 pub struct Multipart {
-    form: Option<reqwest::multipart::Form>,
+    parts: Vec<(String, MultipartValue)>,
     problem: Option<String>,
 }
 
 impl Multipart {
     /// An empty form.
     pub fn new() -> Self {
-        Self { form: Some(reqwest::multipart::Form::new()), problem: None }
+        Self::default()
     }
 
     /// Adds a text part: strings as they are, other values as JSON; arrays
@@ -592,10 +977,10 @@ impl Multipart {
             Ok(serde_json::Value::Null) => {}
             Ok(serde_json::Value::Array(items)) => {
                 for item in items {
-                    self.form = self.form.take().map(|form| form.text(name.to_owned(), scalar_text(&item)));
+                    self.parts.push((name.to_owned(), MultipartValue::Text(scalar_text(&item))));
                 }
             }
-            Ok(value) => self.form = self.form.take().map(|form| form.text(name.to_owned(), scalar_text(&value))),
+            Ok(value) => self.parts.push((name.to_owned(), MultipartValue::Text(scalar_text(&value)))),
             Err(error) => {
                 self.problem.get_or_insert(format!("multipart field `{name}`: {error}"));
             }
@@ -605,14 +990,24 @@ impl Multipart {
     /// Adds file parts (`None` adds nothing).
     pub fn files<'a>(&mut self, name: &str, files: impl IntoIterator<Item = &'a FilePart>) {
         for file in files {
-            match file.to_part() {
-                Ok(part) => self.form = self.form.take().map(|form| form.part(name.to_owned(), part)),
-                Err(problem) => {
-                    self.problem.get_or_insert(format!("multipart file `{name}`: {problem}"));
-                }
-            }
+            self.parts.push((name.to_owned(), MultipartValue::File(file.clone())));
         }
     }
+}
+
+/// A fresh `reqwest` form from the parts (forms cannot be cloned).
+fn multipart_form(parts: &[(String, MultipartValue)]) -> Result<reqwest::multipart::Form, String> {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in parts {
+        form = match value {
+            MultipartValue::Text(text) => form.text(name.clone(), text.clone()),
+            MultipartValue::File(file) => {
+                let part = file.to_part().map_err(|problem| format!("multipart file `{name}`: {problem}"))?;
+                form.part(name.clone(), part)
+            }
+        };
+    }
+    Ok(form)
 }
 
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved
@@ -644,8 +1039,19 @@ pub enum PathStyle {
     },
 }
 
-/// A path parameter, percent-encoded and written in `style`.
-pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> String {
+/// A path parameter, percent-encoded and written in `style`. A value that
+/// would be read as a path of its own (empty, `.` or `..`, which URL
+/// parsers collapse) is refused, naming the parameter.
+pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> Result<String, PathError> {
+    let rendered = render_path_param(name, value, style);
+    if matches!(rendered.as_str(), "" | "." | "..") {
+        let shown = if rendered.is_empty() { "an empty value".to_owned() } else { format!("`{rendered}`") };
+        return Err(PathError(format!("path parameter `{name}` is {shown}, which would change the request path")));
+    }
+    Ok(rendered)
+}
+
+fn render_path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> String {
     let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     let name = encode_path(name);
     match value {
@@ -686,50 +1092,49 @@ pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: Pa
     }
 }
 
-/// Reads and discards a success body the spec documents as empty (so the
-/// connection can be reused).
-pub async fn empty<E>(response: reqwest::Response) -> Result<(), Error<E>> {
-    read_body(response).await.map(drop)
-}
 
-async fn read_body<E>(response: reqwest::Response) -> Result<(StatusCode, HeaderMap, Vec<u8>), Error<E>> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?;
-    Ok((status, headers, body.to_vec()))
+/// Reads and discards a success body the spec documents as empty (so the
+/// connection can be reused), within the body limit.
+pub async fn empty<E>(response: Response) -> Result<(), Error<E>> {
+    response.success_body().await.map(drop)
 }
 
 /// Decodes a JSON success body, reporting the JSON path that failed.
-pub async fn json<T: serde::de::DeserializeOwned, E>(response: reqwest::Response) -> Result<T, Error<E>> {
-    let (status, _, body) = read_body(response).await?;
+pub async fn json<T: serde::de::DeserializeOwned, E>(response: Response) -> Result<T, Error<E>> {
+    let (status, body) = response.success_body().await?;
     let deserializer = &mut serde_json::Deserializer::from_slice(&body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        Error::Decode(Box::new(DecodeError { status, path, body: body.clone(), source: error.into_inner() }))
-    })
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let path = error.path().to_string();
+            Err(Error::Decode(Box::new(DecodeError { status, path, body, source: error.into_inner() })))
+        }
+    }
 }
 
 /// Reads a text success body.
-pub async fn text<E>(response: reqwest::Response) -> Result<String, Error<E>> {
-    let (_, _, body) = read_body(response).await?;
-    Ok(String::from_utf8_lossy(&body).into_owned())
+pub async fn text<E>(response: Response) -> Result<String, Error<E>> {
+    let (_, body) = response.success_body().await?;
+    Ok(match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
 }
 
 /// Reads a binary success body.
-pub async fn bytes<E>(response: reqwest::Response) -> Result<Vec<u8>, Error<E>> {
-    read_body(response).await.map(|(_, _, body)| body)
+pub async fn bytes<E>(response: Response) -> Result<Vec<u8>, Error<E>> {
+    response.success_body().await.map(|(_, body)| body)
 }
 
-/// Turns a non-success response into [`Error::Status`], decoding the body
-/// with `parse` (which sees the status) when it matches.
-pub async fn api_error<E>(
-    response: reqwest::Response,
-    parse: impl FnOnce(StatusCode, &[u8]) -> Option<E>,
-) -> Error<E> {
-    match read_body::<()>(response).await {
-        Ok((status, headers, body)) => {
-            let parsed = parse(status, &body);
-            Error::Status(Box::new(ApiError { status, headers, body, parsed }))
+/// Turns a non-success response into [`Error::Status`], keeping at most the
+/// error body limit and decoding it with `parse` (which sees the status)
+/// when it was read whole.
+pub async fn api_error<E>(response: Response, parse: impl FnOnce(StatusCode, &[u8]) -> Option<E>) -> Error<E> {
+    let limit = response.limits.error_body;
+    match response.read::<()>(limit).await {
+        Ok((status, headers, body, truncated)) => {
+            let parsed = if truncated { None } else { parse(status, &body) };
+            Error::Status(Box::new(ApiError { status, headers, body, truncated, parsed }))
         }
         Err(error) => error.retype(),
     }

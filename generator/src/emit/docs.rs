@@ -61,11 +61,6 @@ impl Doc {
         self
     }
 
-    /// True when nothing was added.
-    pub fn is_empty(&self) -> bool {
-        self.paragraphs.is_empty()
-    }
-
     /// The sanitized doc lines (each with rustdoc's leading space).
     pub fn lines(&self) -> Vec<String> {
         if self.paragraphs.is_empty() {

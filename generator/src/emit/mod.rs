@@ -14,6 +14,8 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+pub use docs::oneline;
+
 use crate::ir::Api;
 use crate::Layout;
 
@@ -117,12 +119,18 @@ version = "0.1.0"
 edition = "2024"
 publish = false
 
+# Doc comments come from the spec: they are sanitized so no code block is
+# a doctest, and doctests are off as a second wall.
+[lib]
+doctest = false
+
 [dependencies]
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "rustls", "http2"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
 serde_path_to_error = "0.1"
 percent-encoding = "2"
+base64 = "0.22"
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 uuid = {{ version = "1", features = ["serde"] }}
 

@@ -35,9 +35,9 @@ pub struct Client {
     core: crate::runtime::Core,
 }
 
-/// Configures a [`Client`]: base URL, timeout, HTTP client and
-/// credentials.
-#[derive(Debug, Clone)]
+/// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
+/// client and credentials.
+#[derive(Debug)]
 pub struct ClientBuilder {
     core: crate::runtime::CoreBuilder,
 }
@@ -53,7 +53,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Fails requests that take longer than `timeout` (default:
+    /// Fails requests that take longer than `timeout` in all,
+    /// redirects and reading the body included (default:
     /// [`crate::runtime::DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.core.timeout(::std::option::Option::Some(timeout));
@@ -66,16 +67,39 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client` (proxies, TLS settings,
-    /// connection pools). The timeout set here still applies per
-    /// request.
-    pub fn http_client(mut self, http: crate::runtime::reqwest::Client) -> Self {
+    /// Fails connection attempts that take longer than `timeout`
+    /// (default: [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.core.connect_timeout(timeout);
+        self
+    }
+
+    /// The largest success body read, in bytes (default:
+    /// [`crate::runtime::DEFAULT_MAX_BODY_BYTES`]); a longer body
+    /// fails with [`crate::runtime::Error::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.core.max_body_bytes(limit);
+        self
+    }
+
+    /// How much of an error body is kept, in bytes (default:
+    /// [`crate::runtime::DEFAULT_MAX_ERROR_BODY_BYTES`]).
+    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
+        self.core.max_error_body_bytes(limit);
+        self
+    }
+
+    /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
+    /// settings, connection pools). The client still follows
+    /// redirects itself (so credentials never leave their origin),
+    /// never sends `Referer`, and applies the timeouts and
+    /// `User-Agent` set here.
+    pub fn http_client(mut self, http: crate::runtime::reqwest::ClientBuilder) -> Self {
         self.core.http_client(http);
         self
     }
 
-    /// Sets the `User-Agent` header (ignored with
-    /// [`ClientBuilder::http_client`]).
+    /// Sets the `User-Agent` header.
     pub fn user_agent(
         mut self,
         user_agent: impl ::std::convert::Into<::std::string::String>,
