@@ -35,6 +35,7 @@ pub fn type_name(raw: &str) -> String {
     let name = sanitize(raw).to_upper_camel_case();
     let name = if name.is_empty() { fallback(raw).to_upper_camel_case() } else { name };
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("N{name}") } else { name };
+    let name = shorten(name, "");
     if RESERVED_TYPE_NAMES.contains(&name.as_str()) { format!("{name}Type") } else { name }
 }
 
@@ -43,6 +44,7 @@ pub fn variant_name(raw: &str) -> String {
     let name = sanitize(raw).to_upper_camel_case();
     let name = if name.is_empty() { fallback(raw).to_upper_camel_case() } else { name };
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("N{name}") } else { name };
+    let name = shorten(name, "");
     if name == "Self" { "SelfValue".to_owned() } else { name }
 }
 
@@ -52,7 +54,23 @@ pub fn field_name(raw: &str) -> String {
     let name = sanitize(raw).to_snake_case();
     let name = if name.is_empty() { fallback(raw).to_snake_case() } else { name };
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("n{name}") } else { name };
-    escape_keyword(name)
+    escape_keyword(shorten(name, "_"))
+}
+
+/// Longest identifier the generator emits. Longer spec names are cut and
+/// get a hash of the whole name, so they stay distinct and every item's
+/// rustdoc file name stays within file-system limits.
+pub const MAX_IDENT_LEN: usize = 64;
+
+fn shorten(name: String, separator: &str) -> String {
+    if name.len() <= MAX_IDENT_LEN {
+        return name;
+    }
+    // FNV-1a: stable across runs and machines.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    let keep = MAX_IDENT_LEN - 8 - separator.len();
+    let prefix: String = name.chars().take(keep).collect();
+    format!("{}{separator}{hash:08x}", prefix.trim_end_matches('_'))
 }
 
 /// The name of the module generated for the spec at `path`
@@ -123,7 +141,9 @@ impl Scope {
         if self.taken.insert(candidate.to_owned()) {
             return candidate.to_owned();
         }
-        let bare = unraw(candidate);
+        // `self_` + 2 is `self_2`, not `self__2`.
+        let bare = unraw(candidate).trim_end_matches('_');
+        let bare = if bare.is_empty() { "n" } else { bare };
         let snake = bare.chars().any(|c| c.is_ascii_lowercase()) && !bare.starts_with(|c: char| c.is_ascii_uppercase());
         (2..)
             .map(|n| if snake { format!("{bare}_{n}") } else { format!("{bare}{n}") })
@@ -193,6 +213,20 @@ mod tests {
     }
 
     #[test]
+    fn long_names_are_cut_and_stay_distinct() {
+        let (a, b) = ("a".repeat(10_000), format!("{}b", "a".repeat(9_999)));
+        for convert in [type_name, field_name, variant_name] {
+            let (short_a, short_b) = (convert(&a), convert(&b));
+            assert!(short_a.len() <= MAX_IDENT_LEN && short_b.len() <= MAX_IDENT_LEN, "{short_a} {short_b}");
+            assert_ne!(short_a, short_b);
+            assert_eq!(short_a, convert(&a), "deterministic");
+        }
+        let cut = field_name(&"a".repeat(100));
+        assert!(cut.starts_with(&format!("{}_", "a".repeat(55))) && cut.len() == MAX_IDENT_LEN, "{cut}");
+        assert_eq!(field_name("short"), "short");
+    }
+
+    #[test]
     fn scopes_resolve_collisions_deterministically() {
         let mut scope = Scope::with_reserved(["Unknown"]);
         assert_eq!(scope.claim("Unknown"), "Unknown2");
@@ -204,5 +238,7 @@ mod tests {
         assert_eq!(fields.claim("foo_bar"), "foo_bar_2");
         assert_eq!(fields.claim("r#type"), "r#type");
         assert_eq!(fields.claim("r#type"), "type_2");
+        assert_eq!(fields.claim("self_"), "self_");
+        assert_eq!(fields.claim("self_"), "self_2");
     }
 }

@@ -9,6 +9,7 @@
 //! * [`defaults_and_deprecated`]
 //! * [`enums`]
 //! * [`external_refs`]
+//! * [`hostile`]
 //! * [`maps_and_formats`]
 //! * [`naming`]
 //! * [`objects`]
@@ -30,6 +31,8 @@ pub mod defaults_and_deprecated;
 pub mod enums;
 
 pub mod external_refs;
+
+pub mod hostile;
 
 pub mod maps_and_formats;
 

@@ -1,0 +1,102 @@
+//! A hostile spec (`tests/fixtures/ok/hostile.json`) tries to run code on
+//! the developer's machine through every text position that reaches docs:
+//! each payload would create a marker file if rustdoc ran it as a doctest.
+//! The fixture is also part of the `tests` library, so it compiles (and
+//! passes clippy) on every run; here it is built as a standalone crate and
+//! its doctests are run — once as generated, and once with the manifest's
+//! `doctest = false` removed, so the sanitizer alone is shown to suffice.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::{Config, Layout, SpecInput};
+
+const MARKERS: &str = "/tmp/openapi-hostile-markers";
+
+fn write_crate(dir: &Path) {
+    let config = Config {
+        regenerate_command: "cargo xtask generate --spec tests/fixtures/ok/hostile.json --out hostile".to_owned(),
+        layout: Layout::Standalone { crate_name: "hostile-client".to_owned() },
+        ..Config::default()
+    };
+    let input = SpecInput { path: "tests/fixtures/ok/hostile.json".to_owned(), module: "hostile".to_owned() };
+    let output = generator::generate(&[input], &common::WorkspaceLoader, &config).expect("the hostile spec generates");
+    for (path, text) in &output.files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("files have parents")).expect("creates dirs");
+        std::fs::write(&target, text).expect("writes file");
+    }
+    // The workspace's lock file pins the same dependency versions.
+    std::fs::copy(common::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies Cargo.lock");
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        // Its own target directory: the workspace's is locked by the
+        // `cargo test` running this test.
+        .env("CARGO_TARGET_DIR", common::root().join("target/hostile"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = common::root().join("target/hostile-crates").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creates the crate dir");
+    dir
+}
+
+#[test]
+fn hostile_spec_text_never_runs_and_never_breaks_the_build() {
+    let _ = std::fs::remove_dir_all(MARKERS);
+
+    // As generated: compiles warning-free, tests pass, doctests are off.
+    let dir = fresh_dir("as-generated");
+    write_crate(&dir);
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("[lib]\ndoctest = false\n"), "{manifest}");
+    let (ok, log) = cargo(&dir, &["test"]);
+    assert!(ok, "cargo test of the generated crate failed:\n{log}");
+    assert!(!Path::new(MARKERS).exists(), "a spec payload ran:\n{log}");
+
+    // Without the second wall: rustdoc finds no doctest at all.
+    let dir = fresh_dir("doctests-on");
+    write_crate(&dir);
+    let manifest = manifest.replace("[lib]\ndoctest = false\n", "");
+    std::fs::write(dir.join("Cargo.toml"), &manifest).expect("writes manifest");
+    let (ok, log) = cargo(&dir, &["test", "--doc"]);
+    assert!(ok, "cargo test --doc failed:\n{log}");
+    assert!(log.contains("running 0 tests"), "rustdoc found doctests:\n{log}");
+    assert!(!Path::new(MARKERS).exists(), "a spec payload ran:\n{log}");
+    let (ok, log) = cargo(&dir, &["doc", "--no-deps"]);
+    assert!(ok, "cargo doc failed:\n{log}");
+}
+
+/// Every text position of the fixture carries a payload, and each payload
+/// reaches the generated docs — as inert text.
+#[test]
+fn every_payload_reaches_the_docs_as_text() {
+    let output = common::generate_file("tests/fixtures/ok/hostile.json").expect("generates");
+    let all: String = output.files.values().cloned().collect();
+    for position in [
+        "title", "version", "info-description", "server-default", "server-variable-description",
+        "scheme-description", "schema-option", "property", "default", "enum-value", "schema-string",
+        "schema-result", "summary", "operation-description", "query-param", "header-param",
+        "long-schema", "discriminator",
+    ] {
+        assert!(all.contains(&format!("{MARKERS}/{position}")), "payload `{position}` is not in the output");
+    }
+    for line in all.lines() {
+        assert!(!line.contains('\r'), "bare CR in {line}");
+        assert!(!line.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\0')), "{line}");
+    }
+}
