@@ -44,9 +44,8 @@ pub enum Error<E = serde_json::Value> {
     /// path, a body that cannot be encoded, …).
     InvalidRequest(String),
     /// The request could not be sent, or the response not read: connection
-    /// failures, TLS errors, timeouts. See [`Error::is_timeout`]. The URL
-    /// it carries has credentials redacted.
-    Transport(reqwest::Error),
+    /// failures, TLS errors, timeouts. See [`Error::is_timeout`].
+    Transport(TransportError),
     /// The server answered with a status the operation does not treat as
     /// success. Status, headers and (the start of) the body are kept.
     Status(Box<ApiError<E>>),
@@ -69,7 +68,7 @@ impl<E> Error<E> {
         match self {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
-            Error::Transport(error) => error.status(),
+            Error::Transport(error) => error.error.status(),
             Error::BodyTooLarge { status, .. } => Some(*status),
             Error::InvalidRequest(_) => None,
         }
@@ -134,6 +133,52 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct PathError(String);
+
+/// A connection, TLS, timeout or body-reading failure. Its URL is shown
+/// with credentials replaced by `<redacted>`.
+#[derive(Debug)]
+pub struct TransportError {
+    error: reqwest::Error,
+    url: Option<String>,
+}
+
+impl TransportError {
+    /// True when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.error.is_timeout()
+    }
+
+    /// True when no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.error.is_connect()
+    }
+
+    /// The URL of the failed request, credentials redacted.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The underlying `reqwest` error (without its URL).
+    pub fn inner(&self) -> &reqwest::Error {
+        &self.error
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error)?;
+        if let Some(url) = &self.url {
+            write!(f, " for url ({url})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.error)
+    }
+}
 
 impl<E> From<PathError> for Error<E> {
     fn from(error: PathError) -> Self {
@@ -357,7 +402,7 @@ impl CoreBuilder {
             .referer(false)
             .connect_timeout(self.connect_timeout)
             .build()
-            .map_err(Error::Transport)?;
+            .map_err(|error| transport(error, &[]))?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         Ok(Core { base_url, http, timeout: self.timeout, limits: self.limits })
     }
@@ -694,7 +739,7 @@ impl Request {
             let request = self.build(&method, url.clone(), with_body, with_credentials, deadline)?;
             let mut response = match self.http.execute(request).await {
                 Ok(response) => response,
-                Err(error) => return Err(Error::Transport(redact_error(error, &redaction))),
+                Err(error) => return Err(transport(error, &redaction)),
             };
             let status = response.status();
             let location = response
@@ -770,7 +815,7 @@ impl Request {
             // One budget for every hop.
             builder = builder.timeout(deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
         }
-        builder.build().map_err(|error| Error::Transport(redact_error(error, &self.redaction_names())))
+        builder.build().map_err(|error| transport(error, &self.redaction_names()))
     }
 
     fn redaction_names(&self) -> Vec<String> {
@@ -810,7 +855,7 @@ impl Response {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => return Ok((status, headers, body, false)),
-                Err(error) => return Err(Error::Transport(redact_error(error, &self.redaction))),
+                Err(error) => return Err(transport(error, &self.redaction)),
             }
         }
     }
@@ -827,23 +872,34 @@ impl Response {
     }
 }
 
-/// Replaces the values of credential query parameters (and of parameters
-/// whose names say they are secrets) and any password in a URL.
-fn redact_url(url: &mut reqwest::Url, names: &[String]) {
-    if url.password().is_some() {
-        let _ = url.set_password(Some("<redacted>"));
+/// `url` as text, with the values of credential query parameters (and of
+/// parameters whose names say they are secrets) and any password replaced
+/// by `<redacted>`.
+fn redacted(url: &reqwest::Url, names: &[&str]) -> String {
+    let mut base = url.clone();
+    base.set_query(None);
+    base.set_fragment(None);
+    if base.password().is_some() {
+        let _ = base.set_password(Some("redacted"));
     }
-    if url.query().is_none() {
-        return;
+    let mut text = base.to_string();
+    if let Some(query) = url.query() {
+        let pieces: Vec<String> = query
+            .split('&')
+            .map(|piece| {
+                let raw_name = piece.split('=').next().unwrap_or_default();
+                let name = percent_encoding::percent_decode_str(&raw_name.replace('+', " ")).decode_utf8_lossy().into_owned();
+                if names.contains(&name.as_str()) || is_secret_name(&name) {
+                    format!("{raw_name}=<redacted>")
+                } else {
+                    piece.to_owned()
+                }
+            })
+            .collect();
+        text.push('?');
+        text.push_str(&pieces.join("&"));
     }
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| {
-            let secret = names.iter().any(|known| *known == name) || is_secret_name(&name);
-            (name.into_owned(), if secret { "<redacted>".to_owned() } else { value.into_owned() })
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
+    text
 }
 
 /// Query parameter names that carry secrets by convention.
@@ -856,20 +912,16 @@ fn is_secret_name(name: &str) -> bool {
 
 fn redact_text(url: &str, names: &[&str]) -> String {
     match reqwest::Url::parse(url) {
-        Ok(mut parsed) => {
-            let names: Vec<String> = names.iter().map(|name| name.to_string()).collect();
-            redact_url(&mut parsed, &names);
-            parsed.to_string()
-        }
+        Ok(parsed) => redacted(&parsed, names),
         Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
     }
 }
 
-fn redact_error(mut error: reqwest::Error, names: &[String]) -> reqwest::Error {
-    if let Some(url) = error.url_mut() {
-        redact_url(url, names);
-    }
-    error
+/// A transport error with its URL kept only in redacted form.
+fn transport<E>(error: reqwest::Error, names: &[String]) -> Error<E> {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let url = error.url().map(|url| redacted(url, &names));
+    Error::Transport(TransportError { error: error.without_url(), url })
 }
 
 /// A query/form scalar as text: strings bare, everything else as JSON.
