@@ -3,7 +3,14 @@
 //! the root is deserialized into [`openapiv3::OpenAPI`]. Files named by
 //! relative `$ref`s are loaded too, through the caller's [`Loader`].
 //!
+//! Spec text is untrusted: every text is scanned for nesting depth in
+//! linear time before a parser sees it ([`nesting`]).
+//!
 //! This is the only module that knows about serde_yaml.
+
+pub mod nesting;
+
+pub use nesting::MAX_NESTING;
 
 use std::collections::BTreeMap;
 
@@ -83,18 +90,39 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
     Ok(Documents { root_path: path.to_owned(), root, raw, failed })
 }
 
-/// Parses `text` as JSON when it looks like JSON, otherwise as YAML.
+/// Parses `text` as JSON when it looks like JSON, otherwise as YAML. Text
+/// nested deeper than [`MAX_NESTING`] is refused before either
+/// parser runs.
 pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
+    nesting::check(text, MAX_NESTING).map_err(|at| {
+        let message = format!(
+            "collections are nested more than {} levels deep; the file was not parsed",
+            MAX_NESTING
+        );
+        let mut diagnostic = Diagnostic::new(Code::NestingTooDeep, path, "", message);
+        diagnostic.line_column = Some((at.line, at.column));
+        diagnostic
+    })?;
     let looks_like_json = path.ends_with(".json") || text.trim_start().starts_with('{');
     if looks_like_json {
         return serde_json::from_str(text).map_err(|error| {
-            let mut diagnostic = Diagnostic::new(Code::Syntax, path, "", format!("invalid JSON: {error}"));
+            let message = error.to_string();
+            let mut diagnostic = if is_recursion_limit(&message) {
+                Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
+            } else {
+                Diagnostic::new(Code::Syntax, path, "", format!("invalid JSON: {message}"))
+            };
             diagnostic.line_column = Some((error.line(), error.column()));
             diagnostic
         });
     }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
-        let mut diagnostic = Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {error}"));
+        let message = error.to_string();
+        let mut diagnostic = if is_recursion_limit(&message) {
+            Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
+        } else {
+            Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {message}"))
+        };
         diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
         diagnostic
     })?;
@@ -102,6 +130,13 @@ pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
         .map_err(|error| Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML merge key: {error}")))?;
     Ok(yaml_to_json(yaml))
 }
+
+/// serde_json and serde_yaml both stop at 128 levels, with this message.
+fn is_recursion_limit(message: &str) -> bool {
+    message.starts_with("recursion limit exceeded")
+}
+
+const PARSER_DEPTH_MESSAGE: &str = "collections are nested more than 128 levels deep (the parser's limit)";
 
 fn load_value(path: &str, loader: &dyn Loader) -> Result<Value, Diagnostics> {
     let text = loader
@@ -433,5 +468,63 @@ mod tests {
         assert_eq!(join_relative("specs/a.yaml", "../common/b.yaml"), "common/b.yaml");
         assert_eq!(join_relative("a.yaml", "./x/b.yaml"), "x/b.yaml");
         assert_eq!(join_relative("a.yaml", "../b.yaml"), "../b.yaml");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("openapi: 3.0.3\nx: {}", "[".repeat(MAX_NESTING + 10));
+        let diagnostic = parse_text("deep.yaml", &deep).expect_err("too deep");
+        assert_eq!((diagnostic.code, diagnostic.line_column), (Code::NestingTooDeep, Some((2, MAX_NESTING + 3))));
+        let diagnostic = parse_text("deep.json", &"[".repeat(MAX_NESTING + 1)).expect_err("too deep");
+        // The line itself is one (block) level.
+        assert_eq!((diagnostic.code, diagnostic.line_column), (Code::NestingTooDeep, Some((1, MAX_NESTING))));
+        // Between the parsers' own limit (128) and the scan's: still a clear code.
+        let json = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let diagnostic = parse_text("deep.json", &json).expect_err("deeper than serde_json allows");
+        assert_eq!(diagnostic.code, Code::NestingTooDeep, "{diagnostic}");
+        assert!(diagnostic.line_column.is_some());
+        let yaml = format!("x: {}{}", "[".repeat(200), "]".repeat(200));
+        let diagnostic = parse_text("deep.yaml", &yaml).expect_err("deeper than serde_yaml allows");
+        assert_eq!(diagnostic.code, Code::NestingTooDeep, "{diagnostic}");
+        assert!(parse_text("ok.yaml", &format!("x: {}{}", "[".repeat(100), "]".repeat(100))).is_ok());
+    }
+
+    /// 200 KB of hostile nesting in each shape is refused in linear time.
+    /// Before the scan, the flow shapes took 5–43 s (debug build).
+    #[test]
+    fn hostile_nesting_is_refused_quickly() {
+        const SIZE: usize = 200_000;
+        let mut block = String::new();
+        while block.len() < SIZE {
+            let level = block.matches('\n').count();
+            block.push_str(&" ".repeat(level));
+            block.push_str("a:\n");
+        }
+        let cases = [
+            ("flow sequences", "[".repeat(SIZE)),
+            ("flow mappings", format!("x: {}", "{a: ".repeat(SIZE / 4))),
+            ("mixed flow", format!("x: {}", "[{a: ".repeat(SIZE / 5))),
+            ("compact block sequences", "- ".repeat(SIZE / 2)),
+            ("indented block mappings", block),
+            ("nesting after 200 KB of plain text", format!("{}x: {}", "a: [b, 'c', {d: e}]  # f\n".repeat(SIZE / 25), "[".repeat(1000))),
+        ];
+        for (name, text) in cases {
+            let started = std::time::Instant::now();
+            let diagnostic = parse_text("hostile.yaml", &text).expect_err(name);
+            let elapsed = started.elapsed();
+            assert_eq!(diagnostic.code, Code::NestingTooDeep, "{name}: {diagnostic}");
+            assert!(diagnostic.line_column.is_some(), "{name}");
+            assert!(elapsed < std::time::Duration::from_secs(5), "{name}: {elapsed:?}");
+            eprintln!("{name}: {} bytes refused in {elapsed:?}", text.len());
+        }
+        // Just under the cap, many times over: the scan lets it through and
+        // the parser's cost grows with depth × size; still bounded.
+        let under = format!("x: [{}]\n", format!("{}{}", "[".repeat(MAX_NESTING - 3), "]".repeat(MAX_NESTING - 3)).repeat(SIZE / 500).replace("][", "],["));
+        let started = std::time::Instant::now();
+        let result = parse_text("under.yaml", &under);
+        let elapsed = started.elapsed();
+        assert_eq!(result.map_err(|d| d.code).err(), Some(Code::NestingTooDeep), "serde_yaml's own limit");
+        assert!(elapsed < std::time::Duration::from_secs(5), "under the cap: {elapsed:?}");
+        eprintln!("{} levels, {} bytes, parsed and refused in {elapsed:?}", MAX_NESTING - 1, under.len());
     }
 }
