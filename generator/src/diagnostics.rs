@@ -14,6 +14,10 @@ pub enum Code {
     /// Collections nest deeper than the loader accepts (checked before
     /// parsing, so hostile input costs linear time).
     NestingTooDeep,
+    /// A `$ref` names a file outside the root spec's directory tree (an
+    /// absolute path, `..` leading out, a `file:` or remote URL). The file
+    /// is never read.
+    RefOutsideSpecTree,
     /// The document does not have the shape of an OpenAPI 3.0 document.
     InvalidDocument,
     /// The document declares an OpenAPI version this generator does not read.
@@ -41,6 +45,7 @@ impl Code {
             Code::Io => "io",
             Code::Syntax => "syntax",
             Code::NestingTooDeep => "nesting-too-deep",
+            Code::RefOutsideSpecTree => "ref-outside-spec-tree",
             Code::InvalidDocument => "invalid-document",
             Code::UnsupportedVersion => "unsupported-version",
             Code::BrokenRef => "broken-ref",
