@@ -41,7 +41,6 @@ pub(crate) struct Report {
 pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     let config =
         Config { regenerate_command: REGENERATE_COMMAND.to_owned(), ..Config::default() };
-    let loader = DiskLoader::new(root);
     let mut outputs = Vec::new();
     let mut diagnostics = generator::Diagnostics::default();
     let mut spec_count = 0;
@@ -52,6 +51,9 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         }
         let specs = spec_inputs(root, spec_dir)?;
         spec_count += specs.len();
+        // Specs are found, not named: a symbolic link in the spec directory
+        // that leads out of it is refused like a `$ref` that does.
+        let loader = DiskLoader::new(root, spec_dir, Vec::new());
         match generator::generate(&specs, &loader, &config) {
             Ok(output) => outputs.push((*crate_dir, output)),
             Err(mut found) => diagnostics.append(&mut found),

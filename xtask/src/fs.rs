@@ -10,22 +10,55 @@ use generator::Loader;
 
 /// Reads spec files relative to a base directory (the workspace root for
 /// `codegen`, the current directory for `generate`).
+///
+/// The second wall behind the generator's own `$ref` confinement: a file is
+/// read only if it lies inside the spec directory tree once both are
+/// canonicalized, so `..` and symbolic links (to files or to directories)
+/// cannot lead out of it. Only a spec named on the command line is read
+/// wherever it is.
 #[derive(Debug, Clone)]
 pub(crate) struct DiskLoader {
     /// Directory that relative paths are resolved against.
     base: PathBuf,
+    /// The directory tree referenced files must be in (relative to `base`,
+    /// or absolute).
+    tree: PathBuf,
+    /// Specs named on the command line, as the generator names them: read
+    /// as given.
+    named: Vec<String>,
 }
 
 impl DiskLoader {
-    /// A loader resolving relative paths against `base`.
-    pub(crate) fn new(base: impl Into<PathBuf>) -> Self {
-        Self { base: base.into() }
+    /// A loader resolving relative paths against `base` that reads the
+    /// specs `named` on the command line and files inside `tree`.
+    pub(crate) fn new(base: impl Into<PathBuf>, tree: impl Into<PathBuf>, named: Vec<String>) -> Self {
+        Self { base: base.into(), tree: tree.into(), named }
+    }
+
+    /// The canonical path of `path`, if it is inside the tree.
+    fn confined(&self, path: &str) -> Result<PathBuf, String> {
+        let tree = self.base.join(&self.tree);
+        let tree = fs::canonicalize(&tree)
+            .map_err(|error| format!("cannot resolve the spec directory {}: {error}", tree.display()))?;
+        let file = fs::canonicalize(self.base.join(path)).map_err(|error| error.to_string())?;
+        if file.starts_with(&tree) {
+            Ok(file)
+        } else {
+            Err("refused: the file is outside the root spec's directory once symbolic links and `..` are resolved"
+                .to_owned())
+        }
     }
 }
 
 impl Loader for DiskLoader {
     fn load(&self, path: &str) -> Result<String, String> {
-        fs::read_to_string(self.base.join(path)).map_err(|error| error.to_string())
+        let file = if self.named.iter().any(|named| named == path) {
+            self.base.join(path)
+        } else {
+            // Read the checked, canonical path, not the name again.
+            self.confined(path)?
+        };
+        fs::read_to_string(file).map_err(|error| error.to_string())
     }
 }
 
@@ -135,6 +168,31 @@ pub(crate) fn slash_path(relative: &Path) -> String {
 mod tests {
     use super::*;
     use crate::test_support::TempDir;
+
+    #[cfg(unix)]
+    #[test]
+    fn loader_refuses_files_outside_the_tree() -> io::Result<()> {
+        use std::os::unix::fs::symlink;
+        let temp = TempDir::new("loader")?;
+        let root = temp.path();
+        write_if_changed(&root.join("specs/api.yaml"), "root")?;
+        write_if_changed(&root.join("specs/shared/real.yaml"), "inside")?;
+        write_if_changed(&root.join("outside/secret.yaml"), "s3cr3t")?;
+        symlink(root.join("outside/secret.yaml"), root.join("specs/link.yaml"))?;
+        symlink(root.join("outside"), root.join("specs/dir-link"))?;
+        symlink(root.join("specs/shared/real.yaml"), root.join("specs/inner-link.yaml"))?;
+        let loader = DiskLoader::new(root, "specs", vec!["specs/api.yaml".to_owned()]);
+
+        assert_eq!(loader.load("specs/api.yaml"), Ok("root".to_owned()));
+        assert_eq!(loader.load("specs/shared/real.yaml"), Ok("inside".to_owned()));
+        assert_eq!(loader.load("specs/inner-link.yaml"), Ok("inside".to_owned()), "a link inside the tree is fine");
+        for path in ["specs/link.yaml", "specs/dir-link/secret.yaml", "specs/../outside/secret.yaml", "outside/secret.yaml"] {
+            let error = loader.load(path).err().unwrap_or_default();
+            assert!(error.starts_with("refused: the file is outside"), "{path}: {error:?}");
+        }
+        assert!(loader.load("specs/missing.yaml").is_err_and(|error| !error.starts_with("refused")));
+        Ok(())
+    }
 
     #[test]
     fn writes_only_when_changed() -> io::Result<()> {
