@@ -240,6 +240,28 @@ mod test_support {
             let _ = fs::remove_dir_all(&self.0);
         }
     }
+
+    /// Everything below `dir`: each directory (`None`) and each file with its
+    /// bytes, hidden files included, by `/`-separated relative path. Two
+    /// equal snapshots mean a byte-identical tree.
+    pub(crate) fn snapshot(dir: &Path) -> io::Result<std::collections::BTreeMap<String, Option<Vec<u8>>>> {
+        let mut found = std::collections::BTreeMap::new();
+        let mut pending = vec![PathBuf::new()];
+        while let Some(relative) = pending.pop() {
+            for entry in fs::read_dir(dir.join(&relative))? {
+                let entry = entry?;
+                let path = relative.join(entry.file_name());
+                let key = path.to_string_lossy().replace('\\', "/");
+                if entry.file_type()?.is_dir() {
+                    found.insert(key, None);
+                    pending.push(path);
+                } else {
+                    found.insert(key, Some(fs::read(entry.path())?));
+                }
+            }
+        }
+        Ok(found)
+    }
 }
 
 #[cfg(test)]
