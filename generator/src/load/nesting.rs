@@ -211,9 +211,10 @@ impl Scan {
                             }
                         }
                     }
-                    b'!' | b'&' if self.node_start => {
-                        // A tag or an anchor: the node still starts after it.
-                        i = skip_token(bytes, i, true);
+                    b'!' | b'&' | b'*' if self.node_start => {
+                        // A tag, an anchor or an alias: a node may still
+                        // start after it.
+                        i = skip_token(bytes, i);
                         continue;
                     }
                     _ => {
@@ -263,8 +264,8 @@ impl Scan {
                             }
                         }
                     }
-                    b'!' | b'&' => {
-                        i = skip_token(bytes, i, false);
+                    b'!' | b'&' | b'*' => {
+                        i = skip_token(bytes, i);
                         continue;
                     }
                     _ => {
@@ -313,14 +314,13 @@ fn skip_quoted(bytes: &[u8], from: usize, quote: Quote) -> Option<usize> {
     None
 }
 
-/// The index just past a tag or anchor token starting at `from`.
-fn skip_token(bytes: &[u8], from: usize, in_flow: bool) -> usize {
+/// The index just past a tag, anchor or alias starting at `from`. It ends
+/// at a blank or a flow indicator: what follows a flow indicator is
+/// counted even where libyaml would read it as part of a tag (safe: the
+/// count can only grow).
+fn skip_token(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        if byte == b' ' || byte == b'\t' || (in_flow && matches!(byte, b',' | b'[' | b']' | b'{' | b'}')) {
-            break;
-        }
+    while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}') {
         i += 1;
     }
     i
@@ -356,6 +356,7 @@ mod tests {
         assert_eq!(depth("{\"a\": {\"b\": [1, 2]}}"), 4);
         assert_eq!(depth("{\n  \"a\": {\n    \"b\": [\n      1\n    ]\n  }\n}\n"), 4, "JSON lines are flow content");
         assert_eq!(depth("a: &x [1]\nb: !!seq [2]\nc: *x\n"), 2, "anchors and tags before a flow node");
+        assert_eq!(depth("a: &x[[[1]]]\nb: !t[[[2]]]\n- &y [[3]]\n"), 4, "a flow indicator ends a tag or anchor");
     }
 
     #[test]
