@@ -11,6 +11,13 @@ pub enum Code {
     Io,
     /// The text is not valid YAML or JSON.
     Syntax,
+    /// Collections nest deeper than the loader accepts (checked before
+    /// parsing, so hostile input costs linear time).
+    NestingTooDeep,
+    /// A `$ref` names a file outside the root spec's directory tree (an
+    /// absolute path, `..` leading out, a `file:` or remote URL). The file
+    /// is never read.
+    RefOutsideSpecTree,
     /// The document does not have the shape of an OpenAPI 3.0 document.
     InvalidDocument,
     /// The document declares an OpenAPI version this generator does not read.
@@ -37,6 +44,8 @@ impl Code {
         match self {
             Code::Io => "io",
             Code::Syntax => "syntax",
+            Code::NestingTooDeep => "nesting-too-deep",
+            Code::RefOutsideSpecTree => "ref-outside-spec-tree",
             Code::InvalidDocument => "invalid-document",
             Code::UnsupportedVersion => "unsupported-version",
             Code::BrokenRef => "broken-ref",

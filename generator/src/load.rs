@@ -3,7 +3,20 @@
 //! the root is deserialized into [`openapiv3::OpenAPI`]. Files named by
 //! relative `$ref`s are loaded too, through the caller's [`Loader`].
 //!
+//! Spec text is untrusted:
+//! * every text is scanned for nesting depth in linear time before a parser
+//!   sees it ([`nesting`]);
+//! * `$ref`s are confined to the root spec's directory tree ([`join_ref`]):
+//!   absolute paths, `..` leading out of it and URLs are reported and never
+//!   handed to the loader;
+//! * diagnostics about a referenced file name the place and a generic reason
+//!   but never quote its content.
+//!
 //! This is the only module that knows about serde_yaml.
+
+pub mod nesting;
+
+pub use nesting::MAX_NESTING;
 
 use std::collections::BTreeMap;
 
@@ -30,13 +43,17 @@ pub struct Documents {
     pub failed: BTreeMap<String, String>,
 }
 
-/// Loads the spec at `path` and every file its `$ref`s name.
+/// Loads the spec at `path` and every file its `$ref`s name. A `$ref` to a
+/// file outside the directory tree of `path` fails the load with a
+/// [`Code::RefOutsideSpecTree`] diagnostic at the `$ref` (all of them are
+/// reported); the file is never asked for.
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
-    let mut root_value = load_value(path, loader)?;
+    let mut root_value = load_value(path, loader, Origin::Root)?;
     check_version(path, &root_value)?;
     normalize(&mut root_value);
     let mut root_refs = Refs::default();
-    collect_refs(&root_value, &mut root_refs);
+    collect_refs(&root_value, path, path, &mut root_refs);
+    let mut refused = std::mem::take(&mut root_refs.refused);
     // The typed document serves every `#/components/...` reference; the raw
     // root is kept only when some reference points elsewhere in it. Large
     // specs rarely need it, and deserializing the owned value moves its
@@ -46,7 +63,7 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
         Ok(root) => root,
         Err(diagnostic) => {
             // The value was consumed; read it again to locate the problem.
-            let value = load_value(path, loader)?;
+            let value = load_value(path, loader, Origin::Root)?;
             return Err(locate_shape_error(path, &value, diagnostic).into());
         }
     };
@@ -55,23 +72,19 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
     if let Some(root_raw) = root_raw {
         raw.insert(path.to_owned(), root_raw);
     }
-    let mut pending: Vec<(String, Vec<String>)> = vec![(path.to_owned(), root_refs.files)];
-    while let Some((file, targets)) = pending.pop() {
-        for target in targets {
-            let target_file = join_relative(&file, &target);
+    let mut pending: Vec<Vec<String>> = vec![root_refs.files];
+    while let Some(targets) = pending.pop() {
+        for target_file in targets {
             if target_file == path || raw.contains_key(&target_file) || failed.contains_key(&target_file) {
                 continue;
             }
-            if target.contains("://") {
-                failed.insert(target_file, "remote references are not supported; download the file and refer to it by a relative path".to_owned());
-                continue;
-            }
-            match load_value(&target_file, loader) {
+            match load_value(&target_file, loader, Origin::Referenced) {
                 Ok(value) => {
                     let mut refs = Refs::default();
-                    collect_refs(&value, &mut refs);
-                    raw.insert(target_file.clone(), value);
-                    pending.push((target_file, refs.files));
+                    collect_refs(&value, path, &target_file, &mut refs);
+                    refused.append(&mut refs.refused);
+                    raw.insert(target_file, value);
+                    pending.push(refs.files);
                 }
                 Err(found) => {
                     let reason = found.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ");
@@ -80,21 +93,57 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             }
         }
     }
+    if !refused.is_empty() {
+        let mut diagnostics = Diagnostics::default();
+        refused.into_iter().for_each(|diagnostic| diagnostics.push(diagnostic));
+        return Err(diagnostics);
+    }
     Ok(Documents { root_path: path.to_owned(), root, raw, failed })
 }
 
-/// Parses `text` as JSON when it looks like JSON, otherwise as YAML.
+/// Whether a file is the root spec or was named by a `$ref`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The spec the caller asked for: its problems are reported in full.
+    Root,
+    /// A file named by a `$ref`: problems are located, but nothing of its
+    /// content is quoted (it may be any file in the spec's tree).
+    Referenced,
+}
+
+/// Parses `text` as JSON when it looks like JSON, otherwise as YAML. Text
+/// nested deeper than [`MAX_NESTING`] is refused before either
+/// parser runs.
 pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
+    nesting::check(text, MAX_NESTING).map_err(|at| {
+        let message = format!(
+            "collections are nested more than {} levels deep; the file was not parsed",
+            MAX_NESTING
+        );
+        let mut diagnostic = Diagnostic::new(Code::NestingTooDeep, path, "", message);
+        diagnostic.line_column = Some((at.line, at.column));
+        diagnostic
+    })?;
     let looks_like_json = path.ends_with(".json") || text.trim_start().starts_with('{');
     if looks_like_json {
         return serde_json::from_str(text).map_err(|error| {
-            let mut diagnostic = Diagnostic::new(Code::Syntax, path, "", format!("invalid JSON: {error}"));
+            let message = error.to_string();
+            let mut diagnostic = if is_recursion_limit(&message) {
+                Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
+            } else {
+                Diagnostic::new(Code::Syntax, path, "", format!("invalid JSON: {message}"))
+            };
             diagnostic.line_column = Some((error.line(), error.column()));
             diagnostic
         });
     }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
-        let mut diagnostic = Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {error}"));
+        let message = error.to_string();
+        let mut diagnostic = if is_recursion_limit(&message) {
+            Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
+        } else {
+            Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {message}"))
+        };
         diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
         diagnostic
     })?;
@@ -103,11 +152,39 @@ pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
     Ok(yaml_to_json(yaml))
 }
 
-fn load_value(path: &str, loader: &dyn Loader) -> Result<Value, Diagnostics> {
+/// serde_json and serde_yaml both stop at 128 levels, with this message.
+fn is_recursion_limit(message: &str) -> bool {
+    message.starts_with("recursion limit exceeded")
+}
+
+const PARSER_DEPTH_MESSAGE: &str = "collections are nested more than 128 levels deep (the parser's limit)";
+
+fn load_value(path: &str, loader: &dyn Loader, origin: Origin) -> Result<Value, Diagnostics> {
     let text = loader
         .load(path)
         .map_err(|error| Diagnostic::new(Code::Io, path, "", format!("cannot read file: {error}")))?;
-    Ok(parse_text(path, &text)?)
+    match (parse_text(path, &text), origin) {
+        (Ok(value), _) => Ok(value),
+        (Err(diagnostic), Origin::Root) => Err(diagnostic.into()),
+        (Err(diagnostic), Origin::Referenced) => Err(without_content(diagnostic).into()),
+    }
+}
+
+/// A parse problem in a referenced file, with the parser's message (which
+/// may quote the file, e.g. serde_yaml's `duplicate entry with key "…"`)
+/// replaced by a generic one. The location is kept.
+fn without_content(mut diagnostic: Diagnostic) -> Diagnostic {
+    if diagnostic.code == Code::Syntax {
+        let at = diagnostic
+            .line_column
+            .map_or_else(String::new, |(line, column)| format!(" at line {line}, column {column}"));
+        diagnostic.message = format!("not valid YAML or JSON{at} (the parser's message is not shown for referenced files)");
+    } else if diagnostic.code == Code::NestingTooDeep
+        && let Some((line, column)) = diagnostic.line_column
+    {
+        diagnostic.message = format!("{} (at line {line}, column {column})", diagnostic.message);
+    }
+    diagnostic
 }
 
 /// YAML allows keys that JSON does not (`200:` is an integer, `yes:` a
@@ -302,54 +379,181 @@ fn stringify_string_enums(value: &mut Value) {
 /// What the `$ref`s of one document point at.
 #[derive(Debug, Default)]
 struct Refs {
-    /// Other files (the part before `#`), each once.
+    /// Other files, as paths for the loader (see [`join_ref`]), each once.
     files: Vec<String>,
     /// Whether a local reference points anywhere but `#/components/…`.
     local_non_component: bool,
+    /// One diagnostic for every `$ref` naming a file outside the tree.
+    refused: Vec<Diagnostic>,
 }
 
-fn collect_refs(value: &Value, found: &mut Refs) {
+/// One step from a document's root to a node, borrowed from the document
+/// (a pointer is only built for the rare `$ref` that is refused).
+#[derive(Debug, Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Collects the `$ref`s of `value`, a document loaded as `from` for the
+/// root spec `root`.
+fn collect_refs(value: &Value, root: &str, from: &str, found: &mut Refs) {
+    let mut steps = Vec::new();
+    walk_refs(value, root, from, &mut steps, found);
+}
+
+fn walk_refs<'a>(value: &'a Value, root: &str, from: &str, steps: &mut Vec<Step<'a>>, found: &mut Refs) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
                 if file.is_empty() {
                     found.local_non_component |= !fragment.starts_with("/components/") || fragment.matches('/').count() != 3;
-                } else if !found.files.iter().any(|known| known == file) {
-                    found.files.push(file.to_owned());
+                } else {
+                    match join_ref(root, from, file) {
+                        Ok(target) => {
+                            if !found.files.contains(&target) {
+                                found.files.push(target);
+                            }
+                        }
+                        Err(refusal) => {
+                            let pointer = steps.iter().fold(Pointer::root(), |pointer, step| match step {
+                                Step::Key(key) => pointer.push(*key),
+                                Step::Index(index) => pointer.push(index.to_string()),
+                            });
+                            let quoted = (from == root).then_some(file);
+                            let message = refusal.message(quoted, root);
+                            found.refused.push(Diagnostic::new(Code::RefOutsideSpecTree, from, &pointer.to_string(), message));
+                        }
+                    }
                 }
             }
-            for child in map.values() {
-                collect_refs(child, found);
+            for (key, child) in map {
+                steps.push(Step::Key(key));
+                walk_refs(child, root, from, steps, found);
+                steps.pop();
             }
         }
         Value::Array(items) => {
-            for child in items {
-                collect_refs(child, found);
+            for (index, child) in items.iter().enumerate() {
+                steps.push(Step::Index(index));
+                walk_refs(child, root, from, steps, found);
+                steps.pop();
             }
         }
         _ => {}
     }
 }
 
-/// Resolves `target` relative to the directory of `from`, lexically
-/// (`specs/a.yaml` + `../common/b.yaml` → `common/b.yaml`).
-pub fn join_relative(from: &str, target: &str) -> String {
-    if target.starts_with('/') {
-        return target.to_owned();
+/// Why the file part of a `$ref` is not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `https://…`, `urn:…` or any other URL scheme except `file:`.
+    Remote,
+    /// A `file:` URL.
+    FileUrl,
+    /// `/abs/x.yaml`, `\\server\x.yaml`, `C:\x.yaml`, `C:x.yaml`.
+    Absolute,
+    /// A relative path whose `..` segments lead out of the root spec's
+    /// directory.
+    Escapes,
+}
+
+impl Refusal {
+    /// The diagnostic text. `target` is quoted only when it was written in
+    /// the root spec (a referenced file's text is never quoted).
+    pub fn message(self, target: Option<&str>, root: &str) -> String {
+        let what = match self {
+            Refusal::Remote => "a remote URL",
+            Refusal::FileUrl => "a `file:` URL",
+            Refusal::Absolute => "an absolute path",
+            Refusal::Escapes => "a path that leads out of the root spec's directory",
+        };
+        let names = match target {
+            Some(target) => format!("`$ref` names `{}`, {what}", printable(target)),
+            None => format!("this `$ref` names {what}"),
+        };
+        let dir = match root_prefix(root).trim_end_matches(['/', '\\']) {
+            "" => ".",
+            dir => dir,
+        };
+        let dir = printable(dir);
+        match self {
+            Refusal::Remote => format!(
+                "{names}; remote files are never fetched: download it into `{dir}` and refer to it by a relative path"
+            ),
+            _ => format!("{names}; only files in the root spec's directory `{dir}` and below are read"),
+        }
     }
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in target.split('/') {
+}
+
+/// `text` with control and bidi characters escaped, for a message.
+fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    text.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
+/// The root spec's directory as written: everything up to and including
+/// its last `/` or `\` (empty for a bare file name).
+fn root_prefix(root: &str) -> &str {
+    root.rfind(['/', '\\']).map_or("", |index| &root[..=index])
+}
+
+/// Resolves the file part `target` of a `$ref` written in `from` — the root
+/// spec `root` itself or a file loaded for it — to the path the loader is
+/// asked for. Only relative paths that stay inside the root spec's
+/// directory tree are accepted, after normalizing `.` and `..` lexically
+/// (`sub/../x.yaml` stays, `sub/../../x.yaml` leaves); both `/` and `\`
+/// separate segments, so a loader on any platform reads what was checked.
+///
+/// The result is the root's directory as written followed by the
+/// normalized relative path (`specs/api.yaml` + `common/b.yaml` →
+/// `specs/common/b.yaml`), so every file has exactly one name.
+pub fn join_ref(root: &str, from: &str, target: &str) -> Result<String, Refusal> {
+    if let Some(refusal) = refusal(target) {
+        return Err(refusal);
+    }
+    let prefix = root_prefix(root);
+    let from_inside = from.strip_prefix(prefix).ok_or(Refusal::Escapes)?;
+    let mut parts: Vec<&str> = from_inside.split(['/', '\\']).filter(|part| !part.is_empty() && *part != ".").collect();
+    parts.pop(); // the file name of `from`
+    for part in target.split(['/', '\\']) {
         match part {
-            "." | "" => {}
-            ".." if parts.last().is_some_and(|last| *last != "..") && !parts.is_empty() => {
-                parts.pop();
+            "" | "." => {}
+            ".." => {
+                parts.pop().ok_or(Refusal::Escapes)?;
             }
             other => parts.push(other),
         }
     }
-    parts.join("/")
+    if parts.is_empty() {
+        return Err(Refusal::Escapes); // names the directory itself
+    }
+    Ok(format!("{prefix}{}", parts.join("/")))
+}
+
+/// Refusals that depend on `target` alone: URLs and absolute paths.
+fn refusal(target: &str) -> Option<Refusal> {
+    if target.starts_with(['/', '\\']) {
+        return Some(Refusal::Absolute);
+    }
+    // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":".
+    // A one-letter "scheme" is a Windows drive.
+    if let Some((scheme, _)) = target.split_once(':') {
+        let mut chars = scheme.chars();
+        let is_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme {
+            return Some(match scheme.len() {
+                1 => Refusal::Absolute,
+                _ if scheme.eq_ignore_ascii_case("file") => Refusal::FileUrl,
+                _ => Refusal::Remote,
+            });
+        }
+    }
+    target.contains("://").then_some(Refusal::Remote)
 }
 
 #[cfg(test)]
@@ -428,10 +632,161 @@ mod tests {
     }
 
     #[test]
-    fn joins_paths_lexically() {
-        assert_eq!(join_relative("specs/a.yaml", "b.yaml"), "specs/b.yaml");
-        assert_eq!(join_relative("specs/a.yaml", "../common/b.yaml"), "common/b.yaml");
-        assert_eq!(join_relative("a.yaml", "./x/b.yaml"), "x/b.yaml");
-        assert_eq!(join_relative("a.yaml", "../b.yaml"), "../b.yaml");
+    fn joins_paths_inside_the_tree() {
+        let join = |root: &str, from: &str, target: &str| join_ref(root, from, target);
+        assert_eq!(join("specs/a.yaml", "specs/a.yaml", "b.yaml"), Ok("specs/b.yaml".to_owned()));
+        assert_eq!(join("specs/a.yaml", "specs/a.yaml", "./x//b.yaml"), Ok("specs/x/b.yaml".to_owned()));
+        assert_eq!(join("specs/a.yaml", "specs/a.yaml", "sub/../b.yaml"), Ok("specs/b.yaml".to_owned()));
+        assert_eq!(join("specs/a.yaml", "specs/sub/c.yaml", "../b.yaml"), Ok("specs/b.yaml".to_owned()));
+        assert_eq!(join("a.yaml", "a.yaml", "x/b.yaml"), Ok("x/b.yaml".to_owned()));
+        assert_eq!(join("../specs/a.yaml", "../specs/a.yaml", "b.yaml"), Ok("../specs/b.yaml".to_owned()));
+        assert_eq!(join("/abs/a.yaml", "/abs/a.yaml", "sub\\b.yaml"), Ok("/abs/sub/b.yaml".to_owned()));
+        assert_eq!(join(r"C:\specs\a.yaml", r"C:\specs\a.yaml", "b.yaml"), Ok(r"C:\specs\b.yaml".to_owned()));
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_tree() {
+        let cases = [
+            ("../b.yaml", Refusal::Escapes),
+            ("sub/../../b.yaml", Refusal::Escapes),
+            ("sub\\..\\..\\b.yaml", Refusal::Escapes),
+            ("..", Refusal::Escapes),
+            (".", Refusal::Escapes),
+            ("/etc/passwd", Refusal::Absolute),
+            ("//host/share/x.yaml", Refusal::Absolute),
+            (r"\\host\share\x.yaml", Refusal::Absolute),
+            (r"C:\x.yaml", Refusal::Absolute),
+            ("c:x.yaml", Refusal::Absolute),
+            ("file:///etc/passwd", Refusal::FileUrl),
+            ("FILE:x.yaml", Refusal::FileUrl),
+            ("https://example.com/x.yaml", Refusal::Remote),
+            ("urn:x:y", Refusal::Remote),
+            ("a/b://c.yaml", Refusal::Remote),
+        ];
+        for (target, expected) in cases {
+            assert_eq!(join_ref("specs/a.yaml", "specs/a.yaml", target), Err(expected), "{target}");
+        }
+        assert_eq!(join_ref("specs/a.yaml", "specs/sub/c.yaml", "../../b.yaml"), Err(Refusal::Escapes));
+        assert_eq!(join_ref("specs/a.yaml", "other/c.yaml", "b.yaml"), Err(Refusal::Escapes), "a file outside the tree");
+        assert_eq!(join_ref("a.yaml", "a.yaml", "./a:b.yaml"), Ok("a:b.yaml".to_owned()), "a colon after a slash is a path");
+    }
+
+    /// A loader that records every path it is asked for.
+    struct Recording(BTreeMap<String, String>, std::cell::RefCell<Vec<String>>);
+
+    impl Loader for Recording {
+        fn load(&self, path: &str) -> Result<String, String> {
+            self.1.borrow_mut().push(path.to_owned());
+            self.0.load(path)
+        }
+    }
+
+    #[test]
+    fn refs_outside_the_tree_are_located_and_never_loaded() {
+        let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Abs: {$ref: '/etc/secret.yaml#/S'}\n    Up: {$ref: 'sub/../../secret.yaml#/S'}\n    Url: {$ref: 'file:///etc/secret.yaml#/S'}\n    Web: {$ref: 'https://example.com/x.yaml#/S'}\n    Fine: {$ref: 'sub/../common/ok.yaml#/S'}\n    List:\n      allOf:\n        - {$ref: 'common/ok.yaml#/S'}\n        - {$ref: 'C:\\\\secret.yaml#/S'}\n";
+        let loader = Recording(
+            files(&[
+                ("specs/api.yaml", root),
+                ("specs/common/ok.yaml", "S: {type: string}\nT: {$ref: '../../secret.yaml#/S'}\n"),
+                ("secret.yaml", "S: {type: string}\n"),
+                ("/etc/secret.yaml", "S: {type: string}\n"),
+            ]),
+            Default::default(),
+        );
+        let error = load_spec("specs/api.yaml", &loader).expect_err("refs outside the tree");
+        let found: Vec<(Code, &str, &str)> = error.iter().map(|d| (d.code, d.file.as_str(), d.pointer.as_str())).collect();
+        let outside = Code::RefOutsideSpecTree;
+        assert_eq!(
+            found,
+            [
+                (outside, "specs/api.yaml", "/components/schemas/Abs"),
+                (outside, "specs/api.yaml", "/components/schemas/Up"),
+                (outside, "specs/api.yaml", "/components/schemas/Url"),
+                (outside, "specs/api.yaml", "/components/schemas/Web"),
+                (outside, "specs/api.yaml", "/components/schemas/List/allOf/1"),
+                (outside, "specs/common/ok.yaml", "/T"),
+            ]
+        );
+        assert_eq!(*loader.1.borrow(), ["specs/api.yaml", "specs/common/ok.yaml"], "only files inside the tree are read");
+        let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages[0].starts_with("`$ref` names `/etc/secret.yaml`, an absolute path"), "{}", messages[0]);
+        assert!(messages[0].contains("directory `specs` and below"), "{}", messages[0]);
+        assert!(messages[5].starts_with("this `$ref` names a path"), "a referenced file's text is not quoted: {}", messages[5]);
+        let hidden = Refusal::Absolute.message(Some("/x\u{202e}\n.yaml"), "a.yaml");
+        assert!(hidden.contains(r"`/x\u{202e}\u{a}.yaml`") && hidden.contains("directory `.`"), "{hidden}");
+    }
+
+    #[test]
+    fn referenced_files_are_never_quoted() {
+        let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'dup.yaml#/A'}\n    B: {$ref: 'bad.json#/B'}\n";
+        let loader = files(&[
+            ("api.yaml", root),
+            ("dup.yaml", "s3cr3t-key: 1\ns3cr3t-key: 2\n"),
+            ("bad.json", "{\"B\": {\"type\": \"s3cr3t-value\"}, }"),
+        ]);
+        let documents = load_spec("api.yaml", &loader).expect("loading fails only later, at the refs");
+        for reason in documents.failed.values() {
+            assert!(!reason.contains("s3cr3t"), "{reason}");
+            assert!(reason.contains("at line"), "still located: {reason}");
+        }
+        assert_eq!(documents.failed.len(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("openapi: 3.0.3\nx: {}", "[".repeat(MAX_NESTING + 10));
+        let diagnostic = parse_text("deep.yaml", &deep).expect_err("too deep");
+        assert_eq!((diagnostic.code, diagnostic.line_column), (Code::NestingTooDeep, Some((2, MAX_NESTING + 3))));
+        let diagnostic = parse_text("deep.json", &"[".repeat(MAX_NESTING + 1)).expect_err("too deep");
+        // The line itself is one (block) level.
+        assert_eq!((diagnostic.code, diagnostic.line_column), (Code::NestingTooDeep, Some((1, MAX_NESTING))));
+        // Between the parsers' own limit (128) and the scan's: still a clear code.
+        let json = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let diagnostic = parse_text("deep.json", &json).expect_err("deeper than serde_json allows");
+        assert_eq!(diagnostic.code, Code::NestingTooDeep, "{diagnostic}");
+        assert!(diagnostic.line_column.is_some());
+        let yaml = format!("x: {}{}", "[".repeat(200), "]".repeat(200));
+        let diagnostic = parse_text("deep.yaml", &yaml).expect_err("deeper than serde_yaml allows");
+        assert_eq!(diagnostic.code, Code::NestingTooDeep, "{diagnostic}");
+        assert!(parse_text("ok.yaml", &format!("x: {}{}", "[".repeat(100), "]".repeat(100))).is_ok());
+    }
+
+    /// 200 KB of hostile nesting in each shape is refused in linear time.
+    /// Before the scan, the flow shapes took 5–43 s (debug build).
+    #[test]
+    fn hostile_nesting_is_refused_quickly() {
+        const SIZE: usize = 200_000;
+        let mut block = String::new();
+        while block.len() < SIZE {
+            let level = block.matches('\n').count();
+            block.push_str(&" ".repeat(level));
+            block.push_str("a:\n");
+        }
+        let cases = [
+            ("flow sequences", "[".repeat(SIZE)),
+            ("flow mappings", format!("x: {}", "{a: ".repeat(SIZE / 4))),
+            ("mixed flow", format!("x: {}", "[{a: ".repeat(SIZE / 5))),
+            ("compact block sequences", "- ".repeat(SIZE / 2)),
+            ("indented block mappings", block),
+            ("nesting after 200 KB of plain text", format!("{}x: {}", "a: [b, 'c', {d: e}]  # f\n".repeat(SIZE / 25), "[".repeat(1000))),
+        ];
+        for (name, text) in cases {
+            let started = std::time::Instant::now();
+            let diagnostic = parse_text("hostile.yaml", &text).expect_err(name);
+            let elapsed = started.elapsed();
+            assert_eq!(diagnostic.code, Code::NestingTooDeep, "{name}: {diagnostic}");
+            assert!(diagnostic.line_column.is_some(), "{name}");
+            assert!(elapsed < std::time::Duration::from_secs(5), "{name}: {elapsed:?}");
+            eprintln!("{name}: {} bytes refused in {elapsed:?}", text.len());
+        }
+        // Just under the cap, many times over: the scan lets it through and
+        // the parser's cost grows with depth × size; still bounded.
+        let under = format!("x: [{}]\n", format!("{}{}", "[".repeat(MAX_NESTING - 3), "]".repeat(MAX_NESTING - 3)).repeat(SIZE / 500).replace("][", "],["));
+        let started = std::time::Instant::now();
+        let result = parse_text("under.yaml", &under);
+        let elapsed = started.elapsed();
+        assert_eq!(result.map_err(|d| d.code).err(), Some(Code::NestingTooDeep), "serde_yaml's own limit");
+        assert!(elapsed < std::time::Duration::from_secs(5), "under the cap: {elapsed:?}");
+        eprintln!("{} levels, {} bytes, parsed and refused in {elapsed:?}", MAX_NESTING - 1, under.len());
     }
 }

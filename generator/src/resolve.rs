@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
-use crate::load::{join_relative, Documents};
+use crate::load::{join_ref, Documents};
 use crate::pointer::Pointer;
 
 /// The longest `$ref` chain followed before giving up.
@@ -102,7 +102,14 @@ impl<'a> Resolver<'a> {
     /// Where the `$ref` string `reference`, written in `from_file`, points.
     pub fn target(&self, from_file: &str, reference: &str) -> Result<Location, String> {
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        let file = if file.is_empty() { from_file.to_owned() } else { join_relative(from_file, file) };
+        let file = if file.is_empty() {
+            from_file.to_owned()
+        } else {
+            // `load` refused every `$ref` that leaves the tree, so this only
+            // fails for references it never saw.
+            join_ref(&self.documents.root_path, from_file, file)
+                .map_err(|refusal| refusal.message(Some(file), &self.documents.root_path))?
+        };
         let pointer = Pointer::parse(fragment).ok_or_else(|| format!("`{reference}` is not a valid JSON pointer reference"))?;
         Ok(Location { file, pointer })
     }
@@ -168,9 +175,18 @@ impl<'a> Resolver<'a> {
         if let Some(next) = value.get("$ref").and_then(serde_json::Value::as_str) {
             return Ok(Step::Next(next.to_owned()));
         }
-        serde_path_to_error::deserialize::<_, T>(value)
-            .map(|item| Step::Found(Cow::Owned(item)))
-            .map_err(|error| format!("the target is not a valid {} entry at `{}`: {}", T::SECTION, error.path(), error.inner()))
+        serde_path_to_error::deserialize::<_, T>(value).map(|item| Step::Found(Cow::Owned(item))).map_err(|error| {
+            if target.file == self.documents.root_path {
+                format!("the target is not a valid {} entry at `{}`: {}", T::SECTION, error.path(), error.inner())
+            } else {
+                // serde's message and path quote the referenced file
+                // (`invalid type: string "…"`); name the place only.
+                format!(
+                    "`{target}` is not a valid {} entry (details are not shown for referenced files)",
+                    T::SECTION
+                )
+            }
+        })
     }
 }
 

@@ -34,6 +34,10 @@ fn err_fixtures_report_located_diagnostics() {
         for diagnostic in diagnostics.iter() {
             assert_eq!(diagnostic.file, path, "diagnostics name the spec file");
         }
+        let rendered = render_diagnostics(&diagnostics);
+        // Files a `$ref` names hold this marker (`fixtures/err/referenced/`);
+        // diagnostics locate problems in them but never quote them.
+        assert!(!rendered.contains("s3cr3t"), "a diagnostic quotes a referenced file:\n{rendered}");
         insta::assert_snapshot!(format!("err__{}", common::stem(&path)), render_diagnostics(&diagnostics));
     }
 }

@@ -11,7 +11,7 @@ use generator::{Config, SpecInput};
 
 use crate::Error;
 use crate::fs::DiskLoader;
-use crate::sync::{Change, Mode, Orphans, sync};
+use crate::sync::{Change, Mode, Orphans, Target, sync_all};
 
 /// The command written into every generated file's header.
 pub(crate) const REGENERATE_COMMAND: &str = "cargo xtask codegen";
@@ -37,11 +37,11 @@ pub(crate) struct Report {
 
 /// Generates every target from the specs under `root` and syncs the crates
 /// according to `mode`. Everything is generated before anything is
-/// written: on any generator diagnostic nothing is written at all.
+/// written: on any generator diagnostic nothing is written at all, and an
+/// I/O error while writing restores every crate (see `sync_all`).
 pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     let config =
         Config { regenerate_command: REGENERATE_COMMAND.to_owned(), ..Config::default() };
-    let loader = DiskLoader::new(root);
     let mut outputs = Vec::new();
     let mut diagnostics = generator::Diagnostics::default();
     let mut spec_count = 0;
@@ -52,6 +52,9 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         }
         let specs = spec_inputs(root, spec_dir)?;
         spec_count += specs.len();
+        // Specs are found, not named: a symbolic link in the spec directory
+        // that leads out of it is refused like a `$ref` that does.
+        let loader = DiskLoader::new(root, spec_dir, Vec::new());
         match generator::generate(&specs, &loader, &config) {
             Ok(output) => outputs.push((*crate_dir, output)),
             Err(mut found) => diagnostics.append(&mut found),
@@ -60,11 +63,19 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     if !diagnostics.is_empty() {
         return Err(Error::Diagnostics(diagnostics));
     }
+    // One transaction for every crate: a failure anywhere leaves all as
+    // they were.
+    let dirs: Vec<_> = outputs.iter().map(|(crate_dir, _)| root.join(crate_dir)).collect();
+    let targets: Vec<Target<'_>> = outputs
+        .iter()
+        .zip(&dirs)
+        .map(|((_, output), dir)| Target { dir, files: &output.files, orphans: Orphans::AllFiles })
+        .collect();
+    let changes = sync_all(&targets, mode).map_err(Error::Message)?;
     let mut report = Report { specs: spec_count, files: 0, changes: Vec::new() };
-    for (crate_dir, output) in outputs {
-        let changes = sync(&root.join(crate_dir), &output.files, Orphans::AllFiles, mode).map_err(Error::Message)?;
+    for ((crate_dir, output), changes) in outputs.iter().zip(changes) {
         report.files += output.files.len();
-        report.changes.extend(changes.into_iter().map(|change| (crate_dir, change)));
+        report.changes.extend(changes.into_iter().map(|change| (*crate_dir, change)));
     }
     Ok(report)
 }

@@ -58,7 +58,10 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         only_tags: args.only_tags.clone(),
     };
     let started = Instant::now();
-    let output = generator::generate(&[spec], &DiskLoader::new("."), &config)?;
+    // `$ref`s may name files in the spec's directory tree only.
+    let tree = Path::new(&args.spec).parent().unwrap_or(Path::new(""));
+    let loader = DiskLoader::new(".", tree, vec![spec.path.clone()]);
+    let output = generator::generate(&[spec], &loader, &config)?;
     Ok(Generated { crate_name, output, elapsed: started.elapsed() })
 }
 

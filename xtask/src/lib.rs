@@ -240,6 +240,28 @@ mod test_support {
             let _ = fs::remove_dir_all(&self.0);
         }
     }
+
+    /// Everything below `dir`: each directory (`None`) and each file with its
+    /// bytes, hidden files included, by `/`-separated relative path. Two
+    /// equal snapshots mean a byte-identical tree.
+    pub(crate) fn snapshot(dir: &Path) -> io::Result<std::collections::BTreeMap<String, Option<Vec<u8>>>> {
+        let mut found = std::collections::BTreeMap::new();
+        let mut pending = vec![PathBuf::new()];
+        while let Some(relative) = pending.pop() {
+            for entry in fs::read_dir(dir.join(&relative))? {
+                let entry = entry?;
+                let path = relative.join(entry.file_name());
+                let key = path.to_string_lossy().replace('\\', "/");
+                if entry.file_type()?.is_dir() {
+                    found.insert(key, None);
+                    pending.push(path);
+                } else {
+                    found.insert(key, Some(fs::read(entry.path())?));
+                }
+            }
+        }
+        Ok(found)
+    }
 }
 
 #[cfg(test)]
@@ -295,6 +317,34 @@ mod tests {
                 "orphaned: generated-client/src/stray.rs",
             ]
         );
+        Ok(())
+    }
+
+    /// Symbolic links out of the spec directory are refused by the disk
+    /// loader, whether a `$ref` names them or they sit in `specs/`; the
+    /// diagnostics never quote the file behind them.
+    #[cfg(unix)]
+    #[test]
+    fn codegen_refuses_links_out_of_the_spec_directory() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::symlink;
+        let temp = TempDir::new("links")?;
+        let root = temp.path();
+        fs::create_dir_all(root.join("specs"))?;
+        fs::create_dir_all(root.join("outside"))?;
+        fs::write(root.join("outside/secret.yaml"), "S: {type: string, maxLength: s3cr3t}\ns3cr3t: [\n")?;
+        symlink(root.join("outside"), root.join("specs/shared"))?;
+        symlink(root.join("outside/secret.yaml"), root.join("specs/linked.yaml"))?;
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'shared/secret.yaml#/S'}\n";
+        fs::write(root.join("specs/api.yaml"), spec)?;
+
+        let Err(error @ Error::Diagnostics(_)) = codegen::codegen(root, Mode::Write) else {
+            return Err("links out of the spec directory must fail with diagnostics".into());
+        };
+        let text = error.to_string();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(text.contains("specs/api.yaml#/components/schemas/A: `shared/secret.yaml#/S`: cannot load `specs/shared/secret.yaml`: cannot read file: refused"), "{text}");
+        assert!(text.contains("specs/linked.yaml#: cannot read file: refused"), "{text}");
+        assert!(!root.join("generated-client").exists(), "nothing written");
         Ok(())
     }
 

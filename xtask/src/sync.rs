@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::fs::{files_under, remove_empty_parents, slash_path, write_if_changed};
+use crate::fs::{Edit, files_under, replace_all, slash_path};
 
 /// First bytes of every generated Rust file (see `generator::format::header`).
 const GENERATED_MARKER: &[u8] = b"// @generated";
@@ -72,21 +72,66 @@ pub(crate) enum Orphans {
     GeneratedRust,
 }
 
+/// One directory to bring in line with generated output.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    /// The directory (a crate root).
+    pub(crate) dir: &'a Path,
+    /// The output: paths relative to `dir`, `/`-separated → contents.
+    pub(crate) files: &'a BTreeMap<String, String>,
+    /// Which files under `src/` that are not in `files` get removed.
+    pub(crate) orphans: Orphans,
+}
+
 /// Compares `dir` with `files` (paths relative to `dir`, `/`-separated) and
 /// returns every difference. In [`Mode::Write`] it also fixes them: stale
-/// and missing files are written atomically, orphans are removed together
-/// with directories left empty.
+/// and missing files are written, orphans are removed together with
+/// directories left empty — all or nothing (see [`sync_all`]).
 pub(crate) fn sync(
     dir: &Path,
     files: &BTreeMap<String, String>,
     orphans: Orphans,
     mode: Mode,
 ) -> Result<Vec<Change>, String> {
-    let changes = differences(dir, files, orphans)?;
+    let mut changes = sync_all(&[Target { dir, files, orphans }], mode)?;
+    Ok(changes.pop().unwrap_or_default())
+}
+
+/// [`sync`] for several directories as one transaction: every difference
+/// of every target is found first; in [`Mode::Write`] every new file is
+/// then staged beside its target and only then are targets replaced and
+/// orphans removed. If any step fails, what was already done is undone
+/// (see [`replace_all`]) and the error says so. Only files that differ are
+/// touched. Returns the changes per target, in order.
+pub(crate) fn sync_all(targets: &[Target<'_>], mode: Mode) -> Result<Vec<Vec<Change>>, String> {
+    let changes = targets
+        .iter()
+        .map(|target| differences(target.dir, target.files, target.orphans))
+        .collect::<Result<Vec<_>, _>>()?;
     if mode == Mode::Write {
-        apply(dir, files, &changes)?;
+        replace_all(&edits(targets, &changes))?;
     }
     Ok(changes)
+}
+
+/// The edits that fix `changes`: removals first, then writes.
+fn edits<'a>(targets: &[Target<'a>], changes: &[Vec<Change>]) -> Vec<Edit<'a>> {
+    let mut removals = Vec::new();
+    let mut writes = Vec::new();
+    for (target, changes) in targets.iter().zip(changes) {
+        for change in changes {
+            let path = target.dir.join(&change.path);
+            match change.kind {
+                ChangeKind::Stale | ChangeKind::Missing => {
+                    let contents = target.files.get(&slash_path(&change.path)).map_or("", String::as_str);
+                    writes.push(Edit::Write { path, contents });
+                }
+                ChangeKind::Orphaned => removals.push(Edit::Remove { path, stop: target.dir.join("src") }),
+            }
+        }
+    }
+    removals.append(&mut writes);
+    removals
 }
 
 fn differences(dir: &Path, files: &BTreeMap<String, String>, orphans: Orphans) -> Result<Vec<Change>, String> {
@@ -97,7 +142,12 @@ fn differences(dir: &Path, files: &BTreeMap<String, String>, orphans: Orphans) -
         let path = dir.join(&relative);
         match fs::read(&path) {
             Ok(existing) if existing == contents.as_bytes() => {}
+            // Something other than a file in the way (a directory) is stale
+            // too: writing fails on it, and says so.
             Ok(_) => changes.push(Change { kind: ChangeKind::Stale, path: relative.clone() }),
+            Err(error) if error.kind() == io::ErrorKind::IsADirectory => {
+                changes.push(Change { kind: ChangeKind::Stale, path: relative.clone() });
+            }
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 changes.push(Change { kind: ChangeKind::Missing, path: relative.clone() });
             }
@@ -129,23 +179,6 @@ fn is_removable(path: &Path, orphans: Orphans) -> Result<bool, String> {
     }
 }
 
-fn apply(dir: &Path, files: &BTreeMap<String, String>, changes: &[Change]) -> Result<(), String> {
-    for change in changes {
-        let path = dir.join(&change.path);
-        match change.kind {
-            ChangeKind::Stale | ChangeKind::Missing => {
-                let contents = files.get(&slash_path(&change.path)).map_or("", String::as_str);
-                write_if_changed(&path, contents).map_err(|error| context(&path, &error))?;
-            }
-            ChangeKind::Orphaned => {
-                fs::remove_file(&path).map_err(|error| context(&path, &error))?;
-                remove_empty_parents(&path, &dir.join("src")).map_err(|error| context(&path, &error))?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The generator's output key as a relative path, refusing anything that
 /// could escape the output directory.
 fn checked_relative(key: &str) -> Result<PathBuf, String> {
@@ -165,7 +198,8 @@ fn context(path: &Path, error: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::TempDir;
+    use crate::fs::write_if_changed;
+    use crate::test_support::{TempDir, snapshot};
 
     fn output(files: &[(&str, &str)]) -> BTreeMap<String, String> {
         files.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect()
@@ -235,6 +269,59 @@ mod tests {
         assert_eq!(described(&changes), ["missing: out/src/lib.rs", "orphaned: out/src/old.rs"]);
         assert!(dir.join("src/mine.rs").exists());
         assert!(dir.join("src/notes.md").exists());
+        Ok(())
+    }
+
+    /// A write that fails halfway (a non-empty directory where a file
+    /// belongs: fails for root too) restores every target byte for byte.
+    #[test]
+    fn a_failed_write_restores_every_target() -> Result<(), Box<dyn std::error::Error>> {
+        let temp = TempDir::new("sync-rollback")?;
+        let (first, second) = (temp.path().join("first"), temp.path().join("second"));
+        put(&first, "src/lib.rs", "old lib")?;
+        put(&first, "src/orphan.rs", "orphan")?;
+        put(&second, "src/lib.rs", "old second lib")?;
+        put(&second, "Cargo.toml/blocker.txt", "a directory where a file belongs")?;
+        let first_files = output(&[("src/lib.rs", "new lib"), ("src/new/mod.rs", "new module")]);
+        let second_files = output(&[("src/lib.rs", "new second lib"), ("Cargo.toml", "[package]")]);
+        let targets = [
+            Target { dir: &first, files: &first_files, orphans: Orphans::AllFiles },
+            Target { dir: &second, files: &second_files, orphans: Orphans::AllFiles },
+        ];
+        let before = snapshot(temp.path())?;
+
+        let checked = sync_all(&targets, Mode::Check)?;
+        let described: Vec<Vec<String>> = checked.iter().map(|changes| described(changes)).collect();
+        assert_eq!(
+            described,
+            [
+                vec!["stale: out/src/lib.rs", "missing: out/src/new/mod.rs", "orphaned: out/src/orphan.rs"],
+                vec!["stale: out/Cargo.toml", "stale: out/src/lib.rs"],
+            ]
+        );
+        let error = sync_all(&targets, Mode::Write).err().unwrap_or_default();
+        assert!(error.contains("Cargo.toml: "), "names the path: {error}");
+        assert!(error.ends_with("every file already replaced or removed was restored; the tree is as it was"), "{error}");
+        assert_eq!(snapshot(temp.path())?, before, "byte-identical: no file replaced, removed, created or left over");
+
+        fs::remove_dir_all(second.join("Cargo.toml"))?;
+        sync_all(&targets, Mode::Write)?;
+        assert_eq!(fs::read_to_string(second.join("Cargo.toml"))?, "[package]", "succeeds once the way is clear");
+        assert!(!first.join("src/orphan.rs").exists());
+        Ok(())
+    }
+
+    #[test]
+    fn writes_only_what_changed() -> Result<(), Box<dyn std::error::Error>> {
+        let temp = TempDir::new("sync-unchanged")?;
+        let dir = temp.path();
+        put(dir, "src/same.rs", "same")?;
+        put(dir, "src/lib.rs", "old")?;
+        let modified = fs::metadata(dir.join("src/same.rs"))?.modified()?;
+        let files = output(&[("src/same.rs", "same"), ("src/lib.rs", "new")]);
+        assert_eq!(described(&sync(dir, &files, Orphans::AllFiles, Mode::Write)?), ["stale: out/src/lib.rs"]);
+        assert_eq!(fs::metadata(dir.join("src/same.rs"))?.modified()?, modified, "an unchanged file is not rewritten");
+        assert_eq!(files_under(dir)?.len(), 2, "no temporary or backup file is left");
         Ok(())
     }
 
