@@ -43,17 +43,16 @@ pub struct Documents {
     pub failed: BTreeMap<String, String>,
 }
 
-/// Loads the spec at `path` and every file its `$ref`s name. A `$ref` to a
-/// file outside the directory tree of `path` fails the load with a
-/// [`Code::RefOutsideSpecTree`] diagnostic at the `$ref` (all of them are
-/// reported); the file is never asked for.
+/// Loads the spec at `path` and every file its `$ref`s name. A file outside
+/// the directory tree of `path` is never asked for; a `$ref` to one is a
+/// [`Code::RefOutsideSpecTree`] diagnostic where it is resolved (a `$ref`
+/// nothing follows — inside an example or an extension, say — is data).
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
     let mut root_value = load_value(path, loader, Origin::Root)?;
     check_version(path, &root_value)?;
     normalize(&mut root_value);
     let mut root_refs = Refs::default();
     collect_refs(&root_value, path, path, &mut root_refs);
-    let mut refused = std::mem::take(&mut root_refs.refused);
     // The typed document serves every `#/components/...` reference; the raw
     // root is kept only when some reference points elsewhere in it. Large
     // specs rarely need it, and deserializing the owned value moves its
@@ -82,7 +81,6 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
                 Ok(value) => {
                     let mut refs = Refs::default();
                     collect_refs(&value, path, &target_file, &mut refs);
-                    refused.append(&mut refs.refused);
                     raw.insert(target_file, value);
                     pending.push(refs.files);
                 }
@@ -92,11 +90,6 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
                 }
             }
         }
-    }
-    if !refused.is_empty() {
-        let mut diagnostics = Diagnostics::default();
-        refused.into_iter().for_each(|diagnostic| diagnostics.push(diagnostic));
-        return Err(diagnostics);
     }
     Ok(Documents { root_path: path.to_owned(), root, raw, failed })
 }
@@ -383,64 +376,29 @@ struct Refs {
     files: Vec<String>,
     /// Whether a local reference points anywhere but `#/components/…`.
     local_non_component: bool,
-    /// One diagnostic for every `$ref` naming a file outside the tree.
-    refused: Vec<Diagnostic>,
-}
-
-/// One step from a document's root to a node, borrowed from the document
-/// (a pointer is only built for the rare `$ref` that is refused).
-#[derive(Debug, Clone, Copy)]
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
 }
 
 /// Collects the `$ref`s of `value`, a document loaded as `from` for the
-/// root spec `root`.
+/// root spec `root`. A file outside the tree is never listed (so never
+/// loaded); `resolve` reports a `$ref` to one where something follows it.
 fn collect_refs(value: &Value, root: &str, from: &str, found: &mut Refs) {
-    let mut steps = Vec::new();
-    walk_refs(value, root, from, &mut steps, found);
-}
-
-fn walk_refs<'a>(value: &'a Value, root: &str, from: &str, steps: &mut Vec<Step<'a>>, found: &mut Refs) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
                 let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
                 if file.is_empty() {
                     found.local_non_component |= !fragment.starts_with("/components/") || fragment.matches('/').count() != 3;
-                } else {
-                    match join_ref(root, from, file) {
-                        Ok(target) => {
-                            if !found.files.contains(&target) {
-                                found.files.push(target);
-                            }
-                        }
-                        Err(refusal) => {
-                            let pointer = steps.iter().fold(Pointer::root(), |pointer, step| match step {
-                                Step::Key(key) => pointer.push(*key),
-                                Step::Index(index) => pointer.push(index.to_string()),
-                            });
-                            let quoted = (from == root).then_some(file);
-                            let message = refusal.message(quoted, root);
-                            found.refused.push(Diagnostic::new(Code::RefOutsideSpecTree, from, &pointer.to_string(), message));
-                        }
-                    }
+                } else if let Ok(target) = join_ref(root, from, file)
+                    && !found.files.contains(&target)
+                {
+                    found.files.push(target);
                 }
             }
-            for (key, child) in map {
-                steps.push(Step::Key(key));
-                walk_refs(child, root, from, steps, found);
-                steps.pop();
+            for child in map.values() {
+                collect_refs(child, root, from, found);
             }
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                steps.push(Step::Index(index));
-                walk_refs(child, root, from, steps, found);
-                steps.pop();
-            }
-        }
+        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, root, from, found)),
         _ => {}
     }
 }
@@ -683,7 +641,7 @@ mod tests {
 
     #[test]
     fn refs_outside_the_tree_are_located_and_never_loaded() {
-        let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Abs: {$ref: '/etc/secret.yaml#/S'}\n    Up: {$ref: 'sub/../../secret.yaml#/S'}\n    Url: {$ref: 'file:///etc/secret.yaml#/S'}\n    Web: {$ref: 'https://example.com/x.yaml#/S'}\n    Fine: {$ref: 'sub/../common/ok.yaml#/S'}\n    List:\n      allOf:\n        - {$ref: 'common/ok.yaml#/S'}\n        - {$ref: 'C:\\\\secret.yaml#/S'}\n";
+        let root = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Abs: {$ref: '/etc/secret.yaml#/S'}\n    Up: {$ref: 'sub/../../secret.yaml#/S'}\n    Url: {$ref: 'file:///etc/secret.yaml#/S'}\n    Web: {$ref: 'https://example.com/x.yaml#/S'}\n    Fine: {$ref: 'sub/../common/ok.yaml#/S'}\n    Deep: {$ref: 'common/ok.yaml#/T'}\n    List:\n      allOf:\n        - {$ref: 'common/ok.yaml#/S'}\n        - {$ref: 'C:\\\\secret.yaml#/S'}\n      example: {$ref: '/etc/data-not-a-ref.yaml'}\n";
         let loader = Recording(
             files(&[
                 ("specs/api.yaml", root),
@@ -693,25 +651,32 @@ mod tests {
             ]),
             Default::default(),
         );
-        let error = load_spec("specs/api.yaml", &loader).expect_err("refs outside the tree");
+        let specs = [crate::SpecInput { path: "specs/api.yaml".to_owned(), module: "api".to_owned() }];
+        let error = crate::generate(&specs, &loader, &crate::Config::default()).expect_err("refs outside the tree");
         let found: Vec<(Code, &str, &str)> = error.iter().map(|d| (d.code, d.file.as_str(), d.pointer.as_str())).collect();
         let outside = Code::RefOutsideSpecTree;
-        assert_eq!(
-            found,
-            [
-                (outside, "specs/api.yaml", "/components/schemas/Abs"),
-                (outside, "specs/api.yaml", "/components/schemas/Up"),
-                (outside, "specs/api.yaml", "/components/schemas/Url"),
-                (outside, "specs/api.yaml", "/components/schemas/Web"),
-                (outside, "specs/api.yaml", "/components/schemas/List/allOf/1"),
-                (outside, "specs/common/ok.yaml", "/T"),
-            ]
-        );
+        // Every `$ref` that is followed is reported; the one inside an
+        // example is data and is neither followed nor reported.
+        for expected in [
+            (outside, "specs/api.yaml", "/components/schemas/Abs"),
+            (outside, "specs/api.yaml", "/components/schemas/Up"),
+            (outside, "specs/api.yaml", "/components/schemas/Url"),
+            (outside, "specs/api.yaml", "/components/schemas/Web"),
+            (outside, "specs/api.yaml", "/components/schemas/List/allOf/1"),
+            (outside, "specs/common/ok.yaml", "/T"),
+        ] {
+            assert!(found.contains(&expected), "{expected:?} in {found:?}");
+        }
+        assert!(!found.iter().any(|(_, _, pointer)| pointer.contains("example")), "{found:?}");
         assert_eq!(*loader.1.borrow(), ["specs/api.yaml", "specs/common/ok.yaml"], "only files inside the tree are read");
-        let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
-        assert!(messages[0].starts_with("`$ref` names `/etc/secret.yaml`, an absolute path"), "{}", messages[0]);
-        assert!(messages[0].contains("directory `specs` and below"), "{}", messages[0]);
-        assert!(messages[5].starts_with("this `$ref` names a path"), "a referenced file's text is not quoted: {}", messages[5]);
+        let message = |file: &str, pointer: &str| {
+            error.iter().find(|d| d.file == file && d.pointer == pointer).map(|d| d.message.clone()).unwrap_or_default()
+        };
+        let absolute = message("specs/api.yaml", "/components/schemas/Abs");
+        assert!(absolute.starts_with("`$ref` names `/etc/secret.yaml`, an absolute path"), "{absolute}");
+        assert!(absolute.contains("directory `specs` and below"), "{absolute}");
+        let nested = message("specs/common/ok.yaml", "/T");
+        assert!(nested.starts_with("this `$ref` names a path"), "a referenced file's text is not quoted: {nested}");
         let hidden = Refusal::Absolute.message(Some("/x\u{202e}\n.yaml"), "a.yaml");
         assert!(hidden.contains(r"`/x\u{202e}\u{a}.yaml`") && hidden.contains("directory `.`"), "{hidden}");
     }

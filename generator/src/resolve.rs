@@ -105,10 +105,14 @@ impl<'a> Resolver<'a> {
         let file = if file.is_empty() {
             from_file.to_owned()
         } else {
-            // `load` refused every `$ref` that leaves the tree, so this only
-            // fails for references it never saw.
+            // `load` never loaded a file outside the tree; a `$ref` to one
+            // is reported here, where something needs it.
             join_ref(&self.documents.root_path, from_file, file)
-                .map_err(|refusal| refusal.message(Some(file), &self.documents.root_path))?
+                .map_err(|refusal| {
+                    // A referenced file's text is never quoted.
+                    let quoted = (from_file == self.documents.root_path).then_some(file);
+                    refusal.message(quoted, &self.documents.root_path)
+                })?
         };
         let pointer = Pointer::parse(fragment).ok_or_else(|| format!("`{reference}` is not a valid JSON pointer reference"))?;
         Ok(Location { file, pointer })
@@ -121,9 +125,11 @@ impl<'a> Resolver<'a> {
         let mut from = at.clone();
         let mut seen: Vec<Location> = Vec::new();
         for _ in 0..MAX_HOPS {
-            let target = self
-                .target(&from.file, &reference)
-                .map_err(|message| diagnostic(Code::BrokenRef, &from, message))?;
+            let target = self.target(&from.file, &reference).map_err(|message| {
+                let (file, _) = reference.split_once('#').unwrap_or((&reference, ""));
+                let outside = !file.is_empty() && join_ref(&self.documents.root_path, &from.file, file).is_err();
+                diagnostic(if outside { Code::RefOutsideSpecTree } else { Code::BrokenRef }, &from, message)
+            })?;
             if seen.contains(&target) {
                 return Err(diagnostic(Code::RefCycle, at, format!("`$ref` chain loops back to {target}")));
             }
