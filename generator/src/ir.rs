@@ -325,6 +325,10 @@ pub struct Operation {
     /// index into [`Api::security_schemes`]) that are all applied together.
     /// An empty inner list means "no credentials needed".
     pub security: Vec<Vec<usize>>,
+    /// `tags`, in spec order.
+    pub tags: Vec<String>,
+    /// The operation's `x-pagination` declaration, as written, and where.
+    pub pagination_declared: Option<(serde_json::Value, Location)>,
 }
 
 /// Where a parameter goes.
@@ -434,6 +438,23 @@ pub struct ResponseCase {
     pub doc: Option<String>,
     /// Variant name in a per-operation response enum.
     pub variant: String,
+    /// Headers the response documents (`responses.*.headers`).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// The header name as sent (`X-RateLimit-Remaining`).
+    pub wire: String,
+    /// The snake_case accessor name.
+    pub name: String,
+    /// The value's type (`style: simple`).
+    pub ty: TypeRef,
+    /// `description`.
+    pub doc: Option<String>,
+    /// Where the header is.
+    pub origin: Location,
 }
 
 /// A response body.

@@ -9,7 +9,7 @@ use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
     BodyKind, Location, Operation, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, ParamStyle, RequestBody, ResponseBody, ResponseCase,
-    SecurityScheme, StatusMatch, TypeRef,
+    ResponseHeader, SecurityScheme, StatusMatch, TypeRef,
 };
 use crate::naming::{field_name, type_name, Scope};
 use crate::resolve::Node;
@@ -110,6 +110,8 @@ impl<'a> Lowerer<'a> {
             success_type,
             error_type,
             security,
+            tags: operation.tags.clone(),
+            pagination_declared: operation.extensions.get("x-pagination").map(|value| (value.clone(), at.push("x-pagination"))),
         }
     }
 
@@ -341,7 +343,8 @@ impl<'a> Lowerer<'a> {
                 let kind = if kind == BodyKind::Json { BodyKind::Json } else { kind };
                 ResponseBody { kind, content_type, ty }
             });
-            let case = ResponseCase { status, body, doc: Some(response.description.clone()), variant };
+            let headers = self.response_headers(&response, &response_at, &format!("{prefix}{variant}"));
+            let case = ResponseCase { status, body, doc: Some(response.description.clone()), variant, headers };
             if treat_as_success {
                 success.push(case);
             } else {
@@ -349,6 +352,32 @@ impl<'a> Lowerer<'a> {
             }
         }
         (success, errors)
+    }
+
+    /// The headers a response documents (`Content-Type` is the client's
+    /// business and left out), each with a unique accessor name.
+    fn response_headers(&mut self, response: &openapiv3::Response, at: &Location, prefix: &str) -> Vec<ResponseHeader> {
+        let mut names = Scope::with_reserved(["status", "headers", "into_inner", "into_parts", "body"]);
+        let mut headers = Vec::new();
+        for (wire, header) in &response.headers {
+            if wire.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let header_at = at.join(["headers", wire.as_str()]);
+            let Some((header, header_at)) = self.deref::<openapiv3::Header>(Node::from(header), &header_at) else {
+                continue;
+            };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = format!("{prefix}{}Header", type_name(wire));
+                    self.schema_use(Node::from(schema), &header_at.push("schema"), &hint).ty
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            let name = names.claim(&field_name(wire));
+            headers.push(ResponseHeader { wire: wire.clone(), name, ty, doc: header.description.clone(), origin: header_at });
+        }
+        headers
     }
 
     fn security_requirements(
