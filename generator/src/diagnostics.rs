@@ -34,6 +34,8 @@ pub enum Code {
     UnsupportedMediaType,
     /// Something the spec says that is contradictory or invalid.
     InvalidSpec,
+    /// An `x-pagination` declaration that does not fit its operation.
+    InvalidPagination,
     /// A bug in the generator itself (generated code that does not parse).
     Internal,
 }
@@ -54,6 +56,7 @@ impl Code {
             Code::UnsupportedParameter => "unsupported-parameter",
             Code::UnsupportedMediaType => "unsupported-media-type",
             Code::InvalidSpec => "invalid-spec",
+            Code::InvalidPagination => "invalid-pagination",
             Code::Internal => "internal",
         }
     }

@@ -329,6 +329,91 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// The operation's `x-pagination` declaration, as written, and where.
     pub pagination_declared: Option<(serde_json::Value, Location)>,
+    /// Name of the generated struct of documented success headers (`None`
+    /// when the success responses document none).
+    pub headers_type: Option<String>,
+    /// How to follow pages, when the operation is paginated (set by
+    /// `paginate` after lowering).
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation's pages are followed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// How the next page is found.
+    pub style: PaginationStyle,
+    /// Where a page's items are.
+    pub items: PageItems,
+    /// True when found by detection, false when declared with `x-pagination`.
+    pub detected: bool,
+}
+
+/// A field read from a page (or from an item).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldAccess {
+    /// The Rust field name.
+    pub name: String,
+    /// The JSON property name.
+    pub wire: String,
+    /// Its presence (the `Option` layers).
+    pub presence: Presence,
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageItems {
+    /// The body is the array of items.
+    Body {
+        /// The item type.
+        item: TypeRef,
+    },
+    /// A field of the body holds the array.
+    Field {
+        /// The field.
+        field: FieldAccess,
+        /// The item type.
+        item: TypeRef,
+    },
+}
+
+/// How the next page is found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaginationStyle {
+    /// A string field holds the next page's URL.
+    NextLink(FieldAccess),
+    /// The `Link` header's `rel="next"`.
+    LinkHeader,
+    /// A string field holds a cursor, sent back as query parameter `param`.
+    Cursor {
+        /// The cursor field.
+        field: FieldAccess,
+        /// The query parameter (wire name).
+        param: String,
+    },
+    /// A boolean field says whether there are more pages; the last item's
+    /// id is sent as `param` (Stripe's `has_more` + `starting_after`).
+    HasMore {
+        /// The boolean field.
+        has_more: FieldAccess,
+        /// The query parameter (wire name).
+        param: String,
+        /// The item's id field.
+        id: FieldAccess,
+    },
+    /// Page numbers in `param`.
+    PageNumber {
+        /// The page parameter (wire name).
+        param: String,
+        /// The page-size parameter (wire name).
+        size: Option<String>,
+    },
+    /// Item offsets in `param`.
+    Offset {
+        /// The offset parameter (wire name).
+        param: String,
+        /// The page-size parameter (wire name).
+        size: Option<String>,
+    },
 }
 
 /// Where a parameter goes.

@@ -26,6 +26,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod paginate;
 pub mod pointer;
 pub mod resolve;
 
@@ -90,6 +91,9 @@ pub struct Config {
     /// generated, and only the types they use: a slice of an API too large
     /// to compile whole.
     pub only_tags: Vec<String>,
+    /// When true (the default), paginated operations are detected from
+    /// their shape; `x-pagination` declarations apply either way.
+    pub detect_pagination: bool,
 }
 
 impl Default for Config {
@@ -99,6 +103,7 @@ impl Default for Config {
             layout: Layout::Modules,
             skip_unsupported: false,
             only_tags: Vec::new(),
+            detect_pagination: true,
         }
     }
 }
@@ -126,6 +131,11 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
             .and_then(|docs| lower::lower_filtered(&docs, config.skip_unsupported, &config.only_tags));
         match result {
             Ok(mut api) => {
+                let problems = paginate::assign(&mut api, config.detect_pagination);
+                if !problems.is_empty() {
+                    problems.into_iter().for_each(|problem| diagnostics.push(problem));
+                    continue;
+                }
                 analyze::break_cycles(&mut api.types);
                 if !config.only_tags.is_empty() {
                     analyze::prune_unused(&mut api);
@@ -153,10 +163,13 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let lib = format::rust_file(&lib, &config.regenerate_command, None)
         .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, "src/lib.rs", "", message)))?;
     output.files.insert("src/lib.rs".to_owned(), lib);
-    output.files.insert(
-        "src/runtime.rs".to_owned(),
-        format::with_header(emit::RUNTIME_SOURCE, &config.regenerate_command, None),
-    );
+    for (name, source) in emit::RUNTIME_FILES {
+        let origin = format!("generator/runtime/src/{}", if *name == "mod.rs" { "lib.rs" } else { name });
+        output.files.insert(
+            format!("src/runtime/{name}"),
+            format::with_header(source, &config.regenerate_command, Some(&origin)),
+        );
+    }
     if let Layout::Standalone { crate_name } = &config.layout {
         output.files.insert(
             "Cargo.toml".to_owned(),

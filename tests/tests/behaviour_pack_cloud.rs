@@ -53,8 +53,11 @@ const SEED_PAGE: &str = r#"{
   "per_page": 25
 }"#;
 
+/// Retries are off: these tests look at single responses (retries have
+/// tests of their own in `runtime_wire.rs`).
 fn client_for(server: &MockServer) -> Client {
     Client::builder()
+        .retry(generated_client::runtime::RetryPolicy::none())
         .base_url(format!("{}/v1", server.uri()))
         .bearer_auth(TOKEN)
         .build()

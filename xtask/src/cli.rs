@@ -9,7 +9,7 @@ commands:
   codegen [--check]
       Regenerate generated-client/src from specs/*.yaml|*.yml|*.json.
       --check    write nothing; exit 1 if any generated file is out of date
-  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported] [--only-tags A,B]
+  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported] [--only-tags A,B] [--no-pagination-detection]
       Generate a standalone client crate for one spec. PATH and DIR are
       relative to the current directory.
       --crate-name NAME    package name (default: from the spec file name)
@@ -67,6 +67,9 @@ pub(crate) struct GenerateArgs {
     pub(crate) skip_unsupported: bool,
     /// `--only-tags a,b`: generate only operations with one of these tags.
     pub(crate) only_tags: Vec<String>,
+    /// `--no-pagination-detection`: only `x-pagination` declarations
+    /// paginate.
+    pub(crate) no_pagination_detection: bool,
 }
 
 /// Options of `cargo xtask corpus`.
@@ -102,6 +105,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 crate::generate::check_crate_name(name)?;
             }
             let skip_unsupported = flags.switch("--skip-unsupported");
+            let no_pagination_detection = flags.switch("--no-pagination-detection");
             let only_tags = flags
                 .value("--only-tags")?
                 .map(|tags| tags.split(',').map(str::trim).filter(|tag| !tag.is_empty()).map(str::to_owned).collect())
@@ -112,6 +116,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 crate_name,
                 skip_unsupported,
                 only_tags,
+                no_pagination_detection,
             })
         }
         "corpus" => {
@@ -237,6 +242,7 @@ mod tests {
             crate_name: crate_name.map(str::to_owned),
             skip_unsupported,
             only_tags: Vec::new(),
+            no_pagination_detection: false,
         })
     }
 

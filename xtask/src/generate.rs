@@ -56,6 +56,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         layout: Layout::Standalone { crate_name: crate_name.clone() },
         skip_unsupported: args.skip_unsupported,
         only_tags: args.only_tags.clone(),
+        detect_pagination: !args.no_pagination_detection,
     };
     let started = Instant::now();
     // `$ref`s may name files in the spec's directory tree only.
@@ -118,6 +119,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.skip_unsupported {
         command.push_str(" --skip-unsupported");
     }
+    if args.no_pagination_detection {
+        command.push_str(" --no-pagination-detection");
+    }
     if !args.only_tags.is_empty() {
         command.push_str(&format!(" --only-tags {}", quote(&args.only_tags.join(","))));
     }
@@ -177,6 +181,7 @@ mod tests {
             crate_name: None,
             skip_unsupported: false,
             only_tags: Vec::new(),
+            no_pagination_detection: false,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");
         args.spec = "my specs/it's.yaml".to_owned();

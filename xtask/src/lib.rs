@@ -307,13 +307,13 @@ mod tests {
 
         let src = root.join("generated-client/src");
         fs::write(src.join("lib.rs"), "// edited\n")?;
-        fs::remove_file(src.join("runtime.rs"))?;
+        fs::remove_file(src.join("runtime/retry.rs"))?;
         fs::write(src.join("stray.rs"), "")?;
         assert_eq!(
             codegen_check(root)?,
             [
                 "stale: generated-client/src/lib.rs",
-                "missing: generated-client/src/runtime.rs",
+                "missing: generated-client/src/runtime/retry.rs",
                 "orphaned: generated-client/src/stray.rs",
             ]
         );

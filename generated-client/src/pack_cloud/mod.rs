@@ -99,70 +99,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `base_url` instead of [`DEFAULT_BASE_URL`]
-    /// (a mock server, a proxy, another region).
-    pub fn base_url(
-        mut self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.base_url(base_url.into());
-        self
-    }
-
-    /// Fails requests that take longer than `timeout` in all,
-    /// redirects and reading the body included (default:
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.timeout(::std::option::Option::Some(timeout));
-        self
-    }
-
-    /// Lets requests take as long as they take.
-    pub fn no_timeout(mut self) -> Self {
-        self.core.timeout(::std::option::Option::None);
-        self
-    }
-
-    /// Fails connection attempts that take longer than `timeout`
-    /// (default: [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.connect_timeout(timeout);
-        self
-    }
-
-    /// The largest success body read, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_BODY_BYTES`]); a longer body
-    /// fails with [`crate::runtime::Error::BodyTooLarge`].
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_body_bytes(limit);
-        self
-    }
-
-    /// How much of an error body is kept, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_ERROR_BODY_BYTES`]).
-    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_error_body_bytes(limit);
-        self
-    }
-
-    /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
-    /// settings, connection pools). The client still follows
-    /// redirects itself (so credentials never leave their origin),
-    /// never sends `Referer`, and applies the timeouts and
-    /// `User-Agent` set here.
-    pub fn http_client(mut self, http: crate::runtime::reqwest::ClientBuilder) -> Self {
-        self.core.http_client(http);
-        self
-    }
-
-    /// Sets the `User-Agent` header.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.user_agent(user_agent.into());
-        self
-    }
+    crate::__client_builder_methods!();
 
     /// Credentials for the `bearerAuth` security scheme, sent with every operation that accepts it.
     ///
@@ -201,25 +138,18 @@ impl Client {
     pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
-    }
+    crate::__client_methods!();
 }
 
 impl Client {
-    /// Get invoices
-    ///
-    /// Returns one page of the invoices of the given organization. Follow the
-    /// `next` link of the page to fetch the following page; it is `null` on
-    /// the last page.
-    ///
-    /// `GET /organizations/{organizationId}/billing/invoices`
-    pub async fn list_invoices(
+    /// The request of [`Client::list_invoices`], for its pages.
+    fn list_invoices_request(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<types::InvoicePage, crate::runtime::Error<types::Error>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Request,
+        crate::runtime::Error<types::Error>,
+    > {
         let mut request = self
             .core
             .request(
@@ -240,6 +170,15 @@ impl Client {
         if let ::std::option::Option::Some(value) = &self.credentials.bearer_auth {
             request.bearer_auth(value);
         }
+        ::std::result::Result::Ok(request)
+    }
+    async fn list_invoices_send(
+        &self,
+        request: crate::runtime::Request,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::InvoicePage>,
+        crate::runtime::Error<types::Error>,
+    > {
         let response = request.send("application/json").await?;
         match response.status().as_u16() {
             200 => crate::runtime::json(response).await,
@@ -253,5 +192,55 @@ impl Client {
                 )
             }
         }
+    }
+
+    /// Get invoices
+    ///
+    /// Returns one page of the invoices of the given organization. Follow the
+    /// `next` link of the page to fetch the following page; it is `null` on
+    /// the last page.
+    ///
+    /// `GET /organizations/{organizationId}/billing/invoices`
+    ///
+    /// Paginated (detected from the spec): pages are followed by following the next-page URL in `next`. All pages: [`Client::list_invoices_pages`]; all items: [`Client::list_invoices_stream`].
+    pub async fn list_invoices(
+        &self,
+        organization_id: &str,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::InvoicePage>,
+        crate::runtime::Error<types::Error>,
+    > {
+        let request = self.list_invoices_request(organization_id)?;
+        self.list_invoices_send(request).await
+    }
+
+    /// Every page, starting with the one [`Client::#name`] returns; each
+    /// is fetched when the previous one has been consumed.
+    pub fn list_invoices_pages(
+        &self,
+        organization_id: &str,
+    ) -> crate::runtime::PageStream<
+        '_,
+        crate::runtime::Response<types::InvoicePage>,
+        types::Error,
+    > {
+        crate::runtime::pages(
+            self.list_invoices_request(organization_id),
+            crate::runtime::Pagination::NextLink(|page: &types::InvoicePage| {
+                page.next.clone()
+            }),
+            move |request| self.list_invoices_send(request),
+        )
+    }
+
+    /// The items of every page, in order (see [`Client::#pages`]).
+    pub fn list_invoices_stream(
+        &self,
+        organization_id: &str,
+    ) -> crate::runtime::PageStream<'_, types::Invoice, types::Error> {
+        crate::runtime::items(
+            self.list_invoices_pages(organization_id),
+            |page: types::InvoicePage| page.data,
+        )
     }
 }

@@ -9,8 +9,8 @@ use super::docs::{code, oneline, Doc};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, ResponseCase, SecurityKind, SecurityScheme, StatusMatch,
-    TypeRef,
+    Api, BodyKind, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, ParamStyle, Presence,
+    ResponseCase, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
 };
 
 /// The client half of a module: everything but the `types` module. The
@@ -138,64 +138,7 @@ fn client_core(api: &Api) -> TokenStream {
         }
 
         impl ClientBuilder {
-            /// Sends requests to `base_url` instead of [`DEFAULT_BASE_URL`]
-            /// (a mock server, a proxy, another region).
-            pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.base_url(base_url.into());
-                self
-            }
-
-            /// Fails requests that take longer than `timeout` in all,
-            /// redirects and reading the body included (default:
-            /// [`crate::runtime::DEFAULT_TIMEOUT`]).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.core.timeout(::std::option::Option::Some(timeout));
-                self
-            }
-
-            /// Lets requests take as long as they take.
-            pub fn no_timeout(mut self) -> Self {
-                self.core.timeout(::std::option::Option::None);
-                self
-            }
-
-            /// Fails connection attempts that take longer than `timeout`
-            /// (default: [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.core.connect_timeout(timeout);
-                self
-            }
-
-            /// The largest success body read, in bytes (default:
-            /// [`crate::runtime::DEFAULT_MAX_BODY_BYTES`]); a longer body
-            /// fails with [`crate::runtime::Error::BodyTooLarge`].
-            pub fn max_body_bytes(mut self, limit: usize) -> Self {
-                self.core.max_body_bytes(limit);
-                self
-            }
-
-            /// How much of an error body is kept, in bytes (default:
-            /// [`crate::runtime::DEFAULT_MAX_ERROR_BODY_BYTES`]).
-            pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
-                self.core.max_error_body_bytes(limit);
-                self
-            }
-
-            /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
-            /// settings, connection pools). The client still follows
-            /// redirects itself (so credentials never leave their origin),
-            /// never sends `Referer`, and applies the timeouts and
-            /// `User-Agent` set here.
-            pub fn http_client(mut self, http: crate::runtime::reqwest::ClientBuilder) -> Self {
-                self.core.http_client(http);
-                self
-            }
-
-            /// Sets the `User-Agent` header.
-            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.user_agent(user_agent.into());
-                self
-            }
+            crate::__client_builder_methods!();
 
             #server_setter
 
@@ -222,10 +165,7 @@ fn client_core(api: &Api) -> TokenStream {
                 Self::builder().build()
             }
 
-            /// The base URL requests are sent to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
+            crate::__client_methods!();
         }
     }
 }
@@ -276,6 +216,7 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
     let path_params: Vec<&Param> =
         operation.params.iter().filter(|param| param.location == ParamLocation::Path).collect();
     let mut args = Vec::new();
+    let mut arg_names = Vec::new();
     for param in &path_params {
         let arg = ident(&param.name);
         let ty = match &param.ty {
@@ -286,10 +227,12 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             }
         };
         args.push(quote!(#arg: #ty));
+        arg_names.push(arg);
     }
     if let Some(params_type) = &operation.params_type {
         let params_type = ident(params_type);
         args.push(quote!(params: &types::#params_type));
+        arg_names.push(ident("params"));
     }
 
     let mut statements = Vec::new();
@@ -309,6 +252,9 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             ParamLocation::Query => {
                 let style = query_style(param.style);
                 quote!(request.query(#wire, #value, #style);)
+            }
+            ParamLocation::Header if is_idempotency_key(param) => {
+                quote!(request.idempotency_key(#wire, #value.map(::std::string::String::as_str));)
             }
             ParamLocation::Header => quote!(request.header(#wire, #value);),
             ParamLocation::Cookie | ParamLocation::Path => quote!(request.cookie(#wire, #value);),
@@ -331,6 +277,7 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             args.push(quote!(body: ::std::option::Option<&#arg_ty>));
             statements.push(quote!(if let ::std::option::Option::Some(body) = body { #send }));
         }
+        arg_names.push(ident("body"));
         mutates = true;
     }
     if let Some(security) = security_statements(&operation.security, &api.security_schemes) {
@@ -356,15 +303,186 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             }
         }
     };
+    // Documented success headers are parsed into the operation's headers
+    // struct.
+    let (response_ty, decode) = match &operation.headers_type {
+        Some(headers) => {
+            let headers = ident(headers);
+            (
+                quote!(crate::runtime::Response<#success_ty, types::#headers>),
+                quote! {
+                    let result = #status_match;
+                    result.map(crate::runtime::Response::with_typed_headers)
+                },
+            )
+        }
+        None => (quote!(crate::runtime::Response<#success_ty>), status_match),
+    };
+    let result_ty = quote!(::std::result::Result<#response_ty, crate::runtime::Error<#error_ty>>);
+    let Some(pagination) = &operation.pagination else {
+        return quote! {
+            #docs
+            #deprecated
+            pub async fn #name(&self, #(#args),*) -> #result_ty {
+                #(#statements)*
+                let response = request.send(#accept).await?;
+                #decode
+            }
+        };
+    };
+
+    // Paginated: building and sending are separate, so the page stream can
+    // send the next page's request.
+    let build = ident(&derived_name(api, &operation.name, "request"));
+    let send = ident(&derived_name(api, &operation.name, "send"));
+    let pages = ident(&derived_name(api, &operation.name, "pages"));
+    let stream = ident(&derived_name(api, &operation.name, "stream"));
+    let page_ty = success_ty;
+    let pagination_doc = crate::paginate::describe(pagination);
+    let docs = Doc::new()
+        .markdown(operation.summary.as_deref())
+        .markdown(operation.description.as_deref())
+        .line(code(&format!("{} {}", operation.method, operation.path)))
+        .line(format!("{pagination_doc} All pages: [`Client::{pages}`]; all items: [`Client::{stream}`]."))
+        .outer();
+    let item_ty = match &pagination.items {
+        PageItems::Body { item } | PageItems::Field { item, .. } => type_tokens(item, &api.types, &types_prefix),
+    };
+    let extract = items_extractor(&pagination.items, &page_ty);
+    let style = pagination_style(pagination, &page_ty);
+    let build_doc = format!(" The request of [`Client::{name}`], for its pages.");
     quote! {
+        #[doc = #build_doc]
+        fn #build(&self, #(#args),*) -> ::std::result::Result<crate::runtime::Request, crate::runtime::Error<#error_ty>> {
+            #(#statements)*
+            ::std::result::Result::Ok(request)
+        }
+
+        async fn #send(&self, request: crate::runtime::Request) -> #result_ty {
+            let response = request.send(#accept).await?;
+            #decode
+        }
+
         #docs
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#success_ty, crate::runtime::Error<#error_ty>> {
-            #(#statements)*
-            let response = request.send(#accept).await?;
-            #status_match
+        pub async fn #name(&self, #(#args),*) -> #result_ty {
+            let request = self.#build(#(#arg_names),*)?;
+            self.#send(request).await
+        }
+
+        /// Every page, starting with the one [`Client::#name`] returns; each
+        /// is fetched when the previous one has been consumed.
+        #deprecated
+        pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'_, #response_ty, #error_ty> {
+            crate::runtime::pages(self.#build(#(#arg_names),*), #style, move |request| self.#send(request))
+        }
+
+        /// The items of every page, in order (see [`Client::#pages`]).
+        #deprecated
+        pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'_, #item_ty, #error_ty> {
+            crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
         }
     }
+}
+
+/// `{name}_{suffix}`, or with a number when an operation already has that
+/// name.
+fn derived_name(api: &Api, name: &str, suffix: &str) -> String {
+    let base = format!("{}_{suffix}", crate::naming::unraw(name));
+    let taken = |candidate: &str| api.operations.iter().any(|operation| crate::naming::unraw(&operation.name) == candidate);
+    if !taken(&base) {
+        return base;
+    }
+    (2..).map(|n| format!("{base}_{n}")).find(|candidate| !taken(candidate)).unwrap_or(base)
+}
+
+/// Reads a field as `Option<String>`-like tokens: `page.next.clone()`.
+fn read_text(field: &FieldAccess, on: TokenStream) -> TokenStream {
+    let name = ident(&field.name);
+    match field.presence {
+        Presence::Required => quote!(::std::option::Option::Some(#on.#name.clone())),
+        Presence::Nullable | Presence::Optional => quote!(#on.#name.clone()),
+        Presence::OptionalNullable => quote!(#on.#name.clone().flatten()),
+    }
+}
+
+/// A reference to the items of a page, as `Option<&Vec<_>>`.
+fn items_ref(items: &PageItems) -> TokenStream {
+    match items {
+        PageItems::Body { .. } => quote!(::std::option::Option::Some(page)),
+        PageItems::Field { field, .. } => {
+            let name = ident(&field.name);
+            match field.presence {
+                Presence::Required => quote!(::std::option::Option::Some(&page.#name)),
+                Presence::Nullable | Presence::Optional => quote!(page.#name.as_ref()),
+                Presence::OptionalNullable => quote!(page.#name.as_ref().and_then(::std::option::Option::as_ref)),
+            }
+        }
+    }
+}
+
+/// `|page: T| page.data` (the items, owned).
+fn items_extractor(items: &PageItems, page_ty: &TokenStream) -> TokenStream {
+    match items {
+        PageItems::Body { .. } => quote!(|page: #page_ty| page),
+        PageItems::Field { field, .. } => {
+            let name = ident(&field.name);
+            match field.presence {
+                Presence::Required => quote!(|page: #page_ty| page.#name),
+                Presence::Nullable | Presence::Optional => quote!(|page: #page_ty| page.#name.unwrap_or_default()),
+                Presence::OptionalNullable => quote!(|page: #page_ty| page.#name.flatten().unwrap_or_default()),
+            }
+        }
+    }
+}
+
+/// The `runtime::Pagination` value for the operation.
+fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -> TokenStream {
+    let items = items_ref(&pagination.items);
+    let count = quote!(|page: &#page_ty| #items.map_or(0, ::std::vec::Vec::len));
+    let size = |size: &Option<String>| match size {
+        Some(size) => quote!(::std::option::Option::Some(#size)),
+        None => quote!(::std::option::Option::None),
+    };
+    match &pagination.style {
+        PaginationStyle::NextLink(field) => {
+            let read = read_text(field, quote!(page));
+            quote!(crate::runtime::Pagination::NextLink(|page: &#page_ty| #read))
+        }
+        PaginationStyle::LinkHeader => quote!(crate::runtime::Pagination::LinkHeader),
+        PaginationStyle::Cursor { field, param } => {
+            let read = read_text(field, quote!(page));
+            quote!(crate::runtime::Pagination::Cursor { param: #param, cursor: |page: &#page_ty| #read })
+        }
+        PaginationStyle::HasMore { has_more, param, id } => {
+            let flag = ident(&has_more.name);
+            let more = match has_more.presence {
+                Presence::Required => quote!(page.#flag),
+                Presence::Nullable | Presence::Optional => quote!(page.#flag.unwrap_or(false)),
+                Presence::OptionalNullable => quote!(page.#flag.flatten().unwrap_or(false)),
+            };
+            let last_id = read_text(id, quote!(item));
+            quote! {
+                crate::runtime::Pagination::HasMore {
+                    param: #param,
+                    has_more: |page: &#page_ty| #more,
+                    last_id: |page: &#page_ty| #items.and_then(|items| items.last()).and_then(|item| #last_id),
+                }
+            }
+        }
+        PaginationStyle::PageNumber { param, size: page_size } => {
+            let size = size(page_size);
+            quote!(crate::runtime::Pagination::PageNumber { param: #param, size_param: #size, count: #count })
+        }
+        PaginationStyle::Offset { param, size: page_size } => {
+            let size = size(page_size);
+            quote!(crate::runtime::Pagination::Offset { param: #param, size_param: #size, count: #count })
+        }
+    }
+}
+
+fn is_idempotency_key(param: &Param) -> bool {
+    param.wire.eq_ignore_ascii_case("idempotency-key") && param.ty == TypeRef::String
 }
 
 /// A multipart body: one part per struct field (files as file parts),
@@ -564,10 +682,10 @@ fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<Token
                 let pattern = status_pattern(case.status);
                 let variant = ident(&case.variant);
                 match &case.body {
-                    None => quote!(#pattern => crate::runtime::empty(response).await.map(|()| #enum_ty::#variant),),
+                    None => quote!(#pattern => crate::runtime::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant)),),
                     Some(body) => {
                         let decode = decode(Some(body));
-                        quote!(#pattern => #decode.map(#enum_ty::#variant),)
+                        quote!(#pattern => #decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant)),)
                     }
                 }
             })
@@ -608,8 +726,8 @@ fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream
             let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &quote!(types::));
             let variant = ident(&default.variant);
             match &default.body {
-                None => quote!(crate::runtime::empty(response).await.map(|()| #enum_ty::#variant)),
-                Some(_) => quote!(#decode.map(#enum_ty::#variant)),
+                None => quote!(crate::runtime::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant))),
+                Some(_) => quote!(#decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant))),
             }
         }
         None => decode,

@@ -14,13 +14,40 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-pub use docs::oneline;
+pub use docs::{code, oneline};
 
 use crate::ir::Api;
 use crate::Layout;
 
-/// The runtime module shipped inside every generated crate.
-pub const RUNTIME_SOURCE: &str = include_str!("../../templates/runtime.rs");
+/// The runtime shipped inside every generated crate as its `runtime`
+/// module: the files of the `runtime` crate (`generator/runtime/src`), as
+/// (file name in `src/runtime/`, source).
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../../runtime/src/lib.rs")),
+    ("core.rs", include_str!("../../runtime/src/core.rs")),
+    ("double_option.rs", include_str!("../../runtime/src/double_option.rs")),
+    ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
+    ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
+    ("paginate.rs", include_str!("../../runtime/src/paginate.rs")),
+    ("params.rs", include_str!("../../runtime/src/params.rs")),
+    ("redact.rs", include_str!("../../runtime/src/redact.rs")),
+    ("request.rs", include_str!("../../runtime/src/request.rs")),
+    ("response.rs", include_str!("../../runtime/src/response.rs")),
+    ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+];
+
+/// The runtime crate's manifest: its `[dependencies]` are the dependencies
+/// of every generated crate (one source of truth).
+const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
+
+/// The `[dependencies]` lines every generated crate needs.
+pub fn runtime_dependencies() -> &'static str {
+    let Some(start) = RUNTIME_MANIFEST.find("\n[dependencies]\n") else { return "" };
+    let rest = &RUNTIME_MANIFEST[start + "\n[dependencies]\n".len()..];
+    let end = rest.find("\n[").map_or(rest.len(), |end| end + 1);
+    &rest[..end]
+}
 
 /// Lints allowed in generated modules, each because spec text or spec
 /// structure (not the generator) decides it: descriptions are Markdown for
@@ -125,17 +152,11 @@ publish = false
 doctest = false
 
 [dependencies]
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "rustls", "http2"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = {{ version = "1", features = ["preserve_order"] }}
-serde_path_to_error = "0.1"
-percent-encoding = "2"
-base64 = "0.22"
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-uuid = {{ version = "1", features = ["serde"] }}
+{}
 
 [workspace]
-"#
+"#,
+        runtime_dependencies().trim_end()
     )
 }
 

@@ -66,7 +66,8 @@ pub fn type_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
         .filter(|(id, _)| !api.types.pruned.contains(&crate::ir::TypeId(*id)))
         .map(|(_, def)| type_def(def, &api.types));
     let params = api.operations.iter().filter_map(|operation| params_struct(operation, &api.types));
-    defs.chain(params)
+    let headers = api.operations.iter().filter_map(|operation| headers_struct(operation, &api.types));
+    defs.chain(params).chain(headers)
 }
 
 fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
@@ -393,6 +394,54 @@ fn params_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
+        }
+    })
+}
+
+/// The struct of the headers an operation's success responses document,
+/// parsed from every response ([`crate::runtime::FromHeaders`]).
+fn headers_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream> {
+    let name = ident(operation.headers_type.as_deref()?);
+    let doc = format!(
+        " The headers a [`Client::{}`](super::Client::{}) response documents; see `Response::typed_headers`.",
+        crate::naming::unraw(&operation.name),
+        operation.name
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    let headers: Vec<_> = operation
+        .success
+        .iter()
+        .flat_map(|case| &case.headers)
+        .filter(|header| {
+            let new = !seen.iter().any(|known| known.eq_ignore_ascii_case(&header.wire));
+            seen.push(&header.wire);
+            new
+        })
+        .collect();
+    let fields = headers.iter().map(|header| {
+        let field = ident(&header.name);
+        let docs = Doc::new().markdown(header.doc.as_deref()).line(format!("The {} header.", code(&header.wire))).outer();
+        let ty = type_tokens(&header.ty, types, &TokenStream::new());
+        quote!(#docs pub #field: ::std::option::Option<#ty>,)
+    });
+    let parsed = headers.iter().map(|header| {
+        let field = ident(&header.name);
+        let wire = &header.wire;
+        quote!(#field: crate::runtime::header_value(headers, #wire),)
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl crate::runtime::FromHeaders for #name {
+            fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+                Self {
+                    #(#parsed)*
+                }
+            }
         }
     })
 }

@@ -92,6 +92,10 @@ impl<'a> Lowerer<'a> {
             .any(|param| param.location != ParamLocation::Path)
             .then(|| self.type_names.claim(&format!("{type_prefix}Params")));
         let success_type = self.response_enum(&success, &format!("{type_prefix}Response"), at);
+        let headers_type = success
+            .iter()
+            .any(|case| !case.headers.is_empty())
+            .then(|| self.type_names.claim(&format!("{type_prefix}Headers")));
         let error_type = self.response_enum(&errors, &format!("{type_prefix}Error"), at);
         Operation {
             name,
@@ -112,6 +116,8 @@ impl<'a> Lowerer<'a> {
             security,
             tags: operation.tags.clone(),
             pagination_declared: operation.extensions.get("x-pagination").map(|value| (value.clone(), at.push("x-pagination"))),
+            headers_type,
+            pagination: None,
         }
     }
 

@@ -43,70 +43,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `base_url` instead of [`DEFAULT_BASE_URL`]
-    /// (a mock server, a proxy, another region).
-    pub fn base_url(
-        mut self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.base_url(base_url.into());
-        self
-    }
-
-    /// Fails requests that take longer than `timeout` in all,
-    /// redirects and reading the body included (default:
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.timeout(::std::option::Option::Some(timeout));
-        self
-    }
-
-    /// Lets requests take as long as they take.
-    pub fn no_timeout(mut self) -> Self {
-        self.core.timeout(::std::option::Option::None);
-        self
-    }
-
-    /// Fails connection attempts that take longer than `timeout`
-    /// (default: [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.connect_timeout(timeout);
-        self
-    }
-
-    /// The largest success body read, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_BODY_BYTES`]); a longer body
-    /// fails with [`crate::runtime::Error::BodyTooLarge`].
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_body_bytes(limit);
-        self
-    }
-
-    /// How much of an error body is kept, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_ERROR_BODY_BYTES`]).
-    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_error_body_bytes(limit);
-        self
-    }
-
-    /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
-    /// settings, connection pools). The client still follows
-    /// redirects itself (so credentials never leave their origin),
-    /// never sends `Referer`, and applies the timeouts and
-    /// `User-Agent` set here.
-    pub fn http_client(mut self, http: crate::runtime::reqwest::ClientBuilder) -> Self {
-        self.core.http_client(http);
-        self
-    }
-
-    /// Sets the `User-Agent` header.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.user_agent(user_agent.into());
-        self
-    }
+    crate::__client_builder_methods!();
 
     /// Builds the client.
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
@@ -127,11 +64,7 @@ impl Client {
     pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
-    }
+    crate::__client_methods!();
 }
 
 impl Client {
@@ -139,7 +72,10 @@ impl Client {
     pub async fn get_dog(
         &self,
         id: &str,
-    ) -> ::std::result::Result<types::Dog, crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::Dog>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let request = self
             .core
             .request(

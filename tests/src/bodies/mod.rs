@@ -43,70 +43,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `base_url` instead of [`DEFAULT_BASE_URL`]
-    /// (a mock server, a proxy, another region).
-    pub fn base_url(
-        mut self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.base_url(base_url.into());
-        self
-    }
-
-    /// Fails requests that take longer than `timeout` in all,
-    /// redirects and reading the body included (default:
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.timeout(::std::option::Option::Some(timeout));
-        self
-    }
-
-    /// Lets requests take as long as they take.
-    pub fn no_timeout(mut self) -> Self {
-        self.core.timeout(::std::option::Option::None);
-        self
-    }
-
-    /// Fails connection attempts that take longer than `timeout`
-    /// (default: [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.connect_timeout(timeout);
-        self
-    }
-
-    /// The largest success body read, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_BODY_BYTES`]); a longer body
-    /// fails with [`crate::runtime::Error::BodyTooLarge`].
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_body_bytes(limit);
-        self
-    }
-
-    /// How much of an error body is kept, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_ERROR_BODY_BYTES`]).
-    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_error_body_bytes(limit);
-        self
-    }
-
-    /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
-    /// settings, connection pools). The client still follows
-    /// redirects itself (so credentials never leave their origin),
-    /// never sends `Referer`, and applies the timeouts and
-    /// `User-Agent` set here.
-    pub fn http_client(mut self, http: crate::runtime::reqwest::ClientBuilder) -> Self {
-        self.core.http_client(http);
-        self
-    }
-
-    /// Sets the `User-Agent` header.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.user_agent(user_agent.into());
-        self
-    }
+    crate::__client_builder_methods!();
 
     /// Builds the client.
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
@@ -127,11 +64,7 @@ impl Client {
     pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
-    }
+    crate::__client_methods!();
 }
 
 impl Client {
@@ -139,7 +72,10 @@ impl Client {
     pub async fn post_json(
         &self,
         body: &types::Note,
-    ) -> ::std::result::Result<types::Note, crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::Note>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/json");
         request.json("application/json", body);
         let response = request.send("application/problem+json").await?;
@@ -163,7 +99,10 @@ impl Client {
     pub async fn put_vendor_json(
         &self,
         body: ::std::option::Option<&types::Note>,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/vendor-json");
         if let ::std::option::Option::Some(body) = body {
             request.json("application/vnd.example+json", body);
@@ -189,7 +128,10 @@ impl Client {
     pub async fn post_form(
         &self,
         body: &types::PostFormBody,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/form");
         request.form(body);
         let response = request.send("").await?;
@@ -213,7 +155,10 @@ impl Client {
     pub async fn post_multipart(
         &self,
         body: &types::PostMultipartBody,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/multipart");
         let mut form = crate::runtime::Multipart::new();
         form.text("title", body.title.as_ref());
@@ -242,7 +187,10 @@ impl Client {
     pub async fn upload(
         &self,
         body: &[u8],
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/upload");
         request.bytes("application/octet-stream", body.to_vec());
         let response = request.send("").await?;
@@ -267,7 +215,7 @@ impl Client {
         &self,
         body: &str,
     ) -> ::std::result::Result<
-        ::std::string::String,
+        crate::runtime::Response<::std::string::String>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/text");

@@ -89,3 +89,18 @@ impl<'de> ::serde::Deserialize<'de> for Currency {
 pub struct ListPricesParams {
     pub page: ::std::option::Option<i64>,
 }
+
+/// The headers a [`Client::create_price`](super::Client::create_price) response documents; see `Response::typed_headers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreatePriceHeaders {
+    /// The `Location` header.
+    pub location: ::std::option::Option<::std::string::String>,
+}
+
+impl crate::runtime::FromHeaders for CreatePriceHeaders {
+    fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        Self {
+            location: crate::runtime::header_value(headers, "Location"),
+        }
+    }
+}

@@ -70,70 +70,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `base_url` instead of [`DEFAULT_BASE_URL`]
-    /// (a mock server, a proxy, another region).
-    pub fn base_url(
-        mut self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.base_url(base_url.into());
-        self
-    }
-
-    /// Fails requests that take longer than `timeout` in all,
-    /// redirects and reading the body included (default:
-    /// [`crate::runtime::DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.timeout(::std::option::Option::Some(timeout));
-        self
-    }
-
-    /// Lets requests take as long as they take.
-    pub fn no_timeout(mut self) -> Self {
-        self.core.timeout(::std::option::Option::None);
-        self
-    }
-
-    /// Fails connection attempts that take longer than `timeout`
-    /// (default: [`crate::runtime::DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.core.connect_timeout(timeout);
-        self
-    }
-
-    /// The largest success body read, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_BODY_BYTES`]); a longer body
-    /// fails with [`crate::runtime::Error::BodyTooLarge`].
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_body_bytes(limit);
-        self
-    }
-
-    /// How much of an error body is kept, in bytes (default:
-    /// [`crate::runtime::DEFAULT_MAX_ERROR_BODY_BYTES`]).
-    pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
-        self.core.max_error_body_bytes(limit);
-        self
-    }
-
-    /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
-    /// settings, connection pools). The client still follows
-    /// redirects itself (so credentials never leave their origin),
-    /// never sends `Referer`, and applies the timeouts and
-    /// `User-Agent` set here.
-    pub fn http_client(mut self, http: crate::runtime::reqwest::ClientBuilder) -> Self {
-        self.core.http_client(http);
-        self
-    }
-
-    /// Sets the `User-Agent` header.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.core.user_agent(user_agent.into());
-        self
-    }
+    crate::__client_builder_methods!();
 
     /// Credentials for the `bearer` security scheme, sent with every operation that accepts it.
     ///
@@ -228,18 +165,17 @@ impl Client {
     pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.core.base_url()
-    }
+    crate::__client_methods!();
 }
 
 impl Client {
     /// `GET /global`
     pub async fn uses_global(
         &self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/global");
         if let ::std::option::Option::Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
@@ -266,7 +202,10 @@ impl Client {
     /// `GET /either`
     pub async fn uses_either(
         &self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/either");
         if let (
             ::std::option::Option::Some(value0),
@@ -297,7 +236,10 @@ impl Client {
     /// `GET /cookie`
     pub async fn uses_cookie(
         &self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/cookie");
         if let ::std::option::Option::Some(value) = &self.credentials.cookie_key {
             request.cookie_api_key("sid", value);
@@ -322,7 +264,10 @@ impl Client {
     /// `GET /optional`
     pub async fn optional_auth(
         &self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/optional");
         if let ::std::option::Option::Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
@@ -347,7 +292,10 @@ impl Client {
     /// `GET /public`
     pub async fn public_endpoint(
         &self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let request = self.core.request(crate::runtime::Method::GET, "/public");
         let response = request.send("").await?;
         match response.status().as_u16() {
@@ -369,7 +317,10 @@ impl Client {
     /// `GET /oauth`
     pub async fn uses_oauth(
         &self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<::serde_json::Value>> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/oauth");
         if let ::std::option::Option::Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);

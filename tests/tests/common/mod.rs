@@ -65,7 +65,7 @@ pub fn render_output(output: &Output) -> String {
     output
         .files
         .iter()
-        .filter(|(path, _)| *path != "src/runtime.rs" && *path != "src/lib.rs")
+        .filter(|(path, _)| !path.starts_with("src/runtime/") && *path != "src/lib.rs")
         .map(|(path, text)| format!("// ---- {path}\n{text}"))
         .collect::<Vec<_>>()
         .join("\n")

@@ -216,6 +216,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         crate_name: Some(format!("corpus-{name}")),
         skip_unsupported,
         only_tags: Vec::new(),
+        no_pagination_detection: false,
     };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));

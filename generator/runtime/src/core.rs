@@ -1,0 +1,371 @@
+//! The connection settings every call shares ([`Core`]), the builder that
+//! makes them ([`CoreBuilder`]), and the builder and client methods every
+//! generated module has (as macros, so each module keeps only what is
+//! specific to its spec).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::redact::redact_text;
+use super::request::Request;
+use super::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_TIMEOUT, Error, Hook, Method,
+    RetryPolicy, TransportError,
+};
+
+/// Body size limits, copied into every request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) body: usize,
+    pub(crate) error_body: usize,
+}
+
+/// What every request of a client shares.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) limits: Limits,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) idempotency_key: Option<String>,
+}
+
+/// Connection settings shared by the generated clients: base URL, the
+/// `reqwest` client, timeouts, body limits, retries and hooks. Cheap to
+/// clone.
+#[derive(Clone)]
+pub struct Core {
+    pub(crate) settings: Arc<Settings>,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let settings = &self.settings;
+        f.debug_struct("Core")
+            .field("base_url", &redact_text(&settings.base_url, &[]))
+            .field("timeout", &settings.timeout)
+            .field("max_body_bytes", &settings.limits.body)
+            .field("max_error_body_bytes", &settings.limits.error_body)
+            .field("retry", &settings.retry)
+            .field("hooks", &settings.hooks.len())
+            .field("idempotency_key", &settings.idempotency_key.as_ref().map(|_| "<set>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Core`]; wrapped by each generated `ClientBuilder`.
+pub struct CoreBuilder {
+    base_url: String,
+    /// The server URL template and its variables, when the spec has any.
+    server: Option<(&'static str, Vec<(String, String)>)>,
+    http: Option<reqwest::ClientBuilder>,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    user_agent: Option<String>,
+    limits: Limits,
+    retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
+}
+
+impl fmt::Debug for CoreBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CoreBuilder")
+            .field("base_url", &redact_text(&self.base_url, &[]))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("limits", &self.limits)
+            .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CoreBuilder {
+    /// Starts from `base_url`, the default timeouts, limits and retry
+    /// policy, and a fresh client.
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            server: None,
+            http: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: None,
+            limits: Limits { body: DEFAULT_MAX_BODY_BYTES, error_body: DEFAULT_MAX_ERROR_BODY_BYTES },
+            retry: RetryPolicy::default(),
+            hooks: Vec::new(),
+        }
+    }
+
+    /// Starts from a server URL template (`https://{region}.example.com`)
+    /// with the variables' default values.
+    pub fn with_server(template: &'static str, defaults: &[(&str, &str)]) -> Self {
+        let variables = defaults.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let mut builder = Self::new(template);
+        builder.server = Some((template, variables));
+        builder.render_server();
+        builder
+    }
+
+    /// Sets one server URL variable and re-renders the base URL from the
+    /// template. Unknown names are reported by [`CoreBuilder::build`].
+    pub fn server_variable(&mut self, name: &str, value: String) {
+        match &mut self.server {
+            Some((_, variables)) => match variables.iter_mut().find(|(known, _)| known == name) {
+                Some(slot) => slot.1 = value,
+                None => variables.push((name.to_owned(), value)),
+            },
+            None => self.server = Some(("", vec![(name.to_owned(), value)])),
+        }
+        self.render_server();
+    }
+
+    fn render_server(&mut self) {
+        if let Some((template, variables)) = &self.server
+            && !template.is_empty()
+        {
+            let mut url = template.to_string();
+            for (name, value) in variables {
+                url = url.replace(&format!("{{{name}}}"), value);
+            }
+            self.base_url = url;
+        }
+    }
+
+    /// Replaces the base URL (scheme, host and path prefix); server
+    /// variables no longer apply.
+    pub fn base_url(&mut self, base_url: String) {
+        self.base_url = base_url;
+        self.server = None;
+    }
+
+    /// Sets or clears the total timeout of a call.
+    pub fn timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// Sets the connect timeout.
+    pub fn connect_timeout(&mut self, timeout: Duration) {
+        self.connect_timeout = timeout;
+    }
+
+    /// Sets the largest success body that is read.
+    pub fn max_body_bytes(&mut self, limit: usize) {
+        self.limits.body = limit;
+    }
+
+    /// Sets how much of an error body is kept.
+    pub fn max_error_body_bytes(&mut self, limit: usize) {
+        self.limits.error_body = limit;
+    }
+
+    /// Starts from a caller-configured `reqwest::ClientBuilder` (proxies,
+    /// TLS roots, pools…). Redirects, `Referer` and the connect timeout are
+    /// still set by this module.
+    pub fn http_client(&mut self, http: reqwest::ClientBuilder) {
+        self.http = Some(http);
+    }
+
+    /// Sets the `User-Agent`.
+    pub fn user_agent(&mut self, user_agent: String) {
+        self.user_agent = Some(user_agent);
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    /// Adds a hook.
+    pub fn hook(&mut self, hook: Arc<dyn Hook>) {
+        self.hooks.push(hook);
+    }
+
+    /// Finishes the core. Fails when a server variable is unknown or the
+    /// `reqwest::Client` cannot be built (for example when TLS cannot be
+    /// initialised).
+    pub fn build(self) -> Result<Core, Error> {
+        if let Some((template, variables)) = &self.server {
+            let unknown: Vec<&str> = variables
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .filter(|name| !template.contains(&format!("{{{name}}}")))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(Error::InvalidRequest(format!("unknown server variable(s): {}", unknown.join(", "))));
+            }
+        }
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
+        let http = self
+            .http
+            .unwrap_or_default()
+            .user_agent(user_agent)
+            // Redirects are followed by `Request::send`, which knows which
+            // headers and query parameters are credentials.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|error| Error::Transport(TransportError { error, url: None }))?;
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let settings = Settings {
+            base_url,
+            http,
+            timeout: self.timeout,
+            limits: self.limits,
+            retry: self.retry,
+            hooks: self.hooks,
+            idempotency_key: None,
+        };
+        Ok(Core { settings: Arc::new(settings) })
+    }
+}
+
+impl Core {
+    /// The base URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.settings.base_url
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.settings.retry
+    }
+
+    /// A copy using `policy` (the original is unchanged).
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        let mut settings = (*self.settings).clone();
+        settings.retry = policy;
+        Core { settings: Arc::new(settings) }
+    }
+
+    /// A copy that sends `key` as the `Idempotency-Key` of every request
+    /// (unless the call sets one itself), which makes POST and PATCH safe
+    /// to retry.
+    pub fn with_idempotency_key(&self, key: String) -> Self {
+        let mut settings = (*self.settings).clone();
+        settings.idempotency_key = Some(key);
+        Core { settings: Arc::new(settings) }
+    }
+
+    /// Starts a request to `path` (already percent-encoded) below the base URL.
+    pub fn request(&self, method: Method, path: &str) -> Request {
+        Request::new(self.clone(), method, format!("{}{}", self.settings.base_url, path))
+    }
+}
+
+/// The `ClientBuilder` methods every generated module has, for a builder
+/// with a `core: CoreBuilder` field.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __client_builder_methods {
+    () => {
+        /// Sends requests to `base_url` instead of the default (a mock
+        /// server, a proxy, another region).
+        pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.core.base_url(base_url.into());
+            self
+        }
+
+        /// Fails calls that take longer than `timeout` in all — connecting,
+        /// redirects, retries and their waits, and reading the body
+        /// (default: 30 s).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.timeout(::std::option::Option::Some(timeout));
+            self
+        }
+
+        /// Lets calls take as long as they take.
+        pub fn no_timeout(mut self) -> Self {
+            self.core.timeout(::std::option::Option::None);
+            self
+        }
+
+        /// Fails connection attempts that take longer than `timeout`
+        /// (default: 10 s).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.connect_timeout(timeout);
+            self
+        }
+
+        /// The largest success body read, in bytes (default: 32 MiB); a
+        /// longer body fails with `Error::BodyTooLarge`.
+        pub fn max_body_bytes(mut self, limit: usize) -> Self {
+            self.core.max_body_bytes(limit);
+            self
+        }
+
+        /// How much of an error body is kept, in bytes (default: 64 KiB).
+        pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
+            self.core.max_error_body_bytes(limit);
+            self
+        }
+
+        /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
+        /// settings, connection pools). The client still follows redirects
+        /// itself (so credentials never leave their origin), never sends
+        /// `Referer`, and applies the timeouts and `User-Agent` set here.
+        pub fn http_client(mut self, http: $crate::runtime::reqwest::ClientBuilder) -> Self {
+            self.core.http_client(http);
+            self
+        }
+
+        /// Sets the `User-Agent` header.
+        pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.core.user_agent(user_agent.into());
+            self
+        }
+
+        /// Sets when and how failed calls are retried (default:
+        /// [`RetryPolicy::default`](crate::runtime::RetryPolicy), twice for
+        /// idempotent requests; [`RetryPolicy::none`](crate::runtime::RetryPolicy::none)
+        /// turns retries off).
+        pub fn retry(mut self, policy: $crate::runtime::RetryPolicy) -> Self {
+            self.core.retry(policy);
+            self
+        }
+
+        /// Adds a [`Hook`](crate::runtime::Hook) that runs before every
+        /// attempt is sent and after its response arrives.
+        pub fn hook(mut self, hook: impl $crate::runtime::Hook) -> Self {
+            self.core.hook(::std::sync::Arc::new(hook));
+            self
+        }
+    };
+}
+
+/// The `Client` methods every generated module has, for a client with a
+/// `core: Core` field.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __client_methods {
+    () => {
+        /// The base URL requests are sent to.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
+        }
+
+        /// A clone of this client with another retry policy, e.g. for one
+        /// call: `client.with_retry(RetryPolicy::none()).some_call()`.
+        pub fn with_retry(&self, policy: $crate::runtime::RetryPolicy) -> Self {
+            let mut client = self.clone();
+            client.core = self.core.with_retry(policy);
+            client
+        }
+
+        /// A clone of this client that sends `key` as the `Idempotency-Key`
+        /// header, so that POST and PATCH calls are retried too (with the
+        /// same key on every attempt).
+        pub fn with_idempotency_key(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+            let mut client = self.clone();
+            client.core = self.core.with_idempotency_key(key.into());
+            client
+        }
+    };
+}

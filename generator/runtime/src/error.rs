@@ -1,0 +1,229 @@
+//! The error type of every call, and the error values it carries.
+
+use std::fmt;
+
+use super::{HeaderMap, StatusCode};
+
+/// The error a [hook](super::Hook) fails a call with.
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Everything that can go wrong when calling an operation. `E` is the typed
+/// error body the operation documents for non-success statuses.
+#[derive(Debug)]
+pub enum Error<E = serde_json::Value> {
+    /// The request could not be built (an invalid base URL, a header value
+    /// that is not valid in HTTP, a path parameter that would change the
+    /// path, a body that cannot be encoded, …).
+    InvalidRequest(String),
+    /// The request could not be sent, or the response not read: connection
+    /// failures, TLS errors, timeouts. See [`Error::is_timeout`].
+    Transport(TransportError),
+    /// The server answered with a status the operation does not treat as
+    /// success. Status, headers and (the start of) the body are kept.
+    Status(Box<ApiError<E>>),
+    /// The server answered with a success status, but the body does not match
+    /// the documented schema.
+    Decode(Box<DecodeError>),
+    /// The response body is larger than the limit set with the builder's
+    /// `max_body_bytes`; reading stopped there.
+    BodyTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A [hook](super::Hook) failed the call.
+    Hook(HookError),
+    /// Following pages went wrong: the server sent the same next page twice
+    /// (a loop), or a next link that is not a URL.
+    Pagination(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(error) => Some(error.status),
+            Error::Decode(error) => Some(error.status),
+            Error::Transport(error) => error.error.status(),
+            Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::InvalidRequest(_) | Error::Hook(_) | Error::Pagination(_) => None,
+        }
+    }
+
+    /// True when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+
+    /// The typed error body, when the status was not a success and the body
+    /// matched the documented error schema.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Status(error) => error.parsed.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn retype<F>(self) -> Error<F> {
+        match self {
+            Error::InvalidRequest(message) => Error::InvalidRequest(message),
+            Error::Transport(error) => Error::Transport(error),
+            Error::Decode(error) => Error::Decode(error),
+            Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Error::Hook(error) => Error::Hook(error),
+            Error::Pagination(message) => Error::Pagination(message),
+            Error::Status(error) => Error::Status(Box::new(ApiError {
+                status: error.status,
+                headers: error.headers,
+                body: error.body,
+                truncated: error.truncated,
+                parsed: None,
+            })),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Transport(error) => write!(f, "transport error: {error}"),
+            Error::Status(error) => write!(f, "{error}"),
+            Error::Decode(error) => write!(f, "{error}"),
+            Error::BodyTooLarge { status, limit } => {
+                write!(f, "response body ({status}) exceeds the limit of {limit} bytes (see `max_body_bytes`)")
+            }
+            Error::Hook(error) => write!(f, "hook failed: {error}"),
+            Error::Pagination(message) => write!(f, "pagination: {message}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(error) => Some(error),
+            Error::Decode(error) => Some(&error.source),
+            Error::Hook(error) => Some(error.as_ref()),
+            Error::InvalidRequest(_) | Error::Status(_) | Error::BodyTooLarge { .. } | Error::Pagination(_) => None,
+        }
+    }
+}
+
+/// A path parameter that cannot be sent (see [`path_param`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PathError(pub(crate) String);
+
+/// A connection, TLS, timeout or body-reading failure. Its URL is shown
+/// with credentials replaced by `<redacted>`.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) error: reqwest::Error,
+    pub(crate) url: Option<String>,
+}
+
+impl TransportError {
+    /// True when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.error.is_timeout()
+    }
+
+    /// True when no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        self.error.is_connect()
+    }
+
+    /// The URL of the failed request, credentials redacted.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The underlying `reqwest` error (without its URL).
+    pub fn inner(&self) -> &reqwest::Error {
+        &self.error
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error)?;
+        if let Some(url) = &self.url {
+            write!(f, " for url ({url})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.error)
+    }
+}
+
+impl<E> From<PathError> for Error<E> {
+    fn from(error: PathError) -> Self {
+        Error::InvalidRequest(error.0)
+    }
+}
+
+/// A response whose status the operation does not treat as success.
+#[derive(Debug)]
+pub struct ApiError<E> {
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw response body, at most the error body limit
+    /// ([`super::DEFAULT_MAX_ERROR_BODY_BYTES`] unless changed).
+    pub body: Vec<u8>,
+    /// True when the body was longer than the limit and was cut.
+    pub truncated: bool,
+    /// The body decoded as the documented error schema, when it matched
+    /// (never for a truncated body).
+    pub parsed: Option<E>,
+}
+
+impl<E> ApiError<E> {
+    /// The body as text (lossy UTF-8).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl<E> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = String::from_utf8_lossy(&self.body);
+        let text: String = truncate(&text, 200).chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        write!(f, "server returned {}: {text}", self.status)
+    }
+}
+
+/// A success response whose body did not match the documented schema.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The response status.
+    pub status: StatusCode,
+    /// Where in the body decoding failed, as a path like
+    /// `[0].organization.creditBalance` (`.` for the whole body).
+    pub path: String,
+    /// The raw response body.
+    pub body: Vec<u8>,
+    /// The underlying error.
+    pub source: serde_json::Error,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not decode response body at `{}`: {}", self.path, self.source)
+    }
+}
+
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((index, _)) => &text[..index],
+        None => text,
+    }
+}
+

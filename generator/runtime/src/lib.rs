@@ -1,0 +1,66 @@
+//! Support code shared by every generated API module: the HTTP core and its
+//! builder, request building (parameter styles, credentials, bodies),
+//! redirects, retries, hooks, bounded response reading and decoding,
+//! pagination, and the error type.
+//!
+//! Hand-written, and compiled and tested as a crate of its own in the
+//! generator's workspace; the generator copies these files verbatim into
+//! every generated crate as its `runtime` module. Items marked
+//! `#[doc(hidden)]` are for generated code, not for users.
+//!
+//! Servers are untrusted: redirects are followed by this module (never by
+//! `reqwest`), and credentials are dropped as soon as a redirect or a
+//! pagination link leaves the origin (scheme, host, port) they were
+//! configured for; `Referer` is never sent; every body is read in chunks up
+//! to a limit; URLs in errors and `Debug` output have credential query
+//! values replaced by `<redacted>`.
+
+mod core;
+pub mod double_option;
+mod error;
+mod hooks;
+mod multipart;
+mod paginate;
+mod params;
+mod redact;
+mod request;
+mod response;
+mod retry;
+
+use std::time::Duration;
+
+pub use futures;
+pub use reqwest;
+pub use reqwest::{Method, StatusCode, header::HeaderMap};
+
+pub use self::core::{Core, CoreBuilder};
+pub use error::{ApiError, DecodeError, Error, HookError, TransportError};
+pub use hooks::{Attempt, Hook};
+pub use multipart::{FilePart, Multipart};
+pub use paginate::{PageStream, Pagination, items, pages};
+pub use params::{PathStyle, QueryStyle, encode_path, path_param};
+pub use request::Request;
+pub use response::{
+    FromHeaders, RawResponse, Response, api_error, bytes, empty, header_value, json, parse_json, text,
+};
+pub use retry::RetryPolicy;
+
+#[doc(hidden)]
+pub use error::PathError;
+
+/// Total time a call may take — connecting, redirects, retries with their
+/// waits, and reading the body — unless changed with the builder.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Time allowed to establish a connection unless changed with the builder.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Largest success body read unless changed with the builder (32 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Largest error body kept in [`ApiError::body`] (64 KiB); the rest is
+/// not read.
+pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Redirects followed before the last 3xx response is returned as it is.
+pub const MAX_REDIRECTS: usize = 10;

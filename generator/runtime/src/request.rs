@@ -1,0 +1,499 @@
+//! A request being built, and sending it: redirects (credentials never
+//! leave their origin), retries, hooks, and the total timeout.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use super::core::Core;
+use super::hooks::Attempt;
+use super::multipart::{MultipartValue, multipart_form};
+use super::params::{QueryStyle, encode_path, scalar_text, simple_text};
+use super::redact::{redact_text, redacted, transport};
+use super::response::RawResponse;
+use super::{Error, HeaderMap, MAX_REDIRECTS, Method, Multipart, RetryPolicy, StatusCode};
+
+/// The credentials a request carries, kept apart from everything else so
+/// they can be dropped on a redirect to another origin and redacted
+/// wherever the request or its URL is shown.
+#[derive(Default, Clone)]
+struct Credentials {
+    headers: HeaderMap,
+    query: Vec<(String, String)>,
+    cookies: Vec<String>,
+}
+
+impl Credentials {
+    /// Names of credential query parameters, for redaction.
+    fn query_names(&self) -> Vec<&str> {
+        self.query.iter().map(|(name, _)| name.as_str()).collect()
+    }
+}
+
+/// A request body, kept in a form that can be sent again (redirects,
+/// retries).
+#[derive(Debug, Clone)]
+enum Body {
+    Empty,
+    Bytes { content_type: HeaderValue, bytes: Vec<u8> },
+    Form(Vec<(String, String)>),
+    Multipart(Vec<(String, MultipartValue)>),
+}
+
+/// A request being built by a generated operation method. Problems found
+/// while adding parts are kept and reported by [`Request::send`]. Cheap
+/// enough to clone: pagination keeps one to build the next page's.
+#[derive(Clone)]
+pub struct Request {
+    core: Core,
+    /// The URL credentials belong to: only requests to its origin get them.
+    origin: String,
+    method: Method,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<String>,
+    credentials: Credentials,
+    body: Body,
+    accept: Option<String>,
+    problem: Option<String>,
+}
+
+/// Shows method, URL and headers; credential values never appear.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = self.credentials.query_names();
+        let credential_headers: Vec<&str> = self.credentials.headers.keys().map(HeaderName::as_str).collect();
+        let credential_cookies = self.credentials.cookies.len();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redact_text(&self.url, &names))
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("credential_headers", &credential_headers)
+            .field("credential_query", &names)
+            .field("credential_cookies", &credential_cookies)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Request {
+    pub(crate) fn new(core: Core, method: Method, url: String) -> Self {
+        Request {
+            origin: url.clone(),
+            core,
+            method,
+            url,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            credentials: Credentials::default(),
+            body: Body::Empty,
+            accept: None,
+            problem: None,
+        }
+    }
+
+    fn fail(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Adds a query parameter; `None` leaves it off the wire.
+    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: Option<&T>, style: QueryStyle) {
+        let Some(value) = value else { return };
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(error) => return self.fail(format!("query parameter `{name}`: {error}")),
+        };
+        match (&value, style) {
+            (serde_json::Value::Null, _) => {}
+            (serde_json::Value::Array(items), QueryStyle::Form { explode: true }) => {
+                for item in items {
+                    self.query.push((name.to_owned(), scalar_text(item)));
+                }
+            }
+            (serde_json::Value::Array(items), style) => {
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                let joined = items.iter().map(scalar_text).collect::<Vec<_>>().join(separator);
+                self.query.push((name.to_owned(), joined));
+            }
+            (serde_json::Value::Object(fields), QueryStyle::DeepObject) => {
+                for (field, item) in fields {
+                    self.query.push((format!("{name}[{field}]"), scalar_text(item)));
+                }
+            }
+            (serde_json::Value::Object(fields), QueryStyle::Form { explode: true }) => {
+                for (field, item) in fields {
+                    self.query.push((field.clone(), scalar_text(item)));
+                }
+            }
+            (serde_json::Value::Object(fields), _) => {
+                let joined = fields
+                    .iter()
+                    .flat_map(|(field, item)| [field.clone(), scalar_text(item)])
+                    .collect::<Vec<_>>()
+                    .join(",");
+                self.query.push((name.to_owned(), joined));
+            }
+            (scalar, _) => self.query.push((name.to_owned(), scalar_text(scalar))),
+        }
+    }
+
+    /// Adds a header parameter (`style: simple`); `None` leaves it off.
+    pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        let Some(value) = value else { return };
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => {
+                let text = simple_text(&value);
+                self.raw_header(name, &text);
+            }
+            Err(error) => self.fail(format!("header `{name}`: {error}")),
+        }
+    }
+
+    /// Adds a cookie parameter, percent-encoded; `None` leaves it off.
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        let Some(value) = value else { return };
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => self.cookies.push(format!("{name}={}", encode_path(&simple_text(&value)))),
+            Err(error) => self.fail(format!("cookie `{name}`: {error}")),
+        }
+    }
+
+    fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
+        let value = HeaderValue::from_str(value).map_err(|_| format!("header `{name}`: the value is not valid in HTTP"))?;
+        Ok((header, value))
+    }
+
+    /// Sets a header to an exact value (used for `Accept`).
+    pub fn raw_header(&mut self, name: &str, value: &str) {
+        match Self::header_pair(name, value) {
+            Ok((header, value)) => {
+                self.headers.insert(header, value);
+            }
+            Err(problem) => self.fail(problem),
+        }
+    }
+
+    fn credential_header(&mut self, name: &str, value: &str) {
+        match Self::header_pair(name, value) {
+            Ok((header, mut value)) => {
+                value.set_sensitive(true);
+                self.credentials.headers.insert(header, value);
+            }
+            // The message names the header, never the value.
+            Err(problem) => self.fail(problem),
+        }
+    }
+
+    /// Sends an API key as a header.
+    pub fn header_api_key(&mut self, name: &str, key: &str) {
+        self.credential_header(name, key);
+    }
+
+    /// Sends `Authorization: Bearer <token>`.
+    pub fn bearer_auth(&mut self, token: &str) {
+        self.credential_header("authorization", &format!("Bearer {token}"));
+    }
+
+    /// Sends HTTP basic credentials.
+    pub fn basic_auth(&mut self, username: &str, password: Option<&str>) {
+        use base64::Engine as _;
+        let pair = format!("{username}:{}", password.unwrap_or_default());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+        self.credential_header("authorization", &format!("Basic {encoded}"));
+    }
+
+    /// Adds an API key sent as a query parameter.
+    pub fn query_api_key(&mut self, name: &str, key: &str) {
+        self.credentials.query.push((name.to_owned(), key.to_owned()));
+    }
+
+    /// Adds an API key sent as a cookie (percent-encoded, so a value can
+    /// never add cookies of its own).
+    pub fn cookie_api_key(&mut self, name: &str, key: &str) {
+        self.credentials.cookies.push(format!("{name}={}", encode_path(key)));
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.bytes(content_type, bytes),
+            Err(error) => self.fail(format!("request body: {error}")),
+        }
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded`.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        let mut pairs = Vec::new();
+        match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(fields)) => {
+                for (field, value) in fields {
+                    match value {
+                        serde_json::Value::Null => {}
+                        serde_json::Value::Array(items) => {
+                            pairs.extend(items.iter().map(|item| (field.clone(), scalar_text(item))));
+                        }
+                        value => pairs.push((field, scalar_text(&value))),
+                    }
+                }
+                self.body = Body::Form(pairs);
+            }
+            Ok(_) => self.fail("form body must be an object".to_owned()),
+            Err(error) => self.fail(format!("request body: {error}")),
+        }
+    }
+
+    /// Sends a `multipart/form-data` body built with [`Multipart`].
+    pub fn multipart(&mut self, form: Multipart) {
+        match form.problem {
+            Some(problem) => self.fail(problem),
+            None => self.body = Body::Multipart(form.parts),
+        }
+    }
+
+    /// Sends the fields of `body` (an object) as `multipart/form-data`
+    /// parts: strings as they are, other values as JSON text.
+    pub fn multipart_fields<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(fields)) => {
+                let mut form = Multipart::new();
+                for (field, value) in &fields {
+                    form.text(field, Some(value));
+                }
+                self.multipart(form);
+            }
+            Ok(_) => self.fail("multipart body must be an object".to_owned()),
+            Err(error) => self.fail(format!("request body: {error}")),
+        }
+    }
+
+    /// Sends raw bytes with the given content type.
+    pub fn bytes(&mut self, content_type: &str, body: Vec<u8>) {
+        match HeaderValue::from_str(content_type) {
+            Ok(content_type) => self.body = Body::Bytes { content_type, bytes: body },
+            Err(_) => self.fail(format!("content type `{content_type}` is not valid in HTTP")),
+        }
+    }
+
+    /// Sends `value` (or, when the caller gave none, a fresh random UUID) as
+    /// the idempotency-key header `name`: the same key on every attempt, so
+    /// POST and PATCH can be retried safely.
+    #[doc(hidden)]
+    pub fn idempotency_key(&mut self, name: &str, value: Option<&str>) {
+        let key = value.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        self.raw_header(name, &key);
+    }
+
+    /// Replaces the URL with `url` (a next-page link, already resolved):
+    /// its query replaces the request's. Credentials are sent with it only
+    /// if it has the origin of the first URL.
+    #[doc(hidden)]
+    pub fn set_url(&mut self, url: &str) {
+        self.url = url.to_owned();
+        self.query.clear();
+    }
+
+    /// Sets query parameter `name` to `value`, replacing earlier values
+    /// (pagination cursors and page numbers).
+    #[doc(hidden)]
+    pub fn set_query(&mut self, name: &str, value: String) {
+        self.query.retain(|(known, _)| known != name);
+        self.query.push((name.to_owned(), value));
+    }
+
+    /// The current value of query parameter `name`.
+    #[doc(hidden)]
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(known, _)| known == name).map(|(_, value)| value.as_str())
+    }
+
+    /// The URL this request is sent to, with its query (credentials left
+    /// out), for resolving relative next links.
+    #[doc(hidden)]
+    pub fn url(&self) -> Result<reqwest::Url, String> {
+        let mut url = reqwest::Url::parse(&self.url).map_err(|error| format!("invalid URL: {error}"))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        Ok(url)
+    }
+
+    /// Sets the `Accept` header sent with every attempt.
+    #[doc(hidden)]
+    pub fn accept(&mut self, accept: &str) {
+        if !accept.is_empty() {
+            self.accept = Some(accept.to_owned());
+        }
+    }
+
+    /// Sends the request and returns the response, whatever its status.
+    ///
+    /// Redirects (301, 302, 303, 307, 308) are followed up to
+    /// [`MAX_REDIRECTS`]. Once a redirect leaves the origin of the first
+    /// URL (another scheme, host or port), every credential this request
+    /// carries — headers, query parameters and cookies — is left off, for
+    /// that hop and every later one. 303, and 301/302 after a POST, continue
+    /// as a GET without body, as browsers do.
+    ///
+    /// Failed attempts are retried as the client's [`RetryPolicy`] says;
+    /// the client's timeout bounds every attempt and wait together.
+    pub async fn send<E>(mut self, accept: &str) -> Result<RawResponse, Error<E>> {
+        self.accept(accept);
+        if let Some(accept) = self.accept.clone() {
+            self.raw_header("accept", &accept);
+        }
+        if let Some(key) = self.core.settings.idempotency_key.clone()
+            && !self.headers.contains_key("idempotency-key")
+        {
+            self.raw_header("idempotency-key", &key);
+        }
+        if let Some(problem) = self.problem.take() {
+            return Err(Error::InvalidRequest(problem));
+        }
+        let settings = self.core.settings.clone();
+        let deadline = settings.timeout.map(|timeout| Instant::now() + timeout);
+        let policy = settings.retry;
+        let retryable = RetryPolicy::is_idempotent(&self.method) || self.headers.contains_key("idempotency-key");
+        let mut retry = 0;
+        loop {
+            let result = self.send_once(deadline, retry + 1).await;
+            let retry_after = match &result {
+                Ok(response) if RetryPolicy::retries_status(response.status()) => Some(
+                    response.headers().get(reqwest::header::RETRY_AFTER).and_then(|value| value.to_str().ok()).map(str::to_owned),
+                ),
+                Err(Error::Transport(error)) if error.is_connect() || error.is_timeout() => Some(None),
+                _ => None,
+            };
+            let Some(retry_after) = retry_after else { return result };
+            if !retryable || retry >= policy.retries() {
+                return result;
+            }
+            let Some(wait) = policy.delay(retry, retry_after.as_deref()) else { return result };
+            if deadline.is_some_and(|deadline| Instant::now() + wait >= deadline) {
+                return result;
+            }
+            drop(result);
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
+    }
+
+    /// One attempt: the request and its redirects.
+    async fn send_once<E>(&self, deadline: Option<Instant>, number: u32) -> Result<RawResponse, Error<E>> {
+        let settings = &self.core.settings;
+        let redaction = self.redaction_names();
+        let names: Vec<&str> = redaction.iter().map(String::as_str).collect();
+        let origin = match reqwest::Url::parse(&self.origin) {
+            Ok(url) => url.origin(),
+            Err(error) => {
+                let shown = redact_text(&self.origin, &[]);
+                return Err(Error::InvalidRequest(format!("invalid URL `{shown}`: {error}")));
+            }
+        };
+        let mut url = self.url().map_err(|message| Error::InvalidRequest(redact_text(&message, &names)))?;
+        let mut method = self.method.clone();
+        let mut with_body = true;
+        let mut with_credentials = true;
+        let mut redirects = 0;
+        let started = Instant::now();
+        loop {
+            with_credentials &= url.origin() == origin;
+            let mut request = self.build(&method, url.clone(), with_body, with_credentials, deadline)?;
+            let attempt = Attempt { number, redirect: redirects, method: method.clone(), url: redacted(&url, &names) };
+            for hook in &settings.hooks {
+                hook.before_request(&mut request, &attempt).map_err(Error::Hook)?;
+            }
+            let response = match settings.http.execute(request).await {
+                Ok(response) => response,
+                Err(error) => return Err(transport(error, &redaction)),
+            };
+            for hook in &settings.hooks {
+                hook.after_response(response.status(), response.headers(), started.elapsed(), &attempt)
+                    .map_err(Error::Hook)?;
+            }
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|location| location.to_str().ok())
+                .and_then(|location| url.join(location).ok())
+                .filter(|next| matches!(next.scheme(), "http" | "https"));
+            let redirect = matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308);
+            match location {
+                Some(next) if redirect && redirects < MAX_REDIRECTS => {
+                    redirects += 1;
+                    if status == StatusCode::SEE_OTHER
+                        || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
+                    {
+                        method = if method == Method::HEAD { Method::HEAD } else { Method::GET };
+                        with_body = false;
+                    }
+                    url = next;
+                }
+                _ => return Ok(RawResponse::new(response, settings.limits, redaction)),
+            }
+        }
+    }
+
+    /// One hop's `reqwest::Request`: credentials only when allowed.
+    fn build<E>(
+        &self,
+        method: &Method,
+        mut url: reqwest::Url,
+        with_body: bool,
+        with_credentials: bool,
+        deadline: Option<Instant>,
+    ) -> Result<reqwest::Request, Error<E>> {
+        if with_credentials && !self.credentials.query.is_empty() {
+            let present: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
+            let missing: Vec<&(String, String)> =
+                self.credentials.query.iter().filter(|(name, _)| !present.contains(name)).collect();
+            if !missing.is_empty() {
+                url.query_pairs_mut().extend_pairs(missing);
+            }
+        }
+        let mut headers = self.headers.clone();
+        let mut cookies = self.cookies.clone();
+        if with_credentials {
+            headers.extend(self.credentials.headers.clone());
+            cookies.extend(self.credentials.cookies.iter().cloned());
+        }
+        if !cookies.is_empty() {
+            let mut cookie = HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|_| Error::InvalidRequest("a cookie value is not valid in HTTP".to_owned()))?;
+            cookie.set_sensitive(with_credentials && !self.credentials.cookies.is_empty());
+            headers.insert(reqwest::header::COOKIE, cookie);
+        }
+        let mut builder = self.core.settings.http.request(method.clone(), url);
+        if with_body {
+            builder = match &self.body {
+                Body::Empty => builder,
+                Body::Bytes { content_type, bytes } => {
+                    headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+                    builder.body(bytes.clone())
+                }
+                Body::Form(pairs) => builder.form(pairs),
+                Body::Multipart(parts) => builder.multipart(multipart_form(parts).map_err(Error::InvalidRequest)?),
+            };
+        }
+        builder = builder.headers(headers);
+        if let Some(deadline) = deadline {
+            // One budget for every hop and attempt.
+            builder = builder.timeout(deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
+        }
+        builder.build().map_err(|error| transport(error, &self.redaction_names()))
+    }
+
+    fn redaction_names(&self) -> Vec<String> {
+        self.credentials.query_names().into_iter().map(str::to_owned).collect()
+    }
+}

@@ -1,0 +1,231 @@
+//! Responses: read in chunks up to the client's limits, decoded, and handed
+//! to the caller with their status and headers.
+
+use std::ops::{Deref, DerefMut};
+
+use super::core::Limits;
+use super::redact::transport;
+use super::{ApiError, DecodeError, Error, HeaderMap, StatusCode};
+
+/// A response as it arrived, before its body is read (generated code
+/// decodes it with [`json`], [`text`], [`bytes`], [`empty`] or
+/// [`api_error`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RawResponse {
+    inner: reqwest::Response,
+    limits: Limits,
+    redaction: Vec<String>,
+}
+
+impl RawResponse {
+    pub(crate) fn new(inner: reqwest::Response, limits: Limits, redaction: Vec<String>) -> Self {
+        Self { inner, limits, redaction }
+    }
+
+    /// The response status.
+    pub fn status(&self) -> StatusCode {
+        self.inner.status()
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        self.inner.headers()
+    }
+
+    /// Reads the body, at most `limit` bytes; the flag says whether it was
+    /// longer (and cut).
+    async fn read<E>(mut self, limit: usize) -> Result<(StatusCode, HeaderMap, Vec<u8>, bool), Error<E>> {
+        let status = self.inner.status();
+        let headers = std::mem::take(self.inner.headers_mut());
+        let expected = self.inner.content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(usize::MAX).min(limit).min(1 << 20));
+        loop {
+            match self.inner.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = limit - body.len();
+                    if chunk.len() > room {
+                        body.extend_from_slice(&chunk[..room]);
+                        return Ok((status, headers, body, true));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok((status, headers, body, false)),
+                Err(error) => return Err(transport(error, &self.redaction)),
+            }
+        }
+    }
+
+    /// Reads a success body, failing with [`Error::BodyTooLarge`] past the
+    /// limit.
+    async fn success_body<E>(self) -> Result<(StatusCode, HeaderMap, Vec<u8>), Error<E>> {
+        let limit = self.limits.body;
+        let (status, headers, body, truncated) = self.read(limit).await?;
+        if truncated {
+            return Err(Error::BodyTooLarge { status, limit });
+        }
+        Ok((status, headers, body))
+    }
+}
+
+/// A successful call's value together with the response's status and
+/// headers. Derefs to the value, so `response.field` and `&response[..]`
+/// work as on the value itself; `H` holds the headers the spec documents,
+/// typed (see [`Response::typed_headers`]).
+#[derive(Debug, Clone)]
+pub struct Response<T, H = ()> {
+    status: StatusCode,
+    headers: HeaderMap,
+    value: T,
+    typed: H,
+}
+
+impl<T> Response<T> {
+    /// A response holding `value`.
+    pub fn new(status: StatusCode, headers: HeaderMap, value: T) -> Self {
+        Self { status, headers, value, typed: () }
+    }
+
+    /// Parses the documented headers into `H`.
+    #[doc(hidden)]
+    pub fn with_typed_headers<H: FromHeaders>(self) -> Response<T, H> {
+        let typed = H::from_headers(&self.headers);
+        Response { status: self.status, headers: self.headers, value: self.value, typed }
+    }
+}
+
+impl<T, H> Response<T, H> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// All response headers (rate-limit counters, `Link`, `ETag`, …).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The headers the spec documents for this response, typed.
+    pub fn typed_headers(&self) -> &H {
+        &self.typed
+    }
+
+    /// The value, without status and headers.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Status, headers and value.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.value)
+    }
+
+    /// The same response with its value mapped by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U, H> {
+        Response { status: self.status, headers: self.headers, value: f(self.value), typed: self.typed }
+    }
+}
+
+impl<T, H> Deref for Response<T, H> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T, H> DerefMut for Response<T, H> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+/// A response equals a value when its value does (status and headers
+/// aside): `assert_eq!(client.get_pet(1).await?, expected_pet)`.
+impl<T: PartialEq, H> PartialEq<T> for Response<T, H> {
+    fn eq(&self, other: &T) -> bool {
+        self.value == *other
+    }
+}
+
+/// Typed response headers, parsed from the header map; a header that is
+/// missing or does not parse is `None`.
+pub trait FromHeaders: Sized {
+    /// Parses the headers.
+    fn from_headers(headers: &HeaderMap) -> Self;
+}
+
+impl FromHeaders for () {
+    fn from_headers(_: &HeaderMap) -> Self {}
+}
+
+/// Header `name` as a `T` (`style: simple`): numbers and booleans as
+/// written, strings as they are, arrays from comma-separated values.
+/// `None` when missing or when it does not parse as `T`.
+pub fn header_value<T: serde::de::DeserializeOwned>(headers: &HeaderMap, name: &str) -> Option<T> {
+    let text = headers.get(name)?.to_str().ok()?.trim();
+    let scalar = |text: &str| {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .filter(|value| !value.is_object() && !value.is_array() && !value.is_string())
+            .unwrap_or_else(|| serde_json::Value::String(text.to_owned()))
+    };
+    serde_json::from_value(scalar(text)).ok().or_else(|| {
+        let items = text.split(',').map(|item| scalar(item.trim())).collect();
+        serde_json::from_value(serde_json::Value::Array(items)).ok()
+    })
+}
+
+/// Reads and discards a success body the spec documents as empty (so the
+/// connection can be reused), within the body limit.
+pub async fn empty<E>(response: RawResponse) -> Result<Response<()>, Error<E>> {
+    let (status, headers, _) = response.success_body().await?;
+    Ok(Response::new(status, headers, ()))
+}
+
+/// Decodes a JSON success body, reporting the JSON path that failed.
+pub async fn json<T: serde::de::DeserializeOwned, E>(response: RawResponse) -> Result<Response<T>, Error<E>> {
+    let (status, headers, body) = response.success_body().await?;
+    let deserializer = &mut serde_json::Deserializer::from_slice(&body);
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(value) => Ok(Response::new(status, headers, value)),
+        Err(error) => {
+            let path = error.path().to_string();
+            Err(Error::Decode(Box::new(DecodeError { status, path, body, source: error.into_inner() })))
+        }
+    }
+}
+
+/// Reads a text success body.
+pub async fn text<E>(response: RawResponse) -> Result<Response<String>, Error<E>> {
+    let (status, headers, body) = response.success_body().await?;
+    let text = match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    };
+    Ok(Response::new(status, headers, text))
+}
+
+/// Reads a binary success body.
+pub async fn bytes<E>(response: RawResponse) -> Result<Response<Vec<u8>>, Error<E>> {
+    let (status, headers, body) = response.success_body().await?;
+    Ok(Response::new(status, headers, body))
+}
+
+/// Turns a non-success response into [`Error::Status`], keeping at most the
+/// error body limit and decoding it with `parse` (which sees the status)
+/// when it was read whole.
+pub async fn api_error<E>(response: RawResponse, parse: impl FnOnce(StatusCode, &[u8]) -> Option<E>) -> Error<E> {
+    let limit = response.limits.error_body;
+    match response.read::<()>(limit).await {
+        Ok((status, headers, body, truncated)) => {
+            let parsed = if truncated { None } else { parse(status, &body) };
+            Error::Status(Box::new(ApiError { status, headers, body, truncated, parsed }))
+        }
+        Err(error) => error.retype(),
+    }
+}
+
+/// Decodes an error body as JSON `T`, or `None` when it does not match.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::from_slice(body).ok()
+}
