@@ -308,20 +308,25 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
 pub fn describe(pagination: &Pagination) -> String {
     use crate::emit::code;
     let how = match &pagination.style {
-        PaginationStyle::NextLink(field) => format!("following the next-page URL in {}", code(&field.wire)),
-        PaginationStyle::LinkHeader => "following the `Link` header's `rel=\"next\"`".to_owned(),
+        PaginationStyle::NextLink(field) => format!("the next page is the URL in {}", code(&field.wire)),
+        PaginationStyle::LinkHeader => "the next page is the `rel=\"next\"` URL of the `Link` header".to_owned(),
         PaginationStyle::Cursor { field, param } => {
-            format!("sending {} back as the {} query parameter", code(&field.wire), code(param))
+            format!("the next page is requested with {} sent back as the {} query parameter", code(&field.wire), code(param))
         }
         PaginationStyle::HasMore { has_more, param, id } => format!(
-            "while {} is true, sending the last item's {} as {}",
+            "while {} is true, the next page is requested with the last item's {} as {}",
             code(&has_more.wire),
             code(&id.wire),
             code(param)
         ),
-        PaginationStyle::PageNumber { param, .. } => format!("counting up the {} query parameter until a page is short", code(param)),
-        PaginationStyle::Offset { param, .. } => format!("advancing the {} query parameter until a page is short", code(param)),
+        PaginationStyle::PageNumber { param, .. } => {
+            format!("the next page is requested with {} counted up, until a page is short or empty", code(param))
+        }
+        PaginationStyle::Offset { param, .. } => format!(
+            "the next page is requested with {} advanced past the items read, until a page is short or empty",
+            code(param)
+        ),
     };
     let source = if pagination.detected { "detected from the spec" } else { "declared with `x-pagination`" };
-    format!("Paginated ({source}): pages are followed by {how}.")
+    format!("Paginated ({source}): {how}.")
 }

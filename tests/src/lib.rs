@@ -14,6 +14,7 @@
 //! * [`naming`]
 //! * [`objects`]
 //! * [`one_of`]
+//! * [`pagination`]
 //! * [`parameters`]
 //! * [`path_styles`]
 //! * [`refs_and_cycles`]
@@ -41,6 +42,8 @@ pub mod naming;
 pub mod objects;
 
 pub mod one_of;
+
+pub mod pagination;
 
 pub mod parameters;
 

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use futures::TryStreamExt;
+use generated_client::runtime::RetryPolicy;
 use generated_client::{apibricks_console, pack_cloud};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -35,10 +37,16 @@ async fn readme_example_works() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(server.uri())
         .bearer_auth("my-token")
         .timeout(Duration::from_secs(10))
+        .retry(RetryPolicy::default().max_retries(3))
         .build()?;
+
     let page = packs.list_invoices("org-123").await?;
+    let summary = format!("{} ({} invoices, ETag {:?})", page.status(), page.data.len(), page.headers().get("etag"));
+    assert_eq!(summary, "200 OK (1 invoices, ETag None)");
+
+    let mut stream = packs.list_invoices_stream("org-123");
     let mut lines = Vec::new();
-    for invoice in &page.data {
+    while let Some(invoice) = stream.try_next().await? {
         lines.push(format!("{} {:?} {}", invoice.id, invoice.number, invoice.total_incl_vat));
     }
     assert_eq!(lines, ["inv_1 Some(\"2023-0001\") 121"]);

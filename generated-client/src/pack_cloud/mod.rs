@@ -202,7 +202,7 @@ impl Client {
     ///
     /// `GET /organizations/{organizationId}/billing/invoices`
     ///
-    /// Paginated (detected from the spec): pages are followed by following the next-page URL in `next`. All pages: [`Client::list_invoices_pages`]; all items: [`Client::list_invoices_stream`].
+    /// Paginated (declared with `x-pagination`): the next page is the URL in `next`. All pages: [`Client::list_invoices_pages`]; all items: [`Client::list_invoices_stream`].
     pub async fn list_invoices(
         &self,
         organization_id: &str,

@@ -254,7 +254,12 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
                 quote!(request.query(#wire, #value, #style);)
             }
             ParamLocation::Header if is_idempotency_key(param) => {
-                quote!(request.idempotency_key(#wire, #value.map(::std::string::String::as_str));)
+                let key = if param.required {
+                    quote!(::std::option::Option::Some(params.#field.as_str()))
+                } else {
+                    quote!(params.#field.as_deref())
+                };
+                quote!(request.idempotency_key(#wire, #key);)
             }
             ParamLocation::Header => quote!(request.header(#wire, #value);),
             ParamLocation::Cookie | ParamLocation::Path => quote!(request.cookie(#wire, #value);),
@@ -461,12 +466,17 @@ fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -
                 Presence::Nullable | Presence::Optional => quote!(page.#flag.unwrap_or(false)),
                 Presence::OptionalNullable => quote!(page.#flag.flatten().unwrap_or(false)),
             };
-            let last_id = read_text(id, quote!(item));
+            let id_field = ident(&id.name);
+            let last_id = match id.presence {
+                Presence::Required => quote!(.map(|item| item.#id_field.clone())),
+                Presence::Nullable | Presence::Optional => quote!(.and_then(|item| item.#id_field.clone())),
+                Presence::OptionalNullable => quote!(.and_then(|item| item.#id_field.clone().flatten())),
+            };
             quote! {
                 crate::runtime::Pagination::HasMore {
                     param: #param,
                     has_more: |page: &#page_ty| #more,
-                    last_id: |page: &#page_ty| #items.and_then(|items| items.last()).and_then(|item| #last_id),
+                    last_id: |page: &#page_ty| #items.and_then(|items| items.last())#last_id,
                 }
             }
         }
