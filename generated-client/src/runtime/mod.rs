@@ -18,6 +18,7 @@
 //! values replaced by `<redacted>`.
 
 mod core;
+#[doc(hidden)]
 pub mod double_option;
 mod error;
 mod hooks;
@@ -35,20 +36,28 @@ pub use futures;
 pub use reqwest;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
 
-pub use self::core::{Core, CoreBuilder};
 pub use error::{ApiError, DecodeError, Error, HookError, TransportError};
 pub use hooks::{Attempt, Hook};
-pub use multipart::{FilePart, Multipart};
-pub use paginate::{PageStream, Pagination, items, pages};
-pub use params::{PathStyle, QueryStyle, encode_path, path_param};
-pub use request::Request;
-pub use response::{
-    FromHeaders, RawResponse, Response, api_error, bytes, empty, header_value, json, parse_json, text,
-};
+pub use multipart::FilePart;
+pub use paginate::PageStream;
+pub use response::Response;
 pub use retry::RetryPolicy;
 
+// What generated code calls; users have no need to.
+#[doc(hidden)]
+pub use self::core::{Core, CoreBuilder};
 #[doc(hidden)]
 pub use error::PathError;
+#[doc(hidden)]
+pub use multipart::Multipart;
+#[doc(hidden)]
+pub use paginate::{Pagination, items, pages};
+#[doc(hidden)]
+pub use params::{PathStyle, QueryStyle, encode_path, path_param};
+#[doc(hidden)]
+pub use request::Request;
+#[doc(hidden)]
+pub use response::{FromHeaders, RawResponse, api_error, bytes, empty, header_value, json, parse_json, text};
 
 /// Total time a call may take — connecting, redirects, retries with their
 /// waits, and reading the body — unless changed with the builder.
