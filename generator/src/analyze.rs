@@ -6,7 +6,7 @@
 //!   other types, `Option` included) has infinite size; the field or variant
 //!   that closes the cycle gets a `Box`.
 
-use crate::ir::{Api, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, Operation, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Applies both fixes in place.
 pub fn break_cycles(types: &mut TypeSpace) {
@@ -17,18 +17,31 @@ pub fn break_cycles(types: &mut TypeSpace) {
 /// Marks every type no operation reaches (through parameters, bodies and
 /// responses, transitively) as pruned, so it is not emitted.
 pub fn prune_unused(api: &mut Api) {
-    let types = &api.types;
-    let mut reached = vec![false; types.defs.len()];
-    let mut pending: Vec<usize> = Vec::new();
-    for operation in &api.operations {
-        let mut roots: Vec<&TypeRef> = operation.params.iter().map(|param| &param.ty).collect();
-        roots.extend(operation.body.iter().map(|body| &body.ty));
-        roots.extend(operation.success.iter().chain(&operation.errors).filter_map(|case| case.body.as_ref()).map(|body| &body.ty));
-        for root in roots {
-            all_named(root, &mut pending);
-        }
-        pending.extend(operation.success_type.iter().chain(&operation.error_type).map(|id| id.0));
+    let roots = api.operations.iter().flat_map(operation_roots).collect();
+    let reached = reachable(&api.types, roots);
+    api.types.pruned = reached.iter().enumerate().filter(|(_, reached)| !**reached).map(|(id, _)| TypeId(id)).collect();
+}
+
+/// The named types an operation uses directly: parameters, body, response
+/// bodies and documented headers, its response enums.
+pub(crate) fn operation_roots(operation: &Operation) -> Vec<usize> {
+    let mut roots: Vec<&TypeRef> = operation.params.iter().map(|param| &param.ty).collect();
+    roots.extend(operation.body.iter().map(|body| &body.ty));
+    for case in operation.success.iter().chain(&operation.errors) {
+        roots.extend(case.body.as_ref().map(|body| &body.ty));
+        roots.extend(case.headers.iter().map(|header| &header.ty));
     }
+    let mut found = Vec::new();
+    for root in roots {
+        all_named(root, &mut found);
+    }
+    found.extend(operation.success_type.iter().chain(&operation.error_type).map(|id| id.0));
+    found
+}
+
+/// Which types `roots` reach, transitively.
+pub(crate) fn reachable(types: &TypeSpace, mut pending: Vec<usize>) -> Vec<bool> {
+    let mut reached = vec![false; types.defs.len()];
     while let Some(id) = pending.pop() {
         if id >= reached.len() || reached[id] {
             continue;
@@ -54,7 +67,7 @@ pub fn prune_unused(api: &mut Api) {
             }
         }
     }
-    api.types.pruned = reached.iter().enumerate().filter(|(_, reached)| !**reached).map(|(id, _)| TypeId(id)).collect();
+    reached
 }
 
 fn mark_recursive_aliases(types: &mut TypeSpace) {

@@ -21,6 +21,7 @@
 pub mod analyze;
 pub mod diagnostics;
 pub mod emit;
+pub mod features;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -150,8 +151,13 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         return Err(diagnostics);
     }
     let mut output = Output { skipped, ..Output::default() };
-    for (spec, api) in &modules {
-        for file in emit::module_files(api) {
+    // Standalone crates get one Cargo feature per tag.
+    let features: Vec<Option<features::Features>> = modules
+        .iter()
+        .map(|(_, api)| matches!(config.layout, Layout::Standalone { .. }).then(|| features::assign(api)))
+        .collect();
+    for ((spec, api), features) in modules.iter().zip(&features) {
+        for file in emit::module_files(api, features.as_ref()) {
             let path = format!("src/{}/{}", spec.module, file.name);
             let text = format::rust_chunks(file.chunks, &config.regenerate_command, Some(&spec.path))
                 .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, &spec.path, "", message)))?;
@@ -173,7 +179,10 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     if let Layout::Standalone { crate_name } = &config.layout {
         output.files.insert(
             "Cargo.toml".to_owned(),
-            format::with_toml_header(&emit::standalone_manifest(crate_name), &config.regenerate_command),
+            format::with_toml_header(
+                &emit::standalone_manifest(crate_name, &features.iter().flatten().collect::<Vec<_>>()),
+                &config.regenerate_command,
+            ),
         );
     }
     Ok(output)

@@ -62,6 +62,12 @@ pub fn field_name(raw: &str) -> String {
 /// rustdoc file name stays within file-system limits.
 pub const MAX_IDENT_LEN: usize = 64;
 
+/// [`MAX_IDENT_LEN`] applied to a name that is not an identifier (a Cargo
+/// feature, say).
+pub fn shorten_plain(name: &str) -> String {
+    shorten(name.to_owned(), "-")
+}
+
 fn shorten(name: String, separator: &str) -> String {
     if name.len() <= MAX_IDENT_LEN {
         return name;

@@ -164,6 +164,13 @@ async fn no_error_shows_a_credential() {
     assert!(matches!(error, Error::Status(_)), "{error:?}");
     show(&error);
 
+    // BodyTooLarge: an empty success that is not empty.
+    Mock::given(path("/cookie")).respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(100))).mount(&server).await;
+    let small = Client::builder().base_url(server.uri()).cookie_key(format!("cookie-{SECRET}")).max_body_bytes(10).build().expect("builds");
+    let error = small.uses_cookie().await.expect_err("too large");
+    assert!(matches!(error, Error::BodyTooLarge { limit: 10, .. }), "{error:?}");
+    show(&error);
+
     // InvalidRequest: a credential that is not a valid header value.
     let broken = Client::builder().base_url(server.uri()).bearer(format!("{SECRET}\n")).build().expect("builds");
     let error = broken.uses_global().await.expect_err("invalid header");

@@ -66,6 +66,6 @@ fn generated_crates_depend_on_what_the_runtime_needs() {
         let section = &rest[..rest.find("\n[").map_or(rest.len(), |end| end + 1)];
         assert_eq!(section, expected, "{manifest}: copy the [dependencies] of generator/runtime/Cargo.toml");
     }
-    let standalone = generator::emit::standalone_manifest("x");
+    let standalone = generator::emit::standalone_manifest("x", &[]);
     assert!(standalone.contains(expected.trim_end()), "{standalone}");
 }

@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::docs::{code, oneline, Doc};
 use super::ident;
+use crate::features::Features;
 use super::types::type_tokens;
 use crate::ir::{
     Api, BodyKind, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, ParamStyle, Presence,
@@ -16,10 +17,12 @@ use crate::ir::{
 /// The client half of a module: everything but the `types` module. The
 /// first chunk holds `Client` and its builder; then one `impl Client` block
 /// per operation, produced lazily.
-pub fn client_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    std::iter::once(client_core(api)).chain(api.operations.iter().map(|operation| {
+pub fn client_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iterator<Item = TokenStream> + 'a {
+    std::iter::once(client_core(api)).chain(api.operations.iter().enumerate().map(move |(index, operation)| {
         let method = operation_method(operation, api);
+        let cfg = super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice));
         quote! {
+            #cfg
             impl Client {
                 #method
             }

@@ -16,6 +16,7 @@ use quote::quote;
 
 pub use docs::{code, oneline};
 
+use crate::features::Features;
 use crate::ir::Api;
 use crate::Layout;
 
@@ -89,9 +90,26 @@ pub struct FileChunks<'a> {
     pub chunks: Box<dyn Iterator<Item = TokenStream> + 'a>,
 }
 
-/// The files of one API module, relative to its directory.
-pub fn module_files(api: &Api) -> Vec<FileChunks<'_>> {
-    let allows = module_allows();
+/// `#[cfg(any(feature = "a", …))]` for an item compiled by the features
+/// `indices` (nothing without features, or when every feature compiles it).
+pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) -> TokenStream {
+    let (Some(features), Some(indices)) = (features, indices) else { return TokenStream::new() };
+    match features.subset(indices) {
+        Some(names) => quote!(#[cfg(any( #( feature = #names ),* ))]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The files of one API module, relative to its directory. With
+/// `features`, operations and types are compiled per tag feature.
+pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<FileChunks<'a>> {
+    let mut allows = module_allows();
+    if features.is_some() {
+        // A slice of the API leaves credentials and helpers of the other
+        // slices unused.
+        let full = crate::features::FULL;
+        allows.extend(quote!(#![cfg_attr(not(feature = #full), allow(dead_code, unused_imports))]));
+    }
     let docs = docs::Doc::new()
         .line(format!("# {} (version {})", docs::oneline(&api.title), docs::oneline(&api.version)))
         .markdown(api.description.as_deref())
@@ -110,8 +128,14 @@ pub fn module_files(api: &Api) -> Vec<FileChunks<'_>> {
         #allows
     };
     vec![
-        FileChunks { name: "mod.rs", chunks: Box::new(std::iter::once(module_head).chain(client::client_items(api))) },
-        FileChunks { name: "types.rs", chunks: Box::new(std::iter::once(types_head).chain(types::type_items(api))) },
+        FileChunks {
+            name: "mod.rs",
+            chunks: Box::new(std::iter::once(module_head).chain(client::client_items(api, features))),
+        },
+        FileChunks {
+            name: "types.rs",
+            chunks: Box::new(std::iter::once(types_head).chain(types::type_items(api, features))),
+        },
     ]
 }
 
@@ -138,7 +162,26 @@ pub fn crate_root(modules: &[&str], layout: &Layout) -> TokenStream {
 
 /// `Cargo.toml` for a standalone crate. The package version is fixed: spec
 /// versions (`2022-11-28`, `v3`) are rarely valid SemVer.
-pub fn standalone_manifest(crate_name: &str) -> String {
+pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for features in features {
+        for (name, _) in &features.names {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+    }
+    let feature_section = if names.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
+        let each: String = names.iter().map(|name| format!("{name} = []\n")).collect();
+        format!(
+            "\n# One feature per tag of the spec: `default-features = false, features = [\"…\"]`\n# compiles only those operations and the types they use.\n[features]\ndefault = [\"{full}\"]\n{full} = [{}]\n{each}",
+            quoted.join(", "),
+            full = crate::features::FULL,
+        )
+    };
     format!(
         r#"[package]
 name = "{crate_name}"
@@ -153,7 +196,7 @@ doctest = false
 
 [dependencies]
 {}
-
+{feature_section}
 [workspace]
 "#,
         runtime_dependencies().trim_end()

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::docs::{code, doc_attrs, Doc};
 use super::ident;
+use crate::features::Features;
 use crate::ir::{
     Api, Enum, EnumRepr, Field, Operation, ParamLocation, Presence, ResponseVariant, Struct, TypeDef, TypeKind, TypeRef,
     TypeSpace, Union,
@@ -57,16 +58,28 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
 }
 
 /// The `types` module's items, one chunk each, produced lazily.
-pub fn type_items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let defs = api
-        .types
-        .defs
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| !api.types.pruned.contains(&crate::ir::TypeId(*id)))
-        .map(|(_, def)| type_def(def, &api.types));
-    let params = api.operations.iter().filter_map(|operation| params_struct(operation, &api.types));
-    let headers = api.operations.iter().filter_map(|operation| headers_struct(operation, &api.types));
+pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iterator<Item = TokenStream> + 'a {
+    let pruned: std::collections::BTreeSet<usize> = api.types.pruned.iter().map(|id| id.0).collect();
+    let type_cfg = move |id: usize| {
+        super::cfg_for(features, features.and_then(|features| features.types.get(id)?.as_deref()))
+    };
+    let op_cfg = move |index: usize| {
+        super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice))
+    };
+    let defs = api.types.defs.iter().enumerate().filter(move |(id, _)| !pruned.contains(id)).map(move |(id, def)| {
+        let cfg = type_cfg(id);
+        let def = type_def(def, &api.types);
+        quote!(#cfg #def)
+    });
+    let operations = api.operations.iter().enumerate();
+    let params = operations.clone().filter_map(move |(index, operation)| {
+        let cfg = op_cfg(index);
+        params_struct(operation, &api.types).map(|item| quote!(#cfg #item))
+    });
+    let headers = operations.filter_map(move |(index, operation)| {
+        let cfg = op_cfg(index);
+        headers_struct(operation, &api.types).map(|item| quote!(#cfg #item))
+    });
     defs.chain(params).chain(headers)
 }
 

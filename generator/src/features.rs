@@ -1,0 +1,123 @@
+//! Cargo features for slices of an API: one feature per tag. An operation
+//! is compiled when any of its tags' features is on (untagged operations
+//! have a feature of their own); a type is compiled when an operation that
+//! reaches it is, and always when no operation reaches it. The default
+//! feature set is everything, so `cargo add` needs no thought.
+
+use std::collections::BTreeSet;
+
+use crate::analyze::{operation_roots, reachable};
+use crate::ir::Api;
+use crate::naming::Scope;
+
+/// The feature of operations without tags.
+pub const UNTAGGED: &str = "untagged";
+
+/// The feature that turns every tag on (the default).
+pub const FULL: &str = "full";
+
+/// Feature names and which items each one compiles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Feature names, in the order tags first appear; each with its tag
+    /// (`None` for [`UNTAGGED`]).
+    pub names: Vec<(String, Option<String>)>,
+    /// For each operation, the features that compile it.
+    pub operations: Vec<Vec<usize>>,
+    /// For each type, the features that compile it (`None`: always).
+    pub types: Vec<Option<Vec<usize>>>,
+}
+
+impl Features {
+    /// The features in `indices`, or `None` when they are all the features
+    /// (no `cfg` needed).
+    pub fn subset(&self, indices: &[usize]) -> Option<Vec<&str>> {
+        if indices.len() == self.names.len() {
+            return None;
+        }
+        Some(indices.iter().filter_map(|index| self.names.get(*index)).map(|(name, _)| name.as_str()).collect())
+    }
+}
+
+/// A Cargo feature name for a tag: lowercase ASCII letters, digits, `-`
+/// and `_`, starting with a letter.
+fn feature_name(tag: &str) -> String {
+    let mut name = String::new();
+    for c in tag.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_matches('-').to_owned();
+    let name = if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("tag-{name}") };
+    crate::naming::shorten_plain(name.trim_end_matches('-'))
+}
+
+/// Assigns features to the operations and types of `api`.
+pub fn assign(api: &Api) -> Features {
+    // Names reserved by Cargo or by this module.
+    let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED]);
+    let mut names: Vec<(String, Option<String>)> = Vec::new();
+    let mut index_of = |tag: Option<&str>, names: &mut Vec<(String, Option<String>)>| -> usize {
+        if let Some(found) = names.iter().position(|(_, known)| known.as_deref() == tag) {
+            return found;
+        }
+        let name = match tag {
+            Some(tag) => scope.claim(&feature_name(tag)),
+            None => UNTAGGED.to_owned(),
+        };
+        names.push((name, tag.map(str::to_owned)));
+        names.len() - 1
+    };
+    let mut operations = Vec::new();
+    for operation in &api.operations {
+        let mut features: Vec<usize> = operation.tags.iter().map(|tag| index_of(Some(tag), &mut names)).collect();
+        if features.is_empty() {
+            features.push(index_of(None, &mut names));
+        }
+        features.sort_unstable();
+        features.dedup();
+        operations.push(features);
+    }
+    let mut per_type: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.defs.len()];
+    for feature in 0..names.len() {
+        let roots = api
+            .operations
+            .iter()
+            .zip(&operations)
+            .filter(|(_, features)| features.contains(&feature))
+            .flat_map(|(operation, _)| operation_roots(operation))
+            .collect();
+        for (id, reached) in reachable(&api.types, roots).into_iter().enumerate() {
+            if reached {
+                per_type[id].insert(feature);
+            }
+        }
+    }
+    let types = per_type.into_iter().map(|features| (!features.is_empty()).then(|| features.into_iter().collect())).collect();
+    Features { names, operations, types }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_become_feature_names() {
+        let cases = [
+            ("repos", "repos"),
+            ("Billing & Invoices", "billing-invoices"),
+            ("users.user", "users-user"),
+            ("2fa", "tag-2fa"),
+            ("snake_case", "snake_case"),
+            ("  spaced  ", "spaced"),
+            ("ünïcode", "n-code"),
+            ("12", "tag-12"),
+        ];
+        for (tag, expected) in cases {
+            assert_eq!(feature_name(tag), expected, "{tag:?}");
+        }
+    }
+}

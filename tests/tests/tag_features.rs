@@ -1,0 +1,79 @@
+//! Per-tag Cargo features of standalone crates: each slice compiles
+//! warning-free on its own, and holds only its operations and the types
+//! they reach.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use generator::{Config, Layout, SpecInput};
+
+const SPEC: &str = "tests/fixtures/standalone/tagged.yaml";
+
+fn generate() -> generator::Output {
+    let config = Config {
+        regenerate_command: format!("cargo xtask generate --spec {SPEC} --out tagged"),
+        layout: Layout::Standalone { crate_name: "tagged-client".to_owned() },
+        ..Config::default()
+    };
+    let input = SpecInput { path: SPEC.to_owned(), module: "tagged".to_owned() };
+    generator::generate(&[input], &common::WorkspaceLoader, &config).expect("generates")
+}
+
+#[test]
+fn every_tag_is_a_feature_and_the_default_is_everything() {
+    let output = generate();
+    let manifest = &output.files["Cargo.toml"];
+    assert!(manifest.contains("[features]\ndefault = [\"full\"]\nfull = [\"repos\", \"users-teams\", \"untagged\"]\n"), "{manifest}");
+    for feature in ["repos = []", "users-teams = []", "untagged = []"] {
+        assert!(manifest.contains(feature), "{feature}: {manifest}");
+    }
+    let types = &output.files["src/tagged/types.rs"];
+    // Owner is reached by both tags; Repo by one; Unused by none (always).
+    let cfg_before = |item: &str| {
+        let at = types.find(item).unwrap_or_else(|| panic!("{item} in {types}"));
+        let before = &types[..at];
+        before.rfind("#[cfg(").filter(|cfg| !before[*cfg..].contains("\npub ")).map(|cfg| before[cfg..].lines().next().unwrap_or("").to_owned())
+    };
+    assert_eq!(cfg_before("pub struct Repo").as_deref(), Some("#[cfg(any(feature = \"repos\"))]"));
+    assert_eq!(cfg_before("pub struct Owner").as_deref(), Some("#[cfg(any(feature = \"repos\", feature = \"users-teams\"))]"));
+    assert_eq!(cfg_before("pub struct Unused"), None, "types no operation reaches are always there");
+}
+
+fn cargo_check(dir: &Path, features: &str) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.args(["check", "--no-default-features"]).current_dir(dir);
+    if !features.is_empty() {
+        command.args(["--features", features]);
+    }
+    let output = command
+        .env("CARGO_TARGET_DIR", common::root().join("target/hostile"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn each_slice_compiles_warning_free() {
+    let dir = common::root().join("target/hostile-crates/tagged");
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in &generate().files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("has a parent")).expect("creates dirs");
+        std::fs::write(&target, text).expect("writes");
+    }
+    std::fs::copy(common::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies the lock file");
+    for features in ["repos", "users-teams", "untagged", "", "repos,untagged", "full"] {
+        let (ok, log) = cargo_check(&dir, features);
+        assert!(ok, "features `{features}`:\n{log}");
+    }
+    // A slice really is a slice: code using another tag does not compile.
+    std::fs::write(dir.join("src/probe.rs"), "pub fn probe(client: &crate::Client) { let _ = client.list_users(); }\n").expect("writes");
+    let lib = std::fs::read_to_string(dir.join("src/lib.rs")).expect("reads lib.rs");
+    std::fs::write(dir.join("src/lib.rs"), format!("{lib}\npub mod probe;\n")).expect("writes lib.rs");
+    let (ok, log) = cargo_check(&dir, "repos");
+    assert!(!ok && log.contains("list_users"), "list_users must not exist with only `repos`:\n{log}");
+}
