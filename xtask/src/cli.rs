@@ -25,6 +25,10 @@ commands:
                            keep them (default: <temp>/openapi-corpus; crates
                            that compile are removed afterwards)
       Set CORPUS_OFFLINE=1 to pass --offline to cargo.
+  bench --specs A,B,… [--runs N]
+      Side by side, in one run: parse each spec with serde_json alone, and
+      generate it whole (in memory), each N times (default 5) in a fresh
+      child process; print median times, peak memory and their ratios.
   help
       Print this message.
 ";
@@ -49,6 +53,21 @@ pub(crate) enum Command {
         spec: String,
         /// `--skip-unsupported`.
         skip_unsupported: bool,
+    },
+    /// `bench --specs A,B [--runs N]`: parse vs generate, side by side.
+    Bench {
+        /// The spec files.
+        specs: Vec<String>,
+        /// Runs per spec and mode.
+        runs: usize,
+    },
+    /// `bench-measure --spec PATH --mode parse|generate` (not in
+    /// [`USAGE`]): one measured run, in a child process of `bench`.
+    BenchMeasure {
+        /// The spec file.
+        spec: String,
+        /// True to generate, false to parse only.
+        generate: bool,
     },
     /// `help`, `--help` or `-h`.
     Help,
@@ -147,6 +166,29 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
             let spec = flags.value("--spec")?;
             let skip_unsupported = flags.switch("--skip-unsupported");
             Command::CorpusMeasure { spec: spec.ok_or("corpus-measure: missing --spec PATH")?, skip_unsupported }
+        }
+        "bench" => {
+            let specs: Vec<String> = flags
+                .value("--specs")?
+                .map(|specs| specs.split(',').map(str::trim).filter(|spec| !spec.is_empty()).map(str::to_owned).collect())
+                .unwrap_or_default();
+            if specs.is_empty() {
+                return Err("bench: missing --specs A,B,…".to_owned());
+            }
+            let runs = match flags.value("--runs")? {
+                None => 5,
+                Some(text) => text.parse::<usize>().ok().filter(|runs| *runs > 0).ok_or_else(|| format!("invalid --runs `{text}`"))?,
+            };
+            Command::Bench { specs, runs }
+        }
+        "bench-measure" => {
+            let spec = flags.value("--spec")?.ok_or("bench-measure: missing --spec PATH")?;
+            let generate = match flags.value("--mode")?.as_deref() {
+                Some("parse") => false,
+                Some("generate") => true,
+                _ => return Err("bench-measure: --mode parse|generate".to_owned()),
+            };
+            Command::BenchMeasure { spec, generate }
         }
         "help" | "--help" | "-h" => Command::Help,
         other => return Err(format!("unknown command `{other}`")),

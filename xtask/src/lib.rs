@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+mod bench;
 mod cli;
 mod codegen;
 mod corpus;
@@ -88,6 +89,11 @@ fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
         Ok(Command::Codegen { check }) => run_codegen(check),
         Ok(Command::Generate(args)) => run_generate(&args),
         Ok(Command::Corpus(args)) => run_corpus(&args),
+        Ok(Command::Bench { specs, runs }) => bench::bench(&specs, runs).map(|table| print!("{table}")).map_err(Error::Message),
+        Ok(Command::BenchMeasure { spec, generate }) => {
+            bench::measure(&spec, generate);
+            Ok(())
+        }
         Ok(Command::CorpusMeasure { spec, skip_unsupported }) => {
             corpus::measure(&spec, skip_unsupported);
             Ok(())
