@@ -162,9 +162,20 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// True when `text` can only be plain paragraphs: no line is indented or
+/// opens a quote, and nothing could start code, HTML or a link. Such text
+/// needs no parsing (most descriptions are like that).
+fn is_plain(text: &str) -> bool {
+    !text.contains(['`', '~', '<', '[', '\t', '&'])
+        && text.lines().all(|line| !line.starts_with([' ', '>']) && !line.trim_start().starts_with(['-', '*', '+']))
+}
+
 /// Markdown → safe doc lines.
 fn render(text: &str) -> Vec<String> {
     let cleaned = clean(text);
+    if is_plain(&cleaned) {
+        return finish(&cleaned);
+    }
     // An edit can expose a new block (escaped HTML that held an indented
     // line), so rewrite until nothing is left to change.
     let mut markdown = cleaned.clone();
@@ -177,6 +188,12 @@ fn render(text: &str) -> Vec<String> {
     if !(is_inert(&markdown) && is_inert(&unindent(&markdown))) {
         markdown = as_text_block(&cleaned);
     }
+    finish(&markdown)
+}
+
+/// Doc lines of sanitized Markdown: trailing spaces and blank edges
+/// trimmed, each line with rustdoc's leading space.
+fn finish(markdown: &str) -> Vec<String> {
     let mut lines: Vec<String> = markdown.lines().map(str::trim_end).map(str::to_owned).collect();
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
@@ -456,6 +473,14 @@ mod tests {
         }
         let rendered = Doc::new().line(format!("Value {}", code("x\n\n    std::process::exit(1)"))).lines();
         assert_eq!(rendered, [" Value `x std::process::exit(1)`"]);
+    }
+
+    #[test]
+    fn plain_text_skips_the_parser_only_when_it_is_plain() {
+        assert!(is_plain("One line.\nAnother, with 1. numbers and # hashes."));
+        for text in ["`code`", "a\n    indented", "> quote", "- item", "1. ```", "<b>", "[x](y)", "tab\there", "&lt;"] {
+            assert!(!is_plain(text), "{text:?}");
+        }
     }
 
     #[test]
