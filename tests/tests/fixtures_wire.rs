@@ -121,7 +121,7 @@ mod parameters {
     async fn get_part(params: &GetPartParams) -> Request {
         let server = serve("GET", PART_PATH, json_response(200, r#"{"ok":true}"#)).await;
         let response = client(&server)
-            .get_part(&ITEM_ID, PART, params)
+            .get_part(ITEM_ID, PART, params)
             .await
             .expect("call succeeds");
         assert_eq!(response.ok, Some(true));
@@ -233,7 +233,7 @@ mod parameters {
         let mut params = minimal_params();
         params.x_request_id = "a\nInjected: yes".to_owned();
         let error = client(&server)
-            .get_part(&ITEM_ID, PART, &params)
+            .get_part(ITEM_ID, PART, &params)
             .await
             .expect_err("the request cannot be built");
         assert!(
@@ -248,7 +248,7 @@ mod parameters {
     async fn report_without_operation_id_fills_two_placeholders_in_one_segment() {
         let server = serve("GET", "/reports/2024.csv", ResponseTemplate::new(204)).await;
         client(&server)
-            .get_reports_year_format(&2024, &GetReportsYearFormatFormat::Csv)
+            .get_reports_year_format(2024, &GetReportsYearFormatFormat::Csv)
             .await
             .expect("call succeeds");
         let request = only_request(&server).await;
@@ -262,7 +262,7 @@ mod parameters {
     async fn report_unknown_format_is_sent_percent_encoded() {
         let server = serve("GET", "/reports/-1.x%20y", ResponseTemplate::new(204)).await;
         client(&server)
-            .get_reports_year_format(&-1, &GetReportsYearFormatFormat::Unknown("x y".to_owned()))
+            .get_reports_year_format(-1, &GetReportsYearFormatFormat::Unknown("x y".to_owned()))
             .await
             .expect("call succeeds");
         let request = only_request(&server).await;
@@ -273,7 +273,7 @@ mod parameters {
     async fn get_part_error_status_keeps_body_and_parses_json() {
         let server = serve("GET", PART_PATH, json_response(400, r#"{"why":"bad"}"#)).await;
         let error = client(&server)
-            .get_part(&ITEM_ID, PART, &minimal_params())
+            .get_part(ITEM_ID, PART, &minimal_params())
             .await
             .expect_err("400 is an error");
         match error {
@@ -290,7 +290,7 @@ mod parameters {
     async fn get_part_decode_error_names_the_failing_field() {
         let server = serve("GET", PART_PATH, json_response(200, r#"{"ok":"yes"}"#)).await;
         let error = client(&server)
-            .get_part(&ITEM_ID, PART, &minimal_params())
+            .get_part(ITEM_ID, PART, &minimal_params())
             .await
             .expect_err("a string is not a boolean");
         match error {
@@ -1244,6 +1244,7 @@ mod security {
     #[test]
     fn client_debug_redacts_credentials() {
         let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
             .bearer("secret-bearer")
             .basic("user", Some("secret-pass".to_owned()))
             .header_key("secret-hk")
@@ -1377,7 +1378,7 @@ async fn cookie_parameter_value_is_percent_encoded() {
         .build()
         .expect("client builds")
         .get_part(
-            &1,
+            1,
             "p",
             &GetPartParams {
                 verbose: false,

@@ -164,10 +164,10 @@ async fn no_error_shows_a_credential() {
     assert!(matches!(error, Error::Status(_)), "{error:?}");
     show(&error);
 
-    // BodyTooLarge: an empty success that is not empty.
-    Mock::given(path("/cookie")).respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(100))).mount(&server).await;
-    let small = Client::builder().base_url(server.uri()).cookie_key(format!("cookie-{SECRET}")).max_body_bytes(10).build().expect("builds");
-    let error = small.uses_cookie().await.expect_err("too large");
+    // BodyTooLarge (a client that knows the secret as its idempotency key).
+    Mock::given(path("/status")).respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(100))).mount(&server).await;
+    let small = tests::pagination::Client::builder().base_url(server.uri()).max_body_bytes(10).build().expect("builds");
+    let error = small.with_idempotency_key(SECRET).get_status().await.expect_err("too large");
     assert!(matches!(error, Error::BodyTooLarge { limit: 10, .. }), "{error:?}");
     show(&error);
 

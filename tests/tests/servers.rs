@@ -42,7 +42,13 @@ fn an_explicit_base_url_wins() {
     assert_eq!(client.base_url(), "http://127.0.0.1:9");
 }
 
+/// A spec without servers has no `DEFAULT_BASE_URL`; building without
+/// a base URL fails with a clear error.
 #[test]
-fn specs_without_servers_have_an_empty_default() {
-    assert_eq!(tests::enums::DEFAULT_BASE_URL, "");
+fn specs_without_servers_need_a_base_url() {
+    let error = tests::enums::Client::builder().build().expect_err("no base URL");
+    assert!(error.to_string().contains("no base URL"), "{error}");
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/enums/mod.rs")).expect("reads");
+    assert!(!source.contains("DEFAULT_BASE_URL"), "no empty default");
+    tests::enums::Client::builder().base_url("http://127.0.0.1:9").build().expect("builds with one");
 }

@@ -51,26 +51,6 @@
 //! - **Server.** The base URL is taken from the page's curl sample,
 //!   `https://api-console.apibricks.io`, with paths directly below it.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
 
 /// The default base URL, from the spec's first `servers` entry.
@@ -87,7 +67,7 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    api_key_auth: ::std::option::Option<::std::string::String>,
+    api_key_auth: Option<String>,
 }
 
 impl ::std::fmt::Debug for Credentials {
@@ -114,16 +94,13 @@ impl ClientBuilder {
     /// API Key is required to access the endpoints
     ///
     /// Sent as the `Authorization` header.
-    pub fn api_key_auth(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.api_key_auth = ::std::option::Option::Some(value.into());
+    pub fn api_key_auth(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.api_key_auth = Some(value.into());
         self
     }
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client {
             core: self.core.build()?,
             credentials: self.credentials,
@@ -132,8 +109,7 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
@@ -142,13 +118,12 @@ impl Client {
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// Get paid invoices
     ///
     /// Retrieves all paid invoices for the organization
@@ -156,14 +131,14 @@ impl Client {
     /// `GET /invoices/paid`
     pub async fn list_paid_invoices(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Invoice>>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Invoice>>,
         crate::runtime::Error<types::ErrorResponse>,
     > {
         let mut request = self
             .core
             .request(crate::runtime::Method::GET, "/invoices/paid");
-        if let ::std::option::Option::Some(value) = &self.credentials.api_key_auth {
+        if let Some(value) = &self.credentials.api_key_auth {
             request.header_api_key("Authorization", value);
         }
         let response = request.send("application/json").await?;

@@ -2,26 +2,6 @@
 
 //! Models of the APIbricks Console REST API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 /// A paid invoice of the organization. All fields are required; only
 /// `dueDate` may be `null`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -31,11 +11,11 @@ pub struct Invoice {
     pub id_organization: ::uuid::Uuid,
 
     /// ID of the invoice.
-    pub id: ::std::string::String,
+    pub id: String,
 
     /// Human-readable invoice number.
     #[serde(rename = "invoiceNumber")]
-    pub invoice_number: ::std::string::String,
+    pub invoice_number: String,
 
     /// When the invoice was created.
     pub created: ::chrono::DateTime<::chrono::Utc>,
@@ -46,7 +26,7 @@ pub struct Invoice {
 
     /// When payment of the invoice is due. Nullable.
     #[serde(rename = "dueDate", default)]
-    pub due_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub due_date: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Whether the invoice has been paid.
     pub paid: bool,
@@ -58,14 +38,14 @@ pub struct Invoice {
     pub uncollectible: bool,
 
     /// Invoice status (values not documented by the vendor).
-    pub status: ::std::string::String,
+    pub status: String,
 
     /// Invoice amount in US cents.
     #[serde(rename = "amountUsdCents")]
     pub amount_usd_cents: i64,
 
     /// Currency of the invoice (assumed lowercase ISO 4217 code).
-    pub currency: ::std::string::String,
+    pub currency: String,
 
     /// Account and billing settings of an organization, embedded in each
     /// invoice. Only `id` and `name` are required; every other field is
@@ -87,441 +67,383 @@ pub struct Organization {
     #[serde(
         rename = "stripeId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub stripe_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub stripe_id: Option<Option<String>>,
 
     /// Name of the organization.
-    pub name: ::std::string::String,
+    pub name: String,
 
     /// Legal company name used on invoices. Nullable.
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub company: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub company: Option<Option<String>>,
 
     /// Country of the billing address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub country: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 
     /// First line of the billing address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address1: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address1: Option<String>,
 
     /// Second line of the billing address. Nullable.
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub address2: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub address2: Option<Option<String>>,
 
     /// City of the billing address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
 
     /// Postal code of the billing address.
-    #[serde(
-        rename = "postalCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub postal_code: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
 
     /// Region, state or province of the billing address. Nullable.
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub region: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub region: Option<Option<String>>,
 
     /// Purchase order reference shown on invoices. Nullable.
     #[serde(
         rename = "purchaseOrder",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub purchase_order: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub purchase_order: Option<Option<String>>,
 
     /// E-mail address that receives invoices.
-    #[serde(
-        rename = "billingEmail",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub billing_email: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "billingEmail", default, skip_serializing_if = "Option::is_none")]
+    pub billing_email: Option<String>,
 
     /// Automatic credit recharge flag; 1 when enabled, 0 otherwise.
     #[serde(
         rename = "autoRechargeEnabled",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auto_recharge_enabled: ::std::option::Option<i32>,
+    pub auto_recharge_enabled: Option<i32>,
 
     /// Automatic recharge is triggered when the credit balance goes below this amount in USD.
     #[serde(
         rename = "autoRechargeBalanceGoesBelowUsd",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auto_recharge_balance_goes_below_usd: ::std::option::Option<f64>,
+    pub auto_recharge_balance_goes_below_usd: Option<f64>,
 
     /// Automatic recharge tops the credit balance back up to this amount in USD.
     #[serde(
         rename = "autoRechargeBalanceBackUpToUsd",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub auto_recharge_balance_back_up_to_usd: ::std::option::Option<f64>,
+    pub auto_recharge_balance_back_up_to_usd: Option<f64>,
 
     /// Current credit balance.
-    #[serde(
-        rename = "creditBalance",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub credit_balance: ::std::option::Option<f64>,
+    #[serde(rename = "creditBalance", default, skip_serializing_if = "Option::is_none")]
+    pub credit_balance: Option<f64>,
 
     /// Credits used but not yet invoiced.
     #[serde(
         rename = "creditUninvoicedCurrent",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub credit_uninvoiced_current: ::std::option::Option<f64>,
+    pub credit_uninvoiced_current: Option<f64>,
 
     /// Maximum amount of credits that may be used before being invoiced.
     #[serde(
         rename = "creditUninvoicedLimit",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub credit_uninvoiced_limit: ::std::option::Option<f64>,
+    pub credit_uninvoiced_limit: Option<f64>,
 
     /// Credits used yesterday.
     #[serde(
         rename = "creditUsageYesterday",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub credit_usage_yesterday: ::std::option::Option<f64>,
+    pub credit_usage_yesterday: Option<f64>,
 
     /// Credits used today so far.
     #[serde(
         rename = "creditUsageToday",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub credit_usage_today: ::std::option::Option<f64>,
+    pub credit_usage_today: Option<f64>,
 
     /// When `creditUsageToday` was last updated. Nullable.
     #[serde(
         rename = "creditUsageTodayUpdatedAt",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub credit_usage_today_updated_at: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub credit_usage_today_updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Amount past due in USD.
-    #[serde(
-        rename = "pastDueUsd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub past_due_usd: ::std::option::Option<f64>,
+    #[serde(rename = "pastDueUsd", default, skip_serializing_if = "Option::is_none")]
+    pub past_due_usd: Option<f64>,
 
     /// Since when a payment has been past due. Nullable.
     #[serde(
         rename = "pastDueSince",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub past_due_since: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub past_due_since: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Number of active API keys.
     #[serde(
         rename = "apiKeysActiveCount",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub api_keys_active_count: ::std::option::Option<i32>,
+    pub api_keys_active_count: Option<i32>,
 
     /// Number of open support tickets waiting on the provider.
     #[serde(
         rename = "ticketsLiveWaitOnProvider",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub tickets_live_wait_on_provider: ::std::option::Option<i32>,
+    pub tickets_live_wait_on_provider: Option<i32>,
 
     /// Number of open support tickets waiting on the customer.
     #[serde(
         rename = "ticketsLiveWaitOnCustomer",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub tickets_live_wait_on_customer: ::std::option::Option<i32>,
+    pub tickets_live_wait_on_customer: Option<i32>,
 
     /// Number of closed support tickets.
-    #[serde(
-        rename = "ticketsNotLive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub tickets_not_live: ::std::option::Option<i32>,
+    #[serde(rename = "ticketsNotLive", default, skip_serializing_if = "Option::is_none")]
+    pub tickets_not_live: Option<i32>,
 
     /// Total amount paid, in USD.
-    #[serde(
-        rename = "totalPaidUsd",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub total_paid_usd: ::std::option::Option<f64>,
+    #[serde(rename = "totalPaidUsd", default, skip_serializing_if = "Option::is_none")]
+    pub total_paid_usd: Option<f64>,
 
     /// Amount paid in the last week, in USD.
     #[serde(
         rename = "totalPaidUsdLastW",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub total_paid_usd_last_w: ::std::option::Option<f64>,
+    pub total_paid_usd_last_w: Option<f64>,
 
     /// Amount paid in the last month, in USD.
     #[serde(
         rename = "totalPaidUsdLastM",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub total_paid_usd_last_m: ::std::option::Option<f64>,
+    pub total_paid_usd_last_m: Option<f64>,
 
     /// Amount paid in the last quarter, in USD.
     #[serde(
         rename = "totalPaidUsdLastQ",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub total_paid_usd_last_q: ::std::option::Option<f64>,
+    pub total_paid_usd_last_q: Option<f64>,
 
     /// Amount paid in the last year, in USD.
     #[serde(
         rename = "totalPaidUsdLastY",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub total_paid_usd_last_y: ::std::option::Option<f64>,
+    pub total_paid_usd_last_y: Option<f64>,
 
     /// Pricing tier of the organization (values not documented by the vendor).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tier: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
 
     /// When the organization first paid. Nullable.
     #[serde(
         rename = "firstPaymentDate",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub first_payment_date: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub first_payment_date: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Time of the latest audit trail event. Nullable.
     #[serde(
         rename = "lastAuditTrailEvent",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub last_audit_trail_event: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub last_audit_trail_event: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Usage has been invoiced up to, but excluding, this time. Nullable.
     #[serde(
         rename = "usageInvoicedUpToExcl",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub usage_invoiced_up_to_excl: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub usage_invoiced_up_to_excl: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Number of active payment methods.
     #[serde(
         rename = "paymentMethodsLiveCount",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub payment_methods_live_count: ::std::option::Option<i32>,
+    pub payment_methods_live_count: Option<i32>,
 
     /// When the organization was last notified of reaching its quota threshold. Nullable.
     #[serde(
         rename = "quotaThresholdLastNotification",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub quota_threshold_last_notification: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub quota_threshold_last_notification: Option<
+        Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// When the organization was last notified of exceeding its quota. Nullable.
     #[serde(
         rename = "quotaExceededLastNotification",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub quota_exceeded_last_notification: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub quota_exceeded_last_notification: Option<
+        Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// E-mail address that receives all notifications. Nullable.
     #[serde(
         rename = "allNotificationsEmail",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub all_notifications_email: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub all_notifications_email: Option<Option<String>>,
 
     /// E-mail address that receives notifications requiring action. Nullable.
     #[serde(
         rename = "actionRequiredNotificationsEmail",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub action_required_notifications_email: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub action_required_notifications_email: Option<Option<String>>,
 
     /// When the organization was last notified of a low credit balance. Nullable.
     #[serde(
         rename = "creditsLowBalanceLastNotification",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub credits_low_balance_last_notification: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub credits_low_balance_last_notification: Option<
+        Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// When the organization was created.
-    #[serde(
-        rename = "timeCreated",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(rename = "timeCreated", default, skip_serializing_if = "Option::is_none")]
+    pub time_created: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Comma-separated list of the organization's domains.
-    #[serde(
-        rename = "domainsCsv",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub domains_csv: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "domainsCsv", default, skip_serializing_if = "Option::is_none")]
+    pub domains_csv: Option<String>,
 
     /// Number of team members.
     #[serde(
         rename = "teamMembersCount",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub team_members_count: ::std::option::Option<i32>,
+    pub team_members_count: Option<i32>,
 
     /// Spend management flag; 1 when enabled, 0 otherwise.
     #[serde(
         rename = "spendMgmtEnabled",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub spend_mgmt_enabled: ::std::option::Option<i32>,
+    pub spend_mgmt_enabled: Option<i32>,
 
     /// Daily credit usage hard limit under spend management. Nullable.
     #[serde(
         rename = "spendMgmtCreditUsageDailyHardLimit",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub spend_mgmt_credit_usage_daily_hard_limit: ::std::option::Option<
-        ::std::option::Option<f64>,
-    >,
+    pub spend_mgmt_credit_usage_daily_hard_limit: Option<Option<f64>>,
 
     /// Daily credit usage that triggers a spend management notification. Nullable.
     #[serde(
         rename = "spendMgmtCreditUsageDailyNotifyThreshold",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub spend_mgmt_credit_usage_daily_notify_threshold: ::std::option::Option<
-        ::std::option::Option<f64>,
-    >,
+    pub spend_mgmt_credit_usage_daily_notify_threshold: Option<Option<f64>>,
 
     /// URL of the webhook called for spend management notifications. Nullable.
     #[serde(
         rename = "spendMgmtCreditUsageWebhookUrl",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub spend_mgmt_credit_usage_webhook_url: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub spend_mgmt_credit_usage_webhook_url: Option<Option<String>>,
 
     /// When a shared Slack support channel was requested. Nullable.
     #[serde(
         rename = "slackChannelRequestedTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub slack_channel_requested_time: ::std::option::Option<
-        ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub slack_channel_requested_time: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Account status of the organization (values not documented by the vendor).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 
     /// When `status` last changed.
     #[serde(
         rename = "statusChangedTime",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "Option::is_none"
     )]
-    pub status_changed_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub status_changed_time: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Why the organization was suspended, if it is. Nullable.
     #[serde(
         rename = "statusSuspendedReason",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub status_suspended_reason: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub status_suspended_reason: Option<Option<String>>,
 }
 
 /// Error body. Assumed shape: the vendor page documents no error
@@ -529,17 +451,13 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     /// HTTP status code of the response.
-    #[serde(
-        rename = "statusCode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub status_code: ::std::option::Option<i32>,
+    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<i32>,
 
     /// Human-readable description of the error.
-    pub message: ::std::string::String,
+    pub message: String,
 
     /// Short name of the HTTP status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }

@@ -43,26 +43,6 @@
 //!   `{"message": string, "code"?: string}` (`Error`). A 429 response is
 //!   assumed to carry a `Retry-After` header with a number of seconds.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
 
 /// The default base URL, from the spec's first `servers` entry.
@@ -79,7 +59,7 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    bearer_auth: ::std::option::Option<::std::string::String>,
+    bearer_auth: Option<String>,
 }
 
 impl ::std::fmt::Debug for Credentials {
@@ -107,16 +87,13 @@ impl ClientBuilder {
     /// token as `Authorization: Bearer <token>`.
     ///
     /// Sent as `Authorization: Bearer <token>`.
-    pub fn bearer_auth(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.bearer_auth = ::std::option::Option::Some(value.into());
+    pub fn bearer_auth(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.bearer_auth = Some(value.into());
         self
     }
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client {
             core: self.core.build()?,
             credentials: self.credentials,
@@ -125,8 +102,7 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
@@ -135,21 +111,17 @@ impl Client {
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// The request of [`Client::list_invoices`], for its pages.
     fn list_invoices_request(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<types::Error>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<types::Error>> {
         let mut request = self
             .core
             .request(
@@ -167,15 +139,16 @@ impl Client {
                 ]
                     .concat(),
             );
-        if let ::std::option::Option::Some(value) = &self.credentials.bearer_auth {
+        if let Some(value) = &self.credentials.bearer_auth {
             request.bearer_auth(value);
         }
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_invoices_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::InvoicePage>,
         crate::runtime::Error<types::Error>,
     > {
@@ -206,7 +179,7 @@ impl Client {
     pub async fn list_invoices(
         &self,
         organization_id: &str,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::InvoicePage>,
         crate::runtime::Error<types::Error>,
     > {

@@ -2,26 +2,6 @@
 
 //! Models of the Pack.cloud API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 /// An invoice of an organization. All fields are always present; `number`
 /// and `reference` may be `null`. The field names and types of the totals
 /// (`total_excl_vat`, `total_incl_vat`) are assumed, as is the date-time
@@ -29,18 +9,18 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Invoice {
     /// ID of the invoice
-    pub id: ::std::string::String,
+    pub id: String,
 
     /// Invoice number
     #[serde(default)]
-    pub number: ::std::option::Option<::std::string::String>,
+    pub number: Option<String>,
 
     /// Order / invoice reference
     #[serde(default)]
-    pub reference: ::std::option::Option<::std::string::String>,
+    pub reference: Option<String>,
 
     /// Invoice status. The set of values is not documented by the vendor.
-    pub status: ::std::string::String,
+    pub status: String,
 
     /// Total value of invoice excluding VAT. Assumed field name; a JSON
     /// number in the invoice currency.
@@ -69,15 +49,15 @@ pub struct Invoice {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvoicePage {
     /// The invoices on this page
-    pub data: ::std::vec::Vec<Invoice>,
+    pub data: Vec<Invoice>,
 
     /// Link to previous page
     #[serde(default)]
-    pub prev: ::std::option::Option<::std::string::String>,
+    pub prev: Option<String>,
 
     /// Link to next page
     #[serde(default)]
-    pub next: ::std::option::Option<::std::string::String>,
+    pub next: Option<String>,
 
     /// Item count per page
     pub per_page: i32,
@@ -88,9 +68,9 @@ pub struct InvoicePage {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error {
     /// Human-readable description of the error.
-    pub message: ::std::string::String,
+    pub message: String,
 
     /// Machine-readable error code, when the API provides one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }

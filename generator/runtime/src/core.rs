@@ -189,6 +189,11 @@ impl CoreBuilder {
     /// `reqwest::Client` cannot be built (for example when TLS cannot be
     /// initialised).
     pub fn build(self) -> Result<Core, Error> {
+        if self.base_url.trim().is_empty() {
+            return Err(Error::InvalidRequest(
+                "no base URL: the spec names no server, so set one with the builder's `base_url`".to_owned(),
+            ));
+        }
         if let Some((template, variables)) = &self.server {
             let unknown: Vec<&str> = variables
                 .iter()

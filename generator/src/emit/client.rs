@@ -19,10 +19,11 @@ use crate::ir::{
 /// per operation, produced lazily.
 pub fn client_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iterator<Item = TokenStream> + 'a {
     std::iter::once(client_core(api)).chain(api.operations.iter().enumerate().map(move |(index, operation)| {
-        let method = operation_method(operation, api);
         let cfg = super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice));
+        let method = operation_method(operation, api, &cfg);
+        // Formatted one operation at a time; `format` joins the blocks
+        // into the one `impl Client`.
         quote! {
-            #cfg
             impl Client {
                 #method
             }
@@ -44,8 +45,8 @@ fn client_core(api: &Api) -> TokenStream {
     let credential_fields = used.iter().map(|scheme| {
         let name = ident(&scheme.name);
         match scheme.kind {
-            SecurityKind::Basic => quote!(#name: ::std::option::Option<(::std::string::String, ::std::option::Option<::std::string::String>)>,),
-            _ => quote!(#name: ::std::option::Option<::std::string::String>,),
+            SecurityKind::Basic => quote!(#name: Option<(String, Option<String>)>,),
+            _ => quote!(#name: Option<String>,),
         }
     });
     let credential_debug = used.iter().map(|scheme| {
@@ -77,7 +78,8 @@ fn client_core(api: &Api) -> TokenStream {
     });
     // Specs whose server URL has `{variables}` get a setter for them.
     let (core_builder, server_setter) = if api.server_variables.is_empty() {
-        (quote!(crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL)), None)
+        let start = if api.base_url.is_empty() { quote!("") } else { quote!(DEFAULT_BASE_URL) };
+        (quote!(crate::runtime::CoreBuilder::new(#start)), None)
     } else {
         let names = api.server_variables.iter().map(|variable| &variable.name);
         let defaults = api.server_variables.iter().map(|variable| &variable.default);
@@ -99,7 +101,7 @@ fn client_core(api: &Api) -> TokenStream {
             pub fn server_variable(
                 mut self,
                 name: &str,
-                value: impl ::std::convert::Into<::std::string::String>,
+                value: impl ::std::convert::Into<String>,
             ) -> Self {
                 self.core.server_variable(name, value.into());
                 self
@@ -115,9 +117,20 @@ fn client_core(api: &Api) -> TokenStream {
             pub const SERVER_URL_TEMPLATE: &str = #template;
         }
     });
+    // A spec without servers has no default: the builder needs `base_url`.
+    let (default_base_url, builder_doc) = if api.base_url.is_empty() {
+        (None, " A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.")
+    } else {
+        (
+            Some(quote! {
+                /// The default base URL, from the spec's first `servers` entry.
+                pub const DEFAULT_BASE_URL: &str = #base_url;
+            }),
+            " A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.",
+        )
+    };
     quote! {
-        /// The default base URL, from the spec's first `servers` entry.
-        pub const DEFAULT_BASE_URL: &str = #base_url;
+        #default_base_url
 
         #template_const
 
@@ -148,14 +161,13 @@ fn client_core(api: &Api) -> TokenStream {
             #(#setters)*
 
             /// Builds the client.
-            pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+            pub fn build(self) -> Result<Client, crate::runtime::Error> {
                 Ok(Client { core: self.core.build()?, #credentials_init })
             }
         }
 
         impl Client {
-            /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-            /// and the default timeout.
+            #[doc = #builder_doc]
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
                     core: #core_builder,
@@ -164,7 +176,7 @@ fn client_core(api: &Api) -> TokenStream {
             }
 
             /// A client with default settings and no credentials.
-            pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+            pub fn new() -> Result<Self, crate::runtime::Error> {
                 Self::builder().build()
             }
 
@@ -189,24 +201,24 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
             #docs
             pub fn #name(
                 mut self,
-                username: impl ::std::convert::Into<::std::string::String>,
-                password: ::std::option::Option<::std::string::String>,
+                username: impl ::std::convert::Into<String>,
+                password: Option<String>,
             ) -> Self {
-                self.credentials.#name = ::std::option::Option::Some((username.into(), password));
+                self.credentials.#name = Some((username.into(), password));
                 self
             }
         },
         _ => quote! {
             #docs
-            pub fn #name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.credentials.#name = ::std::option::Option::Some(value.into());
+            pub fn #name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+                self.credentials.#name = Some(value.into());
                 self
             }
         },
     }
 }
 
-fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
+fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> TokenStream {
     let types_prefix = quote!(types::);
     let name = ident(&operation.name);
     let docs = Doc::new()
@@ -222,8 +234,20 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
     let mut arg_names = Vec::new();
     for param in &path_params {
         let arg = ident(&param.name);
+        // Strings as `&str`, small `Copy` values by value, the rest by
+        // reference.
         let ty = match &param.ty {
             TypeRef::String => quote!(&str),
+            ty @ (TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Uuid
+            | TypeRef::Date
+            | TypeRef::DateTime) => type_tokens(ty, &api.types, &types_prefix),
             ty => {
                 let ty = type_tokens(ty, &api.types, &types_prefix);
                 quote!(&#ty)
@@ -247,7 +271,7 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
         let field = ident(&param.name);
         let wire = &param.wire;
         let value = if param.required {
-            quote!(::std::option::Option::Some(&params.#field))
+            quote!(Some(&params.#field))
         } else {
             quote!(params.#field.as_ref())
         };
@@ -258,7 +282,7 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             }
             ParamLocation::Header if is_idempotency_key(param) => {
                 let key = if param.required {
-                    quote!(::std::option::Option::Some(params.#field.as_str()))
+                    quote!(Some(params.#field.as_str()))
                 } else {
                     quote!(params.#field.as_deref())
                 };
@@ -282,8 +306,8 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
             args.push(quote!(body: &#arg_ty));
             statements.push(send);
         } else {
-            args.push(quote!(body: ::std::option::Option<&#arg_ty>));
-            statements.push(quote!(if let ::std::option::Option::Some(body) = body { #send }));
+            args.push(quote!(body: Option<&#arg_ty>));
+            statements.push(quote!(if let Some(body) = body { #send }));
         }
         arg_names.push(ident("body"));
         mutates = true;
@@ -326,10 +350,11 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
         }
         None => (quote!(crate::runtime::Response<#success_ty>), status_match),
     };
-    let result_ty = quote!(::std::result::Result<#response_ty, crate::runtime::Error<#error_ty>>);
+    let result_ty = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
     let Some(pagination) = &operation.pagination else {
         return quote! {
             #docs
+            #cfg
             #deprecated
             pub async fn #name(&self, #(#args),*) -> #result_ty {
                 #(#statements)*
@@ -361,17 +386,20 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
     let build_doc = format!(" The request of [`Client::{name}`], for its pages.");
     quote! {
         #[doc = #build_doc]
-        fn #build(&self, #(#args),*) -> ::std::result::Result<crate::runtime::Request, crate::runtime::Error<#error_ty>> {
+        #cfg
+        fn #build(&self, #(#args),*) -> Result<crate::runtime::Request, crate::runtime::Error<#error_ty>> {
             #(#statements)*
-            ::std::result::Result::Ok(request)
+            Ok(request)
         }
 
+        #cfg
         async fn #send(&self, request: crate::runtime::Request) -> #result_ty {
             let response = request.send(#accept).await?;
             #decode
         }
 
         #docs
+        #cfg
         #deprecated
         pub async fn #name(&self, #(#args),*) -> #result_ty {
             let request = self.#build(#(#arg_names),*)?;
@@ -386,6 +414,7 @@ fn operation_method(operation: &Operation, api: &Api) -> TokenStream {
         }
 
         /// The items of every page, in order (see [`Client::#pages`]).
+        #cfg
         #deprecated
         pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'_, #item_ty, #error_ty> {
             crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
@@ -408,7 +437,7 @@ fn derived_name(api: &Api, name: &str, suffix: &str) -> String {
 fn read_text(field: &FieldAccess, on: TokenStream) -> TokenStream {
     let name = ident(&field.name);
     match field.presence {
-        Presence::Required => quote!(::std::option::Option::Some(#on.#name.clone())),
+        Presence::Required => quote!(Some(#on.#name.clone())),
         Presence::Nullable | Presence::Optional => quote!(#on.#name.clone()),
         Presence::OptionalNullable => quote!(#on.#name.clone().flatten()),
     }
@@ -417,13 +446,13 @@ fn read_text(field: &FieldAccess, on: TokenStream) -> TokenStream {
 /// A reference to the items of a page, as `Option<&Vec<_>>`.
 fn items_ref(items: &PageItems) -> TokenStream {
     match items {
-        PageItems::Body { .. } => quote!(::std::option::Option::Some(page)),
+        PageItems::Body { .. } => quote!(Some(page)),
         PageItems::Field { field, .. } => {
             let name = ident(&field.name);
             match field.presence {
-                Presence::Required => quote!(::std::option::Option::Some(&page.#name)),
+                Presence::Required => quote!(Some(&page.#name)),
                 Presence::Nullable | Presence::Optional => quote!(page.#name.as_ref()),
-                Presence::OptionalNullable => quote!(page.#name.as_ref().and_then(::std::option::Option::as_ref)),
+                Presence::OptionalNullable => quote!(page.#name.as_ref().and_then(Option::as_ref)),
             }
         }
     }
@@ -447,10 +476,10 @@ fn items_extractor(items: &PageItems, page_ty: &TokenStream) -> TokenStream {
 /// The `runtime::Pagination` value for the operation.
 fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -> TokenStream {
     let items = items_ref(&pagination.items);
-    let count = quote!(|page: &#page_ty| #items.map_or(0, ::std::vec::Vec::len));
+    let count = quote!(|page: &#page_ty| #items.map_or(0, Vec::len));
     let size = |size: &Option<String>| match size {
-        Some(size) => quote!(::std::option::Option::Some(#size)),
-        None => quote!(::std::option::Option::None),
+        Some(size) => quote!(Some(#size)),
+        None => quote!(None),
     };
     match &pagination.style {
         PaginationStyle::NextLink(field) => {
@@ -512,9 +541,9 @@ fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
         let name = ident(&field.name);
         let wire = &field.wire;
         let value = match field.presence {
-            crate::ir::Presence::Required => quote!(::std::option::Option::Some(&body.#name)),
+            crate::ir::Presence::Required => quote!(Some(&body.#name)),
             crate::ir::Presence::Nullable | crate::ir::Presence::Optional => quote!(body.#name.as_ref()),
-            crate::ir::Presence::OptionalNullable => quote!(body.#name.as_ref().and_then(::std::option::Option::as_ref)),
+            crate::ir::Presence::OptionalNullable => quote!(body.#name.as_ref().and_then(Option::as_ref)),
         };
         match &field.ty {
             TypeRef::File => quote!(form.files(#wire, #value);),
@@ -620,10 +649,10 @@ fn security_statements(alternatives: &[Vec<usize>], schemes: &[SecurityScheme]) 
             SecurityKind::Basic => quote!(request.basic_auth(&#value.0, #value.1.as_deref());),
         });
         branches.push(if used.len() == 1 {
-            quote!(if let ::std::option::Option::Some(value) = #(#fields)* { #(#applies)* })
+            quote!(if let Some(value) = #(#fields)* { #(#applies)* })
         } else {
             quote! {
-                if let ( #( ::std::option::Option::Some(#values) ),* ) = ( #(#fields),* ) { #(#applies)* }
+                if let ( #( Some(#values) ),* ) = ( #(#fields),* ) { #(#applies)* }
             }
         });
     }
@@ -723,8 +752,8 @@ fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<Token
 
 fn response_type(body: &crate::ir::ResponseBody, api: &Api) -> TokenStream {
     match body.kind {
-        BodyKind::Text => quote!(::std::string::String),
-        BodyKind::Bytes => quote!(::std::vec::Vec<u8>),
+        BodyKind::Text => quote!(String),
+        BodyKind::Bytes => quote!(Vec<u8>),
         _ => type_tokens(&body.ty, &api.types, &quote!(types::)),
     }
 }
@@ -760,14 +789,14 @@ fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, TokenStream
                 let pattern = status_pattern(case.status);
                 let variant = ident(&case.variant);
                 match case.body.as_ref().map(|body| body.kind) {
-                    None => quote!(#pattern => ::std::option::Option::Some(#enum_ty::#variant),),
-                    Some(BodyKind::Text) => quote!(#pattern => ::std::option::Option::Some(#enum_ty::#variant(::std::string::String::from_utf8_lossy(body).into_owned())),),
-                    Some(BodyKind::Bytes) => quote!(#pattern => ::std::option::Option::Some(#enum_ty::#variant(body.to_vec())),),
+                    None => quote!(#pattern => Some(#enum_ty::#variant),),
+                    Some(BodyKind::Text) => quote!(#pattern => Some(#enum_ty::#variant(String::from_utf8_lossy(body).into_owned())),),
+                    Some(BodyKind::Bytes) => quote!(#pattern => Some(#enum_ty::#variant(body.to_vec())),),
                     Some(_) => quote!(#pattern => crate::runtime::parse_json(body).map(#enum_ty::#variant),),
                 }
             })
             .collect();
-        let fallback = (!has_default).then(|| quote!(_ => ::std::option::Option::None,));
+        let fallback = (!has_default).then(|| quote!(_ => None,));
         return (enum_ty, quote!(|status, body| match status.as_u16() { #(#arms)* #fallback }));
     }
     let json_error = operation

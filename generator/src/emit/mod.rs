@@ -50,7 +50,7 @@ pub fn runtime_dependencies() -> &'static str {
     &rest[..end]
 }
 
-/// Lints allowed in generated modules, each because spec text or spec
+/// Lints allowed in generated crates (once, at the crate root), each because spec text or spec
 /// structure (not the generator) decides it: descriptions are Markdown for
 /// humans (rustdoc and doc lints), operations may have many parameters,
 /// variants may share a suffix, and deprecated items are still used by the
@@ -103,13 +103,10 @@ pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) ->
 /// The files of one API module, relative to its directory. With
 /// `features`, operations and types are compiled per tag feature.
 pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<FileChunks<'a>> {
-    let mut allows = module_allows();
-    if features.is_some() {
-        // A slice of the API leaves credentials and helpers of the other
-        // slices unused.
-        let full = crate::features::FULL;
-        allows.extend(quote!(#![cfg_attr(not(feature = #full), allow(dead_code, unused_imports))]));
-    }
+    // A slice of the API leaves credentials and helpers of the other
+    // slices unused.
+    let full = crate::features::FULL;
+    let allows = features.map(|_| quote!(#![cfg_attr(not(feature = #full), allow(dead_code, unused_imports))]));
     let docs = docs::Doc::new()
         .line(format!("# {} (version {})", docs::oneline(&api.title), docs::oneline(&api.version)))
         .markdown(api.description.as_deref())
@@ -147,12 +144,14 @@ pub fn crate_root(modules: &[&str], layout: &Layout) -> TokenStream {
         _ => None,
     };
     let docs: Vec<String> = modules.iter().map(|module| format!(" * [`{module}`]")).collect();
+    let allows = module_allows();
     quote! {
         //! Typed async API clients generated from OpenAPI specs.
         #![doc = ""]
         #![doc = " Modules:"]
         #![doc = ""]
         #( #![doc = #docs] )*
+        #allows
 
         pub mod runtime;
         #( pub mod #names; )*

@@ -1,6 +1,8 @@
 //! Named types → Rust items: structs, enums, unions, aliases, response
-//! enums and per-operation parameter structs. All paths are absolute
-//! (`::std::…`, `::serde::…`) so nothing depends on imports.
+//! enums and per-operation parameter structs. Paths are absolute
+//! (`::serde::…`, `crate::runtime::…`) except for the standard prelude
+//! (`Option`, `String`, `Vec`, `Box`, `Result`), whose names `naming`
+//! keeps spec types from taking.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
@@ -18,7 +20,7 @@ use crate::ir::{
 /// emitting module (empty inside `types`, `types::` from the client).
 pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
@@ -30,8 +32,8 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::File => quote!(crate::runtime::FilePart),
         TypeRef::Unit => quote!(()),
         TypeRef::Named(id) => {
@@ -40,19 +42,19 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
         }
         TypeRef::Boxed(inner) => {
             let inner = type_tokens(inner, types, prefix);
-            quote!(::std::boxed::Box<#inner>)
+            quote!(Box<#inner>)
         }
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, types, prefix);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, types, prefix);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Option(inner) => {
             let inner = type_tokens(inner, types, prefix);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
     }
 }
@@ -124,7 +126,7 @@ fn struct_def(name: &Ident, structure: &Struct, types: &TypeSpace) -> TokenStrea
         quote! {
             /// Properties not listed in the schema.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub additional_properties: ::std::collections::BTreeMap<String, #value>,
         }
     });
     let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
@@ -164,19 +166,19 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
         Presence::Required => inner,
         Presence::Nullable => {
             serde.push(quote!(default));
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
         Presence::Optional => {
-            serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
-            quote!(::std::option::Option<#inner>)
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            quote!(Option<#inner>)
         }
         Presence::OptionalNullable => {
             serde.push(quote! {
                 default,
-                skip_serializing_if = "::std::option::Option::is_none",
+                skip_serializing_if = "Option::is_none",
                 with = "crate::runtime::double_option"
             });
-            quote!(::std::option::Option<::std::option::Option<#inner>>)
+            quote!(Option<Option<#inner>>)
         }
     };
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -217,16 +219,16 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 self.to_value().serialize(serializer)
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #( if value == #comparisons { return ::std::result::Result::Ok(Self::#variants); } )*
-                ::std::result::Result::Ok(Self::Unknown(value))
+                #( if value == #comparisons { return Ok(Self::#variants); } )*
+                Ok(Self::Unknown(value))
             }
         }
     }
@@ -244,7 +246,7 @@ fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
         pub enum #name {
             #( #docs #variants, )*
             /// A value this client does not know (the server may add values).
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
@@ -264,15 +266,15 @@ fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(match value.as_str() {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                Ok(match value.as_str() {
                     #( #wires => Self::#variants, )*
                     _ => Self::Unknown(value),
                 })
@@ -334,7 +336,7 @@ fn union_def(name: &Ident, union: &Union, types: &TypeSpace) -> TokenStream {
     let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
         let values = &variant.tag_values;
         quote! {
-            #( ::std::option::Option::Some(#values) )|* => ::serde_json::from_value(value)
+            #( Some(#values) )|* => ::serde_json::from_value(value)
                 .map(Self::#variant_name)
                 .map_err(::serde::de::Error::custom),
         }
@@ -355,12 +357,12 @@ fn union_def(name: &Ident, union: &Union, types: &TypeSpace) -> TokenStream {
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
                     #(#arms)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value)),
                 }
             }
         }
@@ -399,7 +401,7 @@ fn params_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream
         let docs = doc_attrs(param.doc.as_deref());
         let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
         let ty = type_tokens(&param.ty, types, &TokenStream::new());
-        let ty = if param.required { ty } else { quote!(::std::option::Option<#ty>) };
+        let ty = if param.required { ty } else { quote!(Option<#ty>) };
         quote!(#docs #deprecated pub #field: #ty,)
     });
     Some(quote! {
@@ -435,7 +437,7 @@ fn headers_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStrea
         let field = ident(&header.name);
         let docs = Doc::new().markdown(header.doc.as_deref()).line(format!("The {} header.", code(&header.wire))).outer();
         let ty = type_tokens(&header.ty, types, &TokenStream::new());
-        quote!(#docs pub #field: ::std::option::Option<#ty>,)
+        quote!(#docs pub #field: Option<#ty>,)
     });
     let parsed = headers.iter().map(|header| {
         let field = ident(&header.name);

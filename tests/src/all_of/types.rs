@@ -2,43 +2,23 @@
 
 //! Models of the allOf fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Named {
-    pub name: ::std::string::String,
+    pub name: String,
 }
 
 /// Base of every pet; composes `Named`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Pet {
-    pub name: ::std::string::String,
-    pub kind: ::std::string::String,
+    pub name: String,
+    pub kind: String,
 }
 
 /// Nested allOf, merged into one struct without duplicate types.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dog {
-    pub name: ::std::string::String,
-    pub kind: ::std::string::String,
+    pub name: String,
+    pub kind: String,
 
     #[serde(rename = "goodBoy")]
     pub good_boy: bool,
@@ -46,10 +26,10 @@ pub struct Dog {
     /// A nullable reference (3.0 style, allOf with one $ref).
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub owner: ::std::option::Option<::std::option::Option<Named>>,
+    pub owner: Option<Option<Named>>,
 }
 
 /// allOf with a single $ref is an alias.

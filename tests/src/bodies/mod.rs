@@ -2,30 +2,7 @@
 
 //! # Bodies fixture (version 1)
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
-
-/// The default base URL, from the spec's first `servers` entry.
-pub const DEFAULT_BASE_URL: &str = "";
 
 /// Client for the Bodies fixture API (version 1).
 ///
@@ -46,33 +23,31 @@ impl ClientBuilder {
     crate::__client_builder_methods!();
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
     }
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::CoreBuilder::new(""),
         }
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// `POST /json`
     pub async fn post_json(
         &self,
         body: &types::Note,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::Note>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -92,19 +67,17 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `PUT /vendor-json`
     pub async fn put_vendor_json(
         &self,
-        body: ::std::option::Option<&types::Note>,
-    ) -> ::std::result::Result<
+        body: Option<&types::Note>,
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/vendor-json");
-        if let ::std::option::Option::Some(body) = body {
+        if let Some(body) = body {
             request.json("application/vnd.example+json", body);
         }
         let response = request.send("").await?;
@@ -121,14 +94,12 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `POST /form`
     pub async fn post_form(
         &self,
         body: &types::PostFormBody,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -148,14 +119,12 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `POST /multipart`
     pub async fn post_multipart(
         &self,
         body: &types::PostMultipartBody,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -163,7 +132,7 @@ impl Client {
         let mut form = crate::runtime::Multipart::new();
         form.text("title", body.title.as_ref());
         form.text("size", body.size.as_ref());
-        form.files("file", ::std::option::Option::Some(&body.file));
+        form.files("file", Some(&body.file));
         form.files("attachments", body.attachments.as_ref().into_iter().flatten());
         request.multipart(form);
         let response = request.send("").await?;
@@ -180,14 +149,12 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `PUT /upload`
     pub async fn upload(
         &self,
         body: &[u8],
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -207,15 +174,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `POST /text`
     pub async fn post_text(
         &self,
         body: &str,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::string::String>,
+    ) -> Result<
+        crate::runtime::Response<String>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/text");

@@ -2,26 +2,6 @@
 
 //! Models of the Defaults and deprecated fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Settings {
     /// Defaults to 20 when absent.
@@ -31,21 +11,17 @@ pub struct Settings {
     pub page_size: i64,
 
     /// Default (applied by the server when absent): `"light"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub theme: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
 
     #[deprecated]
-    #[serde(
-        rename = "oldFlag",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub old_flag: ::std::option::Option<bool>,
+    #[serde(rename = "oldFlag", default, skip_serializing_if = "Option::is_none")]
+    pub old_flag: Option<bool>,
 }
 
 #[deprecated]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OldThing {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub x: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
 }

@@ -2,26 +2,6 @@
 
 //! Models of the Enums fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 /// Server-side status; new values may appear.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
@@ -50,7 +30,7 @@ pub enum Status {
     Type,
 
     /// A value this client does not know (the server may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl Status {
@@ -80,7 +60,7 @@ impl ::serde::Serialize for Status {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -88,11 +68,9 @@ impl ::serde::Serialize for Status {
 impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(
             match value.as_str() {
                 "active" => Self::Active,
                 "inactive" => Self::Inactive,
@@ -143,7 +121,7 @@ impl ::serde::Serialize for Priority {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         self.to_value().serialize(serializer)
     }
 }
@@ -151,23 +129,23 @@ impl ::serde::Serialize for Priority {
 impl<'de> ::serde::Deserialize<'de> for Priority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         if value == 1i64 {
-            return ::std::result::Result::Ok(Self::V1);
+            return Ok(Self::V1);
         }
         if value == 2i64 {
-            return ::std::result::Result::Ok(Self::V2);
+            return Ok(Self::V2);
         }
         if value == 3i64 {
-            return ::std::result::Result::Ok(Self::V3);
+            return Ok(Self::V3);
         }
         if value == -1i64 {
-            return ::std::result::Result::Ok(Self::Minus1);
+            return Ok(Self::Minus1);
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 
@@ -202,7 +180,7 @@ impl ::serde::Serialize for Mixed {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         self.to_value().serialize(serializer)
     }
 }
@@ -210,20 +188,20 @@ impl ::serde::Serialize for Mixed {
 impl<'de> ::serde::Deserialize<'de> for Mixed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         if value == "auto" {
-            return ::std::result::Result::Ok(Self::Auto);
+            return Ok(Self::Auto);
         }
         if value == 0i64 {
-            return ::std::result::Result::Ok(Self::V0);
+            return Ok(Self::V0);
         }
         if value == true {
-            return ::std::result::Result::Ok(Self::True);
+            return Ok(Self::True);
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 
@@ -232,18 +210,18 @@ pub struct Thing {
     /// Server-side status; new values may appear.
     pub status: Status,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mixed: ::std::option::Option<Mixed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mixed: Option<Mixed>,
 
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub color: ::std::option::Option<::std::option::Option<ThingColor>>,
+    pub color: Option<Option<ThingColor>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -255,7 +233,7 @@ pub enum ThingColor {
     Green,
 
     /// A value this client does not know (the server may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ThingColor {
@@ -279,7 +257,7 @@ impl ::serde::Serialize for ThingColor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -287,11 +265,9 @@ impl ::serde::Serialize for ThingColor {
 impl<'de> ::serde::Deserialize<'de> for ThingColor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(
             match value.as_str() {
                 "red" => Self::Red,
                 "green" => Self::Green,
@@ -304,5 +280,5 @@ impl<'de> ::serde::Deserialize<'de> for ThingColor {
 /// Parameters of [`Client::list_things`](super::Client::list_things).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListThingsParams {
-    pub status: ::std::option::Option<Status>,
+    pub status: Option<Status>,
 }

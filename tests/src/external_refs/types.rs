@@ -2,26 +2,6 @@
 
 //! Models of the External refs fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Money {
     /// Minor units.
@@ -38,7 +18,7 @@ pub enum Currency {
     Usd,
 
     /// A value this client does not know (the server may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl Currency {
@@ -62,7 +42,7 @@ impl ::serde::Serialize for Currency {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -70,11 +50,9 @@ impl ::serde::Serialize for Currency {
 impl<'de> ::serde::Deserialize<'de> for Currency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(
             match value.as_str() {
                 "EUR" => Self::Eur,
                 "USD" => Self::Usd,
@@ -87,14 +65,14 @@ impl<'de> ::serde::Deserialize<'de> for Currency {
 /// Parameters of [`Client::list_prices`](super::Client::list_prices).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPricesParams {
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
 }
 
 /// The headers a [`Client::create_price`](super::Client::create_price) response documents; see `Response::typed_headers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePriceHeaders {
     /// The `Location` header.
-    pub location: ::std::option::Option<::std::string::String>,
+    pub location: Option<String>,
 }
 
 impl crate::runtime::FromHeaders for CreatePriceHeaders {

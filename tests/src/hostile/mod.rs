@@ -35,26 +35,6 @@
 //! Bidi \u{202e} evil \u{2066}x\u{2069} nul \u{0} bell \u{7} cr
 //! only
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
 
 /// The default base URL, from the spec's first `servers` entry.
@@ -75,7 +55,7 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    key: ::std::option::Option<::std::string::String>,
+    key: Option<String>,
 }
 
 impl ::std::fmt::Debug for Credentials {
@@ -103,7 +83,7 @@ impl ClientBuilder {
     pub fn server_variable(
         mut self,
         name: &str,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
         self.core.server_variable(name, value.into());
         self
@@ -145,16 +125,13 @@ impl ClientBuilder {
     /// only
     ///
     /// Sent as the `X-API-Key` header.
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.key = ::std::option::Option::Some(value.into());
+    pub fn key(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.key = Some(value.into());
         self
     }
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client {
             core: self.core.build()?,
             credentials: self.credentials,
@@ -163,8 +140,7 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             core: crate::runtime::CoreBuilder::with_server(
@@ -181,13 +157,12 @@ impl Client {
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// v
     ///
     /// ```text
@@ -232,7 +207,7 @@ impl Client {
         &self,
         id: &str,
         params: &types::FnParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::OptionType>,
         crate::runtime::Error<types::Tagged>,
     > {
@@ -273,7 +248,7 @@ impl Client {
                     explode: true,
                 },
             );
-        if let ::std::option::Option::Some(value) = &self.credentials.key {
+        if let Some(value) = &self.credentials.key {
             request.header_api_key("X-API-Key", value);
         }
         let response = request.send("application/json").await?;
@@ -290,15 +265,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `POST /std/{self}`
     pub async fn result(
         &self,
-        self_: &i64,
-        body: ::std::option::Option<&types::VecType>,
-    ) -> ::std::result::Result<
+        self_: i64,
+        body: Option<&types::VecType>,
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -318,10 +291,10 @@ impl Client {
                 ]
                     .concat(),
             );
-        if let ::std::option::Option::Some(body) = body {
+        if let Some(body) = body {
             request.json("application/json", body);
         }
-        if let ::std::option::Option::Some(value) = &self.credentials.key {
+        if let Some(value) = &self.credentials.key {
             request.header_api_key("X-API-Key", value);
         }
         let response = request.send("").await?;

@@ -2,127 +2,95 @@
 
 //! Models of the Maps and formats fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
-pub type Labels = ::std::collections::BTreeMap<
-    ::std::string::String,
-    ::std::string::String,
->;
+pub type Labels = ::std::collections::BTreeMap<String, String>;
 
 /// Every format, and objects with additional properties.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Record {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub when: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<::chrono::DateTime<::chrono::Utc>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub day: ::std::option::Option<::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<::chrono::NaiveDate>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<::uuid::Uuid>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub site: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub blob: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub small: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub small: Option<i32>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub big: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub big: Option<i64>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ratio: ::std::option::Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f32>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub precise: ::std::option::Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precise: Option<f64>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub odd: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub odd: Option<String>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub labels: ::std::option::Option<Labels>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Labels>,
 
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub anything: ::std::option::Option<::std::option::Option<::serde_json::Value>>,
+    pub anything: Option<Option<::serde_json::Value>>,
 
-    #[serde(
-        rename = "freeForm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub free_form: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    #[serde(rename = "freeForm", default, skip_serializing_if = "Option::is_none")]
+    pub free_form: Option<::serde_json::Map<String, ::serde_json::Value>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Vec<Vec<i64>>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extras: ::std::option::Option<RecordExtras>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extras: Option<RecordExtras>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub closed: ::std::option::Option<RecordClosed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<RecordClosed>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub open: ::std::option::Option<RecordOpen>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<RecordOpen>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecordExtras {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub known: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
 
     /// Properties not listed in the schema.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, i64>,
+    pub additional_properties: ::std::collections::BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecordClosed {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub known: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RecordOpen {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub known: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
 
     /// Properties not listed in the schema.
     #[serde(flatten)]
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }

@@ -2,93 +2,49 @@
 
 //! Models of the Naming fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Struct {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub self_: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
 
-    #[serde(
-        rename = "1st",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub n1st: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "1st", default, skip_serializing_if = "Option::is_none")]
+    pub n1st: Option<String>,
 
-    #[serde(
-        rename = "fooBar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub foo_bar: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
+    pub foo_bar: Option<String>,
 
-    #[serde(
-        rename = "foo_bar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub foo_bar_2: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
+    pub foo_bar_2: Option<String>,
 
-    #[serde(
-        rename = "@id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 
-    #[serde(
-        rename = "",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub empty: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
+    pub empty: Option<String>,
 }
 
 /// Collides with `struct` after case conversion.
-pub type Struct2 = ::std::string::String;
+pub type Struct2 = String;
 
 /// Shadows a prelude name.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OptionType {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct N2faSettings {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// Parameters of [`Client::type`](super::Client::r#type).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypeParams {
-    pub r#async: ::std::option::Option<::std::string::String>,
-    pub async_2: ::std::option::Option<::std::string::String>,
+    pub r#async: Option<String>,
+    pub async_2: Option<String>,
 }

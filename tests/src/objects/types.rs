@@ -2,79 +2,55 @@
 
 //! Models of the Objects fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 /// A widget.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Widget {
     /// Identifier.
-    pub id: ::std::string::String,
-    pub name: ::std::string::String,
+    pub id: String,
+    pub name: String,
 
     /// Required but may be null.
     #[serde(default)]
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
 
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub note: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 
     /// Optional and nullable.
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub comment: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub comment: Option<Option<String>>,
 
     /// Nested inline object.
     pub dimensions: WidgetDimensions,
 
-    #[serde(
-        rename = "createdAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 
     #[deprecated]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub legacy: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<String>,
 }
 
 /// Fields absent from the patch are left unchanged; `null` clears them.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WidgetPatch {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub comment: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub comment: Option<Option<String>>,
 }
 
 /// Nested inline object.
@@ -82,12 +58,12 @@ pub struct WidgetPatch {
 pub struct WidgetDimensions {
     pub width: f64,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub depth: ::std::option::Option<WidgetDimensionsDepth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<WidgetDimensionsDepth>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WidgetDimensionsDepth {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
 }

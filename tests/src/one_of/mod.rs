@@ -2,30 +2,7 @@
 
 //! # oneOf fixture (version 1)
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
-
-/// The default base URL, from the spec's first `servers` entry.
-pub const DEFAULT_BASE_URL: &str = "";
 
 /// Client for the oneOf fixture API (version 1).
 ///
@@ -46,33 +23,31 @@ impl ClientBuilder {
     crate::__client_builder_methods!();
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
     }
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::CoreBuilder::new(""),
         }
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// `GET /shapes`
     pub async fn list_shapes(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Shape>>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Shape>>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/shapes");
@@ -90,14 +65,12 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /events`
     pub async fn list_events(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Event>>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Event>>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/events");

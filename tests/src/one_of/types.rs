@@ -2,37 +2,17 @@
 
 //! Models of the oneOf fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Circle {
     #[serde(rename = "shapeType")]
-    pub shape_type: ::std::string::String,
+    pub shape_type: String,
     pub radius: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Square {
     #[serde(rename = "shapeType")]
-    pub shape_type: ::std::string::String,
+    pub shape_type: String,
     pub side: f64,
 }
 
@@ -52,7 +32,7 @@ pub enum Shape {
 impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -61,31 +41,31 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            ::std::option::Option::Some("circle") => {
+            Some("circle") => {
                 ::serde_json::from_value(value)
                     .map(Self::Circle)
                     .map_err(::serde::de::Error::custom)
             }
-            ::std::option::Option::Some("square") => {
+            Some("square") => {
                 ::serde_json::from_value(value)
                     .map(Self::Square)
                     .map_err(::serde::de::Error::custom)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Created {
-    pub r#type: ::std::string::String,
-    pub id: ::std::string::String,
+    pub r#type: String,
+    pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Deleted {
-    pub r#type: ::std::string::String,
-    pub id: ::std::string::String,
+    pub r#type: String,
+    pub id: String,
 
     #[serde(rename = "deletedAt")]
     pub deleted_at: ::chrono::DateTime<::chrono::Utc>,
@@ -107,7 +87,7 @@ pub enum Event {
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -116,17 +96,17 @@ impl<'de> ::serde::Deserialize<'de> for Event {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            ::std::option::Option::Some("Created") => {
+            Some("Created") => {
                 ::serde_json::from_value(value)
                     .map(Self::Created)
                     .map_err(::serde::de::Error::custom)
             }
-            ::std::option::Option::Some("Deleted") => {
+            Some("Deleted") => {
                 ::serde_json::from_value(value)
                     .map(Self::Deleted)
                     .map_err(::serde::de::Error::custom)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
@@ -144,7 +124,7 @@ pub enum Untagged {
 #[serde(untagged)]
 pub enum IdOrName {
     Integer(i64),
-    String(::std::string::String),
+    String(String),
 }
 
 /// A nullable union.
@@ -158,22 +138,18 @@ pub enum MaybeNumber {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
     /// A primitive union.
-    #[serde(
-        rename = "idOrName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub id_or_name: ::std::option::Option<IdOrName>,
+    #[serde(rename = "idOrName", default, skip_serializing_if = "Option::is_none")]
+    pub id_or_name: Option<IdOrName>,
 
     /// A nullable union.
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub maybe: ::std::option::Option<::std::option::Option<MaybeNumber>>,
+    pub maybe: Option<Option<MaybeNumber>>,
 
     /// No discriminator; the pickier variant (more required fields) is tried first.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub untagged: ::std::option::Option<Untagged>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub untagged: Option<Untagged>,
 }

@@ -4,30 +4,7 @@
 //!
 //! Every pagination style the client follows, detected or declared; retries and response headers.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
-
-/// The default base URL, from the spec's first `servers` entry.
-pub const DEFAULT_BASE_URL: &str = "";
 
 /// Client for the Pagination fixture API (version 1).
 ///
@@ -48,36 +25,31 @@ impl ClientBuilder {
     crate::__client_builder_methods!();
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
     }
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::CoreBuilder::new(""),
         }
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// The request of [`Client::list_repos`], for its pages.
     fn list_repos_request(
         &self,
         params: &types::ListReposParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/repos");
         request
             .query(
@@ -95,13 +67,14 @@ impl Client {
                     explode: true,
                 },
             );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_repos_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Repo>, types::ListReposHeaders>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let response = request.send("application/json").await?;
@@ -128,8 +101,8 @@ impl Client {
     pub async fn list_repos(
         &self,
         params: &types::ListReposParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Repo>, types::ListReposHeaders>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.list_repos_request(params)?;
@@ -143,7 +116,7 @@ impl Client {
         params: &types::ListReposParams,
     ) -> crate::runtime::PageStream<
         '_,
-        crate::runtime::Response<::std::vec::Vec<types::Repo>, types::ListReposHeaders>,
+        crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
         ::serde_json::Value,
     > {
         crate::runtime::pages(
@@ -160,20 +133,15 @@ impl Client {
     ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
         crate::runtime::items(
             self.list_repos_pages(params),
-            |page: ::std::vec::Vec<types::Repo>| page,
+            |page: Vec<types::Repo>| page,
         )
     }
-}
 
-impl Client {
     /// The request of [`Client::list_events`], for its pages.
     fn list_events_request(
         &self,
         params: &types::ListEventsParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/events");
         request
             .query(
@@ -183,12 +151,13 @@ impl Client {
                     explode: true,
                 },
             );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_events_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListEventsResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -215,7 +184,7 @@ impl Client {
     pub async fn list_events(
         &self,
         params: &types::ListEventsParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListEventsResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -255,17 +224,12 @@ impl Client {
             |page: types::ListEventsResponse| page.items,
         )
     }
-}
 
-impl Client {
     /// The request of [`Client::list_customers`], for its pages.
     fn list_customers_request(
         &self,
         params: &types::ListCustomersParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/customers");
         request
             .query(
@@ -283,12 +247,13 @@ impl Client {
                     explode: true,
                 },
             );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_customers_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListCustomersResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -315,7 +280,7 @@ impl Client {
     pub async fn list_customers(
         &self,
         params: &types::ListCustomersParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListCustomersResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -339,7 +304,7 @@ impl Client {
                 param: "starting_after",
                 has_more: |page: &types::ListCustomersResponse| page.has_more,
                 last_id: |page: &types::ListCustomersResponse| {
-                    ::std::option::Option::Some(&page.data)
+                    Some(&page.data)
                         .and_then(|items| items.last())
                         .map(|item| item.id.clone())
                 },
@@ -358,17 +323,12 @@ impl Client {
             |page: types::ListCustomersResponse| page.data,
         )
     }
-}
 
-impl Client {
     /// The request of [`Client::list_numbered`], for its pages.
     fn list_numbered_request(
         &self,
         params: &types::ListNumberedParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/numbered");
         request
             .query(
@@ -386,13 +346,14 @@ impl Client {
                     explode: true,
                 },
             );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_numbered_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Repo>>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Repo>>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let response = request.send("application/json").await?;
@@ -418,8 +379,8 @@ impl Client {
     pub async fn list_numbered(
         &self,
         params: &types::ListNumberedParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<types::Repo>>,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Repo>>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.list_numbered_request(params)?;
@@ -433,17 +394,15 @@ impl Client {
         params: &types::ListNumberedParams,
     ) -> crate::runtime::PageStream<
         '_,
-        crate::runtime::Response<::std::vec::Vec<types::Repo>>,
+        crate::runtime::Response<Vec<types::Repo>>,
         ::serde_json::Value,
     > {
         crate::runtime::pages(
             self.list_numbered_request(params),
             crate::runtime::Pagination::PageNumber {
                 param: "page",
-                size_param: ::std::option::Option::Some("page_size"),
-                count: |page: &::std::vec::Vec<types::Repo>| {
-                    ::std::option::Option::Some(page).map_or(0, ::std::vec::Vec::len)
-                },
+                size_param: Some("page_size"),
+                count: |page: &Vec<types::Repo>| Some(page).map_or(0, Vec::len),
             },
             move |request| self.list_numbered_send(request),
         )
@@ -456,20 +415,15 @@ impl Client {
     ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
         crate::runtime::items(
             self.list_numbered_pages(params),
-            |page: ::std::vec::Vec<types::Repo>| page,
+            |page: Vec<types::Repo>| page,
         )
     }
-}
 
-impl Client {
     /// The request of [`Client::list_offsets`], for its pages.
     fn list_offsets_request(
         &self,
         params: &types::ListOffsetsParams,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/offsets");
         request
             .query(
@@ -487,12 +441,13 @@ impl Client {
                     explode: true,
                 },
             );
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_offsets_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListOffsetsResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -519,7 +474,7 @@ impl Client {
     pub async fn list_offsets(
         &self,
         params: &types::ListOffsetsParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListOffsetsResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -541,9 +496,9 @@ impl Client {
             self.list_offsets_request(params),
             crate::runtime::Pagination::Offset {
                 param: "skip",
-                size_param: ::std::option::Option::Some("take"),
+                size_param: Some("take"),
                 count: |page: &types::ListOffsetsResponse| {
-                    page.rows.as_ref().map_or(0, ::std::vec::Vec::len)
+                    page.rows.as_ref().map_or(0, Vec::len)
                 },
             },
             move |request| self.list_offsets_send(request),
@@ -560,23 +515,19 @@ impl Client {
             |page: types::ListOffsetsResponse| page.rows.unwrap_or_default(),
         )
     }
-}
 
-impl Client {
     /// The request of [`Client::list_links`], for its pages.
     fn list_links_request(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
         let request = self.core.request(crate::runtime::Method::GET, "/links");
-        ::std::result::Result::Ok(request)
+        Ok(request)
     }
+
     async fn list_links_send(
         &self,
         request: crate::runtime::Request,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListLinksResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -602,7 +553,7 @@ impl Client {
     /// Paginated (detected from the spec): the next page is the URL in `next`. All pages: [`Client::list_links_pages`]; all items: [`Client::list_links_stream`].
     pub async fn list_links(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::ListLinksResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -637,15 +588,13 @@ impl Client {
             |page: types::ListLinksResponse| page.results.unwrap_or_default(),
         )
     }
-}
 
-impl Client {
     /// Looks paginated, but detection is switched off for it
     ///
     /// `GET /unpaged`
     pub async fn get_unpaged(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::GetUnpagedResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -664,15 +613,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// Two arrays and no well-known items name, so nothing is detected
     ///
     /// `GET /ambiguous`
     pub async fn get_ambiguous(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::GetAmbiguousResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -691,16 +638,14 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// A POST with a declared idempotency key
     ///
     /// `POST /jobs`
     pub async fn create_job(
         &self,
         params: &types::CreateJobParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::Repo, types::CreateJobHeaders>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -721,15 +666,13 @@ impl Client {
         };
         result.map(crate::runtime::Response::with_typed_headers)
     }
-}
 
-impl Client {
     /// A POST without an idempotency key
     ///
     /// `POST /reports`
     pub async fn create_report(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -748,15 +691,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// A GET to retry
     ///
     /// `GET /status`
     pub async fn get_status(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::GetStatusResponse, types::GetStatusHeaders>,
         crate::runtime::Error<::serde_json::Value>,
     > {

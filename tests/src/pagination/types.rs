@@ -2,26 +2,6 @@
 
 //! Models of the Pagination fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Repo {
     pub id: i64,
@@ -29,126 +9,126 @@ pub struct Repo {
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Event {
-    pub id: ::std::string::String,
+    pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Customer {
-    pub id: ::std::string::String,
+    pub id: String,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListEventsResponse {
-    pub items: ::std::vec::Vec<Event>,
+    pub items: Vec<Event>,
 
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub next_cursor: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub next_cursor: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListCustomersResponse {
-    pub object: ::std::string::String,
-    pub data: ::std::vec::Vec<Customer>,
+    pub object: String,
+    pub data: Vec<Customer>,
     pub has_more: bool,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListOffsetsResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rows: ::std::option::Option<::std::vec::Vec<Repo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<Repo>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub extra: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListLinksResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub results: ::std::option::Option<::std::vec::Vec<Repo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<Repo>>,
 
     #[serde(
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
+        skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
-    pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    pub next: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetUnpagedResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<String>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAmbiguousResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub left: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Vec<String>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub right: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<Vec<String>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetStatusResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ok: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
 }
 
 /// Parameters of [`Client::list_repos`](super::Client::list_repos).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReposParams {
-    pub per_page: ::std::option::Option<i64>,
-    pub page: ::std::option::Option<i64>,
+    pub per_page: Option<i64>,
+    pub page: Option<i64>,
 }
 
 /// Parameters of [`Client::list_events`](super::Client::list_events).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
-    pub cursor: ::std::option::Option<::std::string::String>,
+    pub cursor: Option<String>,
 }
 
 /// Parameters of [`Client::list_customers`](super::Client::list_customers).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomersParams {
-    pub limit: ::std::option::Option<i64>,
-    pub starting_after: ::std::option::Option<::std::string::String>,
+    pub limit: Option<i64>,
+    pub starting_after: Option<String>,
 }
 
 /// Parameters of [`Client::list_numbered`](super::Client::list_numbered).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNumberedParams {
-    pub page: ::std::option::Option<i64>,
-    pub page_size: ::std::option::Option<i64>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
 }
 
 /// Parameters of [`Client::list_offsets`](super::Client::list_offsets).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsParams {
-    pub skip: ::std::option::Option<i64>,
-    pub take: ::std::option::Option<i64>,
+    pub skip: Option<i64>,
+    pub take: Option<i64>,
 }
 
 /// Parameters of [`Client::create_job`](super::Client::create_job).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobParams {
-    pub idempotency_key: ::std::option::Option<::std::string::String>,
+    pub idempotency_key: Option<String>,
 }
 
 /// The headers a [`Client::list_repos`](super::Client::list_repos) response documents; see `Response::typed_headers`.
@@ -157,7 +137,7 @@ pub struct ListReposHeaders {
     /// Links to other pages (RFC 8288).
     ///
     /// The `Link` header.
-    pub link: ::std::option::Option<::std::string::String>,
+    pub link: Option<String>,
 }
 
 impl crate::runtime::FromHeaders for ListReposHeaders {
@@ -174,10 +154,10 @@ pub struct CreateJobHeaders {
     /// Calls left in this window.
     ///
     /// The `X-RateLimit-Remaining` header.
-    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    pub x_rate_limit_remaining: Option<i64>,
 
     /// The `X-Request-Id` header.
-    pub x_request_id: ::std::option::Option<::std::string::String>,
+    pub x_request_id: Option<String>,
 }
 
 impl crate::runtime::FromHeaders for CreateJobHeaders {
@@ -196,7 +176,7 @@ impl crate::runtime::FromHeaders for CreateJobHeaders {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetStatusHeaders {
     /// The `X-RateLimit-Remaining` header.
-    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    pub x_rate_limit_remaining: Option<i64>,
 }
 
 impl crate::runtime::FromHeaders for GetStatusHeaders {

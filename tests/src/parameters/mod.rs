@@ -2,26 +2,6 @@
 
 //! # Parameters fixture (version 1)
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
 
 /// The default base URL, from the spec's first `servers` entry.
@@ -56,21 +36,20 @@ impl ClientBuilder {
     pub fn server_variable(
         mut self,
         name: &str,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
         self.core.server_variable(name, value.into());
         self
     }
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
     }
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             core: crate::runtime::CoreBuilder::with_server(
@@ -81,20 +60,19 @@ impl Client {
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// `GET /items/{itemId}/parts/{part}`
     pub async fn get_part(
         &self,
-        item_id: &i64,
+        item_id: i64,
         part: &str,
         params: &types::GetPartParams,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::GetPartResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -125,7 +103,7 @@ impl Client {
         request
             .query(
                 "verbose",
-                ::std::option::Option::Some(&params.verbose),
+                Some(&params.verbose),
                 crate::runtime::QueryStyle::Form {
                     explode: true,
                 },
@@ -164,8 +142,7 @@ impl Client {
                 params.filter.as_ref(),
                 crate::runtime::QueryStyle::DeepObject,
             );
-        request
-            .header("X-Request-Id", ::std::option::Option::Some(&params.x_request_id));
+        request.header("X-Request-Id", Some(&params.x_request_id));
         request.header("X-Trace", params.x_trace.as_ref());
         request.cookie("session", params.session.as_ref());
         request
@@ -190,17 +167,15 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// No operationId; a path template with two placeholders in one segment.
     ///
     /// `GET /reports/{year}.{format}`
     pub async fn get_reports_year_format(
         &self,
-        year: &i64,
+        year: i64,
         format: &types::GetReportsYearFormatFormat,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {

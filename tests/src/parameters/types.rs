@@ -2,39 +2,19 @@
 
 //! Models of the Parameters fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPartFilter {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub color: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetPartResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ok: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -46,7 +26,7 @@ pub enum GetReportsYearFormatFormat {
     Json,
 
     /// A value this client does not know (the server may add values).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl GetReportsYearFormatFormat {
@@ -70,7 +50,7 @@ impl ::serde::Serialize for GetReportsYearFormatFormat {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -78,11 +58,9 @@ impl ::serde::Serialize for GetReportsYearFormatFormat {
 impl<'de> ::serde::Deserialize<'de> for GetReportsYearFormatFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(
             match value.as_str() {
                 "csv" => Self::Csv,
                 "json" => Self::Json,
@@ -97,13 +75,13 @@ impl<'de> ::serde::Deserialize<'de> for GetReportsYearFormatFormat {
 pub struct GetPartParams {
     /// Operation-level wins.
     pub verbose: bool,
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub piped: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub spaced: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub filter: ::std::option::Option<GetPartFilter>,
-    pub x_request_id: ::std::string::String,
-    pub x_trace: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub session: ::std::option::Option<::std::string::String>,
-    pub limit: ::std::option::Option<i32>,
+    pub tags: Option<Vec<String>>,
+    pub ids: Option<Vec<i64>>,
+    pub piped: Option<Vec<String>>,
+    pub spaced: Option<Vec<String>>,
+    pub filter: Option<GetPartFilter>,
+    pub x_request_id: String,
+    pub x_trace: Option<Vec<String>>,
+    pub session: Option<String>,
+    pub limit: Option<i32>,
 }

@@ -2,26 +2,6 @@
 
 //! Models of the Refs fixture API: request and response bodies and parameter structs.
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub type TreeAlias = Node;
 
 pub type TreeChain = Node;
@@ -29,33 +9,33 @@ pub type TreeChain = Node;
 /// Self-recursive through Option (needs Box) and through arrays (does not).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Node {
-    pub name: ::std::string::String,
+    pub name: String,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent: ::std::option::Option<::std::boxed::Box<Node>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Box<Node>>,
 
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub children: ::std::option::Option<::std::vec::Vec<Node>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<Node>>,
 
     /// Mutually recursive with Company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Person>,
 }
 
 /// Mutually recursive with Company.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Person {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub employer: ::std::option::Option<::std::boxed::Box<Company>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employer: Option<Box<Company>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Company {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ceo: ::std::option::Option<::std::boxed::Box<Person>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceo: Option<Box<Person>>,
 }
 
 /// An alias that expands into itself.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
-pub struct Json(pub ::std::vec::Vec<Json>);
+pub struct Json(pub Vec<Json>);

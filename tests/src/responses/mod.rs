@@ -2,30 +2,7 @@
 
 //! # Responses fixture (version 1)
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
-
-/// The default base URL, from the spec's first `servers` entry.
-pub const DEFAULT_BASE_URL: &str = "";
 
 /// Client for the Responses fixture API (version 1).
 ///
@@ -46,40 +23,38 @@ impl ClientBuilder {
     crate::__client_builder_methods!();
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
     }
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::CoreBuilder::new(""),
         }
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// 200 and 202 return different bodies; errors differ by status.
     ///
     /// `POST /jobs`
     pub async fn start_job(
         &self,
-        body: ::std::option::Option<&types::StartJobBody>,
-    ) -> ::std::result::Result<
+        body: Option<&types::StartJobBody>,
+    ) -> Result<
         crate::runtime::Response<types::StartJobResponse>,
         crate::runtime::Error<types::StartJobError>,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/jobs");
-        if let ::std::option::Option::Some(body) = body {
+        if let Some(body) = body {
             request.json("application/json", body);
         }
         let response = request.send("application/json, text/plain").await?;
@@ -122,9 +97,9 @@ impl Client {
                                         .map(types::StartJobError::Status4xx)
                                 }
                                 _ => {
-                                    ::std::option::Option::Some(
+                                    Some(
                                         types::StartJobError::Default(
-                                            ::std::string::String::from_utf8_lossy(body).into_owned(),
+                                            String::from_utf8_lossy(body).into_owned(),
                                         ),
                                     )
                                 }
@@ -135,15 +110,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /jobs/{id}/log`
     pub async fn get_job_log(
         &self,
         id: &str,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::string::String>,
+    ) -> Result<
+        crate::runtime::Response<String>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self
@@ -177,15 +150,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /jobs/{id}/artifact`
     pub async fn get_artifact(
         &self,
         id: &str,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<::std::vec::Vec<u8>>,
+    ) -> Result<
+        crate::runtime::Response<Vec<u8>>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self
@@ -219,15 +190,13 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `PUT /jobs/{id}/artifact`
     pub async fn put_artifact(
         &self,
         id: &str,
         body: &[u8],
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -263,13 +232,11 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /ping`
     pub async fn ping(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<types::PingResponse>,
         crate::runtime::Error<::serde_json::Value>,
     > {

@@ -2,30 +2,7 @@
 
 //! # Security fixture (version 1)
 
-#![allow(
-    deprecated,
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::enum_variant_names,
-    clippy::type_complexity,
-    clippy::should_implement_trait,
-    clippy::wrong_self_convention,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::tabs_in_doc_comments,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::invalid_rust_codeblocks,
-    rustdoc::redundant_explicit_links,
-    rustdoc::unescaped_backticks
-)]
-
 pub mod types;
-
-/// The default base URL, from the spec's first `servers` entry.
-pub const DEFAULT_BASE_URL: &str = "";
 
 /// Client for the Security fixture API (version 1).
 ///
@@ -38,14 +15,12 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    bearer: ::std::option::Option<::std::string::String>,
-    basic: ::std::option::Option<
-        (::std::string::String, ::std::option::Option<::std::string::String>),
-    >,
-    header_key: ::std::option::Option<::std::string::String>,
-    query_key: ::std::option::Option<::std::string::String>,
-    cookie_key: ::std::option::Option<::std::string::String>,
-    oauth: ::std::option::Option<::std::string::String>,
+    bearer: Option<String>,
+    basic: Option<(String, Option<String>)>,
+    header_key: Option<String>,
+    query_key: Option<String>,
+    cookie_key: Option<String>,
+    oauth: Option<String>,
 }
 
 impl ::std::fmt::Debug for Credentials {
@@ -75,11 +50,8 @@ impl ClientBuilder {
     /// Credentials for the `bearer` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as `Authorization: Bearer <token>`.
-    pub fn bearer(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.bearer = ::std::option::Option::Some(value.into());
+    pub fn bearer(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.bearer = Some(value.into());
         self
     }
 
@@ -88,62 +60,47 @@ impl ClientBuilder {
     /// Sent as HTTP basic authentication.
     pub fn basic(
         mut self,
-        username: impl ::std::convert::Into<::std::string::String>,
-        password: ::std::option::Option<::std::string::String>,
+        username: impl ::std::convert::Into<String>,
+        password: Option<String>,
     ) -> Self {
-        self.credentials.basic = ::std::option::Option::Some((
-            username.into(),
-            password,
-        ));
+        self.credentials.basic = Some((username.into(), password));
         self
     }
 
     /// Credentials for the `headerKey` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as the `X-Api-Key` header.
-    pub fn header_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.header_key = ::std::option::Option::Some(value.into());
+    pub fn header_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.header_key = Some(value.into());
         self
     }
 
     /// Credentials for the `queryKey` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as the `api_key` query parameter.
-    pub fn query_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.query_key = ::std::option::Option::Some(value.into());
+    pub fn query_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.query_key = Some(value.into());
         self
     }
 
     /// Credentials for the `cookieKey` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as the `sid` cookie.
-    pub fn cookie_key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.cookie_key = ::std::option::Option::Some(value.into());
+    pub fn cookie_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.cookie_key = Some(value.into());
         self
     }
 
     /// Credentials for the `oauth` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as `Authorization: Bearer <token>`.
-    pub fn oauth(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credentials.oauth = ::std::option::Option::Some(value.into());
+    pub fn oauth(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.oauth = Some(value.into());
         self
     }
 
     /// Builds the client.
-    pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
+    pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client {
             core: self.core.build()?,
             credentials: self.credentials,
@@ -152,32 +109,30 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A builder starting from [`DEFAULT_BASE_URL`], no credentials
-    /// and the default timeout.
+    /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::CoreBuilder::new(""),
             credentials: Credentials::default(),
         }
     }
 
     /// A client with default settings and no credentials.
-    pub fn new() -> ::std::result::Result<Self, crate::runtime::Error> {
+    pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
-    crate::__client_methods!();
-}
 
-impl Client {
+    crate::__client_methods!();
+
     /// `GET /global`
     pub async fn uses_global(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/global");
-        if let ::std::option::Option::Some(value) = &self.credentials.bearer {
+        if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
         let response = request.send("").await?;
@@ -194,26 +149,24 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// Key in header AND query together, or basic auth.
     ///
     /// `GET /either`
     pub async fn uses_either(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/either");
-        if let (
-            ::std::option::Option::Some(value0),
-            ::std::option::Option::Some(value1),
-        ) = (&self.credentials.header_key, &self.credentials.query_key) {
+        if let (Some(value0), Some(value1)) = (
+            &self.credentials.header_key,
+            &self.credentials.query_key,
+        ) {
             request.header_api_key("X-Api-Key", value0);
             request.query_api_key("api_key", value1);
-        } else if let ::std::option::Option::Some(value) = &self.credentials.basic {
+        } else if let Some(value) = &self.credentials.basic {
             request.basic_auth(&value.0, value.1.as_deref());
         }
         let response = request.send("").await?;
@@ -230,18 +183,16 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /cookie`
     pub async fn uses_cookie(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/cookie");
-        if let ::std::option::Option::Some(value) = &self.credentials.cookie_key {
+        if let Some(value) = &self.credentials.cookie_key {
             request.cookie_api_key("sid", value);
         }
         let response = request.send("").await?;
@@ -258,18 +209,16 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /optional`
     pub async fn optional_auth(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/optional");
-        if let ::std::option::Option::Some(value) = &self.credentials.bearer {
+        if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
         let response = request.send("").await?;
@@ -286,13 +235,11 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /public`
     pub async fn public_endpoint(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
@@ -311,18 +258,16 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
     /// `GET /oauth`
     pub async fn uses_oauth(
         &self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<()>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/oauth");
-        if let ::std::option::Option::Some(value) = &self.credentials.oauth {
+        if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
         let response = request.send("").await?;
