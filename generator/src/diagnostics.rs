@@ -65,6 +65,17 @@ impl fmt::Display for Code {
     }
 }
 
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    /// No correct client is possible (or the user asked for strictness).
+    #[default]
+    Error,
+    /// The generator made a stated, conservative interpretation and went
+    /// on; the message says which.
+    Warning,
+}
+
 /// One problem, located by file and JSON pointer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -78,6 +89,8 @@ pub struct Diagnostic {
     pub line_column: Option<(usize, usize)>,
     /// Human-readable explanation.
     pub message: String,
+    /// Error or warning.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
@@ -89,7 +102,18 @@ impl Diagnostic {
             pointer: pointer.to_owned(),
             line_column: None,
             message: message.into(),
+            severity: Severity::Error,
         }
+    }
+
+    /// A warning at `file#pointer`: `message` says what was assumed.
+    pub fn warning(code: Code, file: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::new(code, file, pointer, message) }
+    }
+
+    /// True for an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 
@@ -101,6 +125,9 @@ impl fmt::Display for Diagnostic {
         }
         if !self.pointer.is_empty() || self.line_column.is_none() {
             write!(f, "#{}", self.pointer)?;
+        }
+        if self.severity == Severity::Warning {
+            f.write_str(": warning")?;
         }
         write!(f, ": {} [{}]", self.message, self.code)
     }

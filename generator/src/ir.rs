@@ -22,6 +22,11 @@ impl Location {
         Self { file: file.to_owned(), pointer }
     }
 
+    /// This location extended by several pointer segments.
+    pub fn join<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Location {
+        Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
+    }
+
     /// This location extended by one pointer segment.
     pub fn push(&self, segment: impl Into<String>) -> Self {
         Self { file: self.file.clone(), pointer: self.pointer.push(segment) }

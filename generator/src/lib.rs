@@ -25,8 +25,10 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod model;
 pub mod naming;
 pub mod pointer;
+pub mod read;
 pub mod resolve;
 
 use std::collections::BTreeMap;
