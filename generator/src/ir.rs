@@ -62,6 +62,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Operations left out with the reason (when skipping is enabled).
     pub skipped: Vec<Diagnostic>,
+    /// Interpretations the generator made instead of refusing (warnings).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A `{name}` in the server URL.

@@ -33,7 +33,7 @@ pub mod resolve;
 
 use std::collections::BTreeMap;
 
-pub use diagnostics::{Code, Diagnostic, Diagnostics};
+pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 
 /// Supplies the text of spec files. The generator never touches the file
 /// system itself; `xtask` passes a loader that reads from disk and tests pass
@@ -92,6 +92,9 @@ pub struct Config {
     /// generated, and only the types they use: a slice of an API too large
     /// to compile whole.
     pub only_tags: Vec<String>,
+    /// When true, every warning (an interpretation the generator made of
+    /// a sloppy spec) is an error and fails the run.
+    pub strict: bool,
 }
 
 impl Default for Config {
@@ -101,6 +104,7 @@ impl Default for Config {
             layout: Layout::Modules,
             skip_unsupported: false,
             only_tags: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -115,6 +119,10 @@ pub struct Output {
     /// Operations left out because they use unsupported constructs (only
     /// with [`Config::skip_unsupported`]), each with the reason.
     pub skipped: Vec<Diagnostic>,
+    /// Interpretations the generator made instead of refusing, each located
+    /// and saying what was done ([`Diagnostic::severity`] is `Warning`).
+    /// Never empty by omission: callers print them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs the whole pipeline over `specs`. Either every spec generates, or all
@@ -123,6 +131,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let mut diagnostics = Diagnostics::default();
     let mut modules = Vec::new();
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     for spec in specs {
         let result = load::load_spec(&spec.path, loader)
             .and_then(|docs| lower::lower_filtered(&docs, config.skip_unsupported, &config.only_tags));
@@ -133,6 +142,14 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
                     analyze::prune_unused(&mut api);
                 }
                 skipped.append(&mut api.skipped);
+                if config.strict {
+                    for mut warning in api.warnings.drain(..) {
+                        warning.severity = diagnostics::Severity::Error;
+                        diagnostics.push(warning);
+                    }
+                } else {
+                    warnings.append(&mut api.warnings);
+                }
                 modules.push((spec, api));
             }
             Err(mut found) => diagnostics.append(&mut found),
@@ -141,7 +158,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let mut output = Output { skipped, ..Output::default() };
+    let mut output = Output { skipped, warnings, ..Output::default() };
     for (spec, api) in &modules {
         for file in emit::module_files(api) {
             let path = format!("src/{}/{}", spec.module, file.name);

@@ -48,8 +48,10 @@ pub struct Documents {
     /// Swagger 2.0 global `consumes` and `produces` (for fragments read on
     /// demand).
     pub media: (Vec<String>, Vec<String>),
-    /// Warnings the reader raised (interpretations it made).
-    pub warnings: Vec<Diagnostic>,
+    /// Problems the reader found (errors, e.g. a Swagger 2.0 parameter
+    /// `$ref` to nothing, and warnings for interpretations it made); they
+    /// are reported together with lowering's.
+    pub read_problems: Vec<Diagnostic>,
 }
 
 impl Documents {
@@ -138,13 +140,7 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             (model, swagger.reader.problems)
         }
     };
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings.into_iter().partition(Diagnostic::is_error);
-    if !errors.is_empty() {
-        let mut diagnostics = Diagnostics::default();
-        errors.into_iter().chain(warnings).for_each(|d| diagnostics.push(d));
-        return Err(diagnostics);
-    }
-    Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, warnings })
+    Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings })
 }
 
 /// Whether a file is the root spec or was named by a `$ref`.

@@ -12,6 +12,8 @@
 //! * [`hostile`]
 //! * [`maps_and_formats`]
 //! * [`naming`]
+//! * [`oas31_document`]
+//! * [`oas31_schemas`]
 //! * [`objects`]
 //! * [`one_of`]
 //! * [`parameters`]
@@ -19,6 +21,9 @@
 //! * [`refs_and_cycles`]
 //! * [`responses`]
 //! * [`security`]
+//! * [`swagger2_basics`]
+//! * [`swagger2_collections`]
+//! * [`swagger2_forms`]
 
 pub mod runtime;
 
@@ -38,6 +43,10 @@ pub mod maps_and_formats;
 
 pub mod naming;
 
+pub mod oas31_document;
+
+pub mod oas31_schemas;
+
 pub mod objects;
 
 pub mod one_of;
@@ -51,3 +60,9 @@ pub mod refs_and_cycles;
 pub mod responses;
 
 pub mod security;
+
+pub mod swagger2_basics;
+
+pub mod swagger2_collections;
+
+pub mod swagger2_forms;

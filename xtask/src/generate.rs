@@ -22,6 +22,8 @@ pub(crate) struct Report {
     pub(crate) changes: Vec<Change>,
     /// Operations left out (only with `--skip-unsupported`).
     pub(crate) skipped: Vec<Diagnostic>,
+    /// Interpretations the generator made (warnings).
+    pub(crate) warnings: Vec<Diagnostic>,
     /// Time spent in the generator (not in writing files).
     pub(crate) elapsed: Duration,
 }
@@ -56,6 +58,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         layout: Layout::Standalone { crate_name: crate_name.clone() },
         skip_unsupported: args.skip_unsupported,
         only_tags: args.only_tags.clone(),
+        strict: args.strict,
     };
     let started = Instant::now();
     // `$ref`s may name files in the spec's directory tree only.
@@ -71,7 +74,7 @@ pub(crate) fn write_crate(args: &GenerateArgs, generated: Generated) -> Result<R
     let Generated { crate_name, output, elapsed } = generated;
     let changes =
         sync(Path::new(&args.out), &output.files, Orphans::GeneratedRust, Mode::Write).map_err(Error::Message)?;
-    Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, elapsed })
+    Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, warnings: output.warnings, elapsed })
 }
 
 /// The package name for a spec at `spec_path`: its file stem, lowercased,
@@ -120,6 +123,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     }
     if !args.only_tags.is_empty() {
         command.push_str(&format!(" --only-tags {}", quote(&args.only_tags.join(","))));
+    }
+    if args.strict {
+        command.push_str(" --strict");
     }
     command
 }
@@ -177,6 +183,8 @@ mod tests {
             crate_name: None,
             skip_unsupported: false,
             only_tags: Vec::new(),
+            strict: false,
+            warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");
         args.spec = "my specs/it's.yaml".to_owned();

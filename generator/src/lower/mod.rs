@@ -56,10 +56,15 @@ pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: 
         operations,
         security_schemes,
         skipped,
+        warnings: std::mem::take(&mut lowerer.warnings),
     };
     let mut diagnostics = Diagnostics::default();
     for problem in problems {
         diagnostics.push(problem);
+    }
+    if !diagnostics.is_empty() {
+        // A failed run still reports what was interpreted.
+        api.warnings.iter().cloned().for_each(|warning| diagnostics.push(warning));
     }
     diagnostics.into_result(api)
 }
@@ -83,6 +88,8 @@ struct Lowerer<'a> {
     in_progress: BTreeMap<Location, TypeId>,
     /// Problems found so far.
     problems: Vec<Diagnostic>,
+    /// Interpretations made so far (warnings).
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -96,12 +103,22 @@ impl<'a> Lowerer<'a> {
             nullable: BTreeSet::new(),
             shapes: BTreeMap::new(),
             in_progress: BTreeMap::new(),
-            problems: Vec::new(),
+            problems: documents.read_problems.iter().filter(|d| d.is_error()).cloned().collect(),
+            warnings: documents.read_problems.iter().filter(|d| !d.is_error()).cloned().collect(),
         }
     }
 
     fn problem(&mut self, code: Code, at: &Location, message: impl Into<String>) {
         self.problems.push(Diagnostic::new(code, &at.file, &at.pointer.to_string(), message));
+    }
+
+    /// Records an interpretation the generator made: `message` says what
+    /// it did instead of refusing.
+    fn warn(&mut self, code: Code, at: &Location, message: impl Into<String>) {
+        let warning = Diagnostic::warning(code, &at.file, &at.pointer.to_string(), message);
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// Adds a named type that is still to be defined.

@@ -337,9 +337,13 @@ impl<'a> Lowerer<'a> {
             return self.object(view, at, target);
         }
         let _ = keyword;
-        if let [only] = members {
+        // `null` members (3.1 `{type: 'null'}`) make the union nullable;
+        // one other member left is that member, as an `Option`.
+        let others: Vec<&Node<Schema>> = members.iter().filter(|member| !is_null_schema(member)).collect();
+        if let [only] = others.as_slice() {
             let hint = self.hint_for(target);
-            return self.schema_use(only, &hint);
+            let lowered = self.schema_use(only, &hint);
+            return Lowered { ty: lowered.ty, nullable: lowered.nullable || others.len() < members.len() };
         }
         let id = self.target_id(target, at);
         let union_name = self.name_of(id);
@@ -348,11 +352,7 @@ impl<'a> Lowerer<'a> {
         let mut nullable = false;
         for (index, member) in members.iter().enumerate() {
             let member_at = &member.at;
-            if let Some(schema) = member.as_item()
-                && schema.types.is_empty()
-                && schema.nullable
-                && schema.is_annotation_only()
-            {
+            if is_null_schema(member) {
                 nullable = true;
                 continue;
             }
@@ -471,6 +471,11 @@ impl<'a> Lowerer<'a> {
             merged.additional = Some(additional.clone());
         }
     }
+}
+
+/// `{type: 'null'}`: a member that only allows `null`.
+fn is_null_schema(member: &Node<Schema>) -> bool {
+    member.as_item().is_some_and(|schema| schema.types.is_empty() && schema.nullable && schema.is_annotation_only())
 }
 
 /// One schema per entry of a `type` array (`[string, integer]`), each

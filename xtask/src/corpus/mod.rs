@@ -135,7 +135,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
 
     let mut runs = Vec::with_capacity(count);
     for (index, spec) in discovery.specs.iter().enumerate() {
-        runs.push(generate_one(index, spec, &scratch, args.skip_unsupported)?);
+        runs.push(generate_one(index, spec, &scratch, args.skip_unsupported, args.strict)?);
         let run: &SpecRun = &runs[index];
         eprintln!(
             "corpus: generated {}/{count}: {} in {} ms: {}",
@@ -196,7 +196,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
     };
     Ok(Report {
         runs,
-        not_openapi_30: discovery.skipped,
+        unreadable: discovery.skipped,
         skip_unsupported: args.skip_unsupported,
         largest: Some(largest),
     })
@@ -207,7 +207,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
 /// name>`. Package names must be unique: cargo identifies a workspace-root
 /// package in a shared target directory by name and version only, so a
 /// second crate of the same name would look "fresh" and never be checked.
-fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bool) -> Result<SpecRun, Error> {
+fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bool, strict: bool) -> Result<SpecRun, Error> {
     let name = format!("{:03}-{}", index + 1, default_crate_name(&spec.path));
     let crate_dir = scratch.join(&name);
     let args = GenerateArgs {
@@ -216,6 +216,8 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         crate_name: Some(format!("corpus-{name}")),
         skip_unsupported,
         only_tags: Vec::new(),
+        strict,
+        warnings: Default::default(),
     };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));
@@ -223,7 +225,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
     let outcome = match result {
         Ok(Ok(generated)) => {
             let report = write_crate(&args, generated)?;
-            Outcome::Generated { crate_dir, skipped: report.skipped }
+            Outcome::Generated { crate_dir, skipped: report.skipped, warnings: report.warnings }
         }
         Ok(Err(diagnostics)) => Outcome::Diagnosed(diagnostics.into_iter().collect()),
         Err(message) => Outcome::Panicked(message),
