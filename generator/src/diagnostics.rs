@@ -36,6 +36,24 @@ pub enum Code {
     InvalidSpec,
     /// A bug in the generator itself (generated code that does not parse).
     Internal,
+    /// A security requirement names a scheme that is not defined (warning:
+    /// that alternative is dropped).
+    UndefinedSecurityScheme,
+    /// A security requirement lists `null` instead of scopes (warning: no
+    /// scopes).
+    NullScopes,
+    /// A documentation field (`description`, `summary`, `title`) holds
+    /// something other than text (warning: ignored).
+    NonTextDocumentation,
+    /// A `$ref` points into another components section than its position
+    /// needs, at something of a compatible shape (warning: used).
+    WrongSectionRef,
+    /// An OpenAPI 3.1 / JSON Schema keyword in a 3.0 document (warning:
+    /// read as in 3.1).
+    JsonSchemaKeyword,
+    /// A validation keyword holds a number beyond 64 bits (warning: the
+    /// keyword is ignored).
+    OutOfRangeNumber,
 }
 
 impl Code {
@@ -55,6 +73,12 @@ impl Code {
             Code::UnsupportedMediaType => "unsupported-media-type",
             Code::InvalidSpec => "invalid-spec",
             Code::Internal => "internal",
+            Code::UndefinedSecurityScheme => "undefined-security-scheme",
+            Code::NullScopes => "null-scopes",
+            Code::NonTextDocumentation => "non-text-documentation",
+            Code::WrongSectionRef => "wrong-section-ref",
+            Code::JsonSchemaKeyword => "json-schema-keyword",
+            Code::OutOfRangeNumber => "out-of-range-number",
         }
     }
 }

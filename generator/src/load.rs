@@ -52,6 +52,9 @@ pub struct Documents {
     /// `$ref` to nothing, and warnings for interpretations it made); they
     /// are reported together with lowering's.
     pub read_problems: Vec<Diagnostic>,
+    /// Warnings raised while resolving (`$ref`s into the wrong section
+    /// that were used); drained by lowering.
+    pub notes: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 impl Documents {
@@ -76,7 +79,13 @@ impl Documents {
 /// its JSON value, a 3.0 document through `openapiv3`.
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
     let mut root_value = load_value(path, loader, Origin::Root)?;
-    let version = check_version(path, &root_value)?;
+    let mut version = check_version(path, &root_value)?;
+    let tolerated = crate::read::tolerate::apply(&mut root_value, path, version);
+    if tolerated.read_as_31 {
+        // 3.1 keywords in a 3.0 document: the 3.1 reader knows them (and
+        // reads `nullable` as well).
+        version = Version::OpenApi31;
+    }
     if version == Version::OpenApi30 {
         normalize(&mut root_value);
     }
@@ -105,7 +114,7 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
         }
     }
     let mut media = (Vec::new(), Vec::new());
-    let (model, warnings) = match version {
+    let (model, mut warnings) = match version {
         Version::OpenApi30 => {
             // The typed document serves every `#/components/...` reference;
             // the raw root is kept only when some reference points elsewhere
@@ -140,7 +149,8 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             (model, swagger.reader.problems)
         }
     };
-    Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings })
+    warnings.splice(0..0, tolerated.warnings);
+    Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings, notes: Default::default() })
 }
 
 /// Whether a file is the root spec or was named by a `$ref`.
@@ -179,19 +189,107 @@ pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
             diagnostic
         });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
-        let message = error.to_string();
-        let mut diagnostic = if is_recursion_limit(&message) {
-            Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
-        } else {
-            Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {message}"))
-        };
-        diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
-        diagnostic
-    })?;
+    let mut yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(yaml) => yaml,
+        // serde_yaml::Value holds no integer beyond 64 bits; such a number
+        // is valid YAML (`minimum: -9223372036854775809`), read as a float.
+        Err(error) if is_wide_integer(&error.to_string()) => {
+            if let Ok(wide) = serde_yaml::from_str::<WideJson>(text) {
+                return Ok(wide.0);
+            }
+            return Err(yaml_error(path, &error));
+        }
+        Err(error) => return Err(yaml_error(path, &error)),
+    };
     yaml.apply_merge()
         .map_err(|error| Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML merge key: {error}")))?;
     Ok(yaml_to_json(yaml))
+}
+
+fn is_wide_integer(message: &str) -> bool {
+    message.contains("as i128") || message.contains("as u128")
+}
+
+fn yaml_error(path: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let message = error.to_string();
+    let mut diagnostic = if is_recursion_limit(&message) {
+        Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
+    } else {
+        Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {message}"))
+    };
+    diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
+    diagnostic
+}
+
+/// A JSON value read straight from YAML, with integers beyond 64 bits as
+/// floats (the fallback of [`parse_text`] for such numbers; merge keys are
+/// not applied on this path).
+struct WideJson(Value);
+
+impl<'de> serde::Deserialize<'de> for WideJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WideJson;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<WideJson, E> {
+                Ok(WideJson(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<WideJson, E> {
+                Ok(WideJson(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<WideJson, E> {
+                Ok(WideJson(Value::from(v)))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i128<E>(self, v: i128) -> Result<WideJson, E> {
+                Ok(WideJson(serde_json::Number::from_f64(v as f64).map_or(Value::Null, Value::Number)))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u128<E>(self, v: u128) -> Result<WideJson, E> {
+                Ok(WideJson(serde_json::Number::from_f64(v as f64).map_or(Value::Null, Value::Number)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<WideJson, E> {
+                Ok(WideJson(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<WideJson, E> {
+                Ok(WideJson(Value::String(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<WideJson, E> {
+                Ok(WideJson(Value::String(v)))
+            }
+            fn visit_unit<E>(self) -> Result<WideJson, E> {
+                Ok(WideJson(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<WideJson, E> {
+                Ok(WideJson(Value::Null))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<WideJson, D::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<WideJson, A::Error> {
+                let mut items = Vec::new();
+                while let Some(WideJson(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(WideJson(Value::Array(items)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WideJson, A::Error> {
+                let mut entries = serde_json::Map::new();
+                while let Some((WideJson(key), WideJson(value))) = map.next_entry()? {
+                    let key = match key {
+                        Value::String(key) => key,
+                        other => other.to_string(),
+                    };
+                    entries.insert(key, value);
+                }
+                Ok(WideJson(Value::Object(entries)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// serde_json and serde_yaml both stop at 128 levels, with this message.

@@ -79,6 +79,21 @@ impl<'a> Resolver<'a> {
         let model = &documents.model;
         let in_root = target.file == documents.root_path;
         if in_root && let Some((section, name)) = model.components.find(target) {
+            if section != T::SECTION
+                && let Some(coerced) = T::coerce(&model.components, section, name)
+            {
+                documents.notes.borrow_mut().push(Diagnostic::warning(
+                    Code::WrongSectionRef,
+                    &target.file,
+                    &target.pointer.to_string(),
+                    format!(
+                        "a {} entry is expected here, but the `$ref` points into {}; its content fits and is used as one",
+                        T::SECTION.name(),
+                        section_name(model.version, section)
+                    ),
+                ));
+                return Ok(Step::Found(Cow::Owned(coerced)));
+            }
             if section != T::SECTION {
                 return Err(format!(
                     "points into {}, but a {} entry is expected here",

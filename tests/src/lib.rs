@@ -24,6 +24,10 @@
 //! * [`swagger2_basics`]
 //! * [`swagger2_collections`]
 //! * [`swagger2_forms`]
+//! * [`tolerant_31_keywords`]
+//! * [`tolerant_docs`]
+//! * [`tolerant_refs`]
+//! * [`tolerant_security`]
 
 pub mod runtime;
 
@@ -66,3 +70,11 @@ pub mod swagger2_basics;
 pub mod swagger2_collections;
 
 pub mod swagger2_forms;
+
+pub mod tolerant_31_keywords;
+
+pub mod tolerant_docs;
+
+pub mod tolerant_refs;
+
+pub mod tolerant_security;

@@ -56,7 +56,15 @@ pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: 
         operations,
         security_schemes,
         skipped,
-        warnings: std::mem::take(&mut lowerer.warnings),
+        warnings: {
+            let mut warnings = std::mem::take(&mut lowerer.warnings);
+            for note in documents.notes.borrow_mut().drain(..) {
+                if !warnings.contains(&note) {
+                    warnings.push(note);
+                }
+            }
+            warnings
+        },
     };
     let mut diagnostics = Diagnostics::default();
     for problem in problems {

@@ -42,6 +42,24 @@ impl<'a> Lowerer<'a> {
                 let before = self.problems.len();
                 let at = item_at.push(method);
                 let lowered = self.operation(path, method, operation, &item, &at, schemes, &mut names);
+                let unsupported_only = self.problems[before..].iter().all(|problem| {
+                    matches!(problem.code, Code::UnsupportedSchema | Code::UnsupportedParameter | Code::UnsupportedMediaType)
+                });
+                if !skip && self.problems.len() > before && unsupported_only {
+                    // Nothing is broken, the generator just cannot express
+                    // it: the rest of the client is generated.
+                    let problems = self.problems.split_off(before);
+                    let first = problems.first().map(ToString::to_string).unwrap_or_default();
+                    self.warn(
+                        Code::UnsupportedSchema,
+                        &at,
+                        format!("operation {} {path} is skipped: {first}", method.to_uppercase()),
+                    );
+                    for problem in problems {
+                        self.warn(problem.code, &Location::new(&problem.file, crate::pointer::Pointer::parse(&problem.pointer).unwrap_or_default()), problem.message);
+                    }
+                    continue;
+                }
                 if skip && self.problems.len() > before {
                     let mut problems = self.problems.split_off(before);
                     let first = problems.first().map(ToString::to_string).unwrap_or_default();
@@ -364,17 +382,27 @@ impl<'a> Lowerer<'a> {
         let mut alternatives = Vec::new();
         for (index, requirement) in requirements.iter().enumerate() {
             let mut alternative = Vec::new();
+            let mut complete = true;
             for key in requirement.keys() {
                 match schemes.iter().position(|scheme| scheme.key == *key) {
                     Some(position) => alternative.push(position),
-                    None => self.problem(
-                        Code::InvalidSpec,
-                        &requirements_at.join([index.to_string().as_str(), key.as_str()]),
-                        format!("security requirement names `{key}`, which is not in {}", schemes_section(documents.model.version)),
-                    ),
+                    None => {
+                        complete = false;
+                        self.warn(
+                            Code::UndefinedSecurityScheme,
+                            &requirements_at.join([index.to_string().as_str(), key.as_str()]),
+                            format!(
+                                "security requirement names undefined scheme `{}` (not in {}); this alternative is dropped and the operation is generated without credentials for it",
+                                key.escape_debug(),
+                                schemes_section(documents.model.version)
+                            ),
+                        );
+                    }
                 }
             }
-            alternatives.push(alternative);
+            if complete {
+                alternatives.push(alternative);
+            }
         }
         alternatives
     }

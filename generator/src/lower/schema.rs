@@ -123,7 +123,7 @@ impl<'a> Lowerer<'a> {
 
     fn set_alias(&mut self, id: TypeId, lowered: Lowered, at: &Location) {
         let target = if lowered.ty == TypeRef::Named(id) {
-            self.problem(Code::UnsupportedSchema, at, "schema is defined as itself; using a JSON value");
+            self.warn(Code::UnsupportedSchema, at, "schema is defined as itself; it is typed as any JSON value (`serde_json::Value`)");
             TypeRef::Json
         } else {
             lowered.ty

@@ -185,7 +185,21 @@ impl Reader {
             Some(Value::Bool(true)) => schema.items = Some(Box::new(Node::item(at.push("items"), Schema::default()))),
             _ => {}
         }
+        if map.contains_key("if") {
+            self.problems.push(Diagnostic::warning(
+                Code::UnsupportedSchema,
+                &at.file,
+                &at.push("if").pointer.to_string(),
+                "`if`/`then`/`else` have no Rust type; the schema is typed without them (the server checks them)",
+            ));
+        }
         if schema.types.is_empty() && schema.items.is_none() && map.contains_key("prefixItems") {
+            self.problems.push(Diagnostic::warning(
+                Code::UnsupportedSchema,
+                &at.file,
+                &at.push("prefixItems").pointer.to_string(),
+                "a tuple (`prefixItems`) is typed as an array of JSON values",
+            ));
             // A tuple: no Rust type for it without emit support; an array
             // of JSON values (the member schemas are still documentation).
             schema.types.push("array".to_owned());

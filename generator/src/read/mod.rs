@@ -11,6 +11,7 @@
 //! somewhere other than a component of the root document.
 
 pub mod json;
+pub mod tolerate;
 pub mod v2;
 pub mod v30;
 
@@ -81,6 +82,12 @@ pub trait Component: Clone + Sized {
     fn entries(components: &Components) -> &IndexMap<String, Node<Self>>;
     /// Reads one from `value`, found at `at`.
     fn read(context: &Context<'_>, value: &Value, at: &Location) -> Result<Self, ReadError>;
+    /// One made from the entry `name` of another `section`, when that entry
+    /// has a compatible shape (a response `$ref` into `requestBodies`).
+    fn coerce(components: &Components, section: Section, name: &str) -> Option<Self> {
+        let _ = (components, section, name);
+        None
+    }
 }
 
 impl Component for model::Schema {
@@ -126,6 +133,10 @@ impl Component for model::Response {
             Version::Swagger2 => context.swagger(|swagger| Some(swagger.response(value.as_object()?, at, context.produces))),
         }
     }
+    fn coerce(components: &Components, section: Section, name: &str) -> Option<Self> {
+        let body = (section == Section::RequestBodies).then(|| components.request_bodies.get(name)?.as_item())??;
+        Some(model::Response { description: body.description.clone().unwrap_or_default(), content: body.content.clone(), headers: Vec::new() })
+    }
 }
 
 impl Component for model::RequestBody {
@@ -138,6 +149,10 @@ impl Component for model::RequestBody {
             Version::OpenApi30 => Context::deserialize::<openapiv3::RequestBody>(value).map(|b| v30::request_body(&b, at)),
             _ => context.json(|reader| Some(reader.request_body(value.as_object()?, at))),
         }
+    }
+    fn coerce(components: &Components, section: Section, name: &str) -> Option<Self> {
+        let response = (section == Section::Responses).then(|| components.responses.get(name)?.as_item())??;
+        Some(model::RequestBody { description: Some(response.description.clone()), required: false, content: response.content.clone() })
     }
 }
 
