@@ -347,6 +347,9 @@ pub enum SchemeKind {
     OAuth2,
     /// OpenID Connect.
     OpenIdConnect,
+    /// 3.1 `mutualTLS`: a client certificate, set up on the HTTP client
+    /// (`http_client`), not sent by the generated code.
+    MutualTls,
 }
 
 /// `additionalProperties`.

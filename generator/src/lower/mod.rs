@@ -98,6 +98,8 @@ struct Lowerer<'a> {
     problems: Vec<Diagnostic>,
     /// Interpretations made so far (warnings).
     warnings: Vec<Diagnostic>,
+    /// Keys of `mutualTLS` schemes (nothing for the generated code to send).
+    tls_schemes: BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -113,6 +115,7 @@ impl<'a> Lowerer<'a> {
             in_progress: BTreeMap::new(),
             problems: documents.read_problems.iter().filter(|d| d.is_error()).cloned().collect(),
             warnings: documents.read_problems.iter().filter(|d| !d.is_error()).cloned().collect(),
+            tls_schemes: BTreeSet::new(),
         }
     }
 

@@ -384,6 +384,9 @@ impl<'a> Lowerer<'a> {
             let mut alternative = Vec::new();
             let mut complete = true;
             for key in requirement.keys() {
+                if self.tls_schemes.contains(key) {
+                    continue;
+                }
                 match schemes.iter().position(|scheme| scheme.key == *key) {
                     Some(position) => alternative.push(position),
                     None => {

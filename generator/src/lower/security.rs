@@ -20,6 +20,12 @@ impl<'a> Lowerer<'a> {
         let mut schemes = Vec::new();
         for (key, node) in &components.security_schemes {
             let Some((scheme, _)) = self.deref::<SpecScheme>(node) else { continue };
+            if scheme.kind == SchemeKind::MutualTls {
+                // Configured on the HTTP client; requirements naming it
+                // need nothing from the generated code.
+                self.tls_schemes.insert(key.clone());
+                continue;
+            }
             let kind = match &scheme.kind {
                 SchemeKind::ApiKey { location, name } => match location {
                     ParameterIn::Header | ParameterIn::Path => SecurityKind::HeaderKey(name.clone()),
@@ -27,7 +33,7 @@ impl<'a> Lowerer<'a> {
                     ParameterIn::Cookie => SecurityKind::CookieKey(name.clone()),
                 },
                 SchemeKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => SecurityKind::Basic,
-                SchemeKind::Http { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect => SecurityKind::Bearer,
+                SchemeKind::Http { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect | SchemeKind::MutualTls => SecurityKind::Bearer,
             };
             let doc = scheme.description.clone();
             schemes.push(SecurityScheme { key: key.clone(), name: names.claim(&field_name(key)), doc, kind });

@@ -1387,9 +1387,10 @@ fn untagged_union_order_does_not_depend_on_component_order() {
 }
 
 #[test]
-fn security_requirements_naming_unknown_schemes_are_reported() {
-    // `security: [{nope: []}]` must not silently become "no credentials
-    // needed"; the spec names a scheme that does not exist.
+fn security_requirements_naming_unknown_schemes_are_dropped_with_a_warning() {
+    // `security: [{nope: []}, {api_key: []}]` names a scheme that does not
+    // exist: that alternative is dropped, never silently: a located warning
+    // says so (`Config::strict` makes it an error).
     let spec = "
         components:
           securitySchemes:
@@ -1398,16 +1399,11 @@ fn security_requirements_naming_unknown_schemes_are_reported() {
           /a:
             get:
               operationId: a
-              security: [{nope: []}]
+              security: [{nope: []}, {api_key: []}]
               responses: {'204': {description: ok}}
     ";
-    match try_lower(spec, false) {
-        Ok(api) => panic!("lowered without a problem; security of `a`: {:?}", operation(&api, "a").security),
-        Err(found) => {
-            assert!(
-                found.iter().any(|problem| problem.pointer.starts_with("/paths/~1a/get/security")),
-                "{found}"
-            );
-        }
-    }
+    let api = lower_yaml(spec);
+    assert_eq!(operation(&api, "a").security, [vec![0]], "the defined alternative is kept");
+    let warnings: Vec<(Code, &str)> = api.warnings.iter().map(|w| (w.code, w.pointer.as_str())).collect();
+    assert_eq!(warnings, [(Code::UndefinedSecurityScheme, "/paths/~1a/get/security/0/nope")]);
 }

@@ -487,8 +487,7 @@ impl Reader {
             Some("basic") => SchemeKind::Http { scheme: "basic".to_owned() },
             Some("oauth2") => SchemeKind::OAuth2,
             Some("openIdConnect") => SchemeKind::OpenIdConnect,
-            // mutualTLS: the TLS layer's business (`http_client`).
-            Some("mutualTLS") => return None,
+            Some("mutualTLS") => SchemeKind::MutualTls,
             _ => {
                 self.problem(Code::InvalidDocument, &at.push("type"), "unknown security scheme type");
                 return None;

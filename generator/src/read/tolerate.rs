@@ -194,8 +194,8 @@ mod tests {
             codes,
             [
                 ("non-text-documentation", "/info/description".to_owned()),
-                ("null-scopes", "/security/0/k".to_owned()),
                 ("non-text-documentation", "/tags/0/description".to_owned()),
+                ("null-scopes", "/security/0/k".to_owned()),
                 ("out-of-range-number", "/components/schemas/description/minimum".to_owned()),
             ]
         );

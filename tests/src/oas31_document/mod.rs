@@ -33,6 +33,20 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::Core,
+    credentials: Credentials,
+}
+
+#[derive(Clone, Default)]
+struct Credentials {
+    key: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
@@ -40,6 +54,7 @@ pub struct Client {
 #[derive(Debug)]
 pub struct ClientBuilder {
     core: crate::runtime::CoreBuilder,
+    credentials: Credentials,
 }
 
 impl ClientBuilder {
@@ -108,9 +123,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Credentials for the `key` security scheme, sent with every operation that accepts it.
+    ///
+    /// Sent as the `X-Key` header.
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credentials.key = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::Error> {
-        Ok(Client { core: self.core.build()? })
+        Ok(Client {
+            core: self.core.build()?,
+            credentials: self.credentials,
+        })
     }
 }
 
@@ -120,6 +149,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            credentials: Credentials::default(),
         }
     }
 
@@ -183,6 +213,9 @@ impl Client {
                     .concat(),
             );
         request.bytes("application/octet-stream", body.to_vec());
+        if let ::std::option::Option::Some(value) = &self.credentials.key {
+            request.header_api_key("X-Key", value);
+        }
         let response = request.send("").await?;
         match response.status().as_u16() {
             204 => crate::runtime::empty(response).await,
