@@ -98,7 +98,7 @@ impl<'a> Lowerer<'a> {
         let params = self.parameters(path, operation, item, at, &type_prefix);
         let body = operation.request_body.as_ref().and_then(|body| self.request_body(body, &type_prefix));
         let (success, errors) = self.responses(operation, &type_prefix);
-        let security = self.security_requirements(operation, schemes, at);
+        let security = self.security_requirements(operation, schemes);
         let params_type = params
             .iter()
             .any(|param| param.location != ParamLocation::Path)
@@ -370,10 +370,8 @@ impl<'a> Lowerer<'a> {
         &mut self,
         operation: &SpecOperation,
         schemes: &[SecurityScheme],
-        at: &Location,
     ) -> Vec<Vec<usize>> {
         let documents = self.documents;
-        let _ = at;
         let (requirements, requirements_at) = match (&operation.security, &documents.model.security) {
             (Some((own, own_at)), _) => (own, own_at.clone()),
             (None, Some((global, global_at))) => (global, global_at.clone()),

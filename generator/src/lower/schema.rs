@@ -181,14 +181,13 @@ impl<'a> Lowerer<'a> {
         let lowered = if !view.all_of.is_empty() {
             self.all_of(schema, at, target)
         } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            let (keyword, members) =
-                if view.one_of.is_empty() { ("anyOf", &view.any_of) } else { ("oneOf", &view.one_of) };
-            self.union(view, keyword, members, at, target)
+            let members = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
+            self.union(view, members, at, target)
         } else if view.types.len() > 1 {
             // A 3.1 `type` array of several types: a union of one schema
             // per type, each at its entry of the array.
             let members = type_members(view, at);
-            self.union(view, "type", &members, at, target)
+            self.union(view, &members, at, target)
         } else {
             let values = view.enumeration.clone();
             if !values.is_empty() && view.single_type() != Some("boolean") {
@@ -330,13 +329,12 @@ impl<'a> Lowerer<'a> {
         Lowered { ty, nullable }
     }
 
-    fn union(&mut self, view: &Schema, keyword: &str, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
+    fn union(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
         if view.has_properties() {
             // An object that also lists alternatives: the properties are what
             // all alternatives share, so the object is the useful type.
             return self.object(view, at, target);
         }
-        let _ = keyword;
         // `null` members (3.1 `{type: 'null'}`) make the union nullable;
         // one other member left is that member, as an `Option`.
         let others: Vec<&Node<Schema>> = members.iter().filter(|member| !is_null_schema(member)).collect();

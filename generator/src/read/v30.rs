@@ -20,7 +20,7 @@ pub fn document(file: &str, root: &openapiv3::OpenAPI) -> Document {
     let mut components = Components::default();
     if let Some(c) = &root.components {
         let base = at.join(["components"]);
-        components.schemas = section(&c.schemas, &base.push("schemas"), |s, at| schema(s, at));
+        components.schemas = section(&c.schemas, &base.push("schemas"), schema);
         components.parameters = section(&c.parameters, &base.push("parameters"), parameter);
         components.responses = section(&c.responses, &base.push("responses"), response);
         components.request_bodies = section(&c.request_bodies, &base.push("requestBodies"), request_body);
