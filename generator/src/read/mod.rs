@@ -95,6 +95,21 @@ impl Component for model::Schema {
     fn entries(components: &Components) -> &IndexMap<String, Node<Self>> {
         &components.schemas
     }
+    /// A schema that names a response (or request body): the schema of its
+    /// JSON (or first) media type.
+    fn coerce(components: &Components, section: Section, name: &str) -> Option<Self> {
+        let content = match section {
+            Section::Responses => &components.responses.get(name)?.as_item()?.content,
+            Section::RequestBodies => &components.request_bodies.get(name)?.as_item()?.content,
+            _ => return None,
+        };
+        let (_, media) = content.iter().find(|(content_type, _)| content_type.contains("json")).or_else(|| content.first())?;
+        let schema = media.schema.clone()?;
+        Some(match schema.value {
+            model::RefOr::Item(schema) => schema,
+            model::RefOr::Ref(_) => model::Schema { all_of: vec![schema], ..model::Schema::default() },
+        })
+    }
     fn read(context: &Context<'_>, value: &Value, at: &Location) -> Result<Self, ReadError> {
         match context.version {
             Version::OpenApi30 => Context::deserialize::<openapiv3::Schema>(value).map(|schema| v30::schema(&schema, at)),
@@ -134,8 +149,20 @@ impl Component for model::Response {
         }
     }
     fn coerce(components: &Components, section: Section, name: &str) -> Option<Self> {
-        let body = (section == Section::RequestBodies).then(|| components.request_bodies.get(name)?.as_item())??;
-        Some(model::Response { description: body.description.clone().unwrap_or_default(), content: body.content.clone(), headers: Vec::new() })
+        match section {
+            Section::RequestBodies => {
+                let body = components.request_bodies.get(name)?.as_item()?;
+                Some(model::Response { description: body.description.clone().unwrap_or_default(), content: body.content.clone(), headers: Vec::new() })
+            }
+            // A response that names a schema: a JSON response of that schema.
+            Section::Schemas => {
+                let schema = components.schemas.get(name)?;
+                let reference = Node::reference(schema.at.clone(), format!("#{}", schema.at.pointer));
+                let media = model::MediaType { schema: Some(reference) };
+                Some(model::Response { description: String::new(), content: vec![("application/json".to_owned(), media)], headers: Vec::new() })
+            }
+            _ => None,
+        }
     }
 }
 

@@ -141,12 +141,53 @@ impl Client {
         body: ::std::option::Option<&types::CreateNoteBody>,
     ) -> ::std::result::Result<
         types::CreateNoteResponse,
-        crate::runtime::Error<::serde_json::Value>,
+        crate::runtime::Error<types::Problem>,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/notes");
         if let ::std::option::Option::Some(body) = body {
             request.json("application/json", body);
         }
+        let response = request.send("application/json").await?;
+        match response.status().as_u16() {
+            200 => crate::runtime::json(response).await,
+            _ => {
+                Err(
+                    crate::runtime::api_error(
+                            response,
+                            |_, body| crate::runtime::parse_json(body),
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+}
+
+impl Client {
+    /// `GET /notes/{id}`
+    pub async fn get_note(
+        &self,
+        id: &str,
+    ) -> ::std::result::Result<
+        types::NoteResponse,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let request = self
+            .core
+            .request(
+                crate::runtime::Method::GET,
+                &[
+                    "/notes/",
+                    &crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    )?,
+                ]
+                    .concat(),
+            );
         let response = request.send("application/json").await?;
         match response.status().as_u16() {
             200 => crate::runtime::json(response).await,

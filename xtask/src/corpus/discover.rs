@@ -41,7 +41,7 @@ pub(super) struct Found {
 }
 
 /// Every `*.json`, `*.yaml` and `*.yml` file under a directory, split into
-/// OpenAPI 3.0 specs and the rest.
+/// specs the generator reads (Swagger 2.0, OpenAPI 3.0 and 3.1) and the rest.
 #[derive(Debug, Default)]
 pub(super) struct Discovery {
     /// The OpenAPI 3.0 documents, sorted by path.

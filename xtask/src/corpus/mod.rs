@@ -1,4 +1,4 @@
-//! `cargo xtask corpus`: runs the generator over every OpenAPI 3.0 spec in a
+//! `cargo xtask corpus`: runs the generator over every Swagger 2.0, OpenAPI 3.0 and 3.1 spec in a
 //! directory and `cargo check`s what it produced, to find generator bugs on
 //! real-world specs.
 //!
@@ -117,7 +117,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
     let discovery = discover(Path::new(&args.dir), Some(&scratch)).map_err(Error::Message)?;
     if discovery.specs.is_empty() {
         return Err(Error::Message(format!(
-            "no OpenAPI 3.0 specs under {} ({} other *.json/*.yaml/*.yml files skipped)",
+            "no Swagger 2.0 or OpenAPI 3.x specs under {} ({} other *.json/*.yaml/*.yml files skipped)",
             args.dir,
             discovery.skipped.len()
         )));
@@ -127,7 +127,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
     }
     let count = discovery.specs.len();
     eprintln!(
-        "corpus: {count} OpenAPI 3.0 specs under {} ({} other files skipped); crates go to {}",
+        "corpus: {count} specs under {} ({} other files skipped); crates go to {}",
         args.dir,
         discovery.skipped.len(),
         scratch.display()

@@ -159,7 +159,7 @@ fn shorten(line: &str) -> String {
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Totals {
-    /// OpenAPI 3.0 specs run.
+    /// Specs run.
     pub(crate) specs: usize,
     /// Specs the generator produced a crate for.
     generated: usize,
@@ -253,7 +253,7 @@ impl Largest {
 /// Everything one `corpus` run found.
 #[derive(Debug)]
 pub(crate) struct Report {
-    /// One entry per OpenAPI 3.0 spec, in path order.
+    /// One entry per spec, in path order.
     pub(super) runs: Vec<SpecRun>,
     /// Files that are not a supported version documents.
     pub(super) unreadable: Vec<(String, Unreadable)>,
