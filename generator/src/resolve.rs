@@ -87,9 +87,10 @@ impl<'a> Resolver<'a> {
                     &target.file,
                     &target.pointer.to_string(),
                     format!(
-                        "a {} entry is expected here, but the `$ref` points into {}; its content fits and is used as one",
+                        "a {} entry is expected here, but the `$ref` points into {}; it is read as the {} it describes (a response's JSON schema, a schema as a JSON response; any JSON value if it has no schema)",
                         T::SECTION.name(),
-                        section_name(model.version, section)
+                        section_name(model.version, section),
+                        T::SECTION.name(),
                     ),
                 ));
                 return Ok(Step::Found(Cow::Owned(coerced)));

@@ -96,15 +96,15 @@ impl Component for model::Schema {
         &components.schemas
     }
     /// A schema that names a response (or request body): the schema of its
-    /// JSON (or first) media type.
+    /// JSON (or first) media type; any JSON value when it has none.
     fn coerce(components: &Components, section: Section, name: &str) -> Option<Self> {
         let content = match section {
             Section::Responses => &components.responses.get(name)?.as_item()?.content,
             Section::RequestBodies => &components.request_bodies.get(name)?.as_item()?.content,
             _ => return None,
         };
-        let (_, media) = content.iter().find(|(content_type, _)| content_type.contains("json")).or_else(|| content.first())?;
-        let schema = media.schema.clone()?;
+        let media = content.iter().find(|(content_type, _)| content_type.contains("json")).or_else(|| content.first());
+        let Some(schema) = media.and_then(|(_, media)| media.schema.clone()) else { return Some(model::Schema::default()) };
         Some(match schema.value {
             model::RefOr::Item(schema) => schema,
             model::RefOr::Ref(_) => model::Schema { all_of: vec![schema], ..model::Schema::default() },
