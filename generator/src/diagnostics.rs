@@ -38,6 +38,24 @@ pub enum Code {
     InvalidPagination,
     /// A bug in the generator itself (generated code that does not parse).
     Internal,
+    /// A security requirement names a scheme that is not defined (warning:
+    /// that alternative is dropped).
+    UndefinedSecurityScheme,
+    /// A security requirement lists `null` instead of scopes (warning: no
+    /// scopes).
+    NullScopes,
+    /// A documentation field (`description`, `summary`, `title`) holds
+    /// something other than text (warning: ignored).
+    NonTextDocumentation,
+    /// A `$ref` points into another components section than its position
+    /// needs, at something of a compatible shape (warning: used).
+    WrongSectionRef,
+    /// An OpenAPI 3.1 / JSON Schema keyword in a 3.0 document (warning:
+    /// read as in 3.1).
+    JsonSchemaKeyword,
+    /// A validation keyword holds a number beyond 64 bits (warning: the
+    /// keyword is ignored).
+    OutOfRangeNumber,
 }
 
 impl Code {
@@ -58,6 +76,12 @@ impl Code {
             Code::InvalidSpec => "invalid-spec",
             Code::InvalidPagination => "invalid-pagination",
             Code::Internal => "internal",
+            Code::UndefinedSecurityScheme => "undefined-security-scheme",
+            Code::NullScopes => "null-scopes",
+            Code::NonTextDocumentation => "non-text-documentation",
+            Code::WrongSectionRef => "wrong-section-ref",
+            Code::JsonSchemaKeyword => "json-schema-keyword",
+            Code::OutOfRangeNumber => "out-of-range-number",
         }
     }
 }
@@ -66,6 +90,17 @@ impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Severity {
+    /// No correct client is possible (or the user asked for strictness).
+    #[default]
+    Error,
+    /// The generator made a stated, conservative interpretation and went
+    /// on; the message says which.
+    Warning,
 }
 
 /// One problem, located by file and JSON pointer.
@@ -81,6 +116,8 @@ pub struct Diagnostic {
     pub line_column: Option<(usize, usize)>,
     /// Human-readable explanation.
     pub message: String,
+    /// Error or warning.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
@@ -92,7 +129,18 @@ impl Diagnostic {
             pointer: pointer.to_owned(),
             line_column: None,
             message: message.into(),
+            severity: Severity::Error,
         }
+    }
+
+    /// A warning at `file#pointer`: `message` says what was assumed.
+    pub fn warning(code: Code, file: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::new(code, file, pointer, message) }
+    }
+
+    /// True for an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 
@@ -104,6 +152,9 @@ impl fmt::Display for Diagnostic {
         }
         if !self.pointer.is_empty() || self.line_column.is_none() {
             write!(f, "#{}", self.pointer)?;
+        }
+        if self.severity == Severity::Warning {
+            f.write_str(": warning")?;
         }
         write!(f, ": {} [{}]", self.message, self.code)
     }

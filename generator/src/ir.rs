@@ -22,6 +22,11 @@ impl Location {
         Self { file: file.to_owned(), pointer }
     }
 
+    /// This location extended by several pointer segments.
+    pub fn join<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Location {
+        Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
+    }
+
     /// This location extended by one pointer segment.
     pub fn push(&self, segment: impl Into<String>) -> Self {
         Self { file: self.file.clone(), pointer: self.pointer.push(segment) }
@@ -57,6 +62,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Operations left out with the reason (when skipping is enabled).
     pub skipped: Vec<Diagnostic>,
+    /// Interpretations the generator made instead of refusing (warnings).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A `{name}` in the server URL.

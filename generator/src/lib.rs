@@ -26,14 +26,16 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod lower;
+pub mod model;
 pub mod naming;
 pub mod paginate;
 pub mod pointer;
+pub mod read;
 pub mod resolve;
 
 use std::collections::BTreeMap;
 
-pub use diagnostics::{Code, Diagnostic, Diagnostics};
+pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 
 /// Supplies the text of spec files. The generator never touches the file
 /// system itself; `xtask` passes a loader that reads from disk and tests pass
@@ -95,6 +97,9 @@ pub struct Config {
     /// When true (the default), paginated operations are detected from
     /// their shape; `x-pagination` declarations apply either way.
     pub detect_pagination: bool,
+    /// When true, every warning (an interpretation the generator made of
+    /// a sloppy spec) is an error and fails the run.
+    pub strict: bool,
 }
 
 impl Default for Config {
@@ -105,6 +110,7 @@ impl Default for Config {
             skip_unsupported: false,
             only_tags: Vec::new(),
             detect_pagination: true,
+            strict: false,
         }
     }
 }
@@ -119,6 +125,10 @@ pub struct Output {
     /// Operations left out because they use unsupported constructs (only
     /// with [`Config::skip_unsupported`]), each with the reason.
     pub skipped: Vec<Diagnostic>,
+    /// Interpretations the generator made instead of refusing, each located
+    /// and saying what was done ([`Diagnostic::severity`] is `Warning`).
+    /// Never empty by omission: callers print them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs the whole pipeline over `specs`. Either every spec generates, or all
@@ -127,21 +137,27 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let mut diagnostics = Diagnostics::default();
     let mut modules = Vec::new();
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     for spec in specs {
         let result = load::load_spec(&spec.path, loader)
             .and_then(|docs| lower::lower_filtered(&docs, config.skip_unsupported, &config.only_tags));
         match result {
             Ok(mut api) => {
-                let problems = paginate::assign(&mut api, config.detect_pagination);
-                if !problems.is_empty() {
-                    problems.into_iter().for_each(|problem| diagnostics.push(problem));
-                    continue;
-                }
+                let mut pagination_warnings = paginate::assign(&mut api, config.detect_pagination);
+                api.warnings.append(&mut pagination_warnings);
                 analyze::break_cycles(&mut api.types);
                 if !config.only_tags.is_empty() {
                     analyze::prune_unused(&mut api);
                 }
                 skipped.append(&mut api.skipped);
+                if config.strict {
+                    for mut warning in api.warnings.drain(..) {
+                        warning.severity = diagnostics::Severity::Error;
+                        diagnostics.push(warning);
+                    }
+                } else {
+                    warnings.append(&mut api.warnings);
+                }
                 modules.push((spec, api));
             }
             Err(mut found) => diagnostics.append(&mut found),
@@ -150,7 +166,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let mut output = Output { skipped, ..Output::default() };
+    let mut output = Output { skipped, warnings, ..Output::default() };
     // Standalone crates get one Cargo feature per tag.
     let features: Vec<Option<features::Features>> = modules
         .iter()

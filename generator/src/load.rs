@@ -23,55 +23,77 @@ use std::collections::BTreeMap;
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
+use crate::model::{Document, Version};
+
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::pointer::Pointer;
 use crate::Loader;
 
-/// A spec and every file it references.
+/// A spec and every file it references, read into the model.
 #[derive(Debug)]
 pub struct Documents {
     /// Path of the root document.
     pub root_path: String,
-    /// The root document, typed.
-    pub root: OpenAPI,
-    /// Every loaded file as untyped JSON, keyed by path (the root included),
-    /// for `$ref`s that point anywhere other than a root component.
+    /// The root document in the version-neutral model.
+    pub model: Document,
+    /// Every loaded file as untyped JSON, keyed by path, for `$ref`s that
+    /// point anywhere other than a root component. The root is included
+    /// for 2.0 and 3.1 documents, and for 3.0 documents only when some
+    /// `$ref` needs it.
     pub raw: BTreeMap<String, Value>,
     /// Referenced files that could not be loaded, with the reason. The
     /// `$ref`s into them are reported where they are resolved, so one
     /// missing file does not hide other problems.
     pub failed: BTreeMap<String, String>,
+    /// Swagger 2.0 global `consumes` and `produces` (for fragments read on
+    /// demand).
+    pub media: (Vec<String>, Vec<String>),
+    /// Problems the reader found (errors, e.g. a Swagger 2.0 parameter
+    /// `$ref` to nothing, and warnings for interpretations it made); they
+    /// are reported together with lowering's.
+    pub read_problems: Vec<Diagnostic>,
+    /// Warnings raised while resolving (`$ref`s into the wrong section
+    /// that were used); drained by lowering.
+    pub notes: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl Documents {
+    /// What reading a fragment of these documents needs.
+    pub fn context(&self) -> crate::read::Context<'_> {
+        crate::read::Context {
+            version: self.model.version,
+            raw: &self.raw,
+            root_file: &self.root_path,
+            consumes: &self.media.0,
+            produces: &self.media.1,
+        }
+    }
 }
 
 /// Loads the spec at `path` and every file its `$ref`s name. A file outside
 /// the directory tree of `path` is never asked for; a `$ref` to one is a
 /// [`Code::RefOutsideSpecTree`] diagnostic where it is resolved (a `$ref`
 /// nothing follows — inside an example or an extension, say — is data).
+///
+/// The version is checked first; a 2.0 or 3.1 document is then read from
+/// its JSON value, a 3.0 document through `openapiv3`.
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
     let mut root_value = load_value(path, loader, Origin::Root)?;
-    check_version(path, &root_value)?;
-    normalize(&mut root_value);
+    let mut version = check_version(path, &root_value)?;
+    let tolerated = crate::read::tolerate::apply(&mut root_value, path, version);
+    if tolerated.read_as_31 {
+        // 3.1 keywords in a 3.0 document: the 3.1 reader knows them (and
+        // reads `nullable` as well).
+        version = Version::OpenApi31;
+    }
+    if version == Version::OpenApi30 {
+        normalize(&mut root_value);
+    }
     let mut root_refs = Refs::default();
     collect_refs(&root_value, path, path, &mut root_refs);
-    // The typed document serves every `#/components/...` reference; the raw
-    // root is kept only when some reference points elsewhere in it. Large
-    // specs rarely need it, and deserializing the owned value moves its
-    // strings instead of copying them.
-    let root_raw = root_refs.local_non_component.then(|| root_value.clone());
-    let root = match to_openapi(path, root_value) {
-        Ok(root) => root,
-        Err(diagnostic) => {
-            // The value was consumed; read it again to locate the problem.
-            let value = load_value(path, loader, Origin::Root)?;
-            return Err(locate_shape_error(path, &value, diagnostic).into());
-        }
-    };
     let mut raw = BTreeMap::new();
     let mut failed = BTreeMap::new();
-    if let Some(root_raw) = root_raw {
-        raw.insert(path.to_owned(), root_raw);
-    }
-    let mut pending: Vec<Vec<String>> = vec![root_refs.files];
+    let mut pending: Vec<Vec<String>> = vec![std::mem::take(&mut root_refs.files)];
     while let Some(targets) = pending.pop() {
         for target_file in targets {
             if target_file == path || raw.contains_key(&target_file) || failed.contains_key(&target_file) {
@@ -91,7 +113,44 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             }
         }
     }
-    Ok(Documents { root_path: path.to_owned(), root, raw, failed })
+    let mut media = (Vec::new(), Vec::new());
+    let (model, mut warnings) = match version {
+        Version::OpenApi30 => {
+            // The typed document serves every `#/components/...` reference;
+            // the raw root is kept only when some reference points elsewhere
+            // in it. Large specs rarely need it, and deserializing the owned
+            // value moves its strings instead of copying them.
+            if root_refs.local_non_component {
+                raw.insert(path.to_owned(), root_value.clone());
+            }
+            let root = match to_openapi(path, root_value) {
+                Ok(root) => root,
+                Err(diagnostic) => {
+                    // The value was consumed; read it again to locate the problem.
+                    let value = load_value(path, loader, Origin::Root)?;
+                    return Err(locate_shape_error(path, &value, diagnostic).into());
+                }
+            };
+            (crate::read::v30::document(path, &root), Vec::new())
+        }
+        Version::OpenApi31 => {
+            let mut reader = crate::read::json::Reader::new(version);
+            let model = reader.document(&root_value, path);
+            raw.insert(path.to_owned(), root_value);
+            (model, reader.problems)
+        }
+        Version::Swagger2 => {
+            media = crate::read::v2::media_defaults(&root_value);
+            raw.insert(path.to_owned(), root_value);
+            let empty = Value::Null;
+            let root = raw.get(path).unwrap_or(&empty);
+            let mut swagger = crate::read::v2::Swagger::new(&raw, path, media.0.clone(), media.1.clone());
+            let model = swagger.document(root);
+            (model, swagger.reader.problems)
+        }
+    };
+    warnings.splice(0..0, tolerated.warnings);
+    Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings, notes: Default::default() })
 }
 
 /// Whether a file is the root spec or was named by a `$ref`.
@@ -130,19 +189,107 @@ pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
             diagnostic
         });
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
-        let message = error.to_string();
-        let mut diagnostic = if is_recursion_limit(&message) {
-            Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
-        } else {
-            Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {message}"))
-        };
-        diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
-        diagnostic
-    })?;
+    let mut yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(yaml) => yaml,
+        // serde_yaml::Value holds no integer beyond 64 bits; such a number
+        // is valid YAML (`minimum: -9223372036854775809`), read as a float.
+        Err(error) if is_wide_integer(&error.to_string()) => {
+            if let Ok(wide) = serde_yaml::from_str::<WideJson>(text) {
+                return Ok(wide.0);
+            }
+            return Err(yaml_error(path, &error));
+        }
+        Err(error) => return Err(yaml_error(path, &error)),
+    };
     yaml.apply_merge()
         .map_err(|error| Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML merge key: {error}")))?;
     Ok(yaml_to_json(yaml))
+}
+
+fn is_wide_integer(message: &str) -> bool {
+    message.contains("as i128") || message.contains("as u128")
+}
+
+fn yaml_error(path: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let message = error.to_string();
+    let mut diagnostic = if is_recursion_limit(&message) {
+        Diagnostic::new(Code::NestingTooDeep, path, "", PARSER_DEPTH_MESSAGE)
+    } else {
+        Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML: {message}"))
+    };
+    diagnostic.line_column = error.location().map(|location| (location.line(), location.column()));
+    diagnostic
+}
+
+/// A JSON value read straight from YAML, with integers beyond 64 bits as
+/// floats (the fallback of [`parse_text`] for such numbers; merge keys are
+/// not applied on this path).
+struct WideJson(Value);
+
+impl<'de> serde::Deserialize<'de> for WideJson {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WideJson;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<WideJson, E> {
+                Ok(WideJson(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<WideJson, E> {
+                Ok(WideJson(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<WideJson, E> {
+                Ok(WideJson(Value::from(v)))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i128<E>(self, v: i128) -> Result<WideJson, E> {
+                Ok(WideJson(serde_json::Number::from_f64(v as f64).map_or(Value::Null, Value::Number)))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u128<E>(self, v: u128) -> Result<WideJson, E> {
+                Ok(WideJson(serde_json::Number::from_f64(v as f64).map_or(Value::Null, Value::Number)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<WideJson, E> {
+                Ok(WideJson(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<WideJson, E> {
+                Ok(WideJson(Value::String(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<WideJson, E> {
+                Ok(WideJson(Value::String(v)))
+            }
+            fn visit_unit<E>(self) -> Result<WideJson, E> {
+                Ok(WideJson(Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<WideJson, E> {
+                Ok(WideJson(Value::Null))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<WideJson, D::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<WideJson, A::Error> {
+                let mut items = Vec::new();
+                while let Some(WideJson(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(WideJson(Value::Array(items)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WideJson, A::Error> {
+                let mut entries = serde_json::Map::new();
+                while let Some((WideJson(key), WideJson(value))) = map.next_entry()? {
+                    let key = match key {
+                        Value::String(key) => key,
+                        other => other.to_string(),
+                    };
+                    entries.insert(key, value);
+                }
+                Ok(WideJson(Value::Object(entries)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// serde_json and serde_yaml both stop at 128 levels, with this message.
@@ -216,22 +363,27 @@ fn yaml_key(key: serde_yaml::Value) -> String {
     }
 }
 
-fn check_version(path: &str, value: &Value) -> Result<(), Diagnostic> {
-    if let Some(swagger) = value.get("swagger").and_then(Value::as_str) {
-        return Err(Diagnostic::new(
-            Code::UnsupportedVersion,
-            path,
-            "/swagger",
-            format!("Swagger {swagger} documents are not supported; convert to OpenAPI 3.0 first"),
-        ));
+fn check_version(path: &str, value: &Value) -> Result<Version, Diagnostic> {
+    if let Some(swagger) = value.get("swagger") {
+        let text = swagger.as_str().map_or_else(|| swagger.to_string(), str::to_owned);
+        return match text.as_str() {
+            "2.0" => Ok(Version::Swagger2),
+            _ => Err(Diagnostic::new(
+                Code::UnsupportedVersion,
+                path,
+                "/swagger",
+                format!("Swagger `{}` is not a version this generator reads (2.0, or OpenAPI 3.0 and 3.1)", text.escape_debug()),
+            )),
+        };
     }
     match value.get("openapi").and_then(Value::as_str) {
-        Some(version) if version.starts_with("3.0") => Ok(()),
+        Some(version) if version.starts_with("3.0") => Ok(Version::OpenApi30),
+        Some(version) if version.starts_with("3.1") => Ok(Version::OpenApi31),
         Some(version) => Err(Diagnostic::new(
             Code::UnsupportedVersion,
             path,
             "/openapi",
-            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI `{}` is not supported; this generator reads OpenAPI 3.0.x and 3.1.x and Swagger 2.0", version.escape_debug()),
         )),
         None => Err(Diagnostic::new(
             Code::InvalidDocument,
@@ -538,12 +690,19 @@ mod tests {
     }
 
     #[test]
-    fn rejects_other_versions_with_a_location() {
-        let loader = files(&[("s.yaml", "swagger: '2.0'\n"), ("t.yaml", "openapi: 3.1.0\n")]);
-        let error = load_spec("s.yaml", &loader).expect_err("swagger");
-        assert_eq!(error.iter().next().map(|d| d.pointer.as_str()), Some("/swagger"));
-        let error = load_spec("t.yaml", &loader).expect_err("3.1");
-        assert_eq!(error.iter().next().map(|d| d.code), Some(Code::UnsupportedVersion));
+    fn reads_each_version_and_rejects_others_with_a_location() {
+        let loader = files(&[
+            ("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"),
+            ("t.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"),
+            ("u.yaml", "swagger: '1.2'\n"),
+            ("v.yaml", "openapi: 4.0.0\n"),
+        ]);
+        assert_eq!(load_spec("s.yaml", &loader).map(|d| d.model.version).ok(), Some(Version::Swagger2));
+        assert_eq!(load_spec("t.yaml", &loader).map(|d| d.model.version).ok(), Some(Version::OpenApi31));
+        let error = load_spec("u.yaml", &loader).expect_err("swagger 1.2");
+        assert_eq!(error.iter().next().map(|d| (d.code, d.pointer.as_str())), Some((Code::UnsupportedVersion, "/swagger")));
+        let error = load_spec("v.yaml", &loader).expect_err("4.0");
+        assert_eq!(error.iter().next().map(|d| (d.code, d.pointer.as_str())), Some((Code::UnsupportedVersion, "/openapi")));
     }
 
     #[test]
@@ -575,18 +734,12 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      callbacks: {cb: {$ref: '#/components/callbacks/X'}}\n      responses: {'204': {description: ok}}\ncomponents:\n  schemas:\n    Angle: {type: string, enum: [0, 90, 'x'], pattern: 0, maxLength: '3'}\n    Keyed: {type: object, properties: {pattern: {type: string}}}\n",
         )]);
         let documents = load_spec("s.yaml", &loader).expect("loads");
-        let angle = documents.root.components.as_ref().and_then(|c| c.schemas.get("Angle"));
-        let Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
-            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(string)),
-            ..
-        })) = angle
-        else {
-            panic!("Angle is a string schema: {angle:?}");
-        };
-        assert_eq!(string.enumeration, [Some("0".to_owned()), Some("90".to_owned()), Some("x".to_owned())]);
-        assert_eq!((string.pattern.as_deref(), string.max_length), (None, None));
-        let keyed = documents.root.components.as_ref().and_then(|c| c.schemas.get("Keyed"));
-        assert!(format!("{keyed:?}").contains("\"pattern\""), "a property named `pattern` is kept: {keyed:?}");
+        let schemas = &documents.model.components.schemas;
+        let angle = schemas.get("Angle").and_then(|node| node.as_item()).expect("Angle is a schema");
+        assert_eq!(angle.types, ["string"]);
+        assert_eq!(angle.enumeration, ["0", "90", "x"]);
+        let keyed = schemas.get("Keyed").and_then(|node| node.as_item()).expect("Keyed is a schema");
+        assert_eq!(keyed.properties.first().map(|(name, _)| name.as_str()), Some("pattern"), "a property named `pattern` is kept");
     }
 
     #[test]

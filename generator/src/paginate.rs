@@ -46,8 +46,9 @@ const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber"];
 const OFFSET_PARAMS: &[&str] = &["offset", "skip"];
 const SIZE_PARAMS: &[&str] = &["per_page", "perPage", "page_size", "pageSize", "limit", "size", "count", "top"];
 
-/// Sets [`Operation::pagination`] on every paginated operation; returns the
-/// problems with declarations.
+/// Sets [`Operation::pagination`] on every paginated operation; returns a
+/// warning for every declaration that does not fit (that operation gets
+/// no page streams; `strict` makes it an error).
 pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let types = &api.types;
@@ -57,7 +58,8 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
             Some((declaration, at)) => match declared(operation, types, declaration) {
                 Ok(pagination) => Some(pagination),
                 Err(message) => {
-                    problems.push(Diagnostic::new(Code::InvalidPagination, &at.file, &at.pointer.to_string(), message));
+                    let message = format!("{message}; the operation is generated without page streams");
+                    problems.push(Diagnostic::warning(Code::InvalidPagination, &at.file, &at.pointer.to_string(), message));
                     None
                 }
             },

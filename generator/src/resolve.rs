@@ -1,91 +1,20 @@
-//! Stage 2: following `$ref`s. A reference may point at a root component
-//! (fast path, borrowed from the typed document), anywhere else in the root,
-//! or into another loaded file (deserialized on demand). Chains are followed
-//! to the definition; loops are reported, never followed forever.
+//! Stage 2: following `$ref`s over the model. A reference may point at a
+//! component of the root document (found by its location, borrowed), at
+//! anything else in the root, or into another loaded file (read on demand
+//! by the document's reader). Chains are followed to the definition; loops
+//! are reported, never followed forever.
 
 use std::borrow::Cow;
-
-use openapiv3::{Components, Parameter, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
-use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
 use crate::load::{join_ref, Documents};
+use crate::model::{RefOr, Version};
 use crate::pointer::Pointer;
+use crate::read::Component;
 
-/// The longest `$ref` chain followed before giving up.
+/// The longest `$ref` chain followed.
 const MAX_HOPS: usize = 64;
-
-/// Something a `$ref` can point at.
-pub trait Component: DeserializeOwned + Clone {
-    /// Its section in `components`.
-    const SECTION: &'static str;
-    /// Looks up `name` in that section.
-    fn lookup<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>>;
-}
-
-macro_rules! component {
-    ($ty:ty, $section:literal, $field:ident) => {
-        impl Component for $ty {
-            const SECTION: &'static str = $section;
-            fn lookup<'a>(components: &'a Components, name: &str) -> Option<&'a ReferenceOr<Self>> {
-                components.$field.get(name)
-            }
-        }
-    };
-}
-
-component!(Schema, "schemas", schemas);
-component!(Parameter, "parameters", parameters);
-component!(Response, "responses", responses);
-component!(RequestBody, "requestBodies", request_bodies);
-component!(openapiv3::Header, "headers", headers);
-component!(SecurityScheme, "securitySchemes", security_schemes);
-
-/// Path items have no components section in OpenAPI 3.0; they can only be
-/// referenced by pointer or in another file.
-impl Component for openapiv3::PathItem {
-    const SECTION: &'static str = "pathItems";
-    fn lookup<'a>(_: &'a Components, _: &str) -> Option<&'a ReferenceOr<Self>> {
-        None
-    }
-}
-
-/// A node that is either inline or a reference; lets `ReferenceOr<T>` and
-/// `ReferenceOr<Box<T>>` be handled alike.
-#[derive(Debug)]
-pub enum Node<'a, T> {
-    /// `$ref: …`.
-    Ref(&'a str),
-    /// Inline definition.
-    Item(&'a T),
-}
-
-impl<T> Clone for Node<'_, T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Node<'_, T> {}
-
-impl<'a, T> From<&'a ReferenceOr<T>> for Node<'a, T> {
-    fn from(node: &'a ReferenceOr<T>) -> Self {
-        match node {
-            ReferenceOr::Reference { reference } => Node::Ref(reference),
-            ReferenceOr::Item(item) => Node::Item(item),
-        }
-    }
-}
-
-impl<'a, T> From<&'a ReferenceOr<Box<T>>> for Node<'a, T> {
-    fn from(node: &'a ReferenceOr<Box<T>>) -> Self {
-        match node {
-            ReferenceOr::Reference { reference } => Node::Ref(reference),
-            ReferenceOr::Item(item) => Node::Item(item),
-        }
-    }
-}
 
 /// Follows references within a set of loaded documents.
 #[derive(Debug, Clone, Copy)]
@@ -107,12 +36,11 @@ impl<'a> Resolver<'a> {
         } else {
             // `load` never loaded a file outside the tree; a `$ref` to one
             // is reported here, where something needs it.
-            join_ref(&self.documents.root_path, from_file, file)
-                .map_err(|refusal| {
-                    // A referenced file's text is never quoted.
-                    let quoted = (from_file == self.documents.root_path).then_some(file);
-                    refusal.message(quoted, &self.documents.root_path)
-                })?
+            join_ref(&self.documents.root_path, from_file, file).map_err(|refusal| {
+                // A referenced file's text is never quoted.
+                let quoted = (from_file == self.documents.root_path).then_some(file);
+                refusal.message(quoted, &self.documents.root_path)
+            })?
         };
         let pointer = Pointer::parse(fragment).ok_or_else(|| format!("`{reference}` is not a valid JSON pointer reference"))?;
         Ok(Location { file, pointer })
@@ -147,52 +75,98 @@ impl<'a> Resolver<'a> {
     }
 
     fn step<T: Component>(&self, target: &Location) -> Result<Step<'a, T>, String> {
-        let segments = target.pointer.segments();
-        if target.file == self.documents.root_path
-            && segments.len() == 3
-            && segments[0] == "components"
-            && segments[1] == T::SECTION
-            && let Some(components) = &self.documents.root.components
-        {
-            return match T::lookup(components, &segments[2]) {
-                Some(ReferenceOr::Item(item)) => Ok(Step::Found(Cow::Borrowed(item))),
-                Some(ReferenceOr::Reference { reference }) => Ok(Step::Next(reference.clone())),
-                None => Err(format!("no `{}` in components.{}", segments[2], T::SECTION)),
+        let documents = self.documents;
+        let model = &documents.model;
+        let in_root = target.file == documents.root_path;
+        if in_root && let Some((section, name)) = model.components.find(target) {
+            if section != T::SECTION
+                && let Some(coerced) = T::coerce(&model.components, section, name)
+            {
+                documents.notes.borrow_mut().push(Diagnostic::warning(
+                    Code::WrongSectionRef,
+                    &target.file,
+                    &target.pointer.to_string(),
+                    format!(
+                        "a {} entry is expected here, but the `$ref` points into {}; it is read as the {} it describes (a response's JSON schema, a schema as a JSON response; any JSON value if it has no schema)",
+                        T::SECTION.name(),
+                        section_name(model.version, section),
+                        T::SECTION.name(),
+                    ),
+                ));
+                return Ok(Step::Found(Cow::Owned(coerced)));
+            }
+            if section != T::SECTION {
+                return Err(format!(
+                    "points into {}, but a {} entry is expected here",
+                    section_name(model.version, section),
+                    T::SECTION.name()
+                ));
+            }
+            return match T::entries(&model.components).get(name).map(|node| &node.value) {
+                Some(RefOr::Item(item)) => Ok(Step::Found(Cow::Borrowed(item))),
+                Some(RefOr::Ref(reference)) => Ok(Step::Next(reference.clone())),
+                None => Err(format!("no `{name}` in {}", section_name(model.version, section))),
             };
         }
-        if target.file == self.documents.root_path
-            && segments.len() == 3
-            && segments[0] == "components"
-            && segments[1] != T::SECTION
-        {
-            return Err(format!("points into components.{}, but a {} entry is expected here", segments[1], T::SECTION));
+        let segments = target.pointer.segments();
+        if in_root && let Some(section) = component_section(model.version, segments) {
+            let name = segments.last().map(String::as_str).unwrap_or_default();
+            return Err(if section == T::SECTION.name() || model.version == Version::Swagger2 {
+                format!("no `{name}` in {}", section_prefix(model.version, section))
+            } else {
+                format!("points into components.{section}, but a {} entry is expected here", T::SECTION.name())
+            });
         }
-        if let Some(reason) = self.documents.failed.get(&target.file) {
+        if let Some(reason) = documents.failed.get(&target.file) {
             return Err(format!("cannot load `{}`: {reason}", target.file));
         }
-        let document = self
-            .documents
-            .raw
-            .get(&target.file)
-            .ok_or_else(|| format!("file `{}` was not loaded", target.file))?;
+        let document = documents.raw.get(&target.file).ok_or_else(|| format!("file `{}` was not loaded", target.file))?;
         let value = document
             .pointer(&target.pointer.to_string())
             .ok_or_else(|| format!("nothing at `{}#{}`", target.file, target.pointer))?;
         if let Some(next) = value.get("$ref").and_then(serde_json::Value::as_str) {
-            return Ok(Step::Next(next.to_owned()));
+            let sibling_keywords = value.as_object().is_some_and(|map| map.len() > 1);
+            // A 3.1 schema with keywords beside its `$ref` is a definition.
+            if !(model.version == Version::OpenApi31 && T::SECTION == crate::model::Section::Schemas && sibling_keywords) {
+                return Ok(Step::Next(next.to_owned()));
+            }
         }
-        serde_path_to_error::deserialize::<_, T>(value).map(|item| Step::Found(Cow::Owned(item))).map_err(|error| {
-            if target.file == self.documents.root_path {
-                format!("the target is not a valid {} entry at `{}`: {}", T::SECTION, error.path(), error.inner())
+        T::read(&documents.context(), value, target).map(|item| Step::Found(Cow::Owned(item))).map_err(|error| {
+            if in_root {
+                format!("the target is not a valid {} entry at `{}`: {}", T::SECTION.name(), error.path, error.message)
             } else {
                 // serde's message and path quote the referenced file
                 // (`invalid type: string "…"`); name the place only.
-                format!(
-                    "`{target}` is not a valid {} entry (details are not shown for referenced files)",
-                    T::SECTION
-                )
+                format!("`{target}` is not a valid {} entry (details are not shown for referenced files)", T::SECTION.name())
             }
         })
+    }
+}
+
+/// `components.schemas` (3.x) or `definitions` (2.0) for a found section.
+fn section_name(version: Version, section: crate::model::Section) -> String {
+    use crate::model::Section;
+    match (version, section) {
+        (Version::Swagger2, Section::Schemas) => "definitions".to_owned(),
+        (Version::Swagger2, Section::SecuritySchemes) => "securityDefinitions".to_owned(),
+        (Version::Swagger2, other) => other.name().to_owned(),
+        (_, other) => format!("components.{}", other.name()),
+    }
+}
+
+fn section_prefix(version: Version, section: &str) -> String {
+    if version == Version::Swagger2 { section.to_owned() } else { format!("components.{section}") }
+}
+
+/// The components section a pointer names, when it has the shape of a
+/// component pointer (`/components/schemas/X`; 2.0 `/definitions/X`, …).
+fn component_section(version: Version, segments: &[String]) -> Option<&str> {
+    match (version, segments) {
+        (Version::Swagger2, [section, _]) if matches!(section.as_str(), "definitions" | "parameters" | "responses" | "securityDefinitions") => {
+            Some(section.as_str())
+        }
+        (Version::OpenApi30 | Version::OpenApi31, [components, section, _]) if components == "components" => Some(section.as_str()),
+        _ => None,
     }
 }
 
@@ -208,6 +182,7 @@ fn diagnostic(code: Code, at: &Location, message: impl Into<String>) -> Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Schema;
     use std::collections::BTreeMap;
 
     fn documents(files: &[(&str, &str)]) -> Documents {
@@ -256,6 +231,18 @@ mod tests {
         ]);
         let (schema, location) = resolve_schema(&docs, "#/components/schemas/A").expect("resolves");
         assert_eq!(location.to_string(), "lib/b.yaml#/C");
-        assert!(matches!(schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_))));
+        assert_eq!(schema.types, ["integer"]);
+    }
+
+    #[test]
+    fn swagger_definitions_are_found_where_they_are_written() {
+        let docs = documents(&[(
+            "s.yaml",
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  A: {$ref: '#/definitions/B'}\n  B: {type: string}\n",
+        )]);
+        let (_, location) = resolve_schema(&docs, "#/definitions/A").expect("resolves");
+        assert_eq!(location.to_string(), "s.yaml#/definitions/B");
+        let error = resolve_schema(&docs, "#/definitions/Nope").expect_err("dangling");
+        assert_eq!((error.code, error.message.as_str()), (Code::BrokenRef, "`#/definitions/Nope`: no `Nope` in definitions"));
     }
 }

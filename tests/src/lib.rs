@@ -12,14 +12,24 @@
 //! * [`hostile`]
 //! * [`maps_and_formats`]
 //! * [`naming`]
+//! * [`oas31_document`]
+//! * [`oas31_schemas`]
 //! * [`objects`]
 //! * [`one_of`]
 //! * [`pagination`]
+//! * [`pagination_declared_wrong`]
 //! * [`parameters`]
 //! * [`path_styles`]
 //! * [`refs_and_cycles`]
 //! * [`responses`]
 //! * [`security`]
+//! * [`swagger2_basics`]
+//! * [`swagger2_collections`]
+//! * [`swagger2_forms`]
+//! * [`tolerant_31_keywords`]
+//! * [`tolerant_docs`]
+//! * [`tolerant_refs`]
+//! * [`tolerant_security`]
 
 #![allow(
     deprecated,
@@ -59,11 +69,17 @@ pub mod maps_and_formats;
 
 pub mod naming;
 
+pub mod oas31_document;
+
+pub mod oas31_schemas;
+
 pub mod objects;
 
 pub mod one_of;
 
 pub mod pagination;
+
+pub mod pagination_declared_wrong;
 
 pub mod parameters;
 
@@ -74,3 +90,17 @@ pub mod refs_and_cycles;
 pub mod responses;
 
 pub mod security;
+
+pub mod swagger2_basics;
+
+pub mod swagger2_collections;
+
+pub mod swagger2_forms;
+
+pub mod tolerant_31_keywords;
+
+pub mod tolerant_docs;
+
+pub mod tolerant_refs;
+
+pub mod tolerant_security;

@@ -9,13 +9,19 @@ commands:
   codegen [--check]
       Regenerate generated-client/src from specs/*.yaml|*.yml|*.json.
       --check    write nothing; exit 1 if any generated file is out of date
-  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported] [--only-tags A,B] [--no-pagination-detection]
-      Generate a standalone client crate for one spec. PATH and DIR are
-      relative to the current directory.
+  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported] [--only-tags A,B]
+           [--no-pagination-detection]
+           [--strict] [--warnings all|summary]
+      Generate a standalone client crate for one spec (Swagger 2.0, OpenAPI
+      3.0 or 3.1). PATH and DIR are relative to the current directory.
       --crate-name NAME    package name (default: from the spec file name)
       --skip-unsupported   leave out operations the generator cannot handle
-  corpus --dir DIR [--jobs N] [--skip-unsupported] [--keep DIR] [--min-compiled PERCENT]
-      Generate a crate for every OpenAPI 3.0 spec under DIR (recursively;
+      --strict             every warning (an interpretation of a sloppy spec)
+                           is an error
+      --warnings MODE      `all` (default) prints every warning with its
+                           location; `summary` prints counts by code
+  corpus --dir DIR [--jobs N] [--skip-unsupported] [--strict] [--keep DIR] [--min-compiled PERCENT]
+      Generate a crate for every Swagger 2.0, OpenAPI 3.0 and 3.1 spec under DIR (recursively;
       *.yaml, *.yml, *.json; other documents are counted and skipped), then
       `cargo check` each one. Prints one line per spec and a summary; exits 1
       if the generator panicked or a generated crate failed to check.
@@ -89,6 +95,20 @@ pub(crate) struct GenerateArgs {
     /// `--no-pagination-detection`: only `x-pagination` declarations
     /// paginate.
     pub(crate) no_pagination_detection: bool,
+    /// `--strict`: warnings are errors.
+    pub(crate) strict: bool,
+    /// `--warnings all|summary`.
+    pub(crate) warnings: WarningsMode,
+}
+
+/// How `generate` prints warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum WarningsMode {
+    /// Every warning, with its location and the interpretation taken.
+    #[default]
+    All,
+    /// Counts by code (the total is never hidden).
+    Summary,
 }
 
 /// Options of `cargo xtask corpus`.
@@ -100,6 +120,8 @@ pub(crate) struct CorpusArgs {
     pub(crate) jobs: usize,
     /// `--skip-unsupported`.
     pub(crate) skip_unsupported: bool,
+    /// `--strict`: warnings are errors.
+    pub(crate) strict: bool,
     /// `--keep`: where to write the crates (and keep them).
     pub(crate) keep: Option<String>,
     /// `--min-compiled PERCENT`: fail unless at least this share of the
@@ -129,6 +151,12 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 .value("--only-tags")?
                 .map(|tags| tags.split(',').map(str::trim).filter(|tag| !tag.is_empty()).map(str::to_owned).collect())
                 .unwrap_or_default();
+            let strict = flags.switch("--strict");
+            let warnings = match flags.value("--warnings")?.as_deref() {
+                None | Some("all") => WarningsMode::All,
+                Some("summary") => WarningsMode::Summary,
+                Some(other) => return Err(format!("invalid --warnings `{other}`: use `all` or `summary`")),
+            };
             Command::Generate(GenerateArgs {
                 spec: spec.ok_or("generate: missing --spec PATH")?,
                 out: out.ok_or("generate: missing --out DIR")?,
@@ -136,6 +164,8 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 skip_unsupported,
                 only_tags,
                 no_pagination_detection,
+                strict,
+                warnings,
             })
         }
         "corpus" => {
@@ -159,8 +189,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
                 ),
             };
             let skip_unsupported = flags.switch("--skip-unsupported");
+            let strict = flags.switch("--strict");
             let dir = dir.ok_or("corpus: missing --dir DIR")?;
-            Command::Corpus(CorpusArgs { dir, jobs, skip_unsupported, keep, min_compiled })
+            Command::Corpus(CorpusArgs { dir, jobs, skip_unsupported, strict, keep, min_compiled })
         }
         "corpus-measure" => {
             let spec = flags.value("--spec")?;
@@ -285,6 +316,8 @@ mod tests {
             skip_unsupported,
             only_tags: Vec::new(),
             no_pagination_detection: false,
+            strict: false,
+            warnings: WarningsMode::All,
         })
     }
 
@@ -306,6 +339,16 @@ mod tests {
             "generate --skip-unsupported --spec a.yaml --crate-name x-client --out /tmp/o",
             Ok(generate("a.yaml", "/tmp/o", Some("x-client"), true)),
         );
+        let strict_summary = match generate("a.yaml", "out", None, false) {
+            Command::Generate(args) => Command::Generate(GenerateArgs { strict: true, warnings: WarningsMode::Summary, ..args }),
+            other => other,
+        };
+        check("generate --spec a.yaml --out out --strict --warnings summary", Ok(strict_summary));
+        check("generate --spec a.yaml --out out --warnings all", Ok(generate("a.yaml", "out", None, false)));
+        check(
+            "generate --spec a.yaml --out out --warnings some",
+            Err("invalid --warnings `some`: use `all` or `summary`"),
+        );
     }
 
     fn corpus(dir: &str, jobs: usize, skip_unsupported: bool, keep: Option<&str>) -> Command {
@@ -313,6 +356,7 @@ mod tests {
             dir: dir.to_owned(),
             jobs,
             skip_unsupported,
+            strict: false,
             keep: keep.map(str::to_owned),
             min_compiled: None,
         })

@@ -33,6 +33,8 @@ pub(crate) struct Report {
     /// Files that differed from the output (and, in write mode, were fixed),
     /// each with the crate directory it is in.
     pub(crate) changes: Vec<(&'static str, Change)>,
+    /// Interpretations the generator made (warnings), printed by the caller.
+    pub(crate) warnings: Vec<generator::Diagnostic>,
 }
 
 /// Generates every target from the specs under `root` and syncs the crates
@@ -72,9 +74,10 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         .map(|((_, output), dir)| Target { dir, files: &output.files, orphans: Orphans::AllFiles })
         .collect();
     let changes = sync_all(&targets, mode).map_err(Error::Message)?;
-    let mut report = Report { specs: spec_count, files: 0, changes: Vec::new() };
+    let mut report = Report { specs: spec_count, files: 0, changes: Vec::new(), warnings: Vec::new() };
     for ((crate_dir, output), changes) in outputs.iter().zip(changes) {
         report.files += output.files.len();
+        report.warnings.extend(output.warnings.iter().cloned());
         report.changes.extend(changes.into_iter().map(|change| (*crate_dir, change)));
     }
     Ok(report)

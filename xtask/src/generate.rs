@@ -22,6 +22,8 @@ pub(crate) struct Report {
     pub(crate) changes: Vec<Change>,
     /// Operations left out (only with `--skip-unsupported`).
     pub(crate) skipped: Vec<Diagnostic>,
+    /// Interpretations the generator made (warnings).
+    pub(crate) warnings: Vec<Diagnostic>,
     /// Time spent in the generator (not in writing files).
     pub(crate) elapsed: Duration,
 }
@@ -57,6 +59,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         skip_unsupported: args.skip_unsupported,
         only_tags: args.only_tags.clone(),
         detect_pagination: !args.no_pagination_detection,
+        strict: args.strict,
     };
     let started = Instant::now();
     // `$ref`s may name files in the spec's directory tree only.
@@ -72,7 +75,7 @@ pub(crate) fn write_crate(args: &GenerateArgs, generated: Generated) -> Result<R
     let Generated { crate_name, output, elapsed } = generated;
     let changes =
         sync(Path::new(&args.out), &output.files, Orphans::GeneratedRust, Mode::Write).map_err(Error::Message)?;
-    Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, elapsed })
+    Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, warnings: output.warnings, elapsed })
 }
 
 /// The package name for a spec at `spec_path`: its file stem, lowercased,
@@ -124,6 +127,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     }
     if !args.only_tags.is_empty() {
         command.push_str(&format!(" --only-tags {}", quote(&args.only_tags.join(","))));
+    }
+    if args.strict {
+        command.push_str(" --strict");
     }
     command
 }
@@ -182,6 +188,8 @@ mod tests {
             skip_unsupported: false,
             only_tags: Vec::new(),
             no_pagination_detection: false,
+            strict: false,
+            warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");
         args.spec = "my specs/it's.yaml".to_owned();

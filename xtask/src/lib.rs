@@ -116,6 +116,8 @@ fn run_codegen(check: bool) -> Result<(), Error> {
     let root = workspace_root();
     let mode = if check { Mode::Check } else { Mode::Write };
     let report = codegen::codegen(&root, mode)?;
+    // The fixtures warn on purpose: counts keep `codegen` output short.
+    print_warnings(&report.warnings, cli::WarningsMode::Summary);
     let counts = format!("{}, {}", plural(report.specs, "spec"), plural(report.files, "file"));
     if !check {
         let (updated, removed) = tally(report.changes.iter().map(|(_, change)| change.kind));
@@ -131,8 +133,33 @@ fn run_codegen(check: bool) -> Result<(), Error> {
     Err(Error::Plain(problems.join("\n")))
 }
 
+/// Prints warnings to stderr: each with its location and the
+/// interpretation taken (`all`), or counts by code (`summary`). Never
+/// silent: the total is always printed.
+pub(crate) fn print_warnings(warnings: &[generator::Diagnostic], mode: cli::WarningsMode) {
+    if warnings.is_empty() {
+        return;
+    }
+    match mode {
+        cli::WarningsMode::All => warnings.iter().for_each(|warning| eprintln!("{warning}")),
+        cli::WarningsMode::Summary => {
+            let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+            for warning in warnings {
+                *counts.entry(warning.code.as_str()).or_default() += 1;
+            }
+            let counts: Vec<String> = counts.iter().map(|(code, count)| format!("{code}={count}")).collect();
+            eprintln!("warnings by code: {} (`--warnings all` lists them)", counts.join(" "));
+        }
+    }
+    eprintln!(
+        "{}: the generator interpreted the spec as stated (`--strict` makes these errors)",
+        plural(warnings.len(), "warning")
+    );
+}
+
 fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
     let report = generate::generate(args)?;
+    print_warnings(&report.warnings, args.warnings);
     for skipped in &report.skipped {
         eprintln!("skipped: {skipped}");
     }

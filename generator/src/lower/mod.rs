@@ -1,4 +1,6 @@
-//! Stage 3: documents → [`Api`] (the IR).
+//! Stage 3: the spec model → [`Api`] (the IR). Lowering reads only
+//! [`crate::model`] (through [`Documents::model`] and the [`Resolver`]),
+//! never a version-specific type.
 //!
 //! * [`schema`]: schemas → named types and type references.
 //! * [`operation`]: paths → operations (parameters, bodies, responses).
@@ -11,7 +13,6 @@
 mod operation;
 mod schema;
 mod security;
-mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,10 +20,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Api, Location, TypeDef, TypeId, TypeKind, TypeSpace};
 use crate::load::Documents;
 use crate::naming::Scope;
-use crate::pointer::Pointer;
 use crate::resolve::Resolver;
-
-pub use view::SchemaView;
 
 /// Lowers loaded documents into the IR. With `skip_unsupported`, operations
 /// that hit problems are left out and reported in [`Api::skipped`];
@@ -39,14 +37,14 @@ pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: 
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported, only_tags);
     schema::order_untagged_unions(&mut lowerer.types);
-    let (base_url, server_template, server_variables) = security::servers(&documents.root.servers);
+    let (base_url, server_template, server_variables) = security::servers(&documents.model.servers);
     let mut problems = std::mem::take(&mut lowerer.problems);
     if skip_unsupported {
         // What is left are problems in shared schemas: those types were
         // degraded to JSON values, which is reported but not fatal.
         skipped.splice(0..0, problems.drain(..));
     }
-    let info = &documents.root.info;
+    let info = &documents.model.info;
     let api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
@@ -58,10 +56,23 @@ pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: 
         operations,
         security_schemes,
         skipped,
+        warnings: {
+            let mut warnings = std::mem::take(&mut lowerer.warnings);
+            for note in documents.notes.borrow_mut().drain(..) {
+                if !warnings.contains(&note) {
+                    warnings.push(note);
+                }
+            }
+            warnings
+        },
     };
     let mut diagnostics = Diagnostics::default();
     for problem in problems {
         diagnostics.push(problem);
+    }
+    if !diagnostics.is_empty() {
+        // A failed run still reports what was interpreted.
+        api.warnings.iter().cloned().for_each(|warning| diagnostics.push(warning));
     }
     diagnostics.into_result(api)
 }
@@ -85,6 +96,10 @@ struct Lowerer<'a> {
     in_progress: BTreeMap<Location, TypeId>,
     /// Problems found so far.
     problems: Vec<Diagnostic>,
+    /// Interpretations made so far (warnings).
+    warnings: Vec<Diagnostic>,
+    /// Keys of `mutualTLS` schemes (nothing for the generated code to send).
+    tls_schemes: BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -98,16 +113,23 @@ impl<'a> Lowerer<'a> {
             nullable: BTreeSet::new(),
             shapes: BTreeMap::new(),
             in_progress: BTreeMap::new(),
-            problems: Vec::new(),
+            problems: documents.read_problems.iter().filter(|d| d.is_error()).cloned().collect(),
+            warnings: documents.read_problems.iter().filter(|d| !d.is_error()).cloned().collect(),
+            tls_schemes: BTreeSet::new(),
         }
-    }
-
-    fn root(&self) -> Location {
-        Location::new(&self.documents.root_path, Pointer::root())
     }
 
     fn problem(&mut self, code: Code, at: &Location, message: impl Into<String>) {
         self.problems.push(Diagnostic::new(code, &at.file, &at.pointer.to_string(), message));
+    }
+
+    /// Records an interpretation the generator made: `message` says what
+    /// it did instead of refusing.
+    fn warn(&mut self, code: Code, at: &Location, message: impl Into<String>) {
+        let warning = Diagnostic::warning(code, &at.file, &at.pointer.to_string(), message);
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// Adds a named type that is still to be defined.
@@ -121,15 +143,14 @@ impl<'a> Lowerer<'a> {
     /// Every `components.schemas` entry becomes a named type, claimed in spec
     /// order first so components keep their own names.
     fn lower_components(&mut self) {
-        let Some(components) = &self.documents.root.components else { return };
-        let root = self.root();
+        let components = &self.documents.model.components;
         let mut declared = Vec::new();
         for (name, node) in &components.schemas {
-            let at = root.join(["components", "schemas", name.as_str()]);
+            let at = node.at.clone();
             let id = self.declare(name, &at);
             self.by_location.insert(at.clone(), id);
-            if let openapiv3::ReferenceOr::Item(schema) = node
-                && schema::is_nullable(schema)
+            if let Some(schema) = node.as_item()
+                && schema.allows_null()
             {
                 // Known before any use is lowered, so whether a `$ref` is
                 // nullable does not depend on the order of components.
@@ -140,12 +161,6 @@ impl<'a> Lowerer<'a> {
         for (id, at) in declared {
             self.define_at(id, &at);
         }
-    }
-}
-
-impl Location {
-    fn join<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Location {
-        Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
     }
 }
 

@@ -2,17 +2,16 @@
 //! operation-level parameters, a chosen request body media type, responses
 //! split into success and error cases, and the security that applies.
 
-use indexmap::IndexMap;
-use openapiv3::{MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr};
-
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
     BodyKind, Location, Operation, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, ParamStyle, RequestBody, ResponseBody, ResponseCase,
     ResponseHeader, SecurityScheme, StatusMatch, TypeRef,
 };
+use crate::model::{
+    self, MediaType, Node, Operation as SpecOperation, Parameter, ParameterIn, PathItem, Style,
+};
 use crate::naming::{field_name, type_name, Scope};
-use crate::resolve::Node;
 
 /// Names the generated `Client` already uses for its own methods.
 const CLIENT_METHODS: &[&str] = &["builder", "new", "base_url", "core"];
@@ -31,20 +30,36 @@ impl<'a> Lowerer<'a> {
         only_tags: &[String],
     ) -> (Vec<Operation>, Vec<Diagnostic>) {
         let documents = self.documents;
-        let root = self.root();
         let mut names = Scope::with_reserved(CLIENT_METHODS.iter().copied());
         let mut operations = Vec::new();
         let mut skipped = Vec::new();
-        for (path, item) in documents.root.paths.iter() {
-            let item_at = root.join(["paths", path.as_str()]);
-            let Some((item, item_at)) = self.deref::<PathItem>(Node::from(item), &item_at) else { continue };
-            for (method, operation) in item.iter() {
+        for (path, item) in &documents.model.paths {
+            let Some((item, item_at)) = self.deref::<PathItem>(item) else { continue };
+            for (method, operation) in &item.operations {
                 if !only_tags.is_empty() && !operation.tags.iter().any(|tag| only_tags.contains(tag)) {
                     continue;
                 }
                 let before = self.problems.len();
                 let at = item_at.push(method);
                 let lowered = self.operation(path, method, operation, &item, &at, schemes, &mut names);
+                let unsupported_only = self.problems[before..].iter().all(|problem| {
+                    matches!(problem.code, Code::UnsupportedSchema | Code::UnsupportedParameter | Code::UnsupportedMediaType)
+                });
+                if !skip && self.problems.len() > before && unsupported_only {
+                    // Nothing is broken, the generator just cannot express
+                    // it: the rest of the client is generated.
+                    let problems = self.problems.split_off(before);
+                    let first = problems.first().map(ToString::to_string).unwrap_or_default();
+                    self.warn(
+                        Code::UnsupportedSchema,
+                        &at,
+                        format!("operation {} {path} is skipped: {first}", method.to_uppercase()),
+                    );
+                    for problem in problems {
+                        self.warn(problem.code, &Location::new(&problem.file, crate::pointer::Pointer::parse(&problem.pointer).unwrap_or_default()), problem.message);
+                    }
+                    continue;
+                }
                 if skip && self.problems.len() > before {
                     let mut problems = self.problems.split_off(before);
                     let first = problems.first().map(ToString::to_string).unwrap_or_default();
@@ -81,12 +96,9 @@ impl<'a> Lowerer<'a> {
         let name = names.claim(&base_name);
         let type_prefix = type_name(crate::naming::unraw(&name));
         let params = self.parameters(path, operation, item, at, &type_prefix);
-        let body = operation
-            .request_body
-            .as_ref()
-            .and_then(|body| self.request_body(body, &at.push("requestBody"), &type_prefix));
-        let (success, errors) = self.responses(operation, &at.push("responses"), &type_prefix);
-        let security = self.security_requirements(operation, schemes, at);
+        let body = operation.request_body.as_ref().and_then(|body| self.request_body(body, &type_prefix));
+        let (success, errors) = self.responses(operation, &type_prefix);
+        let security = self.security_requirements(operation, schemes);
         let params_type = params
             .iter()
             .any(|param| param.location != ParamLocation::Path)
@@ -159,26 +171,13 @@ impl<'a> Lowerer<'a> {
     ) -> Vec<Param> {
         // Operation parameters override path-level ones with the same name
         // and location.
-        let item_at = Location { file: at.file.clone(), pointer: parent(&at.pointer) };
         let mut gathered: Vec<(Parameter, Location)> = Vec::new();
-        let sources = item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(index, node)| (node, item_at.join(["parameters", &index.to_string()])))
-            .chain(
-                operation
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(index, node)| (node, at.join(["parameters", &index.to_string()]))),
-            );
-        for (node, param_at) in sources.collect::<Vec<_>>() {
-            let Some((parameter, _)) = self.deref::<Parameter>(Node::from(node), &param_at) else { continue };
+        for node in item.parameters.iter().chain(&operation.parameters) {
+            let Some((parameter, _)) = self.deref::<Parameter>(node) else { continue };
             let parameter = parameter.into_owned();
-            let key = (parameter.parameter_data_ref().name.clone(), location_of(&parameter));
-            gathered.retain(|(existing, _)| (existing.parameter_data_ref().name.clone(), location_of(existing)) != key);
-            gathered.push((parameter, param_at));
+            let key = (parameter.name.clone(), location_of(&parameter));
+            gathered.retain(|(existing, _)| (existing.name.clone(), location_of(existing)) != key);
+            gathered.push((parameter, node.at.clone()));
         }
         let mut names = Scope::with_reserved(["body", "params", "self"]);
         let mut params = Vec::new();
@@ -188,7 +187,7 @@ impl<'a> Lowerer<'a> {
             let declared = gathered
                 .iter()
                 .position(|(parameter, _)| {
-                    location_of(parameter) == ParamLocation::Path && parameter.parameter_data_ref().name == placeholder
+                    location_of(parameter) == ParamLocation::Path && parameter.name == placeholder
                 });
             match declared {
                 Some(index) => {
@@ -210,7 +209,7 @@ impl<'a> Lowerer<'a> {
         }
         for (parameter, param_at) in gathered {
             let location = location_of(&parameter);
-            let wire = &parameter.parameter_data_ref().name;
+            let wire = &parameter.name;
             if location == ParamLocation::Path {
                 // Declared but not in the template: nothing to substitute.
                 continue;
@@ -224,32 +223,30 @@ impl<'a> Lowerer<'a> {
     }
 
     fn parameter(&mut self, parameter: &Parameter, at: &Location, prefix: &str, names: &mut Scope) -> Param {
-        let data = parameter.parameter_data_ref();
+        let data = parameter;
         let location = location_of(parameter);
         let hint = format!("{prefix}{}", type_name(&data.name));
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                self.schema_use(Node::from(schema), &at.push("schema"), &hint).ty
-            }
+        let ty = match &data.schema {
+            Some(schema) => self.schema_use(schema, &hint).ty,
             // Content-encoded parameters are passed pre-serialized.
-            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            None => TypeRef::String,
         };
-        let style = match parameter {
-            Parameter::Query { style, .. } => match style {
-                openapiv3::QueryStyle::Form => ParamStyle::Form(data.explode.unwrap_or(true)),
-                openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+        let style = match parameter.location {
+            ParameterIn::Query => match parameter.style {
+                Some(Style::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                Some(Style::PipeDelimited) => ParamStyle::PipeDelimited,
+                Some(Style::DeepObject) => ParamStyle::DeepObject,
+                _ => ParamStyle::Form(data.explode.unwrap_or(true)),
             },
-            Parameter::Path { style, .. } => {
+            ParameterIn::Path => {
                 let explode = data.explode.unwrap_or(false);
-                match style {
-                    openapiv3::PathStyle::Simple => ParamStyle::Simple(explode),
-                    openapiv3::PathStyle::Label => ParamStyle::Label(explode),
-                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix(explode),
+                match parameter.style {
+                    Some(Style::Label) => ParamStyle::Label(explode),
+                    Some(Style::Matrix) => ParamStyle::Matrix(explode),
+                    _ => ParamStyle::Simple(explode),
                 }
             }
-            _ => ParamStyle::Form(data.explode.unwrap_or(true)),
+            ParameterIn::Header | ParameterIn::Cookie => ParamStyle::Form(data.explode.unwrap_or(true)),
         };
         Param {
             name: names.claim(&field_name(&data.name)),
@@ -259,26 +256,20 @@ impl<'a> Lowerer<'a> {
             required: data.required || location == ParamLocation::Path,
             style,
             doc: data.description.clone(),
-            deprecated: data.deprecated.unwrap_or(false),
+            deprecated: data.deprecated,
             origin: at.clone(),
         }
     }
 
-    fn request_body(
-        &mut self,
-        node: &ReferenceOr<openapiv3::RequestBody>,
-        at: &Location,
-        prefix: &str,
-    ) -> Option<RequestBody> {
-        let (body, at) = self.deref::<openapiv3::RequestBody>(Node::from(node), at)?;
+    fn request_body(&mut self, node: &Node<model::RequestBody>, prefix: &str) -> Option<RequestBody> {
+        let (body, _) = self.deref::<model::RequestBody>(node)?;
         let (content_type, media, kind) = choose_media(&body.content)?;
-        let media_at = at.join(["content", content_type.as_str()]);
         let ty = match kind {
             BodyKind::Text => TypeRef::String,
             BodyKind::Bytes => TypeRef::Bytes,
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &media.schema {
                 Some(schema) => {
-                    let lowered = self.schema_use(Node::from(schema), &media_at.push("schema"), &format!("{prefix}Body"));
+                    let lowered = self.schema_use(schema, &format!("{prefix}Body"));
                     if lowered.nullable && lowered.ty != TypeRef::Json {
                         TypeRef::Option(Box::new(lowered.ty))
                     } else {
@@ -291,33 +282,30 @@ impl<'a> Lowerer<'a> {
         Some(RequestBody { content_type, kind, ty, required: body.required, doc: body.description.clone() })
     }
 
-    fn responses(&mut self, operation: &SpecOperation, at: &Location, prefix: &str) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
-        let mut entries: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Location)> = operation
-            .responses
-            .responses
-            .iter()
-            .map(|(status, node)| {
-                let (status, key) = match status {
-                    openapiv3::StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
-                    openapiv3::StatusCode::Range(class) => (StatusMatch::Range(*class), format!("{class}XX")),
-                };
-                (status, node, at.push(key))
-            })
-            .collect();
-        if let Some(default) = &operation.responses.default {
-            entries.push((StatusMatch::Default, default, at.push("default")));
+    fn responses(&mut self, operation: &SpecOperation, prefix: &str) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
+        let mut entries: Vec<(StatusMatch, &Node<model::Response>)> = Vec::new();
+        let mut default = None;
+        for (key, node) in &operation.responses {
+            match status_match(key) {
+                Some(StatusMatch::Default) => default = Some(node),
+                Some(status) => entries.push((status, node)),
+                None => self.problem(Code::InvalidDocument, &node.at, format!("`{}` is not a status code, a range like `4XX` or `default`", key.escape_debug())),
+            }
+        }
+        if let Some(default) = default {
+            entries.push((StatusMatch::Default, default));
         }
         let is_success = |status: &StatusMatch| match status {
             StatusMatch::Code(code) => (200..300).contains(code),
             StatusMatch::Range(class) => *class == 2,
             StatusMatch::Default => false,
         };
-        let any_success = entries.iter().any(|(status, _, _)| is_success(status));
-        let success_count = entries.iter().filter(|(status, _, _)| is_success(status)).count();
+        let any_success = entries.iter().any(|(status, _)| is_success(status));
+        let success_count = entries.iter().filter(|(status, _)| is_success(status)).count();
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut variants = Scope::new();
-        for (status, node, entry_at) in entries {
+        for (status, node) in entries {
             // Without any 2XX entry, `default` describes the success.
             let treat_as_success = is_success(&status) || (!any_success && status == StatusMatch::Default);
             let variant = variants.claim(&status_variant(status));
@@ -328,16 +316,15 @@ impl<'a> Lowerer<'a> {
             } else {
                 format!("{prefix}{variant}Error")
             };
-            let Some((response, response_at)) = self.deref::<openapiv3::Response>(Node::from(node), &entry_at) else {
+            let Some((response, _)) = self.deref::<model::Response>(node) else {
                 continue;
             };
             let body = choose_media(&response.content).map(|(content_type, media, kind)| {
-                let media_at = response_at.join(["content", content_type.as_str()]);
                 let ty = match (kind, &media.schema) {
                     (BodyKind::Text, _) => TypeRef::String,
                     (BodyKind::Bytes, _) => TypeRef::Bytes,
                     (_, Some(schema)) => {
-                        let lowered = self.schema_use(Node::from(schema), &media_at.push("schema"), &hint);
+                        let lowered = self.schema_use(schema, &hint);
                         if lowered.nullable && lowered.ty != TypeRef::Json {
                             TypeRef::Option(Box::new(lowered.ty))
                         } else {
@@ -349,7 +336,7 @@ impl<'a> Lowerer<'a> {
                 let kind = if kind == BodyKind::Json { BodyKind::Json } else { kind };
                 ResponseBody { kind, content_type, ty }
             });
-            let headers = self.response_headers(&response, &response_at, &format!("{prefix}{variant}"));
+            let headers = self.response_headers(&response, &format!("{prefix}{variant}"));
             let case = ResponseCase { status, body, doc: Some(response.description.clone()), variant, headers };
             if treat_as_success {
                 success.push(case);
@@ -362,23 +349,22 @@ impl<'a> Lowerer<'a> {
 
     /// The headers a response documents (`Content-Type` is the client's
     /// business and left out), each with a unique accessor name.
-    fn response_headers(&mut self, response: &openapiv3::Response, at: &Location, prefix: &str) -> Vec<ResponseHeader> {
+    fn response_headers(&mut self, response: &model::Response, prefix: &str) -> Vec<ResponseHeader> {
         let mut names = Scope::with_reserved(["status", "headers", "into_inner", "into_parts", "body"]);
         let mut headers = Vec::new();
         for (wire, header) in &response.headers {
             if wire.eq_ignore_ascii_case("content-type") {
                 continue;
             }
-            let header_at = at.join(["headers", wire.as_str()]);
-            let Some((header, header_at)) = self.deref::<openapiv3::Header>(Node::from(header), &header_at) else {
+            let Some((header, header_at)) = self.deref::<model::Header>(header) else {
                 continue;
             };
-            let ty = match &header.format {
-                ParameterSchemaOrContent::Schema(schema) => {
+            let ty = match &header.schema {
+                Some(schema) => {
                     let hint = format!("{prefix}{}Header", type_name(wire));
-                    self.schema_use(Node::from(schema), &header_at.push("schema"), &hint).ty
+                    self.schema_use(schema, &hint).ty
                 }
-                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+                None => TypeRef::String,
             };
             let name = names.claim(&field_name(wire));
             headers.push(ResponseHeader { wire: wire.clone(), name, ty, doc: header.description.clone(), origin: header_at });
@@ -390,45 +376,75 @@ impl<'a> Lowerer<'a> {
         &mut self,
         operation: &SpecOperation,
         schemes: &[SecurityScheme],
-        at: &Location,
     ) -> Vec<Vec<usize>> {
         let documents = self.documents;
-        let (requirements, requirements_at) = match (&operation.security, &documents.root.security) {
-            (Some(own), _) => (own, at.push("security")),
-            (None, Some(global)) => (global, self.root().push("security")),
+        let (requirements, requirements_at) = match (&operation.security, &documents.model.security) {
+            (Some((own, own_at)), _) => (own, own_at.clone()),
+            (None, Some((global, global_at))) => (global, global_at.clone()),
             (None, None) => return Vec::new(),
         };
         let mut alternatives = Vec::new();
         for (index, requirement) in requirements.iter().enumerate() {
             let mut alternative = Vec::new();
+            let mut complete = true;
             for key in requirement.keys() {
+                if self.tls_schemes.contains(key) {
+                    continue;
+                }
                 match schemes.iter().position(|scheme| scheme.key == *key) {
                     Some(position) => alternative.push(position),
-                    None => self.problem(
-                        Code::InvalidSpec,
-                        &requirements_at.join([index.to_string().as_str(), key.as_str()]),
-                        format!("security requirement names `{key}`, which is not in components.securitySchemes"),
-                    ),
+                    None => {
+                        complete = false;
+                        self.warn(
+                            Code::UndefinedSecurityScheme,
+                            &requirements_at.join([index.to_string().as_str(), key.as_str()]),
+                            format!(
+                                "security requirement names undefined scheme `{}` (not in {}); this alternative is dropped and the operation is generated without credentials for it",
+                                key.escape_debug(),
+                                schemes_section(documents.model.version)
+                            ),
+                        );
+                    }
                 }
             }
-            alternatives.push(alternative);
+            if complete {
+                alternatives.push(alternative);
+            }
         }
         alternatives
     }
 }
 
 fn location_of(parameter: &Parameter) -> ParamLocation {
-    match parameter {
-        Parameter::Query { .. } => ParamLocation::Query,
-        Parameter::Header { .. } => ParamLocation::Header,
-        Parameter::Path { .. } => ParamLocation::Path,
-        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    match parameter.location {
+        ParameterIn::Query => ParamLocation::Query,
+        ParameterIn::Header => ParamLocation::Header,
+        ParameterIn::Path => ParamLocation::Path,
+        ParameterIn::Cookie => ParamLocation::Cookie,
     }
 }
 
-fn parent(pointer: &crate::pointer::Pointer) -> crate::pointer::Pointer {
-    let segments = pointer.segments();
-    crate::pointer::Pointer::root().join(segments.iter().take(segments.len().saturating_sub(1)).cloned())
+/// Where security schemes are defined, for messages.
+fn schemes_section(version: model::Version) -> &'static str {
+    match version {
+        model::Version::Swagger2 => "securityDefinitions",
+        _ => "components.securitySchemes",
+    }
+}
+
+/// `200` → a code, `4XX` → a range, `default`; anything else is not a
+/// status key.
+fn status_match(key: &str) -> Option<StatusMatch> {
+    if key == "default" {
+        return Some(StatusMatch::Default);
+    }
+    if let Ok(code) = key.parse::<u16>() {
+        return Some(StatusMatch::Code(code));
+    }
+    match key.as_bytes() {
+        [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(StatusMatch::Range(u16::from(class - b'0'))),
+        _ => None,
+    }
 }
 
 /// The `{name}`s of a path template, in order, without duplicates.
@@ -448,7 +464,7 @@ pub(crate) fn template_placeholders(path: &str) -> Vec<String> {
 
 /// Picks the media type to use: JSON first, then form, multipart, text,
 /// and anything else as raw bytes.
-fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(String, &MediaType, BodyKind)> {
+fn choose_media(content: &[(String, MediaType)]) -> Option<(String, &MediaType, BodyKind)> {
     let ranked = content.iter().map(|(content_type, media)| {
         let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let kind = if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
@@ -532,7 +548,7 @@ mod tests {
 
     #[test]
     fn prefers_json_media_types() {
-        let content: IndexMap<String, MediaType> = ["text/plain", "application/xml", "application/vnd.api+json"]
+        let content: Vec<(String, MediaType)> = ["text/plain", "application/xml", "application/vnd.api+json"]
             .into_iter()
             .map(|name| (name.to_owned(), MediaType::default()))
             .collect();

@@ -4,17 +4,16 @@
 
 use std::borrow::Cow;
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::view::{doc_of, SchemaView};
 use super::Lowerer;
 use crate::diagnostics::Code;
 use crate::ir::{
     Enum, EnumRepr, EnumVariant, Field, Location, Presence, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
+use crate::model::{Additional, Node, RefOr, Schema};
 use crate::naming::{field_name, type_name, variant_name, Scope};
-use crate::resolve::{Component, Node};
+use crate::read::Component;
 
 /// A lowered schema use: the type and whether `null` is allowed.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,18 +37,19 @@ enum Target<'h> {
     Existing(TypeId),
 }
 
-/// A property gathered for a struct: wire name, schema, location.
-type Property<'s> = (String, Node<'s, Schema>, Location);
+/// A property gathered for a struct: wire name and schema (which knows
+/// its location).
+type Property<'s> = (String, &'s Node<Schema>);
 
 impl<'a> Lowerer<'a> {
     /// Resolves `node` when it is a reference.
-    pub(super) fn deref<'s, T: Component>(&mut self, node: Node<'s, T>, at: &Location) -> Option<(Cow<'s, T>, Location)>
+    pub(super) fn deref<'s, T: Component>(&mut self, node: &'s Node<T>) -> Option<(Cow<'s, T>, Location)>
     where
         'a: 's,
     {
-        match node {
-            Node::Item(item) => Some((Cow::Borrowed(item), at.clone())),
-            Node::Ref(reference) => match self.resolver.resolve::<T>(reference, at) {
+        match &node.value {
+            RefOr::Item(item) => Some((Cow::Borrowed(item), node.at.clone())),
+            RefOr::Ref(reference) => match self.resolver.resolve::<T>(reference, &node.at) {
                 Ok((item, location)) => Some((item, location)),
                 Err(problem) => {
                     self.problems.push(problem);
@@ -59,12 +59,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The type for a use of `node`, found at `at`. Inline types it needs are
-    /// named after `hint`.
-    pub(super) fn schema_use(&mut self, node: Node<'_, Schema>, at: &Location, hint: &str) -> Lowered {
-        match node {
-            Node::Ref(reference) => self.named_ref(reference, at),
-            Node::Item(schema) => self.inline(schema, at, Target::New(hint)),
+    /// The type for a use of `node`. Inline types it needs are named after
+    /// `hint`.
+    pub(super) fn schema_use(&mut self, node: &Node<Schema>, hint: &str) -> Lowered {
+        match &node.value {
+            RefOr::Ref(reference) => self.named_ref(reference, &node.at),
+            RefOr::Item(schema) => self.inline(schema, &node.at, Target::New(hint)),
         }
     }
 
@@ -94,11 +94,11 @@ impl<'a> Lowerer<'a> {
     /// Defines the declared component `id` from the schema at `at`.
     pub(super) fn define_at(&mut self, id: TypeId, at: &Location) {
         let documents = self.documents;
-        let Some(components) = &documents.root.components else { return };
+        let components = &documents.model.components;
         let Some(node) = at.pointer.last().and_then(|name| components.schemas.get(name)) else { return };
-        match node {
-            ReferenceOr::Item(schema) => self.define(id, schema, at),
-            ReferenceOr::Reference { reference } => {
+        match &node.value {
+            RefOr::Item(schema) => self.define(id, schema, at),
+            RefOr::Ref(reference) => {
                 let lowered = self.named_ref(reference, at);
                 self.set_alias(id, lowered, at);
             }
@@ -112,10 +112,9 @@ impl<'a> Lowerer<'a> {
         if lowered.ty != TypeRef::Named(id) {
             self.set_alias(id, lowered.clone(), at);
         }
-        let view = SchemaView::of(schema);
         if let Some(def) = self.types.defs.get_mut(id.0) {
-            def.doc = def.doc.take().or_else(|| view.doc());
-            def.deprecated |= view.data.deprecated;
+            def.doc = def.doc.take().or_else(|| schema.doc());
+            def.deprecated |= schema.deprecated;
         }
         if lowered.nullable {
             self.nullable.insert(id);
@@ -124,7 +123,7 @@ impl<'a> Lowerer<'a> {
 
     fn set_alias(&mut self, id: TypeId, lowered: Lowered, at: &Location) {
         let target = if lowered.ty == TypeRef::Named(id) {
-            self.problem(Code::UnsupportedSchema, at, "schema is defined as itself; using a JSON value");
+            self.warn(Code::UnsupportedSchema, at, "schema is defined as itself; it is typed as any JSON value (`serde_json::Value`)");
             TypeRef::Json
         } else {
             lowered.ty
@@ -149,7 +148,7 @@ impl<'a> Lowerer<'a> {
     /// exactly the shape of an earlier inline type becomes an alias of it:
     /// real specs repeat the same inline enums and objects hundreds of times,
     /// and aliases keep every name while compiling one definition.
-    fn finish(&mut self, id: TypeId, kind: TypeKind, view: &SchemaView<'_>, target: Target<'_>) -> TypeRef {
+    fn finish(&mut self, id: TypeId, kind: TypeKind, view: &Schema, target: Target<'_>) -> TypeRef {
         let kind = match (target, shape_key(&kind)) {
             (Target::New(_), Some(key)) => match self.shapes.get(&key) {
                 Some(existing) => TypeKind::Alias { target: TypeRef::Named(*existing), newtype: false },
@@ -163,7 +162,7 @@ impl<'a> Lowerer<'a> {
         if let Some(def) = self.types.defs.get_mut(id.0) {
             def.kind = kind;
             def.doc = def.doc.take().or_else(|| view.doc());
-            def.deprecated |= view.data.deprecated;
+            def.deprecated |= view.deprecated;
         }
         TypeRef::Named(id)
     }
@@ -175,20 +174,26 @@ impl<'a> Lowerer<'a> {
     /// Lowers an inline schema.
     fn inline(&mut self, schema: &Schema, at: &Location, target: Target<'_>) -> Lowered {
         if let (Target::New(_), Some(id)) = (target, self.in_progress.get(at)) {
-            return Lowered { ty: TypeRef::Named(*id), nullable: schema.schema_data.nullable };
+            return Lowered { ty: TypeRef::Named(*id), nullable: schema.nullable };
         }
-        let view = SchemaView::of(schema);
-        let nullable = view.data.nullable;
+        let view = schema;
+        let nullable = view.nullable;
         let lowered = if !view.all_of.is_empty() {
-            self.all_of(schema, &view, at, target)
+            self.all_of(schema, at, target)
         } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            self.union(&view, at, target)
+            let members = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
+            self.union(view, members, at, target)
+        } else if view.types.len() > 1 {
+            // A 3.1 `type` array of several types: a union of one schema
+            // per type, each at its entry of the array.
+            let members = type_members(view, at);
+            self.union(view, &members, at, target)
         } else {
-            let values = SchemaView::enumeration(schema);
-            if !values.is_empty() && view.typ != Some("boolean") {
-                self.enumeration(values, &view, at, target)
+            let values = view.enumeration.clone();
+            if !values.is_empty() && view.single_type() != Some("boolean") {
+                self.enumeration(values, view, at, target)
             } else {
-                self.by_type(&view, at, target)
+                self.by_type(view, at, target)
             }
         };
         Lowered { ty: lowered.ty, nullable: lowered.nullable || nullable }
@@ -201,11 +206,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn by_type(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
-        let ty = match view.typ {
-            Some("string") => string_type(view.format),
-            Some("integer") => integer_type(view.format),
-            Some("number") => if view.format == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
+    fn by_type(&mut self, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
+        let format = view.format.as_deref();
+        let ty = match view.single_type() {
+            Some("string") => string_type(format),
+            Some("integer") => integer_type(format),
+            Some("number") => if format == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
             Some("boolean") => TypeRef::Bool,
             Some("array") => return self.array(view, at, target),
             Some("object") => return self.object(view, at, target),
@@ -216,34 +222,28 @@ impl<'a> Lowerer<'a> {
         Lowered::of(ty)
     }
 
-    fn array(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
-        let Some(items) = view.items else { return Lowered::of(TypeRef::Vec(Box::new(TypeRef::Json))) };
+    fn array(&mut self, view: &Schema, _at: &Location, target: Target<'_>) -> Lowered {
+        let Some(items) = &view.items else { return Lowered::of(TypeRef::Vec(Box::new(TypeRef::Json))) };
         let hint = format!("{}Item", self.hint_for(target));
-        let item = self.schema_use(items.into(), &at.push("items"), &hint);
+        let item = self.schema_use(items, &hint);
         Lowered::of(TypeRef::Vec(Box::new(optional(item))))
     }
 
-    fn object(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+    fn object(&mut self, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
         if !view.has_properties() {
-            return match view.additional {
-                Some(AdditionalProperties::Schema(schema)) => {
+            return match &view.additional {
+                Some(Additional::Schema(schema)) => {
                     let hint = format!("{}Value", self.hint_for(target));
-                    let value = self.schema_use(schema.as_ref().into(), &at.push("additionalProperties"), &hint);
+                    let value = self.schema_use(schema, &hint);
                     Lowered::of(TypeRef::Map(Box::new(optional(value))))
                 }
                 _ => Lowered::of(TypeRef::JsonObject),
             };
         }
-        let properties: Vec<Property<'_>> = view
-            .properties
-            .into_iter()
-            .flatten()
-            .map(|(wire, node)| (wire.clone(), node.into(), at.join(["properties", wire.as_str()])))
-            .collect();
+        let properties: Vec<Property<'_>> = view.properties.iter().map(|(wire, node)| (wire.clone(), node)).collect();
         let id = self.target_id(target, at);
-        let additional = view.additional.map(|additional| (additional, at.push("additionalProperties")));
         self.in_progress.insert(at.clone(), id);
-        let lowered = self.structure(id, &properties, view.required, additional);
+        let lowered = self.structure(id, &properties, &view.required, view.additional.as_ref());
         self.in_progress.remove(at);
         let ty = self.finish(id, TypeKind::Struct(lowered), view, target);
         Lowered::of(ty)
@@ -255,18 +255,15 @@ impl<'a> Lowerer<'a> {
         id: TypeId,
         properties: &[Property<'_>],
         required: &[String],
-        additional: Option<(&AdditionalProperties, Location)>,
+        additional: Option<&Additional>,
     ) -> Struct {
         let struct_name = self.name_of(id);
         let mut names = Scope::new();
         let mut fields = Vec::new();
-        for (wire, node, at) in properties {
+        for (wire, node) in properties {
             let hint = format!("{struct_name}{}", type_name(wire));
-            let lowered = self.schema_use(*node, at, &hint);
-            let data = match node {
-                Node::Item(schema) => Some(&schema.schema_data),
-                Node::Ref(_) => None,
-            };
+            let lowered = self.schema_use(node, &hint);
+            let data = node.as_item();
             let read_or_write_only = data.is_some_and(|data| data.read_only || data.write_only);
             let required = required.contains(wire) && !read_or_write_only;
             // A schema that allows anything allows `null`, which must stay
@@ -283,17 +280,17 @@ impl<'a> Lowerer<'a> {
                 wire: wire.clone(),
                 ty: lowered.ty,
                 presence,
-                doc: data.and_then(doc_of),
+                doc: data.and_then(Schema::doc),
                 deprecated: data.is_some_and(|data| data.deprecated),
                 default: data.and_then(|data| data.default.clone()),
-                origin: at.clone(),
+                origin: node.at.clone(),
             });
         }
         let additional = match additional {
-            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
-            Some((AdditionalProperties::Schema(schema), at)) => {
+            Some(Additional::Any(true)) => Some(TypeRef::Json),
+            Some(Additional::Schema(schema)) => {
                 let hint = format!("{struct_name}Value");
-                let value = self.schema_use(schema.as_ref().into(), &at, &hint);
+                let value = self.schema_use(schema, &hint);
                 Some(optional(value))
             }
             _ => None,
@@ -301,7 +298,7 @@ impl<'a> Lowerer<'a> {
         Struct { fields, additional }
     }
 
-    fn enumeration(&mut self, values: Vec<Value>, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+    fn enumeration(&mut self, values: Vec<Value>, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
         let nullable = values.contains(&Value::Null);
         let values: Vec<Value> = values.into_iter().filter(|value| !value.is_null()).collect();
         if values.is_empty() {
@@ -332,17 +329,19 @@ impl<'a> Lowerer<'a> {
         Lowered { ty, nullable }
     }
 
-    fn union(&mut self, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
-        let (keyword, members) =
-            if view.one_of.is_empty() { ("anyOf", view.any_of) } else { ("oneOf", view.one_of) };
+    fn union(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
         if view.has_properties() {
             // An object that also lists alternatives: the properties are what
             // all alternatives share, so the object is the useful type.
             return self.object(view, at, target);
         }
-        if let [only] = members {
+        // `null` members (3.1 `{type: 'null'}`) make the union nullable;
+        // one other member left is that member, as an `Option`.
+        let others: Vec<&Node<Schema>> = members.iter().filter(|member| !is_null_schema(member)).collect();
+        if let [only] = others.as_slice() {
             let hint = self.hint_for(target);
-            return self.schema_use(only.into(), &at.join([keyword, "0"]), &hint);
+            let lowered = self.schema_use(only, &hint);
+            return Lowered { ty: lowered.ty, nullable: lowered.nullable || others.len() < members.len() };
         }
         let id = self.target_id(target, at);
         let union_name = self.name_of(id);
@@ -350,19 +349,14 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         let mut nullable = false;
         for (index, member) in members.iter().enumerate() {
-            let member_at = at.join([keyword, &index.to_string()]);
-            if let ReferenceOr::Item(schema) = member
-                && SchemaView::of(schema).typ == Some("null")
-            {
+            let member_at = &member.at;
+            if is_null_schema(member) {
                 nullable = true;
                 continue;
             }
-            let title = match member {
-                ReferenceOr::Item(schema) => schema.schema_data.title.clone(),
-                ReferenceOr::Reference { .. } => None,
-            };
+            let title = member.as_item().and_then(|schema| schema.title.clone());
             let hint = format!("{union_name}{}", title.as_deref().map_or_else(|| format!("Variant{index}"), type_name));
-            let lowered = self.schema_use(member.into(), &member_at, &hint);
+            let lowered = self.schema_use(member, &hint);
             nullable |= lowered.nullable;
             let base = match &lowered.ty {
                 TypeRef::Named(named) => self.name_of(*named),
@@ -371,23 +365,27 @@ impl<'a> Lowerer<'a> {
             if variants.iter().any(|variant: &UnionVariant| variant.ty == lowered.ty) {
                 continue;
             }
-            let tag_values = match member {
-                ReferenceOr::Reference { reference } => self.tag_values(view, reference, &member_at),
-                ReferenceOr::Item(_) => Vec::new(),
+            let tag_values = match &member.value {
+                RefOr::Ref(reference) => self.tag_values(view, reference, member_at),
+                RefOr::Item(_) => Vec::new(),
             };
             variants.push(UnionVariant { name: names.claim(&base), ty: lowered.ty, tag_values });
         }
-        let tagged = view.data.discriminator.is_some()
+        let tagged = view.discriminator.is_some()
             && variants.iter().all(|variant| matches!(variant.ty, TypeRef::Named(_)) && !variant.tag_values.is_empty());
-        let tag = if tagged { view.data.discriminator.as_ref().map(|d| d.property_name.clone()) } else { None };
+        let tag = if tagged { view.discriminator.as_ref().map(|d| d.property_name.clone()) } else { None };
         let ty = self.finish(id, TypeKind::Union(Union { variants, tag }), view, target);
         Lowered { ty, nullable }
     }
 
     /// Discriminator values that select the member `reference`: mapping
     /// entries that point at it, else the referenced schema's name.
-    fn tag_values(&self, view: &SchemaView<'_>, reference: &str, at: &Location) -> Vec<String> {
-        let Some(discriminator) = &view.data.discriminator else { return Vec::new() };
+    fn tag_values(&self, view: &Schema, reference: &str, at: &Location) -> Vec<String> {
+        let Some(discriminator) = &view.discriminator else { return Vec::new() };
+        let components_prefix = match self.documents.model.version {
+            crate::model::Version::Swagger2 => "#/definitions/",
+            _ => "#/components/schemas/",
+        };
         let Ok(member) = self.resolver.target(&at.file, reference) else { return Vec::new() };
         let mapped: Vec<String> = discriminator
             .mapping
@@ -396,7 +394,7 @@ impl<'a> Lowerer<'a> {
                 let target = if target.contains('#') || target.contains('/') {
                     target.to_string()
                 } else {
-                    format!("#/components/schemas/{target}")
+                    format!("{components_prefix}{target}")
                 };
                 self.resolver.target(&at.file, &target).is_ok_and(|location| location == member)
             })
@@ -408,20 +406,21 @@ impl<'a> Lowerer<'a> {
         member.pointer.last().map(|name| vec![name.to_owned()]).unwrap_or_default()
     }
 
-    fn all_of(&mut self, schema: &Schema, view: &SchemaView<'_>, at: &Location, target: Target<'_>) -> Lowered {
+    fn all_of(&mut self, schema: &Schema, at: &Location, target: Target<'_>) -> Lowered {
+        let view = schema;
         let simple_wrapper = !view.has_properties() && view.additional.is_none() && view.one_of.is_empty();
         // `allOf: [$ref]`, or a `$ref` next to members that only annotate
         // (description, nullable, example…), is how 3.0 specs attach
-        // `nullable` or docs to a reference: it is that reference.
+        // `nullable` or docs to a reference: it is that reference. (A 3.1
+        // `$ref` with sibling keywords is read into the same shape.)
         let mut substantial = view
             .all_of
             .iter()
-            .enumerate()
-            .filter(|(_, member)| !matches!(member, ReferenceOr::Item(schema) if annotation_only(schema)));
-        if let (Some((index, only)), None, true) = (substantial.next(), substantial.next(), simple_wrapper) {
+            .filter(|member| !member.as_item().is_some_and(Schema::is_annotation_only));
+        if let (Some(only), None, true) = (substantial.next(), substantial.next(), simple_wrapper) {
             let hint = self.hint_for(target);
-            let annotated_nullable = view.all_of.iter().any(|member| matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable));
-            let lowered = self.schema_use(only.into(), &at.join(["allOf", &index.to_string()]), &hint);
+            let annotated_nullable = view.all_of.iter().any(|member| member.as_item().is_some_and(|schema| schema.nullable));
+            let lowered = self.schema_use(only, &hint);
             return Lowered { ty: lowered.ty, nullable: lowered.nullable || annotated_nullable };
         }
         let mut merged = Merged::default();
@@ -432,19 +431,14 @@ impl<'a> Lowerer<'a> {
             // primitive): the first member carries the type.
             let hint = self.hint_for(target);
             return match view.all_of.first() {
-                Some(first) => self.schema_use(first.into(), &at.join(["allOf", "0"]), &hint),
+                Some(first) => self.schema_use(first, &hint),
                 None => Lowered::of(TypeRef::Json),
             };
         }
         let id = self.target_id(target, at);
-        let properties: Vec<Property<'_>> = merged
-            .properties
-            .iter()
-            .map(|(wire, node, location)| (wire.clone(), Node::from(node), location.clone()))
-            .collect();
-        let additional = merged.additional.as_ref().map(|(additional, location)| (additional, location.clone()));
+        let properties: Vec<Property<'_>> = merged.properties.iter().map(|(wire, node)| (wire.clone(), node)).collect();
         self.in_progress.insert(at.clone(), id);
-        let lowered = self.structure(id, &properties, &merged.required, additional);
+        let lowered = self.structure(id, &properties, &merged.required, merged.additional.as_ref());
         self.in_progress.remove(at);
         let ty = self.finish(id, TypeKind::Struct(lowered), view, target);
         Lowered::of(ty)
@@ -457,51 +451,61 @@ impl<'a> Lowerer<'a> {
             return;
         }
         visited.push(at.clone());
-        let view = SchemaView::of(schema);
-        for (index, member) in view.all_of.iter().enumerate() {
-            let member_at = at.join(["allOf", &index.to_string()]);
-            if let Some((member, location)) = self.deref(Node::from(member), &member_at) {
+        for member in &schema.all_of {
+            if let Some((member, location)) = self.deref(member) {
                 self.merge(&member, &location, merged, visited);
             }
         }
-        for (wire, node) in view.properties.into_iter().flatten() {
-            let location = at.join(["properties", wire.as_str()]);
-            merged.properties.retain(|(existing, _, _)| existing != wire);
-            merged.properties.push((wire.clone(), node.clone(), location));
+        for (wire, node) in &schema.properties {
+            merged.properties.retain(|(existing, _)| existing != wire);
+            merged.properties.push((wire.clone(), node.clone()));
         }
-        for name in view.required {
+        for name in &schema.required {
             if !merged.required.contains(name) {
                 merged.required.push(name.clone());
             }
         }
-        if let Some(additional) = view.additional {
-            merged.additional = Some((additional.clone(), at.push("additionalProperties")));
+        if let Some(additional) = &schema.additional {
+            merged.additional = Some(additional.clone());
         }
     }
 }
 
-/// True for a schema that says nothing about the shape of a value, only
-/// describes it (`{description: …}`, `{nullable: true}`, `{example: …}`).
-fn annotation_only(schema: &Schema) -> bool {
-    let view = SchemaView::of(schema);
-    view.typ.is_none()
-        && view.format.is_none()
-        && view.properties.is_none()
-        && view.additional.is_none()
-        && view.items.is_none()
-        && view.all_of.is_empty()
-        && view.one_of.is_empty()
-        && view.any_of.is_empty()
-        && SchemaView::enumeration(schema).is_empty()
-        && !matches!(schema.schema_kind, openapiv3::SchemaKind::Not { .. })
+/// `{type: 'null'}`: a member that only allows `null`.
+fn is_null_schema(member: &Node<Schema>) -> bool {
+    member.as_item().is_some_and(|schema| schema.types.is_empty() && schema.nullable && schema.is_annotation_only())
+}
+
+/// One schema per entry of a `type` array (`[string, integer]`), each
+/// keeping the keywords that apply to its type, at `…/type/N`.
+fn type_members(schema: &Schema, at: &Location) -> Vec<Node<Schema>> {
+    schema
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, typ)| {
+            let mut member = Schema { types: vec![typ.clone()], ..Schema::default() };
+            match typ.as_str() {
+                "string" | "integer" | "number" => member.format.clone_from(&schema.format),
+                "array" => member.items.clone_from(&schema.items),
+                "object" => {
+                    member.properties.clone_from(&schema.properties);
+                    member.required.clone_from(&schema.required);
+                    member.additional.clone_from(&schema.additional);
+                }
+                _ => {}
+            }
+            Node::item(at.join(["type", index.to_string().as_str()]), member)
+        })
+        .collect()
 }
 
 /// The union of an `allOf`'s members.
 #[derive(Debug, Default)]
 struct Merged {
-    properties: Vec<(String, ReferenceOr<Box<Schema>>, Location)>,
+    properties: Vec<(String, Node<Schema>)>,
     required: Vec<String>,
-    additional: Option<(AdditionalProperties, Location)>,
+    additional: Option<Additional>,
 }
 
 /// Arrays and maps of nullable items hold `Option`s.
@@ -589,12 +593,6 @@ fn shape_key(kind: &TypeKind) -> Option<String> {
         _ => return None,
     }
     Some(key)
-}
-
-/// Whether a schema allows `null` on its own (`nullable: true`, or `null`
-/// among its `enum` values).
-pub(super) fn is_nullable(schema: &Schema) -> bool {
-    schema.schema_data.nullable || SchemaView::enumeration(schema).contains(&Value::Null)
 }
 
 /// Orders the variants of every untagged union (see [`untagged_rank`]).

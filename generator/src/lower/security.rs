@@ -1,12 +1,10 @@
 //! Security schemes (how credentials are sent) and servers (the default
 //! base URL).
 
-use openapiv3::{APIKeyLocation, SecurityScheme as SpecScheme, Server};
-
 use super::Lowerer;
 use crate::ir::{SecurityKind, SecurityScheme, ServerVariable};
+use crate::model::{ParameterIn, SchemeKind, SecurityScheme as SpecScheme, Server};
 use crate::naming::{field_name, Scope};
-use crate::resolve::Node;
 
 /// Builder methods the generated `ClientBuilder` already has.
 const BUILDER_METHODS: &[&str] = &["base_url", "timeout", "no_timeout", "http_client", "user_agent", "build", "server_variable"];
@@ -17,29 +15,27 @@ impl<'a> Lowerer<'a> {
     /// HTTP schemes) take a ready-made token sent as a bearer token.
     pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let documents = self.documents;
-        let Some(components) = &documents.root.components else { return Vec::new() };
-        let root = self.root();
+        let components = &documents.model.components;
         let mut names = Scope::with_reserved(BUILDER_METHODS.iter().copied());
         let mut schemes = Vec::new();
         for (key, node) in &components.security_schemes {
-            let at = root.join(["components", "securitySchemes", key.as_str()]);
-            let Some((scheme, _)) = self.deref::<SpecScheme>(Node::from(node), &at) else { continue };
-            let (kind, doc) = match scheme.as_ref() {
-                SpecScheme::APIKey { location, name, description, .. } => {
-                    let kind = match location {
-                        APIKeyLocation::Header => SecurityKind::HeaderKey(name.clone()),
-                        APIKeyLocation::Query => SecurityKind::QueryKey(name.clone()),
-                        APIKeyLocation::Cookie => SecurityKind::CookieKey(name.clone()),
-                    };
-                    (kind, description.clone())
-                }
-                SpecScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                    (SecurityKind::Basic, description.clone())
-                }
-                SpecScheme::HTTP { description, .. }
-                | SpecScheme::OAuth2 { description, .. }
-                | SpecScheme::OpenIDConnect { description, .. } => (SecurityKind::Bearer, description.clone()),
+            let Some((scheme, _)) = self.deref::<SpecScheme>(node) else { continue };
+            if scheme.kind == SchemeKind::MutualTls {
+                // Configured on the HTTP client; requirements naming it
+                // need nothing from the generated code.
+                self.tls_schemes.insert(key.clone());
+                continue;
+            }
+            let kind = match &scheme.kind {
+                SchemeKind::ApiKey { location, name } => match location {
+                    ParameterIn::Header | ParameterIn::Path => SecurityKind::HeaderKey(name.clone()),
+                    ParameterIn::Query => SecurityKind::QueryKey(name.clone()),
+                    ParameterIn::Cookie => SecurityKind::CookieKey(name.clone()),
+                },
+                SchemeKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => SecurityKind::Basic,
+                SchemeKind::Http { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect | SchemeKind::MutualTls => SecurityKind::Bearer,
             };
+            let doc = scheme.description.clone();
             schemes.push(SecurityScheme { key: key.clone(), name: names.claim(&field_name(key)), doc, kind });
         }
         schemes
@@ -53,9 +49,8 @@ pub(super) fn servers(servers: &[Server]) -> (String, String, Vec<ServerVariable
     let variables: Vec<ServerVariable> = server
         .variables
         .iter()
-        .flatten()
-        .map(|(name, variable)| ServerVariable {
-            name: name.clone(),
+        .map(|variable| ServerVariable {
+            name: variable.name.clone(),
             default: variable.default.clone(),
             description: variable.description.clone(),
         })

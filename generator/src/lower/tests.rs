@@ -1387,9 +1387,10 @@ fn untagged_union_order_does_not_depend_on_component_order() {
 }
 
 #[test]
-fn security_requirements_naming_unknown_schemes_are_reported() {
-    // `security: [{nope: []}]` must not silently become "no credentials
-    // needed"; the spec names a scheme that does not exist.
+fn security_requirements_naming_unknown_schemes_are_dropped_with_a_warning() {
+    // `security: [{nope: []}, {api_key: []}]` names a scheme that does not
+    // exist: that alternative is dropped, never silently: a located warning
+    // says so (`Config::strict` makes it an error).
     let spec = "
         components:
           securitySchemes:
@@ -1398,16 +1399,180 @@ fn security_requirements_naming_unknown_schemes_are_reported() {
           /a:
             get:
               operationId: a
-              security: [{nope: []}]
+              security: [{nope: []}, {api_key: []}]
               responses: {'204': {description: ok}}
     ";
-    match try_lower(spec, false) {
-        Ok(api) => panic!("lowered without a problem; security of `a`: {:?}", operation(&api, "a").security),
-        Err(found) => {
-            assert!(
-                found.iter().any(|problem| problem.pointer.starts_with("/paths/~1a/get/security")),
-                "{found}"
-            );
-        }
-    }
+    let api = lower_yaml(spec);
+    assert_eq!(operation(&api, "a").security, [vec![0]], "the defined alternative is kept");
+    let warnings: Vec<(Code, &str)> = api.warnings.iter().map(|w| (w.code, w.pointer.as_str())).collect();
+    assert_eq!(warnings, [(Code::UndefinedSecurityScheme, "/paths/~1a/get/security/0/nope")]);
+}
+
+// ---------------------------------------------------------------- other input versions
+
+/// Loads and lowers a whole document (any version) that must lower.
+fn lower_document(text: &str) -> Api {
+    let text = dedent(text);
+    let loader = BTreeMap::from([(FILE.to_owned(), text.clone())]);
+    let documents = load_spec(FILE, &loader).unwrap_or_else(|problems| panic!("spec does not load:\n{problems}\n{text}"));
+    lower(&documents, false).unwrap_or_else(|problems| panic!("lowering failed:\n{problems}"))
+}
+
+#[test]
+fn swagger_2_bodies_parameters_responses_and_servers() {
+    let api = lower_document(
+        "
+        swagger: '2.0'
+        info: {title: t, version: '1'}
+        host: api.example.com
+        basePath: /v1
+        schemes: [http]
+        securityDefinitions:
+          basic: {type: basic}
+          key: {type: apiKey, in: query, name: k}
+          oauth: {type: oauth2, flow: application, tokenUrl: 'https://x', scopes: {}}
+        definitions:
+          Pet: {type: object, properties: {tag: {type: string, x-nullable: true}}}
+        paths:
+          /pets/{ids}:
+            post:
+              operationId: add
+              consumes: [application/xml, application/json]
+              parameters:
+                - {name: ids, in: path, required: true, type: array, items: {type: integer}}
+                - {name: a, in: query, type: array, items: {type: string}}
+                - {name: b, in: query, type: array, collectionFormat: ssv, items: {type: string}}
+                - {name: c, in: query, type: array, collectionFormat: pipes, items: {type: string}}
+                - {name: d, in: query, type: array, collectionFormat: multi, items: {type: string}}
+                - {name: e, in: query, type: array, collectionFormat: tsv, items: {type: string}}
+                - {name: pet, in: body, required: true, schema: {$ref: '#/definitions/Pet'}}
+              security: [{basic: []}, {key: []}, {oauth: []}]
+              responses:
+                '200': {description: ok, schema: {$ref: '#/definitions/Pet'}}
+          /photo:
+            get:
+              operationId: photo
+              produces: [image/png]
+              responses:
+                '200': {description: ok, schema: {type: file}}
+        ",
+    );
+    assert_eq!(api.base_url, "http://api.example.com/v1");
+    let add = operation(&api, "add");
+    let params: Vec<String> = add.params.iter().map(|param| param_line(&api, param)).collect();
+    assert_eq!(
+        params,
+        [
+            "ids: Vec<i64> Path required",
+            "a: Vec<String> Query Form(false)",
+            "b: Vec<String> Query SpaceDelimited",
+            "c: Vec<String> Query PipeDelimited",
+            "d: Vec<String> Query Form(true)",
+            "e: String Query Form(true)",
+        ]
+    );
+    let body = add.body.as_ref().expect("a body");
+    assert_eq!((body.content_type.as_str(), body.kind, show(&api, &body.ty), body.required), ("application/json", BodyKind::Json, "Pet".to_owned(), true));
+    assert_eq!(cases(&api, &add.success), ["200 Pet"]);
+    assert_eq!(add.security, [vec![0], vec![1], vec![2]]);
+    let kinds: Vec<&SecurityKind> = api.security_schemes.iter().map(|scheme| &scheme.kind).collect();
+    assert_eq!(kinds, [&SecurityKind::Basic, &SecurityKind::QueryKey("k".to_owned()), &SecurityKind::Bearer]);
+    assert_eq!(describe(&api, "Pet"), "{tag: String OptionalNullable}");
+    assert_eq!(def(&api, "Pet").origin.to_string(), "spec.yaml#/definitions/Pet", "located as written");
+    let photo = operation(&api, "photo");
+    assert_eq!(photo.success[0].body.as_ref().map(|body| (body.content_type.as_str(), body.kind)), Some(("image/png", BodyKind::Bytes)));
+    let warned: Vec<(Code, String)> = problems(&api.warnings);
+    assert_eq!(warned, [(Code::UnsupportedParameter, "/paths/~1pets~1{ids}/post/parameters/5/collectionFormat".to_owned())]);
+}
+
+#[test]
+fn swagger_2_form_data_is_one_form_or_multipart_body() {
+    let api = lower_document(
+        "
+        swagger: '2.0'
+        info: {title: t, version: '1'}
+        parameters:
+          Shared: {name: note, in: formData, type: string}
+        paths:
+          /form:
+            post:
+              operationId: form
+              parameters:
+                - {name: a, in: formData, type: integer, required: true}
+                - $ref: '#/parameters/Shared'
+              responses: {'204': {description: ok}}
+          /upload:
+            post:
+              operationId: upload
+              parameters:
+                - {name: file, in: formData, type: file, required: true}
+              responses: {'204': {description: ok}}
+        ",
+    );
+    let form = operation(&api, "form").body.as_ref().expect("form body");
+    assert_eq!((form.content_type.as_str(), form.kind), ("application/x-www-form-urlencoded", BodyKind::Form));
+    assert_eq!(describe(&api, "FormBody"), "{a: i64 Required, note: String Optional}");
+    assert_eq!(field(&api, "FormBody", "note").origin.to_string(), "spec.yaml#/parameters/Shared", "the definition's location");
+    let upload = operation(&api, "upload").body.as_ref().expect("upload body");
+    assert_eq!((upload.content_type.as_str(), upload.kind), ("multipart/form-data", BodyKind::Multipart));
+    assert_eq!(describe(&api, "UploadBody"), "{file: File Required}");
+}
+
+#[test]
+fn openapi_3_1_schemas() {
+    let api = lower_document(
+        "
+        openapi: 3.1.0
+        info: {title: t, version: '1'}
+        paths: {}
+        components:
+          schemas:
+            T:
+              type: object
+              required: [a, b, c]
+              properties:
+                a: {type: [string, 'null']}
+                b: {type: [integer, string]}
+                c: {const: 3}
+                d: {anyOf: [{$ref: '#/components/schemas/U'}, {type: 'null'}]}
+                e: {$ref: '#/components/schemas/U', description: Sibling docs apply.}
+                f: {$ref: '#/components/schemas/T/$defs/Inner'}
+                g: {type: string, contentEncoding: base64}
+                h: {type: string, contentMediaType: image/png}
+              $defs:
+                Inner: {type: boolean}
+            U: {type: object, properties: {x: {type: integer}}}
+        ",
+    );
+    assert_eq!(
+        describe(&api, "T"),
+        "{a: String Nullable, b: Tb Required, c: Tc Required, d: U OptionalNullable, e: U Optional, f: Inner Optional, g: String Optional, h: File Optional}"
+    );
+    assert_eq!(describe(&api, "Tb"), "union Integer(i64) | String");
+    assert_eq!(describe(&api, "Tc"), "enum(Integer, open) V3=3");
+    assert_eq!(field(&api, "T", "e").doc.as_deref(), Some("Sibling docs apply."));
+    assert_eq!(describe(&api, "Inner"), "= bool");
+}
+
+#[test]
+fn openapi_3_0_documents_with_3_1_keywords_are_read_as_3_1_with_warnings() {
+    let api = lower_document(
+        "
+        openapi: 3.0.3
+        info: {title: t, version: '1'}
+        paths: {}
+        components:
+          schemas:
+            T: {type: object, properties: {a: {type: [string, 'null']}, b: {type: string, nullable: true, exclusiveMinimum: 1}}}
+        ",
+    );
+    assert_eq!(describe(&api, "T"), "{a: String OptionalNullable, b: String OptionalNullable}");
+    let warned: Vec<(Code, String)> = problems(&api.warnings);
+    assert_eq!(
+        warned,
+        [
+            (Code::JsonSchemaKeyword, "/components/schemas/T/properties/a/type".to_owned()),
+            (Code::JsonSchemaKeyword, "/components/schemas/T/properties/b/exclusiveMinimum".to_owned()),
+        ]
+    );
 }

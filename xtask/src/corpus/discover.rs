@@ -9,21 +9,21 @@ use crate::fs::{files_under, slash_path};
 
 /// Why a file with a spec extension is not run.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum NotOpenApi30 {
-    /// `swagger: "2.0"`.
-    Swagger2,
+pub(super) enum Unreadable {
+    /// A `swagger` version other than 2.0 (e.g. 1.2).
+    OtherSwagger(String),
     /// An `openapi` version other than 3.0.x (e.g. 3.1.0).
     OtherVersion(String),
     /// No top-level `openapi` or `swagger` key: a fragment, or not a spec.
     NoVersion,
 }
 
-impl NotOpenApi30 {
+impl Unreadable {
     pub(super) fn label(&self) -> String {
         match self {
-            NotOpenApi30::Swagger2 => "swagger 2.0".to_owned(),
-            NotOpenApi30::OtherVersion(version) => format!("openapi {version}"),
-            NotOpenApi30::NoVersion => "no version".to_owned(),
+            Unreadable::OtherSwagger(version) => format!("swagger {version}"),
+            Unreadable::OtherVersion(version) => format!("openapi {version}"),
+            Unreadable::NoVersion => "no version".to_owned(),
         }
     }
 }
@@ -41,13 +41,13 @@ pub(super) struct Found {
 }
 
 /// Every `*.json`, `*.yaml` and `*.yml` file under a directory, split into
-/// OpenAPI 3.0 specs and the rest.
+/// specs the generator reads (Swagger 2.0, OpenAPI 3.0 and 3.1) and the rest.
 #[derive(Debug, Default)]
 pub(super) struct Discovery {
     /// The OpenAPI 3.0 documents, sorted by path.
     pub(super) specs: Vec<Found>,
     /// The other files (display path, reason), sorted by path.
-    pub(super) skipped: Vec<(String, NotOpenApi30)>,
+    pub(super) skipped: Vec<(String, Unreadable)>,
 }
 
 /// Finds the specs under `dir`, recursively and sorted. Files under
@@ -81,14 +81,18 @@ pub(super) fn discover(dir: &Path, exclude: Option<&Path>) -> Result<Discovery, 
     Ok(discovery)
 }
 
-/// Decides from a cheap look at the text whether it is an OpenAPI 3.0
-/// document: a top-level `openapi` key whose value starts with `3.0`.
-fn classify(text: &str) -> Result<(), NotOpenApi30> {
+/// Decides from a cheap look at the text whether it is a document the
+/// generator reads: a top-level `openapi` key whose value starts with `3.0`
+/// or `3.1`, or `swagger: "2.0"`.
+fn classify(text: &str) -> Result<(), Unreadable> {
     match top_level_scalar(text, "openapi") {
-        Some(version) if version.starts_with("3.0") => Ok(()),
-        Some(version) => Err(NotOpenApi30::OtherVersion(version)),
-        None if top_level_scalar(text, "swagger").is_some() => Err(NotOpenApi30::Swagger2),
-        None => Err(NotOpenApi30::NoVersion),
+        Some(version) if version.starts_with("3.0") || version.starts_with("3.1") => Ok(()),
+        Some(version) => Err(Unreadable::OtherVersion(version)),
+        None => match top_level_scalar(text, "swagger") {
+            Some(version) if version == "2.0" => Ok(()),
+            Some(version) => Err(Unreadable::OtherSwagger(version)),
+            None => Err(Unreadable::NoVersion),
+        },
     }
 }
 
@@ -142,19 +146,21 @@ mod tests {
 
     #[test]
     fn classifies_by_peeking() {
-        let table: &[(&str, Result<(), NotOpenApi30>)] = &[
+        let table: &[(&str, Result<(), Unreadable>)] = &[
             ("{\n  \"openapi\": \"3.0.3\",\n  \"info\": {}\n}", Ok(())),
             ("{\"openapi\":\"3.0.0\",\"paths\":{}}", Ok(())),
             ("openapi: 3.0.1\ninfo:\n  title: x\n", Ok(())),
             ("# comment\nopenapi: '3.0.2' # trailing\n", Ok(())),
             ("\u{feff}\"openapi\": \"3.0.0\"\n", Ok(())),
-            ("openapi: 3.1.0\n", Err(NotOpenApi30::OtherVersion("3.1.0".to_owned()))),
-            ("{ \"openapi\" : \"3.1.0\" }", Err(NotOpenApi30::OtherVersion("3.1.0".to_owned()))),
-            ("{\"swagger\": \"2.0\", \"info\": {}}", Err(NotOpenApi30::Swagger2)),
-            ("swagger: '2.0'\n", Err(NotOpenApi30::Swagger2)),
-            ("type: object\nproperties:\n  openapi:\n    type: string\n", Err(NotOpenApi30::NoVersion)),
-            ("{\"properties\": {\"openapi\": {\"type\": \"string\"}}}", Err(NotOpenApi30::NoVersion)),
-            ("", Err(NotOpenApi30::NoVersion)),
+            ("openapi: 3.1.0\n", Ok(())),
+            ("{ \"openapi\" : \"3.1.0\" }", Ok(())),
+            ("openapi: 4.0.0\n", Err(Unreadable::OtherVersion("4.0.0".to_owned()))),
+            ("{\"swagger\": \"2.0\", \"info\": {}}", Ok(())),
+            ("swagger: '2.0'\n", Ok(())),
+            ("swagger: '1.2'\n", Err(Unreadable::OtherSwagger("1.2".to_owned()))),
+            ("type: object\nproperties:\n  openapi:\n    type: string\n", Err(Unreadable::NoVersion)),
+            ("{\"properties\": {\"openapi\": {\"type\": \"string\"}}}", Err(Unreadable::NoVersion)),
+            ("", Err(Unreadable::NoVersion)),
         ];
         for (text, expected) in table {
             assert_eq!(&classify(text), expected, "text: {text:?}");
@@ -170,7 +176,9 @@ mod tests {
             ("a.yaml", "openapi: 3.0.3\n"),
             ("sub/c.YML", "openapi: \"3.0.1\"\n"),
             ("sub/deeper/v2.json", "{\"swagger\": \"2.0\"}"),
+            ("sub/deeper/v12.json", "{\"swagger\": \"1.2\"}"),
             ("v31.yaml", "openapi: 3.1.0\n"),
+            ("v4.yaml", "openapi: 4.0.0\n"),
             ("fragment.json", "{\"type\": \"object\"}"),
             ("README.md", "openapi: 3.0.0\n"),
             ("scratch/generated.json", "{\"openapi\": \"3.0.0\"}"),
@@ -181,15 +189,15 @@ mod tests {
         let scratch = fs::canonicalize(dir.join("scratch"))?;
         let found = discover(dir, Some(&scratch))?;
         let shown: Vec<&str> = found.specs.iter().map(|spec| spec.shown.as_str()).collect();
-        assert_eq!(shown, ["a.yaml", "b.json", "sub/c.YML"]);
+        assert_eq!(shown, ["a.yaml", "b.json", "sub/c.YML", "sub/deeper/v2.json", "v31.yaml"]);
         assert_eq!(found.specs[1].path, dir.join("b.json").to_string_lossy());
         assert_eq!(found.specs[1].bytes, 20);
         assert_eq!(
             found.skipped,
             [
-                ("fragment.json".to_owned(), NotOpenApi30::NoVersion),
-                ("sub/deeper/v2.json".to_owned(), NotOpenApi30::Swagger2),
-                ("v31.yaml".to_owned(), NotOpenApi30::OtherVersion("3.1.0".to_owned())),
+                ("fragment.json".to_owned(), Unreadable::NoVersion),
+                ("sub/deeper/v12.json".to_owned(), Unreadable::OtherSwagger("1.2".to_owned())),
+                ("v4.yaml".to_owned(), Unreadable::OtherVersion("4.0.0".to_owned())),
             ]
         );
         assert!(discover(&dir.join("missing"), None).is_err());

@@ -1,4 +1,4 @@
-//! `cargo xtask corpus`: runs the generator over every OpenAPI 3.0 spec in a
+//! `cargo xtask corpus`: runs the generator over every Swagger 2.0, OpenAPI 3.0 and 3.1 spec in a
 //! directory and `cargo check`s what it produced, to find generator bugs on
 //! real-world specs.
 //!
@@ -117,7 +117,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
     let discovery = discover(Path::new(&args.dir), Some(&scratch)).map_err(Error::Message)?;
     if discovery.specs.is_empty() {
         return Err(Error::Message(format!(
-            "no OpenAPI 3.0 specs under {} ({} other *.json/*.yaml/*.yml files skipped)",
+            "no Swagger 2.0 or OpenAPI 3.x specs under {} ({} other *.json/*.yaml/*.yml files skipped)",
             args.dir,
             discovery.skipped.len()
         )));
@@ -127,7 +127,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
     }
     let count = discovery.specs.len();
     eprintln!(
-        "corpus: {count} OpenAPI 3.0 specs under {} ({} other files skipped); crates go to {}",
+        "corpus: {count} specs under {} ({} other files skipped); crates go to {}",
         args.dir,
         discovery.skipped.len(),
         scratch.display()
@@ -135,7 +135,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
 
     let mut runs = Vec::with_capacity(count);
     for (index, spec) in discovery.specs.iter().enumerate() {
-        runs.push(generate_one(index, spec, &scratch, args.skip_unsupported)?);
+        runs.push(generate_one(index, spec, &scratch, args.skip_unsupported, args.strict)?);
         let run: &SpecRun = &runs[index];
         eprintln!(
             "corpus: generated {}/{count}: {} in {} ms: {}",
@@ -196,7 +196,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
     };
     Ok(Report {
         runs,
-        not_openapi_30: discovery.skipped,
+        unreadable: discovery.skipped,
         skip_unsupported: args.skip_unsupported,
         largest: Some(largest),
     })
@@ -207,7 +207,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
 /// name>`. Package names must be unique: cargo identifies a workspace-root
 /// package in a shared target directory by name and version only, so a
 /// second crate of the same name would look "fresh" and never be checked.
-fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bool) -> Result<SpecRun, Error> {
+fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bool, strict: bool) -> Result<SpecRun, Error> {
     let name = format!("{:03}-{}", index + 1, default_crate_name(&spec.path));
     let crate_dir = scratch.join(&name);
     let args = GenerateArgs {
@@ -217,6 +217,8 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         skip_unsupported,
         only_tags: Vec::new(),
         no_pagination_detection: false,
+        strict,
+        warnings: Default::default(),
     };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));
@@ -224,7 +226,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
     let outcome = match result {
         Ok(Ok(generated)) => {
             let report = write_crate(&args, generated)?;
-            Outcome::Generated { crate_dir, skipped: report.skipped }
+            Outcome::Generated { crate_dir, skipped: report.skipped, warnings: report.warnings }
         }
         Ok(Err(diagnostics)) => Outcome::Diagnosed(diagnostics.into_iter().collect()),
         Err(message) => Outcome::Panicked(message),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use generator::Diagnostic;
 
-use super::discover::{Found, NotOpenApi30};
+use super::discover::{Found, Unreadable};
 use super::{MAX_LINE, SHOWN_LINES};
 
 /// What the generator did with one spec.
@@ -20,6 +20,8 @@ pub(super) enum Outcome {
         crate_dir: PathBuf,
         /// Left-out operations, with reasons.
         skipped: Vec<Diagnostic>,
+        /// Interpretations the generator made.
+        warnings: Vec<Diagnostic>,
     },
     /// The generator returned diagnostics.
     Diagnosed(Vec<Diagnostic>),
@@ -157,7 +159,7 @@ fn shorten(line: &str) -> String {
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Totals {
-    /// OpenAPI 3.0 specs run.
+    /// Specs run.
     pub(crate) specs: usize,
     /// Specs the generator produced a crate for.
     generated: usize,
@@ -169,14 +171,14 @@ pub(crate) struct Totals {
     pub(crate) panicked: usize,
     /// Crates that failed `cargo check`.
     pub(crate) check_failed: usize,
-    /// Files skipped as not OpenAPI 3.0.
-    not_openapi_30: usize,
+    /// Files skipped as not a supported version.
+    unreadable: usize,
 }
 
 impl Totals {
     /// Tallies `runs`.
-    fn of(runs: &[SpecRun], not_openapi_30: usize) -> Self {
-        let mut totals = Totals { specs: runs.len(), not_openapi_30, ..Totals::default() };
+    fn of(runs: &[SpecRun], unreadable: usize) -> Self {
+        let mut totals = Totals { specs: runs.len(), unreadable, ..Totals::default() };
         for run in runs {
             match run.status() {
                 Status::Compiled => totals.compiled += 1,
@@ -190,17 +192,17 @@ impl Totals {
     }
 
     /// `corpus: 42 specs, 41 generated, 40 compiled, 1 diagnosed, 0 panicked,
-    /// 1 check-failed (skipped 12 not OpenAPI 3.0)`.
+    /// 1 check-failed (skipped 12 not a supported version)`.
     fn summary(&self) -> String {
         format!(
-            "corpus: {} specs, {} generated, {} compiled, {} diagnosed, {} panicked, {} check-failed (skipped {} not OpenAPI 3.0)",
+            "corpus: {} specs, {} generated, {} compiled, {} diagnosed, {} panicked, {} check-failed (skipped {} not a supported version)",
             self.specs,
             self.generated,
             self.compiled,
             self.diagnosed,
             self.panicked,
             self.check_failed,
-            self.not_openapi_30
+            self.unreadable
         )
     }
 }
@@ -251,10 +253,10 @@ impl Largest {
 /// Everything one `corpus` run found.
 #[derive(Debug)]
 pub(crate) struct Report {
-    /// One entry per OpenAPI 3.0 spec, in path order.
+    /// One entry per spec, in path order.
     pub(super) runs: Vec<SpecRun>,
-    /// Files that are not OpenAPI 3.0 documents.
-    pub(super) not_openapi_30: Vec<(String, NotOpenApi30)>,
+    /// Files that are not a supported version documents.
+    pub(super) unreadable: Vec<(String, Unreadable)>,
     /// Whether `--skip-unsupported` was given.
     pub(super) skip_unsupported: bool,
     /// The largest spec's measurements.
@@ -264,7 +266,7 @@ pub(crate) struct Report {
 impl Report {
     /// Totals of the run.
     pub(crate) fn totals(&self) -> Totals {
-        Totals::of(&self.runs, self.not_openapi_30.len())
+        Totals::of(&self.runs, self.unreadable.len())
     }
 
     /// True when nothing panicked and every generated crate checked.
@@ -287,6 +289,11 @@ impl Report {
             _ => &[],
         });
         lines.push(counts_line("diagnostics by code", diagnosed.map(|diagnostic| diagnostic.code.as_str())));
+        let warnings = self.runs.iter().flat_map(|run| match &run.outcome {
+            Outcome::Generated { warnings, .. } => warnings.as_slice(),
+            _ => &[],
+        });
+        lines.push(counts_line("generator warnings by code", warnings.map(|diagnostic| diagnostic.code.as_str())));
         if self.skip_unsupported {
             let skipped = self.runs.iter().flat_map(|run| match &run.outcome {
                 Outcome::Generated { skipped, .. } => skipped.as_slice(),
@@ -309,9 +316,9 @@ impl Report {
                 crates.join(", ")
             ));
         }
-        if !self.not_openapi_30.is_empty() {
-            let labels: Vec<String> = self.not_openapi_30.iter().map(|(_, reason)| reason.label()).collect();
-            lines.push(counts_line("not OpenAPI 3.0", labels.iter().map(String::as_str)));
+        if !self.unreadable.is_empty() {
+            let labels: Vec<String> = self.unreadable.iter().map(|(_, reason)| reason.label()).collect();
+            lines.push(counts_line("not a supported version", labels.iter().map(String::as_str)));
         }
         if let Some(largest) = &self.largest {
             lines.push(largest.render());
@@ -345,7 +352,7 @@ mod tests {
     }
 
     fn sample_runs() -> Vec<SpecRun> {
-        let generated = |skipped| Outcome::Generated { crate_dir: PathBuf::from("/tmp/c"), skipped };
+        let generated = |skipped| Outcome::Generated { crate_dir: PathBuf::from("/tmp/c"), skipped, warnings: Vec::new() };
         vec![
             SpecRun {
                 spec: spec("petstore.json", 1000),
@@ -402,14 +409,14 @@ mod tests {
         let totals = Totals::of(&runs, 12);
         assert_eq!(
             totals.summary(),
-            "corpus: 4 specs, 2 generated, 1 compiled, 1 diagnosed, 1 panicked, 1 check-failed (skipped 12 not OpenAPI 3.0)"
+            "corpus: 4 specs, 2 generated, 1 compiled, 1 diagnosed, 1 panicked, 1 check-failed (skipped 12 not a supported version)"
         );
         let report = Report {
             runs,
-            not_openapi_30: vec![
-                ("a.json".to_owned(), NotOpenApi30::Swagger2),
-                ("b.json".to_owned(), NotOpenApi30::OtherVersion("3.1.0".to_owned())),
-                ("c.json".to_owned(), NotOpenApi30::Swagger2),
+            unreadable: vec![
+                ("a.json".to_owned(), Unreadable::OtherSwagger("1.2".to_owned())),
+                ("b.json".to_owned(), Unreadable::OtherVersion("3.1.0".to_owned())),
+                ("c.json".to_owned(), Unreadable::OtherSwagger("1.2".to_owned())),
             ],
             skip_unsupported: true,
             largest: Some(Largest {
@@ -426,11 +433,12 @@ mod tests {
         assert_eq!(
             tail,
             [
-                "corpus: 4 specs, 2 generated, 1 compiled, 1 diagnosed, 1 panicked, 1 check-failed (skipped 3 not OpenAPI 3.0)",
+                "corpus: 4 specs, 2 generated, 1 compiled, 1 diagnosed, 1 panicked, 1 check-failed (skipped 3 not a supported version)",
                 "diagnostics by code: broken-ref=2, unsupported-parameter=1",
+                "generator warnings by code: none",
                 "skipped operations by code: unsupported-schema=1",
                 "warnings: 2 in 1 generated crates: petstore.json=2",
-                "not OpenAPI 3.0: openapi 3.1.0=1, swagger 2.0=2",
+                "not a supported version: openapi 3.1.0=1, swagger 1.2=2",
                 "largest: sub/broken.yaml (12.4 MB): generated in 6906 ms, peak RSS 467 MB, cargo check 61.2 s",
             ]
         );
@@ -443,14 +451,14 @@ mod tests {
     fn passes_without_panics_failed_checks_or_warnings() {
         let mut runs: Vec<SpecRun> =
             sample_runs().into_iter().filter(|run| run.spec.shown.starts_with(['p', 'x'])).collect();
-        let report = Report { runs: runs.clone(), not_openapi_30: Vec::new(), skip_unsupported: false, largest: None };
+        let report = Report { runs: runs.clone(), unreadable: Vec::new(), skip_unsupported: false, largest: None };
         assert!(!report.passed(), "warnings in generated code fail the run");
         for run in &mut runs {
             if let Some(check) = &mut run.check {
                 check.warnings = 0;
             }
         }
-        let report = Report { runs, not_openapi_30: Vec::new(), skip_unsupported: false, largest: None };
+        let report = Report { runs, unreadable: Vec::new(), skip_unsupported: false, largest: None };
         assert!(report.passed(), "diagnosed specs do not fail the run");
         assert!(!report.render().contains("skipped operations"));
     }

@@ -1,0 +1,219 @@
+//! Interpretations of sloppy specs, applied to the JSON value of the root
+//! document before any reader sees it. Each one is a warning that says what
+//! was done; `Config::strict` turns them into errors.
+//!
+//! * a documentation field (`description`, `summary`, `title`) that is not
+//!   text (e.g. `{$ref: ./intro.md}` written for documentation bundlers) is
+//!   ignored;
+//! * `null` instead of a list of scopes in a security requirement means no
+//!   scopes;
+//! * a validation keyword with a number beyond 64 bits is ignored (the
+//!   client does not check validation keywords);
+//! * in a 3.0 document, JSON Schema keywords of 3.1 (`type` arrays, numeric
+//!   `exclusiveMinimum`/`exclusiveMaximum`, `const`, `examples` arrays) make
+//!   the document be read by the 3.1 reader, which knows them.
+//!
+//! The walk knows which maps are keyed by the spec's own names
+//! (`properties`, `schemas`, `paths`, …), so a property *named*
+//! `description` is never mistaken for documentation, and it never looks
+//! inside data (`example`, `default`, `enum`, `const`, extensions).
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::Version;
+use crate::pointer::Pointer;
+
+/// Maps whose keys are names chosen by the spec author.
+const NAMED_MAPS: &[&str] = &[
+    "properties", "patternProperties", "definitions", "$defs", "schemas", "parameters", "responses", "requestBodies",
+    "headers", "securitySchemes", "securityDefinitions", "examples", "links", "callbacks", "content", "encoding",
+    "variables", "mapping", "pathItems", "webhooks", "paths", "scopes", "dependentSchemas",
+];
+
+/// Keys whose values are data, not spec structure.
+const DATA_KEYS: &[&str] = &["example", "default", "enum", "const", "value", "x-example"];
+
+/// Documentation fields that must be text.
+const DOC_KEYS: &[&str] = &["description", "summary", "title"];
+
+/// Validation keywords with a numeric value.
+const NUMERIC_KEYWORDS: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+
+/// What the pass found.
+#[derive(Debug, Default)]
+pub struct Tolerated {
+    /// One warning per interpretation.
+    pub warnings: Vec<Diagnostic>,
+    /// A 3.0 document uses 3.1 keywords: read it with the 3.1 reader.
+    pub read_as_31: bool,
+}
+
+/// Applies the interpretations to `root`, the document `file` of `version`.
+pub fn apply(root: &mut Value, file: &str, version: Version) -> Tolerated {
+    let mut pass = Pass { file, version, found: Tolerated::default() };
+    pass.node(root, &Pointer::root());
+    pass.found
+}
+
+struct Pass<'f> {
+    file: &'f str,
+    version: Version,
+    found: Tolerated,
+}
+
+impl Pass<'_> {
+    fn warn(&mut self, code: Code, at: &Pointer, message: String) {
+        self.found.warnings.push(Diagnostic::warning(code, self.file, &at.to_string(), message));
+    }
+
+    fn node(&mut self, value: &mut Value, at: &Pointer) {
+        match value {
+            Value::Object(map) => self.object(map, at),
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    self.node(item, &at.push(index.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn object(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+        if self.version == Version::OpenApi30 {
+            self.keywords_of_31(map, at);
+        }
+        let keys: Vec<String> = map.keys().cloned().collect();
+        for key in keys {
+            let here = at.push(key.clone());
+            if key.starts_with("x-") || DATA_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            if DOC_KEYS.contains(&key.as_str()) && map.get(&key).is_some_and(|value| !value.is_string()) {
+                map.remove(&key);
+                self.warn(Code::NonTextDocumentation, &here, format!("`{key}` is not text; it is ignored"));
+                continue;
+            }
+            if NUMERIC_KEYWORDS.contains(&key.as_str()) && map.get(&key).is_some_and(out_of_range) {
+                map.remove(&key);
+                self.warn(Code::OutOfRangeNumber, &here, format!("`{key}` is beyond the 64-bit range; the keyword is ignored (the client does not check it)"));
+                continue;
+            }
+            let Some(value) = map.get_mut(&key) else { continue };
+            if key == "security" {
+                if let Value::Array(requirements) = value {
+                    self.security(requirements, &here);
+                }
+                continue;
+            }
+            match value {
+                Value::Object(entries) if NAMED_MAPS.contains(&key.as_str()) => {
+                    for (name, entry) in entries.iter_mut() {
+                        self.node(entry, &here.push(name.clone()));
+                    }
+                }
+                other => self.node(other, &here),
+            }
+        }
+    }
+
+    fn security(&mut self, requirements: &mut [Value], at: &Pointer) {
+        for (index, requirement) in requirements.iter_mut().enumerate() {
+            let Value::Object(requirement) = requirement else { continue };
+            for (name, scopes) in requirement.iter_mut() {
+                if scopes.is_null() {
+                    *scopes = Value::Array(Vec::new());
+                    let here = at.join([index.to_string(), name.clone()]);
+                    self.warn(Code::NullScopes, &here, "scopes are `null`; read as no scopes".to_owned());
+                }
+            }
+        }
+    }
+
+    /// Flags 3.1 keywords in a 3.0 document (`map` is any object that is
+    /// not data; these keywords only occur in schemas).
+    fn keywords_of_31(&mut self, map: &Map<String, Value>, at: &Pointer) {
+        let mut found = Vec::new();
+        if map.get("type").is_some_and(Value::is_array) {
+            found.push(("type", "a `type` array"));
+        }
+        for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
+            if map.get(keyword).is_some_and(Value::is_number) {
+                found.push((keyword, "a numeric exclusive bound"));
+            }
+        }
+        if map.contains_key("const") && !map.contains_key("in") {
+            found.push(("const", "`const`"));
+        }
+        if map.get("examples").is_some_and(Value::is_array) {
+            found.push(("examples", "an `examples` array"));
+        }
+        for (keyword, what) in found {
+            self.found.read_as_31 = true;
+            self.warn(
+                Code::JsonSchemaKeyword,
+                &at.push(keyword),
+                format!("{what} is OpenAPI 3.1 (JSON Schema), not 3.0; the document is read with the 3.1 reader"),
+            );
+        }
+    }
+}
+
+/// A number a 64-bit integer cannot hold (parsed as a float that is whole
+/// and beyond the `i64`/`u64` range).
+fn out_of_range(value: &Value) -> bool {
+    match value.as_f64() {
+        Some(number) if value.as_i64().is_none() && value.as_u64().is_none() => {
+            number.fract() == 0.0 && (number >= 9_223_372_036_854_775_808.0 || number <= -9_223_372_036_854_775_808.0)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, version: Version) -> (Value, Tolerated) {
+        let mut value: Value = serde_json::from_str(text).expect("json");
+        let found = apply(&mut value, "s.json", version);
+        (value, found)
+    }
+
+    #[test]
+    fn interprets_and_warns() {
+        let (value, found) = run(
+            r##"{"info": {"description": {"$ref": "./intro.md"}},
+                "tags": [{"name": "a", "description": 7}],
+                "security": [{"k": null}],
+                "components": {"schemas": {"description": {"type": "object", "properties": {"title": {"type": "string"}}, "minimum": -9223372036854775809, "example": {"description": 1}}}}}"##,
+            Version::OpenApi30,
+        );
+        let codes: Vec<(&str, String)> = found.warnings.iter().map(|w| (w.code.as_str(), w.pointer.clone())).collect();
+        assert_eq!(
+            codes,
+            [
+                ("non-text-documentation", "/info/description".to_owned()),
+                ("non-text-documentation", "/tags/0/description".to_owned()),
+                ("null-scopes", "/security/0/k".to_owned()),
+                ("out-of-range-number", "/components/schemas/description/minimum".to_owned()),
+            ]
+        );
+        assert!(value["info"].get("description").is_none());
+        assert_eq!(value["security"][0]["k"], Value::Array(Vec::new()));
+        let schema = &value["components"]["schemas"]["description"];
+        assert!(schema.get("minimum").is_none() && schema["properties"]["title"].is_object(), "named maps and data kept: {schema}");
+        assert!(!found.read_as_31);
+    }
+
+    #[test]
+    fn spots_31_keywords_in_30_documents_only() {
+        let text = r#"{"components": {"schemas": {"A": {"type": ["string", "null"], "examples": ["a"]}, "B": {"const": 1}, "C": {"exclusiveMinimum": 0}, "D": {"exclusiveMinimum": true}}}}"#;
+        let (_, found) = run(text, Version::OpenApi30);
+        assert!(found.read_as_31);
+        let pointers: Vec<&str> = found.warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/components/schemas/A/type", "/components/schemas/A/examples", "/components/schemas/B/const", "/components/schemas/C/exclusiveMinimum"]);
+        let (_, found) = run(text, Version::OpenApi31);
+        assert!(!found.read_as_31 && found.warnings.is_empty());
+    }
+}

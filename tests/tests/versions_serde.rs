@@ -1,0 +1,94 @@
+//! Serde behaviour of models generated from OpenAPI 3.1 and Swagger 2.0
+//! fixtures: `type` arrays (nullable and unions), `const`, `null` members
+//! of `oneOf`, `$ref`s into `$defs`, `x-nullable`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+fn decode<T: DeserializeOwned>(value: &Value) -> T {
+    match serde_json::from_value(value.clone()) {
+        Ok(decoded) => decoded,
+        Err(error) => panic!("{value} must decode as {}: {error}", std::any::type_name::<T>()),
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("serializes")
+}
+
+mod oas31_schemas {
+    use super::*;
+    use tests::oas31_schemas::types::{Size, Thing, ThingKind, ThingScore};
+
+    fn thing(extra: Value) -> Value {
+        let mut value = json!({"id": 1, "kind": "thing", "label": "a", "score": 3});
+        if let (Some(map), Value::Object(extra)) = (value.as_object_mut(), extra) {
+            map.extend(extra);
+        }
+        value
+    }
+
+    #[test]
+    fn const_is_a_one_value_enum_that_round_trips() {
+        let decoded: Thing = decode(&thing(json!({})));
+        assert_eq!(decoded.kind, ThingKind::Thing);
+        assert_eq!(encode(&decoded)["kind"], "thing");
+        let other: Thing = decode(&thing(json!({"kind": "other"})));
+        assert_eq!(other.kind, ThingKind::Unknown("other".to_owned()), "an unexpected value still decodes");
+    }
+
+    #[test]
+    fn a_type_array_with_null_is_an_option() {
+        let decoded: Thing = decode(&thing(json!({"label": null})));
+        assert_eq!(decoded.label, None);
+        assert_eq!(encode(&decoded)["label"], Value::Null, "required and nullable: sent as null");
+        let decoded: Thing = decode(&thing(json!({})));
+        assert_eq!(decoded.label.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn a_type_array_of_several_types_is_a_union() {
+        let number: Thing = decode(&thing(json!({"score": 7})));
+        assert_eq!(number.score, ThingScore::Integer(7));
+        let text: Thing = decode(&thing(json!({"score": "seven"})));
+        assert_eq!(text.score, ThingScore::String("seven".to_owned()));
+        assert_eq!(encode(&text)["score"], "seven");
+    }
+
+    #[test]
+    fn a_null_member_of_one_of_makes_the_other_member_optional() {
+        let absent: Thing = decode(&thing(json!({})));
+        assert_eq!(absent.note, None);
+        let null: Thing = decode(&thing(json!({"note": null})));
+        assert_eq!(null.note, Some(None));
+        let text: Thing = decode(&thing(json!({"note": "hi"})));
+        assert_eq!(text.note, Some(Some("hi".to_owned())));
+    }
+
+    #[test]
+    fn refs_into_defs_and_tuples_and_conditionals_decode() {
+        let decoded: Thing = decode(&thing(json!({"size": "large", "point": [1.5, 2], "conditional": {"a": 1}})));
+        assert_eq!(decoded.size, Some(Size::Large));
+        assert_eq!(decoded.point, Some(vec![json!(1.5), json!(2)]));
+        assert_eq!(decoded.conditional, Some(Some(json!({"a": 1}))));
+    }
+}
+
+mod swagger2_basics {
+    use super::*;
+    use tests::swagger2_basics::types::Pet;
+
+    #[test]
+    fn x_nullable_distinguishes_absent_null_and_value() {
+        let base = json!({"id": 1, "name": "Rex", "kind": "dog"});
+        let absent: Pet = decode(&base);
+        assert_eq!(absent.tag, None);
+        assert!(encode(&absent).get("tag").is_none());
+        let mut with_null = base.clone();
+        with_null["tag"] = Value::Null;
+        let null: Pet = decode(&with_null);
+        assert_eq!(null.tag, Some(None));
+        assert_eq!(encode(&null)["tag"], Value::Null);
+    }
+}
