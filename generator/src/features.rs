@@ -96,7 +96,15 @@ pub fn assign(api: &Api) -> Features {
             }
         }
     }
-    let types = per_type.into_iter().map(|features| (!features.is_empty()).then(|| features.into_iter().collect())).collect();
+    // Types no operation reaches are always compiled, and so is everything
+    // they use.
+    let unreached: Vec<usize> = per_type.iter().enumerate().filter(|(_, features)| features.is_empty()).map(|(id, _)| id).collect();
+    let always = reachable(&api.types, unreached);
+    let types = per_type
+        .into_iter()
+        .zip(always)
+        .map(|(features, always)| (!always).then(|| features.into_iter().collect()))
+        .collect();
     Features { names, operations, types }
 }
 

@@ -170,7 +170,11 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     // Standalone crates get one Cargo feature per tag.
     let features: Vec<Option<features::Features>> = modules
         .iter()
-        .map(|(_, api)| matches!(config.layout, Layout::Standalone { .. }).then(|| features::assign(api)))
+        .map(|(_, api)| {
+            matches!(config.layout, Layout::Standalone { .. })
+                .then(|| features::assign(api))
+                .filter(|features| !features.names.is_empty())
+        })
         .collect();
     for ((spec, api), features) in modules.iter().zip(&features) {
         for file in emit::module_files(api, features.as_ref()) {

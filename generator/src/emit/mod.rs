@@ -100,6 +100,30 @@ pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) ->
     }
 }
 
+/// `items` with `cfg` on every top-level item (a type comes with its
+/// impls, which must come and go with it).
+pub(crate) fn with_cfg(cfg: TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else { return quote!(#cfg #items) };
+    for item in &mut file.items {
+        // (syn's `Attribute` is not `Clone` here; parse it for each item.)
+        let Ok(attrs) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone()) else { return items };
+        let target = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            syn::Item::Const(item) => &mut item.attrs,
+            syn::Item::Fn(item) => &mut item.attrs,
+            _ => continue,
+        };
+        target.splice(0..0, attrs);
+    }
+    quote!(#file)
+}
+
 /// The files of one API module, relative to its directory. With
 /// `features`, operations and types are compiled per tag feature.
 pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<FileChunks<'a>> {

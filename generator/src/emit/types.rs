@@ -69,18 +69,16 @@ pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iter
         super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice))
     };
     let defs = api.types.defs.iter().enumerate().filter(move |(id, _)| !pruned.contains(id)).map(move |(id, def)| {
-        let cfg = type_cfg(id);
-        let def = type_def(def, &api.types);
-        quote!(#cfg #def)
+        super::with_cfg(type_cfg(id), type_def(def, &api.types))
     });
     let operations = api.operations.iter().enumerate();
     let params = operations.clone().filter_map(move |(index, operation)| {
         let cfg = op_cfg(index);
-        params_struct(operation, &api.types).map(|item| quote!(#cfg #item))
+        params_struct(operation, &api.types).map(|item| super::with_cfg(cfg, item))
     });
     let headers = operations.filter_map(move |(index, operation)| {
         let cfg = op_cfg(index);
-        headers_struct(operation, &api.types).map(|item| quote!(#cfg #item))
+        headers_struct(operation, &api.types).map(|item| super::with_cfg(cfg, item))
     });
     defs.chain(params).chain(headers)
 }
