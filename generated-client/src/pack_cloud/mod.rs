@@ -187,8 +187,7 @@ impl Client {
         self.list_invoices_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_invoices`] returns; each is fetched when the previous one has been consumed.
     pub fn list_invoices_pages(
         &self,
         organization_id: &str,
@@ -206,7 +205,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_invoices_pages`]).
     pub fn list_invoices_stream(
         &self,
         organization_id: &str,

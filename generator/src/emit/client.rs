@@ -384,6 +384,10 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let extract = items_extractor(&pagination.items, &page_ty);
     let style = pagination_style(pagination, &page_ty);
     let build_doc = format!(" The request of [`Client::{name}`], for its pages.");
+    let pages_doc = format!(
+        " Every page, starting with the one [`Client::{name}`] returns; each is fetched when the previous one has been consumed."
+    );
+    let stream_doc = format!(" The items of every page, in order (see [`Client::{pages}`]).");
     quote! {
         #[doc = #build_doc]
         #cfg
@@ -406,14 +410,14 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
             self.#send(request).await
         }
 
-        /// Every page, starting with the one [`Client::#name`] returns; each
-        /// is fetched when the previous one has been consumed.
+        #[doc = #pages_doc]
+        #cfg
         #deprecated
         pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'_, #response_ty, #error_ty> {
             crate::runtime::pages(self.#build(#(#arg_names),*), #style, move |request| self.#send(request))
         }
 
-        /// The items of every page, in order (see [`Client::#pages`]).
+        #[doc = #stream_doc]
         #cfg
         #deprecated
         pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'_, #item_ty, #error_ty> {

@@ -109,8 +109,7 @@ impl Client {
         self.list_repos_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_repos`] returns; each is fetched when the previous one has been consumed.
     pub fn list_repos_pages(
         &self,
         params: &types::ListReposParams,
@@ -126,7 +125,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_repos_pages`]).
     pub fn list_repos_stream(
         &self,
         params: &types::ListReposParams,
@@ -192,8 +191,7 @@ impl Client {
         self.list_events_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_events`] returns; each is fetched when the previous one has been consumed.
     pub fn list_events_pages(
         &self,
         params: &types::ListEventsParams,
@@ -214,7 +212,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_events_pages`]).
     pub fn list_events_stream(
         &self,
         params: &types::ListEventsParams,
@@ -288,8 +286,7 @@ impl Client {
         self.list_customers_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_customers`] returns; each is fetched when the previous one has been consumed.
     pub fn list_customers_pages(
         &self,
         params: &types::ListCustomersParams,
@@ -313,7 +310,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_customers_pages`]).
     pub fn list_customers_stream(
         &self,
         params: &types::ListCustomersParams,
@@ -387,8 +384,7 @@ impl Client {
         self.list_numbered_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_numbered`] returns; each is fetched when the previous one has been consumed.
     pub fn list_numbered_pages(
         &self,
         params: &types::ListNumberedParams,
@@ -408,7 +404,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_numbered_pages`]).
     pub fn list_numbered_stream(
         &self,
         params: &types::ListNumberedParams,
@@ -482,8 +478,7 @@ impl Client {
         self.list_offsets_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_offsets`] returns; each is fetched when the previous one has been consumed.
     pub fn list_offsets_pages(
         &self,
         params: &types::ListOffsetsParams,
@@ -505,7 +500,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_offsets_pages`]).
     pub fn list_offsets_stream(
         &self,
         params: &types::ListOffsetsParams,
@@ -561,8 +556,7 @@ impl Client {
         self.list_links_send(request).await
     }
 
-    /// Every page, starting with the one [`Client::#name`] returns; each
-    /// is fetched when the previous one has been consumed.
+    /// Every page, starting with the one [`Client::list_links`] returns; each is fetched when the previous one has been consumed.
     pub fn list_links_pages(
         &self,
     ) -> crate::runtime::PageStream<
@@ -579,7 +573,7 @@ impl Client {
         )
     }
 
-    /// The items of every page, in order (see [`Client::#pages`]).
+    /// The items of every page, in order (see [`Client::list_links_pages`]).
     pub fn list_links_stream(
         &self,
     ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
