@@ -9,13 +9,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use generator::{Config, Layout, SpecInput};
 
 const MARKERS: &str = "/tmp/openapi-hostile-markers";
 
-fn write_crate(dir: &Path) {
+fn hostile_crate(name: &str) -> PathBuf {
     let config = Config {
         regenerate_command: "cargo xtask generate --spec tests/fixtures/ok/hostile.json --out hostile".to_owned(),
         layout: Layout::Standalone { crate_name: "hostile-client".to_owned() },
@@ -23,36 +22,7 @@ fn write_crate(dir: &Path) {
     };
     let input = SpecInput { path: "tests/fixtures/ok/hostile.json".to_owned(), module: "hostile".to_owned() };
     let output = generator::generate(&[input], &common::WorkspaceLoader, &config).expect("the hostile spec generates");
-    for (path, text) in &output.files {
-        let target = dir.join(path);
-        std::fs::create_dir_all(target.parent().expect("files have parents")).expect("creates dirs");
-        std::fs::write(&target, text).expect("writes file");
-    }
-    // The workspace's lock file pins the same dependency versions.
-    std::fs::copy(common::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies Cargo.lock");
-}
-
-fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(dir)
-        // Its own target directory: the workspace's is locked by the
-        // `cargo test` running this test.
-        .env("CARGO_TARGET_DIR", common::root().join("target/hostile"))
-        .env("RUSTFLAGS", "-D warnings")
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .output()
-        .expect("cargo runs");
-    let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
-}
-
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = common::root().join("target/hostile-crates").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("creates the crate dir");
-    dir
+    common::write_crate(name, &output)
 }
 
 #[test]
@@ -60,24 +30,22 @@ fn hostile_spec_text_never_runs_and_never_breaks_the_build() {
     let _ = std::fs::remove_dir_all(MARKERS);
 
     // As generated: compiles warning-free, tests pass, doctests are off.
-    let dir = fresh_dir("as-generated");
-    write_crate(&dir);
+    let dir = hostile_crate("as-generated");
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("manifest");
     assert!(manifest.contains("[lib]\ndoctest = false\n"), "{manifest}");
-    let (ok, log) = cargo(&dir, &["test"]);
+    let (ok, log) = common::cargo_in(&dir, &["test"]);
     assert!(ok, "cargo test of the generated crate failed:\n{log}");
     assert!(!Path::new(MARKERS).exists(), "a spec payload ran:\n{log}");
 
     // Without the second wall: rustdoc finds no doctest at all.
-    let dir = fresh_dir("doctests-on");
-    write_crate(&dir);
+    let dir = hostile_crate("doctests-on");
     let manifest = manifest.replace("[lib]\ndoctest = false\n", "");
     std::fs::write(dir.join("Cargo.toml"), &manifest).expect("writes manifest");
-    let (ok, log) = cargo(&dir, &["test", "--doc"]);
+    let (ok, log) = common::cargo_in(&dir, &["test", "--doc"]);
     assert!(ok, "cargo test --doc failed:\n{log}");
     assert!(log.contains("running 0 tests"), "rustdoc found doctests:\n{log}");
     assert!(!Path::new(MARKERS).exists(), "a spec payload ran:\n{log}");
-    let (ok, log) = cargo(&dir, &["doc", "--no-deps"]);
+    let (ok, log) = common::cargo_in(&dir, &["doc", "--no-deps"]);
     assert!(ok, "cargo doc failed:\n{log}");
 }
 

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use generator::{Config, Layout, SpecInput};
 
@@ -54,30 +53,16 @@ fn every_tag_is_a_feature_and_the_default_is_everything() {
 }
 
 fn cargo_check(dir: &Path, features: &str) -> (bool, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command.args(["check", "--no-default-features"]).current_dir(dir);
+    let mut args = vec!["check", "--no-default-features"];
     if !features.is_empty() {
-        command.args(["--features", features]);
+        args.extend(["--features", features]);
     }
-    let output = command
-        .env("CARGO_TARGET_DIR", common::root().join("target/hostile"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .expect("cargo runs");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+    common::cargo_in(dir, &args)
 }
 
 #[test]
 fn each_slice_compiles_warning_free() {
-    let dir = common::root().join("target/hostile-crates/tagged");
-    let _ = std::fs::remove_dir_all(&dir);
-    for (path, text) in &generate().files {
-        let target = dir.join(path);
-        std::fs::create_dir_all(target.parent().expect("has a parent")).expect("creates dirs");
-        std::fs::write(&target, text).expect("writes");
-    }
-    std::fs::copy(common::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies the lock file");
+    let dir = common::write_crate("tagged", &generate());
     for features in ["repos", "users-teams", "untagged", "", "repos,untagged", "full"] {
         let (ok, log) = cargo_check(&dir, features);
         assert!(ok, "features `{features}`:\n{log}");

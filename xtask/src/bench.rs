@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use generator::{Config, Layout, SpecInput};
 
+use crate::corpus::measure::{parse_vmhwm, print_own_peak};
 use crate::fs::DiskLoader;
 
 /// One child's result.
@@ -45,12 +46,7 @@ pub(crate) fn measure(spec: &str, generate: bool) {
     let millis = started.elapsed().as_secs_f64() * 1000.0;
     println!("ok: {ok}");
     println!("ms: {millis:.3}");
-    if let Some(line) = fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| status.lines().find(|line| line.starts_with("VmHWM:")).map(str::to_owned))
-    {
-        println!("{line}");
-    }
+    print_own_peak();
 }
 
 fn run_child(spec: &str, mode: &str) -> Result<Run, String> {
@@ -67,7 +63,7 @@ fn run_child(spec: &str, mode: &str) -> Result<Run, String> {
         return Err(format!("{mode} of {spec} failed: {text}"));
     }
     let millis = field("ms:").and_then(|ms| ms.parse().ok()).ok_or("no time reported")?;
-    let peak_kib = field("VmHWM:").and_then(|kb| kb.trim_end_matches("kB").trim().parse().ok()).unwrap_or(0);
+    let peak_kib = parse_vmhwm(&text).unwrap_or(0);
     Ok(Run { millis, peak_kib })
 }
 

@@ -75,3 +75,34 @@ pub fn render_output(output: &Output) -> String {
 pub fn render_diagnostics(diagnostics: &Diagnostics) -> String {
     diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
+
+/// Runs `cargo ARGS` in `dir` (a generated crate) with warnings as errors,
+/// in its own target directory (the workspace's is locked by the running
+/// `cargo test`); returns success and stdout + stderr.
+pub fn cargo_in(dir: &Path, args: &[&str]) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join("target/hostile"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .expect("cargo runs");
+    let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+/// Writes `output` as a crate in a fresh `target/hostile-crates/NAME`, with
+/// the workspace's lock file (the same dependency versions).
+pub fn write_crate(name: &str, output: &Output) -> PathBuf {
+    let dir = root().join("target/hostile-crates").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in &output.files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("files have parents")).expect("creates dirs");
+        std::fs::write(&target, text).expect("writes file");
+    }
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copies Cargo.lock");
+    dir
+}

@@ -75,7 +75,7 @@ pub(super) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 /// The `VmHWM` (peak resident set) line of a `/proc/<pid>/status` text, in
 /// KiB.
-fn parse_vmhwm(text: &str) -> Option<u64> {
+pub(crate) fn parse_vmhwm(text: &str) -> Option<u64> {
     let rest = text.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
     let mut parts = rest.split_whitespace();
     let value = parts.next()?.parse().ok()?;
@@ -100,13 +100,19 @@ pub(crate) fn measure(spec: &str, skip_unsupported: bool) {
     };
     println!("status: {status}");
     println!("gen_ms: {}", elapsed.as_millis());
+    print_own_peak();
+    drop(result);
+}
+
+/// Prints this process's `VmHWM` line (when `/proc` has one) for a parent
+/// process to read with [`parse_vmhwm`].
+pub(crate) fn print_own_peak() {
     if let Some(line) = fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|text| text.lines().find(|line| line.starts_with("VmHWM:")).map(str::to_owned))
     {
         println!("{line}");
     }
-    drop(result);
 }
 
 /// Runs `corpus-measure` for `spec` in a child process (this executable)

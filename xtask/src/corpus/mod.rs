@@ -16,7 +16,7 @@
 
 mod check;
 mod discover;
-mod measure;
+pub(crate) mod measure;
 mod report;
 
 use std::env;
