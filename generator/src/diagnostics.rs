@@ -112,7 +112,9 @@ pub struct Diagnostic {
     pub file: String,
     /// JSON pointer (RFC 6901) to the offending node; empty for the root.
     pub pointer: String,
-    /// Line and column (1-based) when known, e.g. for syntax errors.
+    /// Line and column (1-based) of the node in the file's text, when the
+    /// text has it (filled in by [`crate::locate`] for problems found
+    /// after parsing).
     pub line_column: Option<(usize, usize)>,
     /// Human-readable explanation.
     pub message: String,
@@ -178,6 +180,11 @@ impl Diagnostics {
     /// True when no problem was found.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The problems, to fill in what is known only later (positions).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
+        self.0.iter_mut()
     }
 
     /// The problems, in the order they were found.

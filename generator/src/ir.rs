@@ -451,6 +451,8 @@ pub enum ParamStyle {
     SpaceDelimited,
     /// `pipeDelimited`.
     PipeDelimited,
+    /// Tab-separated (Swagger 2.0 `collectionFormat: tsv`).
+    TabDelimited,
     /// `deepObject`.
     DeepObject,
 }

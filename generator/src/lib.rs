@@ -25,6 +25,7 @@ pub mod features;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod naming;
@@ -164,7 +165,13 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         }
     }
     if !diagnostics.is_empty() {
+        let mut all: Vec<&mut Diagnostic> = diagnostics.iter_mut().collect();
+        locate::fill_in(&mut all, loader);
         return Err(diagnostics);
+    }
+    {
+        let mut all: Vec<&mut Diagnostic> = skipped.iter_mut().chain(warnings.iter_mut()).collect();
+        locate::fill_in(&mut all, loader);
     }
     let mut output = Output { skipped, warnings, ..Output::default() };
     // Standalone crates get one Cargo feature per tag.

@@ -166,6 +166,19 @@ impl Section {
             Section::PathItems => "pathItems",
         }
     }
+
+    /// What one entry of the section is, for messages ("a response").
+    pub fn entry(self) -> &'static str {
+        match self {
+            Section::Schemas => "a schema",
+            Section::Parameters => "a parameter",
+            Section::Responses => "a response",
+            Section::RequestBodies => "a request body",
+            Section::Headers => "a header",
+            Section::SecuritySchemes => "a security scheme",
+            Section::PathItems => "a path item",
+        }
+    }
 }
 
 impl Components {
@@ -255,6 +268,8 @@ pub enum Style {
     SpaceDelimited,
     /// `pipeDelimited`.
     PipeDelimited,
+    /// Swagger 2.0 `collectionFormat: tsv` (no 3.x name): tab-separated.
+    TabDelimited,
     /// `deepObject`.
     DeepObject,
 }

@@ -62,7 +62,7 @@ impl<'a> Resolver<'a> {
                 return Err(diagnostic(Code::RefCycle, at, format!("`$ref` chain loops back to {target}")));
             }
             seen.push(target.clone());
-            match self.step::<T>(&target) {
+            match self.step::<T>(&target, &from, &reference) {
                 Ok(Step::Found(item)) => return Ok((item, target)),
                 Ok(Step::Next(next)) => {
                     reference = next;
@@ -74,7 +74,8 @@ impl<'a> Resolver<'a> {
         Err(diagnostic(Code::RefCycle, at, format!("`$ref` chain is longer than {MAX_HOPS} hops")))
     }
 
-    fn step<T: Component>(&self, target: &Location) -> Result<Step<'a, T>, String> {
+    /// One hop: what `reference`, written at `from`, finds at `target`.
+    fn step<T: Component>(&self, target: &Location, from: &Location, reference: &str) -> Result<Step<'a, T>, String> {
         let documents = self.documents;
         let model = &documents.model;
         let in_root = target.file == documents.root_path;
@@ -82,15 +83,19 @@ impl<'a> Resolver<'a> {
             if section != T::SECTION
                 && let Some(coerced) = T::coerce(&model.components, section, name)
             {
+                // Reported where the `$ref` is written: that is the line to
+                // fix. A referenced file's text is never quoted.
+                let shown = if from.file == documents.root_path { format!("the `$ref` `{}`", reference.escape_debug()) } else { "the `$ref`".to_owned() };
                 documents.notes.borrow_mut().push(Diagnostic::warning(
                     Code::WrongSectionRef,
-                    &target.file,
-                    &target.pointer.to_string(),
+                    &from.file,
+                    &from.pointer.push("$ref").to_string(),
                     format!(
-                        "a {} entry is expected here, but the `$ref` points into {}; it is read as the {} it describes (a response's JSON schema, a schema as a JSON response; any JSON value if it has no schema)",
-                        T::SECTION.name(),
+                        "{} is expected here, but {} points into {}; it is read as {} (a response's JSON schema, a schema as a JSON response; any JSON value if it has no schema)",
+                        T::SECTION.entry(),
+                        shown,
                         section_name(model.version, section),
-                        T::SECTION.name(),
+                        T::SECTION.entry(),
                     ),
                 ));
                 return Ok(Step::Found(Cow::Owned(coerced)));

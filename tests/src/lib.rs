@@ -26,6 +26,7 @@
 //! * [`swagger2_basics`]
 //! * [`swagger2_collections`]
 //! * [`swagger2_forms`]
+//! * [`swagger2_polymorphism`]
 //! * [`tolerant_31_keywords`]
 //! * [`tolerant_docs`]
 //! * [`tolerant_refs`]
@@ -96,6 +97,8 @@ pub mod swagger2_basics;
 pub mod swagger2_collections;
 
 pub mod swagger2_forms;
+
+pub mod swagger2_polymorphism;
 
 pub mod tolerant_31_keywords;
 

@@ -92,3 +92,29 @@ mod swagger2_basics {
         assert_eq!(encode(&null)["tag"], Value::Null);
     }
 }
+
+mod swagger2_polymorphism {
+    use super::*;
+    use tests::swagger2_polymorphism::types::{Cat, CatHuntingSkill, Dog, Pet};
+
+    #[test]
+    fn the_discriminator_picks_the_definition_that_extends_the_base() {
+        let cat = json!({"name": "Tom", "petType": "Cat", "huntingSkill": "lazy"});
+        let decoded: Pet = decode(&cat);
+        let expected = Cat { name: "Tom".into(), pet_type: "Cat".into(), hunting_skill: CatHuntingSkill::Lazy };
+        assert_eq!(decoded, Pet::Cat(expected));
+        assert_eq!(encode(&decoded), cat, "round-trips with its discriminator");
+        let dog = json!({"name": "Rex", "petType": "Dog", "packSize": 3});
+        assert_eq!(decode::<Pet>(&dog), Pet::Dog(Dog { name: "Rex".into(), pet_type: "Dog".into(), pack_size: 3 }));
+    }
+
+    #[test]
+    fn unknown_kinds_are_kept_and_bad_known_kinds_fail() {
+        let bird = json!({"name": "Tweety", "petType": "Bird", "wingspan": 12});
+        assert_eq!(decode::<Pet>(&bird), Pet::Unknown(bird.clone()));
+        assert_eq!(encode(&Pet::Unknown(bird.clone())), bird);
+        let bad_cat = json!({"name": "Tom", "petType": "Cat"});
+        let error = serde_json::from_value::<Pet>(bad_cat).expect_err("a cat without its required field is an error");
+        assert!(error.to_string().contains("huntingSkill"), "{error}");
+    }
+}

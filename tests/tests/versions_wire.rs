@@ -78,8 +78,9 @@ mod swagger2_collections {
             ssv: two(),
             pipes: two(),
             multi: two(),
-            tsv: Some("a\tb".to_owned()),
+            tsv: two(),
             x_tags: two(),
+            x_tabbed: Some("a\tb".to_owned()),
         };
         client.search(&vec![1, 2, 3], &params).await.expect("204 is success");
         let request = only_request(&server).await;
@@ -89,8 +90,10 @@ mod swagger2_collections {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect();
-        assert_eq!(pairs, expected, "csv, ssv, pipes, multi; tsv is a string joined by the caller");
+        assert_eq!(pairs, expected, "csv, ssv, pipes, multi, tsv");
+        assert!(request.url.query().is_some_and(|query| query.contains("tsv=a%09b")), "{:?}", request.url.query());
         assert_eq!(header_values(&request, "x-tags"), ["a,b"]);
+        assert_eq!(header_values(&request, "x-tabbed"), ["a\tb"], "a tsv header is a string joined by the caller");
     }
 }
 

@@ -55,6 +55,6 @@ fn a_warning_says_what_was_done_and_where() {
     let first = output.warnings.iter().find(|w| w.code == generator::Code::UndefinedSecurityScheme).expect("warned");
     assert_eq!(
         first.to_string(),
-        "tests/fixtures/ok/tolerant_security.yaml#/security/0/bearer: warning: security requirement names undefined scheme `bearer` (not in components.securitySchemes); this alternative is dropped and the operation is generated without credentials for it [undefined-security-scheme]"
+        "tests/fixtures/ok/tolerant_security.yaml:5:5#/security/0/bearer: warning: security requirement names undefined scheme `bearer` (not in components.securitySchemes); this alternative is dropped and the operation is generated without credentials for it [undefined-security-scheme]"
     );
 }

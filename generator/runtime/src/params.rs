@@ -15,6 +15,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `style: pipeDelimited`.
     PipeDelimited,
+    /// Tab-separated (Swagger 2.0 `collectionFormat: tsv`).
+    TabDelimited,
     /// `style: deepObject`: `name[field]=value`.
     DeepObject,
 }

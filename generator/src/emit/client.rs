@@ -620,6 +620,7 @@ fn query_style(style: ParamStyle) -> TokenStream {
         ParamStyle::Form(explode) => quote!(crate::runtime::QueryStyle::Form { explode: #explode }),
         ParamStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
         ParamStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
+        ParamStyle::TabDelimited => quote!(crate::runtime::QueryStyle::TabDelimited),
         ParamStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
     }
 }

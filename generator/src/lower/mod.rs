@@ -100,6 +100,11 @@ struct Lowerer<'a> {
     warnings: Vec<Diagnostic>,
     /// Keys of `mutualTLS` schemes (nothing for the generated code to send).
     tls_schemes: BTreeSet<String>,
+    /// Schemas with a `discriminator` and no `oneOf`, by location, with the
+    /// `$ref`s of the component schemas that extend them through `allOf`
+    /// (inheritance, as Swagger 2.0 and many 3.0 specs write it): such a
+    /// schema is a union of those schemas.
+    derived: BTreeMap<Location, Vec<String>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -116,6 +121,7 @@ impl<'a> Lowerer<'a> {
             problems: documents.read_problems.iter().filter(|d| d.is_error()).cloned().collect(),
             warnings: documents.read_problems.iter().filter(|d| !d.is_error()).cloned().collect(),
             tls_schemes: BTreeSet::new(),
+            derived: BTreeMap::new(),
         }
     }
 
@@ -158,6 +164,7 @@ impl<'a> Lowerer<'a> {
             }
             declared.push((id, at));
         }
+        self.derived = schema::derived_schemas(self.documents, &self.resolver);
         for (id, at) in declared {
             self.define_at(id, &at);
         }

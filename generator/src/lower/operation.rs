@@ -235,6 +235,7 @@ impl<'a> Lowerer<'a> {
             ParameterIn::Query => match parameter.style {
                 Some(Style::SpaceDelimited) => ParamStyle::SpaceDelimited,
                 Some(Style::PipeDelimited) => ParamStyle::PipeDelimited,
+                Some(Style::TabDelimited) => ParamStyle::TabDelimited,
                 Some(Style::DeepObject) => ParamStyle::DeepObject,
                 _ => ParamStyle::Form(data.explode.unwrap_or(true)),
             },

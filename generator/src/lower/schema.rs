@@ -3,11 +3,14 @@
 //! primitives, `Vec`, `BTreeMap` and `Option`.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use super::Lowerer;
 use crate::diagnostics::Code;
+use crate::load::Documents;
+use crate::resolve::Resolver;
 use crate::ir::{
     Enum, EnumRepr, EnumVariant, Field, Location, Presence, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
@@ -178,7 +181,17 @@ impl<'a> Lowerer<'a> {
         }
         let view = schema;
         let nullable = view.nullable;
-        let lowered = if !view.all_of.is_empty() {
+        let derived = match target {
+            Target::Existing(_) => self.derived.get(at).cloned(),
+            Target::New(_) => None,
+        };
+        let lowered = if let Some(derived) = derived {
+            // A base schema with a discriminator: a union of the schemas
+            // that extend it (each carries the base's properties).
+            let members: Vec<Node<Schema>> =
+                derived.into_iter().map(|reference| Node { value: RefOr::Ref(reference), at: at.clone() }).collect();
+            self.union_of(view, &members, at, target)
+        } else if !view.all_of.is_empty() {
             self.all_of(schema, at, target)
         } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
             let members = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
@@ -335,6 +348,12 @@ impl<'a> Lowerer<'a> {
             // all alternatives share, so the object is the useful type.
             return self.object(view, at, target);
         }
+        self.union_of(view, members, at, target)
+    }
+
+    /// A union of `members` (what [`Self::union`] does once properties are
+    /// ruled out).
+    fn union_of(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
         // `null` members (3.1 `{type: 'null'}`) make the union nullable;
         // one other member left is that member, as an `Option`.
         let others: Vec<&Node<Schema>> = members.iter().filter(|member| !is_null_schema(member)).collect();
@@ -642,4 +661,45 @@ fn untagged_rank(types: &crate::ir::TypeSpace, ty: &TypeRef) -> (u8, i64) {
         TypeRef::Map(_) | TypeRef::JsonObject => (9, 0),
         _ => (10, 0),
     }
+}
+
+/// Base schemas (a `discriminator`, no `oneOf`/`anyOf`) and the component
+/// schemas that extend them: `allOf` with a `$ref` to the base and
+/// something of their own besides. A schema that only wraps the base
+/// (`allOf: [$ref]`) is the base itself, not a variant of it.
+pub(super) fn derived_schemas(documents: &Documents, resolver: &Resolver<'_>) -> BTreeMap<Location, Vec<String>> {
+    let components = &documents.model.components;
+    let prefix = match documents.model.version {
+        crate::model::Version::Swagger2 => "#/definitions/",
+        _ => "#/components/schemas/",
+    };
+    let is_base = |location: &Location| {
+        location.file == documents.root_path
+            && location.pointer.last().and_then(|name| components.schemas.get(name)).is_some_and(|node| {
+                node.at == *location
+                    && node.as_item().is_some_and(|schema| {
+                        schema.discriminator.is_some() && schema.one_of.is_empty() && schema.any_of.is_empty()
+                    })
+            })
+    };
+    let mut derived: BTreeMap<Location, Vec<String>> = BTreeMap::new();
+    for (name, node) in &components.schemas {
+        let Some(schema) = node.as_item() else { continue };
+        let substantial = schema.all_of.iter().filter(|member| !member.as_item().is_some_and(Schema::is_annotation_only)).count();
+        if substantial < 2 && !schema.has_properties() {
+            continue;
+        }
+        for member in &schema.all_of {
+            let RefOr::Ref(reference) = &member.value else { continue };
+            let Ok(base) = resolver.target(&member.at.file, reference) else { continue };
+            if base != node.at && is_base(&base) {
+                let child = format!("{prefix}{}", crate::pointer::Pointer::root().push(name.as_str()).to_string().trim_start_matches('/'));
+                let children = derived.entry(base).or_default();
+                if !children.contains(&child) {
+                    children.push(child);
+                }
+            }
+        }
+    }
+    derived
 }

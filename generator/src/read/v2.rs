@@ -10,8 +10,9 @@
 //!   here, because whether a parameter is part of the body depends on it.
 //! * `collectionFormat` becomes a style: `csv` → `form`/`simple` without
 //!   explode, `ssv` → `spaceDelimited`, `pipes` → `pipeDelimited`, `multi`
-//!   → exploded `form`. `tsv` has no 3.x style: the parameter is a string
-//!   the caller joins with tabs (a warning says so).
+//!   → exploded `form`, `tsv` → tab-separated in a query. Outside a query
+//!   `tsv` has no 3.x style: the parameter is a string the caller joins
+//!   with tabs (a warning says so).
 //! * `host` + `basePath` + `schemes` (https preferred) is the server URL.
 //! * `x-nullable` and the string `discriminator` are read by
 //!   [`Reader::schema`].
@@ -324,12 +325,13 @@ impl<'a> Swagger<'a> {
             (true, Some("multi"), _) => (Some(Style::Form), Some(true)),
             (true, Some("ssv"), ParameterIn::Query) => (Some(Style::SpaceDelimited), Some(false)),
             (true, Some("pipes"), ParameterIn::Query) => (Some(Style::PipeDelimited), Some(false)),
+            (true, Some("tsv"), ParameterIn::Query) => (Some(Style::TabDelimited), Some(false)),
             (true, Some("tsv"), _) => {
                 self.reader.problems.push(crate::diagnostics::Diagnostic::warning(
                     Code::UnsupportedParameter,
                     &at.file,
                     &at.push("collectionFormat").pointer.to_string(),
-                    "`collectionFormat: tsv` has no OpenAPI 3 style; the parameter is a string, join the values with tabs yourself",
+                    "`collectionFormat: tsv` outside a query has no OpenAPI 3 style; the parameter is a string, join the values with tabs yourself",
                 ));
                 schema = Node::item(at.clone(), Schema { types: vec!["string".to_owned()], ..Schema::default() });
                 (None, None)

@@ -17,6 +17,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `style: pipeDelimited`.
     PipeDelimited,
+    /// Tab-separated (Swagger 2.0 `collectionFormat: tsv`).
+    TabDelimited,
     /// `style: deepObject`: `name[field]=value`.
     DeepObject,
 }

@@ -119,6 +119,7 @@ impl Request {
                 let separator = match style {
                     QueryStyle::SpaceDelimited => " ",
                     QueryStyle::PipeDelimited => "|",
+                    QueryStyle::TabDelimited => "\t",
                     _ => ",",
                 };
                 let joined = items.iter().map(scalar_text).collect::<Vec<_>>().join(separator);

@@ -100,14 +100,9 @@ impl Client {
                 },
             );
         request
-            .query(
-                "tsv",
-                params.tsv.as_ref(),
-                crate::runtime::QueryStyle::Form {
-                    explode: true,
-                },
-            );
+            .query("tsv", params.tsv.as_ref(), crate::runtime::QueryStyle::TabDelimited);
         request.header("X-Tags", params.x_tags.as_ref());
+        request.header("X-Tabbed", params.x_tabbed.as_ref());
         let response = request.send("").await?;
         match response.status().as_u16() {
             204 => crate::runtime::empty(response).await,

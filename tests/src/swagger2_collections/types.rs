@@ -9,6 +9,7 @@ pub struct SearchParams {
     pub ssv: Option<Vec<String>>,
     pub pipes: Option<Vec<String>>,
     pub multi: Option<Vec<String>>,
-    pub tsv: Option<String>,
+    pub tsv: Option<Vec<String>>,
     pub x_tags: Option<Vec<String>>,
+    pub x_tabbed: Option<String>,
 }
