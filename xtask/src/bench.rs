@@ -52,7 +52,8 @@ pub(crate) fn measure(spec: &str, generate: bool) {
 fn run_child(spec: &str, mode: &str) -> Result<Run, String> {
     let exe = env::current_exe().map_err(|error| error.to_string())?;
     let output = Command::new(exe)
-        .args(["bench-measure", "--spec", spec, "--mode", mode])
+        // `--spec=PATH`: a path starting with `-` stays a value.
+        .args(["bench-measure", &format!("--spec={spec}"), "--mode", mode])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()

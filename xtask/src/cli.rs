@@ -1,43 +1,23 @@
-//! Command-line parsing, by hand: a few subcommands and flags do not
-//! justify a dependency.
+//! The command line: a [clap] grammar, turned into the [`Command`] that the
+//! rest of xtask runs. Help (`cargo xtask --help`, `cargo xtask help`,
+//! `cargo xtask <command> --help`) is generated from the doc comments below.
+//!
+//! Why clap (derive) and not xflags, the parser of rust-analyzer's xtask:
+//! xflags 0.3.2, its latest release, has one help text for the whole program
+//! (no per-command `--help`), no `--flag=value` form (which `corpus` uses to
+//! hand its child `--spec=PATH`, so that any path stays a value) and no
+//! hidden commands (`corpus-measure` and `bench-measure` are internal). Its
+//! 0.4 pre-release adds per-command help but rewrites any argument spelled
+//! `help`, wherever it stands, into `--help`, and still lacks the other two.
+//! clap does all three. Without its `color` and `wrap_help` features it adds
+//! `clap`, `clap_builder`, `clap_derive`, `clap_lex`, `anstyle` and `strsim`
+//! to the build (`syn` 2 and `heck` were already in it), and help text is not
+//! wrapped: the doc comments keep their lines short.
 
-/// The text printed for `help` and after every usage error.
-pub(crate) const USAGE: &str = "\
-usage: cargo xtask <command> [options]
+use std::ffi::OsString;
 
-commands:
-  codegen [--check]
-      Regenerate generated-client/src from specs/*.yaml|*.yml|*.json.
-      --check    write nothing; exit 1 if any generated file is out of date
-  generate --spec PATH --out DIR [--crate-name NAME] [--skip-unsupported] [--only-tags A,B]
-           [--no-pagination-detection]
-           [--strict] [--warnings all|summary]
-      Generate a standalone client crate for one spec (Swagger 2.0, OpenAPI
-      3.0 or 3.1). PATH and DIR are relative to the current directory.
-      --crate-name NAME    package name (default: from the spec file name)
-      --skip-unsupported   leave out operations the generator cannot handle
-      --strict             every warning (an interpretation of a sloppy spec)
-                           is an error
-      --warnings MODE      `all` (default) prints every warning with its
-                           location; `summary` prints counts by code
-  corpus --dir DIR [--jobs N] [--skip-unsupported] [--strict] [--keep DIR] [--min-compiled PERCENT]
-      Generate a crate for every Swagger 2.0, OpenAPI 3.0 and 3.1 spec under DIR (recursively;
-      *.yaml, *.yml, *.json; other documents are counted and skipped), then
-      `cargo check` each one. Prints one line per spec and a summary; exits 1
-      if the generator panicked or a generated crate failed to check.
-      --jobs N             run up to N `cargo check`s at once (default 1)
-      --skip-unsupported   leave out operations the generator cannot handle
-      --keep DIR           write crates and the shared target dir under DIR and
-                           keep them (default: <temp>/openapi-corpus; crates
-                           that compile are removed afterwards)
-      Set CORPUS_OFFLINE=1 to pass --offline to cargo.
-  bench --specs A,B,… [--runs N]
-      Side by side, in one run: parse each spec with serde_json alone, and
-      generate it whole (in memory), each N times (default 5) in a fresh
-      child process; print median times, peak memory and their ratios.
-  help
-      Print this message.
-";
+use clap::builder::NonEmptyStringValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +31,9 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// `corpus --dir DIR …`: generate and check every spec of a directory.
     Corpus(CorpusArgs),
-    /// `corpus-measure --spec PATH [--skip-unsupported]` (not in [`USAGE`]):
-    /// generate one spec in memory and print the peak memory use; run by
-    /// `corpus` in a child process.
+    /// `corpus-measure --spec PATH [--skip-unsupported]` (hidden from
+    /// help): generate one spec in memory and print the peak memory use; run
+    /// by `corpus` in a child process.
     CorpusMeasure {
         /// The spec file, relative to the current directory.
         spec: String,
@@ -67,16 +47,14 @@ pub(crate) enum Command {
         /// Runs per spec and mode.
         runs: usize,
     },
-    /// `bench-measure --spec PATH --mode parse|generate` (not in
-    /// [`USAGE`]): one measured run, in a child process of `bench`.
+    /// `bench-measure --spec PATH --mode parse|generate` (hidden from help):
+    /// one measured run, in a child process of `bench`.
     BenchMeasure {
         /// The spec file.
         spec: String,
         /// True to generate, false to parse only.
         generate: bool,
     },
-    /// `help`, `--help` or `-h`.
-    Help,
 }
 
 /// Options of `cargo xtask generate`, exactly as given on the command line.
@@ -101,8 +79,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) warnings: WarningsMode,
 }
 
-/// How `generate` prints warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How `generate` prints warnings (`--warnings all|summary`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub(crate) enum WarningsMode {
     /// Every warning, with its location and the interpretation taken.
     #[default]
@@ -129,183 +107,269 @@ pub(crate) struct CorpusArgs {
     pub(crate) min_compiled: Option<u8>,
 }
 
-/// Parses the arguments after `cargo xtask`. The error is a one-line
-/// explanation; the caller adds [`USAGE`].
-pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Err("no command given".to_owned());
-    };
-    let mut flags = Flags::new(rest);
-    let parsed = match command.as_str() {
-        "codegen" => Command::Codegen { check: flags.switch("--check") },
-        "generate" => {
-            let spec = flags.value("--spec")?;
-            let out = flags.value("--out")?;
-            let crate_name = flags.value("--crate-name")?;
-            if let Some(name) = &crate_name {
-                crate::generate::check_crate_name(name)?;
-            }
-            let skip_unsupported = flags.switch("--skip-unsupported");
-            let no_pagination_detection = flags.switch("--no-pagination-detection");
-            let only_tags = flags
-                .value("--only-tags")?
-                .map(|tags| tags.split(',').map(str::trim).filter(|tag| !tag.is_empty()).map(str::to_owned).collect())
-                .unwrap_or_default();
-            let strict = flags.switch("--strict");
-            let warnings = match flags.value("--warnings")?.as_deref() {
-                None | Some("all") => WarningsMode::All,
-                Some("summary") => WarningsMode::Summary,
-                Some(other) => return Err(format!("invalid --warnings `{other}`: use `all` or `summary`")),
-            };
-            Command::Generate(GenerateArgs {
-                spec: spec.ok_or("generate: missing --spec PATH")?,
-                out: out.ok_or("generate: missing --out DIR")?,
-                crate_name,
-                skip_unsupported,
-                only_tags,
-                no_pagination_detection,
-                strict,
-                warnings,
-            })
-        }
-        "corpus" => {
-            let dir = flags.value("--dir")?;
-            let jobs = match flags.value("--jobs")? {
-                None => 1,
-                Some(text) => text
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|jobs| *jobs > 0)
-                    .ok_or_else(|| format!("invalid --jobs `{text}`: use a whole number of at least 1"))?,
-            };
-            let keep = flags.value("--keep")?;
-            let min_compiled = match flags.value("--min-compiled")? {
-                None => None,
-                Some(text) => Some(
-                    text.parse::<u8>()
-                        .ok()
-                        .filter(|percent| *percent <= 100)
-                        .ok_or_else(|| format!("invalid --min-compiled `{text}`: use a percentage from 0 to 100"))?,
-                ),
-            };
-            let skip_unsupported = flags.switch("--skip-unsupported");
-            let strict = flags.switch("--strict");
-            let dir = dir.ok_or("corpus: missing --dir DIR")?;
-            Command::Corpus(CorpusArgs { dir, jobs, skip_unsupported, strict, keep, min_compiled })
-        }
-        "corpus-measure" => {
-            let spec = flags.value("--spec")?;
-            let skip_unsupported = flags.switch("--skip-unsupported");
-            Command::CorpusMeasure { spec: spec.ok_or("corpus-measure: missing --spec PATH")?, skip_unsupported }
-        }
-        "bench" => {
-            let specs: Vec<String> = flags
-                .value("--specs")?
-                .map(|specs| specs.split(',').map(str::trim).filter(|spec| !spec.is_empty()).map(str::to_owned).collect())
-                .unwrap_or_default();
-            if specs.is_empty() {
-                return Err("bench: missing --specs A,B,…".to_owned());
-            }
-            let runs = match flags.value("--runs")? {
-                None => 5,
-                Some(text) => text.parse::<usize>().ok().filter(|runs| *runs > 0).ok_or_else(|| format!("invalid --runs `{text}`"))?,
-            };
-            Command::Bench { specs, runs }
-        }
-        "bench-measure" => {
-            let spec = flags.value("--spec")?.ok_or("bench-measure: missing --spec PATH")?;
-            let generate = match flags.value("--mode")?.as_deref() {
-                Some("parse") => false,
-                Some("generate") => true,
-                _ => return Err("bench-measure: --mode parse|generate".to_owned()),
-            };
-            Command::BenchMeasure { spec, generate }
-        }
-        "help" | "--help" | "-h" => Command::Help,
-        other => return Err(format!("unknown command `{other}`")),
-    };
-    flags.finish(command)?;
-    Ok(parsed)
+/// Parses the arguments after `cargo xtask`.
+///
+/// The error is clap's, and its `Display` is the full text to print: a
+/// usage error (`use_stderr()` true; exit code 2), or the help that was asked
+/// for with `--help`, `-h` or `help` (stdout; exit code 0).
+pub(crate) fn parse<I, T>(args: I) -> Result<Command, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    Cli::try_parse_from(args).map(|cli| cli.command.into())
 }
 
-/// The flags after the subcommand. Each lookup removes what it recognises,
-/// so whatever is left at the end is unknown.
-struct Flags {
-    /// Remaining arguments; `None` once consumed.
-    args: Vec<Option<String>>,
+/// Printed after the list of commands in `cargo xtask --help`.
+const AFTER_HELP: &str = "\
+`cargo xtask <COMMAND> --help` lists the options of a command.
+Exit codes: 0 success; 1 failure (diagnostics, stale output, I/O, a failed
+corpus); 2 bad command line.";
+
+// The grammar; its doc comment is the first line of `cargo xtask --help`.
+// Every switch overrides itself, so it may be repeated (as before clap); an
+// option given twice is an error.
+/// Project automation for the OpenAPI client generator
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    no_binary_name = true,
+    subcommand_required = true,
+    arg_required_else_help = true,
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
 }
 
-impl Flags {
-    fn new(args: &[String]) -> Self {
-        Self { args: args.iter().cloned().map(Some).collect() }
-    }
+/// The commands. Each doc comment is one line, the command's summary in
+/// the list of commands; more is said in `after_help`, so that `-h` and
+/// `--help` print the same compact text (clap's long help would spread every
+/// option over three lines).
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Regenerate generated-client/ from specs/ and tests/src/ from tests/fixtures/ok/
+    #[command(after_help = "\
+Specs are the *.yaml, *.yml and *.json files of each directory.")]
+    Codegen {
+        /// Write nothing; exit 1 if a generated file is stale, missing or orphaned
+        #[arg(long, overrides_with = "check")]
+        check: bool,
+    },
+    /// Generate a standalone client crate for one spec (Swagger 2.0, OpenAPI 3.0 or 3.1)
+    #[command(after_help = "PATH and DIR are relative to the current directory.")]
+    Generate(Generate),
+    /// Generate and `cargo check` a crate for every spec under a directory
+    #[command(after_help = "\
+Every Swagger 2.0, OpenAPI 3.0 and 3.1 spec under DIR, recursively (*.yaml,
+*.yml, *.json; other documents are counted and skipped). Prints one line per
+spec and a summary; exits 1 if the generator panicked or a generated crate
+failed `cargo check` or had warnings. Without --keep, crates go to
+<temp>/openapi-corpus, and those that compile are removed.
+Set CORPUS_OFFLINE=1 to pass --offline to cargo.")]
+    Corpus(Corpus),
+    /// Time parsing each spec with serde_json alone against generating it whole
+    #[command(after_help = "\
+Side by side, in one run: each spec is parsed, and generated in memory, N
+times each, every run in a fresh child process; prints the median times, the
+peak memory (VmHWM) and their ratios.")]
+    Bench {
+        /// Comma-separated spec files
+        #[arg(long, value_name = "A,B,…", value_parser = spec_list)]
+        specs: List,
+        /// Runs per spec and mode
+        #[arg(long, value_name = "N", default_value = "5", value_parser = at_least_one)]
+        runs: usize,
+    },
+    /// Generate one spec in memory and print the peak memory (a child of `corpus`)
+    #[command(hide = true)]
+    CorpusMeasure {
+        /// The spec file
+        #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
+        spec: String,
+        /// Leave out operations the generator cannot handle
+        #[arg(long, overrides_with = "skip_unsupported")]
+        skip_unsupported: bool,
+    },
+    /// One timed parse or generation of a spec (a child of `bench`)
+    #[command(hide = true)]
+    BenchMeasure {
+        /// The spec file
+        #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
+        spec: String,
+        /// What to time
+        #[arg(long, value_enum)]
+        mode: MeasureMode,
+    },
+}
 
-    /// True if the switch `name` is present (it may be repeated).
-    fn switch(&mut self, name: &str) -> bool {
-        let mut found = false;
-        for slot in &mut self.args {
-            if slot.as_deref() == Some(name) {
-                *slot = None;
-                found = true;
-            }
-        }
-        found
-    }
+#[derive(Debug, Args)]
+struct Generate {
+    /// The spec file (YAML or JSON)
+    #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
+    spec: String,
+    /// The crate directory to write
+    #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
+    out: String,
+    /// Package name [default: from the spec file name]
+    #[arg(long, value_name = "NAME", value_parser = crate_name)]
+    crate_name: Option<String>,
+    /// Leave out operations the generator cannot handle
+    #[arg(long, overrides_with = "skip_unsupported")]
+    skip_unsupported: bool,
+    /// Generate only the operations with one of these tags
+    #[arg(long, value_name = "A,B", value_parser = tag_list)]
+    only_tags: Option<List>,
+    /// Paginate only the operations that declare `x-pagination`
+    #[arg(long, overrides_with = "no_pagination_detection")]
+    no_pagination_detection: bool,
+    /// Make every warning (an interpretation of a sloppy spec) an error
+    #[arg(long, overrides_with = "strict")]
+    strict: bool,
+    /// `all`: every warning with its location; `summary`: counts by code
+    #[arg(long, value_name = "MODE", value_enum, default_value_t, hide_possible_values = true)]
+    warnings: WarningsMode,
+}
 
-    /// The value of `name`, written `name VALUE` or `name=VALUE`.
-    fn value(&mut self, name: &str) -> Result<Option<String>, String> {
-        let mut found = None;
-        let mut index = 0;
-        while index < self.args.len() {
-            let Some(arg) = self.args[index].clone() else {
-                index += 1;
-                continue;
-            };
-            let value = if arg == name {
-                self.args[index] = None;
-                let next = self.args.get_mut(index + 1).and_then(Option::take);
-                match next {
-                    Some(value) if !value.starts_with("--") => {
-                        index += 1;
-                        value
-                    }
-                    _ => return Err(format!("{name} needs a value")),
-                }
-            } else if let Some(value) = arg.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')) {
-                self.args[index] = None;
-                value.to_owned()
-            } else {
-                index += 1;
-                continue;
-            };
-            if value.is_empty() {
-                return Err(format!("{name} needs a non-empty value"));
-            }
-            if found.replace(value).is_some() {
-                return Err(format!("{name} given more than once"));
-            }
-            index += 1;
-        }
-        Ok(found)
-    }
+#[derive(Debug, Args)]
+struct Corpus {
+    /// The directory searched for specs
+    #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
+    dir: String,
+    /// Run up to N `cargo check`s at once
+    #[arg(long, value_name = "N", default_value = "1", value_parser = at_least_one)]
+    jobs: usize,
+    /// Leave out operations the generator cannot handle
+    #[arg(long, overrides_with = "skip_unsupported")]
+    skip_unsupported: bool,
+    /// Count a spec with warnings as diagnosed (warnings are errors)
+    #[arg(long, overrides_with = "strict")]
+    strict: bool,
+    /// Write the crates and their shared target dir under DIR, and keep them
+    #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
+    keep: Option<String>,
+    /// Exit 1 unless at least PERCENT of the specs compiled (0 to 100)
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
+    min_compiled: Option<u8>,
+}
 
-    /// Fails on the first argument nobody asked for.
-    fn finish(self, command: &str) -> Result<(), String> {
-        match self.args.into_iter().flatten().next() {
-            Some(arg) if arg.starts_with('-') => Err(format!("{command}: unknown flag `{arg}`")),
-            Some(arg) => Err(format!("{command}: unexpected argument `{arg}`")),
-            None => Ok(()),
+/// `bench-measure --mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MeasureMode {
+    /// Parse with serde_json only.
+    Parse,
+    /// Generate the whole crate in memory.
+    Generate,
+}
+
+/// A comma-separated list, trimmed, without empty items: one value to clap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct List(Vec<String>);
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
+}
+
+/// `--only-tags`: `,` alone is no filter, as before; an empty value is refused.
+fn tag_list(text: &str) -> Result<List, String> {
+    if text.is_empty() {
+        return Err("use one or more comma-separated tags".to_owned());
+    }
+    Ok(List(split_list(text)))
+}
+
+/// `--specs`: at least one file.
+fn spec_list(text: &str) -> Result<List, String> {
+    let specs = split_list(text);
+    if specs.is_empty() {
+        return Err("name one or more comma-separated spec files".to_owned());
+    }
+    Ok(List(specs))
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    text.parse::<usize>().ok().filter(|number| *number > 0).ok_or_else(|| "use a whole number of at least 1".to_owned())
+}
+
+fn percent(text: &str) -> Result<u8, String> {
+    text.parse::<u8>().ok().filter(|percent| *percent <= 100).ok_or_else(|| "use a percentage from 0 to 100".to_owned())
+}
+
+fn crate_name(text: &str) -> Result<String, String> {
+    crate::generate::check_crate_name(text).map(str::to_owned)
+}
+
+impl From<Cmd> for Command {
+    fn from(command: Cmd) -> Self {
+        match command {
+            Cmd::Codegen { check } => Command::Codegen { check },
+            Cmd::Generate(args) => Command::Generate(GenerateArgs {
+                spec: args.spec,
+                out: args.out,
+                crate_name: args.crate_name,
+                skip_unsupported: args.skip_unsupported,
+                only_tags: args.only_tags.map(|tags| tags.0).unwrap_or_default(),
+                no_pagination_detection: args.no_pagination_detection,
+                strict: args.strict,
+                warnings: args.warnings,
+            }),
+            Cmd::Corpus(args) => Command::Corpus(CorpusArgs {
+                dir: args.dir,
+                jobs: args.jobs,
+                skip_unsupported: args.skip_unsupported,
+                strict: args.strict,
+                keep: args.keep,
+                min_compiled: args.min_compiled,
+            }),
+            Cmd::Bench { specs, runs } => Command::Bench { specs: specs.0, runs },
+            Cmd::CorpusMeasure { spec, skip_unsupported } => Command::CorpusMeasure { spec, skip_unsupported },
+            Cmd::BenchMeasure { spec, mode } => Command::BenchMeasure { spec, generate: mode == MeasureMode::Generate },
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::error::ErrorKind;
+
     use super::*;
 
-    fn check(args: &str, expected: Result<Command, &str>) {
-        let args: Vec<String> = args.split_whitespace().map(str::to_owned).collect();
-        assert_eq!(parse(&args), expected.map_err(str::to_owned), "args: {args:?}");
+    fn words(line: &str) -> Vec<&str> {
+        line.split_whitespace().collect()
+    }
+
+    fn check(line: &str, expected: Command) {
+        match parse(words(line)) {
+            Ok(command) => assert_eq!(command, expected, "{line:?}"),
+            Err(error) => panic!("{line:?}: {error}"),
+        }
+    }
+
+    /// `line` is a usage error of `kind` whose text contains `fragment`.
+    fn refused(line: &str, kind: ErrorKind, fragment: &str) {
+        match parse(words(line)) {
+            Ok(command) => panic!("{line:?} parsed as {command:?}"),
+            Err(error) => {
+                let text = error.to_string();
+                assert_eq!(error.kind(), kind, "{line:?}: {text}");
+                assert!(error.use_stderr(), "{line:?}: a usage error goes to stderr");
+                assert!(text.contains(fragment), "{line:?}: {text}");
+            }
+        }
+    }
+
+    /// The help text printed for `line`, which must ask for it.
+    fn help(line: &str) -> String {
+        match parse(words(line)) {
+            Ok(command) => panic!("{line:?} parsed as {command:?}"),
+            Err(error) => {
+                assert_eq!(error.kind(), ErrorKind::DisplayHelp, "{line:?}: {error}");
+                assert!(!error.use_stderr(), "{line:?}: help goes to stdout");
+                error.to_string()
+            }
+        }
     }
 
     fn generate(spec: &str, out: &str, crate_name: Option<&str>, skip_unsupported: bool) -> Command {
@@ -323,32 +387,45 @@ mod tests {
 
     #[test]
     fn commands() {
-        check("codegen", Ok(Command::Codegen { check: false }));
-        check("codegen --check", Ok(Command::Codegen { check: true }));
-        check("help", Ok(Command::Help));
-        check("--help", Ok(Command::Help));
-        check("-h", Ok(Command::Help));
+        check("codegen", Command::Codegen { check: false });
+        check("codegen --check", Command::Codegen { check: true });
+        check("codegen --check --check", Command::Codegen { check: true });
+        check(
+            "bench --specs a.json,b.json",
+            Command::Bench { specs: vec!["a.json".to_owned(), "b.json".to_owned()], runs: 5 },
+        );
+        check("bench --specs=a.json, --runs 3", Command::Bench { specs: vec!["a.json".to_owned()], runs: 3 });
+        check("bench-measure --spec a.json --mode generate", Command::BenchMeasure { spec: "a.json".to_owned(), generate: true });
+        check("bench-measure --spec=a.json --mode=parse", Command::BenchMeasure { spec: "a.json".to_owned(), generate: false });
+        // How `corpus` and `bench` name the spec to their children: any path
+        // stays a value.
+        check("corpus-measure --spec=-a.json", Command::CorpusMeasure { spec: "-a.json".to_owned(), skip_unsupported: false });
+        check("bench-measure --spec=--a.json --mode parse", Command::BenchMeasure { spec: "--a.json".to_owned(), generate: false });
+        check("generate --spec help --out help", generate("help", "help", None, false));
     }
 
     #[test]
     fn generate_flags() {
-        check("generate --spec a.yaml --out out", Ok(generate("a.yaml", "out", None, false)));
-        check("generate --out out --spec a.yaml", Ok(generate("a.yaml", "out", None, false)));
-        check("generate --spec=a.yaml --out=out", Ok(generate("a.yaml", "out", None, false)));
+        check("generate --spec a.yaml --out out", generate("a.yaml", "out", None, false));
+        check("generate --out out --spec a.yaml", generate("a.yaml", "out", None, false));
+        check("generate --spec=a.yaml --out=out", generate("a.yaml", "out", None, false));
         check(
             "generate --skip-unsupported --spec a.yaml --crate-name x-client --out /tmp/o",
-            Ok(generate("a.yaml", "/tmp/o", Some("x-client"), true)),
+            generate("a.yaml", "/tmp/o", Some("x-client"), true),
         );
         let strict_summary = match generate("a.yaml", "out", None, false) {
             Command::Generate(args) => Command::Generate(GenerateArgs { strict: true, warnings: WarningsMode::Summary, ..args }),
             other => other,
         };
-        check("generate --spec a.yaml --out out --strict --warnings summary", Ok(strict_summary));
-        check("generate --spec a.yaml --out out --warnings all", Ok(generate("a.yaml", "out", None, false)));
-        check(
-            "generate --spec a.yaml --out out --warnings some",
-            Err("invalid --warnings `some`: use `all` or `summary`"),
-        );
+        check("generate --spec a.yaml --out out --strict --warnings summary", strict_summary);
+        check("generate --spec a.yaml --out out --warnings all", generate("a.yaml", "out", None, false));
+        refused("generate --spec a.yaml --out out --warnings some", ErrorKind::InvalidValue, "invalid value 'some' for '--warnings <MODE>'");
+        refused("generate --spec a.yaml --out out --warnings some", ErrorKind::InvalidValue, "[possible values: all, summary]");
+        let no_detection = match generate("a.yaml", "out", None, false) {
+            Command::Generate(args) => Command::Generate(GenerateArgs { no_pagination_detection: true, ..args }),
+            other => other,
+        };
+        check("generate --spec a.yaml --out out --no-pagination-detection", no_detection);
     }
 
     fn corpus(dir: &str, jobs: usize, skip_unsupported: bool, keep: Option<&str>) -> Command {
@@ -368,48 +445,117 @@ mod tests {
         if let Command::Generate(args) = &mut expected {
             args.only_tags = vec!["users".to_owned(), "repos".to_owned()];
         }
-        check("generate --spec a.yaml --out out --only-tags users,repos", Ok(expected));
+        check("generate --spec a.yaml --out out --only-tags users,repos", expected.clone());
+        check("generate --spec a.yaml --out out --only-tags=users,,repos,", expected);
+        refused("generate --spec a.yaml --out out --only-tags=", ErrorKind::ValueValidation, "use one or more comma-separated tags");
     }
 
     #[test]
     fn corpus_flags() {
-        check("corpus --dir specs", Ok(corpus("specs", 1, false, None)));
-        check("corpus --jobs 4 --dir=/c --skip-unsupported", Ok(corpus("/c", 4, true, None)));
-        check("corpus --dir c --keep /tmp/k --jobs=2", Ok(corpus("c", 2, false, Some("/tmp/k"))));
+        check("corpus --dir specs", corpus("specs", 1, false, None));
+        check("corpus --jobs 4 --dir=/c --skip-unsupported", corpus("/c", 4, true, None));
+        check("corpus --dir c --keep /tmp/k --jobs=2", corpus("c", 2, false, Some("/tmp/k")));
         check(
             "corpus-measure --spec a.json --skip-unsupported",
-            Ok(Command::CorpusMeasure { spec: "a.json".to_owned(), skip_unsupported: true }),
+            Command::CorpusMeasure { spec: "a.json".to_owned(), skip_unsupported: true },
         );
-        check("corpus", Err("corpus: missing --dir DIR"));
-        check("corpus --dir c --jobs 0", Err("invalid --jobs `0`: use a whole number of at least 1"));
+        refused("corpus", ErrorKind::MissingRequiredArgument, "--dir <DIR>");
+        refused("corpus --dir c --jobs 0", ErrorKind::ValueValidation, "invalid value '0' for '--jobs <N>': use a whole number of at least 1");
         let mut with_bar = corpus("c", 1, false, None);
         if let Command::Corpus(args) = &mut with_bar {
             args.min_compiled = Some(95);
         }
-        check("corpus --dir c --min-compiled 95", Ok(with_bar));
-        check("corpus --dir c --min-compiled 101", Err("invalid --min-compiled `101`: use a percentage from 0 to 100"));
-        check("corpus --dir c --jobs many", Err("invalid --jobs `many`: use a whole number of at least 1"));
-        check("corpus --dir c --check", Err("corpus: unknown flag `--check`"));
-        check("corpus-measure", Err("corpus-measure: missing --spec PATH"));
+        check("corpus --dir c --min-compiled 95", with_bar);
+        refused(
+            "corpus --dir c --min-compiled 101",
+            ErrorKind::ValueValidation,
+            "invalid value '101' for '--min-compiled <PERCENT>': use a percentage from 0 to 100",
+        );
+        refused("corpus --dir c --jobs many", ErrorKind::ValueValidation, "invalid value 'many' for '--jobs <N>': use a whole number of at least 1");
+        refused("corpus --dir c --check", ErrorKind::UnknownArgument, "unexpected argument '--check' found");
+        refused("corpus-measure", ErrorKind::MissingRequiredArgument, "--spec <PATH>");
     }
 
     #[test]
     fn errors() {
-        check("", Err("no command given"));
-        check("build", Err("unknown command `build`"));
-        check("codegen --chek", Err("codegen: unknown flag `--chek`"));
-        check("codegen extra", Err("codegen: unexpected argument `extra`"));
-        check("generate --out o", Err("generate: missing --spec PATH"));
-        check("generate --spec a.yaml", Err("generate: missing --out DIR"));
-        check("generate --spec", Err("--spec needs a value"));
-        check("generate --spec --out o", Err("--spec needs a value"));
-        check("generate --spec= --out o", Err("--spec needs a non-empty value"));
-        check("generate --spec a --spec b --out o", Err("--spec given more than once"));
-        check("generate --spec a --out o --check", Err("generate: unknown flag `--check`"));
-        check("help me", Err("help: unexpected argument `me`"));
-        check(
+        refused("", ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand, "Usage: cargo xtask <COMMAND>");
+        refused("build", ErrorKind::InvalidSubcommand, "unrecognized subcommand 'build'");
+        refused("codegen --chek", ErrorKind::UnknownArgument, "unexpected argument '--chek' found");
+        refused("codegen --chek", ErrorKind::UnknownArgument, "a similar argument exists: '--check'");
+        refused("codegen extra", ErrorKind::UnknownArgument, "unexpected argument 'extra' found");
+        refused("generate --out o", ErrorKind::MissingRequiredArgument, "--spec <PATH>");
+        refused("generate --spec a.yaml", ErrorKind::MissingRequiredArgument, "--out <DIR>");
+        refused("generate --spec", ErrorKind::InvalidValue, "a value is required for '--spec <PATH>'");
+        refused("generate --spec --out o", ErrorKind::InvalidValue, "a value is required for '--spec <PATH>'");
+        refused("generate --spec= --out o", ErrorKind::InvalidValue, "a value is required for '--spec <PATH>'");
+        refused("generate --spec a --spec b --out o", ErrorKind::ArgumentConflict, "'--spec <PATH>' cannot be used multiple times");
+        refused("generate --spec a --out o --check", ErrorKind::UnknownArgument, "unexpected argument '--check' found");
+        refused("help me", ErrorKind::InvalidSubcommand, "unrecognized subcommand 'me'");
+        refused(
             "generate --spec a --out o --crate-name 9lives",
-            Err("invalid --crate-name `9lives`: use ASCII letters, digits, `-` and `_`, starting with a letter"),
+            ErrorKind::ValueValidation,
+            "invalid value '9lives' for '--crate-name <NAME>': use ASCII letters, digits, `-` and `_`, starting with a letter",
         );
+        refused("bench", ErrorKind::MissingRequiredArgument, "--specs <A,B,…>");
+        refused("bench --specs ,", ErrorKind::ValueValidation, "name one or more comma-separated spec files");
+        refused("bench --specs a --runs 0", ErrorKind::ValueValidation, "use a whole number of at least 1");
+        refused("bench-measure --spec a --mode both", ErrorKind::InvalidValue, "[possible values: parse, generate]");
+        // Every usage error ends by pointing at the help.
+        refused("generate --spec a.yaml", ErrorKind::MissingRequiredArgument, "Usage: cargo xtask generate");
+        refused("generate --spec a.yaml", ErrorKind::MissingRequiredArgument, "For more information, try '--help'.");
+    }
+
+    #[test]
+    fn top_level_help() {
+        let text = help("--help");
+        assert!(text.starts_with("Project automation for the OpenAPI client generator\n\nUsage: cargo xtask <COMMAND>\n"), "{text}");
+        for command in ["codegen", "generate", "corpus", "bench", "help"] {
+            assert!(text.contains(&format!("\n  {command} ")), "{command} is listed: {text}");
+        }
+        for hidden in ["corpus-measure", "bench-measure"] {
+            assert!(!text.contains(hidden), "{hidden} is internal: {text}");
+        }
+        assert!(text.contains("2 bad command line"), "{text}");
+        assert_eq!(help("-h"), text);
+        assert_eq!(help("help"), text);
+    }
+
+    #[test]
+    fn command_help() {
+        let commands: [(&str, &[&str]); 4] = [
+            ("codegen", &["--check"]),
+            (
+                "generate",
+                &[
+                    "--spec <PATH>",
+                    "--out <DIR>",
+                    "--crate-name <NAME>",
+                    "--skip-unsupported",
+                    "--only-tags <A,B>",
+                    "--no-pagination-detection",
+                    "--strict",
+                    "--warnings <MODE>",
+                ],
+            ),
+            (
+                "corpus",
+                &["--dir <DIR>", "--jobs <N>", "--skip-unsupported", "--strict", "--keep <DIR>", "--min-compiled <PERCENT>"],
+            ),
+            ("bench", &["--specs <A,B,…>", "--runs <N>"]),
+        ];
+        for (command, flags) in commands {
+            let text = help(&format!("{command} --help"));
+            assert!(text.contains(&format!("Usage: cargo xtask {command} ")), "{text}");
+            for flag in flags {
+                let line = text.lines().find(|line| line.trim_start().starts_with(flag));
+                let described = line.is_some_and(|line| line.len() > flag.len() + 8);
+                assert!(described, "{command} --help: `{flag}` on a line with its description:\n{text}");
+            }
+            assert_eq!(help(&format!("help {command}")), text, "`help {command}` is `{command} --help`");
+        }
+        let generate = help("generate --help");
+        assert!(generate.contains("[default: all]"), "{generate}");
+        assert!(help("corpus --help").contains("CORPUS_OFFLINE=1"));
+        assert!(help("bench --help").contains("[default: 5]"));
     }
 }

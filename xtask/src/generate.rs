@@ -109,7 +109,7 @@ pub(crate) fn check_crate_name(name: &str) -> Result<&str, String> {
     if valid {
         Ok(name)
     } else {
-        Err(format!("invalid --crate-name `{name}`: use ASCII letters, digits, `-` and `_`, starting with a letter"))
+        Err("use ASCII letters, digits, `-` and `_`, starting with a letter".to_owned())
     }
 }
 

@@ -12,7 +12,7 @@
 //! The `generator` crate does no I/O; everything that touches the disk lives
 //! here. Code map:
 //!
-//! * `cli`: argument parsing and usage text.
+//! * `cli`: the command line (a clap grammar; `--help` for every command).
 //! * `codegen` / `generate` / `corpus`: the commands; each returns a report
 //!   and leaves printing to [`run`] (`corpus` reports progress on stderr).
 //! * `sync`: the one helper that compares a directory with generated output
@@ -76,31 +76,30 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 /// [`run`], returning the exit code as a number so tests can compare it.
 fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
-    let parsed = args
-        .into_iter()
-        .map(|arg| arg.into_string().map_err(|arg| format!("argument {arg:?} is not valid UTF-8")))
-        .collect::<Result<Vec<String>, String>>()
-        .and_then(|args| cli::parse(&args));
-    let result = match parsed {
-        Ok(Command::Help) => {
-            print!("{}", cli::USAGE);
-            Ok(())
+    let command = match cli::parse(args) {
+        Ok(command) => command,
+        // The help that was asked for (stdout, 0) or a usage error (stderr, 2).
+        Err(stop) => {
+            if stop.use_stderr() {
+                eprint!("{stop}");
+                return 2;
+            }
+            print!("{stop}");
+            return 0;
         }
-        Ok(Command::Codegen { check }) => run_codegen(check),
-        Ok(Command::Generate(args)) => run_generate(&args),
-        Ok(Command::Corpus(args)) => run_corpus(&args),
-        Ok(Command::Bench { specs, runs }) => bench::bench(&specs, runs).map(|table| print!("{table}")).map_err(Error::Message),
-        Ok(Command::BenchMeasure { spec, generate }) => {
+    };
+    let result = match command {
+        Command::Codegen { check } => run_codegen(check),
+        Command::Generate(args) => run_generate(&args),
+        Command::Corpus(args) => run_corpus(&args),
+        Command::Bench { specs, runs } => bench::bench(&specs, runs).map(|table| print!("{table}")).map_err(Error::Message),
+        Command::BenchMeasure { spec, generate } => {
             bench::measure(&spec, generate);
             Ok(())
         }
-        Ok(Command::CorpusMeasure { spec, skip_unsupported }) => {
+        Command::CorpusMeasure { spec, skip_unsupported } => {
             corpus::measure(&spec, skip_unsupported);
             Ok(())
-        }
-        Err(message) => {
-            eprintln!("error: {message}\n\n{}", cli::USAGE);
-            return 2;
         }
     };
     match result {
@@ -309,11 +308,22 @@ mod tests {
     }
 
     #[test]
-    fn bad_command_lines_exit_2() {
-        for line in ["", "frobnicate", "codegen --nope", "generate --spec a.yaml"] {
+    fn command_line_exit_codes() {
+        for line in ["", "frobnicate", "codegen --nope", "generate --spec a.yaml", "corpus --dir c --jobs 0", "help me"] {
             assert_eq!(execute(args(line)), 2, "{line:?}");
         }
-        assert_eq!(execute(args("help")), 0);
+        for line in ["help", "--help", "-h", "help generate", "generate --help", "corpus -h", "bench --help"] {
+            assert_eq!(execute(args(line)), 0, "{line:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_arguments_exit_2() {
+        use std::os::unix::ffi::OsStringExt;
+        let spec = OsString::from_vec(b"a\xff.yaml".to_vec());
+        let line = [OsString::from("generate"), OsString::from("--spec"), spec, OsString::from("--out"), OsString::from("o")];
+        assert_eq!(execute(line), 2);
     }
 
     #[test]
