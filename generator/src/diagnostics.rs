@@ -56,6 +56,13 @@ pub enum Code {
     /// A validation keyword holds a number beyond 64 bits (warning: the
     /// keyword is ignored).
     OutOfRangeNumber,
+    /// A path template and the declared path parameters disagree (warning:
+    /// an undeclared placeholder is a required string, a declared
+    /// parameter missing from the template is ignored).
+    PathParameterMismatch,
+    /// An operation the generator cannot express (warning: it is left out,
+    /// the rest of the client is generated; the reasons follow).
+    SkippedOperation,
 }
 
 impl Code {
@@ -82,6 +89,8 @@ impl Code {
             Code::WrongSectionRef => "wrong-section-ref",
             Code::JsonSchemaKeyword => "json-schema-keyword",
             Code::OutOfRangeNumber => "out-of-range-number",
+            Code::PathParameterMismatch => "path-parameter-mismatch",
+            Code::SkippedOperation => "skipped-operation",
         }
     }
 }

@@ -123,15 +123,15 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             if root_refs.local_non_component {
                 raw.insert(path.to_owned(), root_value.clone());
             }
-            let root = match to_openapi(path, root_value) {
-                Ok(root) => root,
+            match to_openapi(path, root_value) {
+                Ok(root) => (crate::read::v30::document(path, &root), Vec::new()),
                 Err(diagnostic) => {
-                    // The value was consumed; read it again to locate the problem.
+                    // The value was consumed; read it again.
                     let value = load_value(path, loader, Origin::Root)?;
-                    return Err(locate_shape_error(path, &value, diagnostic).into());
+                    let refused = locate_shape_error(path, &value, diagnostic);
+                    read_node_by_node(path, value, refused, &mut raw)
                 }
-            };
-            (crate::read::v30::document(path, &root), Vec::new())
+            }
         }
         Version::OpenApi31 => {
             let mut reader = crate::read::json::Reader::new(version);
@@ -153,6 +153,29 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
     Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings, notes: Default::default() })
 }
 
+/// A 3.0 document that `openapiv3` refused (it refuses the whole document
+/// for one node it cannot read) is read by the JSON reader (3.1's, which
+/// knows 3.0's keywords too) node by node: what it cannot read is reported
+/// where it is, and an operation with such a node is left out with a
+/// warning. When it finds nothing wrong itself, `refused` is kept as a
+/// warning, so `--strict` refuses the document as before.
+fn read_node_by_node(
+    path: &str,
+    value: Value,
+    refused: Diagnostic,
+    raw: &mut BTreeMap<String, Value>,
+) -> (crate::model::Document, Vec<Diagnostic>) {
+    let mut reader = crate::read::json::Reader::new(Version::OpenApi30);
+    let model = reader.document(&value, path);
+    raw.insert(path.to_owned(), value);
+    let mut problems = reader.problems;
+    if !problems.iter().any(Diagnostic::is_error) {
+        let message = format!("{}; the document is read node by node instead, leaving out what does not fit", refused.message);
+        problems.insert(0, Diagnostic::warning(refused.code, &refused.file, &refused.pointer, message));
+    }
+    (model, problems)
+}
+
 /// Whether a file is the root spec or was named by a `$ref`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
@@ -167,6 +190,9 @@ enum Origin {
 /// nested deeper than [`MAX_NESTING`] is refused before either
 /// parser runs.
 pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
+    // A UTF-8 byte order mark (editors on Windows write one; JSON parsers
+    // may ignore it) is not part of the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     nesting::check(text, MAX_NESTING).map_err(|at| {
         let message = format!(
             "collections are nested more than {} levels deep; the file was not parsed",
@@ -682,6 +708,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
+        for (path, text) in [("bom.json", "\u{feff}{\"a\": 1}"), ("bom.yaml", "\u{feff}a: 1\n")] {
+            let value = parse_text(path, text).unwrap_or_else(|error| panic!("a byte order mark is not part of {path}: {error}"));
+            assert_eq!(value, serde_json::json!({"a": 1}));
+        }
         let diagnostic = parse_text("bad.yaml", "openapi: 3.0.3\ninfo: [unclosed\n").expect_err("invalid yaml");
         assert_eq!(diagnostic.code, Code::Syntax);
         assert!(diagnostic.line_column.is_some(), "{diagnostic}");
@@ -706,12 +736,15 @@ mod tests {
     }
 
     #[test]
-    fn shape_errors_point_at_the_node() {
+    fn shape_errors_point_at_the_node_and_the_document_is_read_node_by_node() {
         let loader = files(&[("s.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n")]);
-        let error = load_spec("s.yaml", &loader).expect_err("bad responses");
-        let diagnostic = error.iter().next().expect("one diagnostic");
-        assert_eq!(diagnostic.code, Code::InvalidDocument);
-        assert!(diagnostic.pointer.starts_with("/paths/~1a/get"), "{diagnostic}");
+        let documents = load_spec("s.yaml", &loader).expect("read by the JSON reader");
+        assert_eq!(documents.model.version, Version::OpenApi30);
+        assert!(documents.model.paths.iter().any(|(path, _)| path == "/a"), "the rest of the document is read");
+        let diagnostic = documents.read_problems.first().expect("the refusal, as a warning");
+        assert_eq!((diagnostic.code, diagnostic.severity), (Code::InvalidDocument, crate::Severity::Warning));
+        assert_eq!(diagnostic.pointer, "/paths/~1a/get/responses", "{diagnostic}");
+        assert!(diagnostic.message.starts_with("not a valid OpenAPI 3.0 document: invalid type: integer `7`"), "{diagnostic}");
     }
 
     #[test]

@@ -83,7 +83,11 @@ fn shorten(name: String, separator: &str) -> String {
 /// (`specs/pack-cloud.yaml` → `pack_cloud`).
 pub fn module_name_for_path(path: &str) -> String {
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let stem = file.split('.').next().unwrap_or(file);
+    // Only the extension goes: `docker-engine-v1.41.yaml` → `docker_engine_v1_41`.
+    let stem = match file.rsplit_once('.') {
+        Some((stem, extension)) if ["yaml", "yml", "json"].contains(&extension.to_ascii_lowercase().as_str()) => stem,
+        _ => file,
+    };
     let name = field_name(stem);
     name.strip_prefix("r#").map(|bare| format!("{bare}_")).unwrap_or(name)
 }
@@ -212,6 +216,9 @@ mod tests {
             ("C:\\specs\\My API.json", "my_api"),
             ("type.yml", "type_"),
             ("3d.yaml", "n3d"),
+            ("docker-engine-v1.41.yaml", "docker_engine_v1_41"),
+            ("api.github.com.JSON", "api_github_com"),
+            ("spec.txt", "spec_txt"),
         ];
         for (path, module) in table {
             assert_eq!(module_name_for_path(path), module, "module for {path:?}");

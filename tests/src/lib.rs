@@ -29,6 +29,8 @@
 //! * [`swagger2_polymorphism`]
 //! * [`tolerant_31_keywords`]
 //! * [`tolerant_docs`]
+//! * [`tolerant_operations`]
+//! * [`tolerant_paths`]
 //! * [`tolerant_refs`]
 //! * [`tolerant_security`]
 
@@ -103,6 +105,10 @@ pub mod swagger2_polymorphism;
 pub mod tolerant_31_keywords;
 
 pub mod tolerant_docs;
+
+pub mod tolerant_operations;
+
+pub mod tolerant_paths;
 
 pub mod tolerant_refs;
 

@@ -48,8 +48,31 @@ fn utc(text: &str) -> DateTime<Utc> {
 mod one_of {
     use super::*;
     use tests::one_of::types::{
-        Circle, Created, Deleted, Event, Holder, IdOrName, MaybeNumber, Shape, Square, Untagged,
+        Circle, Created, Deleted, Event, Holder, IdOrName, MaybeNumber, Shape, Source, SourcePoll, SourcePollKind,
+        SourceWebhook, SourceWebhookKind, Square, Untagged,
     };
+
+    #[test]
+    fn a_constant_every_alternative_requires_chooses_the_alternative() {
+        // Without the implied tag the first alternative that fits (`poll`,
+        // whose fields are a subset) would win and drop `secret`.
+        let webhook = json!({"kind": "webhook", "url": "https://x", "secret": "s3cr3t"});
+        round_trip(
+            webhook,
+            &Source::Webhook(SourceWebhook {
+                kind: SourceWebhookKind::Webhook,
+                url: "https://x".to_owned(),
+                secret: "s3cr3t".to_owned(),
+            }),
+        );
+        round_trip(
+            json!({"kind": "poll", "url": "https://y"}),
+            &Source::Poll(SourcePoll { kind: SourcePollKind::Poll, url: "https://y".to_owned() }),
+        );
+        let other = json!({"kind": "queue", "url": "https://z"});
+        assert_eq!(decode::<Source>(&other), Source::Unknown(other.clone()), "an unknown constant is kept whole");
+        assert!(serde_json::from_value::<Source>(json!({"kind": "webhook", "url": "https://x"})).is_err(), "a webhook needs its secret");
+    }
 
     #[test]
     fn shape_circle_tag_selects_circle_and_round_trips() {
@@ -237,6 +260,7 @@ mod one_of {
                     id: "i".to_owned(),
                     deleted_at: utc("2020-02-29T12:00:00Z"),
                 })),
+                source: None,
             },
         );
     }

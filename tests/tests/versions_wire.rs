@@ -165,3 +165,17 @@ mod oas31_document {
         assert_eq!(*client.list_items().await.expect("decodes"), ["a", "b"]);
     }
 }
+
+mod tolerant_paths {
+    use super::*;
+    use tests::tolerant_paths::Client;
+
+    #[tokio::test]
+    async fn an_undeclared_placeholder_is_a_string_and_a_stray_path_parameter_is_ignored() {
+        let server = serve("GET", "/things/7/parts/a%2Fb", ResponseTemplate::new(204)).await;
+        let client = Client::builder().base_url(server.uri()).build().expect("client builds");
+        client.get_part(7, "a/b").await.expect("204 is success");
+        let request = only_request(&server).await;
+        assert_eq!(request.url.path(), "/things/7/parts/a%2Fb", "the placeholder is filled and encoded");
+    }
+}

@@ -385,7 +385,7 @@ mod tests {
         };
         let text = error.to_string();
         assert!(!text.contains("s3cr3t"), "{text}");
-        assert!(text.contains("specs/api.yaml#/components/schemas/A: `shared/secret.yaml#/S`: cannot load `specs/shared/secret.yaml`: cannot read file: refused"), "{text}");
+        assert!(text.contains("specs/api.yaml:6:5#/components/schemas/A: `shared/secret.yaml#/S`: cannot load `specs/shared/secret.yaml`: cannot read file: refused"), "{text}");
         assert!(text.contains("specs/linked.yaml#: cannot read file: refused"), "{text}");
         assert!(!root.join("generated-client").exists(), "nothing written");
         Ok(())

@@ -125,10 +125,6 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn problem(&mut self, code: Code, at: &Location, message: impl Into<String>) {
-        self.problems.push(Diagnostic::new(code, &at.file, &at.pointer.to_string(), message));
-    }
-
     /// Records an interpretation the generator made: `message` says what
     /// it did instead of refusing.
     fn warn(&mut self, code: Code, at: &Location, message: impl Into<String>) {

@@ -35,25 +35,40 @@ impl<'a> Lowerer<'a> {
         let mut skipped = Vec::new();
         for (path, item) in &documents.model.paths {
             let Some((item, item_at)) = self.deref::<PathItem>(item) else { continue };
+            let generated_before = operations.len();
             for (method, operation) in &item.operations {
                 if !only_tags.is_empty() && !operation.tags.iter().any(|tag| only_tags.contains(tag)) {
                     continue;
                 }
-                let before = self.problems.len();
                 let at = item_at.push(method);
+                // What the reader could not read inside this operation (or
+                // its path item's parameters) is the operation's problem.
+                let read = self.take_read_problems(&at, &item_at);
+                let before = self.problems.len();
+                self.problems.extend(read);
                 let lowered = self.operation(path, method, operation, &item, &at, schemes, &mut names);
+                // Nothing is broken beyond this operation (an unsupported
+                // construct, or a node the reader could not read): it can be
+                // left out. A `$ref` to nothing stays an error.
                 let unsupported_only = self.problems[before..].iter().all(|problem| {
-                    matches!(problem.code, Code::UnsupportedSchema | Code::UnsupportedParameter | Code::UnsupportedMediaType)
+                    matches!(
+                        problem.code,
+                        Code::UnsupportedSchema | Code::UnsupportedParameter | Code::UnsupportedMediaType | Code::InvalidDocument
+                    )
                 });
                 if !skip && self.problems.len() > before && unsupported_only {
                     // Nothing is broken, the generator just cannot express
                     // it: the rest of the client is generated.
                     let problems = self.problems.split_off(before);
-                    let first = problems.first().map(ToString::to_string).unwrap_or_default();
+                    let reason = match problems.as_slice() {
+                        [only] => only.message.clone(),
+                        [first, rest @ ..] => format!("{} (and {} more problems, listed next)", first.message, rest.len()),
+                        [] => String::new(),
+                    };
                     self.warn(
-                        Code::UnsupportedSchema,
+                        Code::SkippedOperation,
                         &at,
-                        format!("operation {} {path} is skipped: {first}", method.to_uppercase()),
+                        format!("operation {} {path} is left out, the rest of the client is generated: {reason}", method.to_uppercase()),
                     );
                     for problem in problems {
                         self.warn(problem.code, &Location::new(&problem.file, crate::pointer::Pointer::parse(&problem.pointer).unwrap_or_default()), problem.message);
@@ -74,8 +89,24 @@ impl<'a> Lowerer<'a> {
                     operations.push(lowered);
                 }
             }
+            if operations.len() == generated_before {
+                // Every operation of the item was left out: its shared
+                // parameters' problems went with them.
+                self.problems.retain(|problem| !is_inside(problem, &item_at, "parameters"));
+            }
         }
         (operations, skipped)
+    }
+
+    /// Takes the reader's errors located inside the operation at `at`, and
+    /// copies those inside its path item's shared `parameters` (each
+    /// operation of the item is affected; they stay in place for the next).
+    fn take_read_problems(&mut self, at: &Location, item_at: &Location) -> Vec<Diagnostic> {
+        let shared: Vec<Diagnostic> = self.problems.iter().filter(|problem| is_inside(problem, item_at, "parameters")).cloned().collect();
+        let (own, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            std::mem::take(&mut self.problems).into_iter().partition(|problem| is_inside(problem, at, ""));
+        self.problems = rest;
+        own.into_iter().chain(shared).collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -172,6 +203,7 @@ impl<'a> Lowerer<'a> {
         // Operation parameters override path-level ones with the same name
         // and location.
         let mut gathered: Vec<(Parameter, Location)> = Vec::new();
+        let problems_before = self.problems.len();
         for node in item.parameters.iter().chain(&operation.parameters) {
             let Some((parameter, _)) = self.deref::<Parameter>(node) else { continue };
             let parameter = parameter.into_owned();
@@ -194,17 +226,28 @@ impl<'a> Lowerer<'a> {
                     let (parameter, param_at) = gathered.remove(index);
                     params.push(self.parameter(&parameter, &param_at, prefix, &mut names));
                 }
-                None => params.push(Param {
-                    name: names.claim(&field_name(&placeholder)),
-                    wire: placeholder,
-                    location: ParamLocation::Path,
-                    ty: TypeRef::String,
-                    required: true,
-                    style: ParamStyle::Simple(false),
-                    doc: None,
-                    deprecated: false,
-                    origin: at.clone(),
-                }),
+                None => {
+                    // (When a parameter could not be read, that is reported
+                    // already; its placeholder is no news.)
+                    if self.problems.len() == problems_before {
+                        let message = format!(
+                            "the path template names `{{{}}}`, but no path parameter of that name is declared; it is generated as a required string parameter",
+                            placeholder.escape_debug()
+                        );
+                        self.warn(Code::PathParameterMismatch, at, message);
+                    }
+                    params.push(Param {
+                        name: names.claim(&field_name(&placeholder)),
+                        wire: placeholder,
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        style: ParamStyle::Simple(false),
+                        doc: None,
+                        deprecated: false,
+                        origin: at.clone(),
+                    });
+                }
             }
         }
         for (parameter, param_at) in gathered {
@@ -212,6 +255,14 @@ impl<'a> Lowerer<'a> {
             let wire = &parameter.name;
             if location == ParamLocation::Path {
                 // Declared but not in the template: nothing to substitute.
+                self.warn(
+                    Code::PathParameterMismatch,
+                    &param_at,
+                    format!(
+                        "path parameter {} is not in the path template; it is ignored",
+                        format!("`{}`", wire.escape_debug()),
+                    ),
+                );
                 continue;
             }
             if location == ParamLocation::Header && IGNORED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
@@ -290,7 +341,11 @@ impl<'a> Lowerer<'a> {
             match status_match(key) {
                 Some(StatusMatch::Default) => default = Some(node),
                 Some(status) => entries.push((status, node)),
-                None => self.problem(Code::InvalidDocument, &node.at, format!("`{}` is not a status code, a range like `4XX` or `default`", key.escape_debug())),
+                None => self.warn(
+                    Code::InvalidDocument,
+                    &node.at,
+                    format!("`{}` is not a status code, a range like `4XX` or `default`; this response is ignored", key.escape_debug()),
+                ),
             }
         }
         if let Some(default) = default {
@@ -321,6 +376,18 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let body = choose_media(&response.content).map(|(content_type, media, kind)| {
+                // `format: binary` is raw bytes whatever media type it is
+                // listed under (Swagger 2.0 specs list a global JSON
+                // `produces` for file downloads).
+                let binary = media.schema.as_ref().and_then(|schema| self.peek(schema)).is_some_and(|(schema, _)| {
+                    schema.single_type() == Some("string") && schema.format.as_deref() == Some("binary")
+                });
+                let (content_type, kind) = if binary && kind != BodyKind::Bytes {
+                    let other = response.content.iter().map(|(media_type, _)| media_type).find(|media_type| !is_json(media_type));
+                    (other.cloned().unwrap_or(content_type), BodyKind::Bytes)
+                } else {
+                    (content_type, kind)
+                };
                 let ty = match (kind, &media.schema) {
                     (BodyKind::Text, _) => TypeRef::String,
                     (BodyKind::Bytes, _) => TypeRef::Bytes,
@@ -461,6 +528,21 @@ pub(crate) fn template_placeholders(path: &str) -> Vec<String> {
         rest = &rest[start + length + 1..];
     }
     names
+}
+
+/// Whether `problem` is located inside `node` (below its `child` entry
+/// when `child` is not empty).
+fn is_inside(problem: &Diagnostic, node: &Location, child: &str) -> bool {
+    problem.file == node.file
+        && problem.pointer.strip_prefix(&node.pointer.to_string()).is_some_and(|rest| {
+            rest.strip_prefix('/').is_some_and(|rest| child.is_empty() || rest == child || rest.starts_with(&format!("{child}/")))
+        })
+}
+
+/// Whether a media type is JSON (`application/json`, `…+json`).
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Picks the media type to use: JSON first, then form, multipart, text,

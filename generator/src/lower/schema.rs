@@ -271,7 +271,10 @@ impl<'a> Lowerer<'a> {
         additional: Option<&Additional>,
     ) -> Struct {
         let struct_name = self.name_of(id);
-        let mut names = Scope::new();
+        // The map of other properties is the field `additional_properties`
+        // (emit): a property of that name gets another.
+        let has_map = matches!(additional, Some(Additional::Any(true) | Additional::Schema(_)));
+        let mut names = if has_map { Scope::with_reserved(["additional_properties"]) } else { Scope::new() };
         let mut fields = Vec::new();
         for (wire, node) in properties {
             let hint = format!("{struct_name}{}", type_name(wire));
@@ -356,12 +359,19 @@ impl<'a> Lowerer<'a> {
     fn union_of(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
         // `null` members (3.1 `{type: 'null'}`) make the union nullable;
         // one other member left is that member, as an `Option`.
-        let others: Vec<&Node<Schema>> = members.iter().filter(|member| !is_null_schema(member)).collect();
+        let null_members: Vec<bool> = members.iter().map(|member| self.is_null_member(member)).collect();
+        let others: Vec<&Node<Schema>> =
+            members.iter().zip(&null_members).filter(|(_, null)| !**null).map(|(member, _)| member).collect();
         if let [only] = others.as_slice() {
             let hint = self.hint_for(target);
             let lowered = self.schema_use(only, &hint);
             return Lowered { ty: lowered.ty, nullable: lowered.nullable || others.len() < members.len() };
         }
+        // Without a `discriminator`, a property every alternative requires
+        // with one distinct constant each (`const`, or a one-value `enum`:
+        // what utoipa, schemars, pydantic and msgspec write for tagged
+        // enums) chooses the alternative just the same.
+        let implied = if view.discriminator.is_none() { self.implied_tag(members, &null_members) } else { None };
         let id = self.target_id(target, at);
         let union_name = self.name_of(id);
         let mut names = Scope::new();
@@ -369,32 +379,95 @@ impl<'a> Lowerer<'a> {
         let mut nullable = false;
         for (index, member) in members.iter().enumerate() {
             let member_at = &member.at;
-            if is_null_schema(member) {
+            if null_members.get(index).copied().unwrap_or(false) {
                 nullable = true;
                 continue;
             }
-            let title = member.as_item().and_then(|schema| schema.title.clone());
+            let implied_value = implied.as_ref().and_then(|(_, values)| values.get(index)).and_then(Option::as_deref);
+            let title = member.as_item().and_then(|schema| schema.title.clone()).or_else(|| implied_value.map(str::to_owned));
             let hint = format!("{union_name}{}", title.as_deref().map_or_else(|| format!("Variant{index}"), type_name));
             let lowered = self.schema_use(member, &hint);
             nullable |= lowered.nullable;
-            let base = match &lowered.ty {
-                TypeRef::Named(named) => self.name_of(*named),
-                other => describe(other).to_owned(),
+            let base = match (&lowered.ty, &member.value, implied_value) {
+                // An inline alternative is named by its constant (`Poll`).
+                (TypeRef::Named(_), RefOr::Item(_), Some(value)) => type_name(value),
+                (TypeRef::Named(named), ..) => self.name_of(*named),
+                (other, ..) => describe(other).to_owned(),
             };
             if variants.iter().any(|variant: &UnionVariant| variant.ty == lowered.ty) {
                 continue;
             }
-            let tag_values = match &member.value {
-                RefOr::Ref(reference) => self.tag_values(view, reference, member_at),
-                RefOr::Item(_) => Vec::new(),
+            let tag_values = match (&member.value, implied_value) {
+                (_, Some(value)) => vec![value.to_owned()],
+                (RefOr::Ref(reference), None) => self.tag_values(view, reference, member_at),
+                (RefOr::Item(_), None) => Vec::new(),
             };
             variants.push(UnionVariant { name: names.claim(&base), ty: lowered.ty, tag_values });
         }
-        let tagged = view.discriminator.is_some()
+        let tag_property = view.discriminator.as_ref().map(|d| d.property_name.clone()).or_else(|| implied.map(|(property, _)| property));
+        let tagged = tag_property.is_some()
             && variants.iter().all(|variant| matches!(variant.ty, TypeRef::Named(_)) && !variant.tag_values.is_empty());
-        let tag = if tagged { view.discriminator.as_ref().map(|d| d.property_name.clone()) } else { None };
+        let tag = if tagged { tag_property } else { None };
         let ty = self.finish(id, TypeKind::Union(Union { variants, tag }), view, target);
         Lowered { ty, nullable }
+    }
+
+    /// The property that tells `members` apart without a `discriminator`:
+    /// required in every non-null member, each time with one string
+    /// constant, all different. Returns it with each member's constant
+    /// (`None` for the null members).
+    fn implied_tag(&self, members: &[Node<Schema>], null_members: &[bool]) -> Option<(String, Vec<Option<String>>)> {
+        let schemas: Vec<Option<Cow<'_, Schema>>> = members
+            .iter()
+            .zip(null_members)
+            .map(|(member, null)| if *null { None } else { self.peek(member).map(|(schema, _)| schema) })
+            .collect();
+        let objects: Vec<&Schema> = schemas.iter().flatten().map(|schema| &**schema).collect();
+        if objects.len() < 2 || objects.len() != null_members.iter().filter(|null| !**null).count() {
+            return None;
+        }
+        let first = objects.first()?;
+        first.properties.iter().map(|(property, _)| property).find_map(|property| {
+            let mut values: Vec<Option<String>> = Vec::new();
+            for (schema, null) in schemas.iter().zip(null_members) {
+                if *null {
+                    values.push(None);
+                    continue;
+                }
+                let schema = schema.as_deref()?;
+                if !schema.required.contains(property) {
+                    return None;
+                }
+                let (_, node) = schema.properties.iter().find(|(name, _)| name == property)?;
+                let (value, _) = self.peek(node)?;
+                match value.enumeration.as_slice() {
+                    [Value::String(constant)] if !values.contains(&Some(constant.clone())) => values.push(Some(constant.clone())),
+                    _ => return None,
+                }
+            }
+            Some((property.clone(), values))
+        })
+    }
+
+    /// A schema node's definition, following a `$ref` (problems are
+    /// reported where the node is lowered, not here).
+    pub(super) fn peek<'s>(&self, node: &'s Node<Schema>) -> Option<(Cow<'s, Schema>, Location)>
+    where
+        'a: 's,
+    {
+        match &node.value {
+            RefOr::Item(schema) => Some((Cow::Borrowed(schema), node.at.clone())),
+            RefOr::Ref(reference) => self.resolver.resolve::<Schema>(reference, &node.at).ok(),
+        }
+    }
+
+    /// Whether a union member only allows `null` (following a `$ref`; a
+    /// broken one is reported where the member is lowered).
+    fn is_null_member(&self, member: &Node<Schema>) -> bool {
+        match &member.value {
+            RefOr::Item(schema) => is_null_schema(schema),
+            RefOr::Ref(_) => self.peek(member).is_some_and(|(schema, _)| is_null_schema(&schema)),
+        }
     }
 
     /// Discriminator values that select the member `reference`: mapping
@@ -490,9 +563,12 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// `{type: 'null'}`: a member that only allows `null`.
-fn is_null_schema(member: &Node<Schema>) -> bool {
-    member.as_item().is_some_and(|schema| schema.types.is_empty() && schema.nullable && schema.is_annotation_only())
+/// A schema that only allows `null`: 3.1 `{type: 'null'}`, or
+/// `{enum: [null]}` (drf-spectacular's `NullEnum`, a member of every
+/// nullable choice field).
+fn is_null_schema(schema: &Schema) -> bool {
+    (schema.types.is_empty() && schema.nullable && schema.is_annotation_only())
+        || (!schema.enumeration.is_empty() && schema.enumeration.iter().all(Value::is_null))
 }
 
 /// One schema per entry of a `type` array (`[string, integer]`), each
@@ -555,12 +631,25 @@ fn integer_type(format: Option<&str>) -> TypeRef {
     }
 }
 
+/// `V2`, `V1_5`, `Minus3`, `V1_034E20`, `V1EMinus7`: a variant name for
+/// a number as serde_json writes it (exponents included).
 fn number_variant(number: &serde_json::Number) -> String {
     let text = number.to_string();
-    match text.strip_prefix('-') {
-        Some(positive) => format!("Minus{}", positive.replace('.', "_")),
-        None => format!("V{}", text.replace('.', "_")),
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(positive) => ("Minus", positive),
+        None => ("V", text.as_str()),
+    };
+    let mut name = sign.to_owned();
+    for c in digits.chars() {
+        match c {
+            '.' => name.push('_'),
+            'e' | 'E' => name.push('E'),
+            '-' => name.push_str("Minus"),
+            c if c.is_ascii_digit() => name.push(c),
+            _ => {}
+        }
     }
+    name
 }
 
 /// A variant name for an unnamed alternative.

@@ -361,6 +361,12 @@ fn additional_properties_next_to_properties_fill_struct_additional() {
         let api = lower_yaml(&schemas(&format!("T: {{type: object, properties: {{a: {{type: string}}}}, {additional}}}")));
         assert_eq!(describe(&api, "T"), expected, "{additional}");
     }
+    // The map is the field `additional_properties`: a property of that name
+    // (either spelling) gets another.
+    for wire in ["additional_properties", "additionalProperties"] {
+        let api = lower_yaml(&schemas(&format!("T: {{type: object, properties: {{{wire}: {{type: string}}}}, additionalProperties: true}}")));
+        assert_eq!(describe(&api, "T"), "{additional_properties_2: String Optional, ..Json}", "{wire}");
+    }
 }
 
 #[test]
@@ -656,6 +662,9 @@ fn enums_get_variant_names_and_a_repr() {
         ("{type: string, enum: [Unknown, unknown]}", "enum(String, open) Unknown2=\"Unknown\" | Unknown3=\"unknown\""),
         ("{type: string, enum: [a, a, b]}", "enum(String, open) A=\"a\" | B=\"b\""),
         ("{type: integer, enum: [1, 2, -3]}", "enum(Integer, open) V1=1 | V2=2 | Minus3=-3"),
+        // openapiv3 reads number enums as f64: whole numbers are integers again.
+        ("{type: number, enum: [1, 2, 3]}", "enum(Integer, open) V1=1 | V2=2 | V3=3"),
+        ("{type: number, enum: [1.5, 1.034e20, -1.034e-20]}", "enum(Mixed, open) V1_5=1.5 | V1_034E20=1.034e+20 | Minus1_034EMinus20=-1.034e-20"),
         ("{enum: [a, 1, true]}", "enum(Mixed, open) A=\"a\" | V1=1 | True=true"),
         ("{type: string, enum: [a, null]}", "enum(String, open) A=\"a\""),
     ];
@@ -856,6 +865,28 @@ fn union_nullability_and_single_members() {
         assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
     }
     assert_eq!(describe(&api, "TEither"), "union Cat | Dog");
+}
+
+#[test]
+fn a_member_that_only_allows_null_makes_the_union_optional() {
+    // drf-spectacular writes every nullable choice field this way.
+    let api = lower_yaml(&schemas(
+        "
+        RatingEnum: {type: integer, enum: [1, 2, 3]}
+        NullEnum: {enum: [null]}
+        BlankEnum: {enum: ['']}
+        Book:
+          type: object
+          required: [rating, grade]
+          properties:
+            rating: {nullable: true, oneOf: [{$ref: '#/components/schemas/RatingEnum'}, {$ref: '#/components/schemas/NullEnum'}]}
+            grade: {oneOf: [{$ref: '#/components/schemas/RatingEnum'}, {$ref: '#/components/schemas/BlankEnum'}, {$ref: '#/components/schemas/NullEnum'}]}
+        ",
+    ));
+    assert_eq!(format!("{} {:?}", show(&api, &field(&api, "Book", "rating").ty), field(&api, "Book", "rating").presence), "RatingEnum Nullable");
+    let grade = field(&api, "Book", "grade");
+    assert_eq!(format!("{} {:?}", show(&api, &grade.ty), grade.presence), "BookGrade Nullable");
+    assert_eq!(describe(&api, "BookGrade"), "union RatingEnum | BlankEnum");
 }
 
 // ---------------------------------------------------------------- operations
@@ -1482,6 +1513,34 @@ fn swagger_2_bodies_parameters_responses_and_servers() {
     let photo = operation(&api, "photo");
     assert_eq!(photo.success[0].body.as_ref().map(|body| (body.content_type.as_str(), body.kind)), Some(("image/png", BodyKind::Bytes)));
     assert!(api.warnings.is_empty(), "tsv in a query is tab-separated: {:?}", api.warnings);
+}
+
+#[test]
+fn a_binary_string_response_is_bytes_whatever_its_media_type() {
+    // Docker's container logs: a global JSON `produces`, a binary schema.
+    let api = lower_document(
+        "
+        swagger: '2.0'
+        info: {title: t, version: '1'}
+        produces: [application/json, text/plain]
+        paths:
+          /logs:
+            get:
+              operationId: logs
+              responses: {'200': {description: raw, schema: {type: string, format: binary}}}
+          /only-json:
+            get:
+              operationId: onlyJson
+              produces: [application/json]
+              responses: {'200': {description: raw, schema: {type: string, format: binary}}}
+        ",
+    );
+    let body = |name: &str| {
+        let body = operation(&api, name).success[0].body.clone().expect("a body");
+        (body.content_type, body.kind, show(&api, &body.ty))
+    };
+    assert_eq!(body("logs"), ("text/plain".to_owned(), BodyKind::Bytes, "Bytes".to_owned()));
+    assert_eq!(body("only_json"), ("application/json".to_owned(), BodyKind::Bytes, "Bytes".to_owned()));
 }
 
 #[test]

@@ -341,7 +341,7 @@ fn enumeration(schema: &openapiv3::Schema) -> Vec<Value> {
         SchemaKind::Type(Type::Number(number)) => number
             .enumeration
             .iter()
-            .map(|item| item.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number))
+            .map(|item| item.map_or(Value::Null, number_value))
             .collect(),
         SchemaKind::Type(Type::Boolean(boolean)) => values(&boolean.enumeration),
         SchemaKind::Any(any) => any.enumeration.clone(),
@@ -380,4 +380,17 @@ fn known_format(schema: &openapiv3::Schema) -> Option<&'static str> {
         },
         _ => None,
     }
+}
+
+/// A `type: number` enum value as the spec wrote it: `openapiv3` reads
+/// every one as `f64`, so a whole number (`1`, as NestJS writes numeric
+/// enums) is turned back into an integer, which is how it goes on the wire.
+fn number_value(number: f64) -> Value {
+    // Whole numbers well inside i64's range (2^53) convert exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if number.fract() == 0.0 && number.abs() < EXACT {
+        #[allow(clippy::cast_possible_truncation)]
+        return Value::from(number as i64);
+    }
+    serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
 }

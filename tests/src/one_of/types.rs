@@ -135,6 +135,46 @@ pub enum MaybeNumber {
     Number(f64),
 }
 
+/// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
+///
+/// The variant is chosen by the `kind` property.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum Source {
+    Poll(SourcePoll),
+    Webhook(SourceWebhook),
+
+    /// A `kind` value this client does not know (the server may add variants); the whole object is kept.
+    Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Source {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("kind")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("poll") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Poll)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("webhook") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Webhook)
+                    .map_err(::serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Holder {
     /// A primitive union.
@@ -152,4 +192,117 @@ pub struct Holder {
     /// No discriminator; the pickier variant (more required fields) is tried first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub untagged: Option<Untagged>,
+
+    /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SourcePoll {
+    pub kind: SourcePollKind,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourcePollKind {
+    /// `poll`
+    Poll,
+
+    /// A value this client does not know (the server may add values).
+    Unknown(String),
+}
+
+impl SourcePollKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Poll => "poll",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::fmt::Display for SourcePollKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SourcePollKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SourcePollKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "poll" => Self::Poll,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SourceWebhook {
+    pub kind: SourceWebhookKind,
+    pub url: String,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceWebhookKind {
+    /// `webhook`
+    Webhook,
+
+    /// A value this client does not know (the server may add values).
+    Unknown(String),
+}
+
+impl SourceWebhookKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Webhook => "webhook",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::fmt::Display for SourceWebhookKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SourceWebhookKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SourceWebhookKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "webhook" => Self::Webhook,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
