@@ -122,8 +122,8 @@ pub struct Diagnostic {
     /// JSON pointer (RFC 6901) to the offending node; empty for the root.
     pub pointer: String,
     /// Line and column (1-based) of the node in the file's text, when the
-    /// text has it (filled in by [`crate::locate`] for problems found
-    /// after parsing).
+    /// text has it: from the parser for syntax errors, looked up by pointer
+    /// for everything found later.
     pub line_column: Option<(usize, usize)>,
     /// Human-readable explanation.
     pub message: String,

@@ -105,6 +105,8 @@ pub struct TypeDef {
     /// The Rust name (unique in the module).
     pub name: String,
     /// Where the schema is.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub origin: Location,
     /// Documentation (title and description).
     pub doc: Option<String>,
@@ -190,6 +192,8 @@ pub struct Field {
     /// The schema's `default`, if any.
     pub default: Option<serde_json::Value>,
     /// Where the property is.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub origin: Location,
 }
 
@@ -300,12 +304,16 @@ pub struct Operation {
     /// The method name (snake_case, unique).
     pub name: String,
     /// UpperCamelCase prefix for the operation's own types.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub type_prefix: String,
     /// HTTP method, upper case.
     pub method: String,
     /// The path template (`/pets/{petId}`).
     pub path: String,
     /// Where the operation is.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub origin: Location,
     /// `summary`.
     pub summary: Option<String>,
@@ -477,6 +485,8 @@ pub struct Param {
     /// `deprecated: true`.
     pub deprecated: bool,
     /// Where it is.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub origin: Location,
 }
 
@@ -507,6 +517,8 @@ pub struct RequestBody {
     /// Whether it must be given.
     pub required: bool,
     /// Documentation.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub doc: Option<String>,
 }
 
@@ -548,6 +560,8 @@ pub struct ResponseHeader {
     /// `description`.
     pub doc: Option<String>,
     /// Where the header is.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
     pub origin: Location,
 }
 

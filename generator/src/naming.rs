@@ -160,11 +160,6 @@ impl Scope {
             .find(|name| self.taken.insert(name.clone()))
             .unwrap_or_default()
     }
-
-    /// True when `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ fn the_only_module_is_reexported_at_the_root() {
     let expected: Vec<String> = ["Cargo.toml", "src/dated/mod.rs", "src/dated/types.rs", "src/lib.rs"]
         .into_iter()
         .map(str::to_owned)
-        .chain(generator::emit::RUNTIME_FILES.iter().map(|(name, _)| format!("src/runtime/{name}")))
+        .chain(generator::RUNTIME_FILES.iter().map(|(name, _)| format!("src/runtime/{name}")))
         .collect();
     let mut expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     expected.sort();

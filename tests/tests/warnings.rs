@@ -11,7 +11,7 @@ use common::{WorkspaceLoader, spec_files};
 use generator::{Config, Severity, SpecInput};
 
 fn generate(path: &str, strict: bool) -> Result<generator::Output, generator::Diagnostics> {
-    let spec = SpecInput { path: path.to_owned(), module: generator::naming::module_name_for_path(path) };
+    let spec = SpecInput { path: path.to_owned(), module: generator::module_name_for_path(path) };
     generator::generate(&[spec], &WorkspaceLoader, &Config { strict, ..Config::default() })
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use generator::naming::module_name_for_path;
+use generator::module_name_for_path;
 use generator::{Config, SpecInput};
 
 use crate::Error;

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use generator::naming::module_name_for_path;
+use generator::module_name_for_path;
 use generator::{Config, Diagnostic, Diagnostics, Layout, Output, SpecInput};
 
 use crate::Error;

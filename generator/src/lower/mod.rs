@@ -25,6 +25,7 @@ use crate::resolve::Resolver;
 /// Lowers loaded documents into the IR. With `skip_unsupported`, operations
 /// that hit problems are left out and reported in [`Api::skipped`];
 /// otherwise any problem fails the whole spec.
+#[cfg(test)]
 pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagnostics> {
     lower_filtered(documents, skip_unsupported, &[])
 }

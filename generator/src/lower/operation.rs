@@ -258,10 +258,7 @@ impl<'a> Lowerer<'a> {
                 self.warn(
                     Code::PathParameterMismatch,
                     &param_at,
-                    format!(
-                        "path parameter {} is not in the path template; it is ignored",
-                        format!("`{}`", wire.escape_debug()),
-                    ),
+                    format!("path parameter `{}` is not in the path template; it is ignored", wire.escape_debug()),
                 );
                 continue;
             }

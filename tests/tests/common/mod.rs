@@ -53,7 +53,7 @@ pub fn generate_file(path: &str) -> Result<Output, Diagnostics> {
 pub fn generate_files(paths: &[String]) -> Result<Output, Diagnostics> {
     let specs: Vec<SpecInput> = paths
         .iter()
-        .map(|path| SpecInput { path: path.clone(), module: generator::naming::module_name_for_path(path) })
+        .map(|path| SpecInput { path: path.clone(), module: generator::module_name_for_path(path) })
         .collect();
     generator::generate(&specs, &WorkspaceLoader, &Config::default())
 }
