@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::diagnostics::Diagnostic;
+pub use crate::model::HttpMethod;
 use crate::pointer::Pointer;
 
 /// A place in a spec: file and JSON pointer.
@@ -298,6 +299,66 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
 }
 
+/// A path template, parsed once: literal text and `{name}` placeholders.
+/// An unclosed `{` is literal text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    text: String,
+    pieces: Vec<PathPiece>,
+}
+
+/// One piece of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPiece {
+    /// Text sent as it is.
+    Literal(String),
+    /// A `{name}` placeholder.
+    Placeholder(String),
+}
+
+impl PathTemplate {
+    /// Parses `/orgs/{org}/repos/{repo}`.
+    pub fn parse(text: &str) -> Self {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            let Some(length) = rest[start..].find('}') else { break };
+            if start > 0 {
+                pieces.push(PathPiece::Literal(rest[..start].to_owned()));
+            }
+            pieces.push(PathPiece::Placeholder(rest[start + 1..start + length].to_owned()));
+            rest = &rest[start + length + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(PathPiece::Literal(rest.to_owned()));
+        }
+        Self { text: text.to_owned(), pieces }
+    }
+
+    /// The template as the spec wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Literals and placeholders, in order.
+    pub fn pieces(&self) -> &[PathPiece] {
+        &self.pieces
+    }
+
+    /// The placeholder names, in order, without duplicates.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for piece in &self.pieces {
+            if let PathPiece::Placeholder(name) = piece
+                && !names.contains(&name.as_str())
+            {
+                names.push(name);
+            }
+        }
+        names
+    }
+}
+
 /// One API operation → one async method.
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -307,10 +368,10 @@ pub struct Operation {
     // Not read by emit: kept so every IR node knows where it came from.
     #[allow(dead_code)]
     pub type_prefix: String,
-    /// HTTP method, upper case.
-    pub method: String,
-    /// The path template (`/pets/{petId}`).
-    pub path: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template (`/pets/{petId}`), parsed.
+    pub path: PathTemplate,
     /// Where the operation is.
     // Not read by emit: kept so every IR node knows where it came from.
     #[allow(dead_code)]

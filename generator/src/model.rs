@@ -203,13 +203,82 @@ impl Components {
     }
 }
 
+/// The HTTP methods a path item can hold operations for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `get`.
+    Get,
+    /// `put`.
+    Put,
+    /// `post`.
+    Post,
+    /// `delete`.
+    Delete,
+    /// `options`.
+    Options,
+    /// `head`.
+    Head,
+    /// `patch`.
+    Patch,
+    /// `trace`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order OpenAPI lists them.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The key of the method in a path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Put => "put",
+            HttpMethod::Post => "post",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Options => "options",
+            HttpMethod::Head => "head",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Trace => "trace",
+        }
+    }
+
+    /// The method as it goes on the wire (`GET`), which is also the name of
+    /// its `http::Method` constant.
+    pub fn wire(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The method for a path item key (`get`), if it is one.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|method| method.key() == key)
+    }
+}
+
 /// A path item.
 #[derive(Debug, Clone, Default)]
 pub struct PathItem {
     /// Parameters shared by its operations.
     pub parameters: Vec<Node<Parameter>>,
-    /// Operations by lower-case method, in spec order.
-    pub operations: Vec<(String, Operation)>,
+    /// Operations by method, in spec order.
+    pub operations: Vec<(HttpMethod, Operation)>,
 }
 
 /// One operation.

@@ -175,7 +175,7 @@ fn item_id(items: &PageItems, types: &TypeSpace, wire: &str) -> Option<FieldAcce
 }
 
 fn detected(operation: &Operation, types: &TypeSpace) -> Option<Pagination> {
-    if operation.method != "GET" {
+    if operation.method != crate::ir::HttpMethod::Get {
         return None;
     }
     let page = page_type(operation)?;

@@ -10,7 +10,7 @@ use super::ident;
 use crate::features::Features;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, ParamStyle, Presence,
+    Api, BodyKind, FieldAccess, Operation, PageItems, PathPiece, PaginationStyle, Param, ParamLocation, ParamStyle, Presence,
     ResponseCase, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
 };
 
@@ -224,7 +224,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let docs = Doc::new()
         .markdown(operation.summary.as_deref())
         .markdown(operation.description.as_deref())
-        .line(code(&format!("{} {}", operation.method, operation.path)))
+        .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
         .outer();
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
 
@@ -264,7 +264,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
 
     let mut statements = Vec::new();
     let path = request_path(operation);
-    let method = ident(&operation.method);
+    let method = ident(operation.method.wire());
     statements.push(quote!(let mut request = self.core.request(crate::runtime::Method::#method, #path);));
     let mut mutates = false;
     for param in operation.params.iter().filter(|param| param.location != ParamLocation::Path) {
@@ -375,7 +375,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let docs = Doc::new()
         .markdown(operation.summary.as_deref())
         .markdown(operation.description.as_deref())
-        .line(code(&format!("{} {}", operation.method, operation.path)))
+        .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
         .line(format!("{pagination_doc} All pages: [`Client::{pages}`]; all items: [`Client::{stream}`]."))
         .outer();
     let item_ty = match &pagination.items {
@@ -566,32 +566,29 @@ fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
 fn request_path(operation: &Operation) -> TokenStream {
     let mut pieces = Vec::new();
     let mut has_params = false;
-    let mut rest = operation.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(length) = rest[start..].find('}') else { break };
-        let placeholder = &rest[start + 1..start + length];
-        let param = operation
-            .params
-            .iter()
-            .find(|param| param.location == ParamLocation::Path && param.wire == placeholder);
-        if let Some(param) = param {
-            let literal = &rest[..start];
-            if !literal.is_empty() {
+    for piece in operation.path.pieces() {
+        let param = match piece {
+            PathPiece::Placeholder(placeholder) => operation
+                .params
+                .iter()
+                .find(|param| param.location == ParamLocation::Path && param.wire == *placeholder),
+            PathPiece::Literal(_) => None,
+        };
+        match (piece, param) {
+            (_, Some(param)) => {
+                let arg = ident(&param.name);
+                let wire = &param.wire;
+                let style = path_style(param.style);
+                pieces.push(quote!(&crate::runtime::path_param(#wire, &#arg, #style)?));
+                has_params = true;
+            }
+            (PathPiece::Literal(literal), None) => pieces.push(quote!(#literal)),
+            // (Lowering declares a parameter for every placeholder.)
+            (PathPiece::Placeholder(placeholder), None) => {
+                let literal = format!("{{{placeholder}}}");
                 pieces.push(quote!(#literal));
             }
-            let arg = ident(&param.name);
-            let wire = &param.wire;
-            let style = path_style(param.style);
-            pieces.push(quote!(&crate::runtime::path_param(#wire, &#arg, #style)?));
-            has_params = true;
-        } else {
-            let literal = &rest[..start + length + 1];
-            pieces.push(quote!(#literal));
         }
-        rest = &rest[start + length + 1..];
-    }
-    if !rest.is_empty() {
-        pieces.push(quote!(#rest));
     }
     if has_params {
         quote!(&[#(#pieces),*].concat())

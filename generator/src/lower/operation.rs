@@ -5,7 +5,7 @@
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    BodyKind, Location, Operation, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, ParamStyle, RequestBody, ResponseBody, ResponseCase,
+    BodyKind, HttpMethod, Location, Operation, PathTemplate, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, ParamStyle, RequestBody, ResponseBody, ResponseCase,
     ResponseHeader, SecurityScheme, StatusMatch, TypeRef,
 };
 use crate::model::{
@@ -40,13 +40,13 @@ impl<'a> Lowerer<'a> {
                 if !only_tags.is_empty() && !operation.tags.iter().any(|tag| only_tags.contains(tag)) {
                     continue;
                 }
-                let at = item_at.push(method);
+                let at = item_at.push(method.key());
                 // What the reader could not read inside this operation (or
                 // its path item's parameters) is the operation's problem.
                 let read = self.take_read_problems(&at, &item_at);
                 let before = self.problems.len();
                 self.problems.extend(read);
-                let lowered = self.operation(path, method, operation, &item, &at, schemes, &mut names);
+                let lowered = self.operation(path, *method, operation, &item, &at, schemes, &mut names);
                 // Nothing is broken beyond this operation (an unsupported
                 // construct, or a node the reader could not read): it can be
                 // left out. A `$ref` to nothing stays an error.
@@ -68,7 +68,7 @@ impl<'a> Lowerer<'a> {
                     self.warn(
                         Code::SkippedOperation,
                         &at,
-                        format!("operation {} {path} is left out, the rest of the client is generated: {reason}", method.to_uppercase()),
+                        format!("operation {} {path} is left out, the rest of the client is generated: {reason}", method.wire()),
                     );
                     for problem in problems {
                         self.warn(problem.code, &Location::new(&problem.file, crate::pointer::Pointer::parse(&problem.pointer).unwrap_or_default()), problem.message);
@@ -82,7 +82,7 @@ impl<'a> Lowerer<'a> {
                         Code::UnsupportedSchema,
                         &at.file,
                         &at.pointer.to_string(),
-                        format!("skipped operation {} {path}: {first}", method.to_uppercase()),
+                        format!("skipped operation {} {path}: {first}", method.wire()),
                     ));
                     skipped.append(&mut problems);
                 } else {
@@ -113,7 +113,7 @@ impl<'a> Lowerer<'a> {
     fn operation(
         &mut self,
         path: &str,
-        method: &str,
+        method: HttpMethod,
         operation: &SpecOperation,
         item: &PathItem,
         at: &Location,
@@ -122,11 +122,12 @@ impl<'a> Lowerer<'a> {
     ) -> Operation {
         let base_name = match &operation.operation_id {
             Some(id) if !field_name(id).is_empty() => field_name(id),
-            _ => field_name(&format!("{method} {path}")),
+            _ => field_name(&format!("{} {path}", method.key())),
         };
         let name = names.claim(&base_name);
         let type_prefix = type_name(crate::naming::unraw(&name));
-        let params = self.parameters(path, operation, item, at, &type_prefix);
+        let template = PathTemplate::parse(path);
+        let params = self.parameters(&template, operation, item, at, &type_prefix);
         let body = operation.request_body.as_ref().and_then(|body| self.request_body(body, &type_prefix));
         let (success, errors) = self.responses(operation, &type_prefix);
         let security = self.security_requirements(operation, schemes);
@@ -143,8 +144,8 @@ impl<'a> Lowerer<'a> {
         Operation {
             name,
             type_prefix,
-            method: method.to_uppercase(),
-            path: path.to_owned(),
+            method,
+            path: template,
             origin: at.clone(),
             summary: operation.summary.clone(),
             description: operation.description.clone(),
@@ -194,7 +195,7 @@ impl<'a> Lowerer<'a> {
 
     fn parameters(
         &mut self,
-        path: &str,
+        template: &PathTemplate,
         operation: &SpecOperation,
         item: &PathItem,
         at: &Location,
@@ -215,7 +216,7 @@ impl<'a> Lowerer<'a> {
         let mut params = Vec::new();
         // Path parameters in template order, including any the spec forgot
         // to declare (they are plain strings).
-        for placeholder in template_placeholders(path) {
+        for placeholder in template.placeholders() {
             let declared = gathered
                 .iter()
                 .position(|(parameter, _)| {
@@ -237,8 +238,8 @@ impl<'a> Lowerer<'a> {
                         self.warn(Code::PathParameterMismatch, at, message);
                     }
                     params.push(Param {
-                        name: names.claim(&field_name(&placeholder)),
-                        wire: placeholder,
+                        name: names.claim(&field_name(placeholder)),
+                        wire: placeholder.to_owned(),
                         location: ParamLocation::Path,
                         ty: TypeRef::String,
                         required: true,
@@ -512,21 +513,6 @@ fn status_match(key: &str) -> Option<StatusMatch> {
     }
 }
 
-/// The `{name}`s of a path template, in order, without duplicates.
-pub(crate) fn template_placeholders(path: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(length) = rest[start..].find('}') else { break };
-        let name = &rest[start + 1..start + length];
-        if !names.iter().any(|existing| existing == name) {
-            names.push(name.to_owned());
-        }
-        rest = &rest[start + length + 1..];
-    }
-    names
-}
-
 /// Whether `problem` is located inside `node` (below its `child` entry
 /// when `child` is not empty).
 fn is_inside(problem: &Diagnostic, node: &Location, child: &str) -> bool {
@@ -620,10 +606,16 @@ mod tests {
 
     #[test]
     fn finds_template_placeholders() {
-        assert_eq!(template_placeholders("/orgs/{org}/repos/{repo}"), ["org", "repo"]);
-        assert_eq!(template_placeholders("/a/{x}.{format}/{x}"), ["x", "format"]);
-        assert!(template_placeholders("/plain").is_empty());
-        assert!(template_placeholders("/broken/{open").is_empty());
+        let placeholders = |path: &str| PathTemplate::parse(path).placeholders().into_iter().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(placeholders("/orgs/{org}/repos/{repo}"), ["org", "repo"]);
+        assert_eq!(placeholders("/a/{x}.{format}/{x}"), ["x", "format"]);
+        assert!(placeholders("/plain").is_empty());
+        assert!(placeholders("/broken/{open").is_empty());
+        use crate::ir::PathPiece::{Literal, Placeholder};
+        assert_eq!(
+            PathTemplate::parse("/a/{x}.{format}/b{").pieces(),
+            [Literal("/a/".into()), Placeholder("x".into()), Literal(".".into()), Placeholder("format".into()), Literal("/b{".into())]
+        );
     }
 
     #[test]

@@ -922,7 +922,7 @@ fn operation_names_come_from_operation_ids_or_method_and_path() {
         let found = api
             .operations
             .iter()
-            .find(|operation| operation.method == method && operation.path == path)
+            .find(|operation| operation.method.wire() == method && operation.path.as_str() == path)
             .unwrap_or_else(|| panic!("no {method} {path}"));
         assert_eq!((found.name.as_str(), found.type_prefix.as_str()), (name, prefix), "{method} {path}");
     }

@@ -9,13 +9,13 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
 use crate::model::{
-    Additional, Components, Discriminator, Document, Header, Info, MediaType, Node, Operation, Parameter, ParameterIn,
+    Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter, ParameterIn,
     PathItem, RequestBody, Requirement, Response, Schema, SchemeKind, SecurityScheme, Server, ServerVariable, Style,
     Version,
 };
 
 /// The HTTP methods of a path item, in the order OpenAPI lists them.
-pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [HttpMethod; 8] = HttpMethod::ALL;
 
 /// Reads model nodes out of JSON values; collects the problems it finds.
 #[derive(Debug)]
@@ -320,10 +320,10 @@ impl Reader {
         PathItem {
             parameters: self.parameters(map, at),
             operations: METHODS
-                .iter()
+                .into_iter()
                 .filter_map(|method| {
-                    let operation = object(map, method)?;
-                    Some(((*method).to_owned(), self.operation(operation, &at.push(*method))))
+                    let operation = object(map, method.key())?;
+                    Some((method, self.operation(operation, &at.push(method.key()))))
                 })
                 .collect(),
         }

@@ -145,9 +145,9 @@ impl<'a> Swagger<'a> {
             }
         }
         for method in METHODS {
-            if let Some(operation) = object(map, method) {
-                let operation = self.operation(operation, &at.push(*method), &shared);
-                item.operations.push(((*method).to_owned(), operation));
+            if let Some(operation) = object(map, method.key()) {
+                let operation = self.operation(operation, &at.push(method.key()), &shared);
+                item.operations.push((method, operation));
             }
         }
         item

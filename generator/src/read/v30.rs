@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::ir::Location;
 use crate::model::{
-    self, Additional, Components, Discriminator, Document, Header, Info, MediaType, Node, Operation, Parameter,
+    self, Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter,
     ParameterIn, PathItem, RequestBody, Response, SchemeKind, SecurityScheme, Server, ServerVariable, Style, Version,
 };
 
@@ -96,7 +96,7 @@ pub fn path_item(item: &openapiv3::PathItem, at: &Location) -> PathItem {
         parameters: parameters(&item.parameters, at),
         operations: item
             .iter()
-            .map(|(method, op)| (method.to_owned(), operation(op, &at.push(method))))
+            .filter_map(|(method, op)| Some((HttpMethod::from_key(method)?, operation(op, &at.push(method)))))
             .collect(),
     }
 }
