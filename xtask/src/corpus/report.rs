@@ -111,7 +111,7 @@ impl SpecRun {
                 .iter()
                 .take(1)
                 .map(|diagnostic| {
-                    // The row names the spec already: `#/pointer: message [code]`.
+                    // The row names the spec already: `:line:column#/pointer: message [code]`.
                     let text = diagnostic.to_string();
                     text.strip_prefix(self.spec.path.as_str()).map_or_else(|| text.clone(), str::to_owned)
                 })
