@@ -6,7 +6,7 @@
 //!   other types, `Option` included) has infinite size; the field or variant
 //!   that closes the cycle gets a `Box`.
 
-use crate::ir::{Api, Operation, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, Operation, SerdeUse, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Applies both fixes in place.
 pub fn break_cycles(types: &mut TypeSpace) {
@@ -22,20 +22,53 @@ pub fn prune_unused(api: &mut Api) {
     api.types.pruned = reached.iter().enumerate().filter(|(_, reached)| !**reached).map(|(id, _)| TypeId(id)).collect();
 }
 
+/// Decides which serde impls each type gets: `Serialize` when a request
+/// sends it (as a parameter, a body or inside one), `Deserialize` when a
+/// response carries it (body, documented header, or inside one). Types no
+/// operation reaches (webhook payloads, say) get both, and so does every
+/// type when `both` is set ([`crate::SerdeImpls::Both`]).
+pub fn serde_directions(api: &mut Api, both: bool) {
+    if both {
+        return;
+    }
+    let mut sent = Vec::new();
+    let mut received = Vec::new();
+    for operation in &api.operations {
+        let (send, receive) = directed_roots(operation);
+        sent.extend(send);
+        received.extend(receive);
+    }
+    let sent = reachable(&api.types, sent);
+    let received = reachable(&api.types, received);
+    // What no operation reaches gets both, and so does everything it uses.
+    let unreached = (0..api.types.defs.len()).filter(|id| !sent[*id] && !received[*id]).collect();
+    let both = reachable(&api.types, unreached);
+    for (id, def) in api.types.defs.iter_mut().enumerate() {
+        def.serde = if both[id] { SerdeUse::BOTH } else { SerdeUse { serialize: sent[id], deserialize: received[id] } };
+    }
+}
+
+/// The named types an operation sends and the ones it receives.
+fn directed_roots(operation: &Operation) -> (Vec<usize>, Vec<usize>) {
+    let mut sent = Vec::new();
+    for ty in operation.params.iter().map(|param| &param.ty).chain(operation.body.iter().map(|body| &body.ty)) {
+        all_named(ty, &mut sent);
+    }
+    let mut received = Vec::new();
+    for case in operation.success.iter().chain(&operation.errors) {
+        for ty in case.body.iter().map(|body| &body.ty).chain(case.headers.iter().map(|header| &header.ty)) {
+            all_named(ty, &mut received);
+        }
+    }
+    received.extend(operation.success_type.iter().chain(&operation.error_type).map(|id| id.0));
+    (sent, received)
+}
+
 /// The named types an operation uses directly: parameters, body, response
 /// bodies and documented headers, its response enums.
 pub(crate) fn operation_roots(operation: &Operation) -> Vec<usize> {
-    let mut roots: Vec<&TypeRef> = operation.params.iter().map(|param| &param.ty).collect();
-    roots.extend(operation.body.iter().map(|body| &body.ty));
-    for case in operation.success.iter().chain(&operation.errors) {
-        roots.extend(case.body.as_ref().map(|body| &body.ty));
-        roots.extend(case.headers.iter().map(|header| &header.ty));
-    }
-    let mut found = Vec::new();
-    for root in roots {
-        all_named(root, &mut found);
-    }
-    found.extend(operation.success_type.iter().chain(&operation.error_type).map(|id| id.0));
+    let (mut found, received) = directed_roots(operation);
+    found.extend(received);
     found
 }
 

@@ -1,7 +1,8 @@
 //! Cargo features for slices of an API: one feature per tag. An operation
 //! is compiled when any of its tags' features is on (untagged operations
 //! have a feature of their own); a type is compiled when an operation that
-//! reaches it is, and always when no operation reaches it. The default
+//! reaches it is. Types no operation reaches (webhook payloads, say) and
+//! what they use are under a feature of their own, [`SCHEMAS`]. The default
 //! feature set is everything, so `cargo add` needs no thought.
 
 use std::collections::BTreeSet;
@@ -13,6 +14,9 @@ use crate::naming::Scope;
 /// The feature of operations without tags.
 pub const UNTAGGED: &str = "untagged";
 
+/// The feature of types no operation reaches.
+pub const SCHEMAS: &str = "schemas";
+
 /// The feature that turns every tag on (the default).
 pub const FULL: &str = "full";
 
@@ -20,11 +24,12 @@ pub const FULL: &str = "full";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
     /// Feature names, in the order tags first appear; each with its tag
-    /// (`None` for [`UNTAGGED`]).
+    /// (`None` for [`UNTAGGED`] and [`SCHEMAS`]).
     pub names: Vec<(String, Option<String>)>,
     /// For each operation, the features that compile it.
     pub operations: Vec<Vec<usize>>,
-    /// For each type, the features that compile it (`None`: always).
+    /// For each type, the features that compile it (`None`: always, which
+    /// is only the case in an API without operations).
     pub types: Vec<Option<Vec<usize>>>,
 }
 
@@ -58,7 +63,7 @@ fn feature_name(tag: &str) -> String {
 /// Assigns features to the operations and types of `api`.
 pub fn assign(api: &Api) -> Features {
     // Names reserved by Cargo or by this module.
-    let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED]);
+    let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED, SCHEMAS]);
     let mut names: Vec<(String, Option<String>)> = Vec::new();
     let mut index_of = |tag: Option<&str>, names: &mut Vec<(String, Option<String>)>| -> usize {
         if let Some(found) = names.iter().position(|(_, known)| known.as_deref() == tag) {
@@ -96,15 +101,19 @@ pub fn assign(api: &Api) -> Features {
             }
         }
     }
-    // Types no operation reaches are always compiled, and so is everything
-    // they use.
+    // Types no operation reaches are under their own feature, and so is
+    // everything they use.
     let unreached: Vec<usize> = per_type.iter().enumerate().filter(|(_, features)| features.is_empty()).map(|(id, _)| id).collect();
-    let always = reachable(&api.types, unreached);
-    let types = per_type
-        .into_iter()
-        .zip(always)
-        .map(|(features, always)| (!always).then(|| features.into_iter().collect()))
-        .collect();
+    if !unreached.is_empty() && !names.is_empty() {
+        let schemas = names.len();
+        names.push((SCHEMAS.to_owned(), None));
+        for (id, reached) in reachable(&api.types, unreached).into_iter().enumerate() {
+            if reached {
+                per_type[id].insert(schemas);
+            }
+        }
+    }
+    let types = per_type.into_iter().map(|features| (!features.is_empty()).then(|| features.into_iter().collect())).collect();
     Features { names, operations, types }
 }
 

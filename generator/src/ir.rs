@@ -115,6 +115,24 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What kind of type.
     pub kind: TypeKind,
+    /// Which serde impls it gets (decided in `analyze::serde_directions`).
+    pub serde: SerdeUse,
+}
+
+/// Which directions of serde a type is used in: sent (`Serialize`),
+/// received (`Deserialize`) or both. Deriving only what is used keeps large
+/// clients fast to compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerdeUse {
+    /// Sent in a request (parameter or body), or inside one.
+    pub serialize: bool,
+    /// Received in a response (body or header), or inside one.
+    pub deserialize: bool,
+}
+
+impl SerdeUse {
+    /// Both directions.
+    pub const BOTH: SerdeUse = SerdeUse { serialize: true, deserialize: true };
 }
 
 /// The shape of a named type.

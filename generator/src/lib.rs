@@ -110,6 +110,8 @@ pub struct Config {
     /// When true, every warning (an interpretation the generator made of
     /// a sloppy spec) is an error and fails the run.
     pub strict: bool,
+    /// Choices about the shape of the generated code.
+    pub settings: Settings,
 }
 
 impl Default for Config {
@@ -121,8 +123,29 @@ impl Default for Config {
             only_tags: Vec::new(),
             detect_pagination: true,
             strict: false,
+            settings: Settings::default(),
         }
     }
+}
+
+/// Choices about the shape of the generated code (as opposed to how specs
+/// are read, which [`Config`] holds).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Which serde impls model types get.
+    pub serde_impls: SerdeImpls,
+}
+
+/// Which serde impls model types get.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SerdeImpls {
+    /// `Serialize` on what requests send, `Deserialize` on what responses
+    /// carry, both on types no operation uses (and everything they use).
+    AsUsed,
+    /// Both on every type (the default): responses can be stored or
+    /// forwarded, and test fixtures built from them.
+    #[default]
+    Both,
 }
 
 /// Generated files, keyed by path relative to the crate root
@@ -156,6 +179,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
                 let mut pagination_warnings = paginate::assign(&mut api, config.detect_pagination);
                 api.warnings.append(&mut pagination_warnings);
                 analyze::break_cycles(&mut api.types);
+                analyze::serde_directions(&mut api, config.settings.serde_impls == SerdeImpls::Both);
                 if !config.only_tags.is_empty() {
                     analyze::prune_unused(&mut api);
                 }

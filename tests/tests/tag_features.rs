@@ -24,8 +24,8 @@ fn generate() -> generator::Output {
 fn every_tag_is_a_feature_and_the_default_is_everything() {
     let output = generate();
     let manifest = &output.files["Cargo.toml"];
-    assert!(manifest.contains("[features]\ndefault = [\"full\"]\nfull = [\"repos\", \"users-teams\", \"untagged\"]\n"), "{manifest}");
-    for feature in ["repos = []", "users-teams = []", "untagged = []"] {
+    assert!(manifest.contains("[features]\ndefault = [\"full\"]\nfull = [\"repos\", \"users-teams\", \"untagged\", \"schemas\"]\n"), "{manifest}");
+    for feature in ["repos = []", "users-teams = []", "untagged = []", "schemas = []"] {
         assert!(manifest.contains(feature), "{feature}: {manifest}");
     }
     let client = &output.files["src/tagged/mod.rs"];
@@ -37,7 +37,7 @@ fn every_tag_is_a_feature_and_the_default_is_everything() {
         assert!(attrs.contains("#[cfg(any(feature = \"repos\"))]"), "{method} has the repos cfg: {attrs}");
     }
     let types = &output.files["src/tagged/types.rs"];
-    // Owner is reached by both tags; Repo by one; Unused by none (always).
+    // Shared is reached by both tags; User by one; Unused by none.
     let cfg_before = |item: &str| {
         let at = types.find(item).unwrap_or_else(|| panic!("{item} in {types}"));
         let before = &types[..at];
@@ -45,11 +45,11 @@ fn every_tag_is_a_feature_and_the_default_is_everything() {
     };
     assert_eq!(cfg_before("pub struct Shared").as_deref(), Some("#[cfg(any(feature = \"repos\", feature = \"users-teams\"))]"));
     assert_eq!(cfg_before("pub struct User").as_deref(), Some("#[cfg(any(feature = \"users-teams\"))]"));
-    assert_eq!(cfg_before("pub struct Unused"), None, "types no operation reaches are always there");
-    // Repo is used by `repos` operations and by the always-there Unused,
-    // so it (and Owner, through it) is always there too.
-    assert_eq!(cfg_before("pub struct Repo"), None);
-    assert_eq!(cfg_before("pub struct Owner"), None);
+    assert_eq!(cfg_before("pub struct Unused").as_deref(), Some("#[cfg(any(feature = \"schemas\"))]"), "types no operation reaches");
+    // Repo is used by `repos` operations and by Unused, so it (and Owner,
+    // through it) is compiled by either feature.
+    assert_eq!(cfg_before("pub struct Repo").as_deref(), Some("#[cfg(any(feature = \"repos\", feature = \"schemas\"))]"));
+    assert_eq!(cfg_before("pub struct Owner").as_deref(), Some("#[cfg(any(feature = \"repos\", feature = \"schemas\"))]"));
 }
 
 fn cargo_check(dir: &Path, features: &str) -> (bool, String) {
@@ -63,7 +63,7 @@ fn cargo_check(dir: &Path, features: &str) -> (bool, String) {
 #[test]
 fn each_slice_compiles_warning_free() {
     let dir = common::write_crate("tagged", &generate());
-    for features in ["repos", "users-teams", "untagged", "", "repos,untagged", "full"] {
+    for features in ["repos", "users-teams", "untagged", "schemas", "", "repos,untagged", "full"] {
         let (ok, log) = cargo_check(&dir, features);
         assert!(ok, "features `{features}`:\n{log}");
     }

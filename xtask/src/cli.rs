@@ -75,6 +75,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) no_pagination_detection: bool,
     /// `--strict`: warnings are errors.
     pub(crate) strict: bool,
+    /// `--serde-as-used`: only the serde directions each type is used in.
+    pub(crate) serde_as_used: bool,
     /// `--warnings all|summary`.
     pub(crate) warnings: WarningsMode,
 }
@@ -228,6 +230,10 @@ struct Generate {
     /// Make every warning (an interpretation of a sloppy spec) an error
     #[arg(long, overrides_with = "strict")]
     strict: bool,
+    /// Derive only the serde directions each model type is used in
+    /// [default: both on every type]
+    #[arg(long, overrides_with = "serde_as_used")]
+    serde_as_used: bool,
     /// `all`: every warning with its location; `summary`: counts by code
     #[arg(long, value_name = "MODE", value_enum, default_value_t, hide_possible_values = true)]
     warnings: WarningsMode,
@@ -313,6 +319,7 @@ impl From<Cmd> for Command {
                 only_tags: args.only_tags.map(|tags| tags.0).unwrap_or_default(),
                 no_pagination_detection: args.no_pagination_detection,
                 strict: args.strict,
+                serde_as_used: args.serde_as_used,
                 warnings: args.warnings,
             }),
             Cmd::Corpus(args) => Command::Corpus(CorpusArgs {

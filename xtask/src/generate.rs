@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use generator::module_name_for_path;
-use generator::{Config, Diagnostic, Diagnostics, Layout, Output, SpecInput};
+use generator::{Config, Diagnostic, Diagnostics, Layout, Output, SerdeImpls, Settings, SpecInput};
 
 use crate::Error;
 use crate::cli::GenerateArgs;
@@ -60,6 +60,9 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         only_tags: args.only_tags.clone(),
         detect_pagination: !args.no_pagination_detection,
         strict: args.strict,
+        settings: Settings {
+            serde_impls: if args.serde_as_used { SerdeImpls::AsUsed } else { SerdeImpls::Both },
+        },
     };
     let started = Instant::now();
     // `$ref`s may name files in the spec's directory tree only.
@@ -131,6 +134,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.strict {
         command.push_str(" --strict");
     }
+    if args.serde_as_used {
+        command.push_str(" --serde-as-used");
+    }
     command
 }
 
@@ -189,6 +195,7 @@ mod tests {
             only_tags: Vec::new(),
             no_pagination_detection: false,
             strict: false,
+            serde_as_used: false,
             warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");

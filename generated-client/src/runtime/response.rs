@@ -197,6 +197,16 @@ pub async fn json<T: serde::de::DeserializeOwned, E>(response: RawResponse) -> R
     }
 }
 
+/// Decodes one variant of a tagged union from its JSON value (the tag has
+/// chosen it); a failure inside names its JSON path, relative to the union.
+pub fn union_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if path == "." { E::custom(inner) } else { E::custom(format_args!("{path}: {inner}")) }
+    })
+}
+
 /// Reads a text success body.
 pub async fn text<E>(response: RawResponse) -> Result<Response<String>, Error<E>> {
     let (status, headers, body) = response.success_body().await?;

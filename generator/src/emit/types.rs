@@ -12,8 +12,8 @@ use super::docs::{code, doc_attrs, Doc};
 use super::ident;
 use crate::features::Features;
 use crate::ir::{
-    Api, Enum, EnumRepr, Field, Operation, ParamLocation, Presence, ResponseVariant, Struct, TypeDef, TypeKind, TypeRef,
-    TypeSpace, Union,
+    Api, Enum, EnumRepr, Field, Operation, ParamLocation, Presence, ResponseVariant, SerdeUse, Struct, TypeDef, TypeKind,
+    TypeRef, TypeSpace, Union,
 };
 
 /// Tokens for a type use. `prefix` is how named types are reached from the
@@ -92,17 +92,18 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct(structure) => struct_def(&name, structure, types),
-        TypeKind::Enum(enumeration) => enum_def(&name, enumeration),
-        TypeKind::Union(union) => union_def(&name, union, types),
+        TypeKind::Struct(structure) => struct_def(&name, structure, def.serde, types),
+        TypeKind::Enum(enumeration) => enum_def(&name, enumeration, def.serde),
+        TypeKind::Union(union) => union_def(&name, union, def.serde, types),
         TypeKind::Alias { target, newtype: false } => {
             let target = type_tokens(target, types, &TokenStream::new());
             quote!(pub type #name = #target;)
         }
         TypeKind::Alias { target, newtype: true } => {
             let target = type_tokens(target, types, &TokenStream::new());
+            let derives = serde_derives(def.serde);
             quote! {
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #derives)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
@@ -117,7 +118,15 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
     }
 }
 
-fn struct_def(name: &Ident, structure: &Struct, types: &TypeSpace) -> TokenStream {
+/// `::serde::Serialize, ::serde::Deserialize`, or the one a type needs.
+fn serde_derives(serde: SerdeUse) -> TokenStream {
+    let serialize = serde.serialize.then(|| quote!(::serde::Serialize));
+    let deserialize = serde.deserialize.then(|| quote!(::serde::Deserialize));
+    let derives = serialize.into_iter().chain(deserialize);
+    quote!(#(#derives),*)
+}
+
+fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
     let fields = structure.fields.iter().map(|field| field_def(field, types));
     let additional = structure.additional.as_ref().map(|value| {
         let value = type_tokens(value, types, &TokenStream::new());
@@ -129,8 +138,9 @@ fn struct_def(name: &Ident, structure: &Struct, types: &TypeSpace) -> TokenStrea
     });
     let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
     let default = all_optional.then(|| quote!(Default,));
+    let derives = serde_derives(serde);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #derives)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -188,9 +198,9 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
     }
 }
 
-fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
+fn enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenStream {
     if enumeration.repr == EnumRepr::String {
-        return string_enum_def(name, enumeration);
+        return string_enum_def(name, enumeration, serde);
     }
     let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
     let values: Vec<TokenStream> = enumeration.variants.iter().map(|variant| json_literal(&variant.value)).collect();
@@ -198,7 +208,7 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
         enumeration.variants.iter().map(|variant| comparable_literal(&variant.value)).collect();
     let docs: Vec<TokenStream> =
         enumeration.variants.iter().map(|variant| Doc::new().line(code(&variant.value.to_string())).outer()).collect();
-    quote! {
+    let definition = quote! {
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum #name {
             #( #docs #variants, )*
@@ -216,30 +226,38 @@ fn enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.to_value().serialize(serializer)
+    };
+    let serialize = serde.serialize.then(|| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    self.to_value().serialize(serializer)
+                }
             }
         }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #( if value == #comparisons { return Ok(Self::#variants); } )*
-                Ok(Self::Unknown(value))
+    });
+    let deserialize = serde.deserialize.then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    #( if value == #comparisons { return Ok(Self::#variants); } )*
+                    Ok(Self::Unknown(value))
+                }
             }
         }
-    }
+    });
+    quote!(#definition #serialize #deserialize)
 }
 
 /// String enums get hand-written serde impls over `as_str`: they compile
 /// much faster than derived ones (large specs have thousands of enums) and
 /// map unknown values to `Unknown` without serde's buffering.
-fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
+fn string_enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenStream {
     let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
     let wires: Vec<&str> = enumeration.variants.iter().map(|variant| variant.value.as_str().unwrap_or_default()).collect();
     let docs = wires.iter().map(|wire| Doc::new().line(code(wire)).outer());
-    quote! {
+    let definition = quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #docs #variants, )*
@@ -263,22 +281,30 @@ fn string_enum_def(name: &Ident, enumeration: &Enum) -> TokenStream {
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+    };
+    let serialize = serde.serialize.then(|| {
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
             }
         }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                Ok(match value.as_str() {
-                    #( #wires => Self::#variants, )*
-                    _ => Self::Unknown(value),
-                })
+    });
+    let deserialize = serde.deserialize.then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    Ok(match value.as_str() {
+                        #( #wires => Self::#variants, )*
+                        _ => Self::Unknown(value),
+                    })
+                }
             }
         }
-    }
+    });
+    quote!(#definition #serialize #deserialize)
 }
 
 fn json_literal(value: &Value) -> TokenStream {
@@ -318,52 +344,57 @@ fn comparable_literal(value: &Value) -> TokenStream {
     }
 }
 
-fn union_def(name: &Ident, union: &Union, types: &TypeSpace) -> TokenStream {
+fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
     let variants: Vec<Ident> = union.variants.iter().map(|variant| ident(&variant.name)).collect();
     let inner: Vec<TokenStream> =
         union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
     let Some(tag) = &union.tag else {
+        let derives = serde_derives(serde);
         return quote! {
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #derives)]
             #[serde(untagged)]
             pub enum #name {
                 #( #variants(#inner), )*
             }
         };
     };
-    let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
-        let values = &variant.tag_values;
-        quote! {
-            #( Some(#values) )|* => ::serde_json::from_value(value)
-                .map(Self::#variant_name)
-                .map_err(::serde::de::Error::custom),
-        }
-    });
     let unknown_doc = Doc::new()
         .line(format!(
             "A {} value this client does not know (the server may add variants); the whole object is kept.",
             code(tag)
         ))
         .outer();
+    // Serialized as the variant's own object; decoded by the tag.
+    let serialize = serde.serialize.then(|| quote!(, ::serde::Serialize));
+    let untagged = serde.serialize.then(|| quote!(#[serde(untagged)]));
+    let deserialize = serde.deserialize.then(|| {
+        let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
+            let values = &variant.tag_values;
+            quote!(#( Some(#values) )|* => crate::runtime::union_variant(value).map(Self::#variant_name),)
+        });
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => Ok(Self::Unknown(value)),
+                    }
+                }
+            }
+        }
+    });
     quote! {
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq #serialize)]
+        #untagged
         pub enum #name {
             #( #variants(#inner), )*
             #unknown_doc
             Unknown(::serde_json::Value),
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
-                }
-            }
-        }
+        #deserialize
     }
 }
 

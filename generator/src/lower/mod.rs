@@ -17,7 +17,7 @@ mod security;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::ir::{Api, Location, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::ir::{Api, Location, SerdeUse, TypeDef, TypeId, TypeKind, TypeSpace};
 use crate::load::Documents;
 use crate::naming::Scope;
 use crate::resolve::Resolver;
@@ -139,7 +139,7 @@ impl<'a> Lowerer<'a> {
     fn declare(&mut self, name_hint: &str, origin: &Location) -> TypeId {
         let name = self.type_names.claim(&crate::naming::type_name(name_hint));
         let id = TypeId(self.types.defs.len());
-        self.types.defs.push(TypeDef { name, origin: origin.clone(), doc: None, deprecated: false, kind: TypeKind::Pending });
+        self.types.defs.push(TypeDef { name, origin: origin.clone(), doc: None, deprecated: false, kind: TypeKind::Pending, serde: SerdeUse::BOTH });
         id
     }
 

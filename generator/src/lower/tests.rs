@@ -1634,3 +1634,48 @@ fn openapi_3_0_documents_with_3_1_keywords_are_read_as_3_1_with_warnings() {
         ]
     );
 }
+
+#[test]
+fn serde_impls_follow_the_direction_each_type_is_used_in() {
+    let spec = "
+        paths:
+          /pets:
+            post:
+              operationId: createPet
+              parameters:
+                - {name: kind, in: query, schema: {$ref: '#/components/schemas/Kind'}}
+              requestBody:
+                content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}
+              responses:
+                '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+                default: {description: error, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+        components:
+          schemas:
+            Kind: {type: string, enum: [cat, dog]}
+            Tag: {type: object, properties: {name: {type: string}}}
+            NewPet: {type: object, properties: {kind: {$ref: '#/components/schemas/Kind'}, tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}}}
+            Pet: {type: object, properties: {kind: {$ref: '#/components/schemas/Kind'}, owner: {$ref: '#/components/schemas/Owner'}}}
+            Owner: {type: object, properties: {name: {type: string}}}
+            Problem: {type: object, properties: {message: {type: string}}}
+            Webhook: {type: object, properties: {pet: {$ref: '#/components/schemas/Pet'}}}
+    ";
+    let directions = |both: bool| {
+        let mut api = lower_analyzed(spec);
+        crate::analyze::serde_directions(&mut api, both);
+        api.types.defs.iter().map(|def| (def.name.clone(), (def.serde.serialize, def.serde.deserialize))).collect::<BTreeMap<_, _>>()
+    };
+    let found = directions(false);
+    let expected = [
+        ("Kind", (true, true)),     // sent (parameter, body) and received (in Pet)
+        ("Tag", (true, false)),     // only inside a request body
+        ("NewPet", (true, false)),  // a request body
+        ("Pet", (true, true)),      // a response, and inside Webhook, which no operation uses
+        ("Owner", (true, true)),    // inside Pet, so inside Webhook too
+        ("Problem", (false, true)), // an error body
+        ("Webhook", (true, true)),  // no operation uses it: both
+    ];
+    for (name, directions) in expected {
+        assert_eq!(found.get(name), Some(&directions), "{name}: {found:?}");
+    }
+    assert!(directions(true).values().all(|both| *both == (true, true)), "SerdeImpls::Both");
+}

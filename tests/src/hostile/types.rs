@@ -307,16 +307,8 @@ impl<'de> ::serde::Deserialize<'de> for Tagged {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("Box") => {
-                ::serde_json::from_value(value)
-                    .map(Self::BoxType)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("Option") => {
-                ::serde_json::from_value(value)
-                    .map(Self::OptionType)
-                    .map_err(::serde::de::Error::custom)
-            }
+            Some("Box") => crate::runtime::union_variant(value).map(Self::BoxType),
+            Some("Option") => crate::runtime::union_variant(value).map(Self::OptionType),
             _ => Ok(Self::Unknown(value)),
         }
     }

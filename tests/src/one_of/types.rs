@@ -41,16 +41,8 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("circle") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Circle)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("square") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Square)
-                    .map_err(::serde::de::Error::custom)
-            }
+            Some("circle") => crate::runtime::union_variant(value).map(Self::Circle),
+            Some("square") => crate::runtime::union_variant(value).map(Self::Square),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -96,16 +88,8 @@ impl<'de> ::serde::Deserialize<'de> for Event {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("Created") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Created)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("Deleted") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Deleted)
-                    .map_err(::serde::de::Error::custom)
-            }
+            Some("Created") => crate::runtime::union_variant(value).map(Self::Created),
+            Some("Deleted") => crate::runtime::union_variant(value).map(Self::Deleted),
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -160,16 +144,8 @@ impl<'de> ::serde::Deserialize<'de> for Source {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("poll") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Poll)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("webhook") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Webhook)
-                    .map_err(::serde::de::Error::custom)
-            }
+            Some("poll") => crate::runtime::union_variant(value).map(Self::Poll),
+            Some("webhook") => crate::runtime::union_variant(value).map(Self::Webhook),
             _ => Ok(Self::Unknown(value)),
         }
     }

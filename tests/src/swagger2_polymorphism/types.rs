@@ -27,16 +27,8 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("Cat") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Cat)
-                    .map_err(::serde::de::Error::custom)
-            }
-            Some("Dog") => {
-                ::serde_json::from_value(value)
-                    .map(Self::Dog)
-                    .map_err(::serde::de::Error::custom)
-            }
+            Some("Cat") => crate::runtime::union_variant(value).map(Self::Cat),
+            Some("Dog") => crate::runtime::union_variant(value).map(Self::Dog),
             _ => Ok(Self::Unknown(value)),
         }
     }

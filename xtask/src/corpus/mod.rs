@@ -218,6 +218,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         only_tags: Vec::new(),
         no_pagination_detection: false,
         strict,
+        serde_as_used: false,
         warnings: Default::default(),
     };
     let started = Instant::now();
