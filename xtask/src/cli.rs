@@ -388,6 +388,7 @@ mod tests {
             only_tags: Vec::new(),
             no_pagination_detection: false,
             strict: false,
+            serde_as_used: false,
             warnings: WarningsMode::All,
         })
     }
