@@ -5,8 +5,10 @@
 //! * A type that contains itself without indirection (directly or through
 //!   other types, `Option` included) has infinite size; the field or variant
 //!   that closes the cycle gets a `Box`.
+//! * A struct that is only ever a variant of tagged unions leaves its
+//!   discriminator property to the union ([`detach_tags`]).
 
-use crate::ir::{Api, Operation, SerdeUse, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, Operation, SerdeUse, TaggedBy, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Applies both fixes in place.
 pub fn break_cycles(types: &mut TypeSpace) {
@@ -14,12 +16,150 @@ pub fn break_cycles(types: &mut TypeSpace) {
     box_recursive_fields(types);
 }
 
-/// Marks every type no operation reaches (through parameters, bodies and
-/// responses, transitively) as pruned, so it is not emitted.
+/// Takes the discriminator field out of every struct that is used only as
+/// a variant of tagged unions (with the same discriminator): the union
+/// writes the tag, so a variant with the wrong tag cannot be built.
+/// Structs used anywhere else (a body, a field, an untagged union) keep
+/// the field, since there it is theirs to send.
+pub fn detach_tags(api: &mut Api) {
+    // For each named type: the tagged unions it is a direct variant of, or
+    // `None` once it is seen anywhere else.
+    let mut uses: Vec<Option<Vec<(usize, usize)>>> = vec![Some(Vec::new()); api.types.defs.len()];
+    let mut other = Vec::new();
+    for (index, def) in api.types.defs.iter().enumerate() {
+        match &def.kind {
+            TypeKind::Union(union) if union.tag.is_some() => {
+                for (position, variant) in union.variants.iter().enumerate() {
+                    match unboxed(&variant.ty) {
+                        Some(TypeRef::Named(TypeId(id))) if !variant.tag_values.is_empty() => {
+                            if let Some(Some(found)) = uses.get_mut(*id) {
+                                found.push((index, position));
+                            }
+                        }
+                        _ => all_named(&variant.ty, &mut other),
+                    }
+                }
+            }
+            TypeKind::Responses(variants) => {
+                variants.iter().filter_map(|variant| variant.ty.as_ref()).for_each(|ty| all_named(ty, &mut other))
+            }
+            TypeKind::Struct(structure) => {
+                structure.fields.iter().map(|field| &field.ty).chain(&structure.additional).for_each(|ty| all_named(ty, &mut other))
+            }
+            kind => contained(kind).into_iter().for_each(|ty| all_named(ty, &mut other)),
+        }
+    }
+    for operation in &api.operations {
+        other.extend(operation_roots(operation));
+    }
+    for id in other {
+        if let Some(slot) = uses.get_mut(id) {
+            *slot = None;
+        }
+    }
+    let mut orphans = Vec::new();
+    for (id, found) in uses.into_iter().enumerate() {
+        let Some(found) = found.filter(|found| !found.is_empty()) else { continue };
+        let tags: Vec<&str> = found.iter().filter_map(|(union, _)| union_tag(&api.types, *union)).collect();
+        let Some(tag) = tags.first().copied().filter(|tag| tags.iter().all(|other| other == tag)) else { continue };
+        let tag = tag.to_owned();
+        let Some(TypeKind::Struct(structure)) = api.types.defs.get_mut(id).map(|def| &mut def.kind) else { continue };
+        let Some(position) = structure.fields.iter().position(|field| field.wire == tag) else { continue };
+        let field = structure.fields.remove(position);
+        structure.tagged_by = Some(TaggedBy { union: TypeId(found[0].0), property: tag });
+        if let TypeRef::Named(TypeId(inline)) = field.ty
+            && api.types.defs.get(inline).is_some_and(|def| def.origin == field.origin)
+        {
+            // The field's own inline schema (an enum of the one tag value).
+            orphans.push(inline);
+        }
+        for (union, variant) in found {
+            if let Some(TypeKind::Union(union)) = api.types.defs.get_mut(union).map(|def| &mut def.kind)
+                && let Some(variant) = union.variants.get_mut(variant)
+            {
+                variant.writes_tag = true;
+            }
+        }
+    }
+    // Inline types only the removed fields used go with them.
+    let mut referenced = vec![false; api.types.defs.len()];
+    api.visit_type_ids(&mut |id| {
+        if let Some(slot) = referenced.get_mut(id.0) {
+            *slot = true;
+        }
+    });
+    let keep: Vec<bool> = (0..referenced.len()).map(|id| referenced[id] || !orphans.contains(&id)).collect();
+    if keep.contains(&false) {
+        remove_types(api, &keep);
+    }
+}
+
+fn union_tag(types: &TypeSpace, id: usize) -> Option<&str> {
+    match &types.defs.get(id)?.kind {
+        TypeKind::Union(union) => union.tag.as_deref(),
+        _ => None,
+    }
+}
+
+fn unboxed(ty: &TypeRef) -> Option<&TypeRef> {
+    match ty {
+        TypeRef::Boxed(inner) => unboxed(inner),
+        TypeRef::Named(_) => Some(ty),
+        _ => None,
+    }
+}
+
+/// Removes the security schemes no operation accepts: only the others get a
+/// credential and a builder method.
+pub fn drop_unused_schemes(api: &mut Api) {
+    let used: Vec<bool> = (0..api.security_schemes.len())
+        .map(|index| api.operations.iter().flat_map(|operation| operation.security.iter().flatten()).any(|id| id.0 == index))
+        .collect();
+    let mut renumbered = Vec::with_capacity(used.len());
+    let mut next = 0;
+    for used in &used {
+        renumbered.push(next);
+        next += usize::from(*used);
+    }
+    let mut index = 0;
+    api.security_schemes.retain(|_| {
+        index += 1;
+        used[index - 1]
+    });
+    for id in api.operations.iter_mut().flat_map(|operation| operation.security.iter_mut().flatten()) {
+        id.0 = renumbered[id.0];
+    }
+}
+
+/// Removes every type no operation reaches (through parameters, bodies and
+/// responses, transitively).
 pub fn prune_unused(api: &mut Api) {
     let roots = api.operations.iter().flat_map(operation_roots).collect();
     let reached = reachable(&api.types, roots);
-    api.types.pruned = reached.iter().enumerate().filter(|(_, reached)| !**reached).map(|(id, _)| TypeId(id)).collect();
+    remove_types(api, &reached);
+}
+
+/// Keeps the types whose `keep` is set and renumbers every reference. A
+/// removed type must be unreferenced by the kept ones (callers remove what
+/// nothing kept reaches); a reference to one would be an internal error,
+/// reported by [`crate::validate`].
+fn remove_types(api: &mut Api, keep: &[bool]) {
+    let mut renumbered = Vec::with_capacity(keep.len());
+    let mut next = 0;
+    for kept in keep {
+        renumbered.push(kept.then_some(next));
+        next += usize::from(*kept);
+    }
+    let mut index = 0;
+    api.types.defs.retain(|_| {
+        index += 1;
+        keep.get(index - 1).copied().unwrap_or(true)
+    });
+    let unreferenced = api.types.defs.len();
+    api.visit_type_ids_mut(&mut |id| {
+        // Out of range on purpose when dangling, so validation catches it.
+        *id = TypeId(renumbered.get(id.0).copied().flatten().unwrap_or(unreferenced));
+    });
 }
 
 /// Decides which serde impls each type gets: `Serialize` when a request
@@ -51,7 +191,9 @@ pub fn serde_directions(api: &mut Api, both: bool) {
 /// The named types an operation sends and the ones it receives.
 fn directed_roots(operation: &Operation) -> (Vec<usize>, Vec<usize>) {
     let mut sent = Vec::new();
-    for ty in operation.params.iter().map(|param| &param.ty).chain(operation.body.iter().map(|body| &body.ty)) {
+    let path_params = operation.path_params.iter().map(|param| &param.ty);
+    let params = operation.params.iter().map(|param| &param.ty);
+    for ty in path_params.chain(params).chain(operation.body.iter().map(|body| &body.ty)) {
         all_named(ty, &mut sent);
     }
     let mut received = Vec::new();

@@ -88,9 +88,6 @@ pub struct TypeId(pub usize);
 pub struct TypeSpace {
     /// The definitions; a [`TypeId`] indexes this.
     pub defs: Vec<TypeDef>,
-    /// Types left out of the output (no generated operation uses them; see
-    /// `Config::only_tags`).
-    pub pruned: std::collections::BTreeSet<TypeId>,
 }
 
 impl TypeSpace {
@@ -98,6 +95,92 @@ impl TypeSpace {
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
         self.defs.get(id.0)
     }
+}
+
+/// The one walk over every type id the API holds (type definitions,
+/// operations, pagination), written once for shared and for mutable access:
+/// passes that renumber types and the validation that checks them cannot
+/// disagree about where ids are.
+macro_rules! type_id_walk {
+    ($name:ident, $($mut:ident)?) => {
+        /// Calls `visit` on every type id the API holds: inside type
+        /// definitions, operations and their pagination.
+        pub fn $name(& $($mut)? self, visit: &mut dyn FnMut(& $($mut)? TypeId)) {
+            fn walk(ty: & $($mut)? TypeRef, visit: &mut dyn FnMut(& $($mut)? TypeId)) {
+                match ty {
+                    TypeRef::Named(id) => visit(id),
+                    TypeRef::Boxed(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) => {
+                        walk(inner, visit)
+                    }
+                    _ => {}
+                }
+            }
+            for def in & $($mut)? self.types.defs {
+                match & $($mut)? def.kind {
+                    TypeKind::Pending | TypeKind::Enum(_) => {}
+                    TypeKind::Struct(structure) => {
+                        for field in & $($mut)? structure.fields {
+                            walk(& $($mut)? field.ty, visit);
+                        }
+                        if let Some(ty) = & $($mut)? structure.additional {
+                            walk(ty, visit);
+                        }
+                        if let Some(tagged) = & $($mut)? structure.tagged_by {
+                            visit(& $($mut)? tagged.union);
+                        }
+                    }
+                    TypeKind::Union(union) => {
+                        for variant in & $($mut)? union.variants {
+                            walk(& $($mut)? variant.ty, visit);
+                        }
+                    }
+                    TypeKind::Alias { target, .. } => walk(target, visit),
+                    TypeKind::Responses(variants) => {
+                        for variant in variants {
+                            if let Some(ty) = & $($mut)? variant.ty {
+                                walk(ty, visit);
+                            }
+                        }
+                    }
+                }
+            }
+            for operation in & $($mut)? self.operations {
+                for param in & $($mut)? operation.path_params {
+                    walk(& $($mut)? param.ty, visit);
+                }
+                for param in & $($mut)? operation.params {
+                    walk(& $($mut)? param.ty, visit);
+                }
+                if let Some(body) = & $($mut)? operation.body {
+                    walk(& $($mut)? body.ty, visit);
+                }
+                for case in (& $($mut)? operation.success).into_iter().chain(& $($mut)? operation.errors) {
+                    if let Some(body) = & $($mut)? case.body {
+                        walk(& $($mut)? body.ty, visit);
+                    }
+                    for header in & $($mut)? case.headers {
+                        walk(& $($mut)? header.ty, visit);
+                    }
+                }
+                if let Some(id) = & $($mut)? operation.success_type {
+                    visit(id);
+                }
+                if let Some(id) = & $($mut)? operation.error_type {
+                    visit(id);
+                }
+                if let Some(pagination) = & $($mut)? operation.pagination {
+                    match & $($mut)? pagination.items {
+                        PageItems::Body { item } | PageItems::Field { item, .. } => walk(item, visit),
+                    }
+                }
+            }
+        }
+    };
+}
+
+impl Api {
+    type_id_walk!(visit_type_ids,);
+    type_id_walk!(visit_type_ids_mut, mut);
 }
 
 /// A named Rust type.
@@ -178,6 +261,19 @@ pub struct Struct {
     /// `additionalProperties` with a schema (or `true` → JSON values):
     /// collected into a flattened map.
     pub additional: Option<TypeRef>,
+    /// Set when the struct is only ever a variant of tagged unions: its
+    /// discriminator property is not a field (so no wrong value can be
+    /// built), the union writes it ([`UnionVariant::writes_tag`]).
+    pub tagged_by: Option<TaggedBy>,
+}
+
+/// The union whose discriminator a variant struct leaves to it.
+#[derive(Debug, Clone)]
+pub struct TaggedBy {
+    /// The (first) tagged union the struct is a variant of.
+    pub union: TypeId,
+    /// The discriminator property (wire name).
+    pub property: String,
 }
 
 /// How a field's absence and `null` are represented.
@@ -267,6 +363,10 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The discriminator values that select this variant.
     pub tag_values: Vec<String>,
+    /// The variant's type has no field for the discriminator: the union
+    /// writes the first of `tag_values` when serializing and takes the
+    /// property out before decoding the variant.
+    pub writes_tag: bool,
 }
 
 /// A use of a type.
@@ -400,7 +500,10 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// Parameters (path first in template order, then the rest in spec order).
+    /// Path parameters, in template order: one per placeholder.
+    pub path_params: Vec<PathParam>,
+    /// Query, header and cookie parameters, in spec order (the fields of
+    /// the operation's parameter struct).
     pub params: Vec<Param>,
     /// The request body.
     pub body: Option<RequestBody>,
@@ -415,10 +518,10 @@ pub struct Operation {
     pub success_type: Option<TypeId>,
     /// The per-operation error enum, when error bodies differ by status.
     pub error_type: Option<TypeId>,
-    /// Alternative security requirements; each inner list names schemes (by
-    /// index into [`Api::security_schemes`]) that are all applied together.
-    /// An empty inner list means "no credentials needed".
-    pub security: Vec<Vec<usize>>,
+    /// Alternative security requirements; each inner list names schemes
+    /// that are all applied together. An empty inner list means "no
+    /// credentials needed".
+    pub security: Vec<Vec<SchemeId>>,
     /// `tags`, in spec order.
     pub tags: Vec<String>,
     /// The operation's `x-pagination` declaration, as written, and where.
@@ -510,30 +613,66 @@ pub enum PaginationStyle {
     },
 }
 
-/// Where a parameter goes.
+/// A path parameter: one placeholder of the path template. Always
+/// required (a path cannot leave a placeholder out).
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    /// The Rust name (unique among the operation's parameters).
+    pub name: String,
+    /// The placeholder's name in the template.
+    pub wire: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Serialization style.
+    pub style: PathStyle,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Where it is declared (the operation, for a placeholder the spec
+    /// forgot to declare).
+    pub origin: Location,
+}
+
+/// How a path parameter is serialized (OpenAPI `style` + `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStyle {
+    /// `simple` (`3,4,5`).
+    Simple {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `label` (`.3.4.5`).
+    Label {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `matrix` (`;id=3,4` or `;id=3;id=4`).
+    Matrix {
+        /// `explode`.
+        explode: bool,
+    },
+}
+
+/// Where a query, header or cookie parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
-    /// In the path template.
-    Path,
-    /// In the query string.
-    Query,
-    /// A request header.
+    /// In the query string, serialized in a style.
+    Query(QueryStyle),
+    /// A request header (`simple`, the only header style).
     Header,
-    /// A cookie.
+    /// A cookie (`form`, the only cookie style).
     Cookie,
 }
 
-/// How a parameter value is serialized (OpenAPI `style` + `explode`).
+/// How a query parameter is serialized (OpenAPI `style` + `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamStyle {
-    /// Path `simple` (`3,4,5`), with `explode`.
-    Simple(bool),
-    /// Path `label` (`.3.4.5`), with `explode`.
-    Label(bool),
-    /// Path `matrix` (`;id=3;id=4`), with `explode`.
-    Matrix(bool),
-    /// `form`, with `explode`.
-    Form(bool),
+pub enum QueryStyle {
+    /// `form` (`id=3&id=4`, or `id=3,4` without `explode`).
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
     /// `spaceDelimited`.
     SpaceDelimited,
     /// `pipeDelimited`.
@@ -544,28 +683,25 @@ pub enum ParamStyle {
     DeepObject,
 }
 
-/// An operation parameter.
+/// A query, header or cookie parameter: a field of the operation's
+/// parameter struct.
 #[derive(Debug, Clone)]
 pub struct Param {
     /// The Rust name (unique among the operation's parameters).
     pub name: String,
     /// The wire name.
     pub wire: String,
-    /// Where it goes.
+    /// Where it goes, and in which style.
     pub location: ParamLocation,
     /// Its type.
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
-    /// Serialization style.
-    pub style: ParamStyle,
     /// Documentation.
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// Where it is.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
     pub origin: Location,
 }
 
@@ -658,6 +794,10 @@ pub struct ResponseBody {
 /// A way to authenticate.
 #[derive(Debug, Clone)]
 pub struct SecurityScheme {
+    /// Where the scheme is defined.
+    // Not read by emit: kept so every IR node knows where it came from.
+    #[allow(dead_code)]
+    pub origin: Location,
     /// The key in `components.securitySchemes`.
     pub key: String,
     /// The Rust name of the builder method / credential field.
@@ -666,6 +806,17 @@ pub struct SecurityScheme {
     pub doc: Option<String>,
     /// What to send.
     pub kind: SecurityKind,
+}
+
+/// A security scheme: an index into [`Api::security_schemes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SchemeId(pub usize);
+
+impl Api {
+    /// The scheme behind `id`.
+    pub fn scheme(&self, id: SchemeId) -> Option<&SecurityScheme> {
+        self.security_schemes.get(id.0)
+    }
 }
 
 /// What a security scheme sends.

@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! load ─► read (per version) ─► model ─► resolve ─► lower (IR) ─► paginate
-//!      ─► analyze ─► features ─► emit (quote!) ─► format (prettyplease)
+//!      ─► analyze ─► validate ─► features ─► emit (quote!) ─► format (prettyplease)
 //! ```
 //!
 //! The generator performs no I/O: the caller supplies spec text through a
@@ -40,6 +40,7 @@ mod paginate;
 mod pointer;
 mod read;
 mod resolve;
+mod validate;
 
 use std::collections::BTreeMap;
 
@@ -179,9 +180,15 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
                 let mut pagination_warnings = paginate::assign(&mut api, config.detect_pagination);
                 api.warnings.append(&mut pagination_warnings);
                 analyze::break_cycles(&mut api.types);
+                analyze::detach_tags(&mut api);
+                analyze::drop_unused_schemes(&mut api);
                 analyze::serde_directions(&mut api, config.settings.serde_impls == SerdeImpls::Both);
                 if !config.only_tags.is_empty() {
                     analyze::prune_unused(&mut api);
+                }
+                // The IR's invariants hold, or nothing is emitted.
+                for problem in validate::check(&api) {
+                    diagnostics.push(problem);
                 }
                 skipped.append(&mut api.skipped);
                 if config.strict {

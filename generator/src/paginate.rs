@@ -128,7 +128,7 @@ fn find_field<'a>(structure: &'a Struct, names: &[&str], fits: impl Fn(&TypeRef)
 }
 
 fn query_params(operation: &Operation) -> impl Iterator<Item = &Param> {
-    operation.params.iter().filter(|param| param.location == ParamLocation::Query)
+    operation.params.iter().filter(|param| matches!(param.location, ParamLocation::Query(_)))
 }
 
 fn find_param<'a>(operation: &'a Operation, names: &[&str], fits: impl Fn(&TypeRef) -> bool) -> Option<&'a Param> {

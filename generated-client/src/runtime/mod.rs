@@ -57,7 +57,10 @@ pub use params::{PathStyle, QueryStyle, encode_path, path_param};
 #[doc(hidden)]
 pub use request::Request;
 #[doc(hidden)]
-pub use response::{FromHeaders, RawResponse, api_error, bytes, empty, header_value, json, parse_json, text, union_variant};
+pub use response::{
+    FromHeaders, RawResponse, api_error, bytes, empty, header_value, json, parse_json, serialize_tagged, text, union_variant,
+    union_variant_untagged,
+};
 
 /// Total time a call may take — connecting, redirects, retries with their
 /// waits, and reading the body — unless changed with the builder.

@@ -205,6 +205,41 @@ pub fn union_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value:
     })
 }
 
+/// [`union_variant`] for a variant whose type leaves the discriminator to
+/// the union: the `tag` property is taken out first (it is not a field of
+/// the variant, and would otherwise land in its additional properties).
+pub fn union_variant_untagged<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    mut value: serde_json::Value,
+    tag: &str,
+) -> Result<T, E> {
+    if let Some(object) = value.as_object_mut() {
+        object.shift_remove(tag);
+    }
+    union_variant(value)
+}
+
+/// Serializes a variant of a tagged union whose type leaves the
+/// discriminator to the union: `tag: value` first, then the variant's own
+/// properties.
+pub fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    variant: &T,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error as _, SerializeMap as _};
+    let properties = match serde_json::to_value(variant).map_err(S::Error::custom)? {
+        serde_json::Value::Object(properties) => properties,
+        other => return Err(S::Error::custom(format_args!("a tagged union variant must be an object, not {other}"))),
+    };
+    let mut map = serializer.serialize_map(Some(properties.len() + 1))?;
+    map.serialize_entry(tag, value)?;
+    for (key, property) in properties.iter().filter(|(key, _)| key.as_str() != tag) {
+        map.serialize_entry(key, property)?;
+    }
+    map.end()
+}
+
 /// Reads a text success body.
 pub async fn text<E>(response: RawResponse) -> Result<Response<String>, Error<E>> {
     let (status, headers, body) = response.success_body().await?;

@@ -10,8 +10,8 @@ use super::ident;
 use crate::features::Features;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, FieldAccess, Operation, PageItems, PathPiece, PaginationStyle, Param, ParamLocation, ParamStyle, Presence,
-    ResponseCase, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
+    Api, BodyKind, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
+    QueryStyle, ResponseCase, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
 };
 
 /// The client half of a module: everything but the `types` module. The
@@ -34,14 +34,8 @@ pub fn client_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl It
 fn client_core(api: &Api) -> TokenStream {
     let base_url = &api.base_url;
     let title = Doc::new().line(format!("Client for {} (version {}).", api_name(&api.title), oneline(&api.version))).outer();
-    // Only schemes some operation accepts get a credential and a setter.
-    let used: Vec<&SecurityScheme> = api
-        .security_schemes
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| api.operations.iter().any(|operation| operation.security.iter().flatten().any(|used| used == index)))
-        .map(|(_, scheme)| scheme)
-        .collect();
+    // (`analyze::drop_unused_schemes` left only schemes some operation uses.)
+    let used: Vec<&SecurityScheme> = api.security_schemes.iter().collect();
     let credential_fields = used.iter().map(|scheme| {
         let name = ident(&scheme.name);
         match scheme.kind {
@@ -221,18 +215,31 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
 fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> TokenStream {
     let types_prefix = quote!(types::);
     let name = ident(&operation.name);
+    let documented: Vec<String> = operation
+        .path_params
+        .iter()
+        .filter(|param| param.doc.is_some() || param.deprecated)
+        .map(|param| {
+            let deprecated = if param.deprecated { " (deprecated)" } else { "" };
+            let doc = param.doc.as_deref().map(oneline).unwrap_or_default();
+            format!("* {}{deprecated}: {doc}", code(crate::naming::unraw(&param.name)))
+        })
+        .collect();
+    let path_params_doc = (!documented.is_empty()).then(|| format!("Path parameters:
+
+{}", documented.join("
+")));
     let docs = Doc::new()
         .markdown(operation.summary.as_deref())
         .markdown(operation.description.as_deref())
         .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
+        .line(path_params_doc.unwrap_or_default())
         .outer();
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
 
-    let path_params: Vec<&Param> =
-        operation.params.iter().filter(|param| param.location == ParamLocation::Path).collect();
     let mut args = Vec::new();
     let mut arg_names = Vec::new();
-    for param in &path_params {
+    for param in &operation.path_params {
         let arg = ident(&param.name);
         // Strings as `&str`, small `Copy` values by value, the rest by
         // reference.
@@ -267,7 +274,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let method = ident(operation.method.wire());
     statements.push(quote!(let mut request = self.core.request(crate::runtime::Method::#method, #path);));
     let mut mutates = false;
-    for param in operation.params.iter().filter(|param| param.location != ParamLocation::Path) {
+    for param in &operation.params {
         let field = ident(&param.name);
         let wire = &param.wire;
         let value = if param.required {
@@ -276,8 +283,8 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
             quote!(params.#field.as_ref())
         };
         statements.push(match param.location {
-            ParamLocation::Query => {
-                let style = query_style(param.style);
+            ParamLocation::Query(style) => {
+                let style = query_style(style);
                 quote!(request.query(#wire, #value, #style);)
             }
             ParamLocation::Header if is_idempotency_key(param) => {
@@ -289,7 +296,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
                 quote!(request.idempotency_key(#wire, #key);)
             }
             ParamLocation::Header => quote!(request.header(#wire, #value);),
-            ParamLocation::Cookie | ParamLocation::Path => quote!(request.cookie(#wire, #value);),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, #value);),
         });
         mutates = true;
     }
@@ -312,7 +319,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         arg_names.push(ident("body"));
         mutates = true;
     }
-    if let Some(security) = security_statements(&operation.security, &api.security_schemes) {
+    if let Some(security) = security_statements(&operation.security, api) {
         statements.push(security);
         mutates = true;
     }
@@ -568,10 +575,7 @@ fn request_path(operation: &Operation) -> TokenStream {
     let mut has_params = false;
     for piece in operation.path.pieces() {
         let param = match piece {
-            PathPiece::Placeholder(placeholder) => operation
-                .params
-                .iter()
-                .find(|param| param.location == ParamLocation::Path && param.wire == *placeholder),
+            PathPiece::Placeholder(placeholder) => operation.path_params.iter().find(|param| param.wire == *placeholder),
             PathPiece::Literal(_) => None,
         };
         match (piece, param) {
@@ -598,33 +602,27 @@ fn request_path(operation: &Operation) -> TokenStream {
     }
 }
 
-fn path_style(style: ParamStyle) -> TokenStream {
+fn path_style(style: PathStyle) -> TokenStream {
     match style {
-        ParamStyle::Label(explode) => quote!(crate::runtime::PathStyle::Label { explode: #explode }),
-        ParamStyle::Matrix(explode) => quote!(crate::runtime::PathStyle::Matrix { explode: #explode }),
-        ParamStyle::Simple(explode) | ParamStyle::Form(explode) => {
-            quote!(crate::runtime::PathStyle::Simple { explode: #explode })
-        }
-        _ => quote!(crate::runtime::PathStyle::Simple { explode: false }),
+        PathStyle::Simple { explode } => quote!(crate::runtime::PathStyle::Simple { explode: #explode }),
+        PathStyle::Label { explode } => quote!(crate::runtime::PathStyle::Label { explode: #explode }),
+        PathStyle::Matrix { explode } => quote!(crate::runtime::PathStyle::Matrix { explode: #explode }),
     }
 }
 
-fn query_style(style: ParamStyle) -> TokenStream {
+fn query_style(style: QueryStyle) -> TokenStream {
     match style {
-        ParamStyle::Simple(_) | ParamStyle::Label(_) | ParamStyle::Matrix(_) => {
-            quote!(crate::runtime::QueryStyle::Form { explode: true })
-        }
-        ParamStyle::Form(explode) => quote!(crate::runtime::QueryStyle::Form { explode: #explode }),
-        ParamStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
-        ParamStyle::TabDelimited => quote!(crate::runtime::QueryStyle::TabDelimited),
-        ParamStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+        QueryStyle::Form { explode } => quote!(crate::runtime::QueryStyle::Form { explode: #explode }),
+        QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
+        QueryStyle::TabDelimited => quote!(crate::runtime::QueryStyle::TabDelimited),
+        QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
     }
 }
 
 /// Applies the first alternative whose credentials are all configured:
 /// `if let (Some(a), Some(b)) = (&…, &…) { … } else if let Some(c) = &… { … }`.
-fn security_statements(alternatives: &[Vec<usize>], schemes: &[SecurityScheme]) -> Option<TokenStream> {
+fn security_statements(alternatives: &[Vec<SchemeId>], api: &Api) -> Option<TokenStream> {
     let mut branches = Vec::new();
     for alternative in alternatives {
         if alternative.is_empty() {
@@ -633,7 +631,7 @@ fn security_statements(alternatives: &[Vec<usize>], schemes: &[SecurityScheme]) 
             // alternatives are still sent; with none configured, none are.
             continue;
         }
-        let used: Vec<&SecurityScheme> = alternative.iter().filter_map(|index| schemes.get(*index)).collect();
+        let used: Vec<&SecurityScheme> = alternative.iter().filter_map(|id| api.scheme(*id)).collect();
         let values: Vec<proc_macro2::Ident> = if used.len() == 1 {
             vec![ident("value")]
         } else {

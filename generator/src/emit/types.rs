@@ -12,7 +12,7 @@ use super::docs::{code, doc_attrs, Doc};
 use super::ident;
 use crate::features::Features;
 use crate::ir::{
-    Api, Enum, EnumRepr, Field, Operation, ParamLocation, Presence, ResponseVariant, SerdeUse, Struct, TypeDef, TypeKind,
+    Api, Enum, EnumRepr, Field, Operation, Presence, ResponseVariant, SerdeUse, Struct, TypeDef, TypeKind,
     TypeRef, TypeSpace, Union,
 };
 
@@ -37,7 +37,9 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
         TypeRef::File => quote!(crate::runtime::FilePart),
         TypeRef::Unit => quote!(()),
         TypeRef::Named(id) => {
-            let name = types.get(*id).map_or_else(|| format_ident!("UnknownType"), |def| ident(&def.name));
+            // `validate::check` refused dangling ids before emission began;
+            // this fallback is never reached.
+            let name = types.get(*id).map_or_else(|| format_ident!("DanglingTypeId"), |def| ident(&def.name));
             quote!(#prefix #name)
         }
         TypeRef::Boxed(inner) => {
@@ -61,14 +63,13 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
 
 /// The `types` module's items, one chunk each, produced lazily.
 pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iterator<Item = TokenStream> + 'a {
-    let pruned: std::collections::BTreeSet<usize> = api.types.pruned.iter().map(|id| id.0).collect();
     let type_cfg = move |id: usize| {
         super::cfg_for(features, features.and_then(|features| features.types.get(id)?.as_deref()))
     };
     let op_cfg = move |index: usize| {
         super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice))
     };
-    let defs = api.types.defs.iter().enumerate().filter(move |(id, _)| !pruned.contains(id)).map(move |(id, def)| {
+    let defs = api.types.defs.iter().enumerate().map(move |(id, def)| {
         super::with_cfg(type_cfg(id), type_def(def, &api.types))
     });
     let operations = api.operations.iter().enumerate();
@@ -86,6 +87,14 @@ pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iter
 fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
     let tag_note = match &def.kind {
         TypeKind::Union(Union { tag: Some(tag), .. }) => format!("The variant is chosen by the {} property.", code(tag)),
+        TypeKind::Struct(Struct { tagged_by: Some(tagged), .. }) => {
+            let union = types.get(tagged.union).map_or("", |union| union.name.as_str());
+            format!(
+                "A variant of [`{}`], which writes and reads its {} property (so it is not a field here).",
+                crate::naming::unraw(union),
+                code(&tagged.property)
+            )
+        }
         _ => String::new(),
     };
     let docs = Doc::new().markdown(def.doc.as_deref()).line(tag_note).outer();
@@ -109,7 +118,8 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
             }
         }
         TypeKind::Responses(variants) => responses_def(&name, variants, types),
-        TypeKind::Pending => quote!(pub type #name = ::serde_json::Value;),
+        // (`validate::check` refused undefined types before emission.)
+        TypeKind::Pending => TokenStream::new(),
     };
     quote! {
         #docs
@@ -364,13 +374,38 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
             code(tag)
         ))
         .outer();
-    // Serialized as the variant's own object; decoded by the tag.
-    let serialize = serde.serialize.then(|| quote!(, ::serde::Serialize));
-    let untagged = serde.serialize.then(|| quote!(#[serde(untagged)]));
+    // Serialized as the variant's own object (with the tag in front when
+    // the variant leaves it to the union); decoded by the tag.
+    let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
+    let derive_serialize = (serde.serialize && !writes_tag).then(|| quote!(, ::serde::Serialize));
+    let untagged = (serde.serialize && !writes_tag).then(|| quote!(#[serde(untagged)]));
+    let serialize = (serde.serialize && writes_tag).then(|| {
+        let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| match variant.tag_values.first() {
+            Some(value) if variant.writes_tag => {
+                quote!(Self::#variant_name(variant) => crate::runtime::serialize_tagged(serializer, #tag, #value, variant),)
+            }
+            _ => quote!(Self::#variant_name(variant) => ::serde::Serialize::serialize(variant, serializer),),
+        });
+        quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#arms)*
+                        Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+        }
+    });
     let deserialize = serde.deserialize.then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
             let values = &variant.tag_values;
-            quote!(#( Some(#values) )|* => crate::runtime::union_variant(value).map(Self::#variant_name),)
+            let decode = if variant.writes_tag {
+                quote!(crate::runtime::union_variant_untagged(value, #tag))
+            } else {
+                quote!(crate::runtime::union_variant(value))
+            };
+            quote!(#( Some(#values) )|* => #decode.map(Self::#variant_name),)
         });
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
@@ -386,7 +421,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq #serialize)]
+        #[derive(Debug, Clone, PartialEq #derive_serialize)]
         #untagged
         pub enum #name {
             #( #variants(#inner), )*
@@ -394,6 +429,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
             Unknown(::serde_json::Value),
         }
 
+        #serialize
         #deserialize
     }
 }
@@ -422,7 +458,7 @@ fn responses_def(name: &Ident, variants: &[ResponseVariant], types: &TypeSpace) 
 fn params_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream> {
     let name = ident(operation.params_type.as_deref()?);
     let doc = format!(" Parameters of [`Client::{}`](super::Client::{}).", crate::naming::unraw(&operation.name), operation.name);
-    let params: Vec<_> = operation.params.iter().filter(|param| param.location != ParamLocation::Path).collect();
+    let params = &operation.params;
     let all_optional = params.iter().all(|param| !param.required);
     let default = all_optional.then(|| quote!(Default,));
     let fields = params.iter().map(|param| {

@@ -5,8 +5,9 @@
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    BodyKind, HttpMethod, Location, Operation, PathTemplate, ResponseVariant, TypeId, TypeKind, Param, ParamLocation, ParamStyle, RequestBody, ResponseBody, ResponseCase,
-    ResponseHeader, SecurityScheme, StatusMatch, TypeRef,
+    BodyKind, HttpMethod, Location, Operation, Param, ParamLocation, PathParam, PathStyle, PathTemplate, QueryStyle,
+    RequestBody, ResponseBody, ResponseCase, ResponseHeader, ResponseVariant, SchemeId, SecurityScheme, StatusMatch,
+    TypeId, TypeKind, TypeRef,
 };
 use crate::model::{
     self, MediaType, Node, Operation as SpecOperation, Parameter, ParameterIn, PathItem, Style,
@@ -127,14 +128,11 @@ impl<'a> Lowerer<'a> {
         let name = names.claim(&base_name);
         let type_prefix = type_name(crate::naming::unraw(&name));
         let template = PathTemplate::parse(path);
-        let params = self.parameters(&template, operation, item, at, &type_prefix);
+        let (path_params, params) = self.parameters(&template, operation, item, at, &type_prefix);
         let body = operation.request_body.as_ref().and_then(|body| self.request_body(body, &type_prefix));
         let (success, errors) = self.responses(operation, &type_prefix);
         let security = self.security_requirements(operation, schemes);
-        let params_type = params
-            .iter()
-            .any(|param| param.location != ParamLocation::Path)
-            .then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        let params_type = (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
         let success_type = self.response_enum(&success, &format!("{type_prefix}Response"), at);
         let headers_type = success
             .iter()
@@ -150,6 +148,7 @@ impl<'a> Lowerer<'a> {
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             deprecated: operation.deprecated,
+            path_params,
             params,
             body,
             success,
@@ -193,6 +192,8 @@ impl<'a> Lowerer<'a> {
         Some(id)
     }
 
+    /// The operation's path parameters (one per placeholder, in template
+    /// order) and its other parameters (in spec order).
     fn parameters(
         &mut self,
         template: &PathTemplate,
@@ -200,7 +201,7 @@ impl<'a> Lowerer<'a> {
         item: &PathItem,
         at: &Location,
         prefix: &str,
-    ) -> Vec<Param> {
+    ) -> (Vec<PathParam>, Vec<Param>) {
         // Operation parameters override path-level ones with the same name
         // and location.
         let mut gathered: Vec<(Parameter, Location)> = Vec::new();
@@ -208,24 +209,22 @@ impl<'a> Lowerer<'a> {
         for node in item.parameters.iter().chain(&operation.parameters) {
             let Some((parameter, _)) = self.deref::<Parameter>(node) else { continue };
             let parameter = parameter.into_owned();
-            let key = (parameter.name.clone(), location_of(&parameter));
-            gathered.retain(|(existing, _)| (existing.name.clone(), location_of(existing)) != key);
+            let key = (parameter.name.clone(), parameter.location);
+            gathered.retain(|(existing, _)| (existing.name.clone(), existing.location) != key);
             gathered.push((parameter, node.at.clone()));
         }
         let mut names = Scope::with_reserved(["body", "params", "self"]);
-        let mut params = Vec::new();
+        let mut path_params = Vec::new();
         // Path parameters in template order, including any the spec forgot
         // to declare (they are plain strings).
         for placeholder in template.placeholders() {
             let declared = gathered
                 .iter()
-                .position(|(parameter, _)| {
-                    location_of(parameter) == ParamLocation::Path && parameter.name == placeholder
-                });
+                .position(|(parameter, _)| parameter.location == ParameterIn::Path && parameter.name == placeholder);
             match declared {
                 Some(index) => {
                     let (parameter, param_at) = gathered.remove(index);
-                    params.push(self.parameter(&parameter, &param_at, prefix, &mut names));
+                    path_params.push(self.path_parameter(&parameter, &param_at, prefix, &mut names));
                 }
                 None => {
                     // (When a parameter could not be read, that is reported
@@ -237,13 +236,11 @@ impl<'a> Lowerer<'a> {
                         );
                         self.warn(Code::PathParameterMismatch, at, message);
                     }
-                    params.push(Param {
+                    path_params.push(PathParam {
                         name: names.claim(&field_name(placeholder)),
                         wire: placeholder.to_owned(),
-                        location: ParamLocation::Path,
                         ty: TypeRef::String,
-                        required: true,
-                        style: ParamStyle::Simple(false),
+                        style: PathStyle::Simple { explode: false },
                         doc: None,
                         deprecated: false,
                         origin: at.clone(),
@@ -251,63 +248,68 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let mut params = Vec::new();
         for (parameter, param_at) in gathered {
-            let location = location_of(&parameter);
             let wire = &parameter.name;
-            if location == ParamLocation::Path {
-                // Declared but not in the template: nothing to substitute.
-                self.warn(
-                    Code::PathParameterMismatch,
-                    &param_at,
-                    format!("path parameter `{}` is not in the path template; it is ignored", wire.escape_debug()),
-                );
-                continue;
-            }
-            if location == ParamLocation::Header && IGNORED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
-                continue;
-            }
-            params.push(self.parameter(&parameter, &param_at, prefix, &mut names));
+            let location = match parameter.location {
+                ParameterIn::Path => {
+                    // Declared but not in the template: nothing to substitute.
+                    self.warn(
+                        Code::PathParameterMismatch,
+                        &param_at,
+                        format!("path parameter `{}` is not in the path template; it is ignored", wire.escape_debug()),
+                    );
+                    continue;
+                }
+                ParameterIn::Header if IGNORED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) => continue,
+                ParameterIn::Header => ParamLocation::Header,
+                ParameterIn::Cookie => ParamLocation::Cookie,
+                ParameterIn::Query => ParamLocation::Query(match parameter.style {
+                    Some(Style::SpaceDelimited) => QueryStyle::SpaceDelimited,
+                    Some(Style::PipeDelimited) => QueryStyle::PipeDelimited,
+                    Some(Style::TabDelimited) => QueryStyle::TabDelimited,
+                    Some(Style::DeepObject) => QueryStyle::DeepObject,
+                    _ => QueryStyle::Form { explode: parameter.explode.unwrap_or(true) },
+                }),
+            };
+            let ty = self.parameter_type(&parameter, prefix);
+            params.push(Param {
+                name: names.claim(&field_name(wire)),
+                wire: wire.clone(),
+                location,
+                ty,
+                required: parameter.required,
+                doc: parameter.description.clone(),
+                deprecated: parameter.deprecated,
+                origin: param_at,
+            });
         }
-        params
+        (path_params, params)
     }
 
-    fn parameter(&mut self, parameter: &Parameter, at: &Location, prefix: &str, names: &mut Scope) -> Param {
-        let data = parameter;
-        let location = location_of(parameter);
-        let hint = format!("{prefix}{}", type_name(&data.name));
-        let ty = match &data.schema {
+    fn path_parameter(&mut self, parameter: &Parameter, at: &Location, prefix: &str, names: &mut Scope) -> PathParam {
+        let explode = parameter.explode.unwrap_or(false);
+        PathParam {
+            name: names.claim(&field_name(&parameter.name)),
+            wire: parameter.name.clone(),
+            ty: self.parameter_type(parameter, prefix),
+            style: match parameter.style {
+                Some(Style::Label) => PathStyle::Label { explode },
+                Some(Style::Matrix) => PathStyle::Matrix { explode },
+                _ => PathStyle::Simple { explode },
+            },
+            doc: parameter.description.clone(),
+            deprecated: parameter.deprecated,
+            origin: at.clone(),
+        }
+    }
+
+    fn parameter_type(&mut self, parameter: &Parameter, prefix: &str) -> TypeRef {
+        let hint = format!("{prefix}{}", type_name(&parameter.name));
+        match &parameter.schema {
             Some(schema) => self.schema_use(schema, &hint).ty,
             // Content-encoded parameters are passed pre-serialized.
             None => TypeRef::String,
-        };
-        let style = match parameter.location {
-            ParameterIn::Query => match parameter.style {
-                Some(Style::SpaceDelimited) => ParamStyle::SpaceDelimited,
-                Some(Style::PipeDelimited) => ParamStyle::PipeDelimited,
-                Some(Style::TabDelimited) => ParamStyle::TabDelimited,
-                Some(Style::DeepObject) => ParamStyle::DeepObject,
-                _ => ParamStyle::Form(data.explode.unwrap_or(true)),
-            },
-            ParameterIn::Path => {
-                let explode = data.explode.unwrap_or(false);
-                match parameter.style {
-                    Some(Style::Label) => ParamStyle::Label(explode),
-                    Some(Style::Matrix) => ParamStyle::Matrix(explode),
-                    _ => ParamStyle::Simple(explode),
-                }
-            }
-            ParameterIn::Header | ParameterIn::Cookie => ParamStyle::Form(data.explode.unwrap_or(true)),
-        };
-        Param {
-            name: names.claim(&field_name(&data.name)),
-            wire: data.name.clone(),
-            location,
-            ty,
-            required: data.required || location == ParamLocation::Path,
-            style,
-            doc: data.description.clone(),
-            deprecated: data.deprecated,
-            origin: at.clone(),
         }
     }
 
@@ -442,7 +444,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         operation: &SpecOperation,
         schemes: &[SecurityScheme],
-    ) -> Vec<Vec<usize>> {
+    ) -> Vec<Vec<SchemeId>> {
         let documents = self.documents;
         let (requirements, requirements_at) = match (&operation.security, &documents.model.security) {
             (Some((own, own_at)), _) => (own, own_at.clone()),
@@ -458,7 +460,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 match schemes.iter().position(|scheme| scheme.key == *key) {
-                    Some(position) => alternative.push(position),
+                    Some(position) => alternative.push(SchemeId(position)),
                     None => {
                         complete = false;
                         self.warn(
@@ -478,15 +480,6 @@ impl<'a> Lowerer<'a> {
             }
         }
         alternatives
-    }
-}
-
-fn location_of(parameter: &Parameter) -> ParamLocation {
-    match parameter.location {
-        ParameterIn::Query => ParamLocation::Query,
-        ParameterIn::Header => ParamLocation::Header,
-        ParameterIn::Path => ParamLocation::Path,
-        ParameterIn::Cookie => ParamLocation::Cookie,
     }
 }
 

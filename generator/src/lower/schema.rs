@@ -311,7 +311,7 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         };
-        Struct { fields, additional }
+        Struct { fields, additional, tagged_by: None }
     }
 
     fn enumeration(&mut self, values: Vec<Value>, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
@@ -402,7 +402,7 @@ impl<'a> Lowerer<'a> {
                 (RefOr::Ref(reference), None) => self.tag_values(view, reference, member_at),
                 (RefOr::Item(_), None) => Vec::new(),
             };
-            variants.push(UnionVariant { name: names.claim(&base), ty: lowered.ty, tag_values });
+            variants.push(UnionVariant { name: names.claim(&base), ty: lowered.ty, tag_values, writes_tag: false });
         }
         let tag_property = view.discriminator.as_ref().map(|d| d.property_name.clone()).or_else(|| implied.map(|(property, _)| property));
         let tagged = tag_property.is_some()

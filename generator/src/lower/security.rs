@@ -19,7 +19,7 @@ impl<'a> Lowerer<'a> {
         let mut names = Scope::with_reserved(BUILDER_METHODS.iter().copied());
         let mut schemes = Vec::new();
         for (key, node) in &components.security_schemes {
-            let Some((scheme, _)) = self.deref::<SpecScheme>(node) else { continue };
+            let Some((scheme, origin)) = self.deref::<SpecScheme>(node) else { continue };
             if scheme.kind == SchemeKind::MutualTls {
                 // Configured on the HTTP client; requirements naming it
                 // need nothing from the generated code.
@@ -36,7 +36,7 @@ impl<'a> Lowerer<'a> {
                 SchemeKind::Http { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect | SchemeKind::MutualTls => SecurityKind::Bearer,
             };
             let doc = scheme.description.clone();
-            schemes.push(SecurityScheme { key: key.clone(), name: names.claim(&field_name(key)), doc, kind });
+            schemes.push(SecurityScheme { origin: origin.clone(), key: key.clone(), name: names.claim(&field_name(key)), doc, kind });
         }
         schemes
     }

@@ -15,7 +15,7 @@ use crate::ir::{
     TypeKind, TypeRef,
 };
 use crate::load::load_spec;
-use crate::ir::ParamStyle;
+use crate::ir::{PathParam, PathStyle, QueryStyle, SchemeId};
 
 const FILE: &str = "spec.yaml";
 
@@ -213,9 +213,25 @@ fn operation<'a>(api: &'a Api, name: &str) -> &'a Operation {
 /// only when it differs, the style only for query parameters.
 fn param_line(api: &Api, param: &Param) -> String {
     let wire = if param.name == param.wire { String::new() } else { format!("({})", param.wire) };
-    let style = if param.location == ParamLocation::Query { format!(" {:?}", param.style) } else { String::new() };
+    let location = match param.location {
+        ParamLocation::Query(QueryStyle::Form { explode }) => format!("Query Form({explode})"),
+        ParamLocation::Query(style) => format!("Query {style:?}"),
+        location => format!("{location:?}"),
+    };
     let required = if param.required { " required" } else { "" };
-    format!("{}{wire}: {} {:?}{style}{required}", param.name, show(api, &param.ty), param.location)
+    format!("{}{wire}: {} {location}{required}", param.name, show(api, &param.ty))
+}
+
+/// `rust_name(wire): Type Path required`, like [`param_line`].
+fn path_param_line(api: &Api, param: &PathParam) -> String {
+    let wire = if param.name == param.wire { String::new() } else { format!("({})", param.wire) };
+    format!("{}{wire}: {} Path required", param.name, show(api, &param.ty))
+}
+
+/// Every parameter of `operation`: path parameters first, then the rest.
+fn param_lines(api: &Api, operation: &Operation) -> Vec<String> {
+    let path = operation.path_params.iter().map(|param| path_param_line(api, param));
+    path.chain(operation.params.iter().map(|param| param_line(api, param))).collect()
 }
 
 /// `200 Pet`, `5XX Problem`, `default -` (no body).
@@ -958,7 +974,7 @@ const PARAMETERS: &str = "
 fn parameters_merge_path_level_and_operation_level() {
     let api = lower_yaml(PARAMETERS);
     let found = operation(&api, "list_items");
-    let lines: Vec<String> = found.params.iter().map(|param| param_line(&api, param)).collect();
+    let lines: Vec<String> = param_lines(&api, found);
     assert_eq!(
         lines,
         [
@@ -994,8 +1010,14 @@ fn parameter_origins_show_which_declaration_won() {
         ("type", format!("{item}/get/parameters/10")),
     ];
     for (wire, pointer) in table {
-        let param = found.params.iter().find(|param| param.wire == wire).unwrap_or_else(|| panic!("no parameter {wire}"));
-        assert_eq!(param.origin.to_string(), format!("{FILE}#{pointer}"), "origin of {wire}");
+        let origin = found
+            .path_params
+            .iter()
+            .find(|param| param.wire == wire)
+            .map(|param| &param.origin)
+            .or_else(|| found.params.iter().find(|param| param.wire == wire).map(|param| &param.origin))
+            .unwrap_or_else(|| panic!("no parameter {wire}"));
+        assert_eq!(origin.to_string(), format!("{FILE}#{pointer}"), "origin of {wire}");
     }
 }
 
@@ -1013,7 +1035,7 @@ fn only_path_parameters_need_no_params_type() {
     );
     let found = operation(&api, "get_a");
     assert_eq!(found.params_type, None);
-    assert_eq!(found.params.iter().map(|param| param_line(&api, param)).collect::<Vec<_>>(), ["id: i64 Path required"]);
+    assert_eq!(param_lines(&api, found), ["id: i64 Path required"]);
 }
 
 #[test]
@@ -1245,7 +1267,7 @@ fn security_requirements_come_from_the_operation_or_the_root() {
         let keys: Vec<Vec<&str>> = operation(&api, name)
             .security
             .iter()
-            .map(|all| all.iter().map(|index| api.security_schemes[*index].key.as_str()).collect())
+            .map(|all| all.iter().map(|id| api.security_schemes[id.0].key.as_str()).collect())
             .collect();
         assert_eq!(keys, expected, "security of {name}");
     }
@@ -1323,17 +1345,17 @@ const BROKEN_PARAMETER: &str = "
 #[test]
 fn path_styles_are_lowered() {
     let table = [
-        ("{name: id, in: path, required: true, schema: {type: string}}", ParamStyle::Simple(false)),
-        ("{name: id, in: path, required: true, explode: true, schema: {type: string}}", ParamStyle::Simple(true)),
-        ("{name: id, in: path, required: true, style: label, schema: {type: string}}", ParamStyle::Label(false)),
-        ("{name: id, in: path, required: true, style: matrix, explode: true, schema: {type: string}}", ParamStyle::Matrix(true)),
+        ("{name: id, in: path, required: true, schema: {type: string}}", PathStyle::Simple { explode: false }),
+        ("{name: id, in: path, required: true, explode: true, schema: {type: string}}", PathStyle::Simple { explode: true }),
+        ("{name: id, in: path, required: true, style: label, schema: {type: string}}", PathStyle::Label { explode: false }),
+        ("{name: id, in: path, required: true, style: matrix, explode: true, schema: {type: string}}", PathStyle::Matrix { explode: true }),
     ];
     for (parameter, style) in table {
         let spec = format!(
             "paths: {{'/a/{{id}}': {{get: {{operationId: a, parameters: [{parameter}], responses: {{'204': {{description: ok}}}}}}}}}}"
         );
         let api = lower_yaml(&spec);
-        assert_eq!(operation(&api, "a").params[0].style, style, "{parameter}");
+        assert_eq!(operation(&api, "a").path_params[0].style, style, "{parameter}");
     }
 }
 
@@ -1434,7 +1456,7 @@ fn security_requirements_naming_unknown_schemes_are_dropped_with_a_warning() {
               responses: {'204': {description: ok}}
     ";
     let api = lower_yaml(spec);
-    assert_eq!(operation(&api, "a").security, [vec![0]], "the defined alternative is kept");
+    assert_eq!(operation(&api, "a").security, [vec![SchemeId(0)]], "the defined alternative is kept");
     let warnings: Vec<(Code, &str)> = api.warnings.iter().map(|w| (w.code, w.pointer.as_str())).collect();
     assert_eq!(warnings, [(Code::UndefinedSecurityScheme, "/paths/~1a/get/security/0/nope")]);
 }
@@ -1490,7 +1512,7 @@ fn swagger_2_bodies_parameters_responses_and_servers() {
     );
     assert_eq!(api.base_url, "http://api.example.com/v1");
     let add = operation(&api, "add");
-    let params: Vec<String> = add.params.iter().map(|param| param_line(&api, param)).collect();
+    let params: Vec<String> = param_lines(&api, add);
     assert_eq!(
         params,
         [
@@ -1505,7 +1527,7 @@ fn swagger_2_bodies_parameters_responses_and_servers() {
     let body = add.body.as_ref().expect("a body");
     assert_eq!((body.content_type.as_str(), body.kind, show(&api, &body.ty), body.required), ("application/json", BodyKind::Json, "Pet".to_owned(), true));
     assert_eq!(cases(&api, &add.success), ["200 Pet"]);
-    assert_eq!(add.security, [vec![0], vec![1], vec![2]]);
+    assert_eq!(add.security, [vec![SchemeId(0)], vec![SchemeId(1)], vec![SchemeId(2)]]);
     let kinds: Vec<&SecurityKind> = api.security_schemes.iter().map(|scheme| &scheme.kind).collect();
     assert_eq!(kinds, [&SecurityKind::Basic, &SecurityKind::QueryKey("k".to_owned()), &SecurityKind::Bearer]);
     assert_eq!(describe(&api, "Pet"), "{tag: String OptionalNullable}");
@@ -1678,4 +1700,42 @@ fn serde_impls_follow_the_direction_each_type_is_used_in() {
         assert_eq!(found.get(name), Some(&directions), "{name}: {found:?}");
     }
     assert!(directions(true).values().all(|both| *both == (true, true)), "SerdeImpls::Both");
+}
+
+#[test]
+fn variants_used_only_in_tagged_unions_leave_the_tag_to_the_union() {
+    let spec = "
+        paths:
+          /shapes:
+            get:
+              operationId: listShapes
+              responses:
+                '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Shape'}}}}
+            post:
+              operationId: addSquare
+              requestBody:
+                content: {application/json: {schema: {$ref: '#/components/schemas/Square'}}}
+              responses: {'204': {description: ok}}
+        components:
+          schemas:
+            Circle: {type: object, properties: {kind: {type: string, enum: [circle]}, radius: {type: number}}}
+            Square: {type: object, properties: {kind: {type: string}, side: {type: number}}}
+            Shape:
+              oneOf: [{$ref: '#/components/schemas/Circle'}, {$ref: '#/components/schemas/Square'}]
+              discriminator: {propertyName: kind}
+    ";
+    let mut api = lower_analyzed(spec);
+    crate::analyze::detach_tags(&mut api);
+    // Circle is only a variant: no `kind` field, and its inline enum of the
+    // one value is gone. Square is also a request body: it keeps `kind`.
+    assert_eq!(describe(&api, "Circle"), "{radius: f64 Optional}");
+    assert_eq!(describe(&api, "Square"), "{kind: String Optional, side: f64 Optional}");
+    let names: Vec<&str> = api.types.defs.iter().map(|def| def.name.as_str()).collect();
+    assert!(!names.contains(&"CircleKind"), "{names:?}");
+    let Some(TypeKind::Union(union)) = api.types.defs.iter().find(|def| def.name == "Shape").map(|def| &def.kind) else {
+        panic!("Shape is a union");
+    };
+    let writes: Vec<(&str, bool)> = union.variants.iter().map(|variant| (variant.name.as_str(), variant.writes_tag)).collect();
+    assert_eq!(writes, [("Circle", true), ("Square", false)]);
+    assert!(crate::validate::check(&api).is_empty(), "ids renumbered consistently");
 }

@@ -203,6 +203,10 @@ impl Client {
     /// only
     ///
     /// `GET /items/{id}`
+    ///
+    /// Path parameters:
+    ///
+    /// * `id`: Intro for path-param. ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); - item std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); 1. ```rust std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); ``` > quote > > std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); Bidi \u{202e} evil \u{2066}x\u{2069} nul \u{0} bell \u{7} cr only
     pub async fn r#fn(
         &self,
         id: &str,

@@ -2,31 +2,55 @@
 
 //! Models of the oneOf fixture API: request and response bodies and parameter structs.
 
+/// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Circle {
-    #[serde(rename = "shapeType")]
-    pub shape_type: String,
     pub radius: f64,
 }
 
+/// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Square {
-    #[serde(rename = "shapeType")]
-    pub shape_type: String,
     pub side: f64,
 }
 
 /// Discriminated with a mapping.
 ///
 /// The variant is chosen by the `shapeType` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     Circle(Circle),
     Square(Square),
 
     /// A `shapeType` value this client does not know (the server may add variants); the whole object is kept.
     Unknown(::serde_json::Value),
+}
+
+impl ::serde::Serialize for Shape {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(variant) => {
+                crate::runtime::serialize_tagged(
+                    serializer,
+                    "shapeType",
+                    "circle",
+                    variant,
+                )
+            }
+            Self::Square(variant) => {
+                crate::runtime::serialize_tagged(
+                    serializer,
+                    "shapeType",
+                    "square",
+                    variant,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Shape {
@@ -41,8 +65,14 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("circle") => crate::runtime::union_variant(value).map(Self::Circle),
-            Some("square") => crate::runtime::union_variant(value).map(Self::Square),
+            Some("circle") => {
+                crate::runtime::union_variant_untagged(value, "shapeType")
+                    .map(Self::Circle)
+            }
+            Some("square") => {
+                crate::runtime::union_variant_untagged(value, "shapeType")
+                    .map(Self::Square)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -122,14 +152,30 @@ pub enum MaybeNumber {
 /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
 ///
 /// The variant is chosen by the `kind` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Poll(SourcePoll),
     Webhook(SourceWebhook),
 
     /// A `kind` value this client does not know (the server may add variants); the whole object is kept.
     Unknown(::serde_json::Value),
+}
+
+impl ::serde::Serialize for Source {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Poll(variant) => {
+                crate::runtime::serialize_tagged(serializer, "kind", "poll", variant)
+            }
+            Self::Webhook(variant) => {
+                crate::runtime::serialize_tagged(serializer, "kind", "webhook", variant)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Source {
@@ -144,8 +190,12 @@ impl<'de> ::serde::Deserialize<'de> for Source {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("poll") => crate::runtime::union_variant(value).map(Self::Poll),
-            Some("webhook") => crate::runtime::union_variant(value).map(Self::Webhook),
+            Some("poll") => {
+                crate::runtime::union_variant_untagged(value, "kind").map(Self::Poll)
+            }
+            Some("webhook") => {
+                crate::runtime::union_variant_untagged(value, "kind").map(Self::Webhook)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }
@@ -174,111 +224,15 @@ pub struct Holder {
     pub source: Option<Source>,
 }
 
+/// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SourcePoll {
-    pub kind: SourcePollKind,
     pub url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SourcePollKind {
-    /// `poll`
-    Poll,
-
-    /// A value this client does not know (the server may add values).
-    Unknown(String),
-}
-
-impl SourcePollKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Poll => "poll",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SourcePollKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for SourcePollKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SourcePollKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "poll" => Self::Poll,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
+/// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SourceWebhook {
-    pub kind: SourceWebhookKind,
     pub url: String,
     pub secret: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SourceWebhookKind {
-    /// `webhook`
-    Webhook,
-
-    /// A value this client does not know (the server may add values).
-    Unknown(String),
-}
-
-impl SourceWebhookKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SourceWebhookKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for SourceWebhookKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SourceWebhookKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "webhook" => Self::Webhook,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
 }

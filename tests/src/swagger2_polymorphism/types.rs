@@ -5,14 +5,30 @@
 /// A pet of some kind.
 ///
 /// The variant is chosen by the `petType` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Pet {
     Cat(Cat),
     Dog(Dog),
 
     /// A `petType` value this client does not know (the server may add variants); the whole object is kept.
     Unknown(::serde_json::Value),
+}
+
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cat(variant) => {
+                crate::runtime::serialize_tagged(serializer, "petType", "Cat", variant)
+            }
+            Self::Dog(variant) => {
+                crate::runtime::serialize_tagged(serializer, "petType", "Dog", variant)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
@@ -27,21 +43,23 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
             .and_then(::serde_json::Value::as_str)
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
-            Some("Cat") => crate::runtime::union_variant(value).map(Self::Cat),
-            Some("Dog") => crate::runtime::union_variant(value).map(Self::Dog),
+            Some("Cat") => {
+                crate::runtime::union_variant_untagged(value, "petType").map(Self::Cat)
+            }
+            Some("Dog") => {
+                crate::runtime::union_variant_untagged(value, "petType").map(Self::Dog)
+            }
             _ => Ok(Self::Unknown(value)),
         }
     }
 }
 
 /// A cat.
+///
+/// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Cat {
     pub name: String,
-
-    /// The pet's kind (a definition name).
-    #[serde(rename = "petType")]
-    pub pet_type: String,
 
     /// How good a hunter it is.
     #[serde(rename = "huntingSkill")]
@@ -49,13 +67,11 @@ pub struct Cat {
 }
 
 /// A dog.
+///
+/// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dog {
     pub name: String,
-
-    /// The pet's kind (a definition name).
-    #[serde(rename = "petType")]
-    pub pet_type: String,
 
     #[serde(rename = "packSize")]
     pub pack_size: i32,
