@@ -202,7 +202,7 @@ fn directed_roots(operation: &Operation) -> (Vec<usize>, Vec<usize>) {
             all_named(ty, &mut received);
         }
     }
-    received.extend(operation.success_type.iter().chain(&operation.error_type).map(|id| id.0));
+    received.extend(operation.success_enum().into_iter().chain(operation.error_enum()).map(|id| id.0));
     (sent, received)
 }
 

@@ -162,11 +162,14 @@ macro_rules! type_id_walk {
                         walk(& $($mut)? header.ty, visit);
                     }
                 }
-                if let Some(id) = & $($mut)? operation.success_type {
-                    visit(id);
+                match & $($mut)? operation.returns {
+                    Returns::Nothing => {}
+                    Returns::Body(body) => walk(& $($mut)? body.ty, visit),
+                    Returns::PerStatus(id) => visit(id),
                 }
-                if let Some(id) = & $($mut)? operation.error_type {
-                    visit(id);
+                match & $($mut)? operation.error_body {
+                    ErrorBody::Json(ty) => walk(ty, visit),
+                    ErrorBody::PerStatus(id) => visit(id),
                 }
                 if let Some(pagination) = & $($mut)? operation.pagination {
                     match & $($mut)? pagination.items {
@@ -514,10 +517,13 @@ pub struct Operation {
     /// Name of the generated struct holding the query, header and cookie
     /// parameters (`None` when there are none).
     pub params_type: Option<String>,
-    /// The per-operation success enum, when success bodies differ by status.
-    pub success_type: Option<TypeId>,
-    /// The per-operation error enum, when error bodies differ by status.
-    pub error_type: Option<TypeId>,
+    /// What a successful call returns.
+    pub returns: Returns,
+    /// How an error response's body is decoded.
+    pub error_body: ErrorBody,
+    /// The `Accept` header: every media type a documented response has, in
+    /// spec order (empty: none is sent).
+    pub accept: String,
     /// Alternative security requirements; each inner list names schemes
     /// that are all applied together. An empty inner list means "no
     /// credentials needed".
@@ -532,6 +538,46 @@ pub struct Operation {
     /// How to follow pages, when the operation is paginated (set by
     /// `paginate` after lowering).
     pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// The per-operation success enum, when success bodies differ by status.
+    pub fn success_enum(&self) -> Option<TypeId> {
+        match self.returns {
+            Returns::PerStatus(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The per-operation error enum, when error bodies differ by status.
+    pub fn error_enum(&self) -> Option<TypeId> {
+        match self.error_body {
+            ErrorBody::PerStatus(id) => Some(id),
+            ErrorBody::Json(_) => None,
+        }
+    }
+}
+
+/// What a successful call returns (decided in lowering).
+#[derive(Debug, Clone)]
+pub enum Returns {
+    /// No success response has a body: `()`.
+    Nothing,
+    /// Every success response with a body has this one (type and encoding).
+    Body(ResponseBody),
+    /// Success bodies differ by status: a per-operation enum
+    /// ([`TypeKind::Responses`]).
+    PerStatus(TypeId),
+}
+
+/// How an error response's body is decoded (decided in lowering).
+#[derive(Debug, Clone)]
+pub enum ErrorBody {
+    /// As JSON of this type: the first documented JSON error body, or
+    /// [`TypeRef::Json`] when none is documented.
+    Json(TypeRef),
+    /// Error bodies differ by status: a per-operation enum.
+    PerStatus(TypeId),
 }
 
 /// How an operation's pages are followed.

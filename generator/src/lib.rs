@@ -26,6 +26,7 @@
 // The stages are private: the crate's API is the facade below. Within the
 // crate, each stage's `pub` items are what the other stages may use.
 mod analyze;
+mod context;
 mod diagnostics;
 mod emit;
 mod features;
@@ -135,6 +136,20 @@ impl Default for Config {
 pub struct Settings {
     /// Which serde impls model types get.
     pub serde_impls: SerdeImpls,
+    /// The Rust types of `format: date-time` and `format: date` strings.
+    pub date_time: DateTimes,
+}
+
+/// The Rust types of `format: date-time` and `format: date` strings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DateTimes {
+    /// `chrono::DateTime<chrono::Utc>` and `chrono::NaiveDate` (the
+    /// default): parsed and checked when a response is decoded.
+    #[default]
+    Chrono,
+    /// `String`, as sent: for servers whose timestamps are not quite
+    /// RFC 3339 (a response with one would otherwise fail to decode).
+    String,
 }
 
 /// Which serde impls model types get.
@@ -172,18 +187,18 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let mut modules = Vec::new();
     let mut skipped = Vec::new();
     let mut warnings = Vec::new();
+    let context = context::Context::new(config);
     for spec in specs {
-        let result = load::load_spec(&spec.path, loader)
-            .and_then(|docs| lower::lower_filtered(&docs, config.skip_unsupported, &config.only_tags));
+        let result = load::load_spec(&spec.path, loader).and_then(|docs| lower::lower(&docs, &context));
         match result {
             Ok(mut api) => {
-                let mut pagination_warnings = paginate::assign(&mut api, config.detect_pagination);
+                let mut pagination_warnings = paginate::assign(&mut api, context.detect_pagination);
                 api.warnings.append(&mut pagination_warnings);
                 analyze::break_cycles(&mut api.types);
                 analyze::detach_tags(&mut api);
                 analyze::drop_unused_schemes(&mut api);
-                analyze::serde_directions(&mut api, config.settings.serde_impls == SerdeImpls::Both);
-                if !config.only_tags.is_empty() {
+                analyze::serde_directions(&mut api, context.settings.serde_impls == SerdeImpls::Both);
+                if !context.only_tags.is_empty() {
                     analyze::prune_unused(&mut api);
                 }
                 // The IR's invariants hold, or nothing is emitted.

@@ -73,7 +73,7 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
 /// The page type and the response's documented headers, for operations
 /// with one JSON success body.
 fn page_type(operation: &Operation) -> Option<&TypeRef> {
-    if operation.success_type.is_some() {
+    if operation.success_enum().is_some() {
         return None;
     }
     let mut bodies = operation.success.iter().filter_map(|case| case.body.as_ref());

@@ -77,6 +77,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) strict: bool,
     /// `--serde-as-used`: only the serde directions each type is used in.
     pub(crate) serde_as_used: bool,
+    /// `--date-time-strings`: `format: date-time`/`date` as `String`.
+    pub(crate) date_time_strings: bool,
     /// `--warnings all|summary`.
     pub(crate) warnings: WarningsMode,
 }
@@ -234,6 +236,10 @@ struct Generate {
     /// [default: both on every type]
     #[arg(long, overrides_with = "serde_as_used")]
     serde_as_used: bool,
+    /// Keep `format: date-time` and `date` strings as `String`
+    /// [default: chrono types]
+    #[arg(long, overrides_with = "date_time_strings")]
+    date_time_strings: bool,
     /// `all`: every warning with its location; `summary`: counts by code
     #[arg(long, value_name = "MODE", value_enum, default_value_t, hide_possible_values = true)]
     warnings: WarningsMode,
@@ -320,6 +326,7 @@ impl From<Cmd> for Command {
                 no_pagination_detection: args.no_pagination_detection,
                 strict: args.strict,
                 serde_as_used: args.serde_as_used,
+                date_time_strings: args.date_time_strings,
                 warnings: args.warnings,
             }),
             Cmd::Corpus(args) => Command::Corpus(CorpusArgs {
@@ -389,6 +396,7 @@ mod tests {
             no_pagination_detection: false,
             strict: false,
             serde_as_used: false,
+            date_time_strings: false,
             warnings: WarningsMode::All,
         })
     }

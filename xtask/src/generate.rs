@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use generator::module_name_for_path;
-use generator::{Config, Diagnostic, Diagnostics, Layout, Output, SerdeImpls, Settings, SpecInput};
+use generator::{Config, DateTimes, Diagnostic, Diagnostics, Layout, Output, SerdeImpls, Settings, SpecInput};
 
 use crate::Error;
 use crate::cli::GenerateArgs;
@@ -62,6 +62,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         strict: args.strict,
         settings: Settings {
             serde_impls: if args.serde_as_used { SerdeImpls::AsUsed } else { SerdeImpls::Both },
+            date_time: if args.date_time_strings { DateTimes::String } else { DateTimes::Chrono },
         },
     };
     let started = Instant::now();
@@ -137,6 +138,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.serde_as_used {
         command.push_str(" --serde-as-used");
     }
+    if args.date_time_strings {
+        command.push_str(" --date-time-strings");
+    }
     command
 }
 
@@ -196,6 +200,7 @@ mod tests {
             no_pagination_detection: false,
             strict: false,
             serde_as_used: false,
+            date_time_strings: false,
             warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");

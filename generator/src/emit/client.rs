@@ -10,8 +10,8 @@ use super::ident;
 use crate::features::Features;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
-    QueryStyle, ResponseCase, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
+    Api, BodyKind, ErrorBody, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
+    QueryStyle, ResponseCase, Returns, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
 };
 
 /// The client half of a module: everything but the `types` module. The
@@ -327,7 +327,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         statements[0] = quote!(let request = self.core.request(crate::runtime::Method::#method, #path););
     }
 
-    let accept = accept_header(operation);
+    let accept = &operation.accept;
     let (success_ty, success_arms) = success_handling(operation, api);
     let (error_ty, parse_error) = error_handling(operation, api);
     let fallback = success_arms_fallback(operation, api)
@@ -659,18 +659,6 @@ fn security_statements(alternatives: &[Vec<SchemeId>], api: &Api) -> Option<Toke
     if branches.is_empty() { None } else { Some(quote!(#(#branches)else*)) }
 }
 
-fn accept_header(operation: &Operation) -> String {
-    let mut types: Vec<&str> = Vec::new();
-    for case in operation.success.iter().chain(&operation.errors) {
-        if let Some(body) = &case.body
-            && !types.contains(&body.content_type.as_str())
-        {
-            types.push(&body.content_type);
-        }
-    }
-    types.join(", ")
-}
-
 fn status_pattern(status: StatusMatch) -> TokenStream {
     match status {
         StatusMatch::Code(code) => {
@@ -716,7 +704,7 @@ fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<Token
     if operation.success.is_empty() {
         return (quote!(()), vec![quote!(200..=299 => crate::runtime::empty(response).await,)]);
     }
-    if let Some(enum_id) = operation.success_type {
+    if let Returns::PerStatus(enum_id) = operation.returns {
         let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &types_prefix);
         let arms = cases
             .iter()
@@ -734,11 +722,10 @@ fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<Token
             .collect();
         return (enum_ty, arms);
     }
-    let ty = operation
-        .success
-        .iter()
-        .find_map(|case| case.body.as_ref())
-        .map_or_else(|| quote!(()), |body| response_type(body, api));
+    let ty = match &operation.returns {
+        Returns::Body(body) => response_type(body, api),
+        Returns::Nothing | Returns::PerStatus(_) => quote!(()),
+    };
     let arms = cases
         .iter()
         .map(|case| {
@@ -763,8 +750,8 @@ fn response_type(body: &crate::ir::ResponseBody, api: &Api) -> TokenStream {
 fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream> {
     let default = operation.success.iter().find(|case| case.status == StatusMatch::Default)?;
     let decode = decode(default.body.as_ref());
-    Some(match operation.success_type {
-        Some(enum_id) => {
+    Some(match operation.returns {
+        Returns::PerStatus(enum_id) => {
             let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &quote!(types::));
             let variant = ident(&default.variant);
             match &default.body {
@@ -772,40 +759,41 @@ fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream
                 Some(_) => quote!(#decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant))),
             }
         }
-        None => decode,
+        Returns::Nothing | Returns::Body(_) => decode,
     })
 }
 
 /// The error body type and the closure that decodes it.
 fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, TokenStream) {
     let types_prefix = quote!(types::);
-    if let Some(enum_id) = operation.error_type {
-        let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &types_prefix);
-        let mut has_default = false;
-        let arms: Vec<TokenStream> = ordered(&operation.errors)
-            .iter()
-            .map(|case| {
-                has_default |= case.status == StatusMatch::Default;
-                let pattern = status_pattern(case.status);
-                let variant = ident(&case.variant);
-                match case.body.as_ref().map(|body| body.kind) {
-                    None => quote!(#pattern => Some(#enum_ty::#variant),),
-                    Some(BodyKind::Text) => quote!(#pattern => Some(#enum_ty::#variant(String::from_utf8_lossy(body).into_owned())),),
-                    Some(BodyKind::Bytes) => quote!(#pattern => Some(#enum_ty::#variant(body.to_vec())),),
-                    Some(_) => quote!(#pattern => crate::runtime::parse_json(body).map(#enum_ty::#variant),),
-                }
-            })
-            .collect();
-        let fallback = (!has_default).then(|| quote!(_ => None,));
-        return (enum_ty, quote!(|status, body| match status.as_u16() { #(#arms)* #fallback }));
-    }
-    let json_error = operation
-        .errors
+    let ty = match &operation.error_body {
+        ErrorBody::Json(ty) => ty,
+        ErrorBody::PerStatus(enum_id) => return error_enum_handling(operation, *enum_id, api),
+    };
+    (type_tokens(ty, &api.types, &types_prefix), quote!(|_, body| crate::runtime::parse_json(body)))
+}
+
+/// The per-status error enum and the closure that decodes it.
+fn error_enum_handling(operation: &Operation, enum_id: crate::ir::TypeId, api: &Api) -> (TokenStream, TokenStream) {
+    let types_prefix = quote!(types::);
+    let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &types_prefix);
+    let mut has_default = false;
+    let arms: Vec<TokenStream> = ordered(&operation.errors)
         .iter()
-        .filter_map(|case| case.body.as_ref())
-        .find(|body| body.kind == BodyKind::Json);
-    let ty = json_error.map_or_else(|| quote!(::serde_json::Value), |body| type_tokens(&body.ty, &api.types, &types_prefix));
-    (ty, quote!(|_, body| crate::runtime::parse_json(body)))
+        .map(|case| {
+            has_default |= case.status == StatusMatch::Default;
+            let pattern = status_pattern(case.status);
+            let variant = ident(&case.variant);
+            match case.body.as_ref().map(|body| body.kind) {
+                None => quote!(#pattern => Some(#enum_ty::#variant),),
+                Some(BodyKind::Text) => quote!(#pattern => Some(#enum_ty::#variant(String::from_utf8_lossy(body).into_owned())),),
+                Some(BodyKind::Bytes) => quote!(#pattern => Some(#enum_ty::#variant(body.to_vec())),),
+                Some(_) => quote!(#pattern => crate::runtime::parse_json(body).map(#enum_ty::#variant),),
+            }
+        })
+        .collect();
+    let fallback = (!has_default).then(|| quote!(_ => None,));
+    (enum_ty, quote!(|status, body| match status.as_u16() { #(#arms)* #fallback }))
 }
 
 /// "the Pack.cloud API" from a title that may or may not end in "API".

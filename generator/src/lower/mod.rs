@@ -18,22 +18,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Api, Location, SerdeUse, TypeDef, TypeId, TypeKind, TypeSpace};
+use crate::context::Context;
 use crate::load::Documents;
 use crate::naming::Scope;
 use crate::resolve::Resolver;
 
-/// Lowers loaded documents into the IR. With `skip_unsupported`, operations
-/// that hit problems are left out and reported in [`Api::skipped`];
-/// otherwise any problem fails the whole spec.
-#[cfg(test)]
-pub fn lower(documents: &Documents, skip_unsupported: bool) -> Result<Api, Diagnostics> {
-    lower_filtered(documents, skip_unsupported, &[])
-}
-
-/// [`lower`], keeping only operations tagged with one of `only_tags` (all
-/// operations when it is empty).
-pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: &[String]) -> Result<Api, Diagnostics> {
-    let mut lowerer = Lowerer::new(documents);
+/// Lowers loaded documents into the IR, as `context` says: with
+/// `skip_unsupported`, operations that hit problems are left out and
+/// reported in [`Api::skipped`] (otherwise any problem fails the whole
+/// spec); with `only_tags`, only operations with one of those tags are
+/// lowered; the settings' type mappings apply.
+pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagnostics> {
+    let (skip_unsupported, only_tags) = (context.skip_unsupported, context.only_tags);
+    let mut lowerer = Lowerer::new(documents, context);
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported, only_tags);
@@ -81,6 +78,7 @@ pub fn lower_filtered(documents: &Documents, skip_unsupported: bool, only_tags: 
 /// Lowering state for one spec.
 struct Lowerer<'a> {
     documents: &'a Documents,
+    context: &'a Context<'a>,
     resolver: Resolver<'a>,
     types: TypeSpace,
     type_names: Scope,
@@ -109,9 +107,10 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(documents: &'a Documents) -> Self {
+    fn new(documents: &'a Documents, context: &'a Context<'a>) -> Self {
         Self {
             documents,
+            context,
             resolver: Resolver::new(documents),
             types: TypeSpace::default(),
             type_names: Scope::new(),

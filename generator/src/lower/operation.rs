@@ -5,7 +5,7 @@
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    BodyKind, HttpMethod, Location, Operation, Param, ParamLocation, PathParam, PathStyle, PathTemplate, QueryStyle,
+    BodyKind, ErrorBody, HttpMethod, Location, Operation, Returns, Param, ParamLocation, PathParam, PathStyle, PathTemplate, QueryStyle,
     RequestBody, ResponseBody, ResponseCase, ResponseHeader, ResponseVariant, SchemeId, SecurityScheme, StatusMatch,
     TypeId, TypeKind, TypeRef,
 };
@@ -133,12 +133,31 @@ impl<'a> Lowerer<'a> {
         let (success, errors) = self.responses(operation, &type_prefix);
         let security = self.security_requirements(operation, schemes);
         let params_type = (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
-        let success_type = self.response_enum(&success, &format!("{type_prefix}Response"), at);
+        let returns = match self.response_enum(&success, &format!("{type_prefix}Response"), at) {
+            Some(id) => Returns::PerStatus(id),
+            None => success.iter().find_map(|case| case.body.clone()).map_or(Returns::Nothing, Returns::Body),
+        };
         let headers_type = success
             .iter()
             .any(|case| !case.headers.is_empty())
             .then(|| self.type_names.claim(&format!("{type_prefix}Headers")));
-        let error_type = self.response_enum(&errors, &format!("{type_prefix}Error"), at);
+        let error_body = match self.response_enum(&errors, &format!("{type_prefix}Error"), at) {
+            Some(id) => ErrorBody::PerStatus(id),
+            None => ErrorBody::Json(
+                errors
+                    .iter()
+                    .filter_map(|case| case.body.as_ref())
+                    .find(|body| body.kind == BodyKind::Json)
+                    .map_or(TypeRef::Json, |body| body.ty.clone()),
+            ),
+        };
+        let mut accept: Vec<&str> = Vec::new();
+        for body in success.iter().chain(&errors).filter_map(|case| case.body.as_ref()) {
+            if !accept.contains(&body.content_type.as_str()) {
+                accept.push(&body.content_type);
+            }
+        }
+        let accept = accept.join(", ");
         Operation {
             name,
             type_prefix,
@@ -154,8 +173,9 @@ impl<'a> Lowerer<'a> {
             success,
             errors,
             params_type,
-            success_type,
-            error_type,
+            returns,
+            error_body,
+            accept,
             security,
             tags: operation.tags.clone(),
             pagination_declared: operation.extensions.get("x-pagination").map(|value| (value.clone(), at.push("x-pagination"))),

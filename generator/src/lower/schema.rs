@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::DateTimes;
 use super::Lowerer;
 use crate::diagnostics::Code;
 use crate::load::Documents;
@@ -222,7 +223,7 @@ impl<'a> Lowerer<'a> {
     fn by_type(&mut self, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
         let format = view.format.as_deref();
         let ty = match view.single_type() {
-            Some("string") => string_type(format),
+            Some("string") => string_type(format, self.context.settings.date_time),
             Some("integer") => integer_type(format),
             Some("number") => if format == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
             Some("boolean") => TypeRef::Bool,
@@ -612,10 +613,10 @@ fn optional(lowered: Lowered) -> TypeRef {
     }
 }
 
-fn string_type(format: Option<&str>) -> TypeRef {
+fn string_type(format: Option<&str>, date_time: DateTimes) -> TypeRef {
     match format {
-        Some("date-time") => TypeRef::DateTime,
-        Some("date") => TypeRef::Date,
+        Some("date-time") if date_time == DateTimes::Chrono => TypeRef::DateTime,
+        Some("date") if date_time == DateTimes::Chrono => TypeRef::Date,
         Some("uuid") => TypeRef::Uuid,
         Some("binary") => TypeRef::File,
         _ => TypeRef::String,

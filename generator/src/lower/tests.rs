@@ -41,12 +41,18 @@ fn dedent(text: &str) -> String {
 /// Loads and lowers `components_and_paths` (`paths: {}` is added when the
 /// fragment has no `paths:`).
 fn try_lower(components_and_paths: &str, skip_unsupported: bool) -> Result<Api, Diagnostics> {
+    let context = crate::context::Context { skip_unsupported, ..crate::context::Context::default_for_tests() };
+    try_lower_with(components_and_paths, &context)
+}
+
+/// [`try_lower`] in a given context.
+fn try_lower_with(components_and_paths: &str, context: &crate::context::Context<'_>) -> Result<Api, Diagnostics> {
     let body = dedent(components_and_paths);
     let paths = if body.lines().any(|line| line.starts_with("paths:")) { "" } else { "paths: {}\n" };
     let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{paths}{body}");
     let loader = BTreeMap::from([(FILE.to_owned(), text.clone())]);
     let documents = load_spec(FILE, &loader).unwrap_or_else(|problems| panic!("spec does not load:\n{problems}\n{text}"));
-    lower(&documents, skip_unsupported)
+    lower(&documents, context)
 }
 
 /// Lowers a spec fragment that must lower without problems.
@@ -1174,11 +1180,11 @@ fn response_enums_exist_only_when_bodies_differ() {
     for (name, success, errors) in table {
         let found = operation(&api, name);
         let describe_id = |id: Option<TypeId>| id.map(|id| describe(&api, &show(&api, &TypeRef::Named(id))));
-        assert_eq!(describe_id(found.success_type).as_deref(), success, "success enum of {name}");
-        assert_eq!(describe_id(found.error_type).as_deref(), errors, "error enum of {name}");
+        assert_eq!(describe_id(found.success_enum()).as_deref(), success, "success enum of {name}");
+        assert_eq!(describe_id(found.error_enum()).as_deref(), errors, "error enum of {name}");
     }
     let c = operation(&api, "c");
-    let names = [c.success_type, c.error_type].map(|id| id.map(|id| show(&api, &TypeRef::Named(id))));
+    let names = [c.success_enum(), c.error_enum()].map(|id| id.map(|id| show(&api, &TypeRef::Named(id))));
     assert_eq!(names, [Some("CResponse".to_owned()), Some("CError".to_owned())]);
 }
 
@@ -1468,7 +1474,7 @@ fn lower_document(text: &str) -> Api {
     let text = dedent(text);
     let loader = BTreeMap::from([(FILE.to_owned(), text.clone())]);
     let documents = load_spec(FILE, &loader).unwrap_or_else(|problems| panic!("spec does not load:\n{problems}\n{text}"));
-    lower(&documents, false).unwrap_or_else(|problems| panic!("lowering failed:\n{problems}"))
+    lower(&documents, &crate::context::Context::default_for_tests()).unwrap_or_else(|problems| panic!("lowering failed:\n{problems}"))
 }
 
 #[test]
@@ -1738,4 +1744,18 @@ fn variants_used_only_in_tagged_unions_leave_the_tag_to_the_union() {
     let writes: Vec<(&str, bool)> = union.variants.iter().map(|variant| (variant.name.as_str(), variant.writes_tag)).collect();
     assert_eq!(writes, [("Circle", true), ("Square", false)]);
     assert!(crate::validate::check(&api).is_empty(), "ids renumbered consistently");
+}
+
+#[test]
+fn date_time_strings_can_stay_strings() {
+    let spec = "
+        components:
+          schemas:
+            T: {type: object, required: [at, on], properties: {at: {type: string, format: date-time}, on: {type: string, format: date}}}
+    ";
+    let settings = crate::Settings { date_time: crate::DateTimes::String, ..crate::Settings::default() };
+    let context = crate::context::Context { settings: &settings, ..crate::context::Context::default_for_tests() };
+    let api = try_lower_with(spec, &context).unwrap_or_else(|problems| panic!("{problems}"));
+    assert_eq!(describe(&api, "T"), "{at: String Required, on: String Required}");
+    assert_eq!(describe(&lower_yaml(spec), "T"), "{at: DateTime Required, on: Date Required}", "the default is chrono");
 }

@@ -219,6 +219,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         no_pagination_detection: false,
         strict,
         serde_as_used: false,
+        date_time_strings: false,
         warnings: Default::default(),
     };
     let started = Instant::now();
