@@ -59,10 +59,88 @@ pub fn rust_chunks(
     for chunk in chunks {
         let file: syn::File =
             syn::parse2(chunk).map_err(|error| format!("generated code does not parse: {error}"))?;
-        let formatted = space_items(&prettyplease::unparse(&file));
+        let formatted = space_items(&tidy_object_table(&file, prettyplease::unparse(&file)));
         text.append(&formatted);
     }
     Ok(text.text)
+}
+
+/// The macro generated structs decode through (see the runtime's
+/// `object.rs`).
+const OBJECT_MACRO: &str = "crate::__deserialize_object!(";
+
+/// prettyplease prints macro arguments as a run of tokens; a struct's
+/// property table (`__deserialize_object!`, the last item of its chunk)
+/// reads better one property per line, like the struct above it:
+///
+/// ```text
+/// crate::__deserialize_object!(Pet {
+///     id: required "id",
+///     tag: optional "tag",
+/// });
+/// ```
+///
+/// Anything not of the expected shape is left as prettyplease printed it.
+fn tidy_object_table(file: &syn::File, formatted: String) -> String {
+    let Some(syn::Item::Macro(item)) = file.items.last() else { return formatted };
+    if item.mac.path.segments.last().is_none_or(|segment| segment.ident != "__deserialize_object") {
+        return formatted;
+    }
+    let Some(table) = object_table(item.mac.tokens.clone()) else { return formatted };
+    let start = if formatted.starts_with(OBJECT_MACRO) {
+        0
+    } else {
+        match formatted.rfind(&format!("\n{OBJECT_MACRO}")) {
+            Some(index) => index + 1,
+            None => return formatted,
+        }
+    };
+    format!("{}{table}", &formatted[..start])
+}
+
+/// `Name { field: presence "wire", … } ..rest` → the table's text.
+fn object_table(tokens: TokenStream) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut tokens = tokens.into_iter();
+    let Some(TokenTree::Ident(name)) = tokens.next() else { return None };
+    let Some(TokenTree::Group(body)) = tokens.next() else { return None };
+    if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let rest: Vec<String> = tokens.map(|token| token.to_string()).collect();
+    let rest = match rest.as_slice() {
+        [] => String::new(),
+        [dot, dot2, field] if dot == "." && dot2 == "." => format!(" ..{field}"),
+        _ => return None,
+    };
+    let mut lines = Vec::new();
+    let mut entry = Vec::new();
+    for token in body.stream() {
+        match &token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => lines.push(std::mem::take(&mut entry)),
+            _ => entry.push(token),
+        }
+    }
+    if !entry.is_empty() {
+        lines.push(entry);
+    }
+    let mut text = format!("{OBJECT_MACRO}{name} {{");
+    for entry in &lines {
+        let [TokenTree::Ident(field), TokenTree::Punct(colon), TokenTree::Ident(presence), TokenTree::Literal(wire)] =
+            entry.as_slice()
+        else {
+            return None;
+        };
+        if colon.as_char() != ':' {
+            return None;
+        }
+        text.push_str(&format!("\n    {field}: {presence} {wire},"));
+    }
+    if !lines.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&format!("}}{rest});\n"));
+    Some(text)
 }
 
 /// Prepends the header to hand-written source copied into the output.
@@ -118,6 +196,26 @@ fn last_top_level_line(text: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_tables_read_one_property_per_line() {
+        let chunk = quote::quote! {
+            #[derive(Debug)]
+            pub struct Pet { pub id: i64, pub r#type: Option<String>, pub extra: ::std::collections::BTreeMap<String, i64> }
+            #[cfg(feature = "pets")]
+            crate::__deserialize_object!(Pet { id: required "id", r#type: optional "ty\"pe" } ..extra);
+        };
+        let file: syn::File = syn::parse2(chunk).expect("parses");
+        let text = tidy_object_table(&file, prettyplease::unparse(&file));
+        assert!(
+            text.ends_with(
+                "#[cfg(feature = \"pets\")]\ncrate::__deserialize_object!(Pet {\n    id: required \"id\",\n    r#type: optional \"ty\\\"pe\",\n} ..extra);\n"
+            ),
+            "{text}"
+        );
+        let empty: syn::File = syn::parse2(quote::quote!(crate::__deserialize_object!(Empty {});)).expect("parses");
+        assert_eq!(tidy_object_table(&empty, prettyplease::unparse(&empty)), "crate::__deserialize_object!(Empty {});\n");
+    }
 
     #[test]
     fn consecutive_impl_blocks_join() {

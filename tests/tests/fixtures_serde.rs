@@ -455,6 +455,27 @@ mod objects {
         assert_eq!(text(&clear), r#"{"name":"n","comment":null}"#);
     }
 
+    #[test]
+    fn decoding_reports_what_is_wrong_and_where() {
+        // A required property missing, a non-object, a wrong nested type
+        // (with its path, as `runtime::json` reports it), unknown
+        // properties ignored, and a borrowed or escaped key alike.
+        let missing = serde_json::from_value::<Widget>(json!({"id": "w1", "dimensions": {"width": 1.0}}))
+            .expect_err("name is required");
+        assert_eq!(missing.to_string(), "missing field `name`");
+        let not_object = serde_json::from_str::<WidgetDimensions>("[1.0]").expect_err("an array is no object");
+        assert!(not_object.to_string().starts_with("invalid type: sequence, expected a WidgetDimensions object"), "{not_object}");
+        let text = r#"{"id": "w1", "name": "n", "label": null, "dimensions": {"width": "wide"}}"#;
+        let error = serde_path_to_error::deserialize::<_, Widget>(&mut serde_json::Deserializer::from_str(text))
+            .expect_err("width is a number");
+        assert_eq!(error.path().to_string(), "dimensions.width");
+        let unknown: WidgetDimensions =
+            serde_json::from_str(r#"{"width": 2.0, "colour": {"deep": [1, 2]}, "w\u0069dth2": 1}"#).expect("decodes");
+        assert_eq!(unknown, WidgetDimensions { width: 2.0, depth: None });
+        let escaped: WidgetDimensions = serde_json::from_str(r#"{"w\u0069dth": 3.0}"#).expect("an escaped key is the same key");
+        assert_eq!(escaped.width, 3.0);
+    }
+
     fn minimal_widget_json() -> Value {
         json!({"id": "w1", "name": "Widget", "label": null, "dimensions": {"width": 1.5}})
     }

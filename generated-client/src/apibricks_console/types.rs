@@ -4,7 +4,7 @@
 
 /// A paid invoice of the organization. All fields are required; only
 /// `dueDate` may be `null`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Invoice {
     /// ID of the organization the invoice belongs to.
     #[serde(rename = "idOrganization")]
@@ -25,7 +25,7 @@ pub struct Invoice {
     pub paid_date: ::chrono::DateTime<::chrono::Utc>,
 
     /// When payment of the invoice is due. Nullable.
-    #[serde(rename = "dueDate", default)]
+    #[serde(rename = "dueDate")]
     pub due_date: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Whether the invoice has been paid.
@@ -54,11 +54,27 @@ pub struct Invoice {
     pub organization: Organization,
 }
 
+crate::__deserialize_object!(Invoice {
+    id_organization: required "idOrganization",
+    id: required "id",
+    invoice_number: required "invoiceNumber",
+    created: required "created",
+    paid_date: required "paidDate",
+    due_date: optional "dueDate",
+    paid: required "paid",
+    voided: required "voided",
+    uncollectible: required "uncollectible",
+    status: required "status",
+    amount_usd_cents: required "amountUsdCents",
+    currency: required "currency",
+    organization: required "organization",
+});
+
 /// Account and billing settings of an organization, embedded in each
 /// invoice. Only `id` and `name` are required; every other field is
 /// optional, and fields whose description says "Nullable" may also be
 /// `null`. Field meanings are inferred from their names.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Organization {
     /// ID of the organization.
     pub id: ::uuid::Uuid,
@@ -66,9 +82,8 @@ pub struct Organization {
     /// ID of the organization's customer record at Stripe. Nullable.
     #[serde(
         rename = "stripeId",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub stripe_id: Option<Option<String>>,
 
@@ -77,69 +92,60 @@ pub struct Organization {
 
     /// Legal company name used on invoices. Nullable.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub company: Option<Option<String>>,
 
     /// Country of the billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 
     /// First line of the billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address1: Option<String>,
 
     /// Second line of the billing address. Nullable.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub address2: Option<Option<String>>,
 
     /// City of the billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 
     /// Postal code of the billing address.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
 
     /// Region, state or province of the billing address. Nullable.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub region: Option<Option<String>>,
 
     /// Purchase order reference shown on invoices. Nullable.
     #[serde(
         rename = "purchaseOrder",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub purchase_order: Option<Option<String>>,
 
     /// E-mail address that receives invoices.
-    #[serde(rename = "billingEmail", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingEmail", skip_serializing_if = "Option::is_none")]
     pub billing_email: Option<String>,
 
     /// Automatic credit recharge flag; 1 when enabled, 0 otherwise.
-    #[serde(
-        rename = "autoRechargeEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoRechargeEnabled", skip_serializing_if = "Option::is_none")]
     pub auto_recharge_enabled: Option<i32>,
 
     /// Automatic recharge is triggered when the credit balance goes below this amount in USD.
     #[serde(
         rename = "autoRechargeBalanceGoesBelowUsd",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_recharge_balance_goes_below_usd: Option<f64>,
@@ -147,81 +153,57 @@ pub struct Organization {
     /// Automatic recharge tops the credit balance back up to this amount in USD.
     #[serde(
         rename = "autoRechargeBalanceBackUpToUsd",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_recharge_balance_back_up_to_usd: Option<f64>,
 
     /// Current credit balance.
-    #[serde(rename = "creditBalance", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "creditBalance", skip_serializing_if = "Option::is_none")]
     pub credit_balance: Option<f64>,
 
     /// Credits used but not yet invoiced.
-    #[serde(
-        rename = "creditUninvoicedCurrent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "creditUninvoicedCurrent", skip_serializing_if = "Option::is_none")]
     pub credit_uninvoiced_current: Option<f64>,
 
     /// Maximum amount of credits that may be used before being invoiced.
-    #[serde(
-        rename = "creditUninvoicedLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "creditUninvoicedLimit", skip_serializing_if = "Option::is_none")]
     pub credit_uninvoiced_limit: Option<f64>,
 
     /// Credits used yesterday.
-    #[serde(
-        rename = "creditUsageYesterday",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "creditUsageYesterday", skip_serializing_if = "Option::is_none")]
     pub credit_usage_yesterday: Option<f64>,
 
     /// Credits used today so far.
-    #[serde(
-        rename = "creditUsageToday",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "creditUsageToday", skip_serializing_if = "Option::is_none")]
     pub credit_usage_today: Option<f64>,
 
     /// When `creditUsageToday` was last updated. Nullable.
     #[serde(
         rename = "creditUsageTodayUpdatedAt",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub credit_usage_today_updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Amount past due in USD.
-    #[serde(rename = "pastDueUsd", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "pastDueUsd", skip_serializing_if = "Option::is_none")]
     pub past_due_usd: Option<f64>,
 
     /// Since when a payment has been past due. Nullable.
     #[serde(
         rename = "pastDueSince",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub past_due_since: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Number of active API keys.
-    #[serde(
-        rename = "apiKeysActiveCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "apiKeysActiveCount", skip_serializing_if = "Option::is_none")]
     pub api_keys_active_count: Option<i32>,
 
     /// Number of open support tickets waiting on the provider.
     #[serde(
         rename = "ticketsLiveWaitOnProvider",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tickets_live_wait_on_provider: Option<i32>,
@@ -229,96 +211,71 @@ pub struct Organization {
     /// Number of open support tickets waiting on the customer.
     #[serde(
         rename = "ticketsLiveWaitOnCustomer",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tickets_live_wait_on_customer: Option<i32>,
 
     /// Number of closed support tickets.
-    #[serde(rename = "ticketsNotLive", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ticketsNotLive", skip_serializing_if = "Option::is_none")]
     pub tickets_not_live: Option<i32>,
 
     /// Total amount paid, in USD.
-    #[serde(rename = "totalPaidUsd", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "totalPaidUsd", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd: Option<f64>,
 
     /// Amount paid in the last week, in USD.
-    #[serde(
-        rename = "totalPaidUsdLastW",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalPaidUsdLastW", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_w: Option<f64>,
 
     /// Amount paid in the last month, in USD.
-    #[serde(
-        rename = "totalPaidUsdLastM",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalPaidUsdLastM", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_m: Option<f64>,
 
     /// Amount paid in the last quarter, in USD.
-    #[serde(
-        rename = "totalPaidUsdLastQ",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalPaidUsdLastQ", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_q: Option<f64>,
 
     /// Amount paid in the last year, in USD.
-    #[serde(
-        rename = "totalPaidUsdLastY",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalPaidUsdLastY", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_y: Option<f64>,
 
     /// Pricing tier of the organization (values not documented by the vendor).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 
     /// When the organization first paid. Nullable.
     #[serde(
         rename = "firstPaymentDate",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub first_payment_date: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Time of the latest audit trail event. Nullable.
     #[serde(
         rename = "lastAuditTrailEvent",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub last_audit_trail_event: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Usage has been invoiced up to, but excluding, this time. Nullable.
     #[serde(
         rename = "usageInvoicedUpToExcl",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub usage_invoiced_up_to_excl: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Number of active payment methods.
-    #[serde(
-        rename = "paymentMethodsLiveCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "paymentMethodsLiveCount", skip_serializing_if = "Option::is_none")]
     pub payment_methods_live_count: Option<i32>,
 
     /// When the organization was last notified of reaching its quota threshold. Nullable.
     #[serde(
         rename = "quotaThresholdLastNotification",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub quota_threshold_last_notification: Option<
         Option<::chrono::DateTime<::chrono::Utc>>,
@@ -327,9 +284,8 @@ pub struct Organization {
     /// When the organization was last notified of exceeding its quota. Nullable.
     #[serde(
         rename = "quotaExceededLastNotification",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub quota_exceeded_last_notification: Option<
         Option<::chrono::DateTime<::chrono::Utc>>,
@@ -338,126 +294,168 @@ pub struct Organization {
     /// E-mail address that receives all notifications. Nullable.
     #[serde(
         rename = "allNotificationsEmail",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub all_notifications_email: Option<Option<String>>,
 
     /// E-mail address that receives notifications requiring action. Nullable.
     #[serde(
         rename = "actionRequiredNotificationsEmail",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub action_required_notifications_email: Option<Option<String>>,
 
     /// When the organization was last notified of a low credit balance. Nullable.
     #[serde(
         rename = "creditsLowBalanceLastNotification",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub credits_low_balance_last_notification: Option<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// When the organization was created.
-    #[serde(rename = "timeCreated", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeCreated", skip_serializing_if = "Option::is_none")]
     pub time_created: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Comma-separated list of the organization's domains.
-    #[serde(rename = "domainsCsv", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "domainsCsv", skip_serializing_if = "Option::is_none")]
     pub domains_csv: Option<String>,
 
     /// Number of team members.
-    #[serde(
-        rename = "teamMembersCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "teamMembersCount", skip_serializing_if = "Option::is_none")]
     pub team_members_count: Option<i32>,
 
     /// Spend management flag; 1 when enabled, 0 otherwise.
-    #[serde(
-        rename = "spendMgmtEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "spendMgmtEnabled", skip_serializing_if = "Option::is_none")]
     pub spend_mgmt_enabled: Option<i32>,
 
     /// Daily credit usage hard limit under spend management. Nullable.
     #[serde(
         rename = "spendMgmtCreditUsageDailyHardLimit",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub spend_mgmt_credit_usage_daily_hard_limit: Option<Option<f64>>,
 
     /// Daily credit usage that triggers a spend management notification. Nullable.
     #[serde(
         rename = "spendMgmtCreditUsageDailyNotifyThreshold",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub spend_mgmt_credit_usage_daily_notify_threshold: Option<Option<f64>>,
 
     /// URL of the webhook called for spend management notifications. Nullable.
     #[serde(
         rename = "spendMgmtCreditUsageWebhookUrl",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub spend_mgmt_credit_usage_webhook_url: Option<Option<String>>,
 
     /// When a shared Slack support channel was requested. Nullable.
     #[serde(
         rename = "slackChannelRequestedTime",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub slack_channel_requested_time: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Account status of the organization (values not documented by the vendor).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 
     /// When `status` last changed.
-    #[serde(
-        rename = "statusChangedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "statusChangedTime", skip_serializing_if = "Option::is_none")]
     pub status_changed_time: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Why the organization was suspended, if it is. Nullable.
     #[serde(
         rename = "statusSuspendedReason",
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub status_suspended_reason: Option<Option<String>>,
 }
 
+crate::__deserialize_object!(Organization {
+    id: required "id",
+    stripe_id: present "stripeId",
+    name: required "name",
+    company: present "company",
+    country: optional "country",
+    address1: optional "address1",
+    address2: present "address2",
+    city: optional "city",
+    postal_code: optional "postalCode",
+    region: present "region",
+    purchase_order: present "purchaseOrder",
+    billing_email: optional "billingEmail",
+    auto_recharge_enabled: optional "autoRechargeEnabled",
+    auto_recharge_balance_goes_below_usd: optional "autoRechargeBalanceGoesBelowUsd",
+    auto_recharge_balance_back_up_to_usd: optional "autoRechargeBalanceBackUpToUsd",
+    credit_balance: optional "creditBalance",
+    credit_uninvoiced_current: optional "creditUninvoicedCurrent",
+    credit_uninvoiced_limit: optional "creditUninvoicedLimit",
+    credit_usage_yesterday: optional "creditUsageYesterday",
+    credit_usage_today: optional "creditUsageToday",
+    credit_usage_today_updated_at: present "creditUsageTodayUpdatedAt",
+    past_due_usd: optional "pastDueUsd",
+    past_due_since: present "pastDueSince",
+    api_keys_active_count: optional "apiKeysActiveCount",
+    tickets_live_wait_on_provider: optional "ticketsLiveWaitOnProvider",
+    tickets_live_wait_on_customer: optional "ticketsLiveWaitOnCustomer",
+    tickets_not_live: optional "ticketsNotLive",
+    total_paid_usd: optional "totalPaidUsd",
+    total_paid_usd_last_w: optional "totalPaidUsdLastW",
+    total_paid_usd_last_m: optional "totalPaidUsdLastM",
+    total_paid_usd_last_q: optional "totalPaidUsdLastQ",
+    total_paid_usd_last_y: optional "totalPaidUsdLastY",
+    tier: optional "tier",
+    first_payment_date: present "firstPaymentDate",
+    last_audit_trail_event: present "lastAuditTrailEvent",
+    usage_invoiced_up_to_excl: present "usageInvoicedUpToExcl",
+    payment_methods_live_count: optional "paymentMethodsLiveCount",
+    quota_threshold_last_notification: present "quotaThresholdLastNotification",
+    quota_exceeded_last_notification: present "quotaExceededLastNotification",
+    all_notifications_email: present "allNotificationsEmail",
+    action_required_notifications_email: present "actionRequiredNotificationsEmail",
+    credits_low_balance_last_notification: present "creditsLowBalanceLastNotification",
+    time_created: optional "timeCreated",
+    domains_csv: optional "domainsCsv",
+    team_members_count: optional "teamMembersCount",
+    spend_mgmt_enabled: optional "spendMgmtEnabled",
+    spend_mgmt_credit_usage_daily_hard_limit: present "spendMgmtCreditUsageDailyHardLimit",
+    spend_mgmt_credit_usage_daily_notify_threshold: present "spendMgmtCreditUsageDailyNotifyThreshold",
+    spend_mgmt_credit_usage_webhook_url: present "spendMgmtCreditUsageWebhookUrl",
+    slack_channel_requested_time: present "slackChannelRequestedTime",
+    status: optional "status",
+    status_changed_time: optional "statusChangedTime",
+    status_suspended_reason: present "statusSuspendedReason",
+});
+
 /// Error body. Assumed shape: the vendor page documents no error
 /// responses.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ErrorResponse {
     /// HTTP status code of the response.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "statusCode", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
 
     /// Human-readable description of the error.
     pub message: String,
 
     /// Short name of the HTTP status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
+crate::__deserialize_object!(ErrorResponse {
+    status_code: optional "statusCode",
+    message: required "message",
+    error: optional "error",
+});

@@ -6,17 +6,15 @@
 /// and `reference` may be `null`. The field names and types of the totals
 /// (`total_excl_vat`, `total_incl_vat`) are assumed, as is the date-time
 /// format of the timestamps.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Invoice {
     /// ID of the invoice
     pub id: String,
 
     /// Invoice number
-    #[serde(default)]
     pub number: Option<String>,
 
     /// Order / invoice reference
-    #[serde(default)]
     pub reference: Option<String>,
 
     /// Invoice status. The set of values is not documented by the vendor.
@@ -43,34 +41,57 @@ pub struct Invoice {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
+crate::__deserialize_object!(Invoice {
+    id: required "id",
+    number: optional "number",
+    reference: optional "reference",
+    status: required "status",
+    total_excl_vat: required "total_excl_vat",
+    total_incl_vat: required "total_incl_vat",
+    due_at: required "due_at",
+    sent_at: required "sent_at",
+    created_at: required "created_at",
+    updated_at: required "updated_at",
+});
+
 /// One page of invoices. Assumed shape: the vendor page lists the paging
 /// fields next to the invoice fields; the invoices are assumed to be in
 /// `data`, alongside `prev`, `next` and `per_page`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InvoicePage {
     /// The invoices on this page
     pub data: Vec<Invoice>,
 
     /// Link to previous page
-    #[serde(default)]
     pub prev: Option<String>,
 
     /// Link to next page
-    #[serde(default)]
     pub next: Option<String>,
 
     /// Item count per page
     pub per_page: i32,
 }
 
+crate::__deserialize_object!(InvoicePage {
+    data: required "data",
+    prev: optional "prev",
+    next: optional "next",
+    per_page: required "per_page",
+});
+
 /// Error body. Assumed shape: the vendor page documents no error
 /// responses.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Error {
     /// Human-readable description of the error.
     pub message: String,
 
     /// Machine-readable error code, when the API provides one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
+
+crate::__deserialize_object!(Error {
+    message: required "message",
+    code: optional "code",
+});

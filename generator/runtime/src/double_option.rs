@@ -1,7 +1,9 @@
-//! Serde helpers for fields that are both optional and nullable: absent,
-//! `null` and a value are `None`, `Some(None)` and `Some(Some(value))`.
+//! Serde helper for fields that are both optional and nullable: `None`,
+//! `Some(None)` and `Some(Some(value))` are sent as an absent field, `null`
+//! and the value. (Decoding them is `present` in
+//! [`__deserialize_object!`](crate::__deserialize_object).)
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 /// Serializes the inner option (`Some(None)` → `null`); pair with
 /// `skip_serializing_if = "Option::is_none"` so `None` is left out.
@@ -10,12 +12,4 @@ pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, seriali
         Some(inner) => inner.serialize(serializer),
         None => serializer.serialize_none(),
     }
-}
-
-/// Deserializes a present field (`null` or a value); pair with
-/// `default` so an absent field becomes `None`.
-pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }

@@ -30,6 +30,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
+    ("object.rs", include_str!("../../runtime/src/object.rs")),
     ("paginate.rs", include_str!("../../runtime/src/paginate.rs")),
     ("params.rs", include_str!("../../runtime/src/params.rs")),
     ("redact.rs", include_str!("../../runtime/src/redact.rs")),
@@ -117,6 +118,7 @@ pub(crate) fn with_cfg(cfg: TokenStream, items: TokenStream) -> TokenStream {
             syn::Item::Type(item) => &mut item.attrs,
             syn::Item::Const(item) => &mut item.attrs,
             syn::Item::Fn(item) => &mut item.attrs,
+            syn::Item::Macro(item) => &mut item.attrs,
             _ => continue,
         };
         target.splice(0..0, attrs);

@@ -136,29 +136,51 @@ fn serde_derives(serde: SerdeUse) -> TokenStream {
     quote!(#(#derives),*)
 }
 
+/// A model struct. `Serialize` is derived; `Deserialize` comes from the
+/// runtime's `__deserialize_object!` (one `visit_map`, far lighter to
+/// compile than serde's derive), fed the same property table.
 fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
-    let fields = structure.fields.iter().map(|field| field_def(field, types));
+    let fields = structure.fields.iter().map(|field| field_def(field, serde.serialize, types));
     let additional = structure.additional.as_ref().map(|value| {
         let value = type_tokens(value, types, &TokenStream::new());
+        let flatten = serde.serialize.then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties not listed in the schema.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: ::std::collections::BTreeMap<String, #value>,
         }
     });
     let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
     let default = all_optional.then(|| quote!(Default,));
-    let derives = serde_derives(serde);
+    let serialize = serde.serialize.then(|| quote!(::serde::Serialize));
+    let deserialize = serde.deserialize.then(|| {
+        let properties = structure.fields.iter().map(|field| {
+            let field_name = ident(&field.name);
+            let wire = &field.wire;
+            let presence = match field.presence {
+                Presence::Required => quote!(required),
+                Presence::Nullable | Presence::Optional => quote!(optional),
+                Presence::OptionalNullable => quote!(present),
+            };
+            quote!(#field_name: #presence #wire)
+        });
+        let rest = structure.additional.is_some().then(|| quote!(..additional_properties));
+        quote! {
+            crate::__deserialize_object!(#name { #(#properties),* } #rest);
+        }
+    });
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #[derive(Debug, Clone, PartialEq, #default #serialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #deserialize
     }
 }
 
-fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
+fn field_def(field: &Field, serialize: bool, types: &TypeSpace) -> TokenStream {
     let name = ident(&field.name);
     // A property that is only a `$ref` carries no description of its own;
     // the referenced type's documentation is the best there is.
@@ -174,6 +196,7 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
         .map(|value| format!("Default (applied by the server when absent): {}.", code(&value.to_string())));
     let docs = Doc::new().markdown(doc.as_deref()).line(default_note.unwrap_or_default()).outer();
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    // (Attributes for the derived `Serialize`; decoding has its own table.)
     let mut serde = Vec::new();
     if crate::naming::unraw(&field.name) != field.wire {
         let wire = &field.wire;
@@ -182,24 +205,20 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
     let inner = type_tokens(&field.ty, types, &TokenStream::new());
     let ty = match field.presence {
         Presence::Required => inner,
-        Presence::Nullable => {
-            serde.push(quote!(default));
-            quote!(Option<#inner>)
-        }
+        Presence::Nullable => quote!(Option<#inner>),
         Presence::Optional => {
-            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            serde.push(quote!(skip_serializing_if = "Option::is_none"));
             quote!(Option<#inner>)
         }
         Presence::OptionalNullable => {
             serde.push(quote! {
-                default,
                 skip_serializing_if = "Option::is_none",
-                with = "crate::runtime::double_option"
+                serialize_with = "crate::runtime::double_option::serialize"
             });
             quote!(Option<Option<#inner>>)
         }
     };
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    let serde = (serialize && !serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
         #deprecated

@@ -2,20 +2,29 @@
 
 //! Models of the allOf fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Named {
     pub name: String,
 }
 
+crate::__deserialize_object!(Named {
+    name: required "name",
+});
+
 /// Base of every pet; composes `Named`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Pet {
     pub name: String,
     pub kind: String,
 }
 
+crate::__deserialize_object!(Pet {
+    name: required "name",
+    kind: required "kind",
+});
+
 /// Nested allOf, merged into one struct without duplicate types.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Dog {
     pub name: String,
     pub kind: String,
@@ -25,12 +34,18 @@ pub struct Dog {
 
     /// A nullable reference (3.0 style, allOf with one $ref).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub owner: Option<Option<Named>>,
 }
+
+crate::__deserialize_object!(Dog {
+    name: required "name",
+    kind: required "kind",
+    good_boy: required "goodBoy",
+    owner: present "owner",
+});
 
 /// allOf with a single $ref is an alias.
 pub type PetAlias = Pet;

@@ -2,33 +2,50 @@
 
 //! Models of the Bodies fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Note {
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Note {
+    text: required "text",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostFormBody {
     pub name: String,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(PostFormBody {
+    name: required "name",
+    tags: optional "tags",
+    count: optional "count",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PostMultipartBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 
     /// The uploaded file.
     pub file: crate::runtime::FilePart,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::runtime::FilePart>>,
 }
+
+crate::__deserialize_object!(PostMultipartBody {
+    title: optional "title",
+    size: optional "size",
+    file: required "file",
+    attachments: optional "attachments",
+});

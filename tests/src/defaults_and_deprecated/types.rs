@@ -2,7 +2,7 @@
 
 //! Models of the Defaults and deprecated fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Settings {
     /// Defaults to 20 when absent.
     ///
@@ -11,17 +11,27 @@ pub struct Settings {
     pub page_size: i64,
 
     /// Default (applied by the server when absent): `"light"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
 
     #[deprecated]
-    #[serde(rename = "oldFlag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "oldFlag", skip_serializing_if = "Option::is_none")]
     pub old_flag: Option<bool>,
 }
 
+crate::__deserialize_object!(Settings {
+    page_size: required "pageSize",
+    theme: optional "theme",
+    old_flag: optional "oldFlag",
+});
+
 #[deprecated]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OldThing {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
 }
+
+crate::__deserialize_object!(OldThing {
+    x: optional "x",
+});

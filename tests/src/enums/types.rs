@@ -205,24 +205,30 @@ impl<'de> ::serde::Deserialize<'de> for Mixed {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Thing {
     /// Server-side status; new values may appear.
     pub status: Status,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixed: Option<Mixed>,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub color: Option<Option<ThingColor>>,
 }
+
+crate::__deserialize_object!(Thing {
+    status: required "status",
+    priority: optional "priority",
+    mixed: optional "mixed",
+    color: present "color",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThingColor {

@@ -2,12 +2,17 @@
 
 //! Models of the External refs fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Money {
     /// Minor units.
     pub amount: i64,
     pub currency: Currency,
 }
+
+crate::__deserialize_object!(Money {
+    amount: required "amount",
+    currency: required "currency",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Currency {

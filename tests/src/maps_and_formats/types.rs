@@ -5,73 +5,94 @@
 pub type Labels = ::std::collections::BTreeMap<String, String>;
 
 /// Every format, and objects with additional properties.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Record {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<::chrono::DateTime<::chrono::Utc>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<::chrono::NaiveDate>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precise: Option<f64>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub odd: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Labels>,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub anything: Option<Option<::serde_json::Value>>,
 
-    #[serde(rename = "freeForm", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "freeForm", skip_serializing_if = "Option::is_none")]
     pub free_form: Option<::serde_json::Map<String, ::serde_json::Value>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<i64>>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<RecordExtras>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<RecordClosed>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<RecordOpen>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Record {
+    when: optional "when",
+    day: optional "day",
+    id: optional "id",
+    site: optional "site",
+    email: optional "email",
+    blob: optional "blob",
+    small: optional "small",
+    big: optional "big",
+    count: optional "count",
+    ratio: optional "ratio",
+    precise: optional "precise",
+    odd: optional "odd",
+    labels: optional "labels",
+    anything: present "anything",
+    free_form: optional "freeForm",
+    matrix: optional "matrix",
+    extras: optional "extras",
+    closed: optional "closed",
+    open: optional "open",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RecordExtras {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 
     /// Properties not listed in the schema.
@@ -79,18 +100,30 @@ pub struct RecordExtras {
     pub additional_properties: ::std::collections::BTreeMap<String, i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(RecordExtras {
+    known: optional "known",
+} ..additional_properties);
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RecordClosed {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(RecordClosed {
+    known: optional "known",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RecordOpen {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 
     /// Properties not listed in the schema.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
+
+crate::__deserialize_object!(RecordOpen {
+    known: optional "known",
+} ..additional_properties);

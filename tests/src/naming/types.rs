@@ -2,45 +2,63 @@
 
 //! Models of the Naming fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Struct {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
 
-    #[serde(rename = "1st", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "1st", skip_serializing_if = "Option::is_none")]
     pub n1st: Option<String>,
 
-    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
 
-    #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "foo_bar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
 
-    #[serde(rename = "@id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "", skip_serializing_if = "Option::is_none")]
     pub empty: Option<String>,
 }
+
+crate::__deserialize_object!(Struct {
+    r#type: optional "type",
+    self_: optional "self",
+    n1st: optional "1st",
+    foo_bar: optional "fooBar",
+    foo_bar_2: optional "foo_bar",
+    id: optional "@id",
+    empty: optional "",
+});
 
 /// Collides with `struct` after case conversion.
 pub type Struct2 = String;
 
 /// Shadows a prelude name.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OptionType {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(OptionType {
+    value: optional "value",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct N2faSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
+crate::__deserialize_object!(N2faSettings {
+    enabled: optional "enabled",
+});
 
 /// Parameters of [`Client::type`](super::Client::r#type).
 #[derive(Debug, Clone, PartialEq, Default)]

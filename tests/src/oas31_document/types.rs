@@ -2,11 +2,16 @@
 
 //! Models of the OpenAPI 3.1 documents API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UploadAvatarBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::runtime::FilePart>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
 }
+
+crate::__deserialize_object!(UploadAvatarBody {
+    image: optional "image",
+    thumbnail: optional "thumbnail",
+});

@@ -2,52 +2,65 @@
 
 //! Models of the OpenAPI 3.1 schemas API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Thing {
     pub id: i64,
 
     /// Always `thing`.
     pub kind: ThingKind,
-
-    #[serde(default)]
     pub label: Option<String>,
 
     /// A number
     pub score: ThingScore,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub note: Option<Option<String>>,
 
     /// Who owns it (a `$ref` with a sibling keyword).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub point: Option<Vec<::serde_json::Value>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub conditional: Option<Option<::serde_json::Value>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<ThingStrict>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Thing {
+    id: required "id",
+    kind: required "kind",
+    label: optional "label",
+    score: required "score",
+    note: present "note",
+    owner: optional "owner",
+    point: optional "point",
+    size: optional "size",
+    conditional: present "conditional",
+    strict: optional "strict",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Owner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+crate::__deserialize_object!(Owner {
+    name: optional "name",
+});
 
 /// Always `thing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -159,8 +172,12 @@ impl<'de> ::serde::Deserialize<'de> for Size {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ThingStrict {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
+
+crate::__deserialize_object!(ThingStrict {
+    a: optional "a",
+});

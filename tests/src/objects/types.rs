@@ -3,67 +3,90 @@
 //! Models of the Objects fixture API: request and response bodies and parameter structs.
 
 /// A widget.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Widget {
     /// Identifier.
     pub id: String,
     pub name: String,
 
     /// Required but may be null.
-    #[serde(default)]
     pub label: Option<String>,
 
     /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 
     /// Optional and nullable.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub comment: Option<Option<String>>,
 
     /// Nested inline object.
     pub dimensions: WidgetDimensions,
 
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
 }
 
+crate::__deserialize_object!(Widget {
+    id: required "id",
+    name: required "name",
+    label: optional "label",
+    note: optional "note",
+    comment: present "comment",
+    dimensions: required "dimensions",
+    created_at: optional "createdAt",
+    secret: optional "secret",
+    legacy: optional "legacy",
+});
+
 /// Fields absent from the patch are left unchanged; `null` clears them.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct WidgetPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub comment: Option<Option<String>>,
 }
 
+crate::__deserialize_object!(WidgetPatch {
+    name: optional "name",
+    comment: present "comment",
+});
+
 /// Nested inline object.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WidgetDimensions {
     pub width: f64,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<WidgetDimensionsDepth>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(WidgetDimensions {
+    width: required "width",
+    depth: optional "depth",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct WidgetDimensionsDepth {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
+
+crate::__deserialize_object!(WidgetDimensionsDepth {
+    value: optional "value",
+});

@@ -3,16 +3,24 @@
 //! Models of the oneOf fixture API: request and response bodies and parameter structs.
 
 /// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Circle {
     pub radius: f64,
 }
 
+crate::__deserialize_object!(Circle {
+    radius: required "radius",
+});
+
 /// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Square {
     pub side: f64,
 }
+
+crate::__deserialize_object!(Square {
+    side: required "side",
+});
 
 /// Discriminated with a mapping.
 ///
@@ -78,13 +86,18 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Created {
     pub r#type: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Created {
+    r#type: required "type",
+    id: required "id",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Deleted {
     pub r#type: String,
     pub id: String,
@@ -92,6 +105,12 @@ pub struct Deleted {
     #[serde(rename = "deletedAt")]
     pub deleted_at: ::chrono::DateTime<::chrono::Utc>,
 }
+
+crate::__deserialize_object!(Deleted {
+    r#type: required "type",
+    id: required "id",
+    deleted_at: required "deletedAt",
+});
 
 /// Discriminated without a mapping (tag values are the schema names).
 ///
@@ -201,38 +220,53 @@ impl<'de> ::serde::Deserialize<'de> for Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Holder {
     /// A primitive union.
-    #[serde(rename = "idOrName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "idOrName", skip_serializing_if = "Option::is_none")]
     pub id_or_name: Option<IdOrName>,
 
     /// A nullable union.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub maybe: Option<Option<MaybeNumber>>,
 
     /// No discriminator; the pickier variant (more required fields) is tried first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub untagged: Option<Untagged>,
 
     /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
 
+crate::__deserialize_object!(Holder {
+    id_or_name: optional "idOrName",
+    maybe: present "maybe",
+    untagged: optional "untagged",
+    source: optional "source",
+});
+
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SourcePoll {
     pub url: String,
 }
 
+crate::__deserialize_object!(SourcePoll {
+    url: required "url",
+});
+
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SourceWebhook {
     pub url: String,
     pub secret: String,
 }
+
+crate::__deserialize_object!(SourceWebhook {
+    url: required "url",
+    secret: required "secret",
+});

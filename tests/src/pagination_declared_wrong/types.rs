@@ -2,17 +2,26 @@
 
 //! Models of the Wrong pagination declarations API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MissingFieldResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(MissingFieldResponse {
+    data: optional "data",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct MissingParamResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+crate::__deserialize_object!(MissingParamResponse {
+    data: optional "data",
+    cursor: optional "cursor",
+});

@@ -2,20 +2,29 @@
 
 //! Models of the Parameters fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetPartFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(GetPartFilter {
+    color: optional "color",
+    size: optional "size",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GetPartResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
+
+crate::__deserialize_object!(GetPartResponse {
+    ok: optional "ok",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetReportsYearFormatFormat {

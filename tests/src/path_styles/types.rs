@@ -2,13 +2,18 @@
 
 //! Models of the Path styles fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct SimpleStyleObj {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+crate::__deserialize_object!(SimpleStyleObj {
+    role: optional "role",
+    name: optional "name",
+});
 
 pub type MatrixStyleObj = SimpleStyleObj;

@@ -2,30 +2,47 @@
 
 //! Models of the Responses fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct ResultType {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(ResultType {
+    value: optional "value",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Ticket {
     pub ticket: String,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Ticket {
+    ticket: required "ticket",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Problem {
     pub title: String,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Problem {
+    title: required "title",
+    status: optional "status",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct StartJobBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+crate::__deserialize_object!(StartJobBody {
+    name: optional "name",
+});
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StartJobResponse {
@@ -51,8 +68,12 @@ pub enum StartJobError {
     Default(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PingResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pong: Option<bool>,
 }
+
+crate::__deserialize_object!(PingResponse {
+    pong: optional "pong",
+});

@@ -23,6 +23,7 @@ pub mod double_option;
 mod error;
 mod hooks;
 mod multipart;
+mod object;
 mod paginate;
 mod params;
 mod redact;
@@ -50,6 +51,8 @@ pub use self::core::{Core, CoreBuilder};
 pub use error::PathError;
 #[doc(hidden)]
 pub use multipart::Multipart;
+#[doc(hidden)]
+pub use object::{Key, missing};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]

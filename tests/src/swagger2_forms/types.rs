@@ -2,26 +2,41 @@
 
 //! Models of the Swagger forms API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LoginBody {
     pub username: String,
     pub password: String,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remember: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(LoginBody {
+    username: required "username",
+    password: required "password",
+    remember: optional "remember",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UploadPhotoBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
 
     /// The photo.
     pub file: crate::runtime::FilePart,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(UploadPhotoBody {
+    caption: optional "caption",
+    file: required "file",
+});
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UploadPhotoResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+
+crate::__deserialize_object!(UploadPhotoResponse {
+    size: optional "size",
+});

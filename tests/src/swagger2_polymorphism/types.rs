@@ -57,7 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 /// A cat.
 ///
 /// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cat {
     pub name: String,
 
@@ -66,16 +66,26 @@ pub struct Cat {
     pub hunting_skill: CatHuntingSkill,
 }
 
+crate::__deserialize_object!(Cat {
+    name: required "name",
+    hunting_skill: required "huntingSkill",
+});
+
 /// A dog.
 ///
 /// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Dog {
     pub name: String,
 
     #[serde(rename = "packSize")]
     pub pack_size: i32,
 }
+
+crate::__deserialize_object!(Dog {
+    name: required "name",
+    pack_size: required "packSize",
+});
 
 /// Only wraps the base, so it is the base (not a kind of pet).
 pub type PetAlias = Pet;

@@ -2,25 +2,30 @@
 
 //! Models of the 3.1 keywords in a 3.0 document API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Item {
     pub id: i64,
     pub kind: ItemKind,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub name: Option<Option<String>>,
 
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
+        serialize_with = "crate::runtime::double_option::serialize"
     )]
     pub legacy: Option<Option<String>>,
 }
+
+crate::__deserialize_object!(Item {
+    id: required "id",
+    kind: required "kind",
+    name: present "name",
+    legacy: present "legacy",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemKind {

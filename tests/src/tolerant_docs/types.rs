@@ -2,12 +2,17 @@
 
 //! Models of the Tolerant documentation fields API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Thing {
     /// A property named `description` is kept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+
+crate::__deserialize_object!(Thing {
+    description: optional "description",
+    count: optional "count",
+});

@@ -2,21 +2,33 @@
 
 //! Models of the Tolerant wrong-section refs API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Problem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+crate::__deserialize_object!(Problem {
+    detail: optional "detail",
+});
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateNoteBody {
     pub text: String,
 }
 
+crate::__deserialize_object!(CreateNoteBody {
+    text: required "text",
+});
+
 pub type CreateNoteResponse = CreateNoteBody;
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct NoteResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+
+crate::__deserialize_object!(NoteResponse {
+    text: optional "text",
+});
