@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
@@ -60,6 +61,33 @@ pub fn missing<E: de::Error>(property: &'static str) -> E {
     E::missing_field(property)
 }
 
+/// A model struct read from the entries of a JSON object (implemented by
+/// [`__deserialize_object!`](crate::__deserialize_object)).
+#[doc(hidden)]
+pub trait FromObject: Sized {
+    /// The struct's name, for "expected a … object".
+    const NAME: &'static str;
+
+    /// Reads the struct from the object's entries.
+    fn from_object<'de, A: de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every model struct: one visitor, shared.
+#[doc(hidden)]
+pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: FromObject> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(formatter, "a {} object", T::NAME)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_object(map)
+        }
+    }
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
 /// `impl Deserialize` for a model struct, from its properties:
 ///
 /// ```text
@@ -69,40 +97,60 @@ pub fn missing<E: de::Error>(property: &'static str) -> E {
 ///     owner: present "owner",     // `Option<Option<T>>`: absent → None, null → Some(None)
 /// } ..additional_properties);     // other properties, into a map (else ignored)
 /// ```
+///
+/// (Written out with `match` rather than `?`: it is expanded for every model
+/// of an API, and `?` costs the type checker a trait resolution each time.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __deserialize_object {
     ($name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? } $(.. $rest:ident)?) => {
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $name;
-                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        formatter.write_str(::std::concat!("a ", ::std::stringify!($name), " object"))
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
-                        $( let mut $field = ::std::option::Option::None; )*
-                        $( let mut $rest = ::std::collections::BTreeMap::new(); )?
-                        while let ::std::option::Option::Some(key) = map.next_key::<$crate::runtime::Key>()? {
-                            match key.as_str() {
-                                $( $wire => $crate::__deserialize_object!(@read $presence $field map), )*
-                                _ => $crate::__deserialize_object!(@other map key $($rest)?),
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $( $field: $crate::__deserialize_object!(@finish $presence $field $wire), )*
-                            $( $rest, )?
-                        })
+        impl $crate::runtime::FromObject for $name {
+            const NAME: &'static str = ::std::stringify!($name);
+            fn from_object<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                $( let mut $field = ::std::option::Option::None; )*
+                $( let mut $rest = ::std::collections::BTreeMap::new(); )?
+                loop {
+                    let key = match map.next_key::<$crate::runtime::Key>() {
+                        ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                        ::std::result::Result::Ok(::std::option::Option::None) => break,
+                        ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+                    };
+                    match key.as_str() {
+                        $( $wire => $crate::__deserialize_object!(@read $presence $field map), )*
+                        _ => $crate::__deserialize_object!(@other map key $($rest)?),
                     }
                 }
-                deserializer.deserialize_map(__Visitor)
+                ::std::result::Result::Ok(Self {
+                    $( $field: $crate::__deserialize_object!(@finish $presence $field $wire), )*
+                    $( $rest, )?
+                })
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::deserialize_object(deserializer)
             }
         }
     };
-    (@read required $field:ident $map:ident) => { $field = ::std::option::Option::Some($map.next_value()?) };
-    (@read optional $field:ident $map:ident) => { $field = $map.next_value()? };
-    (@read present $field:ident $map:ident) => { $field = ::std::option::Option::Some($map.next_value()?) };
+    (@read required $field:ident $map:ident) => {
+        match $map.next_value() {
+            ::std::result::Result::Ok(value) => $field = ::std::option::Option::Some(value),
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+        }
+    };
+    (@read optional $field:ident $map:ident) => {
+        match $map.next_value() {
+            ::std::result::Result::Ok(value) => $field = value,
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+        }
+    };
+    (@read present $field:ident $map:ident) => {
+        match $map.next_value() {
+            ::std::result::Result::Ok(value) => $field = ::std::option::Option::Some(value),
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+        }
+    };
     (@finish required $field:ident $wire:literal) => {
         match $field {
             ::std::option::Option::Some(value) => value,
@@ -111,10 +159,18 @@ macro_rules! __deserialize_object {
     };
     (@finish optional $field:ident $wire:literal) => { $field };
     (@finish present $field:ident $wire:literal) => { $field };
-    (@other $map:ident $key:ident $rest:ident) => {{
-        $rest.insert($key.into_string(), $map.next_value()?);
-    }};
-    (@other $map:ident $key:ident) => {{
-        $map.next_value::<::serde::de::IgnoredAny>()?;
-    }};
+    (@other $map:ident $key:ident $rest:ident) => {
+        match $map.next_value() {
+            ::std::result::Result::Ok(value) => {
+                $rest.insert($key.into_string(), value);
+            }
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+        }
+    };
+    (@other $map:ident $key:ident) => {
+        match $map.next_value::<::serde::de::IgnoredAny>() {
+            ::std::result::Result::Ok(_) => {}
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+        }
+    };
 }
