@@ -23,14 +23,25 @@ pub const FULL: &str = "full";
 /// Feature names and which items each one compiles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
-    /// Feature names, in the order tags first appear; each with its tag
-    /// (`None` for [`UNTAGGED`] and [`SCHEMAS`]).
-    pub names: Vec<(String, Option<String>)>,
+    /// Feature names, in the order tags first appear (then [`SCHEMAS`]),
+    /// each with what it compiles.
+    pub names: Vec<(String, Slice)>,
     /// For each operation, the features that compile it.
     pub operations: Vec<Vec<usize>>,
     /// For each type, the features that compile it (`None`: always, which
     /// is only the case in an API without operations).
     pub types: Vec<Option<Vec<usize>>>,
+}
+
+/// What one feature compiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slice {
+    /// The operations with this tag (and the types they reach).
+    Tag(String),
+    /// The operations without tags ([`UNTAGGED`]).
+    Untagged,
+    /// The types no operation reaches ([`SCHEMAS`]).
+    Schemas,
 }
 
 impl Features {
@@ -64,23 +75,25 @@ fn feature_name(tag: &str) -> String {
 pub fn assign(api: &Api) -> Features {
     // Names reserved by Cargo or by this module.
     let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED, SCHEMAS]);
-    let mut names: Vec<(String, Option<String>)> = Vec::new();
-    let mut index_of = |tag: Option<&str>, names: &mut Vec<(String, Option<String>)>| -> usize {
-        if let Some(found) = names.iter().position(|(_, known)| known.as_deref() == tag) {
+    let mut names: Vec<(String, Slice)> = Vec::new();
+    let mut index_of = |slice: Slice, names: &mut Vec<(String, Slice)>| -> usize {
+        if let Some(found) = names.iter().position(|(_, known)| *known == slice) {
             return found;
         }
-        let name = match tag {
-            Some(tag) => scope.claim(&feature_name(tag)),
-            None => UNTAGGED.to_owned(),
+        let name = match &slice {
+            Slice::Tag(tag) => scope.claim(&feature_name(tag)),
+            Slice::Untagged => UNTAGGED.to_owned(),
+            Slice::Schemas => SCHEMAS.to_owned(),
         };
-        names.push((name, tag.map(str::to_owned)));
+        names.push((name, slice));
         names.len() - 1
     };
     let mut operations = Vec::new();
     for operation in &api.operations {
-        let mut features: Vec<usize> = operation.tags.iter().map(|tag| index_of(Some(tag), &mut names)).collect();
+        let mut features: Vec<usize> =
+            operation.tags.iter().map(|tag| index_of(Slice::Tag(tag.clone()), &mut names)).collect();
         if features.is_empty() {
-            features.push(index_of(None, &mut names));
+            features.push(index_of(Slice::Untagged, &mut names));
         }
         features.sort_unstable();
         features.dedup();
@@ -105,8 +118,7 @@ pub fn assign(api: &Api) -> Features {
     // everything they use.
     let unreached: Vec<usize> = per_type.iter().enumerate().filter(|(_, features)| features.is_empty()).map(|(id, _)| id).collect();
     if !unreached.is_empty() && !names.is_empty() {
-        let schemas = names.len();
-        names.push((SCHEMAS.to_owned(), None));
+        let schemas = index_of(Slice::Schemas, &mut names);
         for (id, reached) in reachable(&api.types, unreached).into_iter().enumerate() {
             if reached {
                 per_type[id].insert(schemas);
