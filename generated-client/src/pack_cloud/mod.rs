@@ -152,19 +152,7 @@ impl Client {
         crate::runtime::Response<types::InvoicePage>,
         crate::runtime::Error<types::Error>,
     > {
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// Get invoices

@@ -2,6 +2,7 @@
 //! leave their origin), retries, hooks, and the total timeout.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue};
@@ -11,7 +12,7 @@ use super::hooks::Attempt;
 use super::multipart::{MultipartValue, multipart_form};
 use super::params::{QueryStyle, encode_path, scalar_text, simple_text};
 use super::redact::{redact_text, redacted, transport};
-use super::response::RawResponse;
+use super::response::{RawResponse, Response};
 use super::{Error, HeaderMap, MAX_REDIRECTS, Method, Multipart, RetryPolicy, StatusCode};
 
 /// The credentials a request carries, kept apart from everything else so
@@ -347,7 +348,68 @@ impl Request {
     ///
     /// Failed attempts are retried as the client's [`RetryPolicy`] says;
     /// the client's timeout bounds every attempt and wait together.
-    pub async fn send<E>(mut self, accept: &str) -> Result<RawResponse, Error<E>> {
+    pub async fn send<E>(self, accept: &str) -> Result<RawResponse, Error<E>> {
+        self.send_inner(accept).await
+    }
+
+    /// [`send`](Self::send), then the body of a documented success
+    /// (`success`: its status ranges) decoded as JSON; any other status is
+    /// an [`Error::Status`] with the error body parsed as `E` when it is
+    /// JSON of that type. Operations whose successes share one body call
+    /// this (or [`call_text`](Self::call_text), …) instead of matching on
+    /// the status themselves: on APIs with thousands of operations that
+    /// `match` in every one was most of the client's compile time.
+    pub async fn call_json<T: serde::de::DeserializeOwned, E: serde::de::DeserializeOwned>(
+        self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+    ) -> Result<Response<T>, Error<E>> {
+        super::json(self.call(accept, success).await?).await
+    }
+
+    /// [`call_json`](Self::call_json) for a text body.
+    pub async fn call_text<E: serde::de::DeserializeOwned>(
+        self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+    ) -> Result<Response<String>, Error<E>> {
+        super::text(self.call(accept, success).await?).await
+    }
+
+    /// [`call_json`](Self::call_json) for a binary body.
+    pub async fn call_bytes<E: serde::de::DeserializeOwned>(
+        self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+    ) -> Result<Response<Vec<u8>>, Error<E>> {
+        super::bytes(self.call(accept, success).await?).await
+    }
+
+    /// [`call_json`](Self::call_json) for successes without a body.
+    pub async fn call_empty<E: serde::de::DeserializeOwned>(
+        self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+    ) -> Result<Response<()>, Error<E>> {
+        super::empty(self.call(accept, success).await?).await
+    }
+
+    /// Sends, and turns a status outside `success` into [`Error::Status`].
+    async fn call<E: serde::de::DeserializeOwned>(
+        self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+    ) -> Result<RawResponse, Error<E>> {
+        let response = self.send_inner(accept).await?;
+        let status = response.status().as_u16();
+        if success.iter().any(|range| range.contains(&status)) {
+            Ok(response)
+        } else {
+            Err(super::api_error(response, |_, body| super::parse_json(body)).await)
+        }
+    }
+
+    async fn send_inner<E>(mut self, accept: &str) -> Result<RawResponse, Error<E>> {
         self.accept(accept);
         if let Some(accept) = self.accept.clone() {
             self.raw_header("accept", &accept);

@@ -358,6 +358,15 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         None => (quote!(crate::runtime::Response<#success_ty>), status_match),
     };
     let result_ty = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
+    // Sending and decoding: one runtime call when every success shares a
+    // body, else a `match` on the status.
+    let send_and_decode = match shared_success_call(operation) {
+        Some(call) => quote!(#call.await),
+        None => quote! {
+            let response = request.send(#accept).await?;
+            #decode
+        },
+    };
     let Some(pagination) = &operation.pagination else {
         return quote! {
             #docs
@@ -365,8 +374,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
             #deprecated
             pub async fn #name(&self, #(#args),*) -> #result_ty {
                 #(#statements)*
-                let response = request.send(#accept).await?;
-                #decode
+                #send_and_decode
             }
         };
     };
@@ -405,8 +413,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
 
         #cfg
         async fn #send(&self, request: crate::runtime::Request) -> #result_ty {
-            let response = request.send(#accept).await?;
-            #decode
+            #send_and_decode
         }
 
         #docs
@@ -657,6 +664,46 @@ fn security_statements(alternatives: &[Vec<SchemeId>], api: &Api) -> Option<Toke
         });
     }
     if branches.is_empty() { None } else { Some(quote!(#(#branches)else*)) }
+}
+
+/// `request.call_json(accept, &[200..=200])` (or `call_text`, …) when the
+/// operation's documented successes share one body and its errors one
+/// JSON type, and no headers are typed: the runtime then does what the
+/// status `match` would.
+fn shared_success_call(operation: &Operation) -> Option<TokenStream> {
+    if operation.headers_type.is_some() || !matches!(operation.error_body, ErrorBody::Json(_)) {
+        return None;
+    }
+    if matches!(operation.returns, Returns::PerStatus(_)) {
+        return None;
+    }
+    let mut kinds = operation.success.iter().map(|case| case.body.as_ref().map(|body| body.kind));
+    // (No successes documented: an empty 2xx.)
+    let kind: Option<BodyKind> = kinds.next().flatten();
+    if kinds.any(|other| other != kind) {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    for case in &operation.success {
+        let (low, high) = match case.status {
+            StatusMatch::Code(code) => (code, code),
+            StatusMatch::Range(class) => (class * 100, class * 100 + 99),
+            StatusMatch::Default => return None,
+        };
+        let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
+        ranges.push(quote!(#low..=#high));
+    }
+    if operation.success.is_empty() {
+        ranges.push(quote!(200..=299));
+    }
+    let call = match kind {
+        None => quote!(call_empty),
+        Some(BodyKind::Text) => quote!(call_text),
+        Some(BodyKind::Bytes) => quote!(call_bytes),
+        Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart) => quote!(call_json),
+    };
+    let accept = &operation.accept;
+    Some(quote!(request.#call(#accept, &[#(#ranges),*])))
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {

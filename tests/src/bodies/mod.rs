@@ -53,19 +53,7 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/json");
         request.json("application/json", body);
-        let response = request.send("application/problem+json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/problem+json", &[200..=200]).await
     }
 
     /// `PUT /vendor-json`
@@ -80,19 +68,7 @@ impl Client {
         if let Some(body) = body {
             request.json("application/vnd.example+json", body);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `POST /form`
@@ -105,19 +81,7 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/form");
         request.form(body);
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `POST /multipart`
@@ -135,19 +99,7 @@ impl Client {
         form.files("file", Some(&body.file));
         form.files("attachments", body.attachments.as_ref().into_iter().flatten());
         request.multipart(form);
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `PUT /upload`
@@ -160,19 +112,7 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/upload");
         request.bytes("application/octet-stream", body.to_vec());
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `POST /text`
@@ -185,18 +125,6 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/text");
         request.bytes("text/plain", body.as_bytes().to_vec());
-        let response = request.send("text/plain").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::text(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_text("text/plain", &[200..=200]).await
     }
 }

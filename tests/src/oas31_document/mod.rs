@@ -81,19 +81,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/items");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `PUT /blobs/{id}`
@@ -125,19 +113,7 @@ impl Client {
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-Key", value);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `POST /avatars`
@@ -155,18 +131,6 @@ impl Client {
             form.text("thumbnail", body.thumbnail.as_ref());
             request.multipart(form);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 }

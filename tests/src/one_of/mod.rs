@@ -51,19 +51,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/shapes");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `GET /events`
@@ -74,18 +62,6 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/events");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 }

@@ -51,19 +51,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/a");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `GET /b`
@@ -74,19 +62,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/b");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `GET /c`
@@ -97,19 +73,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/c");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `GET /d`
@@ -120,18 +84,6 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/d");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 }

@@ -153,19 +153,7 @@ impl Client {
                     explode: true,
                 },
             );
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// No operationId; a path template with two placeholders in one segment.
@@ -203,18 +191,6 @@ impl Client {
                 ]
                     .concat(),
             );
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 }

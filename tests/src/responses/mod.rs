@@ -136,19 +136,7 @@ impl Client {
                 ]
                     .concat(),
             );
-        let response = request.send("text/plain").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::text(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_text("text/plain", &[200..=200]).await
     }
 
     /// `GET /jobs/{id}/artifact`
@@ -176,19 +164,7 @@ impl Client {
                 ]
                     .concat(),
             );
-        let response = request.send("application/octet-stream").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::bytes(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_bytes("application/octet-stream", &[200..=200]).await
     }
 
     /// `PUT /jobs/{id}/artifact`
@@ -218,19 +194,7 @@ impl Client {
                     .concat(),
             );
         request.bytes("application/octet-stream", body.to_vec());
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            200..=299 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[200..=299]).await
     }
 
     /// `GET /ping`

@@ -135,19 +135,7 @@ impl Client {
         if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// Key in header AND query together, or basic auth.
@@ -169,19 +157,7 @@ impl Client {
         } else if let Some(value) = &self.credentials.basic {
             request.basic_auth(&value.0, value.1.as_deref());
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `GET /cookie`
@@ -195,19 +171,7 @@ impl Client {
         if let Some(value) = &self.credentials.cookie_key {
             request.cookie_api_key("sid", value);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `GET /optional`
@@ -221,19 +185,7 @@ impl Client {
         if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `GET /public`
@@ -244,19 +196,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/public");
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `GET /oauth`
@@ -270,18 +210,6 @@ impl Client {
         if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 }

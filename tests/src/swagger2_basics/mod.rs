@@ -160,19 +160,7 @@ impl Client {
         } else if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            201 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[201..=201]).await
     }
 
     /// `GET /pets/{petId}`
@@ -202,19 +190,7 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_query {
             request.query_api_key("api_key", value);
         }
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `GET /pets/{petId}/photo`
@@ -245,18 +221,6 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_header {
             request.header_api_key("X-Api-Key", value);
         }
-        let response = request.send("image/png").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::bytes(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_bytes("image/png", &[200..=200]).await
     }
 }

@@ -103,18 +103,6 @@ impl Client {
             .query("tsv", params.tsv.as_ref(), crate::runtime::QueryStyle::TabDelimited);
         request.header("X-Tags", params.x_tags.as_ref());
         request.header("X-Tabbed", params.x_tabbed.as_ref());
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 }

@@ -56,19 +56,7 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/login");
         request.form(body);
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 
     /// `POST /pets/{petId}/upload`
@@ -101,18 +89,6 @@ impl Client {
         form.text("caption", body.caption.as_ref());
         form.files("file", Some(&body.file));
         request.multipart(form);
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 }

@@ -56,19 +56,7 @@ impl Client {
         crate::runtime::Error<::serde_json::Value>,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/pets");
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `POST /pets`
@@ -81,18 +69,6 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/pets");
         request.json("application/json", body);
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            201 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[201..=201]).await
     }
 }

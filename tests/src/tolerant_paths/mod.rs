@@ -81,18 +81,6 @@ impl Client {
                 ]
                     .concat(),
             );
-        let response = request.send("").await?;
-        match response.status().as_u16() {
-            204 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_empty("", &[204..=204]).await
     }
 }

@@ -58,19 +58,7 @@ impl Client {
         if let Some(body) = body {
             request.json("application/json", body);
         }
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 
     /// `GET /notes/{id}`
@@ -97,18 +85,6 @@ impl Client {
                 ]
                     .concat(),
             );
-        let response = request.send("application/json").await?;
-        match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        }
+        request.call_json("application/json", &[200..=200]).await
     }
 }
