@@ -84,10 +84,20 @@ pub struct TypeId(pub usize);
 
 /// Every named type, in a deterministic order (components first, in spec
 /// order, then inline types in the order lowering met them).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TypeSpace {
     /// The definitions; a [`TypeId`] indexes this.
     pub defs: Vec<TypeDef>,
+    /// Whether models (structs, unions, newtypes, response enums,
+    /// parameter and header structs) derive `PartialEq`
+    /// ([`crate::Settings::partial_eq`]); enums of values always do.
+    pub partial_eq: bool,
+}
+
+impl Default for TypeSpace {
+    fn default() -> Self {
+        Self { defs: Vec::new(), partial_eq: true }
+    }
 }
 
 impl TypeSpace {

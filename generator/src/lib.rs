@@ -132,12 +132,22 @@ impl Default for Config {
 
 /// Choices about the shape of the generated code (as opposed to how specs
 /// are read, which [`Config`] holds).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// Which serde impls model types get.
     pub serde_impls: SerdeImpls,
     /// The Rust types of `format: date-time` and `format: date` strings.
     pub date_time: DateTimes,
+    /// Whether models derive `PartialEq` besides `Debug` and `Clone`
+    /// (default: yes, so responses can be compared in tests). Enums of
+    /// values always do.
+    pub partial_eq: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { serde_impls: SerdeImpls::default(), date_time: DateTimes::default(), partial_eq: true }
+    }
 }
 
 /// The Rust types of `format: date-time` and `format: date` strings.

@@ -74,3 +74,33 @@ fn each_slice_compiles_warning_free() {
     let (ok, log) = cargo_check(&dir, "repos");
     assert!(!ok && log.contains("list_users"), "list_users must not exist with only `repos`:\n{log}");
 }
+
+#[test]
+fn models_without_partial_eq_and_with_serde_as_used_compile_warning_free() {
+    // Settings change what models derive; every combination must still be
+    // a crate that compiles without warnings (`-D warnings`).
+    let spec = "tests/fixtures/ok/one_of.yaml";
+    let config = Config {
+        regenerate_command: format!("cargo xtask generate --spec {spec} --out one-of --no-partial-eq --serde-as-used"),
+        layout: Layout::Standalone { crate_name: "one-of-client".to_owned() },
+        settings: generator::Settings {
+            partial_eq: false,
+            serde_impls: generator::SerdeImpls::AsUsed,
+            ..generator::Settings::default()
+        },
+        ..Config::default()
+    };
+    let input = SpecInput { path: spec.to_owned(), module: "one_of".to_owned() };
+    let output = generator::generate(&[input], &common::WorkspaceLoader, &config).expect("generates");
+    let types = &output.files["src/one_of/types.rs"];
+    let derive_of = |item: &str| {
+        let at = types.find(item).unwrap_or_else(|| panic!("{item} in {types}"));
+        types[..at].rfind("#[derive(").map(|start| types[start..at].lines().next().unwrap_or("").to_owned())
+    };
+    assert_eq!(derive_of("pub struct Circle").as_deref(), Some("#[derive(Debug, Clone)]"), "received only: no Serialize");
+    assert_eq!(derive_of("pub enum Shape").as_deref(), Some("#[derive(Debug, Clone)]"));
+    assert!(!types.contains("PartialEq)]\npub struct"), "{types}");
+    let dir = common::write_crate("one-of-settings", &output);
+    let (ok, log) = common::cargo_in(&dir, &["check"]);
+    assert!(ok, "{log}");
+}

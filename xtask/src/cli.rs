@@ -79,6 +79,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) serde_as_used: bool,
     /// `--date-time-strings`: `format: date-time`/`date` as `String`.
     pub(crate) date_time_strings: bool,
+    /// `--no-partial-eq`: models derive only `Debug` and `Clone`.
+    pub(crate) no_partial_eq: bool,
     /// `--warnings all|summary`.
     pub(crate) warnings: WarningsMode,
 }
@@ -240,6 +242,10 @@ struct Generate {
     /// [default: chrono types]
     #[arg(long, overrides_with = "date_time_strings")]
     date_time_strings: bool,
+    /// Models derive `Debug` and `Clone` but not `PartialEq` (faster to
+    /// compile) [default: they derive `PartialEq` too]
+    #[arg(long, overrides_with = "no_partial_eq")]
+    no_partial_eq: bool,
     /// `all`: every warning with its location; `summary`: counts by code
     #[arg(long, value_name = "MODE", value_enum, default_value_t, hide_possible_values = true)]
     warnings: WarningsMode,
@@ -327,6 +333,7 @@ impl From<Cmd> for Command {
                 strict: args.strict,
                 serde_as_used: args.serde_as_used,
                 date_time_strings: args.date_time_strings,
+                no_partial_eq: args.no_partial_eq,
                 warnings: args.warnings,
             }),
             Cmd::Corpus(args) => Command::Corpus(CorpusArgs {
@@ -397,6 +404,7 @@ mod tests {
             strict: false,
             serde_as_used: false,
             date_time_strings: false,
+            no_partial_eq: false,
             warnings: WarningsMode::All,
         })
     }

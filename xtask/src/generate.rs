@@ -63,6 +63,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
         settings: Settings {
             serde_impls: if args.serde_as_used { SerdeImpls::AsUsed } else { SerdeImpls::Both },
             date_time: if args.date_time_strings { DateTimes::String } else { DateTimes::Chrono },
+            partial_eq: !args.no_partial_eq,
         },
     };
     let started = Instant::now();
@@ -141,6 +142,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.date_time_strings {
         command.push_str(" --date-time-strings");
     }
+    if args.no_partial_eq {
+        command.push_str(" --no-partial-eq");
+    }
     command
 }
 
@@ -201,6 +205,7 @@ mod tests {
             strict: false,
             serde_as_used: false,
             date_time_strings: false,
+            no_partial_eq: false,
             warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");

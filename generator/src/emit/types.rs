@@ -111,8 +111,9 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
         TypeKind::Alias { target, newtype: true } => {
             let target = type_tokens(target, types, &TokenStream::new());
             let derives = serde_derives(def.serde);
+            let eq = partial_eq(types);
             quote! {
-                #[derive(Debug, Clone, PartialEq, #derives)]
+                #[derive(Debug, Clone, #eq #derives)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
@@ -126,6 +127,11 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
         #deprecated
         #body
     }
+}
+
+/// `PartialEq,` when models derive it ([`crate::Settings::partial_eq`]).
+fn partial_eq(types: &TypeSpace) -> TokenStream {
+    if types.partial_eq { quote!(PartialEq,) } else { TokenStream::new() }
 }
 
 /// `::serde::Serialize, ::serde::Deserialize`, or the one a type needs.
@@ -169,8 +175,9 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
             crate::__deserialize_object!(#name { #(#properties),* } #rest);
         }
     });
+    let eq = partial_eq(types);
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default #serialize)]
+        #[derive(Debug, Clone, #eq #default #serialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -379,8 +386,9 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
     let Some(tag) = &union.tag else {
         let derives = serde_derives(serde);
+        let eq = partial_eq(types);
         return quote! {
-            #[derive(Debug, Clone, PartialEq, #derives)]
+            #[derive(Debug, Clone, #eq #derives)]
             #[serde(untagged)]
             pub enum #name {
                 #( #variants(#inner), )*
@@ -396,7 +404,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     // Serialized as the variant's own object (with the tag in front when
     // the variant leaves it to the union); decoded by the tag.
     let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
-    let derive_serialize = (serde.serialize && !writes_tag).then(|| quote!(, ::serde::Serialize));
+    let derive_serialize = (serde.serialize && !writes_tag).then(|| quote!(::serde::Serialize));
     let untagged = (serde.serialize && !writes_tag).then(|| quote!(#[serde(untagged)]));
     let serialize = (serde.serialize && writes_tag).then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| match variant.tag_values.first() {
@@ -439,8 +447,9 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
             }
         }
     });
+    let eq = partial_eq(types);
     quote! {
-        #[derive(Debug, Clone, PartialEq #derive_serialize)]
+        #[derive(Debug, Clone, #eq #derive_serialize)]
         #untagged
         pub enum #name {
             #( #variants(#inner), )*
@@ -465,8 +474,9 @@ fn responses_def(name: &Ident, variants: &[ResponseVariant], types: &TypeSpace) 
             None => quote!(#docs #variant_name,),
         }
     });
+    let eq = partial_eq(types);
     quote! {
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, #eq)]
         pub enum #name {
             #(#variants)*
         }
@@ -488,9 +498,10 @@ fn params_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream
         let ty = if param.required { ty } else { quote!(Option<#ty>) };
         quote!(#docs #deprecated pub #field: #ty,)
     });
+    let eq = partial_eq(types);
     Some(quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(Debug, Clone, #eq #default)]
         pub struct #name {
             #(#fields)*
         }
@@ -528,9 +539,10 @@ fn headers_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStrea
         let wire = &header.wire;
         quote!(#field: crate::runtime::header_value(headers, #wire),)
     });
+    let eq = partial_eq(types);
     Some(quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Debug, Clone, #eq Default)]
         pub struct #name {
             #(#fields)*
         }

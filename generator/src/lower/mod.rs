@@ -31,6 +31,7 @@ use crate::resolve::Resolver;
 pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagnostics> {
     let (skip_unsupported, only_tags) = (context.skip_unsupported, context.only_tags);
     let mut lowerer = Lowerer::new(documents, context);
+    lowerer.types.partial_eq = context.settings.partial_eq;
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported, only_tags);

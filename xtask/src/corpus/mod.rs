@@ -220,6 +220,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         strict,
         serde_as_used: false,
         date_time_strings: false,
+        no_partial_eq: false,
         warnings: Default::default(),
     };
     let started = Instant::now();
