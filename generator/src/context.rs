@@ -36,7 +36,12 @@ impl Context<'static> {
     /// Defaults, for tests.
     pub fn default_for_tests() -> Self {
         static SETTINGS: Settings =
-            Settings { serde_impls: crate::SerdeImpls::Both, date_time: crate::DateTimes::Chrono, partial_eq: true };
+            Settings {
+                serde_impls: crate::SerdeImpls::Both,
+                date_time: crate::DateTimes::Chrono,
+                partial_eq: true,
+                parameters: crate::Parameters::WhenAny,
+            };
         Self { settings: &SETTINGS, skip_unsupported: false, only_tags: &[], detect_pagination: true }
     }
 }

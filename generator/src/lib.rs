@@ -142,11 +142,33 @@ pub struct Settings {
     /// (default: yes, so responses can be compared in tests). Enums of
     /// values always do.
     pub partial_eq: bool,
+    /// When operations take a parameter struct.
+    pub parameters: Parameters,
+}
+
+/// When an operation takes a `…Params` struct (its query, header and
+/// cookie parameters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Parameters {
+    /// Only when it has such parameters (the default): the shortest calls.
+    /// The first optional parameter a spec adds then changes the
+    /// operation's signature.
+    #[default]
+    WhenAny,
+    /// Always, `Default` when all are optional (an empty struct when there
+    /// are none): no optional parameter the spec adds breaks a caller that
+    /// writes `&…Params { …, ..Default::default() }`.
+    Always,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { serde_impls: SerdeImpls::default(), date_time: DateTimes::default(), partial_eq: true }
+        Self {
+            serde_impls: SerdeImpls::default(),
+            date_time: DateTimes::default(),
+            partial_eq: true,
+            parameters: Parameters::default(),
+        }
     }
 }
 

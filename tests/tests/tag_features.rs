@@ -81,11 +81,12 @@ fn models_without_partial_eq_and_with_serde_as_used_compile_warning_free() {
     // a crate that compiles without warnings (`-D warnings`).
     let spec = "tests/fixtures/ok/one_of.yaml";
     let config = Config {
-        regenerate_command: format!("cargo xtask generate --spec {spec} --out one-of --no-partial-eq --serde-as-used"),
+        regenerate_command: format!("cargo xtask generate --spec {spec} --out one-of --no-partial-eq --serde-as-used --params-always"),
         layout: Layout::Standalone { crate_name: "one-of-client".to_owned() },
         settings: generator::Settings {
             partial_eq: false,
             serde_impls: generator::SerdeImpls::AsUsed,
+            parameters: generator::Parameters::Always,
             ..generator::Settings::default()
         },
         ..Config::default()
@@ -100,6 +101,9 @@ fn models_without_partial_eq_and_with_serde_as_used_compile_warning_free() {
     assert_eq!(derive_of("pub struct Circle").as_deref(), Some("#[derive(Debug, Clone)]"), "received only: no Serialize");
     assert_eq!(derive_of("pub enum Shape").as_deref(), Some("#[derive(Debug, Clone)]"));
     assert!(!types.contains("PartialEq)]\npub struct"), "{types}");
+    // `listShapes` has no parameters, and takes an (empty) struct anyway.
+    assert!(types.contains("pub struct ListShapesParams {}"), "{types}");
+    assert!(output.files["src/one_of/mod.rs"].contains("_params: &types::ListShapesParams"));
     let dir = common::write_crate("one-of-settings", &output);
     let (ok, log) = common::cargo_in(&dir, &["check"]);
     assert!(ok, "{log}");

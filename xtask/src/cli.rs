@@ -81,6 +81,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) date_time_strings: bool,
     /// `--no-partial-eq`: models derive only `Debug` and `Clone`.
     pub(crate) no_partial_eq: bool,
+    /// `--params-always`: every operation takes a parameter struct.
+    pub(crate) params_always: bool,
     /// `--warnings all|summary`.
     pub(crate) warnings: WarningsMode,
 }
@@ -246,6 +248,11 @@ struct Generate {
     /// compile) [default: they derive `PartialEq` too]
     #[arg(long, overrides_with = "no_partial_eq")]
     no_partial_eq: bool,
+    /// Every operation takes a `…Params` struct, even without parameters,
+    /// so a parameter the spec adds later breaks no caller [default: only
+    /// operations with query, header or cookie parameters]
+    #[arg(long, overrides_with = "params_always")]
+    params_always: bool,
     /// `all`: every warning with its location; `summary`: counts by code
     #[arg(long, value_name = "MODE", value_enum, default_value_t, hide_possible_values = true)]
     warnings: WarningsMode,
@@ -334,6 +341,7 @@ impl From<Cmd> for Command {
                 serde_as_used: args.serde_as_used,
                 date_time_strings: args.date_time_strings,
                 no_partial_eq: args.no_partial_eq,
+                params_always: args.params_always,
                 warnings: args.warnings,
             }),
             Cmd::Corpus(args) => Command::Corpus(CorpusArgs {
@@ -405,6 +413,7 @@ mod tests {
             serde_as_used: false,
             date_time_strings: false,
             no_partial_eq: false,
+            params_always: false,
             warnings: WarningsMode::All,
         })
     }

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use generator::module_name_for_path;
-use generator::{Config, DateTimes, Diagnostic, Diagnostics, Layout, Output, SerdeImpls, Settings, SpecInput};
+use generator::{Config, DateTimes, Diagnostic, Diagnostics, Layout, Output, Parameters, SerdeImpls, Settings, SpecInput};
 
 use crate::Error;
 use crate::cli::GenerateArgs;
@@ -64,6 +64,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
             serde_impls: if args.serde_as_used { SerdeImpls::AsUsed } else { SerdeImpls::Both },
             date_time: if args.date_time_strings { DateTimes::String } else { DateTimes::Chrono },
             partial_eq: !args.no_partial_eq,
+            parameters: if args.params_always { Parameters::Always } else { Parameters::WhenAny },
         },
     };
     let started = Instant::now();
@@ -145,6 +146,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.no_partial_eq {
         command.push_str(" --no-partial-eq");
     }
+    if args.params_always {
+        command.push_str(" --params-always");
+    }
     command
 }
 
@@ -206,6 +210,7 @@ mod tests {
             serde_as_used: false,
             date_time_strings: false,
             no_partial_eq: false,
+            params_always: false,
             warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");

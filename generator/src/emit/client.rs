@@ -265,8 +265,10 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     }
     if let Some(params_type) = &operation.params_type {
         let params_type = ident(params_type);
-        args.push(quote!(params: &types::#params_type));
-        arg_names.push(ident("params"));
+        // (An empty struct, with `Parameters::Always`, is not read yet.)
+        let arg = ident(if operation.params.is_empty() { "_params" } else { "params" });
+        args.push(quote!(#arg: &types::#params_type));
+        arg_names.push(arg);
     }
 
     let mut statements = Vec::new();

@@ -132,7 +132,12 @@ impl<'a> Lowerer<'a> {
         let body = operation.request_body.as_ref().and_then(|body| self.request_body(body, &type_prefix));
         let (success, errors) = self.responses(operation, &type_prefix);
         let security = self.security_requirements(operation, schemes);
-        let params_type = (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        // With `Parameters::Always`, every operation takes a parameter
+        // struct, so the first optional parameter a spec adds breaks no
+        // caller either.
+        let always = self.context.settings.parameters == crate::Parameters::Always;
+        let params_type =
+            (always || !params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
         let returns = match self.response_enum(&success, &format!("{type_prefix}Response"), at) {
             Some(id) => Returns::PerStatus(id),
             None => success.iter().find_map(|case| case.body.clone()).map_or(Returns::Nothing, Returns::Body),

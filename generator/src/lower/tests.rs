@@ -1759,3 +1759,20 @@ fn date_time_strings_can_stay_strings() {
     assert_eq!(describe(&api, "T"), "{at: String Required, on: String Required}");
     assert_eq!(describe(&lower_yaml(spec), "T"), "{at: DateTime Required, on: Date Required}", "the default is chrono");
 }
+
+#[test]
+fn parameters_always_gives_every_operation_a_params_struct() {
+    let spec = "
+        paths:
+          /a/{id}:
+            get:
+              operationId: getA
+              parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+              responses: {'204': {description: ok}}
+    ";
+    let settings = crate::Settings { parameters: crate::Parameters::Always, ..crate::Settings::default() };
+    let context = crate::context::Context { settings: &settings, ..crate::context::Context::default_for_tests() };
+    let api = try_lower_with(spec, &context).unwrap_or_else(|problems| panic!("{problems}"));
+    assert_eq!(operation(&api, "get_a").params_type.as_deref(), Some("GetAParams"));
+    assert_eq!(operation(&lower_yaml(spec), "get_a").params_type, None, "the default: only with parameters");
+}

@@ -221,6 +221,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         serde_as_used: false,
         date_time_strings: false,
         no_partial_eq: false,
+        params_always: false,
         warnings: Default::default(),
     };
     let started = Instant::now();
