@@ -112,23 +112,35 @@ fn unboxed(ty: &TypeRef) -> Option<&TypeRef> {
 /// Removes the security schemes no operation accepts: only the others get a
 /// credential and a builder method.
 pub fn drop_unused_schemes(api: &mut Api) {
-    let used: Vec<bool> = (0..api.security_schemes.len())
-        .map(|index| api.operations.iter().flat_map(|operation| operation.security.iter().flatten()).any(|id| id.0 == index))
-        .collect();
-    let mut renumbered = Vec::with_capacity(used.len());
+    let mut used = vec![false; api.security_schemes.len()];
+    for id in api.operations.iter().flat_map(|operation| operation.security.iter().flatten()) {
+        if let Some(slot) = used.get_mut(id.0) {
+            *slot = true;
+        }
+    }
+    let renumbered = retain_renumbered(&mut api.security_schemes, &used);
+    for id in api.operations.iter_mut().flat_map(|operation| operation.security.iter_mut().flatten()) {
+        // (Every requirement names a used scheme, by construction.)
+        id.0 = renumbered.get(id.0).copied().flatten().unwrap_or(usize::MAX);
+    }
+}
+
+/// Keeps the items of `items` whose `keep` is set (those past its end
+/// too) and returns each old index's new one (`None` for removed items).
+fn retain_renumbered<T>(items: &mut Vec<T>, keep: &[bool]) -> Vec<Option<usize>> {
+    let mut renumbered = Vec::with_capacity(items.len());
     let mut next = 0;
-    for used in &used {
-        renumbered.push(next);
-        next += usize::from(*used);
+    for index in 0..items.len() {
+        let kept = keep.get(index).copied().unwrap_or(true);
+        renumbered.push(kept.then_some(next));
+        next += usize::from(kept);
     }
     let mut index = 0;
-    api.security_schemes.retain(|_| {
+    items.retain(|_| {
         index += 1;
-        used[index - 1]
+        renumbered[index - 1].is_some()
     });
-    for id in api.operations.iter_mut().flat_map(|operation| operation.security.iter_mut().flatten()) {
-        id.0 = renumbered[id.0];
-    }
+    renumbered
 }
 
 /// Removes every type no operation reaches (through parameters, bodies and
@@ -144,17 +156,7 @@ pub fn prune_unused(api: &mut Api) {
 /// nothing kept reaches); a reference to one would be an internal error,
 /// reported by [`crate::validate`].
 fn remove_types(api: &mut Api, keep: &[bool]) {
-    let mut renumbered = Vec::with_capacity(keep.len());
-    let mut next = 0;
-    for kept in keep {
-        renumbered.push(kept.then_some(next));
-        next += usize::from(*kept);
-    }
-    let mut index = 0;
-    api.types.defs.retain(|_| {
-        index += 1;
-        keep.get(index - 1).copied().unwrap_or(true)
-    });
+    let renumbered = retain_renumbered(&mut api.types.defs, keep);
     let unreferenced = api.types.defs.len();
     api.visit_type_ids_mut(&mut |id| {
         // Out of range on purpose when dangling, so validation catches it.

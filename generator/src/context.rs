@@ -35,13 +35,7 @@ impl<'a> Context<'a> {
 impl Context<'static> {
     /// Defaults, for tests.
     pub fn default_for_tests() -> Self {
-        static SETTINGS: Settings =
-            Settings {
-                serde_impls: crate::SerdeImpls::Both,
-                date_time: crate::DateTimes::Chrono,
-                partial_eq: true,
-                parameters: crate::Parameters::WhenAny,
-            };
+        static SETTINGS: Settings = Settings::DEFAULT;
         Self { settings: &SETTINGS, skip_unsupported: false, only_tags: &[], detect_pagination: true }
     }
 }

@@ -161,14 +161,19 @@ pub enum Parameters {
     Always,
 }
 
+impl Settings {
+    /// The defaults, as a constant (so a `static` can hold them).
+    pub(crate) const DEFAULT: Settings = Settings {
+        serde_impls: SerdeImpls::Both,
+        date_time: DateTimes::Chrono,
+        partial_eq: true,
+        parameters: Parameters::WhenAny,
+    };
+}
+
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            serde_impls: SerdeImpls::default(),
-            date_time: DateTimes::default(),
-            partial_eq: true,
-            parameters: Parameters::default(),
-        }
+        Self::DEFAULT
     }
 }
 

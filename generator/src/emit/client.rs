@@ -330,44 +330,48 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     }
 
     let accept = &operation.accept;
-    let (success_ty, success_arms) = success_handling(operation, api);
+    let success_ty = success_type(operation, api);
     let (error_ty, parse_error) = error_handling(operation, api);
-    let fallback = success_arms_fallback(operation, api)
-        .unwrap_or_else(|| quote!(Err(crate::runtime::api_error(response, #parse_error).await)));
-    let status_match = if success_arms.is_empty() {
-        fallback
-    } else {
-        quote! {
-            match response.status().as_u16() {
-                #(#success_arms)*
-                _ => #fallback,
-            }
-        }
-    };
-    // Documented success headers are parsed into the operation's headers
-    // struct.
-    let (response_ty, decode) = match &operation.headers_type {
+    let response_ty = match &operation.headers_type {
         Some(headers) => {
             let headers = ident(headers);
-            (
-                quote!(crate::runtime::Response<#success_ty, types::#headers>),
-                quote! {
-                    let result = #status_match;
-                    result.map(crate::runtime::Response::with_typed_headers)
-                },
-            )
+            quote!(crate::runtime::Response<#success_ty, types::#headers>)
         }
-        None => (quote!(crate::runtime::Response<#success_ty>), status_match),
+        None => quote!(crate::runtime::Response<#success_ty>),
     };
     let result_ty = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
     // Sending and decoding: one runtime call when every success shares a
     // body, else a `match` on the status.
     let send_and_decode = match shared_success_call(operation) {
         Some(call) => quote!(#call.await),
-        None => quote! {
-            let response = request.send(#accept).await?;
-            #decode
-        },
+        None => {
+            let success_arms = success_arms(operation, api);
+            let fallback = success_arms_fallback(operation, api)
+                .unwrap_or_else(|| quote!(Err(crate::runtime::api_error(response, #parse_error).await)));
+            let status_match = if success_arms.is_empty() {
+                fallback
+            } else {
+                quote! {
+                    match response.status().as_u16() {
+                        #(#success_arms)*
+                        _ => #fallback,
+                    }
+                }
+            };
+            // Documented success headers are parsed into the operation's
+            // headers struct.
+            let decode = match operation.headers_type {
+                Some(_) => quote! {
+                    let result = #status_match;
+                    result.map(crate::runtime::Response::with_typed_headers)
+                },
+                None => status_match,
+            };
+            quote! {
+                let response = request.send(#accept).await?;
+                #decode
+            }
+        }
     };
     let Some(pagination) = &operation.pagination else {
         return quote! {
@@ -743,47 +747,46 @@ fn decode(body: Option<&crate::ir::ResponseBody>) -> TokenStream {
     }
 }
 
-/// The success type and the match arms that produce it (the `default` arm,
-/// when `default` is the success, is returned by
-/// [`success_arms_fallback`] instead).
-fn success_handling(operation: &Operation, api: &Api) -> (TokenStream, Vec<TokenStream>) {
-    let types_prefix = quote!(types::);
-    let cases: Vec<&ResponseCase> =
-        ordered(&operation.success).into_iter().filter(|case| case.status != StatusMatch::Default).collect();
-    if operation.success.is_empty() {
-        return (quote!(()), vec![quote!(200..=299 => crate::runtime::empty(response).await,)]);
+/// What a successful call returns, as a Rust type.
+fn success_type(operation: &Operation, api: &Api) -> TokenStream {
+    match &operation.returns {
+        Returns::PerStatus(enum_id) => type_tokens(&TypeRef::Named(*enum_id), &api.types, &quote!(types::)),
+        Returns::Body(body) => response_type(body, api),
+        Returns::Nothing => quote!(()),
     }
-    if let Returns::PerStatus(enum_id) = operation.returns {
-        let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &types_prefix);
-        let arms = cases
-            .iter()
+}
+
+/// The match arms that produce the success value (the `default` arm, when
+/// `default` is the success, is returned by [`success_arms_fallback`]
+/// instead).
+fn success_arms(operation: &Operation, api: &Api) -> Vec<TokenStream> {
+    if operation.success.is_empty() {
+        return vec![quote!(200..=299 => crate::runtime::empty(response).await,)];
+    }
+    let cases = ordered(&operation.success).into_iter().filter(|case| case.status != StatusMatch::Default);
+    let Returns::PerStatus(enum_id) = operation.returns else {
+        return cases
             .map(|case| {
                 let pattern = status_pattern(case.status);
-                let variant = ident(&case.variant);
-                match &case.body {
-                    None => quote!(#pattern => crate::runtime::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant)),),
-                    Some(body) => {
-                        let decode = decode(Some(body));
-                        quote!(#pattern => #decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant)),)
-                    }
-                }
+                let decode = decode(case.body.as_ref());
+                quote!(#pattern => #decode,)
             })
             .collect();
-        return (enum_ty, arms);
-    }
-    let ty = match &operation.returns {
-        Returns::Body(body) => response_type(body, api),
-        Returns::Nothing | Returns::PerStatus(_) => quote!(()),
     };
-    let arms = cases
-        .iter()
+    let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &quote!(types::));
+    cases
         .map(|case| {
             let pattern = status_pattern(case.status);
-            let decode = decode(case.body.as_ref());
-            quote!(#pattern => #decode,)
+            let variant = ident(&case.variant);
+            match &case.body {
+                None => quote!(#pattern => crate::runtime::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant)),),
+                Some(body) => {
+                    let decode = decode(Some(body));
+                    quote!(#pattern => #decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant)),)
+                }
+            }
         })
-        .collect();
-    (ty, arms)
+        .collect()
 }
 
 fn response_type(body: &crate::ir::ResponseBody, api: &Api) -> TokenStream {
