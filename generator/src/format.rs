@@ -49,20 +49,101 @@ fn space_items(code: &str) -> String {
 }
 
 /// Formats a file given as chunks (each a complete piece of syntax, see
-/// `emit::FileChunks`), one chunk at a time, with the header.
-pub fn rust_chunks(
-    chunks: impl Iterator<Item = TokenStream>,
+/// `emit::FileChunks`), with the header. Chunks are produced and formatted
+/// on up to [`MAX_THREADS`] threads, a batch of indices at a time, and
+/// joined in index order: the text does not depend on how many threads
+/// ran.
+pub fn rust_chunks(file: &crate::emit::FileChunks<'_>, command: &str, source: Option<&str>) -> Result<String, String> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_THREADS);
+    rust_chunks_on(threads, file, command, source)
+}
+
+/// [`rust_chunks`] on `threads` threads.
+fn rust_chunks_on(
+    threads: usize,
+    file: &crate::emit::FileChunks<'_>,
     command: &str,
     source: Option<&str>,
 ) -> Result<String, String> {
+    let batches = file.len.div_ceil(BATCH);
+    let formatted: Vec<Vec<Option<String>>> = if threads == 1 || batches < 2 {
+        (0..batches).map(|batch| format_batch(file, batch)).collect::<Result<_, _>>()?
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.min(batches))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let batch = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if batch >= batches {
+                                return done;
+                            }
+                            done.push((batch, format_batch(file, batch)));
+                        }
+                    })
+                })
+                .collect();
+            workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect::<Vec<_>>()
+        });
+        let mut ordered: Vec<Option<Result<Vec<Option<String>>, String>>> = (0..batches).map(|_| None).collect();
+        for (batch, result) in done {
+            ordered[batch] = Some(result);
+        }
+        ordered
+            .into_iter()
+            .map(|result| result.unwrap_or_else(|| Err("a formatting thread stopped".to_owned())))
+            .collect::<Result<_, _>>()?
+    };
     let mut text = Joined { text: header(command, source), last_item: None };
-    for chunk in chunks {
-        let file: syn::File =
-            syn::parse2(chunk).map_err(|error| format!("generated code does not parse: {error}"))?;
-        let formatted = space_items(&tidy_object_table(&file, prettyplease::unparse(&file)));
-        text.append(&formatted);
+    for chunk in formatted.iter().flatten().flatten() {
+        text.append(chunk);
     }
     Ok(text.text)
+}
+
+/// At most this many formatting threads.
+const MAX_THREADS: usize = 8;
+
+/// Chunks per unit of work handed to a thread.
+const BATCH: usize = 32;
+
+/// Chunks `batch * BATCH ..` of `file`, formatted.
+fn format_batch(file: &crate::emit::FileChunks<'_>, batch: usize) -> Result<Vec<Option<String>>, String> {
+    let start = batch * BATCH;
+    (start..file.len.min(start + BATCH))
+        .map(|index| {
+            let Some(piece) = (file.chunk)(index) else { return Ok(None) };
+            let mut syntax: syn::File =
+                syn::parse2(piece.tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+            if !piece.cfg.is_empty() {
+                add_outer_attributes(&mut syntax, &piece.cfg)?;
+            }
+            Ok(Some(space_items(&tidy_object_table(&syntax, prettyplease::unparse(&syntax)))))
+        })
+        .collect()
+}
+
+/// Puts `attributes` (`#[cfg(…)]`) before every item of `file`.
+fn add_outer_attributes(file: &mut syn::File, attributes: &TokenStream) -> Result<(), String> {
+    for item in &mut file.items {
+        // (syn's `Attribute` is not `Clone` here; parse it for each item.)
+        let attrs = syn::parse::Parser::parse2(syn::Attribute::parse_outer, attributes.clone())
+            .map_err(|error| format!("generated attribute does not parse: {error}"))?;
+        let target = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            syn::Item::Const(item) => &mut item.attrs,
+            syn::Item::Fn(item) => &mut item.attrs,
+            syn::Item::Macro(item) => &mut item.attrs,
+            _ => continue,
+        };
+        target.splice(0..0, attrs);
+    }
+    Ok(())
 }
 
 /// The macro generated structs decode through (see the runtime's
@@ -215,6 +296,31 @@ mod tests {
         );
         let empty: syn::File = syn::parse2(quote::quote!(crate::__deserialize_object!(Empty {});)).expect("parses");
         assert_eq!(tidy_object_table(&empty, prettyplease::unparse(&empty)), "crate::__deserialize_object!(Empty {});\n");
+    }
+
+    #[test]
+    fn the_text_does_not_depend_on_the_number_of_threads() {
+        // Enough chunks for several batches; some indices hold nothing,
+        // some get a cfg, operations' `impl` blocks join.
+        let chunk = |index: usize| {
+            let name = quote::format_ident!("Item{index}");
+            match index % 4 {
+                0 => None,
+                1 | 2 => Some(crate::emit::Piece::from(quote::quote!(impl Client { pub fn #name() {} }))),
+                _ => Some(crate::emit::Piece {
+                    cfg: quote::quote!(#[cfg(feature = "a")]),
+                    tokens: quote::quote!(pub struct #name; impl #name { pub fn new() -> Self { Self } }),
+                }),
+            }
+        };
+        let file = crate::emit::FileChunks { name: "types.rs", len: BATCH * 5 + 3, chunk: Box::new(chunk) };
+        let one = rust_chunks_on(1, &file, "cargo xtask codegen", None).expect("formats");
+        for threads in [2, 3, 8] {
+            assert_eq!(rust_chunks_on(threads, &file, "cargo xtask codegen", None).expect("formats"), one);
+        }
+        assert!(one.contains("#[cfg(feature = \"a\")]\nimpl Item3 {"), "{one}");
+        assert!(one.contains("pub fn Item1() {}\n\n    pub fn Item2() {}\n}"), "{one}");
+        assert!(!one.contains("Item4(") && !one.contains("Item4;"));
     }
 
     #[test]

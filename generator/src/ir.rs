@@ -29,7 +29,7 @@ impl Location {
     }
 
     /// This location extended by one pointer segment.
-    pub fn push(&self, segment: impl Into<String>) -> Self {
+    pub fn push(&self, segment: impl AsRef<str>) -> Self {
         Self { file: self.file.clone(), pointer: self.pointer.push(segment) }
     }
 }

@@ -278,7 +278,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     for ((spec, api), features) in modules.iter().zip(&features) {
         for file in emit::module_files(api, features.as_ref()) {
             let path = format!("src/{}/{}", spec.module, file.name);
-            let text = format::rust_chunks(file.chunks, &config.regenerate_command, Some(&spec.path))
+            let text = format::rust_chunks(&file, &config.regenerate_command, Some(&spec.path))
                 .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, &spec.path, "", message)))?;
             output.files.insert(path, text);
         }

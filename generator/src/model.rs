@@ -188,7 +188,7 @@ impl Components {
             // Entries are few compared to lookups only on large specs, where
             // the name (last pointer segment) narrows it down directly.
             let name = at.pointer.last()?;
-            entries.get_key_value(name).filter(|(_, node)| node.at == *at).map(|(key, _)| key.as_str())
+            entries.get_key_value(&*name).filter(|(_, node)| node.at == *at).map(|(key, _)| key.as_str())
         }
         let sections: [(Section, Option<&str>); 7] = [
             (Section::Schemas, search(&self.schemas, at)),

@@ -1,10 +1,13 @@
 //! JSON pointers (RFC 6901): where in the spec a node lives.
 
+use std::borrow::Cow;
 use std::fmt;
 
-/// A JSON pointer, kept as unescaped segments. `Display` escapes `~` and `/`.
+/// A JSON pointer, kept in its escaped form (`/paths/~1pets/get`): every
+/// node of the IR carries one, so extending and cloning it must be cheap
+/// (one allocation, whatever the depth). `Display` prints it as is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pointer(Vec<String>);
+pub struct Pointer(String);
 
 impl Pointer {
     /// The document root (`""`).
@@ -13,31 +16,39 @@ impl Pointer {
     }
 
     /// This pointer extended by one segment.
-    pub fn push(&self, segment: impl Into<String>) -> Self {
-        let mut segments = self.0.clone();
-        segments.push(segment.into());
-        Self(segments)
+    pub fn push(&self, segment: impl AsRef<str>) -> Self {
+        let segment = segment.as_ref();
+        let mut text = String::with_capacity(self.0.len() + segment.len() + 1);
+        text.push_str(&self.0);
+        push_escaped(&mut text, segment);
+        Self(text)
     }
 
     /// This pointer extended by several segments.
     pub fn join<I, S>(&self, segments: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
-        let mut pointer = self.clone();
-        pointer.0.extend(segments.into_iter().map(Into::into));
-        pointer
+        let mut text = self.0.clone();
+        for segment in segments {
+            push_escaped(&mut text, segment.as_ref());
+        }
+        Self(text)
     }
 
     /// The unescaped segments.
-    pub fn segments(&self) -> &[String] {
-        &self.0
+    pub fn segments(&self) -> Vec<String> {
+        if self.0.is_empty() {
+            return Vec::new();
+        }
+        self.0[1..].split('/').map(|raw| unescape(raw).into_owned()).collect()
     }
 
-    /// The last segment, if any.
-    pub fn last(&self) -> Option<&str> {
-        self.0.last().map(String::as_str)
+    /// The last segment, if any (unescaped).
+    pub fn last(&self) -> Option<Cow<'_, str>> {
+        let (_, raw) = self.0.rsplit_once('/')?;
+        Some(unescape(raw))
     }
 
     /// Parses the escaped form (`/a~1b/c`); also accepts the
@@ -49,18 +60,40 @@ impl Pointer {
         let rest = text.strip_prefix('/')?;
         let segments = rest
             .split('/')
-            .map(|raw| percent_decode(raw).map(|s| s.replace("~1", "/").replace("~0", "~")))
+            .map(|raw| percent_decode(raw).map(|s| unescape(&s).into_owned()))
             .collect::<Option<Vec<_>>>()?;
-        Some(Self(segments))
+        Some(Self::root().join(segments))
     }
 }
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for segment in &self.0 {
-            write!(f, "/{}", segment.replace('~', "~0").replace('/', "~1"))?;
+        f.write_str(&self.0)
+    }
+}
+
+/// Appends `/segment`, escaping `~` and `/` (RFC 6901).
+fn push_escaped(text: &mut String, segment: &str) {
+    text.push('/');
+    if !segment.contains(['~', '/']) {
+        text.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => text.push_str("~0"),
+            '/' => text.push_str("~1"),
+            c => text.push(c),
         }
-        Ok(())
+    }
+}
+
+/// One escaped segment, unescaped (`~1` → `/`, then `~0` → `~`).
+fn unescape(raw: &str) -> Cow<'_, str> {
+    if raw.contains('~') {
+        Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(raw)
     }
 }
 
@@ -101,6 +134,18 @@ mod tests {
             assert_eq!(pointer.to_string(), escaped);
             assert_eq!(Pointer::parse(escaped), Some(pointer));
         }
+    }
+
+    #[test]
+    fn segments_come_back_unescaped() {
+        let pointer = Pointer::root().push("paths").push("/pets/{id}").push("a~b");
+        assert_eq!(pointer.to_string(), "/paths/~1pets~1{id}/a~0b");
+        assert_eq!(pointer.segments(), ["paths", "/pets/{id}", "a~b"]);
+        assert_eq!(pointer.last().as_deref(), Some("a~b"));
+        assert_eq!(Pointer::root().last(), None);
+        assert_eq!(Pointer::root().push("").segments(), [""]);
+        // `~01` is `~1` unescaped, not `/`.
+        assert_eq!(Pointer::parse("/~01").map(|p| p.segments()), Some(vec!["~1".to_owned()]));
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl<'a> Resolver<'a> {
             };
         }
         let segments = target.pointer.segments();
-        if in_root && let Some(section) = component_section(model.version, segments) {
+        if in_root && let Some(section) = component_section(model.version, &segments) {
             let name = segments.last().map(String::as_str).unwrap_or_default();
             return Err(if section == T::SECTION.name() || model.version == Version::Swagger2 {
                 format!("no `{name}` in {}", section_prefix(model.version, section))

@@ -16,19 +16,26 @@ use crate::ir::{
 
 /// The client half of a module: everything but the `types` module. The
 /// first chunk holds `Client` and its builder; then one `impl Client` block
-/// per operation, produced lazily.
-pub fn client_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iterator<Item = TokenStream> + 'a {
-    std::iter::once(client_core(api)).chain(api.operations.iter().enumerate().map(move |(index, operation)| {
+/// per operation. Returns the number of chunks and chunk `i`, produced on
+/// demand (see [`super::FileChunks`]).
+pub fn client_items<'a>(
+    api: &'a Api,
+    features: Option<&'a Features>,
+) -> (usize, impl Fn(usize) -> Option<super::Piece> + Send + Sync + 'a) {
+    let chunk = move |index: usize| {
+        let Some(index) = index.checked_sub(1) else { return Some(super::Piece::from(client_core(api))) };
+        let operation = api.operations.get(index)?;
         let cfg = super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice));
         let method = operation_method(operation, api, &cfg);
         // Formatted one operation at a time; `format` joins the blocks
         // into the one `impl Client`.
-        quote! {
+        Some(super::Piece::from(quote! {
             impl Client {
                 #method
             }
-        }
-    }))
+        }))
+    };
+    (1 + api.operations.len(), chunk)
 }
 
 fn client_core(api: &Api) -> TokenStream {

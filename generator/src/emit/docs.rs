@@ -180,15 +180,25 @@ fn render(text: &str) -> Vec<String> {
     // line), so rewrite until nothing is left to change.
     let mut markdown = cleaned.clone();
     for _ in 0..3 {
-        if is_inert(&markdown) && is_inert(&unindent(&markdown)) {
+        if is_inert_as_doc(&markdown) {
             break;
         }
         markdown = rewrite(&markdown);
     }
-    if !(is_inert(&markdown) && is_inert(&unindent(&markdown))) {
+    if !is_inert_as_doc(&markdown) {
         markdown = as_text_block(&cleaned);
     }
     finish(&markdown)
+}
+
+/// [`is_inert`] both as written and as rustdoc sees it once the shared
+/// indentation is removed (parsed once when there is none to remove).
+fn is_inert_as_doc(markdown: &str) -> bool {
+    if !is_inert(markdown) {
+        return false;
+    }
+    let unindented = unindent(markdown);
+    unindented == markdown || is_inert(&unindented)
 }
 
 /// Doc lines of sanitized Markdown: trailing spaces and blank edges

@@ -80,15 +80,55 @@ fn module_allows() -> TokenStream {
     }
 }
 
+/// A chunk producer: chunk `i` of a file, `None` when that index holds
+/// nothing. It borrows only the IR, so any thread can call it.
+pub type Chunk<'a> = Box<dyn Fn(usize) -> Option<Piece> + Send + Sync + 'a>;
+
+/// One chunk: items, and the `#[cfg(…)]` every one of them gets (a type
+/// comes with its impls, which must come and go with it). `format` puts
+/// the attribute on each item once it has parsed them.
+pub struct Piece {
+    /// `#[cfg(…)]`, or nothing.
+    pub cfg: TokenStream,
+    /// The items.
+    pub tokens: TokenStream,
+}
+
+impl From<TokenStream> for Piece {
+    fn from(tokens: TokenStream) -> Self {
+        Self { cfg: TokenStream::new(), tokens }
+    }
+}
+
 /// One generated file as a sequence of chunks, each a complete piece of
 /// Rust syntax (the first carries the file's inner attributes). Chunks are
-/// produced lazily and formatted one at a time, which keeps memory flat on
-/// specs with thousands of types.
+/// independent: `format` produces and formats them one at a time (which
+/// keeps memory flat on specs with thousands of types), on as many threads
+/// as the machine has, and joins them in index order, so the output is the
+/// same however the work was shared.
 pub struct FileChunks<'a> {
     /// File name relative to the module directory.
     pub name: &'static str,
-    /// The chunks, in file order.
-    pub chunks: Box<dyn Iterator<Item = TokenStream> + 'a>,
+    /// The number of chunk indices (`0..len`).
+    pub len: usize,
+    /// Chunk `i`.
+    pub chunk: Chunk<'a>,
+}
+
+impl<'a> FileChunks<'a> {
+    /// A file whose chunk 0 is `head` (rendered on demand, as token
+    /// streams cannot cross threads) followed by `items`.
+    fn new(
+        name: &'static str,
+        head: impl Fn() -> TokenStream + Send + Sync + 'a,
+        (len, items): (usize, impl Fn(usize) -> Option<Piece> + Send + Sync + 'a),
+    ) -> Self {
+        let chunk = move |index: usize| match index.checked_sub(1) {
+            None => Some(Piece::from(head())),
+            Some(index) => items(index),
+        };
+        Self { name, len: len + 1, chunk: Box::new(chunk) }
+    }
 }
 
 /// `#[cfg(any(feature = "a", …))]` for an item compiled by the features
@@ -101,64 +141,41 @@ pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) ->
     }
 }
 
-/// `items` with `cfg` on every top-level item (a type comes with its
-/// impls, which must come and go with it).
-pub(crate) fn with_cfg(cfg: TokenStream, items: TokenStream) -> TokenStream {
-    if cfg.is_empty() {
-        return items;
-    }
-    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else { return quote!(#cfg #items) };
-    for item in &mut file.items {
-        // (syn's `Attribute` is not `Clone` here; parse it for each item.)
-        let Ok(attrs) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone()) else { return items };
-        let target = match item {
-            syn::Item::Struct(item) => &mut item.attrs,
-            syn::Item::Enum(item) => &mut item.attrs,
-            syn::Item::Impl(item) => &mut item.attrs,
-            syn::Item::Type(item) => &mut item.attrs,
-            syn::Item::Const(item) => &mut item.attrs,
-            syn::Item::Fn(item) => &mut item.attrs,
-            syn::Item::Macro(item) => &mut item.attrs,
-            _ => continue,
-        };
-        target.splice(0..0, attrs);
-    }
-    quote!(#file)
-}
-
 /// The files of one API module, relative to its directory. With
 /// `features`, operations and types are compiled per tag feature.
 pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<FileChunks<'a>> {
     // A slice of the API leaves credentials and helpers of the other
     // slices unused.
-    let full = crate::features::FULL;
-    let allows = features.map(|_| quote!(#![cfg_attr(not(feature = #full), allow(dead_code, unused_imports))]));
-    let docs = docs::Doc::new()
-        .line(format!("# {} (version {})", docs::oneline(&api.title), docs::oneline(&api.version)))
-        .markdown(api.description.as_deref())
-        .inner();
-    let module_head = quote! {
-        #docs
-        #allows
-
-        pub mod types;
+    let allows = move || {
+        let full = crate::features::FULL;
+        features.map(|_| quote!(#![cfg_attr(not(feature = #full), allow(dead_code, unused_imports))]))
     };
-    let types_doc = docs::Doc::new()
-        .line(format!("Models of {}: request and response bodies and parameter structs.", client::api_name(&api.title)))
-        .inner();
-    let types_head = quote! {
-        #types_doc
-        #allows
+    let module_head = move || {
+        let docs = docs::Doc::new()
+            .line(format!("# {} (version {})", docs::oneline(&api.title), docs::oneline(&api.version)))
+            .markdown(api.description.as_deref())
+            .inner();
+        let allows = allows();
+        quote! {
+            #docs
+            #allows
+
+            pub mod types;
+        }
+    };
+    let types_head = move || {
+        let types_doc = docs::Doc::new()
+            .line(format!("Models of {}: request and response bodies and parameter structs.", client::api_name(&api.title)))
+            .inner();
+        let allows = allows();
+        quote! {
+            #types_doc
+            #allows
+        }
     };
     vec![
-        FileChunks {
-            name: "mod.rs",
-            chunks: Box::new(std::iter::once(module_head).chain(client::client_items(api, features))),
-        },
-        FileChunks {
-            name: "types.rs",
-            chunks: Box::new(std::iter::once(types_head).chain(types::type_items(api, features))),
-        },
+        FileChunks::new("mod.rs", module_head, client::client_items(api, features)),
+        FileChunks::new("types.rs", types_head, types::type_items(api, features)),
     ]
 }
 

@@ -61,27 +61,33 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
     }
 }
 
-/// The `types` module's items, one chunk each, produced lazily.
-pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> impl Iterator<Item = TokenStream> + 'a {
-    let type_cfg = move |id: usize| {
-        super::cfg_for(features, features.and_then(|features| features.types.get(id)?.as_deref()))
-    };
+/// The `types` module's items: how many chunks there are, and chunk `i`
+/// (types, then parameter structs, then response-header structs; `None`
+/// where an operation has no such struct). Chunks are independent, so
+/// they can be produced and formatted in any order, on any thread.
+pub fn type_items<'a>(
+    api: &'a Api,
+    features: Option<&'a Features>,
+) -> (usize, impl Fn(usize) -> Option<super::Piece> + Send + Sync + 'a) {
+    let types = api.types.defs.len();
+    let operations = api.operations.len();
     let op_cfg = move |index: usize| {
         super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice))
     };
-    let defs = api.types.defs.iter().enumerate().map(move |(id, def)| {
-        super::with_cfg(type_cfg(id), type_def(def, &api.types))
-    });
-    let operations = api.operations.iter().enumerate();
-    let params = operations.clone().filter_map(move |(index, operation)| {
-        let cfg = op_cfg(index);
-        params_struct(operation, &api.types).map(|item| super::with_cfg(cfg, item))
-    });
-    let headers = operations.filter_map(move |(index, operation)| {
-        let cfg = op_cfg(index);
-        headers_struct(operation, &api.types).map(|item| super::with_cfg(cfg, item))
-    });
-    defs.chain(params).chain(headers)
+    let chunk = move |index: usize| {
+        if let Some(def) = api.types.defs.get(index) {
+            let cfg = super::cfg_for(features, features.and_then(|features| features.types.get(index)?.as_deref()));
+            return Some(super::Piece { cfg, tokens: type_def(def, &api.types) });
+        }
+        let index = index - types;
+        if let Some(operation) = api.operations.get(index) {
+            return params_struct(operation, &api.types).map(|tokens| super::Piece { cfg: op_cfg(index), tokens });
+        }
+        let index = index - operations;
+        let operation = api.operations.get(index)?;
+        headers_struct(operation, &api.types).map(|tokens| super::Piece { cfg: op_cfg(index), tokens })
+    };
+    (types + 2 * operations, chunk)
 }
 
 fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {

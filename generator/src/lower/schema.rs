@@ -85,7 +85,7 @@ impl<'a> Lowerer<'a> {
         let id = match self.by_location.get(&target) {
             Some(id) => *id,
             None => {
-                let name = target.pointer.last().unwrap_or("Schema").to_owned();
+                let name = target.pointer.last().map_or_else(|| "Schema".to_owned(), std::borrow::Cow::into_owned);
                 let id = self.declare(&name, &target);
                 self.by_location.insert(target.clone(), id);
                 self.define(id, &schema, &target);
@@ -99,7 +99,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn define_at(&mut self, id: TypeId, at: &Location) {
         let documents = self.documents;
         let components = &documents.model.components;
-        let Some(node) = at.pointer.last().and_then(|name| components.schemas.get(name)) else { return };
+        let Some(node) = at.pointer.last().and_then(|name| components.schemas.get(&*name)) else { return };
         match &node.value {
             RefOr::Item(schema) => self.define(id, schema, at),
             RefOr::Ref(reference) => {
@@ -496,7 +496,7 @@ impl<'a> Lowerer<'a> {
         if !mapped.is_empty() {
             return mapped;
         }
-        member.pointer.last().map(|name| vec![name.to_owned()]).unwrap_or_default()
+        member.pointer.last().map(|name| vec![name.into_owned()]).unwrap_or_default()
     }
 
     fn all_of(&mut self, schema: &Schema, at: &Location, target: Target<'_>) -> Lowered {
@@ -765,7 +765,7 @@ pub(super) fn derived_schemas(documents: &Documents, resolver: &Resolver<'_>) ->
     };
     let is_base = |location: &Location| {
         location.file == documents.root_path
-            && location.pointer.last().and_then(|name| components.schemas.get(name)).is_some_and(|node| {
+            && location.pointer.last().and_then(|name| components.schemas.get(&*name)).is_some_and(|node| {
                 node.at == *location
                     && node.as_item().is_some_and(|schema| {
                         schema.discriminator.is_some() && schema.one_of.is_empty() && schema.any_of.is_empty()

@@ -52,8 +52,27 @@ pub struct Tolerated {
 /// Applies the interpretations to `root`, the document `file` of `version`.
 pub fn apply(root: &mut Value, file: &str, version: Version) -> Tolerated {
     let mut pass = Pass { file, version, found: Tolerated::default() };
-    pass.node(root, &Pointer::root());
+    pass.node(root, &Path::Root);
     pass.found
+}
+
+/// Where the walk is: a chain of borrowed segments, made into a
+/// [`Pointer`] only for a warning (the walk visits every node of the
+/// document, and warnings are rare).
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn pointer(&self) -> Pointer {
+        match self {
+            Path::Root => Pointer::root(),
+            Path::Key(parent, key) => parent.pointer().push(key),
+            Path::Index(parent, index) => parent.pointer().push(index.to_string()),
+        }
+    }
 }
 
 struct Pass<'f> {
@@ -67,39 +86,45 @@ impl Pass<'_> {
         self.found.warnings.push(Diagnostic::warning(code, self.file, &at.to_string(), message));
     }
 
-    fn node(&mut self, value: &mut Value, at: &Pointer) {
+    fn node(&mut self, value: &mut Value, at: &Path<'_>) {
         match value {
             Value::Object(map) => self.object(map, at),
             Value::Array(items) => {
                 for (index, item) in items.iter_mut().enumerate() {
-                    self.node(item, &at.push(index.to_string()));
+                    self.node(item, &Path::Index(at, index));
                 }
             }
             _ => {}
         }
     }
 
-    fn object(&mut self, map: &mut Map<String, Value>, at: &Pointer) {
+    fn object(&mut self, map: &mut Map<String, Value>, at: &Path<'_>) {
         if self.version == Version::OpenApi30 {
             self.keywords_of_31(map, at);
         }
-        let keys: Vec<String> = map.keys().cloned().collect();
-        for key in keys {
-            let here = at.push(key.clone());
+        let ignored: Vec<(String, Code, String)> = map
+            .iter()
+            .filter(|(key, _)| !key.starts_with("x-"))
+            .filter_map(|(key, value)| {
+                if DOC_KEYS.contains(&key.as_str()) && !value.is_string() {
+                    Some((key.clone(), Code::NonTextDocumentation, format!("`{key}` is not text; it is ignored")))
+                } else if NUMERIC_KEYWORDS.contains(&key.as_str()) && out_of_range(value) {
+                    let message = format!("`{key}` is beyond the 64-bit range; the keyword is ignored (the client does not check it)");
+                    Some((key.clone(), Code::OutOfRangeNumber, message))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for (key, code, message) in ignored {
+            map.remove(&key);
+            self.warn(code, &Path::Key(at, &key).pointer(), message);
+        }
+        for (key, value) in map.iter_mut() {
             if key.starts_with("x-") || DATA_KEYS.contains(&key.as_str()) {
                 continue;
             }
-            if DOC_KEYS.contains(&key.as_str()) && map.get(&key).is_some_and(|value| !value.is_string()) {
-                map.remove(&key);
-                self.warn(Code::NonTextDocumentation, &here, format!("`{key}` is not text; it is ignored"));
-                continue;
-            }
-            if NUMERIC_KEYWORDS.contains(&key.as_str()) && map.get(&key).is_some_and(out_of_range) {
-                map.remove(&key);
-                self.warn(Code::OutOfRangeNumber, &here, format!("`{key}` is beyond the 64-bit range; the keyword is ignored (the client does not check it)"));
-                continue;
-            }
-            let Some(value) = map.get_mut(&key) else { continue };
+            let here = Path::Key(at, key);
             if key == "security" {
                 if let Value::Array(requirements) = value {
                     self.security(requirements, &here);
@@ -109,7 +134,7 @@ impl Pass<'_> {
             match value {
                 Value::Object(entries) if NAMED_MAPS.contains(&key.as_str()) => {
                     for (name, entry) in entries.iter_mut() {
-                        self.node(entry, &here.push(name.clone()));
+                        self.node(entry, &Path::Key(&here, name));
                     }
                 }
                 other => self.node(other, &here),
@@ -117,13 +142,13 @@ impl Pass<'_> {
         }
     }
 
-    fn security(&mut self, requirements: &mut [Value], at: &Pointer) {
+    fn security(&mut self, requirements: &mut [Value], at: &Path<'_>) {
         for (index, requirement) in requirements.iter_mut().enumerate() {
             let Value::Object(requirement) = requirement else { continue };
             for (name, scopes) in requirement.iter_mut() {
                 if scopes.is_null() {
                     *scopes = Value::Array(Vec::new());
-                    let here = at.join([index.to_string(), name.clone()]);
+                    let here = at.pointer().join([index.to_string(), name.clone()]);
                     self.warn(Code::NullScopes, &here, "scopes are `null`; read as no scopes".to_owned());
                 }
             }
@@ -132,7 +157,7 @@ impl Pass<'_> {
 
     /// Flags 3.1 keywords in a 3.0 document (`map` is any object that is
     /// not data; these keywords only occur in schemas).
-    fn keywords_of_31(&mut self, map: &Map<String, Value>, at: &Pointer) {
+    fn keywords_of_31(&mut self, map: &Map<String, Value>, at: &Path<'_>) {
         let mut found = Vec::new();
         if map.get("type").is_some_and(Value::is_array) {
             found.push(("type", "a `type` array"));
@@ -152,7 +177,7 @@ impl Pass<'_> {
             self.found.read_as_31 = true;
             self.warn(
                 Code::JsonSchemaKeyword,
-                &at.push(keyword),
+                &at.pointer().push(keyword),
                 format!("{what} is OpenAPI 3.1 (JSON Schema), not 3.0; the document is read with the 3.1 reader"),
             );
         }
