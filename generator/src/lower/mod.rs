@@ -105,6 +105,10 @@ struct Lowerer<'a> {
     /// (inheritance, as Swagger 2.0 and many 3.0 specs write it): such a
     /// schema is a union of those schemas.
     derived: BTreeMap<Location, Vec<String>>,
+    /// The variants of every enum lowered so far, by its values (as JSON
+    /// text): specs repeat the same long enums (Microsoft Graph's `$select`
+    /// lists, on thousands of operations), and each is named once.
+    enum_variants: BTreeMap<String, Vec<crate::ir::EnumVariant>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -123,6 +127,7 @@ impl<'a> Lowerer<'a> {
             warnings: documents.read_problems.iter().filter(|d| !d.is_error()).cloned().collect(),
             tls_schemes: BTreeSet::new(),
             derived: BTreeMap::new(),
+            enum_variants: BTreeMap::new(),
         }
     }
 

@@ -32,11 +32,39 @@ impl Lowered {
     }
 }
 
+/// What an inline type is called if one is needed: spelled out only then
+/// (most uses are references or primitives, which need no name).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Hint<'h> {
+    /// This text.
+    Text(&'h str),
+    /// A property's type: the struct's name, then the property's.
+    Property {
+        /// The struct's name.
+        owner: &'h str,
+        /// The property's wire name.
+        wire: &'h str,
+    },
+    /// Another hint, made a type name, then a suffix (`Item`, `Value`).
+    Suffixed(&'h Hint<'h>, &'static str),
+}
+
+impl Hint<'_> {
+    /// The hint's text.
+    fn text(&self) -> String {
+        match self {
+            Hint::Text(text) => (*text).to_owned(),
+            Hint::Property { owner, wire } => format!("{owner}{}", type_name(wire)),
+            Hint::Suffixed(inner, suffix) => format!("{}{suffix}", type_name(&inner.text())),
+        }
+    }
+}
+
 /// Where an inline schema that needs a name puts its definition.
 #[derive(Debug, Clone, Copy)]
 enum Target<'h> {
     /// A new named type, called after the hint.
-    New(&'h str),
+    New(&'h Hint<'h>),
     /// An already declared type (a component).
     Existing(TypeId),
 }
@@ -66,9 +94,26 @@ impl<'a> Lowerer<'a> {
     /// The type for a use of `node`. Inline types it needs are named after
     /// `hint`.
     pub(super) fn schema_use(&mut self, node: &Node<Schema>, hint: &str) -> Lowered {
+        self.schema_use_hinted(node, &Hint::Text(hint))
+    }
+
+    /// [`Self::schema_use`] with a hint spelled out only if it is needed.
+    fn schema_use_hinted(&mut self, node: &Node<Schema>, hint: &Hint<'_>) -> Lowered {
         match &node.value {
             RefOr::Ref(reference) => self.named_ref(reference, &node.at),
             RefOr::Item(schema) => self.inline(schema, &node.at, Target::New(hint)),
+        }
+    }
+
+    /// Uses `node` with a hint made from `target`'s: its type name followed
+    /// by `suffix`.
+    fn schema_use_within(&mut self, node: &Node<Schema>, target: Target<'_>, suffix: &'static str) -> Lowered {
+        match target {
+            Target::New(hint) => self.schema_use_hinted(node, &Hint::Suffixed(hint, suffix)),
+            Target::Existing(id) => {
+                let hint = format!("{}{suffix}", self.name_of(id));
+                self.schema_use(node, &hint)
+            }
         }
     }
 
@@ -144,7 +189,7 @@ impl<'a> Lowerer<'a> {
     fn target_id(&mut self, target: Target<'_>, at: &Location) -> TypeId {
         match target {
             Target::Existing(id) => id,
-            Target::New(hint) => self.declare(hint, at),
+            Target::New(hint) => self.declare(&hint.text(), at),
         }
     }
 
@@ -213,12 +258,6 @@ impl<'a> Lowerer<'a> {
         Lowered { ty: lowered.ty, nullable: lowered.nullable || nullable }
     }
 
-    fn hint_for(&self, target: Target<'_>) -> String {
-        match target {
-            Target::New(hint) => type_name(hint),
-            Target::Existing(id) => self.name_of(id),
-        }
-    }
 
     fn by_type(&mut self, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
         let format = view.format.as_deref();
@@ -238,8 +277,7 @@ impl<'a> Lowerer<'a> {
 
     fn array(&mut self, view: &Schema, _at: &Location, target: Target<'_>) -> Lowered {
         let Some(items) = &view.items else { return Lowered::of(TypeRef::Vec(Box::new(TypeRef::Json))) };
-        let hint = format!("{}Item", self.hint_for(target));
-        let item = self.schema_use(items, &hint);
+        let item = self.schema_use_within(items, target, "Item");
         Lowered::of(TypeRef::Vec(Box::new(optional(item))))
     }
 
@@ -247,8 +285,7 @@ impl<'a> Lowerer<'a> {
         if !view.has_properties() {
             return match &view.additional {
                 Some(Additional::Schema(schema)) => {
-                    let hint = format!("{}Value", self.hint_for(target));
-                    let value = self.schema_use(schema, &hint);
+                    let value = self.schema_use_within(schema, target, "Value");
                     Lowered::of(TypeRef::Map(Box::new(optional(value))))
                 }
                 _ => Lowered::of(TypeRef::JsonObject),
@@ -278,8 +315,7 @@ impl<'a> Lowerer<'a> {
         let mut names = if has_map { Scope::with_reserved(["additional_properties"]) } else { Scope::new() };
         let mut fields = Vec::new();
         for (wire, node) in properties {
-            let hint = format!("{struct_name}{}", type_name(wire));
-            let lowered = self.schema_use(node, &hint);
+            let lowered = self.schema_use_hinted(node, &Hint::Property { owner: &struct_name, wire });
             let data = node.as_item();
             let read_or_write_only = data.is_some_and(|data| data.read_only || data.write_only);
             let required = required.contains(wire) && !read_or_write_only;
@@ -328,19 +364,15 @@ impl<'a> Lowerer<'a> {
         } else {
             EnumRepr::Mixed
         };
-        let mut names = Scope::with_reserved(["Unknown"]);
-        let mut variants = Vec::new();
-        for value in values {
-            if variants.iter().any(|variant: &EnumVariant| variant.value == value) {
-                continue;
+        let key = values.iter().map(Value::to_string).collect::<Vec<_>>().join(",");
+        let variants = match self.enum_variants.get(&key) {
+            Some(variants) => variants.clone(),
+            None => {
+                let variants = enum_variants(values);
+                self.enum_variants.insert(key, variants.clone());
+                variants
             }
-            let raw = match &value {
-                Value::String(text) => variant_name(text),
-                Value::Number(number) => number_variant(number),
-                other => variant_name(&other.to_string()),
-            };
-            variants.push(EnumVariant { name: names.claim(&raw), value });
-        }
+        };
         let id = self.target_id(target, at);
         let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr }), view, target);
         Lowered { ty, nullable }
@@ -364,8 +396,7 @@ impl<'a> Lowerer<'a> {
         let others: Vec<&Node<Schema>> =
             members.iter().zip(&null_members).filter(|(_, null)| !**null).map(|(member, _)| member).collect();
         if let [only] = others.as_slice() {
-            let hint = self.hint_for(target);
-            let lowered = self.schema_use(only, &hint);
+            let lowered = self.schema_use_within(only, target, "");
             return Lowered { ty: lowered.ty, nullable: lowered.nullable || others.len() < members.len() };
         }
         // Without a `discriminator`, a property every alternative requires
@@ -511,9 +542,8 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter(|member| !member.as_item().is_some_and(Schema::is_annotation_only));
         if let (Some(only), None, true) = (substantial.next(), substantial.next(), simple_wrapper) {
-            let hint = self.hint_for(target);
             let annotated_nullable = view.all_of.iter().any(|member| member.as_item().is_some_and(|schema| schema.nullable));
-            let lowered = self.schema_use(only, &hint);
+            let lowered = self.schema_use_within(only, target, "");
             return Lowered { ty: lowered.ty, nullable: lowered.nullable || annotated_nullable };
         }
         let mut merged = Merged::default();
@@ -522,9 +552,8 @@ impl<'a> Lowerer<'a> {
         if merged.properties.is_empty() {
             // Nothing object-like to merge (e.g. constraints layered on a
             // primitive): the first member carries the type.
-            let hint = self.hint_for(target);
             return match view.all_of.first() {
-                Some(first) => self.schema_use(first, &hint),
+                Some(first) => self.schema_use_within(first, target, ""),
                 None => Lowered::of(TypeRef::Json),
             };
         }
@@ -630,6 +659,26 @@ fn integer_type(format: Option<&str>) -> TypeRef {
         Some("uint64" | "uint") => TypeRef::U64,
         _ => TypeRef::I64,
     }
+}
+
+/// One variant per distinct value, named after it (`Unknown` is kept for
+/// the catch-all variant of open enums).
+fn enum_variants(values: Vec<Value>) -> Vec<EnumVariant> {
+    let mut names = Scope::with_reserved(["Unknown"]);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut variants = Vec::new();
+    for value in values {
+        if !seen.insert(value.to_string()) {
+            continue;
+        }
+        let raw = match &value {
+            Value::String(text) => variant_name(text),
+            Value::Number(number) => number_variant(number),
+            other => variant_name(&other.to_string()),
+        };
+        variants.push(EnumVariant { name: names.claim(&raw), value });
+    }
+    variants
 }
 
 /// `V2`, `V1_5`, `Minus3`, `V1_034E20`, `V1EMinus7`: a variant name for
