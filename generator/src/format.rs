@@ -85,7 +85,12 @@ fn rust_chunks_on(
                     })
                 })
                 .collect();
-            workers.into_iter().flat_map(|worker| worker.join().unwrap_or_default()).collect::<Vec<_>>()
+            workers
+                .into_iter()
+                // A worker that panicked (a generator bug) panics here, as
+                // it would have on one thread.
+                .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect::<Vec<_>>()
         });
         let mut ordered: Vec<Option<Result<Vec<Option<String>>, String>>> = (0..batches).map(|_| None).collect();
         for (batch, result) in done {

@@ -131,6 +131,9 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
                 Err(_) => {
                     // The value was consumed; read it again.
                     let value = load_value(path, loader, Origin::Root)?;
+                    // Prepared as the refused value was (its warnings
+                    // were recorded the first time), so the error is found
+                    // where openapiv3 found it.
                     let mut prepared = value.clone();
                     let _ = crate::read::tolerate::apply(&mut prepared, path, version);
                     normalize(&mut prepared);
@@ -453,7 +456,7 @@ fn refine(root: &Value, pointer: Pointer, message: String) -> (Pointer, String) 
         entries.iter().find_map(|(key, value)| {
             serde_path_to_error::deserialize::<_, T>(value)
                 .err()
-                .map(|error| (at.push(key.clone()).join(path_to_pointer(error.path()).segments().iter().cloned()), error.inner().to_string()))
+                .map(|error| (at.push(key.clone()).join(path_to_pointer(error.path()).segments()), error.inner().to_string()))
         })
     }
     let segments = pointer.segments();

@@ -5,7 +5,9 @@ use std::fmt;
 
 /// A JSON pointer, kept in its escaped form (`/paths/~1pets/get`): every
 /// node of the IR carries one, so extending and cloning it must be cheap
-/// (one allocation, whatever the depth). `Display` prints it as is.
+/// (one allocation, whatever the depth). `Display` prints it as is. The
+/// order (`Ord`) is that of the escaped text, not segment by segment: it
+/// serves lookups (maps keyed by location), never the output's order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pointer(String);
 

@@ -18,6 +18,8 @@ fn main() -> ExitCode {
 /// `perf` showed as a sixth of a large spec's generation time (and made
 /// runs vary by 20 %). Off for this process, the way mimalloc's own
 /// `MIMALLOC_ALLOW_THP=0` does it (which can only be set from outside).
+/// Children inherit the setting: the `cargo check`s `cargo xtask corpus`
+/// runs do without huge pages too.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // Best effort: a kernel without THP refuses, and nothing changes.

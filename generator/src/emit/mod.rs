@@ -102,10 +102,10 @@ impl From<TokenStream> for Piece {
 
 /// One generated file as a sequence of chunks, each a complete piece of
 /// Rust syntax (the first carries the file's inner attributes). Chunks are
-/// independent: `format` produces and formats them one at a time (which
-/// keeps memory flat on specs with thousands of types), on as many threads
-/// as the machine has, and joins them in index order, so the output is the
-/// same however the work was shared.
+/// independent: `format` produces and formats them a batch at a time (so
+/// no file's token streams exist all at once), on up to eight threads, and
+/// joins the formatted text in index order, so the output is the same
+/// however the work was shared.
 pub struct FileChunks<'a> {
     /// File name relative to the module directory.
     pub name: &'static str,

@@ -258,7 +258,6 @@ impl<'a> Lowerer<'a> {
         Lowered { ty: lowered.ty, nullable: lowered.nullable || nullable }
     }
 
-
     fn by_type(&mut self, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
         let format = view.format.as_deref();
         let ty = match view.single_type() {
@@ -665,10 +664,17 @@ fn integer_type(format: Option<&str>) -> TypeRef {
 /// the catch-all variant of open enums).
 fn enum_variants(values: Vec<Value>) -> Vec<EnumVariant> {
     let mut names = Scope::with_reserved(["Unknown"]);
-    let mut seen = std::collections::BTreeSet::new();
-    let mut variants = Vec::new();
+    // Strings (nearly every enum) are compared through a set; other values
+    // by `Value` equality, which treats `0.0` and `-0.0` (and objects with
+    // keys in another order) as the same value.
+    let mut seen_strings = std::collections::BTreeSet::new();
+    let mut variants: Vec<EnumVariant> = Vec::new();
     for value in values {
-        if !seen.insert(value.to_string()) {
+        let repeated = match &value {
+            Value::String(text) => !seen_strings.insert(text.clone()),
+            other => variants.iter().any(|variant| variant.value == *other),
+        };
+        if repeated {
             continue;
         }
         let raw = match &value {

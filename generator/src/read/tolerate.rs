@@ -102,29 +102,25 @@ impl Pass<'_> {
         if self.version == Version::OpenApi30 {
             self.keywords_of_31(map, at);
         }
-        let ignored: Vec<(String, Code, String)> = map
-            .iter()
-            .filter(|(key, _)| !key.starts_with("x-"))
-            .filter_map(|(key, value)| {
-                if DOC_KEYS.contains(&key.as_str()) && !value.is_string() {
-                    Some((key.clone(), Code::NonTextDocumentation, format!("`{key}` is not text; it is ignored")))
-                } else if NUMERIC_KEYWORDS.contains(&key.as_str()) && out_of_range(value) {
-                    let message = format!("`{key}` is beyond the 64-bit range; the keyword is ignored (the client does not check it)");
-                    Some((key.clone(), Code::OutOfRangeNumber, message))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        for (key, code, message) in ignored {
-            map.remove(&key);
-            self.warn(code, &Path::Key(at, &key).pointer(), message);
-        }
+        // Keys are visited in document order (so are the warnings); the
+        // ignored ones are removed afterwards.
+        let mut ignored = Vec::new();
         for (key, value) in map.iter_mut() {
             if key.starts_with("x-") || DATA_KEYS.contains(&key.as_str()) {
                 continue;
             }
             let here = Path::Key(at, key);
+            if DOC_KEYS.contains(&key.as_str()) && !value.is_string() {
+                self.warn(Code::NonTextDocumentation, &here.pointer(), format!("`{key}` is not text; it is ignored"));
+                ignored.push(key.clone());
+                continue;
+            }
+            if NUMERIC_KEYWORDS.contains(&key.as_str()) && out_of_range(value) {
+                let message = format!("`{key}` is beyond the 64-bit range; the keyword is ignored (the client does not check it)");
+                self.warn(Code::OutOfRangeNumber, &here.pointer(), message);
+                ignored.push(key.clone());
+                continue;
+            }
             if key == "security" {
                 if let Value::Array(requirements) = value {
                     self.security(requirements, &here);
@@ -139,6 +135,9 @@ impl Pass<'_> {
                 }
                 other => self.node(other, &here),
             }
+        }
+        for key in ignored {
+            map.remove(&key);
         }
     }
 
@@ -203,6 +202,17 @@ mod tests {
         let mut value: Value = serde_json::from_str(text).expect("json");
         let found = apply(&mut value, "s.json", version);
         (value, found)
+    }
+
+    #[test]
+    fn warnings_follow_document_order() {
+        let (value, found) = run(
+            r#"{"summary": 1, "properties": {"a": {"title": 2}}, "title": 3, "description": "kept"}"#,
+            Version::OpenApi30,
+        );
+        let at: Vec<&str> = found.warnings.iter().map(|warning| warning.pointer.as_str()).collect();
+        assert_eq!(at, ["/summary", "/properties/a/title", "/title"]);
+        assert_eq!(value, serde_json::json!({"properties": {"a": {}}, "description": "kept"}));
     }
 
     #[test]
