@@ -18,7 +18,13 @@ pub fn header(command: &str, source: Option<&str>) -> String {
 pub fn rust_file(tokens: &TokenStream, command: &str, source: Option<&str>) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens.clone()).map_err(|error| format!("generated code does not parse: {error}"))?;
-    Ok(format!("{}\n{}", header(command, source), space_items(&prettyplease::unparse(&file))))
+    Ok(format!("{}\n{}", header(command, source), pretty(&file)))
+}
+
+/// `file` printed by prettyplease, with blank lines between items and a
+/// property table one property per line.
+fn pretty(file: &syn::File) -> String {
+    space_items(&tidy_object_table(file, prettyplease::unparse(file)))
 }
 
 /// Starts of lines that begin an item (or its docs/attributes).
@@ -125,7 +131,7 @@ fn format_batch(file: &crate::emit::FileChunks<'_>, batch: usize) -> Result<Vec<
             if !piece.cfg.is_empty() {
                 add_outer_attributes(&mut syntax, &piece.cfg)?;
             }
-            Ok(Some(space_items(&tidy_object_table(&syntax, prettyplease::unparse(&syntax)))))
+            Ok(Some(pretty(&syntax)))
         })
         .collect()
 }

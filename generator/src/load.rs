@@ -79,16 +79,8 @@ impl Documents {
 /// its JSON value, a 3.0 document through `openapiv3`.
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
     let mut root_value = load_value(path, loader, Origin::Root)?;
-    let mut version = check_version(path, &root_value)?;
-    let tolerated = crate::read::tolerate::apply(&mut root_value, path, version);
-    if tolerated.read_as_31 {
-        // 3.1 keywords in a 3.0 document: the 3.1 reader knows them (and
-        // reads `nullable` as well).
-        version = Version::OpenApi31;
-    }
-    if version == Version::OpenApi30 {
-        normalize(&mut root_value);
-    }
+    let version = check_version(path, &root_value)?;
+    let (version, tolerated) = prepare(&mut root_value, path, version);
     let mut root_refs = Refs::default();
     collect_refs(&root_value, path, path, &mut root_refs);
     let mut raw = BTreeMap::new();
@@ -135,8 +127,7 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
                     // were recorded the first time), so the error is found
                     // where openapiv3 found it.
                     let mut prepared = value.clone();
-                    let _ = crate::read::tolerate::apply(&mut prepared, path, version);
-                    normalize(&mut prepared);
+                    let _ = prepare(&mut prepared, path, version);
                     let diagnostic = shape_error(path, &prepared);
                     let refused = locate_shape_error(path, &value, diagnostic);
                     read_node_by_node(path, value, refused, &mut raw)
@@ -161,6 +152,19 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
     };
     warnings.splice(0..0, tolerated.warnings);
     Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings, notes: Default::default() })
+}
+
+/// The tolerant reader's interpretations applied to the root document of
+/// `version`, and the version it is read as: 3.1 keywords in a 3.0
+/// document make it 3.1 (whose reader knows them, and `nullable` as well);
+/// a document still read as 3.0 is normalized for openapiv3.
+fn prepare(value: &mut Value, path: &str, version: Version) -> (Version, crate::read::tolerate::Tolerated) {
+    let tolerated = crate::read::tolerate::apply(value, path, version);
+    let version = if tolerated.read_as_31 { Version::OpenApi31 } else { version };
+    if version == Version::OpenApi30 {
+        normalize(value);
+    }
+    (version, tolerated)
 }
 
 /// A 3.0 document that `openapiv3` refused (it refuses the whole document
