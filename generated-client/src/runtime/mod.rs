@@ -52,7 +52,7 @@ pub use error::PathError;
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use object::{FromObject, Key, deserialize_object, missing};
+pub use object::{FromObject, Key, deserialize_object, entry, missing};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]

@@ -88,6 +88,46 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
+/// How [`__deserialize_object!`](crate::__deserialize_object) reads one
+/// property's value into its slot, by presence (the macro calls the
+/// function its table names, so each property costs one call, not a
+/// `match` of its own: the macro is expanded for every model of an API).
+#[doc(hidden)]
+pub mod entry {
+    use serde::de::{Deserialize, MapAccess};
+
+    /// A required property: absent is an error (checked when the object ends).
+    pub fn required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// An optional property (`Option<T>`): absent or null → `None`.
+    pub fn optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+        *slot = map.next_value()?;
+        Ok(())
+    }
+
+    /// A nullable optional property (`Option<Option<T>>`): absent → `None`,
+    /// null → `Some(None)`.
+    pub fn present<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<Option<T>>) -> Result<(), A::Error> {
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// A property the struct does not list, kept in its map of the rest.
+    pub fn other<'de, A: MapAccess<'de>, V: Deserialize<'de>>(map: &mut A, key: super::Key<'de>, rest: &mut std::collections::BTreeMap<String, V>) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        rest.insert(key.into_string(), value);
+        Ok(())
+    }
+
+    /// A property the struct does not list, skipped.
+    pub fn ignored<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+}
+
 /// `impl Deserialize` for a model struct, from its properties:
 ///
 /// ```text
@@ -98,8 +138,9 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
 /// } ..additional_properties);     // other properties, into a map (else ignored)
 /// ```
 ///
-/// (Written out with `match` rather than `?`: it is expanded for every model
-/// of an API, and `?` costs the type checker a trait resolution each time.)
+/// (Written out with `match` rather than `?`, and with one [`entry`] call
+/// per property: it is expanded for every model of an API, and each `?` or
+/// `match` per property costs the type and borrow checkers.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __deserialize_object {
@@ -115,9 +156,12 @@ macro_rules! __deserialize_object {
                         ::std::result::Result::Ok(::std::option::Option::None) => break,
                         ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
                     };
-                    match key.as_str() {
-                        $( $wire => $crate::__deserialize_object!(@read $presence $field map), )*
+                    let read = match key.as_str() {
+                        $( $wire => $crate::runtime::entry::$presence(&mut map, &mut $field), )*
                         _ => $crate::__deserialize_object!(@other map key $($rest)?),
+                    };
+                    if let ::std::result::Result::Err(error) = read {
+                        return ::std::result::Result::Err(error);
                     }
                 }
                 ::std::result::Result::Ok(Self {
@@ -133,24 +177,6 @@ macro_rules! __deserialize_object {
             }
         }
     };
-    (@read required $field:ident $map:ident) => {
-        match $map.next_value() {
-            ::std::result::Result::Ok(value) => $field = ::std::option::Option::Some(value),
-            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-        }
-    };
-    (@read optional $field:ident $map:ident) => {
-        match $map.next_value() {
-            ::std::result::Result::Ok(value) => $field = value,
-            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-        }
-    };
-    (@read present $field:ident $map:ident) => {
-        match $map.next_value() {
-            ::std::result::Result::Ok(value) => $field = ::std::option::Option::Some(value),
-            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-        }
-    };
     (@finish required $field:ident $wire:literal) => {
         match $field {
             ::std::option::Option::Some(value) => value,
@@ -159,18 +185,6 @@ macro_rules! __deserialize_object {
     };
     (@finish optional $field:ident $wire:literal) => { $field };
     (@finish present $field:ident $wire:literal) => { $field };
-    (@other $map:ident $key:ident $rest:ident) => {
-        match $map.next_value() {
-            ::std::result::Result::Ok(value) => {
-                $rest.insert($key.into_string(), value);
-            }
-            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-        }
-    };
-    (@other $map:ident $key:ident) => {
-        match $map.next_value::<::serde::de::IgnoredAny>() {
-            ::std::result::Result::Ok(_) => {}
-            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-        }
-    };
+    (@other $map:ident $key:ident $rest:ident) => { $crate::runtime::entry::other(&mut $map, $key, &mut $rest) };
+    (@other $map:ident $key:ident) => { $crate::runtime::entry::ignored(&mut $map) };
 }
