@@ -157,16 +157,16 @@ fn add_outer_attributes(file: &mut syn::File, attributes: &TokenStream) -> Resul
     Ok(())
 }
 
-/// The macro generated structs decode through (see the runtime's
-/// `object.rs`).
-const OBJECT_MACRO: &str = "crate::__deserialize_object!(";
+/// The macro generated structs are written and read through (see the
+/// runtime's `object.rs`).
+const OBJECT_MACRO: &str = "crate::__impl_object!(";
 
 /// prettyplease prints macro arguments as a run of tokens; a struct's
-/// property table (`__deserialize_object!`, the last item of its chunk)
-/// reads better one property per line, like the struct above it:
+/// property table (`__impl_object!`, the last item of its chunk) reads
+/// better one property per line, like the struct above it:
 ///
 /// ```text
-/// crate::__deserialize_object!(Pet {
+/// crate::__impl_object!(Serialize + Deserialize for Pet {
 ///     id: required "id",
 ///     tag: optional "tag",
 /// });
@@ -175,7 +175,7 @@ const OBJECT_MACRO: &str = "crate::__deserialize_object!(";
 /// Anything not of the expected shape is left as prettyplease printed it.
 fn tidy_object_table(file: &syn::File, formatted: String) -> String {
     let Some(syn::Item::Macro(item)) = file.items.last() else { return formatted };
-    if item.mac.path.segments.last().is_none_or(|segment| segment.ident != "__deserialize_object") {
+    if item.mac.path.segments.last().is_none_or(|segment| segment.ident != "__impl_object") {
         return formatted;
     }
     let Some(table) = object_table(item.mac.tokens.clone()) else { return formatted };
@@ -190,10 +190,21 @@ fn tidy_object_table(file: &syn::File, formatted: String) -> String {
     format!("{}{table}", &formatted[..start])
 }
 
-/// `Name { field: presence "wire", … } ..rest` → the table's text.
+/// `Serialize + Deserialize for Name { field: presence "wire", … } ..rest`
+/// → the table's text.
 fn object_table(tokens: TokenStream) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens = tokens.into_iter();
+    // The directions: `Serialize`, `Deserialize`, or both joined by `+`.
+    let mut head = Vec::new();
+    loop {
+        match tokens.next()? {
+            TokenTree::Ident(word) if word == "for" => break,
+            TokenTree::Ident(word) => head.push(word.to_string()),
+            TokenTree::Punct(punct) if punct.as_char() == '+' => head.push("+".to_owned()),
+            _ => return None,
+        }
+    }
     let Some(TokenTree::Ident(name)) = tokens.next() else { return None };
     let Some(TokenTree::Group(body)) = tokens.next() else { return None };
     if body.delimiter() != Delimiter::Brace {
@@ -216,7 +227,7 @@ fn object_table(tokens: TokenStream) -> Option<String> {
     if !entry.is_empty() {
         lines.push(entry);
     }
-    let mut text = format!("{OBJECT_MACRO}{name} {{");
+    let mut text = format!("{OBJECT_MACRO}{} for {name} {{", head.join(" "));
     for entry in &lines {
         let [TokenTree::Ident(field), TokenTree::Punct(colon), TokenTree::Ident(presence), TokenTree::Literal(wire)] =
             entry.as_slice()
@@ -295,18 +306,18 @@ mod tests {
             #[derive(Debug)]
             pub struct Pet { pub id: i64, pub r#type: Option<String>, pub extra: ::std::collections::BTreeMap<String, i64> }
             #[cfg(feature = "pets")]
-            crate::__deserialize_object!(Pet { id: required "id", r#type: optional "ty\"pe" } ..extra);
+            crate::__impl_object!(Serialize + Deserialize for Pet { id: required "id", r#type: optional "ty\"pe" } ..extra);
         };
         let file: syn::File = syn::parse2(chunk).expect("parses");
         let text = tidy_object_table(&file, prettyplease::unparse(&file));
         assert!(
             text.ends_with(
-                "#[cfg(feature = \"pets\")]\ncrate::__deserialize_object!(Pet {\n    id: required \"id\",\n    r#type: optional \"ty\\\"pe\",\n} ..extra);\n"
+                "#[cfg(feature = \"pets\")]\ncrate::__impl_object!(Serialize + Deserialize for Pet {\n    id: required \"id\",\n    r#type: optional \"ty\\\"pe\",\n} ..extra);\n"
             ),
             "{text}"
         );
-        let empty: syn::File = syn::parse2(quote::quote!(crate::__deserialize_object!(Empty {});)).expect("parses");
-        assert_eq!(tidy_object_table(&empty, prettyplease::unparse(&empty)), "crate::__deserialize_object!(Empty {});\n");
+        let empty: syn::File = syn::parse2(quote::quote!(crate::__impl_object!(Deserialize for Empty {});)).expect("parses");
+        assert_eq!(tidy_object_table(&empty, prettyplease::unparse(&empty)), "crate::__impl_object!(Deserialize for Empty {});\n");
     }
 
     #[test]

@@ -4,28 +4,24 @@
 
 /// A paid invoice of the organization. All fields are required; only
 /// `dueDate` may be `null`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {
     /// ID of the organization the invoice belongs to.
-    #[serde(rename = "idOrganization")]
     pub id_organization: ::uuid::Uuid,
 
     /// ID of the invoice.
     pub id: String,
 
     /// Human-readable invoice number.
-    #[serde(rename = "invoiceNumber")]
     pub invoice_number: String,
 
     /// When the invoice was created.
     pub created: ::chrono::DateTime<::chrono::Utc>,
 
     /// When the invoice was paid.
-    #[serde(rename = "paidDate")]
     pub paid_date: ::chrono::DateTime<::chrono::Utc>,
 
     /// When payment of the invoice is due. Nullable.
-    #[serde(rename = "dueDate")]
     pub due_date: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Whether the invoice has been paid.
@@ -41,7 +37,6 @@ pub struct Invoice {
     pub status: String,
 
     /// Invoice amount in US cents.
-    #[serde(rename = "amountUsdCents")]
     pub amount_usd_cents: i64,
 
     /// Currency of the invoice (assumed lowercase ISO 4217 code).
@@ -54,13 +49,13 @@ pub struct Invoice {
     pub organization: Organization,
 }
 
-crate::__deserialize_object!(Invoice {
+crate::__impl_object!(Serialize + Deserialize for Invoice {
     id_organization: required "idOrganization",
     id: required "id",
     invoice_number: required "invoiceNumber",
     created: required "created",
     paid_date: required "paidDate",
-    due_date: optional "dueDate",
+    due_date: nullable "dueDate",
     paid: required "paid",
     voided: required "voided",
     uncollectible: required "uncollectible",
@@ -74,315 +69,175 @@ crate::__deserialize_object!(Invoice {
 /// invoice. Only `id` and `name` are required; every other field is
 /// optional, and fields whose description says "Nullable" may also be
 /// `null`. Field meanings are inferred from their names.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
     /// ID of the organization.
     pub id: ::uuid::Uuid,
 
     /// ID of the organization's customer record at Stripe. Nullable.
-    #[serde(
-        rename = "stripeId",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub stripe_id: Option<Option<String>>,
 
     /// Name of the organization.
     pub name: String,
 
     /// Legal company name used on invoices. Nullable.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub company: Option<Option<String>>,
 
     /// Country of the billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 
     /// First line of the billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address1: Option<String>,
 
     /// Second line of the billing address. Nullable.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub address2: Option<Option<String>>,
 
     /// City of the billing address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 
     /// Postal code of the billing address.
-    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
 
     /// Region, state or province of the billing address. Nullable.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub region: Option<Option<String>>,
 
     /// Purchase order reference shown on invoices. Nullable.
-    #[serde(
-        rename = "purchaseOrder",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub purchase_order: Option<Option<String>>,
 
     /// E-mail address that receives invoices.
-    #[serde(rename = "billingEmail", skip_serializing_if = "Option::is_none")]
     pub billing_email: Option<String>,
 
     /// Automatic credit recharge flag; 1 when enabled, 0 otherwise.
-    #[serde(rename = "autoRechargeEnabled", skip_serializing_if = "Option::is_none")]
     pub auto_recharge_enabled: Option<i32>,
 
     /// Automatic recharge is triggered when the credit balance goes below this amount in USD.
-    #[serde(
-        rename = "autoRechargeBalanceGoesBelowUsd",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_recharge_balance_goes_below_usd: Option<f64>,
 
     /// Automatic recharge tops the credit balance back up to this amount in USD.
-    #[serde(
-        rename = "autoRechargeBalanceBackUpToUsd",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub auto_recharge_balance_back_up_to_usd: Option<f64>,
 
     /// Current credit balance.
-    #[serde(rename = "creditBalance", skip_serializing_if = "Option::is_none")]
     pub credit_balance: Option<f64>,
 
     /// Credits used but not yet invoiced.
-    #[serde(rename = "creditUninvoicedCurrent", skip_serializing_if = "Option::is_none")]
     pub credit_uninvoiced_current: Option<f64>,
 
     /// Maximum amount of credits that may be used before being invoiced.
-    #[serde(rename = "creditUninvoicedLimit", skip_serializing_if = "Option::is_none")]
     pub credit_uninvoiced_limit: Option<f64>,
 
     /// Credits used yesterday.
-    #[serde(rename = "creditUsageYesterday", skip_serializing_if = "Option::is_none")]
     pub credit_usage_yesterday: Option<f64>,
 
     /// Credits used today so far.
-    #[serde(rename = "creditUsageToday", skip_serializing_if = "Option::is_none")]
     pub credit_usage_today: Option<f64>,
 
     /// When `creditUsageToday` was last updated. Nullable.
-    #[serde(
-        rename = "creditUsageTodayUpdatedAt",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub credit_usage_today_updated_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Amount past due in USD.
-    #[serde(rename = "pastDueUsd", skip_serializing_if = "Option::is_none")]
     pub past_due_usd: Option<f64>,
 
     /// Since when a payment has been past due. Nullable.
-    #[serde(
-        rename = "pastDueSince",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub past_due_since: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Number of active API keys.
-    #[serde(rename = "apiKeysActiveCount", skip_serializing_if = "Option::is_none")]
     pub api_keys_active_count: Option<i32>,
 
     /// Number of open support tickets waiting on the provider.
-    #[serde(
-        rename = "ticketsLiveWaitOnProvider",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tickets_live_wait_on_provider: Option<i32>,
 
     /// Number of open support tickets waiting on the customer.
-    #[serde(
-        rename = "ticketsLiveWaitOnCustomer",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tickets_live_wait_on_customer: Option<i32>,
 
     /// Number of closed support tickets.
-    #[serde(rename = "ticketsNotLive", skip_serializing_if = "Option::is_none")]
     pub tickets_not_live: Option<i32>,
 
     /// Total amount paid, in USD.
-    #[serde(rename = "totalPaidUsd", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd: Option<f64>,
 
     /// Amount paid in the last week, in USD.
-    #[serde(rename = "totalPaidUsdLastW", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_w: Option<f64>,
 
     /// Amount paid in the last month, in USD.
-    #[serde(rename = "totalPaidUsdLastM", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_m: Option<f64>,
 
     /// Amount paid in the last quarter, in USD.
-    #[serde(rename = "totalPaidUsdLastQ", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_q: Option<f64>,
 
     /// Amount paid in the last year, in USD.
-    #[serde(rename = "totalPaidUsdLastY", skip_serializing_if = "Option::is_none")]
     pub total_paid_usd_last_y: Option<f64>,
 
     /// Pricing tier of the organization (values not documented by the vendor).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
 
     /// When the organization first paid. Nullable.
-    #[serde(
-        rename = "firstPaymentDate",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub first_payment_date: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Time of the latest audit trail event. Nullable.
-    #[serde(
-        rename = "lastAuditTrailEvent",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub last_audit_trail_event: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Usage has been invoiced up to, but excluding, this time. Nullable.
-    #[serde(
-        rename = "usageInvoicedUpToExcl",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub usage_invoiced_up_to_excl: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Number of active payment methods.
-    #[serde(rename = "paymentMethodsLiveCount", skip_serializing_if = "Option::is_none")]
     pub payment_methods_live_count: Option<i32>,
 
     /// When the organization was last notified of reaching its quota threshold. Nullable.
-    #[serde(
-        rename = "quotaThresholdLastNotification",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub quota_threshold_last_notification: Option<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// When the organization was last notified of exceeding its quota. Nullable.
-    #[serde(
-        rename = "quotaExceededLastNotification",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub quota_exceeded_last_notification: Option<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// E-mail address that receives all notifications. Nullable.
-    #[serde(
-        rename = "allNotificationsEmail",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub all_notifications_email: Option<Option<String>>,
 
     /// E-mail address that receives notifications requiring action. Nullable.
-    #[serde(
-        rename = "actionRequiredNotificationsEmail",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub action_required_notifications_email: Option<Option<String>>,
 
     /// When the organization was last notified of a low credit balance. Nullable.
-    #[serde(
-        rename = "creditsLowBalanceLastNotification",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub credits_low_balance_last_notification: Option<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
 
     /// When the organization was created.
-    #[serde(rename = "timeCreated", skip_serializing_if = "Option::is_none")]
     pub time_created: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Comma-separated list of the organization's domains.
-    #[serde(rename = "domainsCsv", skip_serializing_if = "Option::is_none")]
     pub domains_csv: Option<String>,
 
     /// Number of team members.
-    #[serde(rename = "teamMembersCount", skip_serializing_if = "Option::is_none")]
     pub team_members_count: Option<i32>,
 
     /// Spend management flag; 1 when enabled, 0 otherwise.
-    #[serde(rename = "spendMgmtEnabled", skip_serializing_if = "Option::is_none")]
     pub spend_mgmt_enabled: Option<i32>,
 
     /// Daily credit usage hard limit under spend management. Nullable.
-    #[serde(
-        rename = "spendMgmtCreditUsageDailyHardLimit",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub spend_mgmt_credit_usage_daily_hard_limit: Option<Option<f64>>,
 
     /// Daily credit usage that triggers a spend management notification. Nullable.
-    #[serde(
-        rename = "spendMgmtCreditUsageDailyNotifyThreshold",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub spend_mgmt_credit_usage_daily_notify_threshold: Option<Option<f64>>,
 
     /// URL of the webhook called for spend management notifications. Nullable.
-    #[serde(
-        rename = "spendMgmtCreditUsageWebhookUrl",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub spend_mgmt_credit_usage_webhook_url: Option<Option<String>>,
 
     /// When a shared Slack support channel was requested. Nullable.
-    #[serde(
-        rename = "slackChannelRequestedTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub slack_channel_requested_time: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
 
     /// Account status of the organization (values not documented by the vendor).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 
     /// When `status` last changed.
-    #[serde(rename = "statusChangedTime", skip_serializing_if = "Option::is_none")]
     pub status_changed_time: Option<::chrono::DateTime<::chrono::Utc>>,
 
     /// Why the organization was suspended, if it is. Nullable.
-    #[serde(
-        rename = "statusSuspendedReason",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub status_suspended_reason: Option<Option<String>>,
 }
 
-crate::__deserialize_object!(Organization {
+crate::__impl_object!(Serialize + Deserialize for Organization {
     id: required "id",
     stripe_id: present "stripeId",
     name: required "name",
@@ -440,21 +295,19 @@ crate::__deserialize_object!(Organization {
 
 /// Error body. Assumed shape: the vendor page documents no error
 /// responses.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorResponse {
     /// HTTP status code of the response.
-    #[serde(rename = "statusCode", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
 
     /// Human-readable description of the error.
     pub message: String,
 
     /// Short name of the HTTP status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
-crate::__deserialize_object!(ErrorResponse {
+crate::__impl_object!(Serialize + Deserialize for ErrorResponse {
     status_code: optional "statusCode",
     message: required "message",
     error: optional "error",

@@ -6,7 +6,7 @@
 /// and `reference` may be `null`. The field names and types of the totals
 /// (`total_excl_vat`, `total_incl_vat`) are assumed, as is the date-time
 /// format of the timestamps.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {
     /// ID of the invoice
     pub id: String,
@@ -41,10 +41,10 @@ pub struct Invoice {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
-crate::__deserialize_object!(Invoice {
+crate::__impl_object!(Serialize + Deserialize for Invoice {
     id: required "id",
-    number: optional "number",
-    reference: optional "reference",
+    number: nullable "number",
+    reference: nullable "reference",
     status: required "status",
     total_excl_vat: required "total_excl_vat",
     total_incl_vat: required "total_incl_vat",
@@ -57,7 +57,7 @@ crate::__deserialize_object!(Invoice {
 /// One page of invoices. Assumed shape: the vendor page lists the paging
 /// fields next to the invoice fields; the invoices are assumed to be in
 /// `data`, alongside `prev`, `next` and `per_page`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoicePage {
     /// The invoices on this page
     pub data: Vec<Invoice>,
@@ -72,26 +72,25 @@ pub struct InvoicePage {
     pub per_page: i32,
 }
 
-crate::__deserialize_object!(InvoicePage {
+crate::__impl_object!(Serialize + Deserialize for InvoicePage {
     data: required "data",
-    prev: optional "prev",
-    next: optional "next",
+    prev: nullable "prev",
+    next: nullable "next",
     per_page: required "per_page",
 });
 
 /// Error body. Assumed shape: the vendor page documents no error
 /// responses.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// Human-readable description of the error.
     pub message: String,
 
     /// Machine-readable error code, when the API provides one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
-crate::__deserialize_object!(Error {
+crate::__impl_object!(Serialize + Deserialize for Error {
     message: required "message",
     code: optional "code",
 });

@@ -18,8 +18,6 @@
 //! values replaced by `<redacted>`.
 
 mod core;
-#[doc(hidden)]
-pub mod double_option;
 mod error;
 mod hooks;
 mod multipart;
@@ -52,7 +50,7 @@ pub use error::PathError;
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use object::{FromObject, Key, deserialize_object, entry, missing};
+pub use object::{FromObject, Key, Property, Rest, deserialize_object, entry, missing, property, serialize_object};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]

@@ -16,8 +16,6 @@
 //! values replaced by `<redacted>`.
 
 mod core;
-#[doc(hidden)]
-pub mod double_option;
 mod error;
 mod hooks;
 mod multipart;
@@ -50,7 +48,7 @@ pub use error::PathError;
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use object::{FromObject, Key, deserialize_object, entry, missing};
+pub use object::{FromObject, Key, Property, Rest, deserialize_object, entry, missing, property, serialize_object};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]

@@ -1,19 +1,23 @@
-//! Decoding model structs from JSON objects.
+//! Model structs to and from JSON objects.
 //!
-//! Generated structs derive `Serialize` but implement `Deserialize` through
-//! [`__deserialize_object!`](crate::__deserialize_object): one `visit_map`
-//! with one match arm per property. serde's derive emits several visitors
-//! per struct (field identifiers by index, name and bytes, sequences,
-//! duplicate checks), which on APIs with thousands of models is most of the
-//! time `cargo check` takes; JSON needs none of it. Values are decoded as
-//! they are read (no intermediate `serde_json::Value`), so a failure still
-//! names its JSON path.
+//! Generated structs implement `Serialize` and `Deserialize` through
+//! [`__impl_object!`](crate::__impl_object), from one property table.
+//! serde's derives emit, per struct, several visitors (field identifiers by
+//! index, name and bytes, sequences, duplicate checks) and a generic
+//! `serialize_field` call with its error handling per property; on APIs
+//! with thousands of models that was most of the time `cargo check` takes,
+//! and JSON needs none of it. Here a struct's `serialize` is one call with
+//! a slice of its properties as trait objects (like the `Debug` derive's),
+//! and its decoder one `visit_map` with one match arm per property. Values
+//! are decoded as they are read (no intermediate `serde_json::Value`), so a
+//! failure still names its JSON path.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::ser::{SerializeMap as _, SerializeStruct as _, Serializer};
 
 /// An object key, borrowed from the input when it can be.
 #[doc(hidden)]
@@ -60,7 +64,7 @@ pub fn missing<E: de::Error>(property: &'static str) -> E {
 }
 
 /// A model struct read from the entries of a JSON object (implemented by
-/// [`__deserialize_object!`](crate::__deserialize_object)).
+/// [`__impl_object!`](crate::__impl_object)).
 #[doc(hidden)]
 pub trait FromObject: Sized {
     /// The struct's name, for "expected a … object".
@@ -86,7 +90,7 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// How [`__deserialize_object!`](crate::__deserialize_object) reads one
+/// How [`__impl_object!`](crate::__impl_object) reads one
 /// property's value into its slot, by presence (the macro calls the
 /// function its table names, so each property costs one call, not a
 /// `match` of its own: the macro is expanded for every model of an API).
@@ -98,6 +102,12 @@ pub mod entry {
     pub fn required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
         *slot = Some(map.next_value()?);
         Ok(())
+    }
+
+    /// A required nullable property (`Option<T>`): null → `None` (and,
+    /// leniently, absent too).
+    pub fn nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+        optional(map, slot)
     }
 
     /// An optional property (`Option<T>`): absent or null → `None`.
@@ -126,23 +136,127 @@ pub mod entry {
     }
 }
 
-/// `impl Deserialize` for a model struct, from its properties:
+/// One property of a model struct, as [`serialize_object`] writes it: its
+/// name, and its value unless the property is left out (an optional one
+/// that is `None`). Built by the functions of [`property`].
+#[doc(hidden)]
+pub struct Property<'a> {
+    name: &'static str,
+    value: Option<&'a dyn erased_serde::Serialize>,
+}
+
+/// How [`__impl_object!`](crate::__impl_object) hands each property to
+/// [`serialize_object`], by presence (named as in the table).
+#[doc(hidden)]
+pub mod property {
+    use super::Property;
+    use serde::Serialize;
+
+    /// A required property: always written.
+    pub fn required<'a, T: Serialize>(name: &'static str, value: &'a T) -> Property<'a> {
+        Property { name, value: Some(value) }
+    }
+
+    /// A required nullable property (`Option<T>`): always written, `None`
+    /// as `null`.
+    pub fn nullable<'a, T: Serialize>(name: &'static str, value: &'a Option<T>) -> Property<'a> {
+        Property { name, value: Some(value) }
+    }
+
+    /// An optional property (`Option<T>`): left out when `None`.
+    pub fn optional<'a, T: Serialize>(name: &'static str, value: &'a Option<T>) -> Property<'a> {
+        Property { name, value: value.as_ref().map(|value| value as &dyn erased_serde::Serialize) }
+    }
+
+    /// An optional nullable property (`Option<Option<T>>`): left out when
+    /// `None`, `null` when `Some(None)`.
+    pub fn present<'a, T: Serialize>(name: &'static str, value: &'a Option<Option<T>>) -> Property<'a> {
+        Property { name, value: value.as_ref().map(|value| value as &dyn erased_serde::Serialize) }
+    }
+}
+
+/// The properties a struct does not list (its `additional_properties`),
+/// written after the listed ones.
+#[doc(hidden)]
+pub trait Rest {
+    /// Every entry, in order.
+    fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)>;
+}
+
+impl<V: serde::Serialize> Rest for std::collections::BTreeMap<String, V> {
+    fn entries(&self) -> Vec<(&str, &dyn erased_serde::Serialize)> {
+        self.iter().map(|(key, value)| (key.as_str(), value as &dyn erased_serde::Serialize)).collect()
+    }
+}
+
+/// `Serialize::serialize` of every model struct: the properties in table
+/// order (as a struct, or as a map when there is a `rest` to append, the
+/// way serde writes `#[serde(flatten)]`).
+#[doc(hidden)]
+pub fn serialize_object<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    properties: &[Property<'_>],
+    rest: &[&dyn Rest],
+) -> Result<S::Ok, S::Error> {
+    if rest.is_empty() {
+        let present = properties.iter().filter(|property| property.value.is_some()).count();
+        let mut object = serializer.serialize_struct(name, present)?;
+        for property in properties {
+            match property.value {
+                Some(value) => object.serialize_field(property.name, value)?,
+                None => object.skip_field(property.name)?,
+            }
+        }
+        return object.end();
+    }
+    let mut object = serializer.serialize_map(None)?;
+    for property in properties {
+        if let Some(value) = property.value {
+            object.serialize_entry(property.name, value)?;
+        }
+    }
+    for (key, value) in rest.iter().flat_map(|rest| rest.entries()) {
+        object.serialize_entry(key, value)?;
+    }
+    object.end()
+}
+
+/// `impl Serialize` and `impl Deserialize` for a model struct, from its
+/// property table:
 ///
 /// ```text
-/// __deserialize_object!(Pet {
-///     id: required "id",          // absent: an error
-///     tag: optional "tag",        // `Option<T>`: absent or null → None
+/// __impl_object!(Serialize + Deserialize for Pet {
+///     id: required "id",          // always there
+///     name: nullable "name",      // `Option<T>`, always there: null → None
+///     tag: optional "tag",        // `Option<T>`: absent (or null) → None
 ///     owner: present "owner",     // `Option<Option<T>>`: absent → None, null → Some(None)
 /// } ..additional_properties);     // other properties, into a map (else ignored)
 /// ```
 ///
-/// (Written out with `match` rather than `?`, and with one [`entry`] call
-/// per property: it is expanded for every model of an API, and each `?` or
-/// `match` per property costs the type and borrow checkers.)
+/// `Serialize for` or `Deserialize for` alone implement one direction.
+/// Decoding is lenient where it costs nothing: a `nullable` property may
+/// be absent too.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __deserialize_object {
-    ($name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? } $(.. $rest:ident)?) => {
+macro_rules! __impl_object {
+    (Serialize + Deserialize for $($object:tt)*) => {
+        $crate::__impl_object!(Serialize for $($object)*);
+        $crate::__impl_object!(Deserialize for $($object)*);
+    };
+    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? } $(.. $rest:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                $crate::runtime::serialize_object(
+                    serializer,
+                    ::std::stringify!($name),
+                    &[ $( $crate::runtime::property::$presence($wire, &self.$field), )* ],
+                    &[ $( &self.$rest )? ],
+                )
+            }
+        }
+    };
+    (Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? } $(.. $rest:ident)?) => {
         impl $crate::runtime::FromObject for $name {
             const NAME: &'static str = ::std::stringify!($name);
             fn from_object<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
@@ -156,14 +270,14 @@ macro_rules! __deserialize_object {
                     };
                     let read = match key.as_str() {
                         $( $wire => $crate::runtime::entry::$presence(&mut map, &mut $field), )*
-                        _ => $crate::__deserialize_object!(@other map key $($rest)?),
+                        _ => $crate::__impl_object!(@other map key $($rest)?),
                     };
                     if let ::std::result::Result::Err(error) = read {
                         return ::std::result::Result::Err(error);
                     }
                 }
                 ::std::result::Result::Ok(Self {
-                    $( $field: $crate::__deserialize_object!(@finish $presence $field $wire), )*
+                    $( $field: $crate::__impl_object!(@finish $presence $field $wire), )*
                     $( $rest, )?
                 })
             }
@@ -181,8 +295,7 @@ macro_rules! __deserialize_object {
             ::std::option::Option::None => return ::std::result::Result::Err($crate::runtime::missing($wire)),
         }
     };
-    (@finish optional $field:ident $wire:literal) => { $field };
-    (@finish present $field:ident $wire:literal) => { $field };
+    (@finish $presence:ident $field:ident $wire:literal) => { $field };
     (@other $map:ident $key:ident $rest:ident) => { $crate::runtime::entry::other(&mut $map, $key, &mut $rest) };
     (@other $map:ident $key:ident) => { $crate::runtime::entry::ignored(&mut $map) };
 }

@@ -26,7 +26,6 @@ use crate::Layout;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("core.rs", include_str!("../../runtime/src/core.rs")),
-    ("double_option.rs", include_str!("../../runtime/src/double_option.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),

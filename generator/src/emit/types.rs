@@ -148,52 +148,57 @@ fn serde_derives(serde: SerdeUse) -> TokenStream {
     quote!(#(#derives),*)
 }
 
-/// A model struct. `Serialize` is derived; `Deserialize` comes from the
-/// runtime's `__deserialize_object!` (one `visit_map`, far lighter to
-/// compile than serde's derive), fed the same property table.
+/// A model struct. `Serialize` and `Deserialize` come from the runtime's
+/// `__impl_object!` (one call with the properties as trait objects, one
+/// `visit_map`: far lighter to compile than serde's derives), fed one
+/// property table.
 fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
-    let fields = structure.fields.iter().map(|field| field_def(field, serde.serialize, types));
+    let fields = structure.fields.iter().map(|field| field_def(field, types));
     let additional = structure.additional.as_ref().map(|value| {
         let value = type_tokens(value, types, &TokenStream::new());
-        let flatten = serde.serialize.then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties not listed in the schema.
-            #flatten
             pub additional_properties: ::std::collections::BTreeMap<String, #value>,
         }
     });
     let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
     let default = all_optional.then(|| quote!(Default,));
-    let serialize = serde.serialize.then(|| quote!(::serde::Serialize));
-    let deserialize = serde.deserialize.then(|| {
+    let directions = match (serde.serialize, serde.deserialize) {
+        (true, true) => Some(quote!(Serialize + Deserialize)),
+        (true, false) => Some(quote!(Serialize)),
+        (false, true) => Some(quote!(Deserialize)),
+        (false, false) => None,
+    };
+    let impls = directions.map(|directions| {
         let properties = structure.fields.iter().map(|field| {
             let field_name = ident(&field.name);
             let wire = &field.wire;
             let presence = match field.presence {
                 Presence::Required => quote!(required),
-                Presence::Nullable | Presence::Optional => quote!(optional),
+                Presence::Nullable => quote!(nullable),
+                Presence::Optional => quote!(optional),
                 Presence::OptionalNullable => quote!(present),
             };
             quote!(#field_name: #presence #wire)
         });
         let rest = structure.additional.is_some().then(|| quote!(..additional_properties));
         quote! {
-            crate::__deserialize_object!(#name { #(#properties),* } #rest);
+            crate::__impl_object!(#directions for #name { #(#properties),* } #rest);
         }
     });
     let eq = partial_eq(types);
     quote! {
-        #[derive(Debug, Clone, #eq #default #serialize)]
+        #[derive(Debug, Clone, #eq #default)]
         pub struct #name {
             #(#fields)*
             #additional
         }
 
-        #deserialize
+        #impls
     }
 }
 
-fn field_def(field: &Field, serialize: bool, types: &TypeSpace) -> TokenStream {
+fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
     let name = ident(&field.name);
     // A property that is only a `$ref` carries no description of its own;
     // the referenced type's documentation is the best there is.
@@ -209,33 +214,16 @@ fn field_def(field: &Field, serialize: bool, types: &TypeSpace) -> TokenStream {
         .map(|value| format!("Default (applied by the server when absent): {}.", code(&value.to_string())));
     let docs = Doc::new().markdown(doc.as_deref()).line(default_note.unwrap_or_default()).outer();
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    // (Attributes for the derived `Serialize`; decoding has its own table.)
-    let mut serde = Vec::new();
-    if crate::naming::unraw(&field.name) != field.wire {
-        let wire = &field.wire;
-        serde.push(quote!(rename = #wire));
-    }
+    // (The wire name and presence are in the struct's property table.)
     let inner = type_tokens(&field.ty, types, &TokenStream::new());
     let ty = match field.presence {
         Presence::Required => inner,
-        Presence::Nullable => quote!(Option<#inner>),
-        Presence::Optional => {
-            serde.push(quote!(skip_serializing_if = "Option::is_none"));
-            quote!(Option<#inner>)
-        }
-        Presence::OptionalNullable => {
-            serde.push(quote! {
-                skip_serializing_if = "Option::is_none",
-                serialize_with = "crate::runtime::double_option::serialize"
-            });
-            quote!(Option<Option<#inner>>)
-        }
+        Presence::Nullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(Option<Option<#inner>>),
     };
-    let serde = (serialize && !serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #docs
         #deprecated
-        #serde
         pub #name: #ty,
     }
 }

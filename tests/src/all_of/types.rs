@@ -2,45 +2,39 @@
 
 //! Models of the allOf fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Named {
     pub name: String,
 }
 
-crate::__deserialize_object!(Named {
+crate::__impl_object!(Serialize + Deserialize for Named {
     name: required "name",
 });
 
 /// Base of every pet; composes `Named`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub name: String,
     pub kind: String,
 }
 
-crate::__deserialize_object!(Pet {
+crate::__impl_object!(Serialize + Deserialize for Pet {
     name: required "name",
     kind: required "kind",
 });
 
 /// Nested allOf, merged into one struct without duplicate types.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     pub name: String,
     pub kind: String,
-
-    #[serde(rename = "goodBoy")]
     pub good_boy: bool,
 
     /// A nullable reference (3.0 style, allOf with one $ref).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub owner: Option<Option<Named>>,
 }
 
-crate::__deserialize_object!(Dog {
+crate::__impl_object!(Serialize + Deserialize for Dog {
     name: required "name",
     kind: required "kind",
     good_boy: required "goodBoy",

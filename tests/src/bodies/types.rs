@@ -2,48 +2,39 @@
 
 //! Models of the Bodies fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     pub text: String,
 }
 
-crate::__deserialize_object!(Note {
+crate::__impl_object!(Serialize + Deserialize for Note {
     text: required "text",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostFormBody {
     pub name: String,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
-crate::__deserialize_object!(PostFormBody {
+crate::__impl_object!(Serialize + Deserialize for PostFormBody {
     name: required "name",
     tags: optional "tags",
     count: optional "count",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostMultipartBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 
     /// The uploaded file.
     pub file: crate::runtime::FilePart,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::runtime::FilePart>>,
 }
 
-crate::__deserialize_object!(PostMultipartBody {
+crate::__impl_object!(Serialize + Deserialize for PostMultipartBody {
     title: optional "title",
     size: optional "size",
     file: required "file",

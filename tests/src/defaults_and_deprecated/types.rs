@@ -2,36 +2,32 @@
 
 //! Models of the Defaults and deprecated fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Defaults to 20 when absent.
     ///
     /// Default (applied by the server when absent): `20`.
-    #[serde(rename = "pageSize")]
     pub page_size: i64,
 
     /// Default (applied by the server when absent): `"light"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
 
     #[deprecated]
-    #[serde(rename = "oldFlag", skip_serializing_if = "Option::is_none")]
     pub old_flag: Option<bool>,
 }
 
-crate::__deserialize_object!(Settings {
+crate::__impl_object!(Serialize + Deserialize for Settings {
     page_size: required "pageSize",
     theme: optional "theme",
     old_flag: optional "oldFlag",
 });
 
 #[deprecated]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OldThing {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
 }
 
-crate::__deserialize_object!(OldThing {
+crate::__impl_object!(Serialize + Deserialize for OldThing {
     x: optional "x",
 });

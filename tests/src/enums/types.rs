@@ -205,25 +205,16 @@ impl<'de> ::serde::Deserialize<'de> for Mixed {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     /// Server-side status; new values may appear.
     pub status: Status,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mixed: Option<Mixed>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub color: Option<Option<ThingColor>>,
 }
 
-crate::__deserialize_object!(Thing {
+crate::__impl_object!(Serialize + Deserialize for Thing {
     status: required "status",
     priority: optional "priority",
     mixed: optional "mixed",

@@ -2,14 +2,14 @@
 
 //! Models of the External refs fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Money {
     /// Minor units.
     pub amount: i64,
     pub currency: Currency,
 }
 
-crate::__deserialize_object!(Money {
+crate::__impl_object!(Serialize + Deserialize for Money {
     amount: required "amount",
     currency: required "currency",
 });

@@ -5,70 +5,30 @@
 pub type Labels = ::std::collections::BTreeMap<String, String>;
 
 /// Every format, and objects with additional properties.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<::chrono::DateTime<::chrono::Utc>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<::chrono::NaiveDate>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precise: Option<f64>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub odd: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Labels>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub anything: Option<Option<::serde_json::Value>>,
-
-    #[serde(rename = "freeForm", skip_serializing_if = "Option::is_none")]
     pub free_form: Option<::serde_json::Map<String, ::serde_json::Value>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<i64>>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extras: Option<RecordExtras>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<RecordClosed>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<RecordOpen>,
 }
 
-crate::__deserialize_object!(Record {
+crate::__impl_object!(Serialize + Deserialize for Record {
     when: optional "when",
     day: optional "day",
     id: optional "id",
@@ -90,40 +50,35 @@ crate::__deserialize_object!(Record {
     open: optional "open",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordExtras {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 
     /// Properties not listed in the schema.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, i64>,
 }
 
-crate::__deserialize_object!(RecordExtras {
+crate::__impl_object!(Serialize + Deserialize for RecordExtras {
     known: optional "known",
 } ..additional_properties);
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordClosed {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 }
 
-crate::__deserialize_object!(RecordClosed {
+crate::__impl_object!(Serialize + Deserialize for RecordClosed {
     known: optional "known",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordOpen {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub known: Option<String>,
 
     /// Properties not listed in the schema.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-crate::__deserialize_object!(RecordOpen {
+crate::__impl_object!(Serialize + Deserialize for RecordOpen {
     known: optional "known",
 } ..additional_properties);

@@ -2,31 +2,18 @@
 
 //! Models of the Naming fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Struct {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-
-    #[serde(rename = "1st", skip_serializing_if = "Option::is_none")]
     pub n1st: Option<String>,
-
-    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-
-    #[serde(rename = "foo_bar", skip_serializing_if = "Option::is_none")]
     pub foo_bar_2: Option<String>,
-
-    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-
-    #[serde(rename = "", skip_serializing_if = "Option::is_none")]
     pub empty: Option<String>,
 }
 
-crate::__deserialize_object!(Struct {
+crate::__impl_object!(Serialize + Deserialize for Struct {
     r#type: optional "type",
     self_: optional "self",
     n1st: optional "1st",
@@ -40,23 +27,21 @@ crate::__deserialize_object!(Struct {
 pub type Struct2 = String;
 
 /// Shadows a prelude name.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionType {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
-crate::__deserialize_object!(OptionType {
+crate::__impl_object!(Serialize + Deserialize for OptionType {
     value: optional "value",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct N2faSettings {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
-crate::__deserialize_object!(N2faSettings {
+crate::__impl_object!(Serialize + Deserialize for N2faSettings {
     enabled: optional "enabled",
 });
 

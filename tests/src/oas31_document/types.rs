@@ -2,16 +2,13 @@
 
 //! Models of the OpenAPI 3.1 documents API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadAvatarBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<crate::runtime::FilePart>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
 }
 
-crate::__deserialize_object!(UploadAvatarBody {
+crate::__impl_object!(Serialize + Deserialize for UploadAvatarBody {
     image: optional "image",
     thumbnail: optional "thumbnail",
 });

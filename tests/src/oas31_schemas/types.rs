@@ -2,7 +2,7 @@
 
 //! Models of the OpenAPI 3.1 schemas API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
     pub id: i64,
 
@@ -12,37 +12,20 @@ pub struct Thing {
 
     /// A number
     pub score: ThingScore,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub note: Option<Option<String>>,
 
     /// Who owns it (a `$ref` with a sibling keyword).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point: Option<Vec<::serde_json::Value>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<Size>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub conditional: Option<Option<::serde_json::Value>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<ThingStrict>,
 }
 
-crate::__deserialize_object!(Thing {
+crate::__impl_object!(Serialize + Deserialize for Thing {
     id: required "id",
     kind: required "kind",
-    label: optional "label",
+    label: nullable "label",
     score: required "score",
     note: present "note",
     owner: optional "owner",
@@ -52,13 +35,12 @@ crate::__deserialize_object!(Thing {
     strict: optional "strict",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::__deserialize_object!(Owner {
+crate::__impl_object!(Serialize + Deserialize for Owner {
     name: optional "name",
 });
 
@@ -172,12 +154,11 @@ impl<'de> ::serde::Deserialize<'de> for Size {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThingStrict {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-crate::__deserialize_object!(ThingStrict {
+crate::__impl_object!(Serialize + Deserialize for ThingStrict {
     a: optional "a",
 });

@@ -3,7 +3,7 @@
 //! Models of the Objects fixture API: request and response bodies and parameter structs.
 
 /// A widget.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     /// Identifier.
     pub id: String,
@@ -13,34 +13,24 @@ pub struct Widget {
     pub label: Option<String>,
 
     /// Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 
     /// Optional and nullable.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub comment: Option<Option<String>>,
 
     /// Nested inline object.
     pub dimensions: WidgetDimensions,
-
-    #[serde(rename = "createdAt", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
 }
 
-crate::__deserialize_object!(Widget {
+crate::__impl_object!(Serialize + Deserialize for Widget {
     id: required "id",
     name: required "name",
-    label: optional "label",
+    label: nullable "label",
     note: optional "note",
     comment: present "comment",
     dimensions: required "dimensions",
@@ -50,43 +40,34 @@ crate::__deserialize_object!(Widget {
 });
 
 /// Fields absent from the patch are left unchanged; `null` clears them.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetPatch {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub comment: Option<Option<String>>,
 }
 
-crate::__deserialize_object!(WidgetPatch {
+crate::__impl_object!(Serialize + Deserialize for WidgetPatch {
     name: optional "name",
     comment: present "comment",
 });
 
 /// Nested inline object.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WidgetDimensions {
     pub width: f64,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<WidgetDimensionsDepth>,
 }
 
-crate::__deserialize_object!(WidgetDimensions {
+crate::__impl_object!(Serialize + Deserialize for WidgetDimensions {
     width: required "width",
     depth: optional "depth",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetDimensionsDepth {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
 
-crate::__deserialize_object!(WidgetDimensionsDepth {
+crate::__impl_object!(Serialize + Deserialize for WidgetDimensionsDepth {
     value: optional "value",
 });

@@ -3,22 +3,22 @@
 //! Models of the oneOf fixture API: request and response bodies and parameter structs.
 
 /// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
     pub radius: f64,
 }
 
-crate::__deserialize_object!(Circle {
+crate::__impl_object!(Serialize + Deserialize for Circle {
     radius: required "radius",
 });
 
 /// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Square {
     pub side: f64,
 }
 
-crate::__deserialize_object!(Square {
+crate::__impl_object!(Serialize + Deserialize for Square {
     side: required "side",
 });
 
@@ -86,27 +86,25 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Created {
     pub r#type: String,
     pub id: String,
 }
 
-crate::__deserialize_object!(Created {
+crate::__impl_object!(Serialize + Deserialize for Created {
     r#type: required "type",
     id: required "id",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Deleted {
     pub r#type: String,
     pub id: String,
-
-    #[serde(rename = "deletedAt")]
     pub deleted_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
-crate::__deserialize_object!(Deleted {
+crate::__impl_object!(Serialize + Deserialize for Deleted {
     r#type: required "type",
     id: required "id",
     deleted_at: required "deletedAt",
@@ -220,29 +218,22 @@ impl<'de> ::serde::Deserialize<'de> for Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Holder {
     /// A primitive union.
-    #[serde(rename = "idOrName", skip_serializing_if = "Option::is_none")]
     pub id_or_name: Option<IdOrName>,
 
     /// A nullable union.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub maybe: Option<Option<MaybeNumber>>,
 
     /// No discriminator; the pickier variant (more required fields) is tried first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub untagged: Option<Untagged>,
 
     /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
 
-crate::__deserialize_object!(Holder {
+crate::__impl_object!(Serialize + Deserialize for Holder {
     id_or_name: optional "idOrName",
     maybe: present "maybe",
     untagged: optional "untagged",
@@ -250,23 +241,23 @@ crate::__deserialize_object!(Holder {
 });
 
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcePoll {
     pub url: String,
 }
 
-crate::__deserialize_object!(SourcePoll {
+crate::__impl_object!(Serialize + Deserialize for SourcePoll {
     url: required "url",
 });
 
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceWebhook {
     pub url: String,
     pub secret: String,
 }
 
-crate::__deserialize_object!(SourceWebhook {
+crate::__impl_object!(Serialize + Deserialize for SourceWebhook {
     url: required "url",
     secret: required "secret",
 });

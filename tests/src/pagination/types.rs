@@ -2,140 +2,113 @@
 
 //! Models of the Pagination fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Repo {
     pub id: i64,
 }
 
-crate::__deserialize_object!(Repo {
+crate::__impl_object!(Serialize + Deserialize for Repo {
     id: required "id",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub id: String,
 }
 
-crate::__deserialize_object!(Event {
+crate::__impl_object!(Serialize + Deserialize for Event {
     id: required "id",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
     pub id: String,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
-crate::__deserialize_object!(Customer {
+crate::__impl_object!(Serialize + Deserialize for Customer {
     id: required "id",
     email: optional "email",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListEventsResponse {
     pub items: Vec<Event>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub next_cursor: Option<Option<String>>,
 }
 
-crate::__deserialize_object!(ListEventsResponse {
+crate::__impl_object!(Serialize + Deserialize for ListEventsResponse {
     items: required "items",
     next_cursor: present "next_cursor",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListCustomersResponse {
     pub object: String,
     pub data: Vec<Customer>,
     pub has_more: bool,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
-crate::__deserialize_object!(ListCustomersResponse {
+crate::__impl_object!(Serialize + Deserialize for ListCustomersResponse {
     object: required "object",
     data: required "data",
     has_more: required "has_more",
     url: optional "url",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOffsetsResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Repo>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<Vec<String>>,
 }
 
-crate::__deserialize_object!(ListOffsetsResponse {
+crate::__impl_object!(Serialize + Deserialize for ListOffsetsResponse {
     rows: optional "rows",
     extra: optional "extra",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLinksResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Repo>>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub next: Option<Option<String>>,
 }
 
-crate::__deserialize_object!(ListLinksResponse {
+crate::__impl_object!(Serialize + Deserialize for ListLinksResponse {
     results: optional "results",
     next: present "next",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUnpagedResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
-crate::__deserialize_object!(GetUnpagedResponse {
+crate::__impl_object!(Serialize + Deserialize for GetUnpagedResponse {
     data: optional "data",
     next: optional "next",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAmbiguousResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub left: Option<Vec<String>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub right: Option<Vec<String>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
-crate::__deserialize_object!(GetAmbiguousResponse {
+crate::__impl_object!(Serialize + Deserialize for GetAmbiguousResponse {
     left: optional "left",
     right: optional "right",
     next: optional "next",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetStatusResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
 
-crate::__deserialize_object!(GetStatusResponse {
+crate::__impl_object!(Serialize + Deserialize for GetStatusResponse {
     ok: optional "ok",
 });
 

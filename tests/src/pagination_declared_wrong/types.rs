@@ -2,26 +2,22 @@
 
 //! Models of the Wrong pagination declarations API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MissingFieldResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
 }
 
-crate::__deserialize_object!(MissingFieldResponse {
+crate::__impl_object!(Serialize + Deserialize for MissingFieldResponse {
     data: optional "data",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MissingParamResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<String>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
-crate::__deserialize_object!(MissingParamResponse {
+crate::__impl_object!(Serialize + Deserialize for MissingParamResponse {
     data: optional "data",
     cursor: optional "cursor",
 });

@@ -2,27 +2,23 @@
 
 //! Models of the Parameters fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPartFilter {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-crate::__deserialize_object!(GetPartFilter {
+crate::__impl_object!(Serialize + Deserialize for GetPartFilter {
     color: optional "color",
     size: optional "size",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPartResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
 
-crate::__deserialize_object!(GetPartResponse {
+crate::__impl_object!(Serialize + Deserialize for GetPartResponse {
     ok: optional "ok",
 });
 

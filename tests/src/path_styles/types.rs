@@ -2,16 +2,13 @@
 
 //! Models of the Path styles fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimpleStyleObj {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::__deserialize_object!(SimpleStyleObj {
+crate::__impl_object!(Serialize + Deserialize for SimpleStyleObj {
     role: optional "role",
     name: optional "name",
 });

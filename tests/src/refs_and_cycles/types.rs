@@ -7,22 +7,17 @@ pub type TreeAlias = Node;
 pub type TreeChain = Node;
 
 /// Self-recursive through Option (needs Box) and through arrays (does not).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub name: String,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
 
     /// Mutually recursive with Company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Person>,
 }
 
-crate::__deserialize_object!(Node {
+crate::__impl_object!(Serialize + Deserialize for Node {
     name: required "name",
     parent: optional "parent",
     children: optional "children",
@@ -30,23 +25,21 @@ crate::__deserialize_object!(Node {
 });
 
 /// Mutually recursive with Company.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Person {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employer: Option<Box<Company>>,
 }
 
-crate::__deserialize_object!(Person {
+crate::__impl_object!(Serialize + Deserialize for Person {
     employer: optional "employer",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Company {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ceo: Option<Box<Person>>,
 }
 
-crate::__deserialize_object!(Company {
+crate::__impl_object!(Serialize + Deserialize for Company {
     ceo: optional "ceo",
 });
 

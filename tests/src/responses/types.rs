@@ -2,45 +2,41 @@
 
 //! Models of the Responses fixture API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultType {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
 
-crate::__deserialize_object!(ResultType {
+crate::__impl_object!(Serialize + Deserialize for ResultType {
     value: optional "value",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ticket {
     pub ticket: String,
 }
 
-crate::__deserialize_object!(Ticket {
+crate::__impl_object!(Serialize + Deserialize for Ticket {
     ticket: required "ticket",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub title: String,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
-crate::__deserialize_object!(Problem {
+crate::__impl_object!(Serialize + Deserialize for Problem {
     title: required "title",
     status: optional "status",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartJobBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::__deserialize_object!(StartJobBody {
+crate::__impl_object!(Serialize + Deserialize for StartJobBody {
     name: optional "name",
 });
 
@@ -68,12 +64,11 @@ pub enum StartJobError {
     Default(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PingResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pong: Option<bool>,
 }
 
-crate::__deserialize_object!(PingResponse {
+crate::__impl_object!(Serialize + Deserialize for PingResponse {
     pong: optional "pong",
 });

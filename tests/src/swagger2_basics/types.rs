@@ -2,26 +2,17 @@
 
 //! Models of the Swagger basics API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     pub id: i64,
     pub name: String,
     pub kind: String,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub tag: Option<Option<String>>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
 }
 
-crate::__deserialize_object!(Pet {
+crate::__impl_object!(Serialize + Deserialize for Pet {
     id: required "id",
     name: required "name",
     kind: required "kind",
@@ -30,22 +21,21 @@ crate::__deserialize_object!(Pet {
     owner: optional "owner",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-crate::__deserialize_object!(Owner {
+crate::__impl_object!(Serialize + Deserialize for Owner {
     name: optional "name",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub message: String,
 }
 
-crate::__deserialize_object!(Error {
+crate::__impl_object!(Serialize + Deserialize for Error {
     message: required "message",
 });
 

@@ -2,41 +2,37 @@
 
 //! Models of the Swagger forms API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoginBody {
     pub username: String,
     pub password: String,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remember: Option<bool>,
 }
 
-crate::__deserialize_object!(LoginBody {
+crate::__impl_object!(Serialize + Deserialize for LoginBody {
     username: required "username",
     password: required "password",
     remember: optional "remember",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadPhotoBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
 
     /// The photo.
     pub file: crate::runtime::FilePart,
 }
 
-crate::__deserialize_object!(UploadPhotoBody {
+crate::__impl_object!(Serialize + Deserialize for UploadPhotoBody {
     caption: optional "caption",
     file: required "file",
 });
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadPhotoResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
-crate::__deserialize_object!(UploadPhotoResponse {
+crate::__impl_object!(Serialize + Deserialize for UploadPhotoResponse {
     size: optional "size",
 });

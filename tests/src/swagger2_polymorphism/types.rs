@@ -57,16 +57,15 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 /// A cat.
 ///
 /// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cat {
     pub name: String,
 
     /// How good a hunter it is.
-    #[serde(rename = "huntingSkill")]
     pub hunting_skill: CatHuntingSkill,
 }
 
-crate::__deserialize_object!(Cat {
+crate::__impl_object!(Serialize + Deserialize for Cat {
     name: required "name",
     hunting_skill: required "huntingSkill",
 });
@@ -74,15 +73,13 @@ crate::__deserialize_object!(Cat {
 /// A dog.
 ///
 /// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dog {
     pub name: String,
-
-    #[serde(rename = "packSize")]
     pub pack_size: i32,
 }
 
-crate::__deserialize_object!(Dog {
+crate::__impl_object!(Serialize + Deserialize for Dog {
     name: required "name",
     pack_size: required "packSize",
 });

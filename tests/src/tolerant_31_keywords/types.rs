@@ -2,25 +2,15 @@
 
 //! Models of the 3.1 keywords in a 3.0 document API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: i64,
     pub kind: ItemKind,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub name: Option<Option<String>>,
-
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::runtime::double_option::serialize"
-    )]
     pub legacy: Option<Option<String>>,
 }
 
-crate::__deserialize_object!(Item {
+crate::__impl_object!(Serialize + Deserialize for Item {
     id: required "id",
     kind: required "kind",
     name: present "name",

@@ -2,17 +2,14 @@
 
 //! Models of the Tolerant documentation fields API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thing {
     /// A property named `description` is kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
-crate::__deserialize_object!(Thing {
+crate::__impl_object!(Serialize + Deserialize for Thing {
     description: optional "description",
     count: optional "count",
 });

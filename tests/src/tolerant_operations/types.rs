@@ -2,12 +2,11 @@
 
 //! Models of the Tolerant operations API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
-crate::__deserialize_object!(GetBResponse {
+crate::__impl_object!(Serialize + Deserialize for GetBResponse {
     id: optional "id",
 });

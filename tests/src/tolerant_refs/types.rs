@@ -2,33 +2,31 @@
 
 //! Models of the Tolerant wrong-section refs API: request and response bodies and parameter structs.
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
-crate::__deserialize_object!(Problem {
+crate::__impl_object!(Serialize + Deserialize for Problem {
     detail: optional "detail",
 });
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateNoteBody {
     pub text: String,
 }
 
-crate::__deserialize_object!(CreateNoteBody {
+crate::__impl_object!(Serialize + Deserialize for CreateNoteBody {
     text: required "text",
 });
 
 pub type CreateNoteResponse = CreateNoteBody;
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NoteResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-crate::__deserialize_object!(NoteResponse {
+crate::__impl_object!(Serialize + Deserialize for NoteResponse {
     text: optional "text",
 });
