@@ -137,6 +137,39 @@ async fn list_invoices_sends_exact_request_with_encoded_path_bearer_and_accept()
 }
 
 #[tokio::test]
+async fn a_call_borrows_nothing_and_can_be_spawned() {
+    // An operation returns a `runtime::Call`: built when the method is
+    // called, owning all it needs, so it outlives the client and the
+    // arguments and runs on another task.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(ORG_PATH))
+        .respond_with(json_response(200, SEED_PAGE))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let call = {
+        let client = client_for(&server);
+        let organization = String::from("org_123");
+        client.list_invoices(&organization)
+    };
+    let page = tokio::spawn(call).await.expect("task").expect("call succeeds");
+    assert_eq!(page.data.len(), 2);
+    assert_get_without_query(&only_request(&server).await, ORG_PATH);
+}
+
+#[tokio::test]
+async fn an_empty_path_parameter_fails_the_call_without_a_request() {
+    let server = MockServer::start().await;
+    let error = client_for(&server).list_invoices("").await.expect_err("refused");
+    assert!(
+        matches!(&error, Error::InvalidRequest(message) if message.contains("`organizationId` is an empty value")),
+        "{error:?}"
+    );
+    assert!(server.received_requests().await.unwrap_or_default().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
 async fn list_invoices_base_url_trailing_slash_does_not_double_the_slash() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

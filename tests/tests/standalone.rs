@@ -78,7 +78,7 @@ components:
     let output = generator::generate(std::slice::from_ref(&input), &files, &config).expect("generates");
     let client = &output.files["src/big/mod.rs"];
     let types = &output.files["src/big/types.rs"];
-    assert!(client.contains("pub async fn list_users(") && !client.contains("list_repos"), "{client}");
+    assert!(client.contains("pub fn list_users(") && !client.contains("list_repos"), "{client}");
     assert!(types.contains("pub struct User ") && types.contains("pub struct Team "), "reached types stay:\n{types}");
     assert!(!types.contains("pub struct Repo ") && !types.contains("pub struct Webhook "), "others go:\n{types}");
 

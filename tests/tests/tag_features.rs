@@ -30,7 +30,7 @@ fn every_tag_is_a_feature_and_the_default_is_everything() {
     }
     let client = &output.files["src/tagged/mod.rs"];
     assert!(client.contains("pub fn list_repos_stream("), "listRepos is paginated");
-    for method in ["pub fn list_repos_pages(", "pub fn list_repos_stream(", "pub async fn list_repos(", "fn list_repos_request("] {
+    for method in ["pub fn list_repos_pages(", "pub fn list_repos_stream(", "pub fn list_repos(", "fn list_repos_request("] {
         let at = client.find(method).unwrap_or_else(|| panic!("{method}"));
         let before = &client[..at];
         let attrs = &before[before.rfind("\n\n").unwrap_or(0)..];

@@ -129,11 +129,11 @@ impl Client {
     /// Retrieves all paid invoices for the organization
     ///
     /// `GET /invoices/paid`
-    pub async fn list_paid_invoices(
+    pub fn list_paid_invoices(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Invoice>>,
-        crate::runtime::Error<types::ErrorResponse>,
+        types::ErrorResponse,
     > {
         let mut request = self
             .core
@@ -141,6 +141,6 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_auth {
             request.header_api_key("Authorization", value);
         }
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -118,41 +118,37 @@ impl Client {
     crate::__client_methods!();
 
     /// The request of [`Client::list_invoices`], for its pages.
-    fn list_invoices_request(
-        &self,
-        organization_id: &str,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<types::Error>> {
+    fn list_invoices_request(&self, organization_id: &str) -> crate::runtime::Request {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/organizations/",
-                    &crate::runtime::path_param(
+                    "/organizations/".into(),
+                    crate::runtime::path_param(
                         "organizationId",
                         &organization_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/billing/invoices",
-                ]
-                    .concat(),
+                    ),
+                    "/billing/invoices".into(),
+                ],
             );
         if let Some(value) = &self.credentials.bearer_auth {
             request.bearer_auth(value);
         }
-        Ok(request)
+        request
     }
 
-    async fn list_invoices_send(
+    fn list_invoices_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::InvoicePage>,
-        crate::runtime::Error<types::Error>,
+        types::Error,
     > {
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// Get invoices
@@ -164,15 +160,14 @@ impl Client {
     /// `GET /organizations/{organizationId}/billing/invoices`
     ///
     /// Paginated (declared with `x-pagination`): the next page is the URL in `next`. All pages: [`Client::list_invoices_pages`]; all items: [`Client::list_invoices_stream`].
-    pub async fn list_invoices(
+    pub fn list_invoices(
         &self,
         organization_id: &str,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::InvoicePage>,
-        crate::runtime::Error<types::Error>,
+        types::Error,
     > {
-        let request = self.list_invoices_request(organization_id)?;
-        self.list_invoices_send(request).await
+        self.list_invoices_send(self.list_invoices_request(organization_id))
     }
 
     /// Every page, starting with the one [`Client::list_invoices`] returns; each is fetched when the previous one has been consumed.

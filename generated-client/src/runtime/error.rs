@@ -113,11 +113,6 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
-/// A path parameter that cannot be sent (see [`path_param`]).
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct PathError(pub(crate) String);
-
 /// A connection, TLS, timeout or body-reading failure. Its URL is shown
 /// with credentials replaced by `<redacted>`.
 #[derive(Debug)]
@@ -161,12 +156,6 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         std::error::Error::source(&self.error)
-    }
-}
-
-impl<E> From<PathError> for Error<E> {
-    fn from(error: PathError) -> Self {
-        Error::InvalidRequest(error.0)
     }
 }
 

@@ -263,6 +263,26 @@ impl Core {
     pub fn request(&self, method: Method, path: &str) -> Request {
         Request::new(self.clone(), method, format!("{}{}", self.settings.base_url, path))
     }
+
+    /// A request to the path `parts` make up; a path parameter that cannot
+    /// be sent makes it fail when it is sent, as [`Error::InvalidRequest`](super::Error::InvalidRequest).
+    pub fn request_path(&self, method: Method, parts: &[super::PathPart]) -> Request {
+        let mut path = String::new();
+        let mut problem = None;
+        for part in parts {
+            match &part.0 {
+                Ok(text) => path.push_str(text),
+                Err(error) => {
+                    problem.get_or_insert_with(|| error.clone());
+                }
+            }
+        }
+        let mut request = self.request(method, &path);
+        if let Some(problem) = problem {
+            request.fail(problem);
+        }
+        request
+    }
 }
 
 /// The `ClientBuilder` methods every generated module has, for a builder

@@ -77,7 +77,7 @@ struct State<T, E> {
 /// previous one has been consumed.
 #[doc(hidden)]
 pub fn pages<'a, T, H, E, F, Fut>(
-    first: Result<Request, Error<E>>,
+    first: Request,
     pagination: Pagination<T>,
     send: F,
 ) -> PageStream<'a, Response<T, H>, E>
@@ -88,7 +88,7 @@ where
     F: Fn(Request) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Response<T, H>, Error<E>>> + Send + 'a,
 {
-    let state = State { next: Some(first), pagination, seen: BTreeSet::new(), first_count: None };
+    let state = State { next: Some(Ok(first)), pagination, seen: BTreeSet::new(), first_count: None };
     Box::pin(stream::unfold((state, send), |(mut state, send)| async move {
         let request = match state.next.take()? {
             Ok(request) => request,

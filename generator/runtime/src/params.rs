@@ -1,6 +1,5 @@
 //! Parameter values on the wire: query and path styles, percent-encoding.
 
-use super::PathError;
 
 /// How a parameter value is written into a query string (OpenAPI `style`
 /// and `explode`).
@@ -77,13 +76,26 @@ pub enum PathStyle {
 /// A path parameter, percent-encoded and written in `style`. A value that
 /// would be read as a path of its own (empty, `.` or `..`, which URL
 /// parsers collapse) is refused, naming the parameter.
-pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> Result<String, PathError> {
+pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> PathPart {
     let rendered = render_path_param(name, value, style);
     if matches!(rendered.as_str(), "" | "." | "..") {
         let shown = if rendered.is_empty() { "an empty value".to_owned() } else { format!("`{rendered}`") };
-        return Err(PathError(format!("path parameter `{name}` is {shown}, which would change the request path")));
+        return PathPart(Err(format!("path parameter `{name}` is {shown}, which would change the request path")));
     }
-    Ok(rendered)
+    PathPart(Ok(rendered.into()))
+}
+
+/// One piece of a request path: literal text from the spec, or a
+/// rendered path parameter ([`path_param`]), or why that parameter cannot
+/// be sent; [`Core::request_path`](super::Core::request_path) joins them.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PathPart(pub(crate) Result<std::borrow::Cow<'static, str>, String>);
+
+impl From<&'static str> for PathPart {
+    fn from(literal: &'static str) -> Self {
+        Self(Ok(literal.into()))
+    }
 }
 
 fn render_path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: PathStyle) -> String {

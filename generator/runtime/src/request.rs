@@ -15,6 +15,33 @@ use super::redact::{redact_text, redacted, transport};
 use super::response::{RawResponse, Response};
 use super::{Error, HeaderMap, MAX_REDIRECTS, Method, Multipart, RetryPolicy, StatusCode};
 
+/// An operation's call: a future of its typed response or its error.
+/// Boxed, so it has a name (store it, return it) and every operation
+/// shares one state machine, the runtime's, instead of an `async fn` of
+/// its own. It owns everything it needs, so it borrows nothing from the
+/// client or the arguments: `tokio::spawn(client.op(…))` works.
+pub type Call<T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error<E>>> + Send + 'static>>;
+
+/// Decodes an error body for a status the operation does not treat as
+/// success (`None`: not of the documented shape).
+#[doc(hidden)]
+pub type ParseError<E> = fn(StatusCode, &[u8]) -> Option<E>;
+
+/// What a [`Call`] expects back: the `Accept` header, the success
+/// statuses and how to read an error body. Owned, as the call outlives
+/// the operation that made it.
+struct Expected<E> {
+    accept: String,
+    success: Vec<RangeInclusive<u16>>,
+    parse_error: ParseError<E>,
+}
+
+impl<E> Expected<E> {
+    fn new(accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Self {
+        Self { accept: accept.to_owned(), success: success.to_vec(), parse_error }
+    }
+}
+
 /// The credentials a request carries, kept apart from everything else so
 /// they can be dropped on a redirect to another origin and redacted
 /// wherever the request or its URL is shown.
@@ -96,7 +123,7 @@ impl Request {
         }
     }
 
-    fn fail(&mut self, problem: String) {
+    pub(crate) fn fail(&mut self, problem: String) {
         self.problem.get_or_insert(problem);
     }
 
@@ -353,59 +380,78 @@ impl Request {
     }
 
     /// [`send`](Self::send), then the body of a documented success
-    /// (`success`: its status ranges) decoded as JSON; any other status is
-    /// an [`Error::Status`] with the error body parsed as `E` when it is
-    /// JSON of that type. Operations whose successes share one body call
-    /// this (or [`call_text`](Self::call_text), …) instead of matching on
-    /// the status themselves: on APIs with thousands of operations that
-    /// `match` in every one was most of the client's compile time.
-    pub async fn call_json<T: serde::de::DeserializeOwned, E: serde::de::DeserializeOwned>(
-        self,
-        accept: &str,
-        success: &[RangeInclusive<u16>],
-    ) -> Result<Response<T>, Error<E>> {
-        super::json(self.call(accept, success).await?).await
+    /// (`success`: its status ranges) decoded as JSON, with the headers
+    /// the operation documents parsed as `H` (`()` when it documents none);
+    /// any other status is an [`Error::Status`] whose body `parse_error`
+    /// decodes ([`error_json`](super::error_json) for one error type, a
+    /// `match` on the status for per-status error enums).
+    ///
+    /// Operations whose successes share one body return this (or
+    /// [`call_text`](Self::call_text), …) instead of being `async fn`s with
+    /// a `match` on the status of their own: on APIs with thousands of
+    /// operations, type- and borrow-checking one state machine per
+    /// operation was a third of the client's compile time.
+    pub fn call_json<T, H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<T, H>, E>
+    where
+        T: serde::de::DeserializeOwned + Send + 'static,
+        H: super::FromHeaders + Send + 'static,
+        E: Send + 'static,
+    {
+        let expected = Expected::new(accept, success, parse_error);
+        Box::pin(async move {
+            let response = self.call(expected).await?;
+            super::json(response).await.map(Response::with_typed_headers)
+        })
     }
 
     /// [`call_json`](Self::call_json) for a text body.
-    pub async fn call_text<E: serde::de::DeserializeOwned>(
-        self,
-        accept: &str,
-        success: &[RangeInclusive<u16>],
-    ) -> Result<Response<String>, Error<E>> {
-        super::text(self.call(accept, success).await?).await
+    pub fn call_text<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<String, H>, E>
+    where
+        H: super::FromHeaders + Send + 'static,
+        E: Send + 'static,
+    {
+        let expected = Expected::new(accept, success, parse_error);
+        Box::pin(async move {
+            let response = self.call(expected).await?;
+            super::text(response).await.map(Response::with_typed_headers)
+        })
     }
 
     /// [`call_json`](Self::call_json) for a binary body.
-    pub async fn call_bytes<E: serde::de::DeserializeOwned>(
-        self,
-        accept: &str,
-        success: &[RangeInclusive<u16>],
-    ) -> Result<Response<Vec<u8>>, Error<E>> {
-        super::bytes(self.call(accept, success).await?).await
+    pub fn call_bytes<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<Vec<u8>, H>, E>
+    where
+        H: super::FromHeaders + Send + 'static,
+        E: Send + 'static,
+    {
+        let expected = Expected::new(accept, success, parse_error);
+        Box::pin(async move {
+            let response = self.call(expected).await?;
+            super::bytes(response).await.map(Response::with_typed_headers)
+        })
     }
 
     /// [`call_json`](Self::call_json) for successes without a body.
-    pub async fn call_empty<E: serde::de::DeserializeOwned>(
-        self,
-        accept: &str,
-        success: &[RangeInclusive<u16>],
-    ) -> Result<Response<()>, Error<E>> {
-        super::empty(self.call(accept, success).await?).await
+    pub fn call_empty<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<(), H>, E>
+    where
+        H: super::FromHeaders + Send + 'static,
+        E: Send + 'static,
+    {
+        let expected = Expected::new(accept, success, parse_error);
+        Box::pin(async move {
+            let response = self.call(expected).await?;
+            super::empty(response).await.map(Response::with_typed_headers)
+        })
     }
 
-    /// Sends, and turns a status outside `success` into [`Error::Status`].
-    async fn call<E: serde::de::DeserializeOwned>(
-        self,
-        accept: &str,
-        success: &[RangeInclusive<u16>],
-    ) -> Result<RawResponse, Error<E>> {
-        let response = self.send_inner(accept).await?;
+    /// Sends, and turns a status outside the expected ones into
+    /// [`Error::Status`].
+    async fn call<E>(self, expected: Expected<E>) -> Result<RawResponse, Error<E>> {
+        let response = self.send_inner(&expected.accept).await?;
         let status = response.status().as_u16();
-        if success.iter().any(|range| range.contains(&status)) {
+        if expected.success.iter().any(|range| range.contains(&status)) {
             Ok(response)
         } else {
-            Err(super::api_error(response, |_, body| super::parse_json(body)).await)
+            Err(super::api_error(response, expected.parse_error).await)
         }
     }
 

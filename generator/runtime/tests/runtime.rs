@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use futures::TryStreamExt;
-use runtime::{CoreBuilder, Error, Method, Pagination, RetryPolicy, StatusCode, json, pages};
+use runtime::{CoreBuilder, Method, Pagination, RetryPolicy, StatusCode, error_json, pages};
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -66,9 +66,9 @@ async fn link_headers_lead_from_page_to_page() {
         .mount(&server)
         .await;
     let core = CoreBuilder::new(&server.uri()).build().expect("builds");
-    let first = Ok::<_, Error<()>>(core.request(Method::GET, "/items"));
-    let all: Vec<_> = pages(first, Pagination::LinkHeader, |request| async move {
-        json::<Vec<u32>, ()>(request.send("application/json").await?).await
+    let first = core.request(Method::GET, "/items");
+    let all: Vec<_> = pages(first, Pagination::LinkHeader, |request| {
+        request.call_json::<Vec<u32>, (), ()>("application/json", &[200..=200], error_json)
     })
     .try_collect()
     .await

@@ -279,9 +279,8 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     }
 
     let mut statements = Vec::new();
-    let path = request_path(operation);
-    let method = ident(operation.method.wire());
-    statements.push(quote!(let mut request = self.core.request(crate::runtime::Method::#method, #path);));
+    let new_request = new_request(operation);
+    statements.push(quote!(let mut request = #new_request;));
     let mut mutates = false;
     for param in &operation.params {
         let field = ident(&param.name);
@@ -333,7 +332,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         mutates = true;
     }
     if !mutates {
-        statements[0] = quote!(let request = self.core.request(crate::runtime::Method::#method, #path););
+        statements[0] = quote!(let request = #new_request;);
     }
 
     let accept = &operation.accept;
@@ -346,11 +345,12 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         }
         None => quote!(crate::runtime::Response<#success_ty>),
     };
-    let result_ty = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
-    // Sending and decoding: one runtime call when every success shares a
-    // body, else a `match` on the status.
-    let send_and_decode = match shared_success_call(operation) {
-        Some(call) => quote!(#call.await),
+    // Sending and decoding: one runtime call, a `Call` the operation
+    // returns, when every success shares a body; else an `async fn` with a
+    // `match` on the status.
+    let shared_call = shared_success_call(operation, &parse_error);
+    let (returns, asyncness, send_and_decode) = match shared_call {
+        Some(call) => (quote!(crate::runtime::Call<#response_ty, #error_ty>), None, call),
         None => {
             let success_arms = success_arms(operation, api);
             let fallback = success_arms_fallback(operation, api)
@@ -374,10 +374,11 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
                 },
                 None => status_match,
             };
-            quote! {
+            let returns = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
+            (returns, Some(quote!(async)), quote! {
                 let response = request.send(#accept).await?;
                 #decode
-            }
+            })
         }
     };
     let Some(pagination) = &operation.pagination else {
@@ -385,7 +386,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
             #docs
             #cfg
             #deprecated
-            pub async fn #name(&self, #(#args),*) -> #result_ty {
+            pub #asyncness fn #name(&self, #(#args),*) -> #returns {
                 #(#statements)*
                 #send_and_decode
             }
@@ -416,25 +417,29 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         " Every page, starting with the one [`Client::{name}`] returns; each is fetched when the previous one has been consumed."
     );
     let stream_doc = format!(" The items of every page, in order (see [`Client::{pages}`]).");
+    // (A request nothing is added to is returned as it is built.)
+    let build_body = if mutates { quote!(#(#statements)* request) } else { new_request };
+    let first_page = match asyncness {
+        Some(_) => quote!(self.#send(self.#build(#(#arg_names),*)).await),
+        None => quote!(self.#send(self.#build(#(#arg_names),*))),
+    };
     quote! {
         #[doc = #build_doc]
         #cfg
-        fn #build(&self, #(#args),*) -> Result<crate::runtime::Request, crate::runtime::Error<#error_ty>> {
-            #(#statements)*
-            Ok(request)
+        fn #build(&self, #(#args),*) -> crate::runtime::Request {
+            #build_body
         }
 
         #cfg
-        async fn #send(&self, request: crate::runtime::Request) -> #result_ty {
+        #asyncness fn #send(&self, request: crate::runtime::Request) -> #returns {
             #send_and_decode
         }
 
         #docs
         #cfg
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> #result_ty {
-            let request = self.#build(#(#arg_names),*)?;
-            self.#send(request).await
+        pub #asyncness fn #name(&self, #(#args),*) -> #returns {
+            #first_page
         }
 
         #[doc = #pages_doc]
@@ -589,8 +594,12 @@ fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
     }
 }
 
-/// `"/literal"`, or `&["/pets/", &path_param("petId", &pet_id, …)].concat()`.
-fn request_path(operation: &Operation) -> TokenStream {
+/// The operation's request: `self.core.request(Method::GET, "/literal")`,
+/// or `self.core.request_path(Method::GET, &["/pets/".into(),
+/// path_param("petId", &pet_id, …)])` (a parameter that cannot be sent
+/// fails the request when it is sent, so building it cannot fail).
+fn new_request(operation: &Operation) -> TokenStream {
+    let method = ident(operation.method.wire());
     let mut pieces = Vec::new();
     let mut has_params = false;
     for piece in operation.path.pieces() {
@@ -603,22 +612,22 @@ fn request_path(operation: &Operation) -> TokenStream {
                 let arg = ident(&param.name);
                 let wire = &param.wire;
                 let style = path_style(param.style);
-                pieces.push(quote!(&crate::runtime::path_param(#wire, &#arg, #style)?));
+                pieces.push(quote!(crate::runtime::path_param(#wire, &#arg, #style)));
                 has_params = true;
             }
-            (PathPiece::Literal(literal), None) => pieces.push(quote!(#literal)),
+            (PathPiece::Literal(literal), None) => pieces.push(quote!(#literal.into())),
             // (Lowering declares a parameter for every placeholder.)
             (PathPiece::Placeholder(placeholder), None) => {
                 let literal = format!("{{{placeholder}}}");
-                pieces.push(quote!(#literal));
+                pieces.push(quote!(#literal.into()));
             }
         }
     }
     if has_params {
-        quote!(&[#(#pieces),*].concat())
+        quote!(self.core.request_path(crate::runtime::Method::#method, &[#(#pieces),*]))
     } else {
         let literal = operation.path.as_str();
-        quote!(#literal)
+        quote!(self.core.request(crate::runtime::Method::#method, #literal))
     }
 }
 
@@ -679,14 +688,10 @@ fn security_statements(alternatives: &[Vec<SchemeId>], api: &Api) -> Option<Toke
     if branches.is_empty() { None } else { Some(quote!(#(#branches)else*)) }
 }
 
-/// `request.call_json(accept, &[200..=200])` (or `call_text`, …) when the
-/// operation's documented successes share one body and its errors one
-/// JSON type, and no headers are typed: the runtime then does what the
-/// status `match` would.
-fn shared_success_call(operation: &Operation) -> Option<TokenStream> {
-    if operation.headers_type.is_some() || !matches!(operation.error_body, ErrorBody::Json(_)) {
-        return None;
-    }
+/// `request.call_json(accept, &[200..=200], parse_error)` (or
+/// `call_text`, …) when the operation's documented successes share one
+/// body: the runtime then does what the status `match` would.
+fn shared_success_call(operation: &Operation, parse_error: &TokenStream) -> Option<TokenStream> {
     if matches!(operation.returns, Returns::PerStatus(_)) {
         return None;
     }
@@ -716,7 +721,7 @@ fn shared_success_call(operation: &Operation) -> Option<TokenStream> {
         Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart) => quote!(call_json),
     };
     let accept = &operation.accept;
-    Some(quote!(request.#call(#accept, &[#(#ranges),*])))
+    Some(quote!(request.#call(#accept, &[#(#ranges),*], #parse_error)))
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -829,7 +834,7 @@ fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, TokenStream
         ErrorBody::Json(ty) => ty,
         ErrorBody::PerStatus(enum_id) => return error_enum_handling(operation, *enum_id, api),
     };
-    (type_tokens(ty, &api.types, &types_prefix), quote!(|_, body| crate::runtime::parse_json(body)))
+    (type_tokens(ty, &api.types, &types_prefix), quote!(crate::runtime::error_json))
 }
 
 /// The per-status error enum and the closure that decodes it.

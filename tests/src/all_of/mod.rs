@@ -44,29 +44,28 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /dogs/{id}`
-    pub async fn get_dog(
+    pub fn get_dog(
         &self,
         id: &str,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Dog>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/dogs/",
-                    &crate::runtime::path_param(
+                    "/dogs/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

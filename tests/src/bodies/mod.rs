@@ -44,54 +44,50 @@ impl Client {
     crate::__client_methods!();
 
     /// `POST /json`
-    pub async fn post_json(
+    pub fn post_json(
         &self,
         body: &types::Note,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Note>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/json");
         request.json("application/json", body);
-        request.call_json("application/problem+json", &[200..=200]).await
+        request
+            .call_json(
+                "application/problem+json",
+                &[200..=200],
+                crate::runtime::error_json,
+            )
     }
 
     /// `PUT /vendor-json`
-    pub async fn put_vendor_json(
+    pub fn put_vendor_json(
         &self,
         body: Option<&types::Note>,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/vendor-json");
         if let Some(body) = body {
             request.json("application/vnd.example+json", body);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `POST /form`
-    pub async fn post_form(
+    pub fn post_form(
         &self,
         body: &types::PostFormBody,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/form");
         request.form(body);
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `POST /multipart`
-    pub async fn post_multipart(
+    pub fn post_multipart(
         &self,
         body: &types::PostMultipartBody,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/multipart");
         let mut form = crate::runtime::Multipart::new();
         form.text("title", body.title.as_ref());
@@ -99,32 +95,26 @@ impl Client {
         form.files("file", Some(&body.file));
         form.files("attachments", body.attachments.as_ref().into_iter().flatten());
         request.multipart(form);
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `PUT /upload`
-    pub async fn upload(
+    pub fn upload(
         &self,
         body: &[u8],
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/upload");
         request.bytes("application/octet-stream", body.to_vec());
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `POST /text`
-    pub async fn post_text(
+    pub fn post_text(
         &self,
         body: &str,
-    ) -> Result<
-        crate::runtime::Response<String>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<String>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/text");
         request.bytes("text/plain", body.as_bytes().to_vec());
-        request.call_text("text/plain", &[200..=200]).await
+        request.call_text("text/plain", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -47,13 +47,13 @@ impl Client {
     ///
     /// `GET /settings`
     #[deprecated]
-    pub async fn get_settings(
+    pub fn get_settings(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Settings>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/settings");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

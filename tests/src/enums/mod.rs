@@ -44,12 +44,12 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /things`
-    pub async fn list_things(
+    pub fn list_things(
         &self,
         params: &types::ListThingsParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Thing>>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/things");
         request
@@ -60,6 +60,6 @@ impl Client {
                     explode: true,
                 },
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -44,12 +44,12 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /prices`
-    pub async fn list_prices(
+    pub fn list_prices(
         &self,
         params: &types::ListPricesParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Money>>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/prices");
         request
@@ -60,32 +60,19 @@ impl Client {
                     explode: true,
                 },
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `POST /prices`
-    pub async fn create_price(
+    pub fn create_price(
         &self,
         body: &types::Money,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<(), types::CreatePriceHeaders>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/prices");
         request.json("application/json", body);
-        let response = request.send("").await?;
-        let result = match response.status().as_u16() {
-            201 => crate::runtime::empty(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        };
-        result.map(crate::runtime::Response::with_typed_headers)
+        request.call_empty("", &[201..=201], crate::runtime::error_json)
     }
 }

@@ -207,29 +207,28 @@ impl Client {
     /// Path parameters:
     ///
     /// * `id`: Intro for path-param. ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); - item std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); 1. ```rust std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); ``` > quote > > std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/path-param", "ran").unwrap(); Bidi \u{202e} evil \u{2066}x\u{2069} nul \u{0} bell \u{7} cr only
-    pub async fn r#fn(
+    pub fn r#fn(
         &self,
         id: &str,
         params: &types::FnParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::OptionType>,
-        crate::runtime::Error<types::Tagged>,
+        types::Tagged,
     > {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/items/",
-                    &crate::runtime::path_param(
+                    "/items/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         request
             .query(
@@ -255,33 +254,29 @@ impl Client {
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-API-Key", value);
         }
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `POST /std/{self}`
-    pub async fn result(
+    pub fn result(
         &self,
         self_: i64,
         body: Option<&types::VecType>,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::POST,
                 &[
-                    "/std/",
-                    &crate::runtime::path_param(
+                    "/std/".into(),
+                    crate::runtime::path_param(
                         "self",
                         &self_,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         if let Some(body) = body {
             request.json("application/json", body);
@@ -289,6 +284,6 @@ impl Client {
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-API-Key", value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

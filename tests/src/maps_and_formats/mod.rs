@@ -44,15 +44,15 @@ impl Client {
     crate::__client_methods!();
 
     /// `POST /records`
-    pub async fn create_record(
+    pub fn create_record(
         &self,
         body: &types::Record,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Record>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/records");
         request.json("application/json", body);
-        request.call_json("application/json", &[201..=201]).await
+        request.call_json("application/json", &[201..=201], crate::runtime::error_json)
     }
 }

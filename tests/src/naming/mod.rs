@@ -44,29 +44,28 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /type/{self}`
-    pub async fn r#type(
+    pub fn r#type(
         &self,
         self_: &str,
         params: &types::TypeParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Struct>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/type/",
-                    &crate::runtime::path_param(
+                    "/type/".into(),
+                    crate::runtime::path_param(
                         "self",
                         &self_,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         request
             .query(
@@ -84,19 +83,16 @@ impl Client {
                     explode: true,
                 },
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// Collides with `type` after case conversion.
     ///
     /// `GET /type-2`
-    pub async fn type_2(
+    pub fn type_2(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::GET, "/type-2");
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

@@ -74,56 +74,49 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /items`
-    pub async fn list_items(
+    pub fn list_items(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<String>>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/items");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `PUT /blobs/{id}`
-    pub async fn put_blob(
+    pub fn put_blob(
         &self,
         id: &str,
         body: &[u8],
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::PUT,
                 &[
-                    "/blobs/",
-                    &crate::runtime::path_param(
+                    "/blobs/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         request.bytes("application/octet-stream", body.to_vec());
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-Key", value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `POST /avatars`
-    pub async fn upload_avatar(
+    pub fn upload_avatar(
         &self,
         body: Option<&types::UploadAvatarBody>,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/avatars");
         if let Some(body) = body {
             let mut form = crate::runtime::Multipart::new();
@@ -131,6 +124,6 @@ impl Client {
             form.text("thumbnail", body.thumbnail.as_ref());
             request.multipart(form);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

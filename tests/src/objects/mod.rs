@@ -49,31 +49,30 @@ impl Client {
     crate::__client_methods!();
 
     /// `PATCH /widgets/{id}`
-    pub async fn patch_widget(
+    pub fn patch_widget(
         &self,
         id: &str,
         body: &types::WidgetPatch,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Widget>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::PATCH,
                 &[
-                    "/widgets/",
-                    &crate::runtime::path_param(
+                    "/widgets/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         request.json("application/json", body);
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -49,7 +49,7 @@ impl Client {
     fn list_repos_request(
         &self,
         params: &types::ListReposParams,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
+    ) -> crate::runtime::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/repos");
         request
             .query(
@@ -67,30 +67,17 @@ impl Client {
                     explode: true,
                 },
             );
-        Ok(request)
+        request
     }
 
-    async fn list_repos_send(
+    fn list_repos_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let response = request.send("application/json").await?;
-        let result = match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        };
-        result.map(crate::runtime::Response::with_typed_headers)
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// GitHub style, the Link header (detected)
@@ -98,15 +85,14 @@ impl Client {
     /// `GET /repos`
     ///
     /// Paginated (detected from the spec): the next page is the `rel="next"` URL of the `Link` header. All pages: [`Client::list_repos_pages`]; all items: [`Client::list_repos_stream`].
-    pub async fn list_repos(
+    pub fn list_repos(
         &self,
         params: &types::ListReposParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let request = self.list_repos_request(params)?;
-        self.list_repos_send(request).await
+        self.list_repos_send(self.list_repos_request(params))
     }
 
     /// Every page, starting with the one [`Client::list_repos`] returns; each is fetched when the previous one has been consumed.
@@ -140,7 +126,7 @@ impl Client {
     fn list_events_request(
         &self,
         params: &types::ListEventsParams,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
+    ) -> crate::runtime::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/events");
         request
             .query(
@@ -150,17 +136,17 @@ impl Client {
                     explode: true,
                 },
             );
-        Ok(request)
+        request
     }
 
-    async fn list_events_send(
+    fn list_events_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListEventsResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// A cursor sent back as a query parameter (detected)
@@ -168,15 +154,14 @@ impl Client {
     /// `GET /events`
     ///
     /// Paginated (detected from the spec): the next page is requested with `next_cursor` sent back as the `cursor` query parameter. All pages: [`Client::list_events_pages`]; all items: [`Client::list_events_stream`].
-    pub async fn list_events(
+    pub fn list_events(
         &self,
         params: &types::ListEventsParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListEventsResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let request = self.list_events_request(params)?;
-        self.list_events_send(request).await
+        self.list_events_send(self.list_events_request(params))
     }
 
     /// Every page, starting with the one [`Client::list_events`] returns; each is fetched when the previous one has been consumed.
@@ -215,7 +200,7 @@ impl Client {
     fn list_customers_request(
         &self,
         params: &types::ListCustomersParams,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
+    ) -> crate::runtime::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/customers");
         request
             .query(
@@ -233,17 +218,17 @@ impl Client {
                     explode: true,
                 },
             );
-        Ok(request)
+        request
     }
 
-    async fn list_customers_send(
+    fn list_customers_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListCustomersResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// Stripe style, has_more and starting_after (detected)
@@ -251,15 +236,14 @@ impl Client {
     /// `GET /customers`
     ///
     /// Paginated (detected from the spec): while `has_more` is true, the next page is requested with the last item's `id` as `starting_after`. All pages: [`Client::list_customers_pages`]; all items: [`Client::list_customers_stream`].
-    pub async fn list_customers(
+    pub fn list_customers(
         &self,
         params: &types::ListCustomersParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListCustomersResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let request = self.list_customers_request(params)?;
-        self.list_customers_send(request).await
+        self.list_customers_send(self.list_customers_request(params))
     }
 
     /// Every page, starting with the one [`Client::list_customers`] returns; each is fetched when the previous one has been consumed.
@@ -301,7 +285,7 @@ impl Client {
     fn list_numbered_request(
         &self,
         params: &types::ListNumberedParams,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
+    ) -> crate::runtime::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/numbered");
         request
             .query(
@@ -319,17 +303,17 @@ impl Client {
                     explode: true,
                 },
             );
-        Ok(request)
+        request
     }
 
-    async fn list_numbered_send(
+    fn list_numbered_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Repo>>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// Page numbers with a page size (detected)
@@ -337,15 +321,14 @@ impl Client {
     /// `GET /numbered`
     ///
     /// Paginated (detected from the spec): the next page is requested with `page` counted up, until a page is short or empty. All pages: [`Client::list_numbered_pages`]; all items: [`Client::list_numbered_stream`].
-    pub async fn list_numbered(
+    pub fn list_numbered(
         &self,
         params: &types::ListNumberedParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Repo>>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let request = self.list_numbered_request(params)?;
-        self.list_numbered_send(request).await
+        self.list_numbered_send(self.list_numbered_request(params))
     }
 
     /// Every page, starting with the one [`Client::list_numbered`] returns; each is fetched when the previous one has been consumed.
@@ -383,7 +366,7 @@ impl Client {
     fn list_offsets_request(
         &self,
         params: &types::ListOffsetsParams,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
+    ) -> crate::runtime::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/offsets");
         request
             .query(
@@ -401,17 +384,17 @@ impl Client {
                     explode: true,
                 },
             );
-        Ok(request)
+        request
     }
 
-    async fn list_offsets_send(
+    fn list_offsets_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListOffsetsResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// Offsets, declared (the items field is not a well-known name)
@@ -419,15 +402,14 @@ impl Client {
     /// `GET /offsets`
     ///
     /// Paginated (declared with `x-pagination`): the next page is requested with `skip` advanced past the items read, until a page is short or empty. All pages: [`Client::list_offsets_pages`]; all items: [`Client::list_offsets_stream`].
-    pub async fn list_offsets(
+    pub fn list_offsets(
         &self,
         params: &types::ListOffsetsParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListOffsetsResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let request = self.list_offsets_request(params)?;
-        self.list_offsets_send(request).await
+        self.list_offsets_send(self.list_offsets_request(params))
     }
 
     /// Every page, starting with the one [`Client::list_offsets`] returns; each is fetched when the previous one has been consumed.
@@ -464,21 +446,18 @@ impl Client {
     }
 
     /// The request of [`Client::list_links`], for its pages.
-    fn list_links_request(
-        &self,
-    ) -> Result<crate::runtime::Request, crate::runtime::Error<::serde_json::Value>> {
-        let request = self.core.request(crate::runtime::Method::GET, "/links");
-        Ok(request)
+    fn list_links_request(&self) -> crate::runtime::Request {
+        self.core.request(crate::runtime::Method::GET, "/links")
     }
 
-    async fn list_links_send(
+    fn list_links_send(
         &self,
         request: crate::runtime::Request,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListLinksResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// A next link in the body, possibly relative (detected)
@@ -486,14 +465,13 @@ impl Client {
     /// `GET /links`
     ///
     /// Paginated (detected from the spec): the next page is the URL in `next`. All pages: [`Client::list_links_pages`]; all items: [`Client::list_links_stream`].
-    pub async fn list_links(
+    pub fn list_links(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListLinksResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
-        let request = self.list_links_request()?;
-        self.list_links_send(request).await
+        self.list_links_send(self.list_links_request())
     }
 
     /// Every page, starting with the one [`Client::list_links`] returns; each is fetched when the previous one has been consumed.
@@ -526,93 +504,64 @@ impl Client {
     /// Looks paginated, but detection is switched off for it
     ///
     /// `GET /unpaged`
-    pub async fn get_unpaged(
+    pub fn get_unpaged(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::GetUnpagedResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/unpaged");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// Two arrays and no well-known items name, so nothing is detected
     ///
     /// `GET /ambiguous`
-    pub async fn get_ambiguous(
+    pub fn get_ambiguous(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::GetAmbiguousResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/ambiguous");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// A POST with a declared idempotency key
     ///
     /// `POST /jobs`
-    pub async fn create_job(
+    pub fn create_job(
         &self,
         params: &types::CreateJobParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Repo, types::CreateJobHeaders>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/jobs");
         request.idempotency_key("Idempotency-Key", params.idempotency_key.as_deref());
-        let response = request.send("application/json").await?;
-        let result = match response.status().as_u16() {
-            201 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        };
-        result.map(crate::runtime::Response::with_typed_headers)
+        request.call_json("application/json", &[201..=201], crate::runtime::error_json)
     }
 
     /// A POST without an idempotency key
     ///
     /// `POST /reports`
-    pub async fn create_report(
+    pub fn create_report(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::POST, "/reports");
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// A GET to retry
     ///
     /// `GET /status`
-    pub async fn get_status(
+    pub fn get_status(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::GetStatusResponse, types::GetStatusHeaders>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/status");
-        let response = request.send("application/json").await?;
-        let result = match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        };
-        result.map(crate::runtime::Response::with_typed_headers)
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

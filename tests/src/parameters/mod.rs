@@ -67,38 +67,37 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /items/{itemId}/parts/{part}`
-    pub async fn get_part(
+    pub fn get_part(
         &self,
         item_id: i64,
         part: &str,
         params: &types::GetPartParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::GetPartResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/items/",
-                    &crate::runtime::path_param(
+                    "/items/".into(),
+                    crate::runtime::path_param(
                         "itemId",
                         &item_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/parts/",
-                    &crate::runtime::path_param(
+                    ),
+                    "/parts/".into(),
+                    crate::runtime::path_param(
                         "part",
                         &part,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         request
             .query(
@@ -153,44 +152,40 @@ impl Client {
                     explode: true,
                 },
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// No operationId; a path template with two placeholders in one segment.
     ///
     /// `GET /reports/{year}.{format}`
-    pub async fn get_reports_year_format(
+    pub fn get_reports_year_format(
         &self,
         year: i64,
         format: &types::GetReportsYearFormatFormat,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/reports/",
-                    &crate::runtime::path_param(
+                    "/reports/".into(),
+                    crate::runtime::path_param(
                         "year",
                         &year,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    ".",
-                    &crate::runtime::path_param(
+                    ),
+                    ".".into(),
+                    crate::runtime::path_param(
                         "format",
                         &format,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

@@ -44,119 +44,107 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /simple/{ids}/{obj}`
-    pub async fn simple_style(
+    pub fn simple_style(
         &self,
         ids: &Vec<i64>,
         obj: &types::SimpleStyleObj,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/simple/",
-                    &crate::runtime::path_param(
+                    "/simple/".into(),
+                    crate::runtime::path_param(
                         "ids",
                         &ids,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/",
-                    &crate::runtime::path_param(
+                    ),
+                    "/".into(),
+                    crate::runtime::path_param(
                         "obj",
                         &obj,
                         crate::runtime::PathStyle::Simple {
                             explode: true,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /label/{id}/{ids}`
-    pub async fn label_style(
+    pub fn label_style(
         &self,
         id: &str,
         ids: &Vec<String>,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/label/",
-                    &crate::runtime::path_param(
+                    "/label/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Label {
                             explode: false,
                         },
-                    )?,
-                    "/",
-                    &crate::runtime::path_param(
+                    ),
+                    "/".into(),
+                    crate::runtime::path_param(
                         "ids",
                         &ids,
                         crate::runtime::PathStyle::Label {
                             explode: true,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /matrix/{id}/{ids}/{obj}`
-    pub async fn matrix_style(
+    pub fn matrix_style(
         &self,
         id: &str,
         ids: &Vec<String>,
         obj: &types::MatrixStyleObj,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/matrix/",
-                    &crate::runtime::path_param(
+                    "/matrix/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Matrix {
                             explode: false,
                         },
-                    )?,
-                    "/",
-                    &crate::runtime::path_param(
+                    ),
+                    "/".into(),
+                    crate::runtime::path_param(
                         "ids",
                         &ids,
                         crate::runtime::PathStyle::Matrix {
                             explode: true,
                         },
-                    )?,
-                    "/",
-                    &crate::runtime::path_param(
+                    ),
+                    "/".into(),
+                    crate::runtime::path_param(
                         "obj",
                         &obj,
                         crate::runtime::PathStyle::Matrix {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

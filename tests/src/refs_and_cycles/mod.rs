@@ -44,13 +44,13 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /trees`
-    pub async fn get_tree(
+    pub fn get_tree(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Node>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/trees");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -112,89 +112,82 @@ impl Client {
     }
 
     /// `GET /jobs/{id}/log`
-    pub async fn get_job_log(
+    pub fn get_job_log(
         &self,
         id: &str,
-    ) -> Result<
-        crate::runtime::Response<String>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<String>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/jobs/",
-                    &crate::runtime::path_param(
+                    "/jobs/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/log",
-                ]
-                    .concat(),
+                    ),
+                    "/log".into(),
+                ],
             );
-        request.call_text("text/plain", &[200..=200]).await
+        request.call_text("text/plain", &[200..=200], crate::runtime::error_json)
     }
 
     /// `GET /jobs/{id}/artifact`
-    pub async fn get_artifact(
+    pub fn get_artifact(
         &self,
         id: &str,
-    ) -> Result<
-        crate::runtime::Response<Vec<u8>>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<Vec<u8>>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/jobs/",
-                    &crate::runtime::path_param(
+                    "/jobs/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/artifact",
-                ]
-                    .concat(),
+                    ),
+                    "/artifact".into(),
+                ],
             );
-        request.call_bytes("application/octet-stream", &[200..=200]).await
+        request
+            .call_bytes(
+                "application/octet-stream",
+                &[200..=200],
+                crate::runtime::error_json,
+            )
     }
 
     /// `PUT /jobs/{id}/artifact`
-    pub async fn put_artifact(
+    pub fn put_artifact(
         &self,
         id: &str,
         body: &[u8],
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::PUT,
                 &[
-                    "/jobs/",
-                    &crate::runtime::path_param(
+                    "/jobs/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/artifact",
-                ]
-                    .concat(),
+                    ),
+                    "/artifact".into(),
+                ],
             );
         request.bytes("application/octet-stream", body.to_vec());
-        request.call_empty("", &[200..=299]).await
+        request.call_empty("", &[200..=299], crate::runtime::error_json)
     }
 
     /// `GET /ping`

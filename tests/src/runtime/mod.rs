@@ -39,6 +39,7 @@ pub use error::{ApiError, DecodeError, Error, HookError, TransportError};
 pub use hooks::{Attempt, Hook};
 pub use multipart::FilePart;
 pub use paginate::PageStream;
+pub use request::Call;
 pub use response::Response;
 pub use retry::RetryPolicy;
 
@@ -46,20 +47,18 @@ pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub use self::core::{Core, CoreBuilder};
 #[doc(hidden)]
-pub use error::PathError;
-#[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
 pub use object::{FromObject, Key, Property, Rest, deserialize_object, entry, missing, property, serialize_object};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]
-pub use params::{PathStyle, QueryStyle, encode_path, path_param};
+pub use params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
 #[doc(hidden)]
-pub use request::Request;
+pub use request::{ParseError, Request};
 #[doc(hidden)]
 pub use response::{
-    FromHeaders, RawResponse, api_error, bytes, empty, header_value, json, parse_json, serialize_tagged, text, union_variant,
+    FromHeaders, RawResponse, api_error, bytes, empty, error_json, header_value, json, parse_json, serialize_tagged, text, union_variant,
     union_variant_untagged,
 };
 

@@ -272,6 +272,13 @@ pub async fn api_error<E>(response: RawResponse, parse: impl FnOnce(StatusCode, 
     }
 }
 
+/// Decodes an error body as JSON `E`, whatever the status (the
+/// [`ParseError`](super::request::ParseError) of operations with one error
+/// type), or `None` when it does not match.
+pub fn error_json<E: serde::de::DeserializeOwned>(_status: StatusCode, body: &[u8]) -> Option<E> {
+    parse_json(body)
+}
+
 /// Decodes an error body as JSON `T`, or `None` when it does not match.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
     serde_json::from_slice(body).ok()

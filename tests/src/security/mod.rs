@@ -125,28 +125,22 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /global`
-    pub async fn uses_global(
+    pub fn uses_global(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/global");
         if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// Key in header AND query together, or basic auth.
     ///
     /// `GET /either`
-    pub async fn uses_either(
+    pub fn uses_either(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/either");
         if let (Some(value0), Some(value1)) = (
             &self.credentials.header_key,
@@ -157,59 +151,47 @@ impl Client {
         } else if let Some(value) = &self.credentials.basic {
             request.basic_auth(&value.0, value.1.as_deref());
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /cookie`
-    pub async fn uses_cookie(
+    pub fn uses_cookie(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/cookie");
         if let Some(value) = &self.credentials.cookie_key {
             request.cookie_api_key("sid", value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /optional`
-    pub async fn optional_auth(
+    pub fn optional_auth(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/optional");
         if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /public`
-    pub async fn public_endpoint(
+    pub fn public_endpoint(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::GET, "/public");
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /oauth`
-    pub async fn uses_oauth(
+    pub fn uses_oauth(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/oauth");
         if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

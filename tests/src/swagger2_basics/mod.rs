@@ -110,12 +110,12 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /pets`
-    pub async fn list_pets(
+    pub fn list_pets(
         &self,
         params: &types::ListPetsParams,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Pet>, types::ListPetsHeaders>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::GET, "/pets");
         request
@@ -129,29 +129,16 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_header {
             request.header_api_key("X-Api-Key", value);
         }
-        let response = request.send("application/json").await?;
-        let result = match response.status().as_u16() {
-            200 => crate::runtime::json(response).await,
-            _ => {
-                Err(
-                    crate::runtime::api_error(
-                            response,
-                            |_, body| crate::runtime::parse_json(body),
-                        )
-                        .await,
-                )
-            }
-        };
-        result.map(crate::runtime::Response::with_typed_headers)
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `POST /pets`
-    pub async fn create_pet(
+    pub fn create_pet(
         &self,
         body: &types::Pet,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Pet>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/pets");
         request.json("application/json", body);
@@ -160,67 +147,59 @@ impl Client {
         } else if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[201..=201]).await
+        request.call_json("application/json", &[201..=201], crate::runtime::error_json)
     }
 
     /// `GET /pets/{petId}`
-    pub async fn get_pet(
+    pub fn get_pet(
         &self,
         pet_id: i64,
-    ) -> Result<
-        crate::runtime::Response<types::Pet>,
-        crate::runtime::Error<types::Error>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<types::Pet>, types::Error> {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/pets/",
-                    &crate::runtime::path_param(
+                    "/pets/".into(),
+                    crate::runtime::path_param(
                         "petId",
                         &pet_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         if let Some(value) = &self.credentials.api_key_query {
             request.query_api_key("api_key", value);
         }
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `GET /pets/{petId}/photo`
-    pub async fn get_pet_photo(
+    pub fn get_pet_photo(
         &self,
         pet_id: i64,
-    ) -> Result<
-        crate::runtime::Response<Vec<u8>>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<Vec<u8>>, ::serde_json::Value> {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/pets/",
-                    &crate::runtime::path_param(
+                    "/pets/".into(),
+                    crate::runtime::path_param(
                         "petId",
                         &pet_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/photo",
-                ]
-                    .concat(),
+                    ),
+                    "/photo".into(),
+                ],
             );
         if let Some(value) = &self.credentials.api_key_header {
             request.header_api_key("X-Api-Key", value);
         }
-        request.call_bytes("image/png", &[200..=200]).await
+        request.call_bytes("image/png", &[200..=200], crate::runtime::error_json)
     }
 }

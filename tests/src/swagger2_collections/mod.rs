@@ -47,29 +47,25 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /search/{ids}`
-    pub async fn search(
+    pub fn search(
         &self,
         ids: &Vec<i64>,
         params: &types::SearchParams,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/search/",
-                    &crate::runtime::path_param(
+                    "/search/".into(),
+                    crate::runtime::path_param(
                         "ids",
                         &ids,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
         request
             .query(
@@ -103,6 +99,6 @@ impl Client {
             .query("tsv", params.tsv.as_ref(), crate::runtime::QueryStyle::TabDelimited);
         request.header("X-Tags", params.x_tags.as_ref());
         request.header("X-Tabbed", params.x_tabbed.as_ref());
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

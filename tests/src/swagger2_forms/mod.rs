@@ -47,48 +47,44 @@ impl Client {
     crate::__client_methods!();
 
     /// `POST /login`
-    pub async fn login(
+    pub fn login(
         &self,
         body: &types::LoginBody,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/login");
         request.form(body);
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `POST /pets/{petId}/upload`
-    pub async fn upload_photo(
+    pub fn upload_photo(
         &self,
         pet_id: &str,
         body: &types::UploadPhotoBody,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::UploadPhotoResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::POST,
                 &[
-                    "/pets/",
-                    &crate::runtime::path_param(
+                    "/pets/".into(),
+                    crate::runtime::path_param(
                         "petId",
                         &pet_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/upload",
-                ]
-                    .concat(),
+                    ),
+                    "/upload".into(),
+                ],
             );
         let mut form = crate::runtime::Multipart::new();
         form.text("caption", body.caption.as_ref());
         form.files("file", Some(&body.file));
         request.multipart(form);
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -49,26 +49,26 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /pets`
-    pub async fn list_pets(
+    pub fn list_pets(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Pet>>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/pets");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `POST /pets`
-    pub async fn add_pet(
+    pub fn add_pet(
         &self,
         body: &types::Pet,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Pet>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/pets");
         request.json("application/json", body);
-        request.call_json("application/json", &[201..=201]).await
+        request.call_json("application/json", &[201..=201], crate::runtime::error_json)
     }
 }

@@ -47,29 +47,28 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /items/{id}`
-    pub async fn get_item(
+    pub fn get_item(
         &self,
         id: i64,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Item>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/items/",
-                    &crate::runtime::path_param(
+                    "/items/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

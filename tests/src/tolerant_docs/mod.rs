@@ -47,13 +47,13 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /things`
-    pub async fn list_things(
+    pub fn list_things(
         &self,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::Thing>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/things");
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

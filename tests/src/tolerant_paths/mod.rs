@@ -49,38 +49,34 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /things/{thingId}/parts/{partId}`
-    pub async fn get_part(
+    pub fn get_part(
         &self,
         thing_id: i64,
         part_id: &str,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/things/",
-                    &crate::runtime::path_param(
+                    "/things/".into(),
+                    crate::runtime::path_param(
                         "thingId",
                         &thing_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                    "/parts/",
-                    &crate::runtime::path_param(
+                    ),
+                    "/parts/".into(),
+                    crate::runtime::path_param(
                         "partId",
                         &part_id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }

@@ -47,44 +47,43 @@ impl Client {
     crate::__client_methods!();
 
     /// `POST /notes`
-    pub async fn create_note(
+    pub fn create_note(
         &self,
         body: Option<&types::CreateNoteBody>,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::CreateNoteResponse>,
-        crate::runtime::Error<types::Problem>,
+        types::Problem,
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/notes");
         if let Some(body) = body {
             request.json("application/json", body);
         }
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 
     /// `GET /notes/{id}`
-    pub async fn get_note(
+    pub fn get_note(
         &self,
         id: &str,
-    ) -> Result<
+    ) -> crate::runtime::Call<
         crate::runtime::Response<types::NoteResponse>,
-        crate::runtime::Error<::serde_json::Value>,
+        ::serde_json::Value,
     > {
         let request = self
             .core
-            .request(
+            .request_path(
                 crate::runtime::Method::GET,
                 &[
-                    "/notes/",
-                    &crate::runtime::path_param(
+                    "/notes/".into(),
+                    crate::runtime::path_param(
                         "id",
                         &id,
                         crate::runtime::PathStyle::Simple {
                             explode: false,
                         },
-                    )?,
-                ]
-                    .concat(),
+                    ),
+                ],
             );
-        request.call_json("application/json", &[200..=200]).await
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
     }
 }

@@ -74,27 +74,21 @@ impl Client {
     crate::__client_methods!();
 
     /// `GET /me`
-    pub async fn get_me(
+    pub fn get_me(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::GET, "/me");
         if let Some(value) = &self.credentials.api_key {
             request.header_api_key("X-Api-Key", value);
         }
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 
     /// `GET /admin`
-    pub async fn get_admin(
+    pub fn get_admin(
         &self,
-    ) -> Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<::serde_json::Value>,
-    > {
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::GET, "/admin");
-        request.call_empty("", &[204..=204]).await
+        request.call_empty("", &[204..=204], crate::runtime::error_json)
     }
 }
