@@ -399,11 +399,7 @@ impl Request {
         H: super::FromHeaders + Send + 'static,
         E: Send + 'static,
     {
-        let expected = Expected::new(accept, success, parse_error);
-        Box::pin(async move {
-            let response = self.call(expected).await?;
-            super::json(response).await.map(Response::with_typed_headers)
-        })
+        self.call_decoded(Expected::new(accept, success, parse_error), super::json)
     }
 
     /// [`call_json`](Self::call_json) for a text body.
@@ -412,11 +408,7 @@ impl Request {
         H: super::FromHeaders + Send + 'static,
         E: Send + 'static,
     {
-        let expected = Expected::new(accept, success, parse_error);
-        Box::pin(async move {
-            let response = self.call(expected).await?;
-            super::text(response).await.map(Response::with_typed_headers)
-        })
+        self.call_decoded(Expected::new(accept, success, parse_error), super::text)
     }
 
     /// [`call_json`](Self::call_json) for a binary body.
@@ -425,11 +417,7 @@ impl Request {
         H: super::FromHeaders + Send + 'static,
         E: Send + 'static,
     {
-        let expected = Expected::new(accept, success, parse_error);
-        Box::pin(async move {
-            let response = self.call(expected).await?;
-            super::bytes(response).await.map(Response::with_typed_headers)
-        })
+        self.call_decoded(Expected::new(accept, success, parse_error), super::bytes)
     }
 
     /// [`call_json`](Self::call_json) for successes without a body.
@@ -438,10 +426,22 @@ impl Request {
         H: super::FromHeaders + Send + 'static,
         E: Send + 'static,
     {
-        let expected = Expected::new(accept, success, parse_error);
+        self.call_decoded(Expected::new(accept, success, parse_error), super::empty)
+    }
+
+    /// The [`Call`] of the `call_…` functions: send, check the status,
+    /// read the success body with `decode`, parse the documented headers.
+    fn call_decoded<T, H, E, F, Fut>(self, expected: Expected<E>, decode: F) -> Call<Response<T, H>, E>
+    where
+        T: Send + 'static,
+        H: super::FromHeaders + Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(RawResponse) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<Response<T>, Error<E>>> + Send,
+    {
         Box::pin(async move {
             let response = self.call(expected).await?;
-            super::empty(response).await.map(Response::with_typed_headers)
+            decode(response).await.map(Response::with_typed_headers)
         })
     }
 
