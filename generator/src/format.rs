@@ -218,9 +218,19 @@ fn object_table(tokens: TokenStream) -> Option<String> {
     };
     let mut lines = Vec::new();
     let mut entry = Vec::new();
+    // Properties are separated by the commas outside a type's `<…>`.
+    let mut depth = 0usize;
     for token in body.stream() {
         match &token {
-            TokenTree::Punct(punct) if punct.as_char() == ',' => lines.push(std::mem::take(&mut entry)),
+            TokenTree::Punct(punct) if punct.as_char() == ',' && depth == 0 => lines.push(std::mem::take(&mut entry)),
+            TokenTree::Punct(punct) => {
+                match punct.as_char() {
+                    '<' => depth += 1,
+                    '>' => depth = depth.checked_sub(1)?,
+                    _ => {}
+                }
+                entry.push(token);
+            }
             _ => entry.push(token),
         }
     }
@@ -229,21 +239,33 @@ fn object_table(tokens: TokenStream) -> Option<String> {
     }
     let mut text = format!("{OBJECT_MACRO}{} for {name} {{", head.join(" "));
     for entry in &lines {
-        let [TokenTree::Ident(field), TokenTree::Punct(colon), TokenTree::Ident(presence), TokenTree::Literal(wire)] =
+        let [TokenTree::Ident(field), TokenTree::Punct(colon), TokenTree::Ident(presence), TokenTree::Literal(wire), value @ ..] =
             entry.as_slice()
         else {
             return None;
         };
-        if colon.as_char() != ':' {
+        if colon.as_char() != ':' || value.is_empty() {
             return None;
         }
-        text.push_str(&format!("\n    {field}: {presence} {wire},"));
+        let value = syn::parse2::<syn::Type>(value.iter().cloned().collect()).ok()?;
+        text.push_str(&format!("\n    {field}: {presence} {wire} {},", type_text(&value)));
     }
     if !lines.is_empty() {
         text.push('\n');
     }
     text.push_str(&format!("}}{rest});\n"));
     Some(text)
+}
+
+/// A type as prettyplease prints it (`Vec<Option<Pet>>`, not the token
+/// stream's `Vec < Option < Pet > >`).
+fn type_text(ty: &syn::Type) -> String {
+    let alias: syn::File = syn::parse_quote!(type T = #ty;);
+    let printed = prettyplease::unparse(&alias);
+    let printed = printed.trim_end();
+    let printed = printed.strip_prefix("type T = ").and_then(|text| text.strip_suffix(';')).unwrap_or(printed);
+    // A long type is printed over several lines; join them back.
+    printed.split_whitespace().collect::<Vec<_>>().join(" ").replace("< ", "<").replace(", >", ">").replace(" >", ">")
 }
 
 /// Prepends the header to hand-written source copied into the output.
@@ -306,13 +328,13 @@ mod tests {
             #[derive(Debug)]
             pub struct Pet { pub id: i64, pub r#type: Option<String>, pub extra: ::std::collections::BTreeMap<String, i64> }
             #[cfg(feature = "pets")]
-            crate::__impl_object!(Serialize + Deserialize for Pet { id: required "id", r#type: optional "ty\"pe" } ..extra);
+            crate::__impl_object!(Serialize + Deserialize for Pet { id: required "id" i64, r#type: optional "ty\"pe" ::std::collections::BTreeMap<String, Vec<Option<i64>>> } ..extra);
         };
         let file: syn::File = syn::parse2(chunk).expect("parses");
         let text = tidy_object_table(&file, prettyplease::unparse(&file));
         assert!(
             text.ends_with(
-                "#[cfg(feature = \"pets\")]\ncrate::__impl_object!(Serialize + Deserialize for Pet {\n    id: required \"id\",\n    r#type: optional \"ty\\\"pe\",\n} ..extra);\n"
+                "#[cfg(feature = \"pets\")]\ncrate::__impl_object!(Serialize + Deserialize for Pet {\n    id: required \"id\" i64,\n    r#type: optional \"ty\\\"pe\" ::std::collections::BTreeMap<String, Vec<Option<i64>>>,\n} ..extra);\n"
             ),
             "{text}"
         );

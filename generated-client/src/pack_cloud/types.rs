@@ -42,16 +42,16 @@ pub struct Invoice {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Invoice {
-    id: required "id",
-    number: nullable "number",
-    reference: nullable "reference",
-    status: required "status",
-    total_excl_vat: required "total_excl_vat",
-    total_incl_vat: required "total_incl_vat",
-    due_at: required "due_at",
-    sent_at: required "sent_at",
-    created_at: required "created_at",
-    updated_at: required "updated_at",
+    id: required "id" String,
+    number: nullable "number" String,
+    reference: nullable "reference" String,
+    status: required "status" String,
+    total_excl_vat: required "total_excl_vat" f64,
+    total_incl_vat: required "total_incl_vat" f64,
+    due_at: required "due_at" ::chrono::DateTime<::chrono::Utc>,
+    sent_at: required "sent_at" ::chrono::DateTime<::chrono::Utc>,
+    created_at: required "created_at" ::chrono::DateTime<::chrono::Utc>,
+    updated_at: required "updated_at" ::chrono::DateTime<::chrono::Utc>,
 });
 
 /// One page of invoices. Assumed shape: the vendor page lists the paging
@@ -73,10 +73,10 @@ pub struct InvoicePage {
 }
 
 crate::__impl_object!(Serialize + Deserialize for InvoicePage {
-    data: required "data",
-    prev: nullable "prev",
-    next: nullable "next",
-    per_page: required "per_page",
+    data: required "data" Vec<Invoice>,
+    prev: nullable "prev" String,
+    next: nullable "next" String,
+    per_page: required "per_page" i32,
 });
 
 /// Error body. Assumed shape: the vendor page documents no error
@@ -91,6 +91,6 @@ pub struct Error {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Error {
-    message: required "message",
-    code: optional "code",
+    message: required "message" String,
+    code: optional "code" String,
 });

@@ -47,7 +47,10 @@ pub use self::core::{Core, CoreBuilder};
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use object::{FromObject, Key, Property, Rest, deserialize_object, entry, missing, property, serialize_object};
+pub use object::{
+    Field, FromObject, Key, Presence, Property, Rest, RestSlot, Slot, deserialize_object, missing, presence, property, read_object,
+    serialize_object,
+};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]

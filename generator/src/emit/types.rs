@@ -179,7 +179,14 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
                 Presence::Optional => quote!(optional),
                 Presence::OptionalNullable => quote!(present),
             };
-            quote!(#field_name: #presence #wire)
+            // The value's type when it is there (a `present` one may be
+            // null): the decoder names it, so the compiler need not infer it.
+            let value = type_tokens(&field.ty, types, &TokenStream::new());
+            let value = match field.presence {
+                Presence::OptionalNullable => quote!(Option<#value>),
+                _ => value,
+            };
+            quote!(#field_name: #presence #wire #value)
         });
         let rest = structure.additional.is_some().then(|| quote!(..additional_properties));
         quote! {

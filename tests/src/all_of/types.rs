@@ -8,7 +8,7 @@ pub struct Named {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Named {
-    name: required "name",
+    name: required "name" String,
 });
 
 /// Base of every pet; composes `Named`.
@@ -19,8 +19,8 @@ pub struct Pet {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Pet {
-    name: required "name",
-    kind: required "kind",
+    name: required "name" String,
+    kind: required "kind" String,
 });
 
 /// Nested allOf, merged into one struct without duplicate types.
@@ -35,10 +35,10 @@ pub struct Dog {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Dog {
-    name: required "name",
-    kind: required "kind",
-    good_boy: required "goodBoy",
-    owner: present "owner",
+    name: required "name" String,
+    kind: required "kind" String,
+    good_boy: required "goodBoy" bool,
+    owner: present "owner" Option<Named>,
 });
 
 /// allOf with a single $ref is an alias.

@@ -8,7 +8,7 @@ pub struct Note {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Note {
-    text: required "text",
+    text: required "text" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,9 +19,9 @@ pub struct PostFormBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for PostFormBody {
-    name: required "name",
-    tags: optional "tags",
-    count: optional "count",
+    name: required "name" String,
+    tags: optional "tags" Vec<String>,
+    count: optional "count" i64,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,8 +35,8 @@ pub struct PostMultipartBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for PostMultipartBody {
-    title: optional "title",
-    size: optional "size",
-    file: required "file",
-    attachments: optional "attachments",
+    title: optional "title" String,
+    size: optional "size" i64,
+    file: required "file" crate::runtime::FilePart,
+    attachments: optional "attachments" Vec<crate::runtime::FilePart>,
 });

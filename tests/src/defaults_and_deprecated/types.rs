@@ -17,9 +17,9 @@ pub struct Settings {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Settings {
-    page_size: required "pageSize",
-    theme: optional "theme",
-    old_flag: optional "oldFlag",
+    page_size: required "pageSize" i64,
+    theme: optional "theme" String,
+    old_flag: optional "oldFlag" bool,
 });
 
 #[deprecated]
@@ -29,5 +29,5 @@ pub struct OldThing {
 }
 
 crate::__impl_object!(Serialize + Deserialize for OldThing {
-    x: optional "x",
+    x: optional "x" String,
 });

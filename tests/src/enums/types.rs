@@ -215,10 +215,10 @@ pub struct Thing {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Thing {
-    status: required "status",
-    priority: optional "priority",
-    mixed: optional "mixed",
-    color: present "color",
+    status: required "status" Status,
+    priority: optional "priority" Priority,
+    mixed: optional "mixed" Mixed,
+    color: present "color" Option<ThingColor>,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

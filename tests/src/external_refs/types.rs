@@ -10,8 +10,8 @@ pub struct Money {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Money {
-    amount: required "amount",
-    currency: required "currency",
+    amount: required "amount" i64,
+    currency: required "currency" Currency,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -29,25 +29,25 @@ pub struct Record {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Record {
-    when: optional "when",
-    day: optional "day",
-    id: optional "id",
-    site: optional "site",
-    email: optional "email",
-    blob: optional "blob",
-    small: optional "small",
-    big: optional "big",
-    count: optional "count",
-    ratio: optional "ratio",
-    precise: optional "precise",
-    odd: optional "odd",
-    labels: optional "labels",
-    anything: present "anything",
-    free_form: optional "freeForm",
-    matrix: optional "matrix",
-    extras: optional "extras",
-    closed: optional "closed",
-    open: optional "open",
+    when: optional "when" ::chrono::DateTime<::chrono::Utc>,
+    day: optional "day" ::chrono::NaiveDate,
+    id: optional "id" ::uuid::Uuid,
+    site: optional "site" String,
+    email: optional "email" String,
+    blob: optional "blob" String,
+    small: optional "small" i32,
+    big: optional "big" i64,
+    count: optional "count" u32,
+    ratio: optional "ratio" f32,
+    precise: optional "precise" f64,
+    odd: optional "odd" String,
+    labels: optional "labels" Labels,
+    anything: present "anything" Option<::serde_json::Value>,
+    free_form: optional "freeForm" ::serde_json::Map<String, ::serde_json::Value>,
+    matrix: optional "matrix" Vec<Vec<i64>>,
+    extras: optional "extras" RecordExtras,
+    closed: optional "closed" RecordClosed,
+    open: optional "open" RecordOpen,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,7 +59,7 @@ pub struct RecordExtras {
 }
 
 crate::__impl_object!(Serialize + Deserialize for RecordExtras {
-    known: optional "known",
+    known: optional "known" String,
 } ..additional_properties);
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,7 +68,7 @@ pub struct RecordClosed {
 }
 
 crate::__impl_object!(Serialize + Deserialize for RecordClosed {
-    known: optional "known",
+    known: optional "known" String,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -80,5 +80,5 @@ pub struct RecordOpen {
 }
 
 crate::__impl_object!(Serialize + Deserialize for RecordOpen {
-    known: optional "known",
+    known: optional "known" String,
 } ..additional_properties);

@@ -14,13 +14,13 @@ pub struct Struct {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Struct {
-    r#type: optional "type",
-    self_: optional "self",
-    n1st: optional "1st",
-    foo_bar: optional "fooBar",
-    foo_bar_2: optional "foo_bar",
-    id: optional "@id",
-    empty: optional "",
+    r#type: optional "type" String,
+    self_: optional "self" String,
+    n1st: optional "1st" String,
+    foo_bar: optional "fooBar" String,
+    foo_bar_2: optional "foo_bar" String,
+    id: optional "@id" String,
+    empty: optional "" String,
 });
 
 /// Collides with `struct` after case conversion.
@@ -33,7 +33,7 @@ pub struct OptionType {
 }
 
 crate::__impl_object!(Serialize + Deserialize for OptionType {
-    value: optional "value",
+    value: optional "value" String,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,7 +42,7 @@ pub struct N2faSettings {
 }
 
 crate::__impl_object!(Serialize + Deserialize for N2faSettings {
-    enabled: optional "enabled",
+    enabled: optional "enabled" bool,
 });
 
 /// Parameters of [`Client::type`](super::Client::r#type).

@@ -9,6 +9,6 @@ pub struct UploadAvatarBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for UploadAvatarBody {
-    image: optional "image",
-    thumbnail: optional "thumbnail",
+    image: optional "image" crate::runtime::FilePart,
+    thumbnail: optional "thumbnail" String,
 });

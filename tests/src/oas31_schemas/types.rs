@@ -23,16 +23,16 @@ pub struct Thing {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Thing {
-    id: required "id",
-    kind: required "kind",
-    label: nullable "label",
-    score: required "score",
-    note: present "note",
-    owner: optional "owner",
-    point: optional "point",
-    size: optional "size",
-    conditional: present "conditional",
-    strict: optional "strict",
+    id: required "id" i64,
+    kind: required "kind" ThingKind,
+    label: nullable "label" String,
+    score: required "score" ThingScore,
+    note: present "note" Option<String>,
+    owner: optional "owner" Owner,
+    point: optional "point" Vec<::serde_json::Value>,
+    size: optional "size" Size,
+    conditional: present "conditional" Option<::serde_json::Value>,
+    strict: optional "strict" ThingStrict,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,7 +41,7 @@ pub struct Owner {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Owner {
-    name: optional "name",
+    name: optional "name" String,
 });
 
 /// Always `thing`.
@@ -160,5 +160,5 @@ pub struct ThingStrict {
 }
 
 crate::__impl_object!(Serialize + Deserialize for ThingStrict {
-    a: optional "a",
+    a: optional "a" String,
 });

@@ -28,15 +28,15 @@ pub struct Widget {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Widget {
-    id: required "id",
-    name: required "name",
-    label: nullable "label",
-    note: optional "note",
-    comment: present "comment",
-    dimensions: required "dimensions",
-    created_at: optional "createdAt",
-    secret: optional "secret",
-    legacy: optional "legacy",
+    id: required "id" String,
+    name: required "name" String,
+    label: nullable "label" String,
+    note: optional "note" String,
+    comment: present "comment" Option<String>,
+    dimensions: required "dimensions" WidgetDimensions,
+    created_at: optional "createdAt" ::chrono::DateTime<::chrono::Utc>,
+    secret: optional "secret" String,
+    legacy: optional "legacy" String,
 });
 
 /// Fields absent from the patch are left unchanged; `null` clears them.
@@ -47,8 +47,8 @@ pub struct WidgetPatch {
 }
 
 crate::__impl_object!(Serialize + Deserialize for WidgetPatch {
-    name: optional "name",
-    comment: present "comment",
+    name: optional "name" String,
+    comment: present "comment" Option<String>,
 });
 
 /// Nested inline object.
@@ -59,8 +59,8 @@ pub struct WidgetDimensions {
 }
 
 crate::__impl_object!(Serialize + Deserialize for WidgetDimensions {
-    width: required "width",
-    depth: optional "depth",
+    width: required "width" f64,
+    depth: optional "depth" WidgetDimensionsDepth,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -69,5 +69,5 @@ pub struct WidgetDimensionsDepth {
 }
 
 crate::__impl_object!(Serialize + Deserialize for WidgetDimensionsDepth {
-    value: optional "value",
+    value: optional "value" i64,
 });

@@ -9,7 +9,7 @@ pub struct Circle {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Circle {
-    radius: required "radius",
+    radius: required "radius" f64,
 });
 
 /// A variant of [`Shape`], which writes and reads its `shapeType` property (so it is not a field here).
@@ -19,7 +19,7 @@ pub struct Square {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Square {
-    side: required "side",
+    side: required "side" f64,
 });
 
 /// Discriminated with a mapping.
@@ -93,8 +93,8 @@ pub struct Created {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Created {
-    r#type: required "type",
-    id: required "id",
+    r#type: required "type" String,
+    id: required "id" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,9 +105,9 @@ pub struct Deleted {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Deleted {
-    r#type: required "type",
-    id: required "id",
-    deleted_at: required "deletedAt",
+    r#type: required "type" String,
+    id: required "id" String,
+    deleted_at: required "deletedAt" ::chrono::DateTime<::chrono::Utc>,
 });
 
 /// Discriminated without a mapping (tag values are the schema names).
@@ -234,10 +234,10 @@ pub struct Holder {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Holder {
-    id_or_name: optional "idOrName",
-    maybe: present "maybe",
-    untagged: optional "untagged",
-    source: optional "source",
+    id_or_name: optional "idOrName" IdOrName,
+    maybe: present "maybe" Option<MaybeNumber>,
+    untagged: optional "untagged" Untagged,
+    source: optional "source" Source,
 });
 
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
@@ -247,7 +247,7 @@ pub struct SourcePoll {
 }
 
 crate::__impl_object!(Serialize + Deserialize for SourcePoll {
-    url: required "url",
+    url: required "url" String,
 });
 
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
@@ -258,6 +258,6 @@ pub struct SourceWebhook {
 }
 
 crate::__impl_object!(Serialize + Deserialize for SourceWebhook {
-    url: required "url",
-    secret: required "secret",
+    url: required "url" String,
+    secret: required "secret" String,
 });

@@ -8,7 +8,7 @@ pub struct Repo {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Repo {
-    id: required "id",
+    id: required "id" i64,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,7 @@ pub struct Event {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Event {
-    id: required "id",
+    id: required "id" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +27,8 @@ pub struct Customer {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Customer {
-    id: required "id",
-    email: optional "email",
+    id: required "id" String,
+    email: optional "email" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +38,8 @@ pub struct ListEventsResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for ListEventsResponse {
-    items: required "items",
-    next_cursor: present "next_cursor",
+    items: required "items" Vec<Event>,
+    next_cursor: present "next_cursor" Option<String>,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,10 +51,10 @@ pub struct ListCustomersResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for ListCustomersResponse {
-    object: required "object",
-    data: required "data",
-    has_more: required "has_more",
-    url: optional "url",
+    object: required "object" String,
+    data: required "data" Vec<Customer>,
+    has_more: required "has_more" bool,
+    url: optional "url" String,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,8 +64,8 @@ pub struct ListOffsetsResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for ListOffsetsResponse {
-    rows: optional "rows",
-    extra: optional "extra",
+    rows: optional "rows" Vec<Repo>,
+    extra: optional "extra" Vec<String>,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -75,8 +75,8 @@ pub struct ListLinksResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for ListLinksResponse {
-    results: optional "results",
-    next: present "next",
+    results: optional "results" Vec<Repo>,
+    next: present "next" Option<String>,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -86,8 +86,8 @@ pub struct GetUnpagedResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for GetUnpagedResponse {
-    data: optional "data",
-    next: optional "next",
+    data: optional "data" Vec<String>,
+    next: optional "next" String,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -98,9 +98,9 @@ pub struct GetAmbiguousResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for GetAmbiguousResponse {
-    left: optional "left",
-    right: optional "right",
-    next: optional "next",
+    left: optional "left" Vec<String>,
+    right: optional "right" Vec<String>,
+    next: optional "next" String,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -109,7 +109,7 @@ pub struct GetStatusResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for GetStatusResponse {
-    ok: optional "ok",
+    ok: optional "ok" bool,
 });
 
 /// Parameters of [`Client::list_repos`](super::Client::list_repos).

@@ -8,7 +8,7 @@ pub struct MissingFieldResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for MissingFieldResponse {
-    data: optional "data",
+    data: optional "data" Vec<String>,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,6 +18,6 @@ pub struct MissingParamResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for MissingParamResponse {
-    data: optional "data",
-    cursor: optional "cursor",
+    data: optional "data" Vec<String>,
+    cursor: optional "cursor" String,
 });

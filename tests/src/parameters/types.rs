@@ -9,8 +9,8 @@ pub struct GetPartFilter {
 }
 
 crate::__impl_object!(Serialize + Deserialize for GetPartFilter {
-    color: optional "color",
-    size: optional "size",
+    color: optional "color" String,
+    size: optional "size" i64,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -19,7 +19,7 @@ pub struct GetPartResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for GetPartResponse {
-    ok: optional "ok",
+    ok: optional "ok" bool,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

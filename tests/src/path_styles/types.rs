@@ -9,8 +9,8 @@ pub struct SimpleStyleObj {
 }
 
 crate::__impl_object!(Serialize + Deserialize for SimpleStyleObj {
-    role: optional "role",
-    name: optional "name",
+    role: optional "role" String,
+    name: optional "name" String,
 });
 
 pub type MatrixStyleObj = SimpleStyleObj;

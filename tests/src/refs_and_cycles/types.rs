@@ -18,10 +18,10 @@ pub struct Node {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Node {
-    name: required "name",
-    parent: optional "parent",
-    children: optional "children",
-    owner: optional "owner",
+    name: required "name" String,
+    parent: optional "parent" Box<Node>,
+    children: optional "children" Vec<Node>,
+    owner: optional "owner" Person,
 });
 
 /// Mutually recursive with Company.
@@ -31,7 +31,7 @@ pub struct Person {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Person {
-    employer: optional "employer",
+    employer: optional "employer" Box<Company>,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -40,7 +40,7 @@ pub struct Company {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Company {
-    ceo: optional "ceo",
+    ceo: optional "ceo" Box<Person>,
 });
 
 /// An alias that expands into itself.

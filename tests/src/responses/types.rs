@@ -8,7 +8,7 @@ pub struct ResultType {
 }
 
 crate::__impl_object!(Serialize + Deserialize for ResultType {
-    value: optional "value",
+    value: optional "value" i64,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,7 @@ pub struct Ticket {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Ticket {
-    ticket: required "ticket",
+    ticket: required "ticket" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +27,8 @@ pub struct Problem {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Problem {
-    title: required "title",
-    status: optional "status",
+    title: required "title" String,
+    status: optional "status" i64,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -37,7 +37,7 @@ pub struct StartJobBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for StartJobBody {
-    name: optional "name",
+    name: optional "name" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,5 +70,5 @@ pub struct PingResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for PingResponse {
-    pong: optional "pong",
+    pong: optional "pong" bool,
 });

@@ -10,8 +10,9 @@
 //! with thousands of models that was most of the time `cargo check` takes,
 //! and JSON needs none of it. Here a struct's `serialize` is one call with
 //! a slice of its properties as trait objects (like the `Debug` derive's),
-//! and its decoder one `visit_map` with one match arm per property. Values
-//! are decoded as they are read (no intermediate `serde_json::Value`), so a
+//! and its decoder one call with a slice of its properties' locals as
+//! trait objects ([`read_object`], generic over the input only). Values are
+//! decoded as they are read (no intermediate `serde_json::Value`), so a
 //! failure still names its JSON path.
 
 use std::borrow::Cow;
@@ -92,50 +93,99 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// How [`__impl_object!`](crate::__impl_object) reads one
-/// property's value into its slot, by presence (the macro calls the
-/// function its table names, so each property costs one call, not a
-/// `match` of its own: the macro is expanded for every model of an API).
+/// How a property of a model struct may appear in its JSON object (the
+/// words of an [`__impl_object!`](crate::__impl_object) table).
 #[doc(hidden)]
-pub mod entry {
-    use serde::de::{Deserialize, MapAccess};
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there: the field is `T`.
+    Required,
+    /// Always there, may be null: the field is `Option<T>` (absent is
+    /// read leniently as null).
+    Nullable,
+    /// May be absent (or null): the field is `Option<T>`.
+    Optional,
+    /// May be absent, or there and null: the field is `Option<Option<T>>`.
+    Present,
+}
 
-    /// A required property: absent is an error (checked when the object ends).
-    pub fn required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
-        *slot = Some(map.next_value()?);
+/// The table's words for [`Presence`], so that the macro can name them.
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub mod presence {
+    use super::Presence;
+    pub const required: Presence = Presence::Required;
+    pub const nullable: Presence = Presence::Nullable;
+    pub const optional: Presence = Presence::Optional;
+    pub const present: Presence = Presence::Present;
+}
+
+/// A model struct's property while its object is read: its name, its
+/// presence, and the decoder's local its value goes to. A plain tuple
+/// struct, so that a struct's decoder builds its table of fields without
+/// a function call (or a type to infer) per property.
+#[doc(hidden)]
+pub struct Field<'a, 'de, A>(pub &'static str, pub Presence, pub &'a mut dyn Slot<'de, A>);
+
+/// Where one property's value is decoded to: an `Option<T>` local of
+/// `from_object`, as a trait object so that one [`read_object`] (generic
+/// over the input only) serves every struct.
+#[doc(hidden)]
+pub trait Slot<'de, A: de::MapAccess<'de>> {
+    /// Reads the entry's value: `T` into `Some`, or, when `or_null`, an
+    /// `Option<T>` (null → `None`).
+    fn read(&mut self, map: &mut A, or_null: bool) -> Result<(), A::Error>;
+}
+
+impl<'de, A: de::MapAccess<'de>, T: Deserialize<'de>> Slot<'de, A> for Option<T> {
+    fn read(&mut self, map: &mut A, or_null: bool) -> Result<(), A::Error> {
+        *self = if or_null { map.next_value()? } else { Some(map.next_value()?) };
         Ok(())
     }
+}
 
-    /// A required nullable property (`Option<T>`): null → `None` (and,
-    /// leniently, absent too).
-    pub fn nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
-        optional(map, slot)
-    }
+/// Where the properties a struct does not list go (its
+/// `additional_properties`).
+#[doc(hidden)]
+pub trait RestSlot<'de, A: de::MapAccess<'de>> {
+    /// Reads the entry's value and keeps it under its key.
+    fn insert(&mut self, map: &mut A, key: Key<'de>) -> Result<(), A::Error>;
+}
 
-    /// An optional property (`Option<T>`): absent or null → `None`.
-    pub fn optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
-        *slot = map.next_value()?;
-        Ok(())
-    }
-
-    /// A nullable optional property (`Option<Option<T>>`): absent → `None`,
-    /// null → `Some(None)`.
-    pub fn present<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<Option<T>>) -> Result<(), A::Error> {
-        *slot = Some(map.next_value()?);
-        Ok(())
-    }
-
-    /// A property the struct does not list, kept in its map of the rest.
-    pub fn other<'de, A: MapAccess<'de>, V: Deserialize<'de>>(map: &mut A, key: super::Key<'de>, rest: &mut std::collections::BTreeMap<String, V>) -> Result<(), A::Error> {
+impl<'de, A: de::MapAccess<'de>, V: Deserialize<'de>> RestSlot<'de, A> for std::collections::BTreeMap<String, V> {
+    fn insert(&mut self, map: &mut A, key: Key<'de>) -> Result<(), A::Error> {
         let value = map.next_value()?;
-        rest.insert(key.into_string(), value);
+        self.insert(key.into_string(), value);
         Ok(())
     }
+}
 
-    /// A property the struct does not list, skipped.
-    pub fn ignored<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+/// The loop of every model struct's decoder: each entry's value goes to
+/// the field its key names (the last one wins when a key repeats), or to
+/// `rest`, or is skipped. Values are decoded as they are read, so a
+/// failure names its JSON path.
+#[doc(hidden)]
+pub fn read_object<'de, A: de::MapAccess<'de>>(
+    mut map: A,
+    fields: &mut [Field<'_, 'de, A>],
+    mut rest: Option<&mut dyn RestSlot<'de, A>>,
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        match fields.iter_mut().find(|field| field.0 == key.as_str()) {
+            // `Some(T)`, or, for a property that may be null, `Option<T>`
+            // (a `present` property's `T` is itself an `Option`).
+            Some(Field(_, presence, slot)) => {
+                slot.read(&mut map, matches!(presence, Presence::Nullable | Presence::Optional))?
+            }
+            None => match rest.as_deref_mut() {
+                Some(rest) => rest.insert(&mut map, key)?,
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            },
+        }
     }
+    Ok(())
 }
 
 /// One property of a model struct, as [`serialize_object`] writes it: its
@@ -229,12 +279,17 @@ pub fn serialize_object<S: Serializer>(
 ///
 /// ```text
 /// __impl_object!(Serialize + Deserialize for Pet {
-///     id: required "id",          // always there
-///     name: nullable "name",      // `Option<T>`, always there: null → None
-///     tag: optional "tag",        // `Option<T>`: absent (or null) → None
-///     owner: present "owner",     // `Option<Option<T>>`: absent → None, null → Some(None)
-/// } ..additional_properties);     // other properties, into a map (else ignored)
+///     id: required "id" i64,           // `i64`: always there
+///     name: nullable "name" String,    // `Option<String>`, always there: null → None
+///     tag: optional "tag" String,      // `Option<String>`: absent (or null) → None
+///     owner: present "owner" Option<Owner>, // `Option<Option<Owner>>`: absent → None, null → Some(None)
+/// } ..additional_properties);          // other properties, into a map (else ignored)
 /// ```
+///
+/// Each property names its value's type when it is there (the field's
+/// type inside the `Option` of an optional property) so that the decoder's locals are typed where they are
+/// declared: left to inference, every property's `Deserialize` bound stays
+/// pending until the struct is built, which made big structs slow to check.
 ///
 /// `Serialize for` or `Deserialize for` alone implement one direction.
 /// Decoding is lenient where it costs nothing: a `nullable` property may
@@ -246,7 +301,7 @@ macro_rules! __impl_object {
         $crate::__impl_object!(Serialize for $($object)*);
         $crate::__impl_object!(Deserialize for $($object)*);
     };
-    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? } $(.. $rest:ident)?) => {
+    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 $crate::runtime::serialize_object(
@@ -258,26 +313,17 @@ macro_rules! __impl_object {
             }
         }
     };
-    (Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal),* $(,)? } $(.. $rest:ident)?) => {
+    (Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
         impl $crate::runtime::FromObject for $name {
             const NAME: &'static str = ::std::stringify!($name);
-            fn from_object<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
-                $( let mut $field = ::std::option::Option::None; )*
+            fn from_object<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> ::std::result::Result<Self, A::Error> {
+                $( let mut $field = ::std::option::Option::None::<$value>; )*
                 $( let mut $rest = ::std::collections::BTreeMap::new(); )?
-                loop {
-                    let key = match map.next_key::<$crate::runtime::Key>() {
-                        ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
-                        ::std::result::Result::Ok(::std::option::Option::None) => break,
-                        ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
-                    };
-                    let read = match key.as_str() {
-                        $( $wire => $crate::runtime::entry::$presence(&mut map, &mut $field), )*
-                        _ => $crate::__impl_object!(@other map key $($rest)?),
-                    };
-                    if let ::std::result::Result::Err(error) = read {
-                        return ::std::result::Result::Err(error);
-                    }
-                }
+                $crate::runtime::read_object(
+                    map,
+                    &mut [ $( $crate::runtime::Field($wire, $crate::runtime::presence::$presence, &mut $field), )* ],
+                    $crate::__impl_object!(@rest $($rest)?),
+                )?;
                 ::std::result::Result::Ok(Self {
                     $( $field: $crate::__impl_object!(@finish $presence $field $wire), )*
                     $( $rest, )?
@@ -298,6 +344,6 @@ macro_rules! __impl_object {
         }
     };
     (@finish $presence:ident $field:ident $wire:literal) => { $field };
-    (@other $map:ident $key:ident $rest:ident) => { $crate::runtime::entry::other(&mut $map, $key, &mut $rest) };
-    (@other $map:ident $key:ident) => { $crate::runtime::entry::ignored(&mut $map) };
+    (@rest $rest:ident) => { ::std::option::Option::Some(&mut $rest) };
+    (@rest) => { ::std::option::Option::None };
 }

@@ -13,12 +13,12 @@ pub struct Pet {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Pet {
-    id: required "id",
-    name: required "name",
-    kind: required "kind",
-    tag: present "tag",
-    status: optional "status",
-    owner: optional "owner",
+    id: required "id" i64,
+    name: required "name" String,
+    kind: required "kind" String,
+    tag: present "tag" Option<String>,
+    status: optional "status" PetStatus,
+    owner: optional "owner" Owner,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27,7 +27,7 @@ pub struct Owner {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Owner {
-    name: optional "name",
+    name: optional "name" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +36,7 @@ pub struct Error {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Error {
-    message: required "message",
+    message: required "message" String,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

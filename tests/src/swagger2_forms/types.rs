@@ -10,9 +10,9 @@ pub struct LoginBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for LoginBody {
-    username: required "username",
-    password: required "password",
-    remember: optional "remember",
+    username: required "username" String,
+    password: required "password" String,
+    remember: optional "remember" bool,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +24,8 @@ pub struct UploadPhotoBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for UploadPhotoBody {
-    caption: optional "caption",
-    file: required "file",
+    caption: optional "caption" String,
+    file: required "file" crate::runtime::FilePart,
 });
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -34,5 +34,5 @@ pub struct UploadPhotoResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for UploadPhotoResponse {
-    size: optional "size",
+    size: optional "size" i64,
 });

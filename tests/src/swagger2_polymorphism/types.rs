@@ -66,8 +66,8 @@ pub struct Cat {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Cat {
-    name: required "name",
-    hunting_skill: required "huntingSkill",
+    name: required "name" String,
+    hunting_skill: required "huntingSkill" CatHuntingSkill,
 });
 
 /// A dog.
@@ -80,8 +80,8 @@ pub struct Dog {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Dog {
-    name: required "name",
-    pack_size: required "packSize",
+    name: required "name" String,
+    pack_size: required "packSize" i32,
 });
 
 /// Only wraps the base, so it is the base (not a kind of pet).

@@ -11,10 +11,10 @@ pub struct Item {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Item {
-    id: required "id",
-    kind: required "kind",
-    name: present "name",
-    legacy: present "legacy",
+    id: required "id" i64,
+    kind: required "kind" ItemKind,
+    name: present "name" Option<String>,
+    legacy: present "legacy" Option<String>,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

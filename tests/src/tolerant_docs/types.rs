@@ -10,6 +10,6 @@ pub struct Thing {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Thing {
-    description: optional "description",
-    count: optional "count",
+    description: optional "description" String,
+    count: optional "count" i64,
 });

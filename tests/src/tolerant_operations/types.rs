@@ -8,5 +8,5 @@ pub struct GetBResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for GetBResponse {
-    id: optional "id",
+    id: optional "id" i64,
 });

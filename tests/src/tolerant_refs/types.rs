@@ -8,7 +8,7 @@ pub struct Problem {
 }
 
 crate::__impl_object!(Serialize + Deserialize for Problem {
-    detail: optional "detail",
+    detail: optional "detail" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,7 @@ pub struct CreateNoteBody {
 }
 
 crate::__impl_object!(Serialize + Deserialize for CreateNoteBody {
-    text: required "text",
+    text: required "text" String,
 });
 
 pub type CreateNoteResponse = CreateNoteBody;
@@ -28,5 +28,5 @@ pub struct NoteResponse {
 }
 
 crate::__impl_object!(Serialize + Deserialize for NoteResponse {
-    text: optional "text",
+    text: optional "text" String,
 });
