@@ -215,10 +215,11 @@ mod one_of {
                 id: "u2".to_owned(),
             }),
         );
-        assert!(
-            serde_json::from_value::<Untagged>(json!({"type": "x"})).is_err(),
-            "an object matching neither variant must not decode"
-        );
+        let error = serde_json::from_value::<Untagged>(json!({"type": "x"})).expect_err("an object matching neither variant must not decode");
+        assert_eq!(error.to_string(), "data did not match any variant of untagged enum Untagged");
+        // Nested in an object, it fails the object.
+        let error = serde_json::from_value::<Holder>(json!({"untagged": {"type": "x"}})).expect_err("no variant matches");
+        assert!(error.to_string().starts_with("data did not match any variant of untagged enum Untagged"), "{error}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+mod union;
 
 use std::time::Duration;
 
@@ -53,6 +54,8 @@ pub use object::{
 };
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
+#[doc(hidden)]
+pub use union::{TryVariant, Variant, deserialize_untagged, serialize_variant};
 #[doc(hidden)]
 pub use params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
 #[doc(hidden)]

@@ -36,6 +36,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/src/request.rs")),
     ("response.rs", include_str!("../../runtime/src/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("union.rs", include_str!("../../runtime/src/union.rs")),
 ];
 
 /// The runtime crate's manifest: its `[dependencies]` are the dependencies

@@ -386,14 +386,15 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     let inner: Vec<TokenStream> =
         union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
     let Some(tag) = &union.tag else {
-        let derives = serde_derives(serde);
+        let impls = untagged_impls(name, &variants, serde);
         let eq = partial_eq(types);
         return quote! {
-            #[derive(Debug, Clone, #eq #derives)]
-            #[serde(untagged)]
+            #[derive(Debug, Clone, #eq)]
             pub enum #name {
                 #( #variants(#inner), )*
             }
+
+            #impls
         };
     };
     let unknown_doc = Doc::new()
@@ -405,8 +406,10 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     // Serialized as the variant's own object (with the tag in front when
     // the variant leaves it to the union); decoded by the tag.
     let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
-    let derive_serialize = (serde.serialize && !writes_tag).then(|| quote!(::serde::Serialize));
-    let untagged = (serde.serialize && !writes_tag).then(|| quote!(#[serde(untagged)]));
+    let as_variant = (serde.serialize && !writes_tag).then(|| {
+        let all: Vec<Ident> = variants.iter().cloned().chain([format_ident!("Unknown")]).collect();
+        untagged_impls(name, &all, SerdeUse { serialize: true, deserialize: false })
+    });
     let serialize = (serde.serialize && writes_tag).then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| match variant.tag_values.first() {
             Some(value) if variant.writes_tag => {
@@ -450,17 +453,31 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     });
     let eq = partial_eq(types);
     quote! {
-        #[derive(Debug, Clone, #eq #derive_serialize)]
-        #untagged
+        #[derive(Debug, Clone, #eq)]
         pub enum #name {
             #( #variants(#inner), )*
             #unknown_doc
             Unknown(::serde_json::Value),
         }
 
+        #as_variant
         #serialize
         #deserialize
     }
+}
+
+/// `Serialize` (as the variant's own value) and `Deserialize` (the first
+/// variant that decodes, in order) for a union without a tag, through the
+/// runtime's `__impl_untagged!`: lighter to compile than serde's
+/// `#[serde(untagged)]` derive, with the same meaning.
+fn untagged_impls(name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<TokenStream> {
+    let directions = match (serde.serialize, serde.deserialize) {
+        (true, true) => quote!(Serialize + Deserialize),
+        (true, false) => quote!(Serialize),
+        (false, true) => quote!(Deserialize),
+        (false, false) => return None,
+    };
+    Some(quote!(crate::__impl_untagged!(#directions for #name { #(#variants),* });))
 }
 
 fn responses_def(name: &Ident, variants: &[ResponseVariant], types: &TypeSpace) -> TokenStream {

@@ -282,8 +282,7 @@ crate::__impl_object!(Serialize + Deserialize for BoxType {
 });
 
 /// The variant is chosen by the `kind std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/discriminator", "ran").unwrap();` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Tagged {
     BoxType(BoxType),
     OptionType(OptionType),
@@ -291,6 +290,8 @@ pub enum Tagged {
     /// A `kind std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/discriminator", "ran").unwrap();` value this client does not know (the server may add variants); the whole object is kept.
     Unknown(::serde_json::Value),
 }
+
+crate::__impl_untagged!(Serialize for Tagged { BoxType, OptionType, Unknown });
 
 impl<'de> ::serde::Deserialize<'de> for Tagged {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -94,12 +94,13 @@ impl<'de> ::serde::Deserialize<'de> for ThingKind {
 }
 
 /// A number
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ThingScore {
     Integer(i64),
     String(String),
 }
+
+crate::__impl_untagged!(Serialize + Deserialize for ThingScore { Integer, String });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {

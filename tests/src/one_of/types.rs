@@ -113,8 +113,7 @@ crate::__impl_object!(Serialize + Deserialize for Deleted {
 /// Discriminated without a mapping (tag values are the schema names).
 ///
 /// The variant is chosen by the `type` property.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Created(Created),
     Deleted(Deleted),
@@ -122,6 +121,8 @@ pub enum Event {
     /// A `type` value this client does not know (the server may add variants); the whole object is kept.
     Unknown(::serde_json::Value),
 }
+
+crate::__impl_untagged!(Serialize for Event { Created, Deleted, Unknown });
 
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -143,28 +144,31 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 }
 
 /// No discriminator; the pickier variant (more required fields) is tried first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Untagged {
     Deleted(Deleted),
     Created(Created),
 }
 
+crate::__impl_untagged!(Serialize + Deserialize for Untagged { Deleted, Created });
+
 /// A primitive union.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IdOrName {
     Integer(i64),
     String(String),
 }
 
+crate::__impl_untagged!(Serialize + Deserialize for IdOrName { Integer, String });
+
 /// A nullable union.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MaybeNumber {
     Boolean(bool),
     Number(f64),
 }
+
+crate::__impl_untagged!(Serialize + Deserialize for MaybeNumber { Boolean, Number });
 
 /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
 ///
