@@ -247,8 +247,7 @@ fn object_table(tokens: TokenStream) -> Option<String> {
         if colon.as_char() != ':' || value.is_empty() {
             return None;
         }
-        let value = syn::parse2::<syn::Type>(value.iter().cloned().collect()).ok()?;
-        text.push_str(&format!("\n    {field}: {presence} {wire} {},", type_text(&value)));
+        text.push_str(&format!("\n    {field}: {presence} {wire} {},", type_text(value)));
     }
     if !lines.is_empty() {
         text.push('\n');
@@ -257,15 +256,47 @@ fn object_table(tokens: TokenStream) -> Option<String> {
     Some(text)
 }
 
-/// A type as prettyplease prints it (`Vec<Option<Pet>>`, not the token
-/// stream's `Vec < Option < Pet > >`).
-fn type_text(ty: &syn::Type) -> String {
-    let alias: syn::File = syn::parse_quote!(type T = #ty;);
-    let printed = prettyplease::unparse(&alias);
-    let printed = printed.trim_end();
-    let printed = printed.strip_prefix("type T = ").and_then(|text| text.strip_suffix(';')).unwrap_or(printed);
-    // A long type is printed over several lines; join them back.
-    printed.split_whitespace().collect::<Vec<_>>().join(" ").replace("< ", "<").replace(", >", ">").replace(" >", ">")
+/// A type's tokens as Rust is written (`Vec<Option<Pet>>`, not the token
+/// stream's `Vec < Option < Pet > >`): words apart, punctuation tight, a
+/// space after each comma.
+fn type_text(tokens: &[proc_macro2::TokenTree]) -> String {
+    use proc_macro2::{Delimiter, TokenTree};
+    fn push(out: &mut String, tokens: impl IntoIterator<Item = TokenTree>) {
+        let mut after_word = false;
+        for token in tokens {
+            match token {
+                TokenTree::Ident(_) | TokenTree::Literal(_) => {
+                    if after_word {
+                        out.push(' ');
+                    }
+                    out.push_str(&token.to_string());
+                    after_word = true;
+                }
+                TokenTree::Punct(punct) => {
+                    out.push(punct.as_char());
+                    if matches!(punct.as_char(), ',' | ';') {
+                        out.push(' ');
+                    }
+                    after_word = false;
+                }
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::Brace => ("{", "}"),
+                        Delimiter::None => ("", ""),
+                    };
+                    out.push_str(open);
+                    push(out, group.stream());
+                    out.push_str(close);
+                    after_word = false;
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    push(&mut out, tokens.iter().cloned());
+    out
 }
 
 /// Prepends the header to hand-written source copied into the output.
