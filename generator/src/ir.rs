@@ -599,6 +599,24 @@ pub struct Pagination {
     pub items: PageItems,
     /// True when found by detection, false when declared with `x-pagination`.
     pub detected: bool,
+    /// The methods the operation gets besides its own (named by
+    /// [`crate::paginate::assign`]).
+    pub methods: PageMethods,
+}
+
+/// The names of a paginated operation's extra methods: `{name}_request`,
+/// `{name}_send`, `{name}_pages` and `{name}_stream`, each numbered when
+/// another operation already has that name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageMethods {
+    /// Builds the first page's request.
+    pub request: String,
+    /// Sends a page's request.
+    pub send: String,
+    /// Every page, as a stream.
+    pub pages: String,
+    /// Every item of every page, as a stream.
+    pub stream: String,
 }
 
 /// A field read from a page (or from an item).

@@ -23,11 +23,13 @@
 //! `x-pagination: false` turns detection off for one operation;
 //! `Config::detect_pagination` for all.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    Api, BodyKind, FieldAccess, Operation, PageItems, Pagination, PaginationStyle, Param, ParamLocation, Struct,
+    Api, BodyKind, FieldAccess, Operation, PageItems, PageMethods, Pagination, PaginationStyle, Param, ParamLocation, Struct,
     TypeKind, TypeRef, TypeSpace,
 };
 
@@ -52,8 +54,13 @@ const SIZE_PARAMS: &[&str] = &["per_page", "perPage", "page_size", "pageSize", "
 pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let types = &api.types;
+    // Operation names, for naming the extra methods without clashing (one
+    // set: looking each name up among all operations was quadratic on APIs
+    // with thousands of paginated operations).
+    let taken: BTreeSet<String> =
+        api.operations.iter().map(|operation| crate::naming::unraw(&operation.name).to_owned()).collect();
     for operation in &mut api.operations {
-        operation.pagination = match &operation.pagination_declared {
+        let pagination = match &operation.pagination_declared {
             Some((Value::Bool(false), _)) => None,
             Some((declaration, at)) => match declared(operation, types, declaration) {
                 Ok(pagination) => Some(pagination),
@@ -66,8 +73,27 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
             None if detect => detected(operation, types),
             None => None,
         };
+        operation.pagination = pagination.map(|pagination| Pagination {
+            methods: PageMethods {
+                request: derived_name(&taken, &operation.name, "request"),
+                send: derived_name(&taken, &operation.name, "send"),
+                pages: derived_name(&taken, &operation.name, "pages"),
+                stream: derived_name(&taken, &operation.name, "stream"),
+            },
+            ..pagination
+        });
     }
     problems
+}
+
+/// `{name}_{suffix}`, or with a number when an operation already has that
+/// name.
+fn derived_name(taken: &BTreeSet<String>, name: &str, suffix: &str) -> String {
+    let base = format!("{}_{suffix}", crate::naming::unraw(name));
+    if !taken.contains(&base) {
+        return base;
+    }
+    (2..).map(|n| format!("{base}_{n}")).find(|candidate| !taken.contains(candidate)).unwrap_or(base)
 }
 
 /// The page type and the response's documented headers, for operations
@@ -211,7 +237,7 @@ fn detected(operation: &Operation, types: &TypeSpace) -> Option<Pagination> {
             let offset = find_param(operation, OFFSET_PARAMS, is_integer)?;
             Some(PaginationStyle::Offset { param: offset.wire.clone(), size: Some(size.wire.clone()) })
         })?;
-    Some(Pagination { style, items, detected: true })
+    Some(Pagination { style, items, detected: true, methods: PageMethods::default() })
 }
 
 /// Reads an `x-pagination` declaration, checking every name it gives
@@ -303,7 +329,7 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
             ));
         }
     };
-    Ok(Pagination { style, items, detected: false })
+    Ok(Pagination { style, items, detected: false, methods: PageMethods::default() })
 }
 
 /// How the pagination is described in the operation's docs.
@@ -331,4 +357,23 @@ pub fn describe(pagination: &Pagination) -> String {
     };
     let source = if pagination.detected { "detected from the spec" } else { "declared with `x-pagination`" };
     format!("Paginated ({source}): {how}.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_methods_are_numbered_past_operation_names() {
+        let taken: BTreeSet<String> =
+            ["list_pets", "list_pets_pages", "list_pets_stream", "list_pets_stream_2", "type"].map(str::to_owned).into();
+        for (name, suffix, expected) in [
+            ("list_pets", "request", "list_pets_request"),
+            ("list_pets", "pages", "list_pets_pages_2"),
+            ("list_pets", "stream", "list_pets_stream_3"),
+            ("r#type", "send", "type_send"),
+        ] {
+            assert_eq!(derived_name(&taken, name, suffix), expected, "{name} + {suffix}");
+        }
+    }
 }

@@ -395,10 +395,10 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
 
     // Paginated: building and sending are separate, so the page stream can
     // send the next page's request.
-    let build = ident(&derived_name(api, &operation.name, "request"));
-    let send = ident(&derived_name(api, &operation.name, "send"));
-    let pages = ident(&derived_name(api, &operation.name, "pages"));
-    let stream = ident(&derived_name(api, &operation.name, "stream"));
+    let build = ident(&pagination.methods.request);
+    let send = ident(&pagination.methods.send);
+    let pages = ident(&pagination.methods.pages);
+    let stream = ident(&pagination.methods.stream);
     let page_ty = success_ty;
     let pagination_doc = crate::paginate::describe(pagination);
     let docs = Doc::new()
@@ -456,17 +456,6 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
             crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
         }
     }
-}
-
-/// `{name}_{suffix}`, or with a number when an operation already has that
-/// name.
-fn derived_name(api: &Api, name: &str, suffix: &str) -> String {
-    let base = format!("{}_{suffix}", crate::naming::unraw(name));
-    let taken = |candidate: &str| api.operations.iter().any(|operation| crate::naming::unraw(&operation.name) == candidate);
-    if !taken(&base) {
-        return base;
-    }
-    (2..).map(|n| format!("{base}_{n}")).find(|candidate| !taken(candidate)).unwrap_or(base)
 }
 
 /// Reads a field as `Option<String>`-like tokens: `page.next.clone()`.
