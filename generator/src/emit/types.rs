@@ -163,13 +163,7 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
     });
     let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
     let default = all_optional.then(|| quote!(Default,));
-    let directions = match (serde.serialize, serde.deserialize) {
-        (true, true) => Some(quote!(Serialize + Deserialize)),
-        (true, false) => Some(quote!(Serialize)),
-        (false, true) => Some(quote!(Deserialize)),
-        (false, false) => None,
-    };
-    let impls = directions.map(|directions| {
+    let impls = macro_directions(serde).map(|directions| {
         let properties = structure.fields.iter().map(|field| {
             let field_name = ident(&field.name);
             let wire = &field.wire;
@@ -471,13 +465,20 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
 /// runtime's `__impl_untagged!`: lighter to compile than serde's
 /// `#[serde(untagged)]` derive, with the same meaning.
 fn untagged_impls(name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<TokenStream> {
-    let directions = match (serde.serialize, serde.deserialize) {
-        (true, true) => quote!(Serialize + Deserialize),
-        (true, false) => quote!(Serialize),
-        (false, true) => quote!(Deserialize),
-        (false, false) => return None,
-    };
+    let directions = macro_directions(serde)?;
     Some(quote!(crate::__impl_untagged!(#directions for #name { #(#variants),* });))
+}
+
+/// The directions a runtime serde macro (`__impl_object!`,
+/// `__impl_untagged!`) implements: `Serialize + Deserialize`, one of them,
+/// or none.
+fn macro_directions(serde: SerdeUse) -> Option<TokenStream> {
+    match (serde.serialize, serde.deserialize) {
+        (true, true) => Some(quote!(Serialize + Deserialize)),
+        (true, false) => Some(quote!(Serialize)),
+        (false, true) => Some(quote!(Deserialize)),
+        (false, false) => None,
+    }
 }
 
 fn responses_def(name: &Ident, variants: &[ResponseVariant], types: &TypeSpace) -> TokenStream {
