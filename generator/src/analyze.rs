@@ -109,6 +109,85 @@ fn unboxed(ty: &TypeRef) -> Option<&TypeRef> {
     }
 }
 
+/// The longest chain of distinct named types nested in one another (by
+/// value or behind `Option`, `Vec`, `Box` or a map: the compiler's drop and
+/// layout checks walk through all of them), counting each type once per
+/// chain (a cycle ends it). The compiler gives up past its recursion limit
+/// (128 by default), so crates that nest deeper set a higher one.
+pub fn nesting_depth(types: &TypeSpace) -> (usize, Option<TypeId>) {
+    // 0: not seen; 1: on the current chain; 2 + depth: done.
+    let mut state = vec![0usize; types.defs.len()];
+    let mut deepest = (0, None);
+    for root in 0..types.defs.len() {
+        if state[root] != 0 {
+            continue;
+        }
+        // An explicit stack (ids, next child index), so a deep chain does
+        // not deepen the generator's own stack.
+        let mut stack: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        let children = |id: usize| {
+            let mut found = Vec::new();
+            if let Some(def) = types.defs.get(id) {
+                let fields = match &def.kind {
+                    TypeKind::Struct(structure) => structure.additional.iter().collect(),
+                    _ => Vec::new(),
+                };
+                contained(&def.kind).into_iter().chain(fields).for_each(|ty| all_named(ty, &mut found));
+            }
+            found
+        };
+        state[root] = 1;
+        stack.push((root, children(root), 0));
+        while let Some((id, kids, next)) = stack.last_mut() {
+            if let Some(&child) = kids.get(*next) {
+                *next += 1;
+                if state.get(child) == Some(&0) {
+                    state[child] = 1;
+                    let grandchildren = children(child);
+                    stack.push((child, grandchildren, 0));
+                }
+                continue;
+            }
+            let depth = 1 + kids.iter().filter_map(|kid| state.get(*kid).filter(|s| **s >= 2).map(|s| s - 2)).max().unwrap_or(0);
+            state[*id] = 2 + depth;
+            if depth > deepest.0 {
+                deepest = (depth, Some(TypeId(*id)));
+            }
+            stack.pop();
+        }
+    }
+    deepest
+}
+
+/// Past this nesting depth the generated crate root raises the compiler's
+/// recursion limit (default 128; each nested type costs the drop and
+/// layout checks about one level, wrappers included).
+pub const NESTING_DEPTH_SAFE: usize = 48;
+
+/// The `recursion_limit` for types nesting `depth` deep: room for two
+/// levels per type and the compiler's own needs.
+pub fn recursion_limit(depth: usize) -> Option<usize> {
+    (depth > NESTING_DEPTH_SAFE).then(|| (depth * 2 + 128).next_power_of_two())
+}
+
+/// A warning for types that nest past [`NESTING_DEPTH_SAFE`].
+pub fn deep_nesting_warning(api: &Api) -> Option<(usize, crate::diagnostics::Diagnostic)> {
+    let (depth, root) = nesting_depth(&api.types);
+    let limit = recursion_limit(depth)?;
+    let def = api.types.get(root?)?;
+    let message = format!(
+        "types nest {depth} deep from `{}`, past what the Rust compiler checks by default (recursion limit 128): the generated crate root sets `#![recursion_limit = \"{limit}\"]`, and a crate that includes this module must set it too",
+        crate::naming::unraw(&def.name)
+    );
+    let warning = crate::diagnostics::Diagnostic::warning(
+        crate::diagnostics::Code::DeepTypeNesting,
+        &def.origin.file,
+        &def.origin.pointer.to_string(),
+        message,
+    );
+    Some((limit, warning))
+}
+
 /// Removes the security schemes no operation accepts: only the others get a
 /// credential and a builder method.
 pub fn drop_unused_schemes(api: &mut Api) {

@@ -63,6 +63,10 @@ pub enum Code {
     /// An operation the generator cannot express (warning: it is left out,
     /// the rest of the client is generated; the reasons follow).
     SkippedOperation,
+    /// Named types nest deeper than the Rust compiler's default recursion
+    /// limit (warning: the generated crate root raises the limit; a crate
+    /// that includes the module must do the same).
+    DeepTypeNesting,
 }
 
 impl Code {
@@ -91,6 +95,7 @@ impl Code {
             Code::OutOfRangeNumber => "out-of-range-number",
             Code::PathParameterMismatch => "path-parameter-mismatch",
             Code::SkippedOperation => "skipped-operation",
+            Code::DeepTypeNesting => "deep-type-nesting",
         }
     }
 }

@@ -41,6 +41,10 @@ mod paginate;
 mod pointer;
 mod read;
 mod resolve;
+/// The runtime's reserved client and builder method names: the runtime's
+/// own file, so the list is written once.
+#[path = "../runtime/src/names.rs"]
+mod runtime_names;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -225,6 +229,8 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let mut skipped = Vec::new();
     let mut warnings = Vec::new();
     let context = context::Context::new(config);
+    // The compiler's recursion limit the crate needs (0: the default).
+    let mut recursion_limit = 0;
     for spec in specs {
         let result = load::load_spec(&spec.path, loader).and_then(|docs| lower::lower(&docs, &context));
         match result {
@@ -235,6 +241,10 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
                 analyze::detach_tags(&mut api);
                 analyze::drop_unused_schemes(&mut api);
                 analyze::serde_directions(&mut api, context.settings.serde_impls == SerdeImpls::Both);
+                if let Some((limit, warning)) = analyze::deep_nesting_warning(&api) {
+                    recursion_limit = recursion_limit.max(limit);
+                    api.warnings.push(warning);
+                }
                 if !context.only_tags.is_empty() {
                     analyze::prune_unused(&mut api);
                 }
@@ -284,7 +294,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         }
     }
     let module_names: Vec<&str> = modules.iter().map(|(spec, _)| spec.module.as_str()).collect();
-    let lib = emit::crate_root(&module_names, &config.layout);
+    let lib = emit::crate_root(&module_names, &config.layout, recursion_limit);
     let lib = format::rust_file(&lib, &config.regenerate_command, None)
         .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, "src/lib.rs", "", message)))?;
     output.files.insert("src/lib.rs".to_owned(), lib);

@@ -57,8 +57,12 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
     // Operation names, for naming the extra methods without clashing (one
     // set: looking each name up among all operations was quadratic on APIs
     // with thousands of paginated operations).
-    let taken: BTreeSet<String> =
-        api.operations.iter().map(|operation| crate::naming::unraw(&operation.name).to_owned()).collect();
+    let taken: BTreeSet<String> = api
+        .operations
+        .iter()
+        .map(|operation| crate::naming::unraw(&operation.name).to_owned())
+        .chain(crate::runtime_names::CLIENT_METHODS.iter().map(|name| (*name).to_owned()))
+        .collect();
     for operation in &mut api.operations {
         let pagination = match &operation.pagination_declared {
             Some((Value::Bool(false), _)) => None,

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Api, Location, TypeKind};
+use crate::runtime_names::{BUILDER_METHODS, CLIENT_METHODS};
 
 /// Every broken invariant of `api`, located; empty when emission may go on.
 pub fn check(api: &Api) -> Vec<Diagnostic> {
@@ -46,18 +47,32 @@ pub fn check(api: &Api) -> Vec<Diagnostic> {
             TypeKind::Union(union) => {
                 let mut variants = BTreeSet::new();
                 for variant in &union.variants {
-                    if variant.name.is_empty() || !variants.insert(variant.name.as_str()) {
-                        report(&def.origin, format!("variant `{}` of `{}` is empty or repeated", variant.name, def.name));
+                    if variant.name.is_empty() || !variants.insert(variant.name.as_str()) || variant.name == FALLBACK_VARIANT {
+                        report(&def.origin, format!("variant `{}` of `{}` is empty, repeated or the fallback's", variant.name, def.name));
                     }
                 }
             }
-            TypeKind::Enum(_) | TypeKind::Alias { .. } | TypeKind::Responses(_) => {}
+            TypeKind::Enum(enumeration) => {
+                let mut variants = BTreeSet::new();
+                for variant in &enumeration.variants {
+                    if variant.name.is_empty() || !variants.insert(variant.name.as_str()) || variant.name == FALLBACK_VARIANT {
+                        report(&def.origin, format!("variant `{}` of `{}` is empty, repeated or the fallback's", variant.name, def.name));
+                    }
+                }
+            }
+            TypeKind::Alias { .. } | TypeKind::Responses(_) => {}
         }
     }
     let mut operation_names = BTreeSet::new();
     for operation in &api.operations {
-        if operation.name.is_empty() || !operation_names.insert(operation.name.as_str()) {
-            report(&operation.origin, format!("operation name `{}` is empty or repeated", operation.name));
+        let methods = operation.pagination.iter().flat_map(|pagination| {
+            let methods = &pagination.methods;
+            [&methods.request, &methods.send, &methods.pages, &methods.stream]
+        });
+        for name in std::iter::once(&operation.name).chain(methods) {
+            if name.is_empty() || !operation_names.insert(name.as_str()) || CLIENT_METHODS.contains(&crate::naming::unraw(name)) {
+                report(&operation.origin, format!("method name `{name}` is empty, repeated or one the runtime defines"));
+            }
         }
         let mut params = BTreeSet::new();
         for param in operation.path_params.iter().map(|param| (&param.name, &param.origin)).chain(operation.params.iter().map(|param| (&param.name, &param.origin))) {
@@ -74,5 +89,13 @@ pub fn check(api: &Api) -> Vec<Diagnostic> {
             report(&operation.origin, format!("a security requirement of `{}` names no scheme", operation.name));
         }
     }
+    for scheme in &api.security_schemes {
+        if BUILDER_METHODS.contains(&crate::naming::unraw(&scheme.name)) {
+            report(&scheme.origin, format!("security scheme setter `{}` is a method the runtime defines", scheme.name));
+        }
+    }
     problems
 }
+
+/// The catch-all variant of open enums and tagged unions.
+const FALLBACK_VARIANT: &str = "Unknown";

@@ -6,10 +6,12 @@
 //!
 //! * [`all_of`]
 //! * [`bodies`]
+//! * [`deep_chain`]
 //! * [`defaults_and_deprecated`]
 //! * [`enums`]
 //! * [`external_refs`]
 //! * [`hostile`]
+//! * [`hostile_names`]
 //! * [`maps_and_formats`]
 //! * [`naming`]
 //! * [`oas31_document`]
@@ -54,11 +56,15 @@
     rustdoc::unescaped_backticks
 )]
 
+#![recursion_limit = "1024"]
+
 pub mod runtime;
 
 pub mod all_of;
 
 pub mod bodies;
+
+pub mod deep_chain;
 
 pub mod defaults_and_deprecated;
 
@@ -67,6 +73,8 @@ pub mod enums;
 pub mod external_refs;
 
 pub mod hostile;
+
+pub mod hostile_names;
 
 pub mod maps_and_formats;
 

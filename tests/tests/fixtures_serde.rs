@@ -2,6 +2,11 @@
 //! (the `tests` crate's library): decoding real JSON, the variant or field
 //! it lands in, and serializing back to the same JSON.
 
+// `deep_chain` and `hostile_names` nest types past the compiler's default
+// limit; as their `deep-type-nesting` warning says, a crate that holds
+// them sets a higher one.
+#![recursion_limit = "1024"]
+
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -464,8 +469,14 @@ mod objects {
         let missing = serde_json::from_value::<Widget>(json!({"id": "w1", "dimensions": {"width": 1.0}}))
             .expect_err("name is required");
         assert_eq!(missing.to_string(), "missing field `name`");
-        let not_object = serde_json::from_str::<WidgetDimensions>("[1.0]").expect_err("an array is no object");
-        assert!(not_object.to_string().starts_with("invalid type: sequence, expected a WidgetDimensions object"), "{not_object}");
+        // As with serde's derive, a sequence is read as the fields in order,
+        // and must hold every one of them.
+        let short = serde_json::from_str::<WidgetDimensions>("[1.0]").expect_err("an array of one is too short");
+        assert_eq!(short.to_string(), "invalid length 1, expected struct WidgetDimensions with 2 elements at line 1 column 5");
+        let not_object = serde_json::from_str::<WidgetDimensions>("1.0").expect_err("a number is no object");
+        assert!(not_object.to_string().starts_with("invalid type: floating point `1.0`, expected struct WidgetDimensions"), "{not_object}");
+        let duplicate = serde_json::from_str::<WidgetDimensions>(r#"{"width": 1.0, "width": 2.0}"#).expect_err("width twice");
+        assert!(duplicate.to_string().starts_with("duplicate field `width`"), "{duplicate}");
         let text = r#"{"id": "w1", "name": "n", "label": null, "dimensions": {"width": "wide"}}"#;
         let error = serde_path_to_error::deserialize::<_, Widget>(&mut serde_json::Deserializer::from_str(text))
             .expect_err("width is a number");
@@ -1038,4 +1049,69 @@ fn any_value_property_keeps_an_explicit_null() {
     let input = json!({"anything": null});
     let record: Record = decode(&input);
     assert_eq!(encode(&record), input, "decoded as {record:?}");
+}
+
+mod hostile_names {
+    //! Schemas named after what generated code and the runtime's macros use
+    //! (`A`, `S`, `Error`, `Option`, `Value`, `Field`, …), properties named
+    //! after the macros' locals (`map`, `key`, `serializer`), and values
+    //! named like the fallback variant (`unknown`, `Other`).
+    use super::*;
+    use tests::hostile_names::types::{AuditResult, Holder, Kinds, Mapped, Untagged};
+
+    #[test]
+    fn hostile_names_round_trip() {
+        let input = json!({
+            "kinds": "Unknown",
+            "audit": {"kind": "unknown", "reason": "gone"},
+            "mapped": {"type": "unknown", "note": "n"},
+            "untagged": "text",
+            "numbers": 2,
+            "a": {"id": 1, "map": "m", "key": "k", "value": "v", "serializer": "s", "deserializer": "d", "self": "me", "rest": "r",
+                  "next": {"id": 2, "next": {"id": 3, "next": {"id": 4}}}},
+            "error": {"id": 5, "next": {"id": 6}},
+            "option": {"id": 7},
+            "extra": {"x": {"id": 8, "next": {"id": 9}}}
+        });
+        let holder: Holder = decode(&input);
+        assert_eq!(holder.kinds, Some(Kinds::Unknown3));
+        assert!(matches!(holder.audit, Some(AuditResult::AuditUnknown(_))), "{:?}", holder.audit);
+        assert!(matches!(holder.mapped, Some(Mapped::Unknown2(_))), "{:?}", holder.mapped);
+        assert!(matches!(holder.untagged, Some(Untagged::String(_))), "{:?}", holder.untagged);
+        let a = holder.a.as_ref().expect("a");
+        assert_eq!((a.id, a.map.as_deref(), a.self_.as_deref()), (1, Some("m"), Some("me")));
+        assert_eq!(encode(&holder), input);
+    }
+
+    #[test]
+    fn values_named_like_the_fallback_are_their_own_variants() {
+        for (wire, expected) in
+            [("unknown", Kinds::Unknown2), ("Unknown", Kinds::Unknown3), ("other", Kinds::Other), ("Other", Kinds::Other2)]
+        {
+            assert_eq!(decode::<Kinds>(&json!(wire)), expected);
+            assert_eq!(encode(&expected), json!(wire));
+        }
+        assert_eq!(decode::<Kinds>(&json!("new")), Kinds::Unknown("new".to_owned()));
+        let other_tag: Mapped = decode(&json!({"type": "brand-new", "x": 1}));
+        assert!(matches!(other_tag, Mapped::Unknown(_)), "{other_tag:?}");
+    }
+
+    #[test]
+    fn a_deep_chain_decodes_and_encodes() {
+        // 100 levels of `Node{i}.next` (serde_json's own limit is 128),
+        // held by value: each level's decoder frame holds the rest, as a
+        // derive's does, so this runs on a thread with room for that in a
+        // debug build.
+        let run = || {
+            let mut value = json!({"value": "last"});
+            for level in (0..100).rev() {
+                value = json!({"value": format!("v{level}"), "next": value});
+            }
+            let node: tests::deep_chain::types::Node0 = decode(&value);
+            assert_eq!(node.value.as_deref(), Some("v0"));
+            assert_eq!(encode(&node), value);
+        };
+        let thread = std::thread::Builder::new().stack_size(256 << 20).spawn(run).expect("spawns");
+        thread.join().expect("decodes and encodes");
+    }
 }

@@ -21,6 +21,8 @@ mod core;
 mod error;
 mod hooks;
 mod multipart;
+#[doc(hidden)]
+pub mod names;
 mod object;
 mod paginate;
 mod params;
@@ -50,21 +52,18 @@ pub use self::core::{Core, CoreBuilder};
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use object::{
-    Field, FromObject, Key, Presence, Property, Rest, RestSlot, Slot, deserialize_object, missing, presence, property, read_object,
-    serialize_object,
-};
+pub use object::{FromObject, Key, MapWriter, StructWriter, count, deserialize_object, finish, read, read_rest, skip, slot};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]
-pub use union::{TryVariant, Variant, deserialize_untagged, serialize_variant};
+pub use union::{TryVariant, Variant, deserialize_untagged};
 #[doc(hidden)]
 pub use params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
 #[doc(hidden)]
 pub use request::{ParseError, Request};
 #[doc(hidden)]
 pub use response::{
-    FromHeaders, RawResponse, api_error, bytes, empty, error_json, header_value, json, parse_json, serialize_tagged, text, union_variant,
+    FromHeaders, RawResponse, api_error, bytes, empty, error_json, header_value, decode_json, json, parse_json, serialize_tagged, text, union_variant,
     union_variant_untagged,
 };
 

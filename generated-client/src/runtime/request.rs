@@ -395,65 +395,77 @@ impl Request {
     /// operation was a third of the client's compile time.
     pub fn call_json<T, H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<T, H>, E>
     where
-        T: serde::de::DeserializeOwned + Send + 'static,
+        T: serde::de::DeserializeOwned + 'static,
         H: super::FromHeaders + Send + 'static,
-        E: Send + 'static,
+        E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::json)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::json::<T, ()>)
     }
 
     /// [`call_json`](Self::call_json) for a text body.
     pub fn call_text<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<String, H>, E>
     where
         H: super::FromHeaders + Send + 'static,
-        E: Send + 'static,
+        E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::text)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::text::<()>)
     }
 
     /// [`call_json`](Self::call_json) for a binary body.
     pub fn call_bytes<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<Vec<u8>, H>, E>
     where
         H: super::FromHeaders + Send + 'static,
-        E: Send + 'static,
+        E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::bytes)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::bytes::<()>)
     }
 
     /// [`call_json`](Self::call_json) for successes without a body.
     pub fn call_empty<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<(), H>, E>
     where
         H: super::FromHeaders + Send + 'static,
-        E: Send + 'static,
+        E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::empty)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::empty::<()>)
     }
 
     /// The [`Call`] of the `call_…` functions: send, check the status,
     /// read the success body with `decode`, parse the documented headers.
     fn call_decoded<T, H, E, F, Fut>(self, expected: Expected<E>, decode: F) -> Call<Response<T, H>, E>
     where
-        T: Send + 'static,
+        T: 'static,
         H: super::FromHeaders + Send + 'static,
-        E: Send + 'static,
+        E: 'static,
         F: FnOnce(RawResponse) -> Fut + Send + 'static,
-        Fut: std::future::Future<Output = Result<Response<T>, Error<E>>> + Send,
+        Fut: std::future::Future<Output = Result<Response<T>, Error<()>>> + Send,
     {
+        // Nothing typed is held across an `await` (errors are untyped until
+        // the end, and the value is decoded after the last read), so the
+        // call is `Send` without asking whether `T` and `E` are: for
+        // deeply nested models that question overflows the compiler's
+        // recursion limit.
         Box::pin(async move {
-            let response = self.call(expected).await?;
-            decode(response).await.map(Response::with_typed_headers)
+            let Expected { accept, success, parse_error } = expected;
+            let response = match self.call(&accept, &success).await {
+                Ok(response) => response,
+                Err(error) => return Err(error.parse_status(parse_error)),
+            };
+            match decode(response).await {
+                Ok(response) => Ok(Response::with_typed_headers(response)),
+                Err(error) => Err(error.retype()),
+            }
         })
     }
 
     /// Sends, and turns a status outside the expected ones into
-    /// [`Error::Status`].
-    async fn call<E>(self, expected: Expected<E>) -> Result<RawResponse, Error<E>> {
-        let response = self.send_inner(&expected.accept).await?;
+    /// [`Error::Status`] (its body not parsed yet).
+    async fn call(self, accept: &str, success: &[RangeInclusive<u16>]) -> Result<RawResponse, Error<()>> {
+        let response = self.send_inner(accept).await?;
         let status = response.status().as_u16();
-        if expected.success.iter().any(|range| range.contains(&status)) {
+        if success.iter().any(|range| range.contains(&status)) {
             Ok(response)
         } else {
-            Err(super::api_error(response, expected.parse_error).await)
+            Err(super::api_error(response, |_, _| None).await)
         }
     }
 

@@ -65,6 +65,19 @@ impl<E> Error<E> {
         }
     }
 
+    /// The same error with the body of a [`Error::Status`] parsed by
+    /// `parse` (when it was read whole).
+    pub(crate) fn parse_status<F>(self, parse: fn(StatusCode, &[u8]) -> Option<F>) -> Error<F> {
+        match self {
+            Error::Status(error) => {
+                let parsed = if error.truncated { None } else { parse(error.status, &error.body) };
+                let ApiError { status, headers, body, truncated, .. } = *error;
+                Error::Status(Box::new(ApiError { status, headers, body, truncated, parsed }))
+            }
+            other => other.retype(),
+        }
+    }
+
     pub(crate) fn retype<F>(self) -> Error<F> {
         match self {
             Error::InvalidRequest(message) => Error::InvalidRequest(message),

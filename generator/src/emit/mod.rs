@@ -29,6 +29,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
+    ("names.rs", include_str!("../../runtime/src/names.rs")),
     ("object.rs", include_str!("../../runtime/src/object.rs")),
     ("paginate.rs", include_str!("../../runtime/src/paginate.rs")),
     ("params.rs", include_str!("../../runtime/src/params.rs")),
@@ -180,7 +181,13 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
 }
 
 /// `src/lib.rs`: the runtime and one module per spec.
-pub fn crate_root(modules: &[&str], layout: &Layout) -> TokenStream {
+pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> TokenStream {
+    // Types nested deeper than the compiler checks by default
+    // (`analyze::nesting_depth`).
+    let limit = (recursion_limit > 0).then(|| {
+        let limit = recursion_limit.to_string();
+        quote!(#![recursion_limit = #limit])
+    });
     let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
     let reexport = match (layout, names.as_slice()) {
         (Layout::Standalone { .. }, [only]) => Some(quote!(pub use #only::*;)),
@@ -195,6 +202,7 @@ pub fn crate_root(modules: &[&str], layout: &Layout) -> TokenStream {
         #![doc = ""]
         #( #![doc = #docs] )*
         #allows
+        #limit
 
         pub mod runtime;
         #( pub mod #names; )*

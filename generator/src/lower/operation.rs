@@ -14,8 +14,7 @@ use crate::model::{
 };
 use crate::naming::{field_name, type_name, Scope};
 
-/// Names the generated `Client` already uses for its own methods.
-const CLIENT_METHODS: &[&str] = &["builder", "new", "base_url", "core"];
+use crate::runtime_names::CLIENT_METHODS;
 
 /// Header parameters the spec may list but that OpenAPI says to ignore,
 /// because the client sets them itself.

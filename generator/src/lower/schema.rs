@@ -405,7 +405,8 @@ impl<'a> Lowerer<'a> {
         let implied = if view.discriminator.is_none() { self.implied_tag(members, &null_members) } else { None };
         let id = self.target_id(target, at);
         let union_name = self.name_of(id);
-        let mut names = Scope::new();
+        // `Unknown` is the fallback variant of tagged unions.
+        let mut names = Scope::with_reserved(["Unknown"]);
         let mut variants = Vec::new();
         let mut nullable = false;
         for (index, member) in members.iter().enumerate() {

@@ -6,8 +6,7 @@ use crate::ir::{SecurityKind, SecurityScheme, ServerVariable};
 use crate::model::{ParameterIn, SchemeKind, SecurityScheme as SpecScheme, Server};
 use crate::naming::{field_name, Scope};
 
-/// Builder methods the generated `ClientBuilder` already has.
-const BUILDER_METHODS: &[&str] = &["base_url", "timeout", "no_timeout", "http_client", "user_agent", "build", "server_variable"];
+use crate::runtime_names::BUILDER_METHODS;
 
 impl<'a> Lowerer<'a> {
     /// Every `components.securitySchemes` entry, in spec order. Schemes the

@@ -381,7 +381,7 @@ macro_rules! __client_methods {
         /// A clone of this client with another retry policy, e.g. for one
         /// call: `client.with_retry(RetryPolicy::none()).some_call()`.
         pub fn with_retry(&self, policy: $crate::runtime::RetryPolicy) -> Self {
-            let mut client = self.clone();
+            let mut client = ::std::clone::Clone::clone(self);
             client.core = self.core.with_retry(policy);
             client
         }
@@ -390,9 +390,10 @@ macro_rules! __client_methods {
         /// header, so that POST and PATCH calls are retried too (with the
         /// same key on every attempt).
         pub fn with_idempotency_key(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
-            let mut client = self.clone();
+            let mut client = ::std::clone::Clone::clone(self);
             client.core = self.core.with_idempotency_key(key.into());
             client
         }
     };
 }
+

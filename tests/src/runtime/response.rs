@@ -187,12 +187,26 @@ pub async fn empty<E>(response: RawResponse) -> Result<Response<()>, Error<E>> {
 /// Decodes a JSON success body, reporting the JSON path that failed.
 pub async fn json<T: serde::de::DeserializeOwned, E>(response: RawResponse) -> Result<Response<T>, Error<E>> {
     let (status, headers, body) = response.success_body().await?;
-    let deserializer = &mut serde_json::Deserializer::from_slice(&body);
-    match serde_path_to_error::deserialize(deserializer) {
+    match decode_json(&body) {
         Ok(value) => Ok(Response::new(status, headers, value)),
-        Err(error) => {
-            let path = error.path().to_string();
-            Err(Error::Decode(Box::new(DecodeError { status, path, body, source: error.into_inner() })))
+        Err((path, source)) => Err(Error::Decode(Box::new(DecodeError { status, path, body, source }))),
+    }
+}
+
+/// Decodes JSON at full speed; only when that fails is the input read again
+/// with path tracking, so the error names the JSON path that failed (the
+/// second reading fails at the same place with the same message).
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(plain) => {
+            let deserializer = &mut serde_json::Deserializer::from_slice(body);
+            match serde_path_to_error::deserialize::<_, T>(deserializer) {
+                Err(error) => Err((error.path().to_string(), error.into_inner())),
+                // What the path-tracking reading accepts and the plain one
+                // refused is trailing input after the value.
+                Ok(_) => Err((".".to_owned(), plain)),
+            }
         }
     }
 }

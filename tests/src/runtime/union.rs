@@ -46,12 +46,6 @@ pub fn deserialize_untagged<'de, D: Deserializer<'de>, U>(
         .ok_or_else(|| D::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
 }
 
-/// `Serialize::serialize` of a union written as its variant's own value.
-#[doc(hidden)]
-pub fn serialize_variant<S: serde::Serializer>(serializer: S, variant: &dyn erased_serde::Serialize) -> Result<S::Ok, S::Error> {
-    erased_serde::serialize(variant, serializer)
-}
-
 /// `impl Serialize` and `impl Deserialize` for a union without a tag, from
 /// its variants in the spec's order:
 ///
@@ -69,14 +63,14 @@ macro_rules! __impl_untagged {
     };
     (Serialize for $name:ident { $($variant:ident),* $(,)? }) => {
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                $crate::runtime::serialize_variant(serializer, match self { $( Self::$variant(value) => value, )* })
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                match self { $( Self::$variant(value) => ::serde::Serialize::serialize(value, serializer), )* }
             }
         }
     };
     (Deserialize for $name:ident { $($variant:ident),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 $crate::runtime::deserialize_untagged(
                     deserializer,
                     ::std::stringify!($name),
