@@ -92,11 +92,13 @@ pub struct TypeSpace {
     /// parameter and header structs) derive `PartialEq`
     /// ([`crate::Settings::partial_eq`]); enums of values always do.
     pub partial_eq: bool,
+    /// Models derive serde's traits ([`crate::Settings::serde_derive`]).
+    pub serde_derive: bool,
 }
 
 impl Default for TypeSpace {
     fn default() -> Self {
-        Self { defs: Vec::new(), partial_eq: true }
+        Self { defs: Vec::new(), partial_eq: true, serde_derive: false }
     }
 }
 

@@ -1115,3 +1115,28 @@ mod hostile_names {
         thread.join().expect("decodes and encodes");
     }
 }
+
+mod conversions {
+    //! `From` each variant's type for unions, `FromStr`/`Display` for
+    //! string enums (as typify writes them).
+    use super::*;
+    use tests::enums::types::Status;
+    use tests::one_of::types::{Circle, Shape, Untagged, Created};
+
+    #[test]
+    fn unions_convert_from_their_variants() {
+        assert_eq!(Shape::from(Circle { radius: 2.0 }), Shape::Circle(Circle { radius: 2.0 }));
+        let created = Created { r#type: "created".to_owned(), id: "1".to_owned() };
+        assert_eq!(Untagged::from(created.clone()), Untagged::Created(created));
+    }
+
+    #[test]
+    fn string_enums_parse_and_print_their_wire_values() {
+        for status in [Status::Active, Status::Unknown("later".to_owned())] {
+            let text = status.to_string();
+            assert_eq!(text.parse::<Status>(), Ok(status.clone()));
+            assert_eq!(encode(&status), json!(text));
+        }
+        assert_eq!("active".parse::<Status>(), Ok(Status::Active));
+    }
+}

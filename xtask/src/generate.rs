@@ -65,6 +65,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
             date_time: if args.date_time_strings { DateTimes::String } else { DateTimes::Chrono },
             partial_eq: !args.no_partial_eq,
             parameters: if args.params_always { Parameters::Always } else { Parameters::WhenAny },
+            serde_derive: args.serde_derive,
         },
     };
     let started = Instant::now();
@@ -149,6 +150,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.params_always {
         command.push_str(" --params-always");
     }
+    if args.serde_derive {
+        command.push_str(" --serde-derive");
+    }
     command
 }
 
@@ -211,6 +215,7 @@ mod tests {
             date_time_strings: false,
             no_partial_eq: false,
             params_always: false,
+            serde_derive: false,
             warnings: crate::cli::WarningsMode::All,
         };
         assert_eq!(regenerate_command(&args), "cargo xtask generate --spec specs/a.yaml --out ../out");

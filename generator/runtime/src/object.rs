@@ -1,22 +1,39 @@
 //! Model structs to and from JSON objects.
 //!
 //! Generated structs implement `Serialize` and `Deserialize` through
-//! [`__impl_object!`](crate::__impl_object), from one property table: the
-//! shape of serde's derives (a `match` from key to field when reading, one
-//! `serialize_field` per property when writing, every value through its
-//! own generic impl, no trait objects), without the parts JSON never needs
-//! (field identifiers by index and by bytes, a second visitor per struct),
-//! so that it compiles fast and runs as fast as a derive. The per-presence
-//! steps are small generic functions here ([`slot`], [`read`], [`finish`],
-//! [`count`] and the writers' methods), so the expansion per property is one
-//! call each way.
+//! [`__impl_object!`](crate::__impl_object), from one property table.
+//!
+//! Two costs pull apart here: code per property in every struct is what
+//! makes a big API slow to `cargo check` (serde's derives emit several
+//! visitors and a `match` arm and a `?` per field), while a derive's code is
+//! what makes decoding fast. So a struct's impls are one call each way with
+//! its properties as a slice (small to check), and the shared functions
+//! here do the per-key work as fast as a derive does:
+//!
+//! * reading, a key is found by trying the property after the last one
+//!   read first (servers write properties in schema order, so that is
+//!   nearly always it: one comparison), then a hash table built once per
+//!   struct (big structs) or a scan (small ones); each value is decoded by
+//!   its own monomorphized `Deserialize` behind one indirect call
+//!   ([`Slot`]), straight from the input (no `serde_json::Value`);
+//! * writing, each property is one indirect call into its monomorphized
+//!   `serialize_field` for the serializer at hand ([`WriteField`]: generic
+//!   over the serializer's state, so nested values are not type-erased).
+//!
+//! Semantics are serde's derive's: a repeated key is `duplicate field`, a
+//! missing required one `missing field`, unknown ones are skipped, and a
+//! sequence is read as every field in table order.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
-use serde::ser::{SerializeMap as _, SerializeStruct as _, Serialize, Serializer};
+use serde::ser::{SerializeMap, SerializeStruct, Serialize, Serializer};
 
 /// An object key, borrowed from the input when it can be.
 #[doc(hidden)]
@@ -57,6 +74,56 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
         deserializer.deserialize_identifier(KeyVisitor)
     }
+}
+
+/// A string value, borrowed from the input when it can be (string enums
+/// read their value through it, so only an unknown value is copied).
+#[doc(hidden)]
+pub struct Text<'de>(pub Cow<'de, str>);
+
+impl<'de> Text<'de> {
+    /// The text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            #[inline]
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// `deserialize_with` of an optional nullable field with serde's derives
+/// (the generator's `--serde-derive`): there and null is
+/// `Some(None)` (absent is `None` through `#[serde(default)]`).
+#[doc(hidden)]
+pub fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A model struct read from the entries of an object (implemented by
@@ -141,279 +208,362 @@ impl de::Expected for ExpectedFields {
     }
 }
 
-/// The decoder's local for each property, by presence (named as in the
-/// table): `Some` once the key was read, so a repeated key is an error.
+/// How a property of a model struct may appear in its JSON object (the
+/// words of an [`__impl_object!`](crate::__impl_object) table).
 #[doc(hidden)]
-pub mod slot {
-    /// `required`: the value.
-    #[inline(always)]
-    pub fn required<T>() -> Option<T> {
-        None
-    }
-    /// `nullable`: the value or null.
-    #[inline(always)]
-    pub fn nullable<T>() -> Option<Option<T>> {
-        None
-    }
-    /// `optional`: the value or null.
-    #[inline(always)]
-    pub fn optional<T>() -> Option<Option<T>> {
-        None
-    }
-    /// `present`: the value's type is itself an `Option` (null is kept).
-    #[inline(always)]
-    pub fn present<T>() -> Option<T> {
-        None
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there: the field is `T`.
+    Required,
+    /// Always there, may be null: the field is `Option<T>` (absent is
+    /// read leniently as null).
+    Nullable,
+    /// May be absent (or null): the field is `Option<T>`.
+    Optional,
+    /// May be absent, or there and null: the field is `Option<Option<T>>`.
+    Present,
 }
 
-/// Reads one entry's value into its [`slot`], by presence; a key read
-/// twice is serde's `duplicate field` error.
+/// The table's words for [`Presence`], so that the macro can name them.
 #[doc(hidden)]
-pub mod read {
-    use serde::de::{Deserialize, Error as _, MapAccess};
+#[allow(non_upper_case_globals)]
+pub mod presence {
+    use super::Presence;
+    pub const required: Presence = Presence::Required;
+    pub const nullable: Presence = Presence::Nullable;
+    pub const optional: Presence = Presence::Optional;
+    pub const present: Presence = Presence::Present;
+}
 
-    #[inline(always)]
-    fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-        map: &mut A,
-        slot: &mut Option<T>,
-        name: &'static str,
-    ) -> Result<(), A::Error> {
-        if slot.is_some() {
-            return Err(A::Error::duplicate_field(name));
-        }
-        *slot = Some(map.next_value()?);
+/// A model struct's property while its object is read: its name, its
+/// presence, and the decoder's local its value goes to. A plain tuple
+/// struct, so that a struct's decoder builds its table of fields without
+/// a function call (or a type to infer) per property.
+#[doc(hidden)]
+pub struct Field<'a, 'de, A>(pub &'static str, pub Presence, pub &'a mut dyn Slot<'de, A>);
+
+/// Where one property's value is decoded to: an `Option<T>` local of
+/// `from_object`, as a trait object so that one [`read_object`] (generic
+/// over the input only) serves every struct.
+#[doc(hidden)]
+pub trait Slot<'de, A: de::MapAccess<'de>> {
+    /// Reads the entry's value: `T` into `Some`, or, when `or_null`, an
+    /// `Option<T>` (null → `None`).
+    fn read(&mut self, map: &mut A, or_null: bool) -> Result<(), A::Error>;
+}
+
+impl<'de, A: de::MapAccess<'de>, T: Deserialize<'de>> Slot<'de, A> for Option<T> {
+    #[inline]
+    fn read(&mut self, map: &mut A, or_null: bool) -> Result<(), A::Error> {
+        *self = if or_null { map.next_value()? } else { Some(map.next_value()?) };
         Ok(())
-    }
-
-    /// `required`: a `T`.
-    #[inline(always)]
-    pub fn required<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-        map: &mut A,
-        slot: &mut Option<T>,
-        name: &'static str,
-    ) -> Result<(), A::Error> {
-        once(map, slot, name)
-    }
-
-    /// `nullable`: a `T` or null.
-    #[inline(always)]
-    pub fn nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-        map: &mut A,
-        slot: &mut Option<Option<T>>,
-        name: &'static str,
-    ) -> Result<(), A::Error> {
-        once(map, slot, name)
-    }
-
-    /// `optional`: a `T` or null.
-    #[inline(always)]
-    pub fn optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-        map: &mut A,
-        slot: &mut Option<Option<T>>,
-        name: &'static str,
-    ) -> Result<(), A::Error> {
-        once(map, slot, name)
-    }
-
-    /// `present`: an `Option<T>` (null is `Some(None)` in the field).
-    #[inline(always)]
-    pub fn present<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-        map: &mut A,
-        slot: &mut Option<T>,
-        name: &'static str,
-    ) -> Result<(), A::Error> {
-        once(map, slot, name)
-    }
-}
-
-/// The field's value from its [`slot`] once the object is read, by
-/// presence: a required property that never came is serde's `missing
-/// field` error; the others are `None` when absent.
-#[doc(hidden)]
-pub mod finish {
-    use serde::de::Error;
-
-    /// `required`: the value, or `missing field`.
-    #[inline(always)]
-    pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-        match slot {
-            Some(value) => Ok(value),
-            None => Err(E::missing_field(name)),
-        }
-    }
-
-    /// `nullable`: absent is read leniently as null.
-    #[inline(always)]
-    pub fn nullable<T, E: Error>(slot: Option<Option<T>>, _: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
-    }
-
-    /// `optional`: absent or null is `None`.
-    #[inline(always)]
-    pub fn optional<T, E: Error>(slot: Option<Option<T>>, _: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
-    }
-
-    /// `present`: absent is `None`, null `Some(None)`.
-    #[inline(always)]
-    pub fn present<T, E: Error>(slot: Option<T>, _: &'static str) -> Result<Option<T>, E> {
-        Ok(slot)
-    }
-}
-
-/// How many entries a property adds to its struct's object, by presence:
-/// the length serde's derive passes to `serialize_struct`.
-#[doc(hidden)]
-pub mod count {
-    /// `required`: always written.
-    #[inline(always)]
-    pub fn required<T>(_: &T) -> usize {
-        1
-    }
-    /// `nullable`: always written (`None` as null).
-    #[inline(always)]
-    pub fn nullable<T>(_: &Option<T>) -> usize {
-        1
-    }
-    /// `optional`: left out when `None`.
-    #[inline(always)]
-    pub fn optional<T>(value: &Option<T>) -> usize {
-        usize::from(value.is_some())
-    }
-    /// `present`: left out when `None`.
-    #[inline(always)]
-    pub fn present<T>(value: &Option<Option<T>>) -> usize {
-        usize::from(value.is_some())
     }
 }
 
 /// Where the properties a struct does not list go (its
-/// `additional_properties`) when it is read.
+/// `additional_properties`).
 #[doc(hidden)]
-#[inline]
-pub fn read_rest<'de, A: de::MapAccess<'de>, V: Deserialize<'de>>(
-    map: &mut A,
-    rest: &mut std::collections::BTreeMap<String, V>,
-    key: Key<'de>,
+pub trait RestSlot<'de, A: de::MapAccess<'de>> {
+    /// Reads the entry's value and keeps it under its key.
+    fn insert(&mut self, map: &mut A, key: Key<'de>) -> Result<(), A::Error>;
+}
+
+impl<'de, A: de::MapAccess<'de>, V: Deserialize<'de>> RestSlot<'de, A> for std::collections::BTreeMap<String, V> {
+    fn insert(&mut self, map: &mut A, key: Key<'de>) -> Result<(), A::Error> {
+        let value = map.next_value()?;
+        self.insert(key.into_string(), value);
+        Ok(())
+    }
+}
+
+/// Structs with more properties than this find keys through a hash table
+/// when the predicted one misses; smaller ones scan.
+const SCAN_AT_MOST: usize = 8;
+
+/// The position of each property by name, built the first time a struct
+/// with many properties is read (one per struct: a `static` in its
+/// decoder).
+#[doc(hidden)]
+pub struct FieldIndex(OnceLock<HashMap<&'static str, usize, BuildHasherDefault<FxHasher>>>);
+
+impl FieldIndex {
+    /// An index not built yet.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self(OnceLock::new())
+    }
+
+    fn position<A>(&self, fields: &[Field<'_, '_, A>], key: &str) -> Option<usize> {
+        if fields.len() <= SCAN_AT_MOST {
+            return fields.iter().position(|field| field.0 == key);
+        }
+        let index = self.0.get_or_init(|| {
+            let mut index = HashMap::with_capacity_and_hasher(fields.len(), BuildHasherDefault::default());
+            // The first of a repeated name wins, as in a scan.
+            for (position, field) in fields.iter().enumerate().rev() {
+                index.insert(field.0, position);
+            }
+            index
+        });
+        index.get(key).copied()
+    }
+}
+
+/// The multiply-rotate hash rustc uses for its own tables: a few cycles per
+/// word, plenty for a struct's property names (not exposed to input that
+/// could choose collisions to any effect: a table holds only its struct's
+/// own names, and a miss costs one probe sequence).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut tail = [0; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(tail) ^ (bytes.len() as u64));
+    }
+
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Which properties were read, so that a repeated key is an error.
+struct Seen {
+    small: u128,
+    large: Vec<bool>,
+}
+
+impl Seen {
+    fn new(len: usize) -> Self {
+        Self { small: 0, large: if len > 128 { vec![false; len] } else { Vec::new() } }
+    }
+
+    /// Marks `position`; false if it was marked already.
+    #[inline]
+    fn mark(&mut self, position: usize) -> bool {
+        if self.large.is_empty() {
+            let bit = 1u128 << position;
+            let fresh = self.small & bit == 0;
+            self.small |= bit;
+            fresh
+        } else {
+            !std::mem::replace(&mut self.large[position], true)
+        }
+    }
+}
+
+/// The loop of every model struct's decoder: each entry's value goes to
+/// the field its key names, or to `rest`, or is skipped; a key read twice
+/// is serde's `duplicate field` error. Values are decoded as they are read,
+/// so a failure names its JSON path.
+#[doc(hidden)]
+pub fn read_object<'de, A: de::MapAccess<'de>>(
+    mut map: A,
+    fields: &mut [Field<'_, 'de, A>],
+    mut rest: Option<&mut dyn RestSlot<'de, A>>,
+    index: &FieldIndex,
 ) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    rest.insert(key.into_string(), value);
+    let mut seen = Seen::new(fields.len());
+    // Where the next key is expected: after the last one found.
+    let mut next = 0;
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let key_text = key.as_str();
+        let position = match fields.get(next) {
+            Some(field) if field.0 == key_text => Some(next),
+            _ => index.position(fields, key_text),
+        };
+        match position.and_then(|position| Some((position, fields.get_mut(position)?))) {
+            // `Some(T)`, or, for a property that may be null, `Option<T>`
+            // (a `present` property's `T` is itself an `Option`).
+            Some((position, Field(name, presence, slot))) => {
+                if !seen.mark(position) {
+                    return Err(de::Error::duplicate_field(name));
+                }
+                slot.read(&mut map, matches!(presence, Presence::Nullable | Presence::Optional))?;
+                next = position + 1;
+            }
+            None => match rest.as_deref_mut() {
+                Some(rest) => rest.insert(&mut map, key)?,
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            },
+        }
+    }
     Ok(())
 }
 
-/// Skips the value of a property the struct does not know.
+/// The error for a required property the object lacks.
 #[doc(hidden)]
-#[inline]
-pub fn skip<'de, A: de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(|_| ())
+pub fn missing<E: de::Error>(property: &'static str) -> E {
+    E::missing_field(property)
 }
 
-/// Writes a model struct without additional properties, as serde's derive
-/// does: `serialize_struct`, then one `serialize_field` (or `skip_field`)
-/// per property in table order.
+/// Where a struct's properties are written: the state of a
+/// `serialize_struct` (no additional properties) or of a `serialize_map`
+/// (the listed properties, then the others, as serde writes
+/// `#[serde(flatten)]`).
 #[doc(hidden)]
-pub struct StructWriter<S: Serializer>(S::SerializeStruct);
+pub trait Sink {
+    /// The serializer's error.
+    type Error;
+    /// Writes one property.
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Self::Error>;
+    /// A property left out.
+    fn skip(&mut self, name: &'static str) -> Result<(), Self::Error>;
+}
 
-impl<S: Serializer> StructWriter<S> {
-    /// Starts the struct with `len` written properties.
+/// A [`Sink`] writing a struct.
+#[doc(hidden)]
+pub struct StructSink<S: Serializer>(S::SerializeStruct);
+
+impl<S: Serializer> Sink for StructSink<S> {
+    type Error = S::Error;
     #[inline]
-    pub fn begin(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
-        serializer.serialize_struct(name, len).map(Self)
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
+        self.0.serialize_field(name, value)
     }
+    #[inline]
+    fn skip(&mut self, name: &'static str) -> Result<(), S::Error> {
+        self.0.skip_field(name)
+    }
+}
+
+/// A [`Sink`] writing a map.
+#[doc(hidden)]
+pub struct MapSink<S: Serializer>(S::SerializeMap);
+
+impl<S: Serializer> Sink for MapSink<S> {
+    type Error = S::Error;
+    #[inline]
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
+        self.0.serialize_entry(name, value)
+    }
+    #[inline]
+    fn skip(&mut self, _: &'static str) -> Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+/// One property's value, written into a [`Sink`] by its own monomorphized
+/// `Serialize` (the indirect call is per property of the struct at hand;
+/// the value's own insides are static calls, not type-erased).
+#[doc(hidden)]
+pub trait WriteField<K: Sink> {
+    /// Writes the value as property `name`.
+    fn write(&self, sink: &mut K, name: &'static str) -> Result<(), K::Error>;
+}
+
+impl<K: Sink, T: Serialize> WriteField<K> for T {
+    #[inline]
+    fn write(&self, sink: &mut K, name: &'static str) -> Result<(), K::Error> {
+        sink.field(name, self)
+    }
+}
+
+/// One property of a model struct, as [`serialize_struct`] writes it: its
+/// name, and its value unless the property is left out (an optional one
+/// that is `None`). Built by the functions of [`property`].
+#[doc(hidden)]
+pub struct Property<'a, K: Sink> {
+    name: &'static str,
+    value: Option<&'a dyn WriteField<K>>,
+}
+
+/// How [`__impl_object!`](crate::__impl_object) hands each property to
+/// [`serialize_struct`], by presence (named as in the table).
+#[doc(hidden)]
+pub mod property {
+    use super::{Property, Sink, WriteField};
+    use serde::Serialize;
 
     /// A required property: always written.
-    #[inline(always)]
-    pub fn required<T: Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
-        self.0.serialize_field(name, value)
+    #[inline]
+    pub fn required<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a T) -> Property<'a, K> {
+        Property { name, value: Some(value) }
     }
 
     /// A required nullable property (`Option<T>`): always written, `None`
     /// as `null`.
-    #[inline(always)]
-    pub fn nullable<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
-        self.0.serialize_field(name, value)
+    #[inline]
+    pub fn nullable<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a Option<T>) -> Property<'a, K> {
+        Property { name, value: Some(value) }
     }
 
     /// An optional property (`Option<T>`): left out when `None`.
-    #[inline(always)]
-    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
-        match value {
-            Some(value) => self.0.serialize_field(name, value),
-            None => self.0.skip_field(name),
-        }
+    #[inline]
+    pub fn optional<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a Option<T>) -> Property<'a, K> {
+        Property { name, value: value.as_ref().map(|value| value as &dyn WriteField<K>) }
     }
 
     /// An optional nullable property (`Option<Option<T>>`): left out when
     /// `None`, `null` when `Some(None)`.
-    #[inline(always)]
-    pub fn present<T: Serialize>(&mut self, name: &'static str, value: &Option<Option<T>>) -> Result<(), S::Error> {
-        match value {
-            Some(value) => self.0.serialize_field(name, value),
-            None => self.0.skip_field(name),
-        }
-    }
-
-    /// Ends the struct.
     #[inline]
-    pub fn end(self) -> Result<S::Ok, S::Error> {
-        self.0.end()
+    pub fn present<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a Option<Option<T>>) -> Property<'a, K> {
+        Property { name, value: value.as_ref().map(|value| value as &dyn WriteField<K>) }
     }
 }
 
-/// Writes a model struct with additional properties: a map of the listed
-/// properties, then the others (the way serde writes `#[serde(flatten)]`).
+/// `Serialize::serialize` of a model struct without additional
+/// properties: `serialize_struct` with the number of properties written,
+/// then each in table order (`skip_field` for those left out), as serde's
+/// derive does.
 #[doc(hidden)]
-pub struct MapWriter<S: Serializer>(S::SerializeMap);
-
-impl<S: Serializer> MapWriter<S> {
-    /// Starts the map (its length is not known ahead).
-    #[inline]
-    pub fn begin(serializer: S, _: &'static str, _: usize) -> Result<Self, S::Error> {
-        serializer.serialize_map(None).map(Self)
-    }
-
-    /// A required property: always written.
-    #[inline(always)]
-    pub fn required<T: Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
-        self.0.serialize_entry(name, value)
-    }
-
-    /// A required nullable property: always written.
-    #[inline(always)]
-    pub fn nullable<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
-        self.0.serialize_entry(name, value)
-    }
-
-    /// An optional property: left out when `None`.
-    #[inline(always)]
-    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), S::Error> {
-        match value {
-            Some(value) => self.0.serialize_entry(name, value),
-            None => Ok(()),
+pub fn serialize_struct<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    properties: &[Property<'_, StructSink<S>>],
+) -> Result<S::Ok, S::Error> {
+    let len = properties.iter().filter(|property| property.value.is_some()).count();
+    let mut sink = StructSink::<S>(serializer.serialize_struct(name, len)?);
+    for property in properties {
+        match property.value {
+            Some(value) => value.write(&mut sink, property.name)?,
+            None => sink.skip(property.name)?,
         }
     }
+    sink.0.end()
+}
 
-    /// An optional nullable property: left out when `None`.
-    #[inline(always)]
-    pub fn present<T: Serialize>(&mut self, name: &'static str, value: &Option<Option<T>>) -> Result<(), S::Error> {
-        match value {
-            Some(value) => self.0.serialize_entry(name, value),
-            None => Ok(()),
+/// `Serialize::serialize` of a model struct with additional properties: a
+/// map of the listed properties, then the others.
+#[doc(hidden)]
+pub fn serialize_map<S: Serializer, V: Serialize>(
+    serializer: S,
+    properties: &[Property<'_, MapSink<S>>],
+    rest: &std::collections::BTreeMap<String, V>,
+) -> Result<S::Ok, S::Error> {
+    let mut sink = MapSink::<S>(serializer.serialize_map(None)?);
+    for property in properties {
+        if let Some(value) = property.value {
+            value.write(&mut sink, property.name)?;
         }
     }
-
-    /// The properties the struct does not list, after the listed ones.
-    #[inline]
-    pub fn rest<V: Serialize>(&mut self, rest: &std::collections::BTreeMap<String, V>) -> Result<(), S::Error> {
-        rest.iter().try_for_each(|(key, value)| self.0.serialize_entry(key, value))
+    for (key, value) in rest {
+        sink.0.serialize_entry(key, value)?;
     }
-
-    /// Ends the map.
-    #[inline]
-    pub fn end(self) -> Result<S::Ok, S::Error> {
-        self.0.end()
-    }
+    sink.0.end()
 }
 
 /// `impl Serialize` and `impl Deserialize` for a model struct, from its
@@ -436,9 +586,9 @@ impl<S: Serializer> MapWriter<S> {
 ///
 /// `Serialize for` or `Deserialize for` alone implement one direction.
 /// Decoding is lenient where it costs nothing: a `nullable` property may
-/// be absent too. Names the expansion introduces are either hygienic
-/// locals or start with `__` (which no generated type name does), so no
-/// spec name can collide with them.
+/// be absent too. Names the expansion introduces are hygienic locals or
+/// start with `__` (which no generated type name does), so no spec name can
+/// collide with them.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_object {
@@ -446,14 +596,25 @@ macro_rules! __impl_object {
         $crate::__impl_object!(Serialize for $($object)*);
         $crate::__impl_object!(Deserialize for $($object)*);
     };
-    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
+    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                let len = 0 $( + $crate::runtime::count::$presence(&self.$field) )*;
-                let mut object = $crate::__impl_object!(@begin serializer, ::std::stringify!($name), len, $($rest)?)?;
-                $( object.$presence($wire, &self.$field)?; )*
-                $( object.rest(&self.$rest)?; )?
-                object.end()
+                $crate::runtime::serialize_struct(
+                    serializer,
+                    ::std::stringify!($name),
+                    &[ $( $crate::runtime::property::$presence($wire, &self.$field), )* ],
+                )
+            }
+        }
+    };
+    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } .. $rest:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                $crate::runtime::serialize_map(
+                    serializer,
+                    &[ $( $crate::runtime::property::$presence($wire, &self.$field), )* ],
+                    &self.$rest,
+                )
             }
         }
     };
@@ -461,18 +622,18 @@ macro_rules! __impl_object {
         impl $crate::runtime::FromObject for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: ::std::option::Option<&'static [&'static str]> = $crate::__impl_object!(@fields [$($wire),*] $($rest)?);
-            #[allow(unused_mut)]
-            fn from_object<'de, __A: ::serde::de::MapAccess<'de>>(mut map: __A) -> ::std::result::Result<Self, __A::Error> {
-                $( let mut $field = $crate::runtime::slot::$presence::<$value>(); )*
+            fn from_object<'de, __A: ::serde::de::MapAccess<'de>>(map: __A) -> ::std::result::Result<Self, __A::Error> {
+                static INDEX: $crate::runtime::FieldIndex = $crate::runtime::FieldIndex::new();
+                $( let mut $field = ::std::option::Option::None::<$value>; )*
                 $( let mut $rest = ::std::collections::BTreeMap::new(); )?
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::runtime::Key<'de>>(&mut map)? {
-                    match key.as_str() {
-                        $( $wire => $crate::runtime::read::$presence(&mut map, &mut $field, $wire)?, )*
-                        _ => $crate::__impl_object!(@other map key $($rest)?),
-                    }
-                }
+                $crate::runtime::read_object(
+                    map,
+                    &mut [ $( $crate::runtime::Field($wire, $crate::runtime::presence::$presence, &mut $field), )* ],
+                    $crate::__impl_object!(@rest $($rest)?),
+                    &INDEX,
+                )?;
                 ::std::result::Result::Ok(Self {
-                    $( $field: $crate::runtime::finish::$presence::<_, __A::Error>($field, $wire)?, )*
+                    $( $field: $crate::__impl_object!(@finish $presence $field $wire), )*
                     $( $rest, )?
                 })
             }
@@ -485,10 +646,15 @@ macro_rules! __impl_object {
             }
         }
     };
-    (@begin $serializer:ident, $name:expr, $len:ident, $rest:ident) => { $crate::runtime::MapWriter::begin($serializer, $name, $len) };
-    (@begin $serializer:ident, $name:expr, $len:ident,) => { $crate::runtime::StructWriter::begin($serializer, $name, $len) };
     (@fields [$($wire:literal),*] $rest:ident) => { ::std::option::Option::None };
     (@fields [$($wire:literal),*]) => { ::std::option::Option::Some(&[$($wire),*]) };
-    (@other $map:ident $key:ident $rest:ident) => { $crate::runtime::read_rest(&mut $map, &mut $rest, $key)? };
-    (@other $map:ident $key:ident) => { $crate::runtime::skip(&mut $map)? };
+    (@finish required $field:ident $wire:literal) => {
+        match $field {
+            ::std::option::Option::Some(value) => value,
+            ::std::option::Option::None => return ::std::result::Result::Err($crate::runtime::missing($wire)),
+        }
+    };
+    (@finish $presence:ident $field:ident $wire:literal) => { $field };
+    (@rest $rest:ident) => { ::std::option::Option::Some(&mut $rest) };
+    (@rest) => { ::std::option::Option::None };
 }

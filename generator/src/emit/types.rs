@@ -140,12 +140,12 @@ fn partial_eq(types: &TypeSpace) -> TokenStream {
     if types.partial_eq { quote!(PartialEq,) } else { TokenStream::new() }
 }
 
-/// `::serde::Serialize, ::serde::Deserialize`, or the one a type needs.
+/// `::serde::Serialize, ::serde::Deserialize,`, or the one a type needs
+/// (each with a trailing comma, to follow other derives).
 fn serde_derives(serde: SerdeUse) -> TokenStream {
-    let serialize = serde.serialize.then(|| quote!(::serde::Serialize));
-    let deserialize = serde.deserialize.then(|| quote!(::serde::Deserialize));
-    let derives = serialize.into_iter().chain(deserialize);
-    quote!(#(#derives),*)
+    let serialize = serde.serialize.then(|| quote!(::serde::Serialize,));
+    let deserialize = serde.deserialize.then(|| quote!(::serde::Deserialize,));
+    quote!(#serialize #deserialize)
 }
 
 /// A model struct. `Serialize` and `Deserialize` come from the runtime's
@@ -163,6 +163,9 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
     });
     let all_optional = structure.fields.iter().all(|field| field.presence != Presence::Required);
     let default = all_optional.then(|| quote!(Default,));
+    if types.serde_derive {
+        return derived_struct_def(name, structure, serde, types, default);
+    }
     let impls = macro_directions(serde).map(|directions| {
         let properties = structure.fields.iter().map(|field| {
             let field_name = ident(&field.name);
@@ -196,6 +199,49 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
         }
 
         #impls
+    }
+}
+
+/// A model struct with serde's derives and attributes
+/// ([`crate::Settings::serde_derive`]): the same wire format as the
+/// property table.
+fn derived_struct_def(
+    name: &Ident,
+    structure: &Struct,
+    serde: SerdeUse,
+    types: &TypeSpace,
+    default: Option<TokenStream>,
+) -> TokenStream {
+    let fields = structure.fields.iter().map(|field| {
+        let definition = field_def(field, types);
+        let wire = &field.wire;
+        let rename = (crate::naming::unraw(&field.name) != wire.as_str()).then(|| quote!(rename = #wire,));
+        let presence = match field.presence {
+            Presence::Required | Presence::Nullable => TokenStream::new(),
+            Presence::Optional => quote!(default, skip_serializing_if = "Option::is_none",),
+            Presence::OptionalNullable => {
+                quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option",)
+            }
+        };
+        let attributes = (rename.is_some() || !presence.is_empty()).then(|| quote!(#[serde(#rename #presence)]));
+        quote!(#attributes #definition)
+    });
+    let additional = structure.additional.as_ref().map(|value| {
+        let value = type_tokens(value, types, &TokenStream::new());
+        quote! {
+            /// Properties not listed in the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<String, #value>,
+        }
+    });
+    let derives = serde_derives(serde);
+    let eq = partial_eq(types);
+    quote! {
+        #[derive(Debug, Clone, #eq #default #derives)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
     }
 }
 
@@ -312,6 +358,18 @@ fn string_enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenSt
             }
         }
 
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            /// The variant named by `value`, or `Unknown` (never fails).
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match value {
+                    #( #wires => Self::#variants, )*
+                    _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+                })
+            }
+        }
+
     };
     let serialize = serde.serialize.then(|| {
         quote! {
@@ -326,10 +384,12 @@ fn string_enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenSt
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    // Borrowed from the input where it can be: only an
+                    // unknown value is copied.
+                    let value = <crate::runtime::Text<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
                     Ok(match value.as_str() {
                         #( #wires => Self::#variants, )*
-                        _ => Self::Unknown(value),
+                        _ => Self::Unknown(value.into_string()),
                     })
                 }
             }
@@ -379,9 +439,33 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     let variants: Vec<Ident> = union.variants.iter().map(|variant| ident(&variant.name)).collect();
     let inner: Vec<TokenStream> =
         union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
+    // `From` each variant's type, as typify writes (a type that is more
+    // than one variant's, which dedup rules out, would conflict).
+    let conversions = quote! {
+        #(
+            impl ::std::convert::From<#inner> for #name {
+                fn from(value: #inner) -> Self {
+                    Self::#variants(value)
+                }
+            }
+        )*
+    };
     let Some(tag) = &union.tag else {
-        let impls = untagged_impls(name, &variants, serde);
         let eq = partial_eq(types);
+        if types.serde_derive {
+            let derives = serde_derives(serde);
+            let untagged = (serde.serialize || serde.deserialize).then(|| quote!(#[serde(untagged)]));
+            return quote! {
+                #[derive(Debug, Clone, #eq #derives)]
+                #untagged
+                pub enum #name {
+                    #( #variants(#inner), )*
+                }
+
+                #conversions
+            };
+        }
+        let impls = untagged_impls(name, &variants, serde);
         return quote! {
             #[derive(Debug, Clone, #eq)]
             pub enum #name {
@@ -389,6 +473,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
             }
 
             #impls
+            #conversions
         };
     };
     let unknown_doc = Doc::new()
@@ -446,6 +531,29 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         }
     });
     let eq = partial_eq(types);
+    if types.serde_derive && union.variants.iter().all(|variant| variant.writes_tag) {
+        // serde's internally tagged enum: the tag is taken out before the
+        // variant is decoded and written first; other values are kept.
+        let derives = serde_derives(serde);
+        let renames = union.variants.iter().map(|variant| {
+            let mut values = variant.tag_values.iter();
+            let first = values.next();
+            let aliases = values.map(|value| quote!(alias = #value,));
+            quote!(#[serde(rename = #first, #(#aliases)*)])
+        });
+        return quote! {
+            #[derive(Debug, Clone, #eq #derives)]
+            #[serde(tag = #tag)]
+            pub enum #name {
+                #( #renames #variants(#inner), )*
+                #unknown_doc
+                #[serde(untagged)]
+                Unknown(::serde_json::Value),
+            }
+
+            #conversions
+        };
+    }
     quote! {
         #[derive(Debug, Clone, #eq)]
         pub enum #name {
@@ -457,6 +565,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         #as_variant
         #serialize
         #deserialize
+        #conversions
     }
 }
 

@@ -56,6 +56,27 @@ impl ::std::fmt::Display for Status {
     }
 }
 
+impl ::std::str::FromStr for Status {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "active" => Self::Active,
+                "inactive" => Self::Inactive,
+                "1h" => Self::N1h,
+                "-" => Self::Minus,
+                "" => Self::Empty,
+                "foo bar" => Self::FooBar,
+                "Active" => Self::Active2,
+                "type" => Self::Type,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for Status {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -69,7 +90,9 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "active" => Self::Active,
@@ -80,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                 "foo bar" => Self::FooBar,
                 "Active" => Self::Active2,
                 "type" => Self::Type,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }
@@ -250,6 +273,21 @@ impl ::std::fmt::Display for ThingColor {
     }
 }
 
+impl ::std::str::FromStr for ThingColor {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "red" => Self::Red,
+                "green" => Self::Green,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for ThingColor {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -263,12 +301,14 @@ impl<'de> ::serde::Deserialize<'de> for ThingColor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "red" => Self::Red,
                 "green" => Self::Green,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

@@ -43,6 +43,21 @@ impl ::std::fmt::Display for Currency {
     }
 }
 
+impl ::std::str::FromStr for Currency {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "EUR" => Self::Eur,
+                "USD" => Self::Usd,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for Currency {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,12 +71,14 @@ impl<'de> ::serde::Deserialize<'de> for Currency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "EUR" => Self::Eur,
                 "USD" => Self::Usd,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

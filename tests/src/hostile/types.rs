@@ -314,6 +314,18 @@ impl<'de> ::serde::Deserialize<'de> for Tagged {
     }
 }
 
+impl ::std::convert::From<BoxType> for Tagged {
+    fn from(value: BoxType) -> Self {
+        Self::BoxType(value)
+    }
+}
+
+impl ::std::convert::From<OptionType> for Tagged {
+    fn from(value: OptionType) -> Self {
+        Self::OptionType(value)
+    }
+}
+
 /// Intro for long-schema.
 ///
 /// ```text
@@ -390,6 +402,25 @@ impl ::std::fmt::Display for OptionTypeCrate {
     }
 }
 
+impl ::std::str::FromStr for OptionTypeCrate {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "v\r\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/enum-value\", \"ran\").unwrap();\n\n```\nstd::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/enum-value\", \"ran\").unwrap();\n```\u{202e}" => {
+                    Self::VStdFsCreateDirAllTmpOpenapiHostileMarkersUnwrapStdFsWrie205c889
+                }
+                "plain" => Self::Plain,
+                "a`b" => Self::AB,
+                "```" => Self::OtherOtherOther,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for OptionTypeCrate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -403,7 +434,9 @@ impl<'de> ::serde::Deserialize<'de> for OptionTypeCrate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "v\r\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/enum-value\", \"ran\").unwrap();\n\n```\nstd::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/enum-value\", \"ran\").unwrap();\n```\u{202e}" => {
@@ -412,7 +445,7 @@ impl<'de> ::serde::Deserialize<'de> for OptionTypeCrate {
                 "plain" => Self::Plain,
                 "a`b" => Self::AB,
                 "```" => Self::OtherOtherOther,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

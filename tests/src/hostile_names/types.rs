@@ -2929,6 +2929,24 @@ impl ::std::fmt::Display for Kinds {
     }
 }
 
+impl ::std::str::FromStr for Kinds {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "unknown" => Self::Unknown2,
+                "Unknown" => Self::Unknown3,
+                "other" => Self::Other,
+                "Other" => Self::Other2,
+                "UNKNOWN" => Self::Unknown4,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for Kinds {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2942,7 +2960,9 @@ impl<'de> ::serde::Deserialize<'de> for Kinds {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "unknown" => Self::Unknown2,
@@ -2950,7 +2970,7 @@ impl<'de> ::serde::Deserialize<'de> for Kinds {
                 "other" => Self::Other,
                 "Other" => Self::Other2,
                 "UNKNOWN" => Self::Unknown4,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }
@@ -3077,6 +3097,18 @@ impl<'de> ::serde::Deserialize<'de> for AuditResult {
     }
 }
 
+impl ::std::convert::From<AuditKnown> for AuditResult {
+    fn from(value: AuditKnown) -> Self {
+        Self::AuditKnown(value)
+    }
+}
+
+impl ::std::convert::From<AuditUnknown> for AuditResult {
+    fn from(value: AuditUnknown) -> Self {
+        Self::AuditUnknown(value)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unknown {
     pub r#type: String,
@@ -3144,6 +3176,18 @@ impl<'de> ::serde::Deserialize<'de> for Mapped {
     }
 }
 
+impl ::std::convert::From<Unknown> for Mapped {
+    fn from(value: Unknown) -> Self {
+        Self::Unknown2(value)
+    }
+}
+
+impl ::std::convert::From<Other> for Mapped {
+    fn from(value: Other) -> Self {
+        Self::Other(value)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Untagged {
     Unknown2(Unknown),
@@ -3152,6 +3196,24 @@ pub enum Untagged {
 }
 
 crate::__impl_untagged!(Serialize + Deserialize for Untagged { Unknown2, A, String });
+
+impl ::std::convert::From<Unknown> for Untagged {
+    fn from(value: Unknown) -> Self {
+        Self::Unknown2(value)
+    }
+}
+
+impl ::std::convert::From<A> for Untagged {
+    fn from(value: A) -> Self {
+        Self::A(value)
+    }
+}
+
+impl ::std::convert::From<String> for Untagged {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Holder {

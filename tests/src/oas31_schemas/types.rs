@@ -70,6 +70,20 @@ impl ::std::fmt::Display for ThingKind {
     }
 }
 
+impl ::std::str::FromStr for ThingKind {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "thing" => Self::Thing,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for ThingKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,11 +97,13 @@ impl<'de> ::serde::Deserialize<'de> for ThingKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "thing" => Self::Thing,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }
@@ -101,6 +117,18 @@ pub enum ThingScore {
 }
 
 crate::__impl_untagged!(Serialize + Deserialize for ThingScore { Integer, String });
+
+impl ::std::convert::From<i64> for ThingScore {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl ::std::convert::From<String> for ThingScore {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {
@@ -131,6 +159,21 @@ impl ::std::fmt::Display for Size {
     }
 }
 
+impl ::std::str::FromStr for Size {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "small" => Self::Small,
+                "large" => Self::Large,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for Size {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -144,12 +187,14 @@ impl<'de> ::serde::Deserialize<'de> for Size {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "small" => Self::Small,
                 "large" => Self::Large,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

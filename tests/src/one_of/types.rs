@@ -86,6 +86,18 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
+impl ::std::convert::From<Circle> for Shape {
+    fn from(value: Circle) -> Self {
+        Self::Circle(value)
+    }
+}
+
+impl ::std::convert::From<Square> for Shape {
+    fn from(value: Square) -> Self {
+        Self::Square(value)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Created {
     pub r#type: String,
@@ -143,6 +155,18 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     }
 }
 
+impl ::std::convert::From<Created> for Event {
+    fn from(value: Created) -> Self {
+        Self::Created(value)
+    }
+}
+
+impl ::std::convert::From<Deleted> for Event {
+    fn from(value: Deleted) -> Self {
+        Self::Deleted(value)
+    }
+}
+
 /// No discriminator; the pickier variant (more required fields) is tried first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Untagged {
@@ -151,6 +175,18 @@ pub enum Untagged {
 }
 
 crate::__impl_untagged!(Serialize + Deserialize for Untagged { Deleted, Created });
+
+impl ::std::convert::From<Deleted> for Untagged {
+    fn from(value: Deleted) -> Self {
+        Self::Deleted(value)
+    }
+}
+
+impl ::std::convert::From<Created> for Untagged {
+    fn from(value: Created) -> Self {
+        Self::Created(value)
+    }
+}
 
 /// A primitive union.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +197,18 @@ pub enum IdOrName {
 
 crate::__impl_untagged!(Serialize + Deserialize for IdOrName { Integer, String });
 
+impl ::std::convert::From<i64> for IdOrName {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl ::std::convert::From<String> for IdOrName {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
 /// A nullable union.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MaybeNumber {
@@ -169,6 +217,18 @@ pub enum MaybeNumber {
 }
 
 crate::__impl_untagged!(Serialize + Deserialize for MaybeNumber { Boolean, Number });
+
+impl ::std::convert::From<bool> for MaybeNumber {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+
+impl ::std::convert::From<f64> for MaybeNumber {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
 
 /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
 ///
@@ -219,6 +279,18 @@ impl<'de> ::serde::Deserialize<'de> for Source {
             }
             _ => Ok(Self::Unknown(value)),
         }
+    }
+}
+
+impl ::std::convert::From<SourcePoll> for Source {
+    fn from(value: SourcePoll) -> Self {
+        Self::Poll(value)
+    }
+}
+
+impl ::std::convert::From<SourceWebhook> for Source {
+    fn from(value: SourceWebhook) -> Self {
+        Self::Webhook(value)
     }
 }
 

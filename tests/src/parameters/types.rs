@@ -51,6 +51,21 @@ impl ::std::fmt::Display for GetReportsYearFormatFormat {
     }
 }
 
+impl ::std::str::FromStr for GetReportsYearFormatFormat {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "csv" => Self::Csv,
+                "json" => Self::Json,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for GetReportsYearFormatFormat {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,12 +79,14 @@ impl<'de> ::serde::Deserialize<'de> for GetReportsYearFormatFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "csv" => Self::Csv,
                 "json" => Self::Json,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

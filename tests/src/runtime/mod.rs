@@ -52,7 +52,10 @@ pub use self::core::{Core, CoreBuilder};
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
-pub use object::{FromObject, Key, MapWriter, StructWriter, count, deserialize_object, finish, read, read_rest, skip, slot};
+pub use object::{
+    Field, FieldIndex, FromObject, Key, MapSink, Text, double_option, Presence, Property, RestSlot, Sink, Slot, StructSink, WriteField, deserialize_object, missing,
+    presence, property, read_object, serialize_map, serialize_struct,
+};
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]

@@ -68,6 +68,21 @@ impl ::std::fmt::Display for PetStatus {
     }
 }
 
+impl ::std::str::FromStr for PetStatus {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "available" => Self::Available,
+                "sold" => Self::Sold,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for PetStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -81,12 +96,14 @@ impl<'de> ::serde::Deserialize<'de> for PetStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "available" => Self::Available,
                 "sold" => Self::Sold,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

@@ -54,6 +54,18 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 
+impl ::std::convert::From<Cat> for Pet {
+    fn from(value: Cat) -> Self {
+        Self::Cat(value)
+    }
+}
+
+impl ::std::convert::From<Dog> for Pet {
+    fn from(value: Dog) -> Self {
+        Self::Dog(value)
+    }
+}
+
 /// A cat.
 ///
 /// A variant of [`Pet`], which writes and reads its `petType` property (so it is not a field here).
@@ -125,6 +137,23 @@ impl ::std::fmt::Display for CatHuntingSkill {
     }
 }
 
+impl ::std::str::FromStr for CatHuntingSkill {
+    type Err = ::std::convert::Infallible;
+
+    /// The variant named by `value`, or `Unknown` (never fails).
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(
+            match value {
+                "clueless" => Self::Clueless,
+                "lazy" => Self::Lazy,
+                "adventurous" => Self::Adventurous,
+                "aggressive" => Self::Aggressive,
+                _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+            },
+        )
+    }
+}
+
 impl ::serde::Serialize for CatHuntingSkill {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -138,14 +167,16 @@ impl<'de> ::serde::Deserialize<'de> for CatHuntingSkill {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        let value = <crate::runtime::Text<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
                 "clueless" => Self::Clueless,
                 "lazy" => Self::Lazy,
                 "adventurous" => Self::Adventurous,
                 "aggressive" => Self::Aggressive,
-                _ => Self::Unknown(value),
+                _ => Self::Unknown(value.into_string()),
             },
         )
     }

@@ -222,6 +222,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         date_time_strings: false,
         no_partial_eq: false,
         params_always: false,
+        serde_derive: false,
         warnings: Default::default(),
     };
     let started = Instant::now();
