@@ -51,7 +51,7 @@ use std::collections::BTreeMap;
 
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 pub use emit::{runtime_dependencies, RUNTIME_FILES};
-pub use naming::module_name_for_path;
+pub use naming::{module_name_for_path, type_name};
 
 /// Supplies the text of spec files. The generator never touches the file
 /// system itself; `xtask` passes a loader that reads from disk and tests pass

@@ -469,10 +469,12 @@ mod objects {
         let missing = serde_json::from_value::<Widget>(json!({"id": "w1", "dimensions": {"width": 1.0}}))
             .expect_err("name is required");
         assert_eq!(missing.to_string(), "missing field `name`");
-        // As with serde's derive, a sequence is read as the fields in order,
-        // and must hold every one of them.
-        let short = serde_json::from_str::<WidgetDimensions>("[1.0]").expect_err("an array of one is too short");
-        assert_eq!(short.to_string(), "invalid length 1, expected struct WidgetDimensions with 2 elements at line 1 column 5");
+        // As with serde's derive, a sequence is read as the fields in order;
+        // fields past its end are absent (fine for `depth`, not for `width`).
+        let short: WidgetDimensions = serde_json::from_str("[1.0]").expect("depth may be absent");
+        assert_eq!(short, WidgetDimensions { width: 1.0, depth: None });
+        let empty = serde_json::from_str::<WidgetDimensions>("[]").expect_err("width is required");
+        assert_eq!(empty.to_string(), "invalid length 0, expected struct WidgetDimensions with 2 elements at line 1 column 2");
         let not_object = serde_json::from_str::<WidgetDimensions>("1.0").expect_err("a number is no object");
         assert!(not_object.to_string().starts_with("invalid type: floating point `1.0`, expected struct WidgetDimensions"), "{not_object}");
         let duplicate = serde_json::from_str::<WidgetDimensions>(r#"{"width": 1.0, "width": 2.0}"#).expect_err("width twice");

@@ -68,7 +68,7 @@ fn runtime_is_shipped_verbatim() {
 fn generated_crates_depend_on_what_the_runtime_needs() {
     let expected = generator::runtime_dependencies();
     assert!(expected.contains("reqwest") && expected.contains("serde"), "{expected}");
-    for manifest in ["generated-client/Cargo.toml", "tests/Cargo.toml"] {
+    for manifest in ["generated-client/Cargo.toml", "tests/Cargo.toml", "tests/twin-tables/Cargo.toml", "tests/twin-derive/Cargo.toml"] {
         let text = std::fs::read_to_string(common::root().join(manifest)).expect("reads manifest");
         let start = text.find("[dependencies]\n").expect("has dependencies") + "[dependencies]\n".len();
         let rest = &text[start..];

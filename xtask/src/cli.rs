@@ -47,6 +47,18 @@ pub(crate) enum Command {
         /// Runs per spec and mode.
         runs: usize,
     },
+    /// `bench-decode --spec PATH [--runs N] [--copies N] [--dir DIR]`: the
+    /// models' decode and encode speed next to serde's derives.
+    BenchDecode {
+        /// GitHub's spec.
+        spec: String,
+        /// Timed runs per body and column.
+        runs: usize,
+        /// Elements per body array.
+        copies: usize,
+        /// Where the crates and bodies go.
+        dir: String,
+    },
     /// `bench-measure --spec PATH --mode parse|generate` (hidden from help):
     /// one measured run, in a child process of `bench`.
     BenchMeasure {
@@ -192,6 +204,29 @@ peak memory (VmHWM) and their ratios.")]
         /// Runs per spec and mode
         #[arg(long, value_name = "N", default_value = "5", value_parser = at_least_one)]
         runs: usize,
+    },
+    /// Time the models' decode and encode next to serde's derives, side by side
+    #[command(after_help = "\
+Generates GitHub's spec (@octokit/openapi's api.github.com.json) twice as
+standalone crates, as users get it and with --serde-derive (the baseline),
+plus a small spec of union bodies; builds a harness in release mode that
+times plain serde_json decoding, the client's response path and encoding
+on the spec's issue, pull-request, commit and full-repository examples
+(filled out where they omit required properties, COPIES to an array) and on
+tagged and untagged union bodies; prints medians and ours/derive ratios.")]
+    BenchDecode {
+        /// GitHub's spec (JSON)
+        #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
+        spec: String,
+        /// Timed runs per body and column
+        #[arg(long, value_name = "N", default_value = "7", value_parser = at_least_one)]
+        runs: usize,
+        /// Elements per body array
+        #[arg(long, value_name = "N", default_value = "2000", value_parser = at_least_one)]
+        copies: usize,
+        /// Where the crates, bodies and build go (reused by later runs)
+        #[arg(long, value_name = "DIR", default_value = "target/bench-decode")]
+        dir: String,
     },
     /// Generate one spec in memory and print the peak memory (a child of `corpus`)
     #[command(hide = true)]
@@ -361,6 +396,7 @@ impl From<Cmd> for Command {
                 min_compiled: args.min_compiled,
             }),
             Cmd::Bench { specs, runs } => Command::Bench { specs: specs.0, runs },
+            Cmd::BenchDecode { spec, runs, copies, dir } => Command::BenchDecode { spec, runs, copies, dir },
             Cmd::CorpusMeasure { spec, skip_unsupported } => Command::CorpusMeasure { spec, skip_unsupported },
             Cmd::BenchMeasure { spec, mode } => Command::BenchMeasure { spec, generate: mode == MeasureMode::Generate },
         }

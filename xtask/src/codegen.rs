@@ -17,9 +17,16 @@ use crate::sync::{Change, Mode, Orphans, Target, sync_all};
 pub(crate) const REGENERATE_COMMAND: &str = "cargo xtask codegen";
 /// Directory of the specs, relative to the workspace root.
 pub(crate) const SPECS_DIR: &str = "specs";
-/// (spec directory, generated crate directory), relative to the workspace
-/// root. Every crate's `src/` holds generated code only.
-pub(crate) const TARGETS: &[(&str, &str)] = &[(SPECS_DIR, "generated-client"), ("tests/fixtures/ok", "tests")];
+/// (spec directory, generated crate directory, models with serde's
+/// derives), relative to the workspace root. Every crate's `src/` holds
+/// generated code only. The two `twin` crates are one spec generated both
+/// ways, for the differential test (`tests/tests/differential.rs`).
+pub(crate) const TARGETS: &[(&str, &str, bool)] = &[
+    (SPECS_DIR, "generated-client", false),
+    ("tests/fixtures/ok", "tests", false),
+    ("tests/fixtures/twin", "tests/twin-tables", false),
+    ("tests/fixtures/twin", "tests/twin-derive", true),
+];
 /// File extensions that mark a spec in [`SPECS_DIR`].
 const SPEC_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
@@ -47,7 +54,11 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     let mut outputs = Vec::new();
     let mut diagnostics = generator::Diagnostics::default();
     let mut spec_count = 0;
-    for (spec_dir, crate_dir) in TARGETS {
+    for (spec_dir, crate_dir, serde_derive) in TARGETS {
+        let config = Config {
+            settings: generator::Settings { serde_derive: *serde_derive, ..generator::Settings::default() },
+            ..config.clone()
+        };
         if *spec_dir != SPECS_DIR && !root.join(spec_dir).is_dir() {
             // Only `specs/` is mandatory (a copy of the specs alone works).
             continue;

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod bench;
+mod bench_decode;
 mod cli;
 mod codegen;
 mod corpus;
@@ -93,6 +94,10 @@ fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Generate(args) => run_generate(&args),
         Command::Corpus(args) => run_corpus(&args),
         Command::Bench { specs, runs } => bench::bench(&specs, runs).map(|table| print!("{table}")).map_err(Error::Message),
+        Command::BenchDecode { spec, runs, copies, dir } => {
+            let options = bench_decode::Options { spec, runs, copies, dir: PathBuf::from(dir) };
+            bench_decode::bench_decode(&workspace_root(), &options).map(|table| print!("{table}")).map_err(Error::Message)
+        }
         Command::BenchMeasure { spec, generate } => {
             bench::measure(&spec, generate);
             Ok(())

@@ -10,24 +10,28 @@
 //! deserializer and a typed attempt per variant for each. Here a union's
 //! `Deserialize` is one call with its variants as a slice of trait objects.
 
-use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{MapDeserializer, SeqDeserializer};
+use serde::de::{self, Deserialize, Deserializer, Error as _, IntoDeserializer, Visitor};
 
 /// One variant of an untagged union: its constructor (`Self::Pet`), which
 /// names the type to try.
 #[doc(hidden)]
 pub struct Variant<T, U>(pub fn(T) -> U);
 
-/// A variant tried on a JSON value (implemented by [`Variant`]).
+/// A variant tried on a buffered value (implemented by [`Variant`]).
 #[doc(hidden)]
-pub trait TryVariant<U> {
+pub trait TryVariant<'de, U> {
     /// The union holding the value as this variant, if it decodes as one.
-    fn try_decode(&self, value: &serde_json::Value) -> Option<U>;
+    fn try_decode(&self, value: &Buffered<'de>) -> Option<U>;
 }
 
-impl<T: DeserializeOwned, U> TryVariant<U> for Variant<T, U> {
-    fn try_decode(&self, value: &serde_json::Value) -> Option<U> {
-        T::deserialize(value).ok().map(self.0)
+impl<'de, T: Deserialize<'de>, U> TryVariant<'de, U> for Variant<T, U> {
+    fn try_decode(&self, value: &Buffered<'de>) -> Option<U> {
+        T::deserialize(BufferedRef::<de::value::Error>::new(value)).ok().map(self.0)
     }
 }
 
@@ -37,13 +41,216 @@ impl<T: DeserializeOwned, U> TryVariant<U> for Variant<T, U> {
 pub fn deserialize_untagged<'de, D: Deserializer<'de>, U>(
     deserializer: D,
     name: &str,
-    variants: &[&dyn TryVariant<U>],
+    variants: &[&dyn TryVariant<'de, U>],
 ) -> Result<U, D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
+    let value = Buffered::deserialize(deserializer)?;
     variants
         .iter()
         .find_map(|variant| variant.try_decode(&value))
         .ok_or_else(|| D::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
+}
+
+/// A value read once and kept as it came — repeated keys and their order,
+/// strings borrowed from the input where they can be — so that each
+/// variant of an untagged union is tried on exactly the input (what serde's
+/// untagged derive does with its private `Content`; a `serde_json::Value`
+/// would merge repeated keys, and copy every string).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Buffered<'de> {
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(Cow<'de, str>),
+    Bytes(Vec<u8>),
+    /// `null` (and a missing `Option`).
+    None,
+    Unit,
+    Some(Box<Buffered<'de>>),
+    Seq(Vec<Buffered<'de>>),
+    Map(Vec<(Buffered<'de>, Buffered<'de>)>),
+}
+
+impl<'de> Deserialize<'de> for Buffered<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BufferedVisitor)
+    }
+}
+
+struct BufferedVisitor;
+
+impl<'de> Visitor<'de> for BufferedVisitor {
+    type Value = Buffered<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any value")
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Bool(value))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::I64(value))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::U64(value))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::F64(value))
+    }
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Str(Cow::Borrowed(value)))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Str(Cow::Owned(value.to_owned())))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Str(Cow::Owned(value)))
+    }
+    fn visit_bytes<E>(self, value: &[u8]) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Bytes(value.to_vec()))
+    }
+    fn visit_none<E>(self) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::None)
+    }
+    fn visit_unit<E>(self) -> Result<Buffered<'de>, E> {
+        Ok(Buffered::Unit)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Buffered<'de>, D::Error> {
+        Buffered::deserialize(deserializer).map(|value| Buffered::Some(Box::new(value)))
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Buffered<'de>, D::Error> {
+        Buffered::deserialize(deserializer)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Buffered<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Buffered::Seq(items))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Buffered<'de>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Buffered::Map(entries))
+    }
+}
+
+/// The value of a tagged union's `tag` property, if it is a string there
+/// once (a repeated tag chooses nothing: the union keeps the object as
+/// `Unknown`, as serde's derive does).
+#[doc(hidden)]
+pub fn tag_of<'a>(value: &'a Buffered<'_>, tag: &str) -> Option<&'a str> {
+    let Buffered::Map(entries) = value else { return None };
+    let mut found = entries.iter().filter(|(key, _)| matches!(key, Buffered::Str(key) if key == tag));
+    match (found.next(), found.next()) {
+        (Some((_, Buffered::Str(value))), None) => Some(value),
+        _ => None,
+    }
+}
+
+/// Decodes the variant a tag chose from the buffered object, without the
+/// tag property when `skip_tag` names it (a variant that leaves the tag to
+/// its union). A failure names its JSON path inside the union.
+#[doc(hidden)]
+pub fn tagged_variant<'de, T: Deserialize<'de>, E: de::Error>(value: &Buffered<'de>, skip_tag: Option<&str>) -> Result<T, E> {
+    let reader = || BufferedRef { value, skip: skip_tag, error: PhantomData };
+    match T::deserialize(reader()) {
+        Ok(decoded) => Ok(decoded),
+        // Read again with path tracking, for the message only.
+        Err(plain) => match serde_path_to_error::deserialize::<_, T>(reader()) {
+            Err(error) if error.path().to_string() != "." => {
+                let path = error.path().to_string();
+                Err(E::custom(format_args!("{path}: {}", error.into_inner())))
+            }
+            _ => Err(plain),
+        },
+    }
+}
+
+/// The buffered value as JSON (the `Unknown` variant of a tagged union).
+#[doc(hidden)]
+pub fn buffered_json<E: de::Error>(value: &Buffered<'_>) -> Result<serde_json::Value, E> {
+    serde_json::Value::deserialize(BufferedRef::<E>::new(value))
+}
+
+/// A [`Buffered`] value read again, as the input it came from.
+#[doc(hidden)]
+pub struct BufferedRef<'a, 'de, E> {
+    value: &'a Buffered<'de>,
+    /// A key left out of this map (a tag the union reads).
+    skip: Option<&'a str>,
+    error: PhantomData<E>,
+}
+
+impl<'a, 'de, E> BufferedRef<'a, 'de, E> {
+    /// Reads `value`.
+    pub fn new(value: &'a Buffered<'de>) -> Self {
+        Self { value, skip: None, error: PhantomData }
+    }
+}
+
+impl<'a, 'de, E: de::Error> IntoDeserializer<'de, E> for &'a Buffered<'de> {
+    type Deserializer = BufferedRef<'a, 'de, E>;
+    fn into_deserializer(self) -> Self::Deserializer {
+        BufferedRef::new(self)
+    }
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for BufferedRef<'_, 'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.value {
+            Buffered::Bool(value) => visitor.visit_bool(*value),
+            Buffered::U64(value) => visitor.visit_u64(*value),
+            Buffered::I64(value) => visitor.visit_i64(*value),
+            Buffered::F64(value) => visitor.visit_f64(*value),
+            Buffered::Str(Cow::Borrowed(value)) => visitor.visit_borrowed_str(value),
+            Buffered::Str(Cow::Owned(value)) => visitor.visit_str(value),
+            Buffered::Bytes(value) => visitor.visit_bytes(value),
+            Buffered::None => visitor.visit_none(),
+            Buffered::Unit => visitor.visit_unit(),
+            Buffered::Some(value) => visitor.visit_some(BufferedRef::new(value)),
+            Buffered::Seq(items) => {
+                let mut seq = SeqDeserializer::new(items.iter());
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+            Buffered::Map(entries) => {
+                let skip = self.skip;
+                let kept = entries.iter().filter(|(key, _)| !matches!((key, skip), (Buffered::Str(key), Some(skip)) if key == skip));
+                let mut map = MapDeserializer::new(kept.map(|(key, value)| (key, value)));
+                let value = visitor.visit_map(&mut map)?;
+                map.end()?;
+                Ok(value)
+            }
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.value {
+            Buffered::None | Buffered::Unit => visitor.visit_none(),
+            Buffered::Some(value) => visitor.visit_some(BufferedRef::new(value)),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        seq tuple tuple_struct map struct enum identifier
+    }
 }
 
 /// `impl Serialize` and `impl Deserialize` for a union without a tag, from

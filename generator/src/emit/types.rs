@@ -217,7 +217,9 @@ fn derived_struct_def(
         let wire = &field.wire;
         let rename = (crate::naming::unraw(&field.name) != wire.as_str()).then(|| quote!(rename = #wire,));
         let presence = match field.presence {
-            Presence::Required | Presence::Nullable => TokenStream::new(),
+            Presence::Required => TokenStream::new(),
+            // Absent is read as null, in a sequence too (as the tables do).
+            Presence::Nullable => quote!(default,),
             Presence::Optional => quote!(default, skip_serializing_if = "Option::is_none",),
             Presence::OptionalNullable => {
                 quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option",)
@@ -387,10 +389,10 @@ fn string_enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenSt
                     // Borrowed from the input where it can be: only an
                     // unknown value is copied.
                     let value = <crate::runtime::Text<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                    Ok(match value.as_str() {
-                        #( #wires => Self::#variants, )*
-                        _ => Self::Unknown(value.into_string()),
-                    })
+                    match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+                        Ok(known) => Ok(known),
+                        Err(never) => match never {},
+                    }
                 }
             }
         }
@@ -510,21 +512,18 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     let deserialize = serde.deserialize.then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
             let values = &variant.tag_values;
-            let decode = if variant.writes_tag {
-                quote!(crate::runtime::union_variant_untagged(value, #tag))
-            } else {
-                quote!(crate::runtime::union_variant(value))
-            };
-            quote!(#( Some(#values) )|* => #decode.map(Self::#variant_name),)
+            let skip = if variant.writes_tag { quote!(Some(#tag)) } else { quote!(None) };
+            quote!(#( Some(#values) )|* => crate::runtime::tagged_variant(&value, #skip).map(Self::#variant_name),)
         });
+        // Buffered as read (repeated keys kept, strings borrowed), as serde's
+        // internally tagged derive does; the tag chooses the variant.
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                    let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
-                    match tag.as_deref() {
+                    let value = <crate::runtime::Buffered<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    match crate::runtime::tag_of(&value, #tag) {
                         #(#arms)*
-                        _ => Ok(Self::Unknown(value)),
+                        _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
                     }
                 }
             }

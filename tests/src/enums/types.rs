@@ -93,19 +93,10 @@ impl<'de> ::serde::Deserialize<'de> for Status {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "active" => Self::Active,
-                "inactive" => Self::Inactive,
-                "1h" => Self::N1h,
-                "-" => Self::Minus,
-                "" => Self::Empty,
-                "foo bar" => Self::FooBar,
-                "Active" => Self::Active2,
-                "type" => Self::Type,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
 
@@ -304,13 +295,10 @@ impl<'de> ::serde::Deserialize<'de> for ThingColor {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "red" => Self::Red,
-                "green" => Self::Green,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
 

@@ -74,13 +74,10 @@ impl<'de> ::serde::Deserialize<'de> for Currency {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "EUR" => Self::Eur,
-                "USD" => Self::Usd,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
 

@@ -2963,16 +2963,10 @@ impl<'de> ::serde::Deserialize<'de> for Kinds {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "unknown" => Self::Unknown2,
-                "Unknown" => Self::Unknown3,
-                "other" => Self::Other,
-                "Other" => Self::Other2,
-                "UNKNOWN" => Self::Unknown4,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
 
@@ -3076,23 +3070,19 @@ impl<'de> ::serde::Deserialize<'de> for AuditResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("kind")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
+        let value = <crate::runtime::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::tag_of(&value, "kind") {
             Some("known") => {
-                crate::runtime::union_variant_untagged(value, "kind")
+                crate::runtime::tagged_variant(&value, Some("kind"))
                     .map(Self::AuditKnown)
             }
             Some("unknown") => {
-                crate::runtime::union_variant_untagged(value, "kind")
+                crate::runtime::tagged_variant(&value, Some("kind"))
                     .map(Self::AuditUnknown)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -3159,19 +3149,17 @@ impl<'de> ::serde::Deserialize<'de> for Mapped {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
-            Some("unknown") => crate::runtime::union_variant(value).map(Self::Unknown2),
-            Some("other") => {
-                crate::runtime::union_variant_untagged(value, "type").map(Self::Other)
+        let value = <crate::runtime::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::tag_of(&value, "type") {
+            Some("unknown") => {
+                crate::runtime::tagged_variant(&value, None).map(Self::Unknown2)
             }
-            _ => Ok(Self::Unknown(value)),
+            Some("other") => {
+                crate::runtime::tagged_variant(&value, Some("type")).map(Self::Other)
+            }
+            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
         }
     }
 }

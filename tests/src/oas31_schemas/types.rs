@@ -100,12 +100,10 @@ impl<'de> ::serde::Deserialize<'de> for ThingKind {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "thing" => Self::Thing,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
 
@@ -190,13 +188,10 @@ impl<'de> ::serde::Deserialize<'de> for Size {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "small" => Self::Small,
-                "large" => Self::Large,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
 

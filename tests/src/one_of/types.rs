@@ -65,23 +65,19 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("shapeType")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
+        let value = <crate::runtime::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::tag_of(&value, "shapeType") {
             Some("circle") => {
-                crate::runtime::union_variant_untagged(value, "shapeType")
+                crate::runtime::tagged_variant(&value, Some("shapeType"))
                     .map(Self::Circle)
             }
             Some("square") => {
-                crate::runtime::union_variant_untagged(value, "shapeType")
+                crate::runtime::tagged_variant(&value, Some("shapeType"))
                     .map(Self::Square)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -140,17 +136,17 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
-            Some("Created") => crate::runtime::union_variant(value).map(Self::Created),
-            Some("Deleted") => crate::runtime::union_variant(value).map(Self::Deleted),
-            _ => Ok(Self::Unknown(value)),
+        let value = <crate::runtime::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::tag_of(&value, "type") {
+            Some("Created") => {
+                crate::runtime::tagged_variant(&value, None).map(Self::Created)
+            }
+            Some("Deleted") => {
+                crate::runtime::tagged_variant(&value, None).map(Self::Deleted)
+            }
+            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -263,21 +259,17 @@ impl<'de> ::serde::Deserialize<'de> for Source {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("kind")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
+        let value = <crate::runtime::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::tag_of(&value, "kind") {
             Some("poll") => {
-                crate::runtime::union_variant_untagged(value, "kind").map(Self::Poll)
+                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Poll)
             }
             Some("webhook") => {
-                crate::runtime::union_variant_untagged(value, "kind").map(Self::Webhook)
+                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Webhook)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
         }
     }
 }

@@ -59,7 +59,7 @@ pub use object::{
 #[doc(hidden)]
 pub use paginate::{Pagination, items, pages};
 #[doc(hidden)]
-pub use union::{TryVariant, Variant, deserialize_untagged};
+pub use union::{Buffered, BufferedRef, TryVariant, Variant, buffered_json, deserialize_untagged, tag_of, tagged_variant};
 #[doc(hidden)]
 pub use params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
 #[doc(hidden)]

@@ -163,7 +163,7 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
         }
         fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
             match T::FIELDS {
-                Some(fields) => T::from_object(SeqAsMap { seq, fields, next: 0, name: T::NAME }),
+                Some(fields) => T::from_object(SeqAsMap { seq, fields, next: 0, name: T::NAME, ended: false }),
                 None => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
             }
         }
@@ -175,19 +175,26 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
 }
 
 /// A sequence read as the map of its elements under the fields' names, in
-/// table order; every field must be there (as for serde's derive without
-/// `#[serde(default)]`).
+/// table order. As with serde's derive (and `#[serde(default)]` on the
+/// fields that may be absent), a shorter sequence leaves the remaining
+/// fields absent: fine for those that may be, `missing field` for the
+/// others.
 struct SeqAsMap<A> {
     seq: A,
     fields: &'static [&'static str],
     next: usize,
     name: &'static str,
+    ended: bool,
 }
 
 impl<'de, A: de::SeqAccess<'de>> de::MapAccess<'de> for SeqAsMap<A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        // Formats that know how many elements are left end here.
+        if self.ended || self.seq.size_hint() == Some(0) {
+            return Ok(None);
+        }
         let Some(name) = self.fields.get(self.next) else { return Ok(None) };
         seed.deserialize(de::value::BorrowedStrDeserializer::new(name)).map(Some)
     }
@@ -195,10 +202,59 @@ impl<'de, A: de::SeqAccess<'de>> de::MapAccess<'de> for SeqAsMap<A> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         let index = self.next;
         self.next += 1;
-        match self.seq.next_element_seed(seed)? {
-            Some(value) => Ok(value),
-            None => Err(de::Error::invalid_length(index, &ExpectedFields(self.name, self.fields.len()))),
+        let mut seed = Some(seed);
+        if let Some(value) = self.seq.next_element_seed(Taken(&mut seed))? {
+            return Ok(value);
         }
+        // The sequence ended before this field: it is absent (`None` for an
+        // `Option`, `invalid length` for anything else), and so are the
+        // fields after it.
+        self.ended = true;
+        match seed.take() {
+            Some(seed) => seed.deserialize(Missing { index, name: self.name, len: self.fields.len(), error: PhantomData }),
+            None => Err(de::Error::custom("a sequence element was read twice")),
+        }
+    }
+}
+
+/// A seed lent to `next_element_seed`, so that it is still there when the
+/// sequence has ended.
+struct Taken<'a, V>(&'a mut Option<V>);
+
+impl<'de, V: DeserializeSeed<'de>> DeserializeSeed<'de> for Taken<'_, V> {
+    type Value = V::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        match self.0.take() {
+            Some(seed) => seed.deserialize(deserializer),
+            None => Err(de::Error::custom("a sequence element was read twice")),
+        }
+    }
+}
+
+/// A field past the end of a sequence: `None` as an `Option`, else the
+/// sequence's `invalid length`.
+struct Missing<E> {
+    index: usize,
+    name: &'static str,
+    len: usize,
+    error: PhantomData<E>,
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::invalid_length(self.index, &ExpectedFields(self.name, self.len)))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

@@ -35,21 +35,17 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = value
-            .get("petType")
-            .and_then(::serde_json::Value::as_str)
-            .map(::std::borrow::ToOwned::to_owned);
-        match tag.as_deref() {
+        let value = <crate::runtime::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::tag_of(&value, "petType") {
             Some("Cat") => {
-                crate::runtime::union_variant_untagged(value, "petType").map(Self::Cat)
+                crate::runtime::tagged_variant(&value, Some("petType")).map(Self::Cat)
             }
             Some("Dog") => {
-                crate::runtime::union_variant_untagged(value, "petType").map(Self::Dog)
+                crate::runtime::tagged_variant(&value, Some("petType")).map(Self::Dog)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -170,14 +166,9 @@ impl<'de> ::serde::Deserialize<'de> for CatHuntingSkill {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "clueless" => Self::Clueless,
-                "lazy" => Self::Lazy,
-                "adventurous" => Self::Adventurous,
-                "aggressive" => Self::Aggressive,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }

@@ -72,11 +72,9 @@ impl<'de> ::serde::Deserialize<'de> for ItemKind {
         let value = <crate::runtime::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "item" => Self::Item,
-                _ => Self::Unknown(value.into_string()),
-            },
-        )
+        match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
+            Ok(known) => Ok(known),
+            Err(never) => match never {}
+        }
     }
 }
