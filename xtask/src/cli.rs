@@ -219,7 +219,7 @@ tagged and untagged union bodies; prints medians and ours/derive ratios.")]
         #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
         spec: String,
         /// Timed runs per body and column
-        #[arg(long, value_name = "N", default_value = "7", value_parser = at_least_one)]
+        #[arg(long, value_name = "N", default_value = "15", value_parser = at_least_one)]
         runs: usize,
         /// Elements per body array
         #[arg(long, value_name = "N", default_value = "2000", value_parser = at_least_one)]

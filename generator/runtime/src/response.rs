@@ -234,24 +234,131 @@ pub fn union_variant_untagged<T: serde::de::DeserializeOwned, E: serde::de::Erro
 
 /// Serializes a variant of a tagged union whose type leaves the
 /// discriminator to the union: `tag: value` first, then the variant's own
-/// properties.
+/// properties — written straight through, as serde's internally tagged
+/// derive does (no intermediate `serde_json::Value`).
 pub fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
     serializer: S,
-    tag: &str,
-    value: &str,
+    tag: &'static str,
+    value: &'static str,
     variant: &T,
 ) -> Result<S::Ok, S::Error> {
-    use serde::ser::{Error as _, SerializeMap as _};
-    let properties = match serde_json::to_value(variant).map_err(S::Error::custom)? {
-        serde_json::Value::Object(properties) => properties,
-        other => return Err(S::Error::custom(format_args!("a tagged union variant must be an object, not {other}"))),
-    };
-    let mut map = serializer.serialize_map(Some(properties.len() + 1))?;
-    map.serialize_entry(tag, value)?;
-    for (key, property) in properties.iter().filter(|(key, _)| key.as_str() != tag) {
-        map.serialize_entry(key, property)?;
+    variant.serialize(TaggedSerializer { delegate: serializer, tag, value })
+}
+
+/// A serializer that writes `tag: value` before the properties of the
+/// struct or map it is given (anything else is an error: a tagged union's
+/// variants are objects).
+struct TaggedSerializer<S> {
+    delegate: S,
+    tag: &'static str,
+    value: &'static str,
+}
+
+impl<S: serde::Serializer> TaggedSerializer<S> {
+    fn not_an_object(&self, what: &str) -> S::Error {
+        serde::ser::Error::custom(format_args!("a variant of a union tagged by `{}` must be an object, not {what}", self.tag))
     }
-    map.end()
+}
+
+macro_rules! not_an_object {
+    ($($method:ident($($argument:ty),*) $what:literal;)*) => {
+        $(
+            fn $method(self, $(_: $argument),*) -> Result<S::Ok, S::Error> {
+                Err(self.not_an_object($what))
+            }
+        )*
+    };
+}
+
+impl<S: serde::Serializer> serde::Serializer for TaggedSerializer<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = serde::ser::Impossible<S::Ok, S::Error>;
+    type SerializeTuple = serde::ser::Impossible<S::Ok, S::Error>;
+    type SerializeTupleStruct = serde::ser::Impossible<S::Ok, S::Error>;
+    type SerializeTupleVariant = serde::ser::Impossible<S::Ok, S::Error>;
+    type SerializeMap = S::SerializeMap;
+    type SerializeStruct = S::SerializeStruct;
+    type SerializeStructVariant = serde::ser::Impossible<S::Ok, S::Error>;
+
+    not_an_object! {
+        serialize_bool(bool) "a boolean";
+        serialize_i8(i8) "a number";
+        serialize_i16(i16) "a number";
+        serialize_i32(i32) "a number";
+        serialize_i64(i64) "a number";
+        serialize_u8(u8) "a number";
+        serialize_u16(u16) "a number";
+        serialize_u32(u32) "a number";
+        serialize_u64(u64) "a number";
+        serialize_f32(f32) "a number";
+        serialize_f64(f64) "a number";
+        serialize_char(char) "a string";
+        serialize_str(&str) "a string";
+        serialize_bytes(&[u8]) "bytes";
+        serialize_none() "null";
+        serialize_unit() "null";
+        serialize_unit_struct(&'static str) "null";
+        serialize_unit_variant(&'static str, u32, &'static str) "a string";
+    }
+
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<S::Ok, S::Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<S::Ok, S::Error> {
+        Err(self.not_an_object("an enum"))
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+        Err(self.not_an_object("an array"))
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, S::Error> {
+        Err(self.not_an_object("an array"))
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, S::Error> {
+        Err(self.not_an_object("an array"))
+    }
+
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self::SerializeTupleVariant, S::Error> {
+        Err(self.not_an_object("an enum"))
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<S::SerializeMap, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = self.delegate.serialize_map(len.map(|len| len + 1))?;
+        map.serialize_entry(self.tag, self.value)?;
+        Ok(map)
+    }
+
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<S::SerializeStruct, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut state = self.delegate.serialize_struct(name, len + 1)?;
+        state.serialize_field(self.tag, self.value)?;
+        Ok(state)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, S::Error> {
+        Err(self.not_an_object("an enum"))
+    }
 }
 
 /// Reads a text success body.

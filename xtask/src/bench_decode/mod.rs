@@ -287,19 +287,23 @@ where
         run();
         times[slot].push(started.elapsed().as_secs_f64() * 1000.0);
     }};
-    for _ in 0..RUNS {{
-        let mut kept_o = None;
-        let mut kept_d = None;
-        time(0, &mut || kept_o = Some(serde_json::from_slice::<Vec<O>>(&bytes).expect("decodes")));
-        time(1, &mut || kept_d = Some(serde_json::from_slice::<Vec<D>>(&bytes).expect("decodes")));
-        drop((kept_o.take(), kept_d.take()));
-        time(2, &mut || kept_o = Some(ours_path(&bytes).expect("decodes")));
-        time(3, &mut || kept_d = Some(derive_path(&bytes).expect("decodes")));
-        drop((kept_o.take(), kept_d.take()));
-        let mut out = Vec::new();
-        time(4, &mut || out = serde_json::to_vec(&ours).expect("encodes"));
-        time(5, &mut || out = serde_json::to_vec(&derived).expect("encodes"));
-        drop(out);
+    for run in 0..RUNS {{
+        // Each step once for either kind, in turn which goes first (the
+        // second of a pair finds the allocator warmer).
+        let order: [usize; 2] = if run % 2 == 0 {{ [0, 1] }} else {{ [1, 0] }};
+        for step in 0..3 {{
+            for side in order {{
+                let slot = step * 2 + side;
+                match (step, side) {{
+                    (0, 0) => {{ let mut kept = None; time(slot, &mut || kept = Some(serde_json::from_slice::<Vec<O>>(&bytes).expect("decodes"))); drop(kept); }}
+                    (0, _) => {{ let mut kept = None; time(slot, &mut || kept = Some(serde_json::from_slice::<Vec<D>>(&bytes).expect("decodes"))); drop(kept); }}
+                    (1, 0) => {{ let mut kept = None; time(slot, &mut || kept = Some(ours_path(&bytes).expect("decodes"))); drop(kept); }}
+                    (1, _) => {{ let mut kept = None; time(slot, &mut || kept = Some(derive_path(&bytes).expect("decodes"))); drop(kept); }}
+                    (_, 0) => {{ let mut out = Vec::new(); time(slot, &mut || out = serde_json::to_vec(&ours).expect("encodes")); drop(out); }}
+                    (_, _) => {{ let mut out = Vec::new(); time(slot, &mut || out = serde_json::to_vec(&derived).expect("encodes")); drop(out); }}
+                }}
+            }}
+        }}
     }}
     let m: Vec<f64> = times.iter().map(|column| median(column.clone())).collect();
     println!(
@@ -315,7 +319,7 @@ where
 fn main() {{
     println!("| body | size | plain decode, ours / derive | ratio | client path (`runtime::decode_json`), ours / derive | ratio | encode (`serde_json::to_vec`), ours / derive | ratio | re-encoded JSON |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-{calls}    println!("\nmedians of {{RUNS}} runs, the two kinds of model alternating run by run in one process (release build)");
+{calls}    println!("\nmedians of {{RUNS}} runs in one process (release build); each step runs for both kinds of model in turn, which one first alternating run by run");
 }}
 "#
     );
