@@ -132,11 +132,13 @@ impl<'a> FileChunks<'a> {
     }
 }
 
-/// `#[cfg(any(feature = "a", …))]` for an item compiled by the features
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]`, for an item compiled by the features
 /// `indices` (nothing without features, or when every feature compiles it).
 pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) -> TokenStream {
     let (Some(features), Some(indices)) = (features, indices) else { return TokenStream::new() };
-    match features.subset(indices) {
+    match features.subset(indices).as_deref() {
+        // One feature needs no `any(…)`.
+        Some([name]) => quote!(#[cfg(feature = #name)]),
         Some(names) => quote!(#[cfg(any( #( feature = #names ),* ))]),
         None => TokenStream::new(),
     }
