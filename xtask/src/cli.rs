@@ -473,6 +473,14 @@ mod tests {
             Command::Bench { specs: vec!["a.json".to_owned(), "b.json".to_owned()], runs: 5 },
         );
         check("bench --specs=a.json, --runs 3", Command::Bench { specs: vec!["a.json".to_owned()], runs: 3 });
+        check(
+            "bench-decode --spec gh.json",
+            Command::BenchDecode { spec: "gh.json".to_owned(), runs: 15, copies: 2000, dir: "target/bench-decode".to_owned() },
+        );
+        check(
+            "bench-decode --spec gh.json --runs 5 --copies 10 --dir /tmp/b",
+            Command::BenchDecode { spec: "gh.json".to_owned(), runs: 5, copies: 10, dir: "/tmp/b".to_owned() },
+        );
         check("bench-measure --spec a.json --mode generate", Command::BenchMeasure { spec: "a.json".to_owned(), generate: true });
         check("bench-measure --spec=a.json --mode=parse", Command::BenchMeasure { spec: "a.json".to_owned(), generate: false });
         // How `corpus` and `bench` name the spec to their children: any path
