@@ -271,7 +271,8 @@ mod one_of {
             json!({
                 "idOrName": 9,
                 "maybe": true,
-                "untagged": {"type": "t", "id": "i", "deletedAt": "2020-02-29T12:00:00Z"}
+                "untagged": {"type": "t", "id": "i", "deletedAt": "2020-02-29T12:00:00Z"},
+                "aliases": "octocat"
             }),
             &Holder {
                 id_or_name: Some(IdOrName::Integer(9)),
@@ -282,6 +283,7 @@ mod one_of {
                     deleted_at: utc("2020-02-29T12:00:00Z"),
                 })),
                 source: None,
+                aliases: Some(tests::one_of::types::Aliases::Login("octocat".to_owned())),
             },
         );
     }
@@ -1130,6 +1132,12 @@ mod conversions {
         assert_eq!(Shape::from(Circle { radius: 2.0 }), Shape::Circle(Circle { radius: 2.0 }));
         let created = Created { r#type: "created".to_owned(), id: "1".to_owned() };
         assert_eq!(Untagged::from(created.clone()), Untagged::Created(created));
+    }
+
+    #[test]
+    fn alternatives_that_alias_one_type_get_no_conflicting_from() {
+        // `Login` and `Email` are both `String`: only `From<i64>` exists.
+        assert_eq!(tests::one_of::types::Aliases::from(7), tests::one_of::types::Aliases::Integer(7));
     }
 
     #[test]

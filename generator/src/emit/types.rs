@@ -441,13 +441,24 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     let variants: Vec<Ident> = union.variants.iter().map(|variant| ident(&variant.name)).collect();
     let inner: Vec<TokenStream> =
         union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
-    // `From` each variant's type, as typify writes (a type that is more
-    // than one variant's, which dedup rules out, would conflict).
+    // `From` each variant's type, as typify writes; only for variants
+    // whose type, seen through aliases, is no other variant's and not the
+    // union itself (those impls would conflict).
+    let resolved: Vec<String> = union.variants.iter().map(|variant| resolved_type(&variant.ty, types).to_string()).collect();
+    let own = quote!(#name).to_string();
+    let convertible: Vec<(&Ident, &TokenStream)> = variants
+        .iter()
+        .zip(&inner)
+        .zip(&resolved)
+        .filter(|(_, ty)| **ty != own && resolved.iter().filter(|other| other == ty).count() == 1)
+        .map(|(pair, _)| pair)
+        .collect();
+    let (from_variants, from_types): (Vec<&Ident>, Vec<&TokenStream>) = convertible.into_iter().unzip();
     let conversions = quote! {
         #(
-            impl ::std::convert::From<#inner> for #name {
-                fn from(value: #inner) -> Self {
-                    Self::#variants(value)
+            impl ::std::convert::From<#from_types> for #name {
+                fn from(value: #from_types) -> Self {
+                    Self::#from_variants(value)
                 }
             }
         )*
@@ -565,6 +576,31 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         #serialize
         #deserialize
         #conversions
+    }
+}
+
+/// The Rust type `ty` names once `type` aliases are seen through, inside
+/// `Vec`, `Option`, `Box` and maps too (newtypes are types of their own).
+fn resolved_type(ty: &TypeRef, types: &TypeSpace) -> TokenStream {
+    type_tokens(&without_aliases(ty, types, 0), types, &TokenStream::new())
+}
+
+fn without_aliases(ty: &TypeRef, types: &TypeSpace, depth: usize) -> TypeRef {
+    // Alias chains are short; the bound only guards a malformed IR.
+    if depth > 64 {
+        return ty.clone();
+    }
+    let inner = |inner: &TypeRef| Box::new(without_aliases(inner, types, depth + 1));
+    match ty {
+        TypeRef::Named(id) => match types.get(*id).map(|def| &def.kind) {
+            Some(TypeKind::Alias { target, newtype: false }) => without_aliases(target, types, depth + 1),
+            _ => ty.clone(),
+        },
+        TypeRef::Boxed(item) => TypeRef::Boxed(inner(item)),
+        TypeRef::Vec(item) => TypeRef::Vec(inner(item)),
+        TypeRef::Map(item) => TypeRef::Map(inner(item)),
+        TypeRef::Option(item) => TypeRef::Option(inner(item)),
+        other => other.clone(),
     }
 }
 

@@ -299,6 +299,9 @@ pub struct Holder {
 
     /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
     pub source: Option<Source>,
+
+    /// Alternatives that are aliases of one Rust type: no `From` for them (the impls would conflict), `From<i64>` for the other.
+    pub aliases: Option<Aliases>,
 }
 
 crate::__impl_object!(Serialize + Deserialize for Holder {
@@ -306,7 +309,30 @@ crate::__impl_object!(Serialize + Deserialize for Holder {
     maybe: present "maybe" Option<MaybeNumber>,
     untagged: optional "untagged" Untagged,
     source: optional "source" Source,
+    aliases: optional "aliases" Aliases,
 });
+
+/// A login name.
+pub type Login = String;
+
+/// An e-mail address.
+pub type Email = String;
+
+/// Alternatives that are aliases of one Rust type: no `From` for them (the impls would conflict), `From<i64>` for the other.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Aliases {
+    Login(Login),
+    Email(Email),
+    Integer(i64),
+}
+
+crate::__impl_untagged!(Serialize + Deserialize for Aliases { Login, Email, Integer });
+
+impl ::std::convert::From<i64> for Aliases {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq)]
