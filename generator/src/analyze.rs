@@ -8,7 +8,7 @@
 //! * A struct that is only ever a variant of tagged unions leaves its
 //!   discriminator property to the union ([`detach_tags`]).
 
-use crate::ir::{Api, Operation, SerdeUse, TaggedBy, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, Operation, SerdeUse, StreamBody, StreamItem, TaggedBy, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Applies both fixes in place.
 pub fn break_cycles(types: &mut TypeSpace) {
@@ -282,6 +282,9 @@ fn directed_roots(operation: &Operation) -> (Vec<usize>, Vec<usize>) {
         for ty in case.body.iter().map(|body| &body.ty).chain(case.headers.iter().map(|header| &header.ty)) {
             all_named(ty, &mut received);
         }
+    }
+    if let Some(StreamBody { item: StreamItem::Json(ty), .. }) = &operation.stream {
+        all_named(ty, &mut received);
     }
     received.extend(operation.success_enum().into_iter().chain(operation.error_enum()).map(|id| id.0));
     (sent, received)

@@ -183,6 +183,9 @@ macro_rules! type_id_walk {
                     ErrorBody::Json(ty) => walk(ty, visit),
                     ErrorBody::PerStatus(id) => visit(id),
                 }
+                if let Some(StreamBody { item: StreamItem::Json(ty), .. }) = & $($mut)? operation.stream {
+                    walk(ty, visit);
+                }
                 if let Some(pagination) = & $($mut)? operation.pagination {
                     match & $($mut)? pagination.items {
                         PageItems::Body { item } | PageItems::Field { item, .. } => walk(item, visit),
@@ -550,6 +553,9 @@ pub struct Operation {
     /// How to follow pages, when the operation is paginated (set by
     /// `paginate` after lowering).
     pub pagination: Option<Pagination>,
+    /// The success body as a stream of items (server-sent events, lines,
+    /// byte chunks), when the operation has one.
+    pub stream: Option<StreamBody>,
 }
 
 impl Operation {
@@ -580,6 +586,53 @@ pub enum Returns {
     /// Success bodies differ by status: a per-operation enum
     /// ([`TypeKind::Responses`]).
     PerStatus(TypeId),
+}
+
+/// A success body read as a stream of items, as it arrives.
+#[derive(Debug, Clone)]
+pub struct StreamBody {
+    /// How the body is cut into items.
+    pub framing: StreamFraming,
+    /// The streamed media type (sent as `Accept`).
+    pub content_type: String,
+    /// The statuses whose body is streamed.
+    pub status: StatusMatch,
+    /// What each item is decoded as: a JSON type, `String` (text), or
+    /// `Bytes` (chunks).
+    pub item: StreamItem,
+    /// The streamed body is the operation's only success body: its own
+    /// method returns the stream, and there is no `_stream` twin.
+    pub only: bool,
+    /// The JSON request body's boolean property that asks for the stream
+    /// (`stream`), set to `true` by the stream method (set after lowering).
+    pub flag: Option<String>,
+    /// The name of the stream method (set after lowering).
+    pub method: String,
+}
+
+/// How a streamed body is cut into items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamFraming {
+    /// Server-sent events; an event whose data is `done` ends the stream.
+    Events {
+        /// `[DONE]` unless the operation's `x-stream-done` says otherwise.
+        done: Option<String>,
+    },
+    /// One item per line (NDJSON, JSON Lines).
+    Lines,
+    /// The body's chunks as they arrive (downloads).
+    Chunks,
+}
+
+/// What a stream's items are decoded as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text, as it is.
+    Text,
+    /// Byte chunks.
+    Bytes,
 }
 
 /// How an error response's body is decoded (decided in lowering).

@@ -41,6 +41,7 @@ mod paginate;
 mod pointer;
 mod read;
 mod resolve;
+mod streams;
 /// The runtime's reserved client and builder method names: the runtime's
 /// own file, so the list is written once.
 #[path = "../runtime/src/names.rs"]
@@ -243,6 +244,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
             Ok(mut api) => {
                 let mut pagination_warnings = paginate::assign(&mut api, context.detect_pagination);
                 api.warnings.append(&mut pagination_warnings);
+                streams::assign(&mut api);
                 analyze::break_cycles(&mut api.types);
                 analyze::detach_tags(&mut api);
                 analyze::drop_unused_schemes(&mut api);

@@ -162,6 +162,28 @@ impl Scope {
     }
 }
 
+/// The names operation methods have, and the runtime's `Client` methods:
+/// what an operation's extra methods (`_pages`, `_stream`, …) must not be
+/// named (one set: looking each name up among all operations was quadratic
+/// on APIs with thousands of paginated operations).
+pub(crate) fn method_names(operations: &[crate::ir::Operation]) -> BTreeSet<String> {
+    operations
+        .iter()
+        .map(|operation| unraw(&operation.name).to_owned())
+        .chain(crate::runtime_names::CLIENT_METHODS.iter().map(|name| (*name).to_owned()))
+        .collect()
+}
+
+/// `{name}_{suffix}`, or with a number when an operation already has that
+/// name.
+pub(crate) fn derived_name(taken: &BTreeSet<String>, name: &str, suffix: &str) -> String {
+    let base = format!("{}_{suffix}", unraw(name));
+    if !taken.contains(&base) {
+        return base;
+    }
+    (2..).map(|n| format!("{base}_{n}")).find(|candidate| !taken.contains(candidate)).unwrap_or(base)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +270,19 @@ mod tests {
         assert_eq!(fields.claim("r#type"), "type_2");
         assert_eq!(fields.claim("self_"), "self_");
         assert_eq!(fields.claim("self_"), "self_2");
+    }
+
+    #[test]
+    fn extra_methods_are_numbered_past_operation_names() {
+        let taken: BTreeSet<String> =
+            ["list_pets", "list_pets_pages", "list_pets_stream", "list_pets_stream_2", "type"].map(str::to_owned).into();
+        for (name, suffix, expected) in [
+            ("list_pets", "request", "list_pets_request"),
+            ("list_pets", "pages", "list_pets_pages_2"),
+            ("list_pets", "stream", "list_pets_stream_3"),
+            ("r#type", "send", "type_send"),
+        ] {
+            assert_eq!(derived_name(&taken, name, suffix), expected, "{name} + {suffix}");
+        }
     }
 }

@@ -23,8 +23,6 @@
 //! `x-pagination: false` turns detection off for one operation;
 //! `Config::detect_pagination` for all.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -54,15 +52,7 @@ const SIZE_PARAMS: &[&str] = &["per_page", "perPage", "page_size", "pageSize", "
 pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let types = &api.types;
-    // Operation names, for naming the extra methods without clashing (one
-    // set: looking each name up among all operations was quadratic on APIs
-    // with thousands of paginated operations).
-    let taken: BTreeSet<String> = api
-        .operations
-        .iter()
-        .map(|operation| crate::naming::unraw(&operation.name).to_owned())
-        .chain(crate::runtime_names::CLIENT_METHODS.iter().map(|name| (*name).to_owned()))
-        .collect();
+    let taken = crate::naming::method_names(&api.operations);
     for operation in &mut api.operations {
         let pagination = match &operation.pagination_declared {
             Some((Value::Bool(false), _)) => None,
@@ -79,25 +69,15 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
         };
         operation.pagination = pagination.map(|pagination| Pagination {
             methods: PageMethods {
-                request: derived_name(&taken, &operation.name, "request"),
-                send: derived_name(&taken, &operation.name, "send"),
-                pages: derived_name(&taken, &operation.name, "pages"),
-                stream: derived_name(&taken, &operation.name, "stream"),
+                request: crate::naming::derived_name(&taken, &operation.name, "request"),
+                send: crate::naming::derived_name(&taken, &operation.name, "send"),
+                pages: crate::naming::derived_name(&taken, &operation.name, "pages"),
+                stream: crate::naming::derived_name(&taken, &operation.name, "stream"),
             },
             ..pagination
         });
     }
     problems
-}
-
-/// `{name}_{suffix}`, or with a number when an operation already has that
-/// name.
-fn derived_name(taken: &BTreeSet<String>, name: &str, suffix: &str) -> String {
-    let base = format!("{}_{suffix}", crate::naming::unraw(name));
-    if !taken.contains(&base) {
-        return base;
-    }
-    (2..).map(|n| format!("{base}_{n}")).find(|candidate| !taken.contains(candidate)).unwrap_or(base)
 }
 
 /// The page type and the response's documented headers, for operations
@@ -112,7 +92,7 @@ fn page_type(operation: &Operation) -> Option<&TypeRef> {
 }
 
 /// The struct behind `ty` (through aliases).
-fn struct_of<'a>(ty: &TypeRef, types: &'a TypeSpace) -> Option<&'a Struct> {
+pub(crate) fn struct_of<'a>(ty: &TypeRef, types: &'a TypeSpace) -> Option<&'a Struct> {
     let mut ty = ty;
     for _ in 0..16 {
         match ty {
@@ -361,23 +341,4 @@ pub fn describe(pagination: &Pagination) -> String {
     };
     let source = if pagination.detected { "detected from the spec" } else { "declared with `x-pagination`" };
     format!("Paginated ({source}): {how}.")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn extra_methods_are_numbered_past_operation_names() {
-        let taken: BTreeSet<String> =
-            ["list_pets", "list_pets_pages", "list_pets_stream", "list_pets_stream_2", "type"].map(str::to_owned).into();
-        for (name, suffix, expected) in [
-            ("list_pets", "request", "list_pets_request"),
-            ("list_pets", "pages", "list_pets_pages_2"),
-            ("list_pets", "stream", "list_pets_stream_3"),
-            ("r#type", "send", "type_send"),
-        ] {
-            assert_eq!(derived_name(&taken, name, suffix), expected, "{name} + {suffix}");
-        }
-    }
 }

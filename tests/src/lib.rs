@@ -25,6 +25,7 @@
 //! * [`refs_and_cycles`]
 //! * [`responses`]
 //! * [`security`]
+//! * [`streaming`]
 //! * [`swagger2_basics`]
 //! * [`swagger2_collections`]
 //! * [`swagger2_forms`]
@@ -101,6 +102,8 @@ pub mod refs_and_cycles;
 pub mod responses;
 
 pub mod security;
+
+pub mod streaming;
 
 pub mod swagger2_basics;
 

@@ -1,7 +1,9 @@
-//! A hostile server streams an endless chunked body. The client reads at
-//! most its limit and fails with `Error::BodyTooLarge`; an error body is
-//! cut at the error limit; memory stays bounded. (Its own test binary, so
-//! the peak memory it reads is this test's alone.)
+//! Memory stays bounded whatever the server sends. A 100 MiB download
+//! streams through a fixed amount of memory. A hostile server streams an
+//! endless chunked body: the client reads at most its limit and fails with
+//! `Error::BodyTooLarge`; an error body is cut at the error limit. (Its own
+//! test binary, and one test run in order, so the peak memory it reads is
+//! each part's alone.)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,6 +54,67 @@ fn peak_rss() -> u64 {
 }
 
 #[tokio::test]
+async fn memory_stays_bounded() {
+    // First the download: the peak memory it may raise is still this
+    // process's lowest.
+    a_large_download_streams_in_bounded_memory().await;
+    endless_bodies_stop_at_the_limits().await;
+}
+
+/// Serves one download of `size` bytes (`n % 251` at offset `n`), chunked,
+/// generated as it is written.
+async fn download_server(size: u64) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let address = listener.local_addr().expect("has an address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let mut offset = 0u64;
+                let mut piece = Vec::with_capacity(64 * 1024);
+                while offset < size {
+                    piece.clear();
+                    let end = (offset + 64 * 1024).min(size);
+                    piece.extend((offset..end).map(|n| (n % 251) as u8));
+                    let framed = [format!("{:x}\r\n", piece.len()).as_bytes(), &piece, b"\r\n"].concat();
+                    if socket.write_all(&framed).await.is_err() {
+                        return;
+                    }
+                    offset = end;
+                }
+                let _ = socket.write_all(b"0\r\n\r\n").await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+async fn a_large_download_streams_in_bounded_memory() {
+    use futures::TryStreamExt as _;
+    const SIZE: u64 = 100 * 1024 * 1024;
+    let base = download_server(SIZE).await;
+    let client = tests::streaming::Client::builder().base_url(&base).build().expect("builds");
+    let before = peak_rss();
+    let mut stream = client.download_file_stream_2("big").await.expect("the head");
+    let (mut received, mut chunks, mut mismatches) = (0u64, 0u64, 0u64);
+    while let Some(chunk) = stream.try_next().await.expect("every chunk") {
+        mismatches += chunk.iter().zip(received..).filter(|(byte, n)| u64::from(**byte) != *n % 251).count() as u64;
+        received += chunk.len() as u64;
+        chunks += 1;
+    }
+    let grown = peak_rss().saturating_sub(before);
+    eprintln!("100 MiB download: {received} bytes in {chunks} chunks; peak memory grew by {grown} bytes");
+    assert_eq!(received, SIZE);
+    assert_eq!(mismatches, 0, "every byte as sent, in order");
+    // Past the buffered limit (32 MiB), in a few MiB at most.
+    assert!(grown < 8 * 1024 * 1024, "peak memory grew by {grown} bytes");
+}
+
 async fn endless_bodies_stop_at_the_limits() {
     // Success body, default limit (32 MiB).
     let (base, written) = endless_server(200).await;

@@ -54,6 +54,6 @@ pub(crate) fn redact_text(url: &str, names: &[&str]) -> String {
 pub(crate) fn transport<E>(error: reqwest::Error, names: &[String]) -> Error<E> {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let url = error.url().map(|url| redacted(url, &names));
-    Error::Transport(TransportError { error: error.without_url(), url })
+    Error::Transport(TransportError::http(error.without_url(), url))
 }
 

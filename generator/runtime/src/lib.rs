@@ -17,6 +17,7 @@
 
 mod core;
 mod error;
+mod framing;
 mod hooks;
 mod multipart;
 #[doc(hidden)]
@@ -28,6 +29,7 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+mod stream;
 mod union;
 
 use std::time::Duration;
@@ -42,11 +44,17 @@ pub use multipart::FilePart;
 pub use paginate::PageStream;
 pub use request::Call;
 pub use response::Response;
+pub use stream::{Event, ResponseStream};
+pub use bytes::Bytes;
 pub use retry::RetryPolicy;
 
 // What generated code calls; users have no need to.
 #[doc(hidden)]
 pub use self::core::{Core, CoreBuilder};
+#[doc(hidden)]
+pub use framing::Framing;
+#[doc(hidden)]
+pub use stream::{item_bytes, item_json, item_text};
 #[doc(hidden)]
 pub use multipart::Multipart;
 #[doc(hidden)]
@@ -77,6 +85,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Largest success body read unless changed with the builder (32 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// How long a streamed response body may send nothing before the stream
+/// fails, unless changed with the builder (60 s).
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Largest item of a streamed body — one server-sent event, one line —
+/// unless changed with the builder (16 MiB).
+pub const DEFAULT_MAX_STREAM_ITEM_BYTES: usize = 16 * 1024 * 1024;
 
 /// Largest error body kept in [`ApiError::body`] (64 KiB); the rest is
 /// not read.

@@ -13,7 +13,7 @@ use super::multipart::{MultipartValue, multipart_form};
 use super::params::{QueryStyle, encode_path, scalar_text, simple_text};
 use super::redact::{redact_text, redacted, transport};
 use super::response::{RawResponse, Response};
-use super::{Error, HeaderMap, MAX_REDIRECTS, Method, Multipart, RetryPolicy, StatusCode};
+use super::{Error, HeaderMap, MAX_REDIRECTS, Method, Multipart, RetryPolicy, StatusCode, TransportError};
 
 /// An operation's call: a future of its typed response or its error.
 /// Boxed, so it has a name (store it, return it) and every operation
@@ -85,6 +85,8 @@ pub struct Request {
     credentials: Credentials,
     body: Body,
     accept: Option<String>,
+    /// The body is streamed: the total timeout ends at the response head.
+    streaming: bool,
     problem: Option<String>,
 }
 
@@ -119,6 +121,7 @@ impl Request {
             credentials: Credentials::default(),
             body: Body::Empty,
             accept: None,
+            streaming: false,
             problem: None,
         }
     }
@@ -305,6 +308,20 @@ impl Request {
         }
     }
 
+    /// Sends `body` as JSON with its boolean property `flag` set to `true`
+    /// (`"stream": true`, for the streaming twin of an operation that
+    /// answers with JSON or with a stream as the body asks).
+    pub fn json_with_flag<T: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &T, flag: &str) {
+        match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(mut fields)) => {
+                fields.insert(flag.to_owned(), serde_json::Value::Bool(true));
+                self.json(content_type, &fields);
+            }
+            Ok(_) => self.fail(format!("request body: `{flag}` can only be set on an object")),
+            Err(error) => self.fail(format!("request body: {error}")),
+        }
+    }
+
     /// Sends raw bytes with the given content type.
     pub fn bytes(&mut self, content_type: &str, body: Vec<u8>) {
         match HeaderValue::from_str(content_type) {
@@ -427,6 +444,35 @@ impl Request {
         self.call_decoded(Expected::new(accept, success, parse_error), super::empty::<()>)
     }
 
+    /// [`call_json`](Self::call_json) for a streamed body: the call ends
+    /// with the response head (the total timeout bounds only that), and its
+    /// value is the stream of the body's items — events, lines or chunks as
+    /// `framing` says — each decoded by `decode`.
+    pub fn call_stream<T, H, E>(
+        mut self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+        parse_error: ParseError<E>,
+        framing: super::Framing,
+        decode: super::stream::ItemDecoder<T>,
+    ) -> Call<super::ResponseStream<T, E, H>, E>
+    where
+        T: 'static,
+        H: super::FromHeaders + 'static,
+        E: 'static,
+    {
+        self.streaming = true;
+        let expected = Expected::new(accept, success, parse_error);
+        Box::pin(async move {
+            let Expected { accept, success, parse_error } = expected;
+            let idle_timeout = self.core.settings.idle_timeout;
+            match self.call(&accept, &success).await {
+                Ok(response) => Ok(super::stream::response_stream(response, framing, decode, idle_timeout)),
+                Err(error) => Err(error.parse_status(parse_error)),
+            }
+        })
+    }
+
     /// The [`Call`] of the `call_…` functions: send, check the status,
     /// read the success body with `decode`, parse the documented headers.
     fn call_decoded<T, H, E, F, Fut>(self, expected: Expected<E>, decode: F) -> Call<Response<T, H>, E>
@@ -533,7 +579,21 @@ impl Request {
             for hook in &settings.hooks {
                 hook.before_request(&mut request, &attempt).map_err(Error::Hook)?;
             }
-            let response = match settings.http.execute(request).await {
+            let executed = match (self.streaming, deadline) {
+                // A streamed body outlives the total timeout, so `reqwest`
+                // is not given it: it bounds the head only, here.
+                (true, Some(deadline)) => {
+                    match tokio::time::timeout_at(deadline.into(), settings.http.execute(request)).await {
+                        Ok(executed) => executed,
+                        Err(_) => {
+                            let what = format!("no response head within {:?} (see `timeout`)", settings.timeout.unwrap_or_default());
+                            return Err(Error::Transport(TransportError::timeout(what)));
+                        }
+                    }
+                }
+                _ => settings.http.execute(request).await,
+            };
+            let response = match executed {
                 Ok(response) => response,
                 Err(error) => return Err(transport(error, &redaction)),
             };
@@ -607,7 +667,7 @@ impl Request {
             };
         }
         builder = builder.headers(headers);
-        if let Some(deadline) = deadline {
+        if let Some(deadline) = deadline.filter(|_| !self.streaming) {
             // One budget for every hop and attempt.
             builder = builder.timeout(deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1)));
         }

@@ -240,10 +240,154 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         .markdown(operation.summary.as_deref())
         .markdown(operation.description.as_deref())
         .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
-        .line(path_params_doc.unwrap_or_default())
-        .outer();
+        .line(path_params_doc.unwrap_or_default());
+    if operation.stream.as_ref().is_some_and(|stream| stream.only) {
+        return super::stream::stream_method(operation, api, cfg, Some(docs));
+    }
+    let docs = docs.outer();
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
 
+    let RequestParts { args, arg_names, statements, mutates } = request_parts(operation, api, None);
+    let new_request = new_request(operation);
+    let accept = &operation.accept;
+    let success_ty = success_type(operation, api);
+    let (error_ty, parse_error) = error_handling(operation, api);
+    let response_ty = match &operation.headers_type {
+        Some(headers) => {
+            let headers = ident(headers);
+            quote!(crate::runtime::Response<#success_ty, types::#headers>)
+        }
+        None => quote!(crate::runtime::Response<#success_ty>),
+    };
+    // Sending and decoding: one runtime call, a `Call` the operation
+    // returns, when every success shares a body; else an `async fn` with a
+    // `match` on the status.
+    let shared_call = shared_success_call(operation, &parse_error);
+    let (returns, asyncness, send_and_decode) = match shared_call {
+        Some(call) => (quote!(crate::runtime::Call<#response_ty, #error_ty>), None, call),
+        None => {
+            let success_arms = success_arms(operation, api);
+            let fallback = success_arms_fallback(operation, api)
+                .unwrap_or_else(|| quote!(Err(crate::runtime::api_error(response, #parse_error).await)));
+            let status_match = if success_arms.is_empty() {
+                fallback
+            } else {
+                quote! {
+                    match response.status().as_u16() {
+                        #(#success_arms)*
+                        _ => #fallback,
+                    }
+                }
+            };
+            // Documented success headers are parsed into the operation's
+            // headers struct.
+            let decode = match operation.headers_type {
+                Some(_) => quote! {
+                    let result = #status_match;
+                    result.map(crate::runtime::Response::with_typed_headers)
+                },
+                None => status_match,
+            };
+            let returns = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
+            (returns, Some(quote!(async)), quote! {
+                let response = request.send(#accept).await?;
+                #decode
+            })
+        }
+    };
+    let Some(pagination) = &operation.pagination else {
+        let stream = super::stream::stream_method(operation, api, cfg, None);
+        return quote! {
+            #docs
+            #cfg
+            #deprecated
+            pub #asyncness fn #name(&self, #(#args),*) -> #returns {
+                #(#statements)*
+                #send_and_decode
+            }
+
+            #stream
+        };
+    };
+
+    // Paginated: building and sending are separate, so the page stream can
+    // send the next page's request.
+    let build = ident(&pagination.methods.request);
+    let send = ident(&pagination.methods.send);
+    let pages = ident(&pagination.methods.pages);
+    let stream = ident(&pagination.methods.stream);
+    let page_ty = success_ty;
+    let pagination_doc = crate::paginate::describe(pagination);
+    let docs = Doc::new()
+        .markdown(operation.summary.as_deref())
+        .markdown(operation.description.as_deref())
+        .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
+        .line(format!("{pagination_doc} All pages: [`Client::{pages}`]; all items: [`Client::{stream}`]."))
+        .outer();
+    let item_ty = match &pagination.items {
+        PageItems::Body { item } | PageItems::Field { item, .. } => type_tokens(item, &api.types, &types_prefix),
+    };
+    let extract = items_extractor(&pagination.items, &page_ty);
+    let style = pagination_style(pagination, &page_ty);
+    let build_doc = format!(" The request of [`Client::{name}`], for its pages.");
+    let pages_doc = format!(
+        " Every page, starting with the one [`Client::{name}`] returns; each is fetched when the previous one has been consumed."
+    );
+    let stream_doc = format!(" The items of every page, in order (see [`Client::{pages}`]).");
+    // (A request nothing is added to is returned as it is built.)
+    let build_body = if mutates { quote!(#(#statements)* request) } else { new_request };
+    let first_page = match asyncness {
+        Some(_) => quote!(self.#send(self.#build(#(#arg_names),*)).await),
+        None => quote!(self.#send(self.#build(#(#arg_names),*))),
+    };
+    quote! {
+        #[doc = #build_doc]
+        #cfg
+        fn #build(&self, #(#args),*) -> crate::runtime::Request {
+            #build_body
+        }
+
+        #cfg
+        #asyncness fn #send(&self, request: crate::runtime::Request) -> #returns {
+            #send_and_decode
+        }
+
+        #docs
+        #cfg
+        #deprecated
+        pub #asyncness fn #name(&self, #(#args),*) -> #returns {
+            #first_page
+        }
+
+        #[doc = #pages_doc]
+        #cfg
+        #deprecated
+        pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'_, #response_ty, #error_ty> {
+            crate::runtime::pages(self.#build(#(#arg_names),*), #style, move |request| self.#send(request))
+        }
+
+        #[doc = #stream_doc]
+        #cfg
+        #deprecated
+        pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'_, #item_ty, #error_ty> {
+            crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
+        }
+    }
+}
+
+/// What every method of an operation starts with: its arguments, and the
+/// statements that build its `request` from them (`flag`: a boolean body
+/// property to set to `true`).
+pub(super) struct RequestParts {
+    pub(super) args: Vec<TokenStream>,
+    pub(super) arg_names: Vec<proc_macro2::Ident>,
+    pub(super) statements: Vec<TokenStream>,
+    /// Whether the statements change the request after creating it.
+    pub(super) mutates: bool,
+}
+
+pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>) -> RequestParts {
+    let types_prefix = quote!(types::);
     let mut args = Vec::new();
     let mut arg_names = Vec::new();
     for param in &operation.path_params {
@@ -311,7 +455,13 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     if let Some(body) = &operation.body {
         let content_type = &body.content_type;
         let (arg_ty, send) = match body.kind {
-            BodyKind::Json => (type_tokens(&body.ty, &api.types, &types_prefix), quote!(request.json(#content_type, body);)),
+            BodyKind::Json => {
+                let send = match flag {
+                    Some(flag) => quote!(request.json_with_flag(#content_type, body, #flag);),
+                    None => quote!(request.json(#content_type, body);),
+                };
+                (type_tokens(&body.ty, &api.types, &types_prefix), send)
+            }
             BodyKind::Form => (type_tokens(&body.ty, &api.types, &types_prefix), quote!(request.form(body);)),
             BodyKind::Multipart => (type_tokens(&body.ty, &api.types, &types_prefix), multipart_body(&body.ty, api)),
             BodyKind::Text => (quote!(str), quote!(request.bytes(#content_type, body.as_bytes().to_vec());)),
@@ -335,127 +485,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         statements[0] = quote!(let request = #new_request;);
     }
 
-    let accept = &operation.accept;
-    let success_ty = success_type(operation, api);
-    let (error_ty, parse_error) = error_handling(operation, api);
-    let response_ty = match &operation.headers_type {
-        Some(headers) => {
-            let headers = ident(headers);
-            quote!(crate::runtime::Response<#success_ty, types::#headers>)
-        }
-        None => quote!(crate::runtime::Response<#success_ty>),
-    };
-    // Sending and decoding: one runtime call, a `Call` the operation
-    // returns, when every success shares a body; else an `async fn` with a
-    // `match` on the status.
-    let shared_call = shared_success_call(operation, &parse_error);
-    let (returns, asyncness, send_and_decode) = match shared_call {
-        Some(call) => (quote!(crate::runtime::Call<#response_ty, #error_ty>), None, call),
-        None => {
-            let success_arms = success_arms(operation, api);
-            let fallback = success_arms_fallback(operation, api)
-                .unwrap_or_else(|| quote!(Err(crate::runtime::api_error(response, #parse_error).await)));
-            let status_match = if success_arms.is_empty() {
-                fallback
-            } else {
-                quote! {
-                    match response.status().as_u16() {
-                        #(#success_arms)*
-                        _ => #fallback,
-                    }
-                }
-            };
-            // Documented success headers are parsed into the operation's
-            // headers struct.
-            let decode = match operation.headers_type {
-                Some(_) => quote! {
-                    let result = #status_match;
-                    result.map(crate::runtime::Response::with_typed_headers)
-                },
-                None => status_match,
-            };
-            let returns = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
-            (returns, Some(quote!(async)), quote! {
-                let response = request.send(#accept).await?;
-                #decode
-            })
-        }
-    };
-    let Some(pagination) = &operation.pagination else {
-        return quote! {
-            #docs
-            #cfg
-            #deprecated
-            pub #asyncness fn #name(&self, #(#args),*) -> #returns {
-                #(#statements)*
-                #send_and_decode
-            }
-        };
-    };
-
-    // Paginated: building and sending are separate, so the page stream can
-    // send the next page's request.
-    let build = ident(&pagination.methods.request);
-    let send = ident(&pagination.methods.send);
-    let pages = ident(&pagination.methods.pages);
-    let stream = ident(&pagination.methods.stream);
-    let page_ty = success_ty;
-    let pagination_doc = crate::paginate::describe(pagination);
-    let docs = Doc::new()
-        .markdown(operation.summary.as_deref())
-        .markdown(operation.description.as_deref())
-        .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
-        .line(format!("{pagination_doc} All pages: [`Client::{pages}`]; all items: [`Client::{stream}`]."))
-        .outer();
-    let item_ty = match &pagination.items {
-        PageItems::Body { item } | PageItems::Field { item, .. } => type_tokens(item, &api.types, &types_prefix),
-    };
-    let extract = items_extractor(&pagination.items, &page_ty);
-    let style = pagination_style(pagination, &page_ty);
-    let build_doc = format!(" The request of [`Client::{name}`], for its pages.");
-    let pages_doc = format!(
-        " Every page, starting with the one [`Client::{name}`] returns; each is fetched when the previous one has been consumed."
-    );
-    let stream_doc = format!(" The items of every page, in order (see [`Client::{pages}`]).");
-    // (A request nothing is added to is returned as it is built.)
-    let build_body = if mutates { quote!(#(#statements)* request) } else { new_request };
-    let first_page = match asyncness {
-        Some(_) => quote!(self.#send(self.#build(#(#arg_names),*)).await),
-        None => quote!(self.#send(self.#build(#(#arg_names),*))),
-    };
-    quote! {
-        #[doc = #build_doc]
-        #cfg
-        fn #build(&self, #(#args),*) -> crate::runtime::Request {
-            #build_body
-        }
-
-        #cfg
-        #asyncness fn #send(&self, request: crate::runtime::Request) -> #returns {
-            #send_and_decode
-        }
-
-        #docs
-        #cfg
-        #deprecated
-        pub #asyncness fn #name(&self, #(#args),*) -> #returns {
-            #first_page
-        }
-
-        #[doc = #pages_doc]
-        #cfg
-        #deprecated
-        pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'_, #response_ty, #error_ty> {
-            crate::runtime::pages(self.#build(#(#arg_names),*), #style, move |request| self.#send(request))
-        }
-
-        #[doc = #stream_doc]
-        #cfg
-        #deprecated
-        pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'_, #item_ty, #error_ty> {
-            crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
-        }
-    }
+    RequestParts { args, arg_names, statements, mutates }
 }
 
 /// Reads a field as `Option<String>`-like tokens: `page.next.clone()`.
@@ -817,7 +847,7 @@ fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream
 }
 
 /// The error body type and the closure that decodes it.
-fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, TokenStream) {
+pub(super) fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, TokenStream) {
     let types_prefix = quote!(types::);
     let ty = match &operation.error_body {
         ErrorBody::Json(ty) => ty,

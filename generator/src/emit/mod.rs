@@ -9,6 +9,7 @@
 
 mod client;
 mod docs;
+mod stream;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -27,6 +28,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("core.rs", include_str!("../../runtime/src/core.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("framing.rs", include_str!("../../runtime/src/framing.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("names.rs", include_str!("../../runtime/src/names.rs")),
@@ -37,6 +39,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/src/request.rs")),
     ("response.rs", include_str!("../../runtime/src/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("stream.rs", include_str!("../../runtime/src/stream.rs")),
     ("union.rs", include_str!("../../runtime/src/union.rs")),
 ];
 

@@ -7,7 +7,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
     BodyKind, ErrorBody, HttpMethod, Location, Operation, Returns, Param, ParamLocation, PathParam, PathStyle, PathTemplate, QueryStyle,
     RequestBody, ResponseBody, ResponseCase, ResponseHeader, ResponseVariant, SchemeId, SecurityScheme, StatusMatch,
-    TypeId, TypeKind, TypeRef,
+    StreamBody, StreamFraming, StreamItem, TypeId, TypeKind, TypeRef,
 };
 use crate::model::{
     self, MediaType, Node, Operation as SpecOperation, Parameter, ParameterIn, PathItem, Style,
@@ -129,7 +129,7 @@ impl<'a> Lowerer<'a> {
         let template = PathTemplate::parse(path);
         let (path_params, params) = self.parameters(&template, operation, item, at, &type_prefix);
         let body = operation.request_body.as_ref().and_then(|body| self.request_body(body, &type_prefix));
-        let (success, errors) = self.responses(operation, &type_prefix);
+        let (success, errors, stream) = self.responses(operation, &type_prefix, at);
         let security = self.security_requirements(operation, schemes);
         // With `Parameters::Always`, every operation takes a parameter
         // struct, so the first optional parameter a spec adds breaks no
@@ -185,6 +185,7 @@ impl<'a> Lowerer<'a> {
             pagination_declared: operation.extensions.get("x-pagination").map(|value| (value.clone(), at.push("x-pagination"))),
             headers_type,
             pagination: None,
+            stream,
         }
     }
 
@@ -358,7 +359,12 @@ impl<'a> Lowerer<'a> {
         Some(RequestBody { content_type, kind, ty, required: body.required, doc: body.description.clone() })
     }
 
-    fn responses(&mut self, operation: &SpecOperation, prefix: &str) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
+    fn responses(
+        &mut self,
+        operation: &SpecOperation,
+        prefix: &str,
+        at: &Location,
+    ) -> (Vec<ResponseCase>, Vec<ResponseCase>, Option<StreamBody>) {
         let mut entries: Vec<(StatusMatch, &Node<model::Response>)> = Vec::new();
         let mut default = None;
         for (key, node) in &operation.responses {
@@ -384,6 +390,7 @@ impl<'a> Lowerer<'a> {
         let success_count = entries.iter().filter(|(status, _)| is_success(status)).count();
         let mut success = Vec::new();
         let mut errors = Vec::new();
+        let mut stream = None;
         let mut variants = Scope::new();
         for (status, node) in entries {
             // Without any 2XX entry, `default` describes the success.
@@ -428,6 +435,9 @@ impl<'a> Lowerer<'a> {
                 let kind = if kind == BodyKind::Json { BodyKind::Json } else { kind };
                 ResponseBody { kind, content_type, ty }
             });
+            if treat_as_success && stream.is_none() {
+                stream = self.stream_body(operation, &response, body.as_ref(), status, prefix, at);
+            }
             let headers = self.response_headers(&response, &format!("{prefix}{variant}"));
             let case = ResponseCase { status, body, doc: Some(response.description.clone()), variant, headers };
             if treat_as_success {
@@ -436,7 +446,84 @@ impl<'a> Lowerer<'a> {
                 errors.push(case);
             }
         }
-        (success, errors)
+        // The stream is the only success body when no other success
+        // response has one.
+        if let Some(stream) = &mut stream {
+            let others = success.iter().filter(|case| case.status != stream.status && case.body.is_some()).count();
+            stream.only &= others == 0;
+        }
+        (success, errors, stream)
+    }
+
+    /// The success response's body as a stream, when it has one: a
+    /// server-sent event or line-delimited media type, or a binary body
+    /// (`chosen`, the body the operation's own method reads).
+    fn stream_body(
+        &mut self,
+        operation: &SpecOperation,
+        response: &model::Response,
+        chosen: Option<&ResponseBody>,
+        status: StatusMatch,
+        prefix: &str,
+        at: &Location,
+    ) -> Option<StreamBody> {
+        let streamed = response.content.iter().find_map(|(media_type, media)| Some((media_type, media, stream_framing(media_type)?)));
+        let Some((media_type, media, framing)) = streamed else {
+            // A binary body is also a stream of its chunks.
+            let chosen = chosen.filter(|body| body.kind == BodyKind::Bytes)?;
+            return Some(StreamBody {
+                framing: StreamFraming::Chunks,
+                content_type: chosen.content_type.clone(),
+                status,
+                item: StreamItem::Bytes,
+                only: false,
+                flag: None,
+                method: String::new(),
+            });
+        };
+        let only = response.content.iter().all(|(media_type, _)| stream_framing(media_type).is_some());
+        let framing = match framing {
+            StreamFraming::Events { .. } => StreamFraming::Events { done: self.stream_done(operation, at) },
+            other => other,
+        };
+        let hint = match framing {
+            StreamFraming::Events { .. } => format!("{prefix}Event"),
+            _ => format!("{prefix}Line"),
+        };
+        let item = match &media.schema {
+            None => StreamItem::Text,
+            Some(schema) => {
+                let peeked = self.peek(schema).map(|(schema, _)| (schema.single_type().map(str::to_owned), schema.items.clone()));
+                match peeked {
+                    Some((Some(kind), _)) if kind == "string" => StreamItem::Text,
+                    // A line stream described as an array: each line is
+                    // one of its items.
+                    Some((Some(kind), Some(items))) if kind == "array" && framing == StreamFraming::Lines => {
+                        StreamItem::Json(self.schema_use(&items, &hint).ty)
+                    }
+                    _ => StreamItem::Json(self.schema_use(schema, &hint).ty),
+                }
+            }
+        };
+        Some(StreamBody { framing, content_type: media_type.clone(), status, item, only, flag: None, method: String::new() })
+    }
+
+    /// The data that ends an operation's event stream: `[DONE]`, or what
+    /// its `x-stream-done` says (a string, or `false` for none).
+    fn stream_done(&mut self, operation: &SpecOperation, at: &Location) -> Option<String> {
+        match operation.extensions.get("x-stream-done") {
+            None => Some(DEFAULT_STREAM_DONE.to_owned()),
+            Some(serde_json::Value::String(done)) => Some(done.clone()),
+            Some(serde_json::Value::Bool(false) | serde_json::Value::Null) => None,
+            Some(_) => {
+                self.warn(
+                    Code::InvalidDocument,
+                    &at.push("x-stream-done"),
+                    format!("`x-stream-done` is a string (the data that ends the event stream) or `false`; `{DEFAULT_STREAM_DONE}` is used"),
+                );
+                Some(DEFAULT_STREAM_DONE.to_owned())
+            }
+        }
     }
 
     /// The headers a response documents (`Content-Type` is the client's
@@ -537,6 +624,26 @@ fn is_inside(problem: &Diagnostic, node: &Location, child: &str) -> bool {
         && problem.pointer.strip_prefix(&node.pointer.to_string()).is_some_and(|rest| {
             rest.strip_prefix('/').is_some_and(|rest| child.is_empty() || rest == child || rest.starts_with(&format!("{child}/")))
         })
+}
+
+/// The data of the event that ends an event stream unless the operation's
+/// `x-stream-done` says otherwise (OpenAI's convention, followed by many).
+const DEFAULT_STREAM_DONE: &str = "[DONE]";
+
+/// How a media type's body is streamed, when it is one: server-sent events,
+/// or one JSON value per line (NDJSON, JSON Lines, JSON with
+/// `stream=watch`).
+fn stream_framing(media_type: &str) -> Option<StreamFraming> {
+    let mut parts = media_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let watch = parts.any(|part| part.trim().eq_ignore_ascii_case("stream=watch"));
+    match essence.as_str() {
+        "text/event-stream" => Some(StreamFraming::Events { done: None }),
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/x-jsonl" | "application/jsonlines"
+        | "application/x-jsonlines" | "application/json-lines" => Some(StreamFraming::Lines),
+        "application/json" if watch => Some(StreamFraming::Lines),
+        _ => None,
+    }
 }
 
 /// Whether a media type is JSON (`application/json`, `…+json`).

@@ -164,6 +164,42 @@ impl Client {
             )
     }
 
+    /// `GET /jobs/{id}/artifact`
+    ///
+    /// [`Client::get_artifact`], streamed: the response body's bytes as a stream of chunks as they arrive, in memory bounded by a chunk whatever its size (`max_body_bytes` does not apply).
+    pub fn get_artifact_stream(
+        &self,
+        id: &str,
+    ) -> crate::runtime::Call<
+        crate::runtime::ResponseStream<crate::runtime::Bytes, ::serde_json::Value>,
+        ::serde_json::Value,
+    > {
+        let request = self
+            .core
+            .request_path(
+                crate::runtime::Method::GET,
+                &[
+                    "/jobs/".into(),
+                    crate::runtime::path_param(
+                        "id",
+                        &id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                    "/artifact".into(),
+                ],
+            );
+        request
+            .call_stream(
+                "application/octet-stream",
+                &[200..=200],
+                crate::runtime::error_json,
+                crate::runtime::Framing::Chunks,
+                crate::runtime::item_bytes,
+            )
+    }
+
     /// `PUT /jobs/{id}/artifact`
     pub fn put_artifact(
         &self,

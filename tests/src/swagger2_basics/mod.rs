@@ -202,4 +202,43 @@ impl Client {
         }
         request.call_bytes("image/png", &[200..=200], crate::runtime::error_json)
     }
+
+    /// `GET /pets/{petId}/photo`
+    ///
+    /// [`Client::get_pet_photo`], streamed: the response body's bytes as a stream of chunks as they arrive, in memory bounded by a chunk whatever its size (`max_body_bytes` does not apply).
+    pub fn get_pet_photo_stream(
+        &self,
+        pet_id: i64,
+    ) -> crate::runtime::Call<
+        crate::runtime::ResponseStream<crate::runtime::Bytes, ::serde_json::Value>,
+        ::serde_json::Value,
+    > {
+        let mut request = self
+            .core
+            .request_path(
+                crate::runtime::Method::GET,
+                &[
+                    "/pets/".into(),
+                    crate::runtime::path_param(
+                        "petId",
+                        &pet_id,
+                        crate::runtime::PathStyle::Simple {
+                            explode: false,
+                        },
+                    ),
+                    "/photo".into(),
+                ],
+            );
+        if let Some(value) = &self.credentials.api_key_header {
+            request.header_api_key("X-Api-Key", value);
+        }
+        request
+            .call_stream(
+                "image/png",
+                &[200..=200],
+                crate::runtime::error_json,
+                crate::runtime::Framing::Chunks,
+                crate::runtime::item_bytes,
+            )
+    }
 }

@@ -12,7 +12,8 @@ use std::time::Duration;
 use super::redact::redact_text;
 use super::request::Request;
 use super::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_TIMEOUT, Error, Hook, Method,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_STREAM_ITEM_BYTES,
+    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, Error, Hook, Method,
     RetryPolicy, TransportError,
 };
 
@@ -21,6 +22,8 @@ use super::{
 pub(crate) struct Limits {
     pub(crate) body: usize,
     pub(crate) error_body: usize,
+    /// The largest item (event, line) of a streamed body.
+    pub(crate) stream_item: usize,
 }
 
 /// What every request of a client shares.
@@ -29,6 +32,8 @@ pub(crate) struct Settings {
     pub(crate) base_url: String,
     pub(crate) http: reqwest::Client,
     pub(crate) timeout: Option<Duration>,
+    /// How long a streamed body may send nothing.
+    pub(crate) idle_timeout: Option<Duration>,
     pub(crate) limits: Limits,
     pub(crate) retry: RetryPolicy,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
@@ -65,6 +70,7 @@ pub struct CoreBuilder {
     server: Option<(&'static str, Vec<(String, String)>)>,
     http: Option<reqwest::ClientBuilder>,
     timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
     connect_timeout: Duration,
     user_agent: Option<String>,
     limits: Limits,
@@ -95,9 +101,14 @@ impl CoreBuilder {
             server: None,
             http: None,
             timeout: Some(DEFAULT_TIMEOUT),
+            idle_timeout: Some(DEFAULT_STREAM_IDLE_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
-            limits: Limits { body: DEFAULT_MAX_BODY_BYTES, error_body: DEFAULT_MAX_ERROR_BODY_BYTES },
+            limits: Limits {
+                body: DEFAULT_MAX_BODY_BYTES,
+                error_body: DEFAULT_MAX_ERROR_BODY_BYTES,
+                stream_item: DEFAULT_MAX_STREAM_ITEM_BYTES,
+            },
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
         }
@@ -148,6 +159,16 @@ impl CoreBuilder {
     /// Sets or clears the total timeout of a call.
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
+    }
+
+    /// Sets or clears the idle timeout of streamed bodies.
+    pub fn stream_idle_timeout(&mut self, timeout: Option<Duration>) {
+        self.idle_timeout = timeout;
+    }
+
+    /// Sets the largest item of a streamed body.
+    pub fn max_stream_item_bytes(&mut self, limit: usize) {
+        self.limits.stream_item = limit;
     }
 
     /// Sets the connect timeout.
@@ -219,12 +240,13 @@ impl CoreBuilder {
             .referer(false)
             .connect_timeout(self.connect_timeout)
             .build()
-            .map_err(|error| Error::Transport(TransportError { error, url: None }))?;
+            .map_err(|error| Error::Transport(TransportError::http(error, None)))?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         let settings = Settings {
             base_url,
             http,
             timeout: self.timeout,
+            idle_timeout: self.idle_timeout,
             limits: self.limits,
             retry: self.retry,
             hooks: self.hooks,
@@ -302,7 +324,10 @@ macro_rules! __client_builder_methods {
 
         /// Fails calls that take longer than `timeout` in all — connecting,
         /// redirects, retries and their waits, and reading the body
-        /// (default: 30 s).
+        /// (default: 30 s). For streamed responses (`…_stream`, event and
+        /// line streams, downloads) it bounds everything up to the
+        /// response head; the body is bounded by
+        /// [`stream_idle_timeout`](Self::stream_idle_timeout) instead.
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.core.timeout(::std::option::Option::Some(timeout));
             self
@@ -314,6 +339,30 @@ macro_rules! __client_builder_methods {
             self
         }
 
+        /// Fails a streamed response body that sends nothing for `timeout`
+        /// (default: 60 s); a stream that keeps sending may last as long as
+        /// it needs.
+        pub fn stream_idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.stream_idle_timeout(::std::option::Option::Some(timeout));
+            self
+        }
+
+        /// Lets a streamed response body wait for its next byte for as long
+        /// as it takes.
+        pub fn no_stream_idle_timeout(mut self) -> Self {
+            self.core.stream_idle_timeout(::std::option::Option::None);
+            self
+        }
+
+        /// The largest item of a streamed body — one server-sent event, one
+        /// line — in bytes (default: 16 MiB); a larger one fails the stream
+        /// with `Error::ItemTooLarge`. Byte-chunk streams (downloads) have
+        /// no limit: they hold one chunk at a time.
+        pub fn max_stream_item_bytes(mut self, limit: usize) -> Self {
+            self.core.max_stream_item_bytes(limit);
+            self
+        }
+
         /// Fails connection attempts that take longer than `timeout`
         /// (default: 10 s).
         pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -322,7 +371,9 @@ macro_rules! __client_builder_methods {
         }
 
         /// The largest success body read, in bytes (default: 32 MiB); a
-        /// longer body fails with `Error::BodyTooLarge`.
+        /// longer body fails with `Error::BodyTooLarge`. Streamed bodies
+        /// are not held whole, so this limit does not apply to them (see
+        /// [`max_stream_item_bytes`](Self::max_stream_item_bytes)).
         pub fn max_body_bytes(mut self, limit: usize) -> Self {
             self.core.max_body_bytes(limit);
             self

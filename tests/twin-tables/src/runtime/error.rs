@@ -34,6 +34,15 @@ pub enum Error<E = serde_json::Value> {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// One item of a streamed body (an event, a line) is larger than the
+    /// limit set with the builder's `max_stream_item_bytes`; the stream
+    /// ends there.
+    ItemTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A [hook](super::Hook) failed the call.
     Hook(HookError),
     /// Following pages went wrong: the server sent the same next page twice
@@ -47,8 +56,8 @@ impl<E> Error<E> {
         match self {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
-            Error::Transport(error) => error.error.status(),
-            Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Transport(error) => error.inner().and_then(reqwest::Error::status),
+            Error::BodyTooLarge { status, .. } | Error::ItemTooLarge { status, .. } => Some(*status),
             Error::InvalidRequest(_) | Error::Hook(_) | Error::Pagination(_) => None,
         }
     }
@@ -86,6 +95,7 @@ impl<E> Error<E> {
             Error::Transport(error) => Error::Transport(error),
             Error::Decode(error) => Error::Decode(error),
             Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Error::ItemTooLarge { status, limit } => Error::ItemTooLarge { status, limit },
             Error::Hook(error) => Error::Hook(error),
             Error::Pagination(message) => Error::Pagination(message),
             Error::Status(error) => Error::Status(Box::new(ApiError {
@@ -109,6 +119,10 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::BodyTooLarge { status, limit } => {
                 write!(f, "response body ({status}) exceeds the limit of {limit} bytes (see `max_body_bytes`)")
             }
+            Error::ItemTooLarge { status, limit } => write!(
+                f,
+                "an item of the streamed response body ({status}) exceeds the limit of {limit} bytes (see `max_stream_item_bytes`)"
+            ),
             Error::Hook(error) => write!(f, "hook failed: {error}"),
             Error::Pagination(message) => write!(f, "pagination: {message}"),
         }
@@ -121,7 +135,11 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Transport(error) => Some(error),
             Error::Decode(error) => Some(&error.source),
             Error::Hook(error) => Some(error.as_ref()),
-            Error::InvalidRequest(_) | Error::Status(_) | Error::BodyTooLarge { .. } | Error::Pagination(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Status(_)
+            | Error::BodyTooLarge { .. }
+            | Error::ItemTooLarge { .. }
+            | Error::Pagination(_) => None,
         }
     }
 }
@@ -130,19 +148,41 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 /// with credentials replaced by `<redacted>`.
 #[derive(Debug)]
 pub struct TransportError {
-    pub(crate) error: reqwest::Error,
+    pub(crate) cause: Cause,
     pub(crate) url: Option<String>,
 }
 
+/// What went wrong on the wire.
+#[derive(Debug)]
+pub(crate) enum Cause {
+    /// `reqwest` failed.
+    Http(reqwest::Error),
+    /// A timeout the runtime keeps itself: the head of a streamed response
+    /// within the total timeout, or a stream's idle timeout.
+    Timeout(String),
+}
+
 impl TransportError {
-    /// True when the request timed out.
+    pub(crate) fn http(error: reqwest::Error, url: Option<String>) -> Self {
+        TransportError { cause: Cause::Http(error), url }
+    }
+
+    pub(crate) fn timeout(what: String) -> Self {
+        TransportError { cause: Cause::Timeout(what), url: None }
+    }
+
+    /// True when the request timed out (the total timeout, or a stream that
+    /// went idle).
     pub fn is_timeout(&self) -> bool {
-        self.error.is_timeout()
+        match &self.cause {
+            Cause::Http(error) => error.is_timeout(),
+            Cause::Timeout(_) => true,
+        }
     }
 
     /// True when no connection could be made.
     pub fn is_connect(&self) -> bool {
-        self.error.is_connect()
+        matches!(&self.cause, Cause::Http(error) if error.is_connect())
     }
 
     /// The URL of the failed request, credentials redacted.
@@ -150,15 +190,22 @@ impl TransportError {
         self.url.as_deref()
     }
 
-    /// The underlying `reqwest` error (without its URL).
-    pub fn inner(&self) -> &reqwest::Error {
-        &self.error
+    /// The underlying `reqwest` error (without its URL), when `reqwest`
+    /// reported it.
+    pub fn inner(&self) -> Option<&reqwest::Error> {
+        match &self.cause {
+            Cause::Http(error) => Some(error),
+            Cause::Timeout(_) => None,
+        }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.error)?;
+        match &self.cause {
+            Cause::Http(error) => write!(f, "{error}")?,
+            Cause::Timeout(what) => write!(f, "timed out: {what}")?,
+        }
         if let Some(url) = &self.url {
             write!(f, " for url ({url})")?;
         }
@@ -168,7 +215,7 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        std::error::Error::source(&self.error)
+        std::error::Error::source(self.inner()?)
     }
 }
 
@@ -212,7 +259,10 @@ pub struct DecodeError {
     /// Where in the body decoding failed, as a path like
     /// `[0].organization.creditBalance` (`.` for the whole body).
     pub path: String,
-    /// The raw response body.
+    /// For a streamed body, which item failed (1 for the first event or
+    /// line); `path` is then inside that item.
+    pub item: Option<usize>,
+    /// The raw response body (for a streamed body, the item's).
     pub body: Vec<u8>,
     /// The underlying error.
     pub source: serde_json::Error,
@@ -220,7 +270,10 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not decode response body at `{}`: {}", self.path, self.source)
+        match self.item {
+            Some(item) => write!(f, "could not decode item {item} of the streamed response body at `{}`: {}", self.path, self.source),
+            None => write!(f, "could not decode response body at `{}`: {}", self.path, self.source),
+        }
     }
 }
 

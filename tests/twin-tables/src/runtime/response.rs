@@ -35,6 +35,25 @@ impl RawResponse {
         self.inner.headers()
     }
 
+    /// Takes the headers out (a stream keeps them apart from the body).
+    pub(crate) fn take_headers(&mut self) -> HeaderMap {
+        std::mem::take(self.inner.headers_mut())
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The names of credential query parameters, for redacting URLs.
+    pub(crate) fn redaction(&self) -> &[String] {
+        &self.redaction
+    }
+
+    /// The next chunk of the body (`None` at its end).
+    pub(crate) async fn chunk(&mut self) -> reqwest::Result<Option<bytes::Bytes>> {
+        self.inner.chunk().await
+    }
+
     /// Reads the body, at most `limit` bytes; the flag says whether it was
     /// longer (and cut).
     async fn read<E>(mut self, limit: usize) -> Result<(StatusCode, HeaderMap, Vec<u8>, bool), Error<E>> {
@@ -189,7 +208,7 @@ pub async fn json<T: serde::de::DeserializeOwned, E>(response: RawResponse) -> R
     let (status, headers, body) = response.success_body().await?;
     match decode_json(&body) {
         Ok(value) => Ok(Response::new(status, headers, value)),
-        Err((path, source)) => Err(Error::Decode(Box::new(DecodeError { status, path, body, source }))),
+        Err((path, source)) => Err(Error::Decode(Box::new(DecodeError { status, path, item: None, body, source }))),
     }
 }
 
