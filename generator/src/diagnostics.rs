@@ -67,6 +67,9 @@ pub enum Code {
     /// limit (warning: the generated crate root raises the limit; a crate
     /// that includes the module must do the same).
     DeepTypeNesting,
+    /// An example does not fit the schema it illustrates, as the client
+    /// reads it (warning: examples never change the generated types).
+    ExampleMismatch,
 }
 
 impl Code {
@@ -96,6 +99,7 @@ impl Code {
             Code::PathParameterMismatch => "path-parameter-mismatch",
             Code::SkippedOperation => "skipped-operation",
             Code::DeepTypeNesting => "deep-type-nesting",
+            Code::ExampleMismatch => "example-mismatch",
         }
     }
 }

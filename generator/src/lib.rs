@@ -29,6 +29,7 @@ mod analyze;
 mod context;
 mod diagnostics;
 mod emit;
+mod examples;
 mod features;
 mod format;
 mod ir;
@@ -239,7 +240,14 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     // The compiler's recursion limit the crate needs (0: the default).
     let mut recursion_limit = 0;
     for spec in specs {
-        let result = load::load_spec(&spec.path, loader).and_then(|docs| lower::lower(&docs, &context));
+        let result = load::load_spec(&spec.path, loader).and_then(|docs| {
+            let mut api = lower::lower(&docs, &context)?;
+            // Before analysis changes the types (tags detached from
+            // variants): examples are read as the spec wrote them.
+            let mut mismatches = examples::check(&docs, &api);
+            api.warnings.append(&mut mismatches);
+            Ok(api)
+        });
         match result {
             Ok(mut api) => {
                 let mut pagination_warnings = paginate::assign(&mut api, context.detect_pagination);

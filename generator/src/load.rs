@@ -36,10 +36,9 @@ pub struct Documents {
     pub root_path: String,
     /// The root document in the version-neutral model.
     pub model: Document,
-    /// Every loaded file as untyped JSON, keyed by path, for `$ref`s that
-    /// point anywhere other than a root component. The root is included
-    /// for 2.0 and 3.1 documents, and for 3.0 documents only when some
-    /// `$ref` needs it.
+    /// Every loaded file (the root included) as untyped JSON, keyed by
+    /// path, for `$ref`s that point anywhere other than a root component,
+    /// and for checking examples (which the model leaves out).
     pub raw: BTreeMap<String, Value>,
     /// Referenced files that could not be loaded, with the reason. The
     /// `$ref`s into them are reported where they are resolved, so one
@@ -109,12 +108,9 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
     let (model, mut warnings) = match version {
         Version::OpenApi30 => {
             // The typed document serves every `#/components/...` reference;
-            // the raw root is kept only when some reference points elsewhere
-            // in it. Large specs rarely need it, and deserializing the owned
-            // value moves its strings instead of copying them.
-            if root_refs.local_non_component {
-                raw.insert(path.to_owned(), root_value.clone());
-            }
+            // the raw root serves the others, and the example checks
+            // (examples are not part of the model).
+            raw.insert(path.to_owned(), root_value.clone());
             // Deserialized without path tracking, which costs a sixth of
             // loading a large spec; a document openapiv3 refuses is read
             // again and the error located then.
@@ -568,8 +564,6 @@ fn stringify_string_enums(value: &mut Value) {
 struct Refs {
     /// Other files, as paths for the loader (see [`join_ref`]), each once.
     files: Vec<String>,
-    /// Whether a local reference points anywhere but `#/components/…`.
-    local_non_component: bool,
 }
 
 /// Collects the `$ref`s of `value`, a document loaded as `from` for the
@@ -579,10 +573,9 @@ fn collect_refs(value: &Value, root: &str, from: &str, found: &mut Refs) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-                if file.is_empty() {
-                    found.local_non_component |= !fragment.starts_with("/components/") || fragment.matches('/').count() != 3;
-                } else if let Ok(target) = join_ref(root, from, file)
+                let file = reference.split_once('#').map_or(reference.as_str(), |(file, _)| file);
+                if !file.is_empty()
+                    && let Ok(target) = join_ref(root, from, file)
                     && !found.files.contains(&target)
                 {
                     found.files.push(target);

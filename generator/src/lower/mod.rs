@@ -11,6 +11,7 @@
 //! reports everything.
 
 mod operation;
+pub(crate) use operation::status_match;
 mod schema;
 mod security;
 

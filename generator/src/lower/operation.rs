@@ -604,7 +604,7 @@ fn schemes_section(version: model::Version) -> &'static str {
 
 /// `200` → a code, `4XX` → a range, `default`; anything else is not a
 /// status key.
-fn status_match(key: &str) -> Option<StatusMatch> {
+pub(crate) fn status_match(key: &str) -> Option<StatusMatch> {
     if key == "default" {
         return Some(StatusMatch::Default);
     }
