@@ -283,6 +283,9 @@ pub struct Struct {
     /// discriminator property is not a field (so no wrong value can be
     /// built), the union writes it ([`UnionVariant::writes_tag`]).
     pub tagged_by: Option<TaggedBy>,
+    /// `additionalProperties: false` (the client skips unknown properties
+    /// anyway; only example checks read this).
+    pub closed: bool,
 }
 
 /// The union whose discriminator a variant struct leaves to it.
@@ -340,6 +343,9 @@ pub struct Enum {
     pub open: bool,
     /// The JSON type of the values.
     pub repr: EnumRepr,
+    /// The spec lists `null` among the values (it is not a variant: the
+    /// use is nullable; only example checks read this).
+    pub lists_null: bool,
 }
 
 /// The JSON type of an enum's values.
@@ -370,6 +376,9 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// Discriminator property, when the spec names one.
     pub tag: Option<String>,
+    /// `oneOf`: a valid value fits exactly one alternative (the client
+    /// takes the first that fits; only example checks read this).
+    pub exclusive: bool,
 }
 
 /// One alternative of a union.

@@ -40,7 +40,7 @@ impl<'a> Checker<'a> {
     /// The misfits of a property value with `presence` (`None`: absent).
     pub fn check_field(mut self, value: &serde_json::Value, ty: &TypeRef, presence: Presence) -> Vec<Misfit> {
         match (value, presence) {
-            (serde_json::Value::Null, Presence::Nullable | Presence::OptionalNullable) => {}
+            (serde_json::Value::Null, Presence::Nullable | Presence::OptionalNullable) => self.null_in_enum(ty),
             (value, _) => self.value(value, ty),
         }
         self.misfits
@@ -72,7 +72,7 @@ impl<'a> Checker<'a> {
         }
         match (ty, value) {
             (TypeRef::Json | TypeRef::Unit, _) => {}
-            (TypeRef::Option(_), Value::Null) => {}
+            (TypeRef::Option(inner), Value::Null) => self.null_in_enum(inner),
             (TypeRef::Option(inner) | TypeRef::Boxed(inner), value) => self.value(value, inner),
             (_, Value::Null) => self.misfit("null where the schema does not allow it"),
             (TypeRef::String | TypeRef::Bytes | TypeRef::File, Value::String(_)) => {}
@@ -114,6 +114,29 @@ impl<'a> Checker<'a> {
             }
             (TypeRef::Named(id), value) => self.named(value, id.0),
             (ty, value) => self.misfit(format!("expected {}, found {}", expected(ty), kind_of(value))),
+        }
+    }
+
+    /// `null` for a nullable enum: JSON Schema (and OpenAPI 3.0.3's
+    /// `nullable`) allow it only when the enum lists it, though the client
+    /// reads it as `None`.
+    fn null_in_enum(&mut self, ty: &TypeRef) {
+        let mut ty = ty;
+        for _ in 0..16 {
+            match ty {
+                TypeRef::Boxed(inner) => ty = inner,
+                TypeRef::Named(id) => match self.types.defs.get(id.0).map(|def| &def.kind) {
+                    Some(TypeKind::Alias { target, .. }) => ty = target,
+                    Some(TypeKind::Enum(enumeration)) => {
+                        if !enumeration.lists_null {
+                            self.misfit("null is not one of the enum's values (the schema is nullable: the client reads it as `None`)");
+                        }
+                        return;
+                    }
+                    _ => return,
+                },
+                _ => return,
+            }
         }
     }
 
@@ -162,8 +185,19 @@ impl<'a> Checker<'a> {
                             self.within(field.wire.clone(), |checker| checker.misfit("required property absent"));
                         }
                         None => {}
-                        Some(serde_json::Value::Null) if matches!(field.presence, Presence::Nullable | Presence::OptionalNullable) => {}
+                        Some(serde_json::Value::Null) if matches!(field.presence, Presence::Nullable | Presence::OptionalNullable) => {
+                            self.within(field.wire.clone(), |checker| checker.null_in_enum(&field.ty));
+                        }
                         Some(value) => self.within(field.wire.clone(), |checker| checker.value(value, &field.ty)),
+                    }
+                }
+                if structure.closed {
+                    for key in entries.keys() {
+                        if !structure.fields.iter().any(|field| field.wire == *key) {
+                            self.within(key.clone(), |checker| {
+                                checker.misfit("a property `additionalProperties: false` does not allow (the client skips it)");
+                            });
+                        }
                     }
                 }
                 if let Some(additional) = &structure.additional {
@@ -182,8 +216,19 @@ impl<'a> Checker<'a> {
                     let ty = variant.ty.clone();
                     return self.value(value, &ty);
                 }
-                if union.variants.iter().any(|variant| self.fits(value, &variant.ty)) {
-                    return;
+                let fitting: Vec<&str> =
+                    union.variants.iter().filter(|variant| self.fits(value, &variant.ty)).map(|variant| variant.name.as_str()).collect();
+                match fitting.as_slice() {
+                    [] => {}
+                    [_] => return,
+                    [first, ..] if union.exclusive => {
+                        let names: Vec<String> = fitting.iter().map(|name| format!("`{name}`")).collect();
+                        return self.misfit(format!(
+                            "fits more than one of the `oneOf` alternatives ({}); the client reads it as `{first}`",
+                            names.join(", ")
+                        ));
+                    }
+                    _ => return,
                 }
                 // Name what the closest variant lacks: the one with the
                 // fewest misfits.

@@ -215,3 +215,35 @@ components:
 "##;
     assert_eq!(mismatches(text), Vec::<(String, String)>::new());
 }
+
+#[test]
+fn json_schema_strictness_the_client_forgives_is_named() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Alert:
+      type: object
+      properties:
+        resolution: {type: string, nullable: true, enum: [fixed, wont_fix]}
+        state: {type: string, nullable: true, enum: [open, null]}
+      example: {resolution: null, state: null}
+    Either:
+      oneOf:
+        - {type: object, properties: {a: {type: string}}}
+        - {type: object, properties: {b: {type: string}}}
+      example: {c: 1}
+    Any:
+      anyOf:
+        - {type: object, properties: {a: {type: string}}}
+        - {type: object, properties: {b: {type: string}}}
+      example: {c: 1}
+"##;
+    let found = mismatches(text);
+    let pointers: Vec<&str> = found.iter().map(|(pointer, _)| pointer.as_str()).collect();
+    assert_eq!(pointers, ["/components/schemas/Alert/example/resolution", "/components/schemas/Either/example"], "{found:#?}");
+    assert!(found[0].1.contains("reads it as `None`"), "{}", found[0].1);
+    assert!(found[1].1.contains("fits more than one of the `oneOf` alternatives"), "{}", found[1].1);
+}

@@ -236,17 +236,17 @@ impl<'a> Lowerer<'a> {
             // that extend it (each carries the base's properties).
             let members: Vec<Node<Schema>> =
                 derived.into_iter().map(|reference| Node { value: RefOr::Ref(reference), at: at.clone() }).collect();
-            self.union_of(view, &members, at, target)
+            self.union_of(view, &members, at, target, false)
         } else if !view.all_of.is_empty() {
             self.all_of(schema, at, target)
         } else if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            let members = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
-            self.union(view, members, at, target)
+            let (members, exclusive) = if view.one_of.is_empty() { (&view.any_of, false) } else { (&view.one_of, true) };
+            self.union(view, members, at, target, exclusive)
         } else if view.types.len() > 1 {
             // A 3.1 `type` array of several types: a union of one schema
             // per type, each at its entry of the array.
             let members = type_members(view, at);
-            self.union(view, &members, at, target)
+            self.union(view, &members, at, target, false)
         } else {
             let values = view.enumeration.clone();
             if !values.is_empty() && view.single_type() != Some("boolean") {
@@ -338,6 +338,7 @@ impl<'a> Lowerer<'a> {
                 origin: node.at.clone(),
             });
         }
+        let additional_keyword = additional;
         let additional = match additional {
             Some(Additional::Any(true)) => Some(TypeRef::Json),
             Some(Additional::Schema(schema)) => {
@@ -347,7 +348,8 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         };
-        Struct { fields, additional, tagged_by: None }
+        let closed = matches!(additional_keyword, Some(Additional::Any(false)));
+        Struct { fields, additional, tagged_by: None, closed }
     }
 
     fn enumeration(&mut self, values: Vec<Value>, view: &Schema, at: &Location, target: Target<'_>) -> Lowered {
@@ -373,22 +375,22 @@ impl<'a> Lowerer<'a> {
             }
         };
         let id = self.target_id(target, at);
-        let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr }), view, target);
+        let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr, lists_null: nullable }), view, target);
         Lowered { ty, nullable }
     }
 
-    fn union(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
+    fn union(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>, exclusive: bool) -> Lowered {
         if view.has_properties() {
             // An object that also lists alternatives: the properties are what
             // all alternatives share, so the object is the useful type.
             return self.object(view, at, target);
         }
-        self.union_of(view, members, at, target)
+        self.union_of(view, members, at, target, exclusive)
     }
 
     /// A union of `members` (what [`Self::union`] does once properties are
-    /// ruled out).
-    fn union_of(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>) -> Lowered {
+    /// ruled out); `exclusive` for `oneOf`.
+    fn union_of(&mut self, view: &Schema, members: &[Node<Schema>], at: &Location, target: Target<'_>, exclusive: bool) -> Lowered {
         // `null` members (3.1 `{type: 'null'}`) make the union nullable;
         // one other member left is that member, as an `Option`.
         let null_members: Vec<bool> = members.iter().map(|member| self.is_null_member(member)).collect();
@@ -440,7 +442,7 @@ impl<'a> Lowerer<'a> {
         let tagged = tag_property.is_some()
             && variants.iter().all(|variant| matches!(variant.ty, TypeRef::Named(_)) && !variant.tag_values.is_empty());
         let tag = if tagged { tag_property } else { None };
-        let ty = self.finish(id, TypeKind::Union(Union { variants, tag }), view, target);
+        let ty = self.finish(id, TypeKind::Union(Union { variants, tag, exclusive }), view, target);
         Lowered { ty, nullable }
     }
 
