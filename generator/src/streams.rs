@@ -8,9 +8,9 @@
 //! success body, the operation's own method returns it and there is no
 //! twin. When an operation answers one status with JSON or a stream and
 //! its JSON request body has a boolean `stream` property, the stream
-//! method sets it to `true`.
+//! method sets it to `true` (a JSON body, or a multipart body's part).
 
-use crate::ir::{Api, BodyKind, StreamFraming, TypeRef, TypeSpace};
+use crate::ir::{Api, BodyKind, StreamFraming, TypeKind, TypeRef, TypeSpace};
 
 /// The request-body property that asks for the streamed answer.
 const STREAM_FLAG: &str = "stream";
@@ -31,8 +31,20 @@ pub fn assign(api: &mut Api) {
             continue;
         }
         stream.method = crate::naming::derived_name(&taken, &operation.name, "stream");
-        let json_body = operation.body.as_ref().filter(|body| body.kind == BodyKind::Json);
-        stream.flag = match (&stream.framing, json_body) {
+        // A JSON body is re-encoded with the flag; a multipart body of a
+        // struct sends it as a part.
+        let flagged_body = operation.body.as_ref().filter(|body| match body.kind {
+            BodyKind::Json => true,
+            // (As `emit::client::multipart_body` writes it part by part.)
+            BodyKind::Multipart => match &body.ty {
+                TypeRef::Named(id) => {
+                    matches!(types.get(*id).map(|def| &def.kind), Some(TypeKind::Struct(structure)) if structure.additional.is_none())
+                }
+                _ => false,
+            },
+            _ => false,
+        });
+        stream.flag = match (&stream.framing, flagged_body) {
             (StreamFraming::Events { .. } | StreamFraming::Lines, Some(body)) if has_flag(&body.ty, types) => {
                 Some(STREAM_FLAG.to_owned())
             }

@@ -421,3 +421,19 @@ async fn a_download_streams_its_bytes_in_order() {
     // The buffered twin still has its limit.
     assert!(matches!(client.download_file("f").await, Err(Error::BodyTooLarge { limit: 1000, .. })));
 }
+
+#[tokio::test]
+async fn a_multipart_body_sends_the_stream_part() {
+    let (base, mut seen, _) = serve(SSE_HEAD, vec![send("data: hello\n\ndata: [DONE]\n\n")]).await;
+    let client = Client::builder().base_url(&base).build().expect("builds");
+    let body = types::CreateTranscriptionBody { file: tests::runtime::FilePart::new(b"RIFF".to_vec()), stream: None };
+    let texts: Vec<String> = client.create_transcription_stream(&body).await.expect("the head").try_collect().await.expect("every event");
+    assert_eq!(texts, ["hello"]);
+    let request = seen.recv().await.expect("a request");
+    let content_type = request.header("content-type").unwrap_or_default().to_owned();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    let text = String::from_utf8_lossy(&request.body);
+    assert!(text.contains("name=\"stream\"\r\n\r\ntrue\r\n"), "{text}");
+    assert!(text.contains("RIFF"), "{text}");
+    assert_eq!(request.header("accept"), Some("text/event-stream"));
+}

@@ -463,7 +463,7 @@ pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>
                 (type_tokens(&body.ty, &api.types, &types_prefix), send)
             }
             BodyKind::Form => (type_tokens(&body.ty, &api.types, &types_prefix), quote!(request.form(body);)),
-            BodyKind::Multipart => (type_tokens(&body.ty, &api.types, &types_prefix), multipart_body(&body.ty, api)),
+            BodyKind::Multipart => (type_tokens(&body.ty, &api.types, &types_prefix), multipart_body(&body.ty, api, flag)),
             BodyKind::Text => (quote!(str), quote!(request.bytes(#content_type, body.as_bytes().to_vec());)),
             BodyKind::Bytes => (quote!([u8]), quote!(request.bytes(#content_type, body.to_vec());)),
         };
@@ -584,7 +584,7 @@ fn is_idempotency_key(param: &Param) -> bool {
 
 /// A multipart body: one part per struct field (files as file parts),
 /// or, for bodies that are not structs, one text part per JSON field.
-fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
+fn multipart_body(ty: &TypeRef, api: &Api, flag: Option<&str>) -> TokenStream {
     let fields = match ty {
         TypeRef::Named(id) => match api.types.get(*id).map(|def| &def.kind) {
             Some(crate::ir::TypeKind::Struct(structure)) if structure.additional.is_none() => &structure.fields,
@@ -601,6 +601,7 @@ fn multipart_body(ty: &TypeRef, api: &Api) -> TokenStream {
             crate::ir::Presence::OptionalNullable => quote!(body.#name.as_ref().and_then(Option::as_ref)),
         };
         match &field.ty {
+            TypeRef::Bool if flag == Some(field.wire.as_str()) => quote!(form.text(#wire, Some(&true));),
             TypeRef::File => quote!(form.files(#wire, #value);),
             TypeRef::Vec(item) if **item == TypeRef::File => quote!(form.files(#wire, #value.into_iter().flatten());),
             _ => quote!(form.text(#wire, #value);),

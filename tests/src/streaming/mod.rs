@@ -102,6 +102,59 @@ impl Client {
             )
     }
 
+    /// A multipart body with a `stream` part
+    ///
+    /// `POST /transcriptions`
+    pub fn create_transcription(
+        &self,
+        body: &types::CreateTranscriptionBody,
+    ) -> crate::runtime::Call<
+        crate::runtime::Response<types::ChatCompletion>,
+        ::serde_json::Value,
+    > {
+        let mut request = self
+            .core
+            .request(crate::runtime::Method::POST, "/transcriptions");
+        let mut form = crate::runtime::Multipart::new();
+        form.files("file", Some(&body.file));
+        form.text("stream", body.stream.as_ref());
+        request.multipart(form);
+        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+    }
+
+    /// A multipart body with a `stream` part
+    ///
+    /// `POST /transcriptions`
+    ///
+    /// [`Client::create_transcription`], streamed: the response's server-sent events (`text/event-stream`) as a stream, each event's data as text, as they arrive.
+    ///
+    /// The stream ends at the event whose data is `[DONE]`. Sends the body with `stream` set to `true`. Event metadata (type, ID, `retry`): `ResponseStream::with_events`.
+    pub fn create_transcription_stream(
+        &self,
+        body: &types::CreateTranscriptionBody,
+    ) -> crate::runtime::Call<
+        crate::runtime::ResponseStream<String, ::serde_json::Value>,
+        ::serde_json::Value,
+    > {
+        let mut request = self
+            .core
+            .request(crate::runtime::Method::POST, "/transcriptions");
+        let mut form = crate::runtime::Multipart::new();
+        form.files("file", Some(&body.file));
+        form.text("stream", Some(&true));
+        request.multipart(form);
+        request
+            .call_stream(
+                "text/event-stream",
+                &[200..=200],
+                crate::runtime::error_json,
+                crate::runtime::Framing::Events {
+                    done: Some("[DONE]"),
+                },
+                crate::runtime::item_text,
+            )
+    }
+
     /// Server-sent events only, JSON data, no `[DONE]` sentinel
     ///
     /// `POST /generate`

@@ -147,6 +147,17 @@ impl<'de> ::serde::Deserialize<'de> for LogEntryLevel {
     }
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateTranscriptionBody {
+    pub file: crate::runtime::FilePart,
+    pub stream: Option<bool>,
+}
+
+crate::__impl_object!(Serialize + Deserialize for CreateTranscriptionBody {
+    file: required "file" crate::runtime::FilePart,
+    stream: optional "stream" bool,
+});
+
 /// Parameters of [`Client::watch_notifications`](super::Client::watch_notifications).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WatchNotificationsParams {
