@@ -65,6 +65,23 @@ pub struct Api {
     pub skipped: Vec<Diagnostic>,
     /// Interpretations the generator made instead of refusing (warnings).
     pub warnings: Vec<Diagnostic>,
+    /// The request and response body examples that fit their types
+    /// (found by `examples`): each becomes a round-trip test.
+    pub examples: Vec<BodyExample>,
+}
+
+/// A body example that fits its type.
+#[derive(Debug, Clone)]
+pub struct BodyExample {
+    /// Where the example's value is.
+    pub at: Location,
+    /// The value, as written.
+    pub value: serde_json::Value,
+    /// The value as the client keeps it (what the type does not declare
+    /// left out): what decoding and encoding again must give.
+    pub expected: serde_json::Value,
+    /// The body type.
+    pub ty: TypeRef,
 }
 
 /// A `{name}` in the server URL.
@@ -155,6 +172,9 @@ macro_rules! type_id_walk {
                         }
                     }
                 }
+            }
+            for example in & $($mut)? self.examples {
+                walk(& $($mut)? example.ty, visit);
             }
             for operation in & $($mut)? self.operations {
                 for param in & $($mut)? operation.path_params {

@@ -244,8 +244,9 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
             let mut api = lower::lower(&docs, &context)?;
             // Before analysis changes the types (tags detached from
             // variants): examples are read as the spec wrote them.
-            let mut mismatches = examples::check(&docs, &api);
+            let (mut mismatches, bodies) = examples::check(&docs, &api);
             api.warnings.append(&mut mismatches);
+            api.examples = bodies;
             Ok(api)
         });
         match result {
@@ -262,6 +263,8 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
                     api.warnings.push(warning);
                 }
                 if !context.only_tags.is_empty() {
+                    // (Examples are tests of the whole API, not of a slice.)
+                    api.examples.clear();
                     analyze::prune_unused(&mut api);
                 }
                 // The IR's invariants hold, or nothing is emitted.

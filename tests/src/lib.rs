@@ -9,6 +9,7 @@
 //! * [`deep_chain`]
 //! * [`defaults_and_deprecated`]
 //! * [`enums`]
+//! * [`examples`]
 //! * [`external_refs`]
 //! * [`hostile`]
 //! * [`hostile_names`]
@@ -70,6 +71,8 @@ pub mod deep_chain;
 pub mod defaults_and_deprecated;
 
 pub mod enums;
+
+pub mod examples;
 
 pub mod external_refs;
 

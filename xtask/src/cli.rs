@@ -127,6 +127,8 @@ pub(crate) struct CorpusArgs {
     /// `--min-compiled PERCENT`: fail unless at least this share of the
     /// specs compiled (the real-world bar).
     pub(crate) min_compiled: Option<u8>,
+    /// `--examples`: also run every compiled crate's example tests.
+    pub(crate) examples: bool,
 }
 
 /// Parses the arguments after `cargo xtask`.
@@ -320,6 +322,9 @@ struct Corpus {
     /// Exit 1 unless at least PERCENT of the specs compiled (0 to 100)
     #[arg(long, value_name = "PERCENT", value_parser = percent)]
     min_compiled: Option<u8>,
+    /// Also run each compiled crate's example tests (`cargo test --lib`: the spec's body examples decoded and re-encoded); a failing one fails the run
+    #[arg(long, overrides_with = "examples")]
+    examples: bool,
 }
 
 /// `bench-measure --mode`.
@@ -394,6 +399,7 @@ impl From<Cmd> for Command {
                 strict: args.strict,
                 keep: args.keep,
                 min_compiled: args.min_compiled,
+                examples: args.examples,
             }),
             Cmd::Bench { specs, runs } => Command::Bench { specs: specs.0, runs },
             Cmd::BenchDecode { spec, runs, copies, dir } => Command::BenchDecode { spec, runs, copies, dir },
@@ -522,6 +528,7 @@ mod tests {
             strict: false,
             keep: keep.map(str::to_owned),
             min_compiled: None,
+            examples: false,
         })
     }
 
@@ -552,6 +559,11 @@ mod tests {
             args.min_compiled = Some(95);
         }
         check("corpus --dir c --min-compiled 95", with_bar);
+        let mut with_examples = corpus("c", 1, false, None);
+        if let Command::Corpus(args) = &mut with_examples {
+            args.examples = true;
+        }
+        check("corpus --dir c --examples", with_examples);
         refused(
             "corpus --dir c --min-compiled 101",
             ErrorKind::ValueValidation,

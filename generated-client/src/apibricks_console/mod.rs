@@ -53,6 +53,10 @@
 
 pub mod types;
 
+#[cfg(test)]
+#[allow(clippy::module_inception)]
+mod examples;
+
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "https://api-console.apibricks.io";
 

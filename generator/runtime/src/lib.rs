@@ -17,6 +17,7 @@
 
 mod core;
 mod error;
+mod examples;
 mod framing;
 mod hooks;
 mod multipart;
@@ -51,6 +52,8 @@ pub use retry::RetryPolicy;
 // What generated code calls; users have no need to.
 #[doc(hidden)]
 pub use self::core::{Core, CoreBuilder};
+#[doc(hidden)]
+pub use examples::{decodes, round_trip};
 #[doc(hidden)]
 pub use framing::Framing;
 #[doc(hidden)]

@@ -95,3 +95,29 @@ async fn redirects_to_another_origin_drop_credentials() {
     assert!(landed[0].headers.get("x-api-key").is_none());
     assert_eq!(landed[0].url.query(), None);
 }
+
+/// A model that loses a property it should keep, to prove the example
+/// round trip notices.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Lossy {
+    id: i64,
+    #[serde(skip_serializing)]
+    #[allow(dead_code)]
+    name: Option<String>,
+    at: Option<String>,
+}
+
+#[test]
+fn example_round_trips_normalise_and_notice_losses() {
+    use runtime::round_trip;
+    // Normalisations: null and absent, 1 and 1.0, instants however written.
+    assert_eq!(round_trip::<serde_json::Value>(r#"{"a":1,"b":null}"#, Some(r#"{"a":1.0}"#)), Ok(()));
+    assert_eq!(round_trip::<Lossy>(r#"{"id":1,"at":"2024-07-01T10:00:00+02:00"}"#, Some(r#"{"id":1,"at":"2024-07-01T08:00:00Z"}"#)), Ok(()));
+    // A property the model reads but does not write back is a failure.
+    let lost = round_trip::<Lossy>(r#"{"id":1,"name":"x"}"#, None);
+    assert_eq!(lost, Err(r#"at `.name`: expected "x", encoded null"#.to_owned()));
+    // So is one that does not decode, with its path.
+    let Err(problem) = round_trip::<Lossy>(r#"{"id":"one"}"#, None) else { panic!("decoded") };
+    assert!(problem.starts_with("does not decode at `id`"), "{problem}");
+    assert!(runtime::decodes::<Lossy>(r#"{"id":2}"#).is_ok());
+}

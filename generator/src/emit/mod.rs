@@ -9,6 +9,7 @@
 
 mod client;
 mod docs;
+mod examples;
 mod stream;
 mod types;
 
@@ -28,6 +29,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("core.rs", include_str!("../../runtime/src/core.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("examples.rs", include_str!("../../runtime/src/examples.rs")),
     ("framing.rs", include_str!("../../runtime/src/framing.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
@@ -162,11 +164,14 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
             .markdown(api.description.as_deref())
             .inner();
         let allows = allows();
+        // (A spec whose module is named `examples` holds `examples::examples`.)
+        let examples = (!api.examples.is_empty()).then(|| quote!(#[cfg(test)] #[allow(clippy::module_inception)] mod examples;));
         quote! {
             #docs
             #allows
 
             pub mod types;
+            #examples
         }
     };
     let types_head = move || {
@@ -179,10 +184,14 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
             #allows
         }
     };
-    vec![
+    let mut files = vec![
         FileChunks::new("mod.rs", module_head, client::client_items(api, features)),
         FileChunks::new("types.rs", types_head, types::type_items(api, features)),
-    ]
+    ];
+    if !api.examples.is_empty() {
+        files.push(FileChunks::new("examples.rs", examples::head, examples::example_items(api, features)));
+    }
+    files
 }
 
 /// `src/lib.rs`: the runtime and one module per spec.

@@ -308,6 +308,74 @@ fn is_uuid(text: &str) -> bool {
     uuid::Uuid::parse_str(text).is_ok()
 }
 
+/// `value` as the client keeps it once read as `ty`: the properties `ty`
+/// does not declare (and does not collect) left out, recursively; for an
+/// untagged union, as the first alternative that fits. What a decoded and
+/// re-encoded example is compared with.
+pub fn project(value: &serde_json::Value, ty: &TypeRef, types: &TypeSpace) -> serde_json::Value {
+    project_at(value, ty, types, 0)
+}
+
+fn project_at(value: &serde_json::Value, ty: &TypeRef, types: &TypeSpace, depth: usize) -> serde_json::Value {
+    use serde_json::Value;
+    if depth > MAX_DEPTH {
+        return value.clone();
+    }
+    let next = depth + 1;
+    match (ty, value) {
+        (TypeRef::Option(inner) | TypeRef::Boxed(inner), value) if !value.is_null() => project_at(value, inner, types, next),
+        (TypeRef::Vec(item), Value::Array(items)) => Value::Array(items.iter().map(|value| project_at(value, item, types, next)).collect()),
+        (TypeRef::Map(item), Value::Object(entries)) => {
+            Value::Object(entries.iter().map(|(key, value)| (key.clone(), project_at(value, item, types, next))).collect())
+        }
+        (TypeRef::Named(id), value) => match types.defs.get(id.0).map(|def| &def.kind) {
+            Some(TypeKind::Alias { target, .. }) => project_at(value, target, types, next),
+            Some(TypeKind::Struct(structure)) => {
+                let Value::Object(entries) = value else { return value.clone() };
+                let mut kept = serde_json::Map::new();
+                for (key, item) in entries {
+                    match structure.fields.iter().find(|field| field.wire == *key) {
+                        Some(field) => {
+                            kept.insert(key.clone(), project_at(item, &field.ty, types, next));
+                        }
+                        None => {
+                            if let Some(additional) = &structure.additional {
+                                kept.insert(key.clone(), project_at(item, additional, types, next));
+                            }
+                        }
+                    }
+                }
+                Value::Object(kept)
+            }
+            Some(TypeKind::Union(union)) => {
+                let chosen = match (&union.tag, value) {
+                    (Some(tag), Value::Object(entries)) => entries
+                        .get(tag)
+                        .and_then(Value::as_str)
+                        .and_then(|tag_value| union.variants.iter().find(|variant| variant.tag_values.iter().any(|known| known == tag_value))),
+                    _ => union.variants.iter().find(|variant| Checker::new(types).check(value, &variant.ty).is_empty()),
+                };
+                match chosen {
+                    Some(variant) => {
+                        let mut projected = project_at(value, &variant.ty, types, next);
+                        // The union writes its tag, whether or not the
+                        // variant declares it.
+                        if let (Some(tag), Value::Object(entries), Value::Object(kept)) = (&union.tag, value, &mut projected)
+                            && let Some(tag_value) = entries.get(tag)
+                        {
+                            kept.insert(tag.clone(), tag_value.clone());
+                        }
+                        projected
+                    }
+                    None => value.clone(),
+                }
+            }
+            _ => value.clone(),
+        },
+        (_, value) => value.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

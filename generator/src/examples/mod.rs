@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Api, BodyKind, Location, Operation, Presence, TypeKind, TypeRef};
+use crate::ir::{Api, BodyExample, BodyKind, Location, Operation, Presence, TypeKind, TypeRef};
 use crate::load::Documents;
 use crate::pointer::Pointer;
 
@@ -28,14 +28,15 @@ use conform::Checker;
 /// Misfits named in one warning.
 const SHOWN_MISFITS: usize = 3;
 
-/// The `example-mismatch` warnings of `api`, lowered from `documents`.
-pub fn check(documents: &Documents, api: &Api) -> Vec<Diagnostic> {
-    let mut finder = Finder { documents, api, seen: BTreeSet::new(), warnings: Vec::new() };
+/// The `example-mismatch` warnings of `api`, lowered from `documents`, and
+/// the body examples that fit (for round-trip tests).
+pub fn check(documents: &Documents, api: &Api) -> (Vec<Diagnostic>, Vec<BodyExample>) {
+    let mut finder = Finder { documents, api, seen: BTreeSet::new(), warnings: Vec::new(), bodies: Vec::new() };
     for operation in &api.operations {
         finder.operation(operation);
     }
     finder.schemas();
-    finder.warnings
+    (finder.warnings, finder.bodies)
 }
 
 struct Finder<'a> {
@@ -46,6 +47,8 @@ struct Finder<'a> {
     /// different schemas).
     seen: BTreeSet<(String, String, TypeRef)>,
     warnings: Vec<Diagnostic>,
+    /// Body examples that fit.
+    bodies: Vec<BodyExample>,
 }
 
 /// An example found: where its value is, and the value.
@@ -112,16 +115,29 @@ impl<'a> Finder<'a> {
     /// Checks the examples at `at` against `ty`.
     fn check_at(&mut self, at: &Location, ty: &TypeRef, presence: Presence) {
         for example in self.examples_of(at) {
-            self.check_example(&example, ty, presence);
+            self.check_example(&example, ty, presence, false);
         }
     }
 
-    fn check_example(&mut self, example: &Example<'_>, ty: &TypeRef, presence: Presence) {
+    /// Checks the examples of a request or response body at `at`.
+    fn check_body_at(&mut self, at: &Location, ty: &TypeRef) {
+        for example in self.examples_of(at) {
+            self.check_example(&example, ty, Presence::Required, true);
+        }
+    }
+
+    fn check_example(&mut self, example: &Example<'_>, ty: &TypeRef, presence: Presence, body: bool) {
         if !self.seen.insert((example.at.file.clone(), example.at.pointer.to_string(), ty.clone())) {
             return;
         }
         let misfits = Checker::new(&self.api.types).check_field(example.value, ty, presence);
-        let Some(first) = misfits.first() else { return };
+        let Some(first) = misfits.first() else {
+            if body {
+                let expected = conform::project(example.value, ty, &self.api.types);
+                self.bodies.push(BodyExample { at: example.at.clone(), value: example.value.clone(), expected, ty: ty.clone() });
+            }
+            return;
+        };
         let at = example.at.pointer.join(first.path.iter().map(String::as_str));
         let mut message = format!("the example does not fit its schema as the client reads it: {}", first.what);
         if misfits.len() > 1 {
@@ -171,7 +187,7 @@ impl<'a> Finder<'a> {
             && body.kind == BodyKind::Json
             && let Some((body_at, _)) = self.resolved(&at.push("requestBody"))
         {
-            self.check_at(&body_at.join(["content", body.content_type.as_str()]), &body.ty, Presence::Required);
+            self.check_body_at(&body_at.join(["content", body.content_type.as_str()]), &body.ty);
         }
         // Responses.
         let Some(Value::Object(responses)) = node.get("responses") else { return };
@@ -180,7 +196,7 @@ impl<'a> Finder<'a> {
             let Some(case) = operation.success.iter().chain(&operation.errors).find(|case| case.status == status) else { continue };
             let Some((response_at, response)) = self.resolved(&at.join(["responses", key.as_str()])) else { continue };
             if let Some(body) = case.body.as_ref().filter(|body| body.kind == BodyKind::Json) {
-                self.check_at(&response_at.join(["content", body.content_type.as_str()]), &body.ty, Presence::Required);
+                self.check_body_at(&response_at.join(["content", body.content_type.as_str()]), &body.ty);
                 // Swagger 2.0: `examples: {<media type>: <value>}`.
                 if response.get("content").is_none() {
                     self.media_map(&response_at.push("examples"), &body.ty);
@@ -201,7 +217,7 @@ impl<'a> Finder<'a> {
             let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
             if essence == "application/json" || essence.ends_with("+json") {
                 let example = Example { at: at.push(media_type), value };
-                self.check_example(&example, ty, Presence::Required);
+                self.check_example(&example, ty, Presence::Required, true);
             }
         }
     }

@@ -66,6 +66,7 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
             }
             warnings
         },
+        examples: Vec::new(),
     };
     let mut diagnostics = Diagnostics::default();
     for problem in problems {

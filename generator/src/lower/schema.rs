@@ -456,6 +456,23 @@ impl<'a> Lowerer<'a> {
             .zip(null_members)
             .map(|(member, null)| if *null { None } else { self.peek(member).map(|(schema, _)| schema) })
             .collect();
+        if let Some(tag) = self.implied_tag_of(&schemas, null_members) {
+            return Some(tag);
+        }
+        if !schemas.iter().flatten().any(|schema| !schema.all_of.is_empty()) {
+            return None;
+        }
+        // Members made with `allOf` (`allOf: [{$ref: rule-creation}, {$ref:
+        // ruleset-info}]`): their parts' properties and required names
+        // count too.
+        let merged: Vec<Option<Cow<'_, Schema>>> =
+            schemas.iter().map(|schema| schema.as_ref().map(|schema| Cow::Owned(self.object_shape(schema, 0)))).collect();
+        self.implied_tag_of(&merged, null_members)
+    }
+
+    /// [`Self::implied_tag`] over the members' schemas (`None`: a `null`
+    /// member, or one that does not resolve).
+    fn implied_tag_of(&self, schemas: &[Option<Cow<'_, Schema>>], null_members: &[bool]) -> Option<(String, Vec<Option<String>>)> {
         let objects: Vec<&Schema> = schemas.iter().flatten().map(|schema| &**schema).collect();
         if objects.len() < 2 || objects.len() != null_members.iter().filter(|null| !**null).count() {
             return None;
@@ -481,6 +498,26 @@ impl<'a> Lowerer<'a> {
             }
             Some((property.clone(), values))
         })
+    }
+
+    /// An object schema with the properties and required names of its
+    /// `allOf` parts (a few levels deep) added: only those two are read.
+    fn object_shape(&self, schema: &Schema, depth: usize) -> Schema {
+        let mut shape = Schema { properties: schema.properties.clone(), required: schema.required.clone(), ..Schema::default() };
+        if depth < 4 {
+            for part in &schema.all_of {
+                if let Some((part, _)) = self.peek(part) {
+                    let more = self.object_shape(&part, depth + 1);
+                    for (name, node) in more.properties {
+                        if !shape.properties.iter().any(|(known, _)| *known == name) {
+                            shape.properties.push((name, node));
+                        }
+                    }
+                    shape.required.extend(more.required);
+                }
+            }
+        }
+        shape
     }
 
     /// A schema node's definition, following a `$ref` (problems are

@@ -1776,3 +1776,27 @@ fn parameters_always_gives_every_operation_a_params_struct() {
     assert_eq!(operation(&api, "get_a").params_type.as_deref(), Some("GetAParams"));
     assert_eq!(operation(&lower_yaml(spec), "get_a").params_type, None, "the default: only with parameters");
 }
+
+#[test]
+fn a_one_value_enum_inside_allof_members_tags_the_union() {
+    // GitHub's `repository-rule-detailed`: each alternative is `allOf` a
+    // rule (with its one-value `type`) and shared ruleset fields.
+    let api = lower_yaml(&schemas(
+        "
+         Rule:
+           oneOf:
+             - allOf: [{$ref: '#/components/schemas/Creation'}, {$ref: '#/components/schemas/Info'}]
+             - allOf: [{$ref: '#/components/schemas/Pattern'}, {$ref: '#/components/schemas/Info'}]
+         Creation: {type: object, required: [type], properties: {type: {type: string, enum: [creation]}}}
+         Pattern:
+           type: object
+           required: [type]
+           properties:
+             type: {type: string, enum: [commit_message_pattern]}
+             parameters: {type: object, properties: {pattern: {type: string}}}
+         Info: {type: object, properties: {ruleset_id: {type: integer}}}",
+    ));
+    let described = describe(&api, "Rule");
+    assert!(described.starts_with("union(tag type) "), "{described}");
+    assert!(described.contains("[creation]") && described.contains("[commit_message_pattern]"), "{described}");
+}

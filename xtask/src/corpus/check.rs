@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Instant;
 
-use super::report::{Check, seconds};
+use super::report::{Check, ExampleRun, seconds};
 use super::{SHOWN_LINES, WARMUP_DIR};
 use crate::fs::{files_under, write_if_changed};
 
@@ -55,8 +55,49 @@ impl Cargo {
             elapsed: started.elapsed(),
             errors: if output.status.success() { Vec::new() } else { first_errors(&stderr, SHOWN_LINES) },
             warnings: count_warnings(&stderr),
+            examples: None,
         })
     }
+
+    /// `cargo test --lib` in `crate_dir`: the generated example tests.
+    fn examples(&self, crate_dir: &Path, target_dir: &Path) -> Result<ExampleRun, String> {
+        let mut command = Command::new(&self.program);
+        command.args(["test", "--lib", "--message-format", "short"]);
+        if self.offline {
+            command.arg("--offline");
+        }
+        command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_INCREMENTAL", "0").stdin(Stdio::null());
+        let output =
+            command.output().map_err(|error| format!("cannot run {}: {error}", self.program.to_string_lossy()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Ok(example_counts(&stdout, &stderr, output.status.success()))
+    }
+}
+
+/// Passed and failed example tests from `cargo test` output (the
+/// runtime's own unit tests are not examples); a run that built nothing is
+/// one failure.
+fn example_counts(stdout: &str, stderr: &str, success: bool) -> ExampleRun {
+    let mut run = ExampleRun::default();
+    for line in stdout.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("test ") {
+            let is_example = rest.contains("::examples::example_");
+            if is_example && rest.ends_with("... ok") {
+                run.passed += 1;
+            } else if is_example && rest.ends_with("... FAILED") {
+                run.failed += 1;
+            }
+        } else if (line.contains("panicked at") || line.contains("#/")) && run.failures.len() < SHOWN_LINES {
+            run.failures.push(line.to_owned());
+        }
+    }
+    if !success && run.failed == 0 {
+        run.failed = 1;
+        run.failures.extend(first_errors(stderr, SHOWN_LINES));
+    }
+    run
 }
 
 /// The first `limit` error lines of `cargo check --message-format short`
@@ -100,6 +141,7 @@ pub(super) fn check_all(
     scratch: &Path,
     workers: usize,
     cargo: &Cargo,
+    examples: bool,
 ) -> Result<Vec<(usize, Check)>, String> {
     let Some(first) = jobs.first() else {
         return Ok(Vec::new());
@@ -132,7 +174,22 @@ pub(super) fn check_all(
             let (sender, order, next, done) = (sender.clone(), &order, &next, &done);
             scope.spawn(move || {
                 while let Some(job) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let result = cargo.check(job.crate_dir, target);
+                    let mut result = cargo.check(job.crate_dir, target);
+                    if let Ok(check) = &mut result
+                        && check.passed
+                        && examples
+                    {
+                        let run = cargo.examples(job.crate_dir, target).unwrap_or_else(|error| ExampleRun {
+                            failed: 1,
+                            failures: vec![error],
+                            ..ExampleRun::default()
+                        });
+                        eprintln!(
+                            "corpus: examples of {}: {} round-tripped, {} failed",
+                            job.shown, run.passed, run.failed
+                        );
+                        check.examples = Some(run);
+                    }
                     let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if let Ok(check) = &result {
                         let verdict = match (check.passed, check.warnings) {

@@ -164,7 +164,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
             _ => None,
         })
         .collect();
-    let checks = check_all(&jobs, &scratch, args.jobs, &Cargo::from_env()).map_err(Error::Message)?;
+    let checks = check_all(&jobs, &scratch, args.jobs, &Cargo::from_env(), args.examples).map_err(Error::Message)?;
     for (run, check) in checks {
         runs[run].check = Some(check);
     }

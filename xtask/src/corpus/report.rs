@@ -40,6 +40,21 @@ pub(super) struct Check {
     pub(super) errors: Vec<String>,
     /// Number of warnings in the generated code.
     pub(super) warnings: usize,
+    /// With `--examples`: the example tests that passed and failed, and
+    /// the first failures.
+    pub(super) examples: Option<ExampleRun>,
+}
+
+/// The outcome of a crate's example tests.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct ExampleRun {
+    /// Examples decoded (and re-encoded) as the spec wrote them.
+    pub(super) passed: usize,
+    /// Examples that did not (or tests that did not build: `usize::MAX`
+    /// is never used; a build failure is one failure with its message).
+    pub(super) failed: usize,
+    /// The first failure lines.
+    pub(super) failures: Vec<String>,
 }
 
 /// One spec's line in the table.
@@ -275,7 +290,9 @@ impl Report {
     pub(crate) fn passed(&self) -> bool {
         let totals = self.totals();
         let warnings: usize = self.runs.iter().filter_map(|run| run.check.as_ref()).map(|check| check.warnings).sum();
-        totals.panicked == 0 && totals.check_failed == 0 && warnings == 0
+        let failed_examples: usize =
+            self.runs.iter().filter_map(|run| run.check.as_ref()?.examples.as_ref()).map(|examples| examples.failed).sum();
+        totals.panicked == 0 && totals.check_failed == 0 && warnings == 0 && failed_examples == 0
     }
 
     /// The table and the summary lines, for stdout.
@@ -300,6 +317,35 @@ impl Report {
                 _ => &[],
             });
             lines.push(counts_line("skipped operations by code", skipped.map(|diagnostic| diagnostic.code.as_str())));
+        }
+        let examples: Vec<(&SpecRun, &ExampleRun)> =
+            self.runs.iter().filter_map(|run| Some((run, run.check.as_ref()?.examples.as_ref()?))).collect();
+        if !examples.is_empty() {
+            let mismatched = |run: &SpecRun| match &run.outcome {
+                Outcome::Generated { warnings, .. } => warnings.iter().filter(|warning| warning.code.as_str() == "example-mismatch").count(),
+                _ => 0,
+            };
+            for (run, result) in &examples {
+                if result.passed + result.failed + mismatched(run) > 0 {
+                    lines.push(format!(
+                        "examples: {}: {} not fitting their schemas (warnings), {} fitting: {} round-tripped, {} failed",
+                        run.spec.shown,
+                        mismatched(run),
+                        result.passed + result.failed,
+                        result.passed,
+                        result.failed
+                    ));
+                    lines.extend(result.failures.iter().map(|failure| format!("    {}", shorten(failure))));
+                }
+            }
+            let (passed, failed): (usize, usize) =
+                examples.iter().fold((0, 0), |(passed, failed), (_, result)| (passed + result.passed, failed + result.failed));
+            let mismatches: usize = examples.iter().map(|(run, _)| mismatched(run)).sum();
+            lines.push(format!(
+                "examples: {} crates, {mismatches} examples not fitting, {} fitting: {passed} round-tripped, {failed} failed",
+                examples.len(),
+                passed + failed
+            ));
         }
         let warned: Vec<(&str, usize)> = self
             .runs
@@ -344,6 +390,7 @@ mod tests {
             elapsed: Duration::from_millis(millis),
             errors: errors.iter().map(ToString::to_string).collect(),
             warnings: if passed { 2 } else { 0 },
+            examples: None,
         })
     }
 
