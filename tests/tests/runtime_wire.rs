@@ -353,6 +353,74 @@ mod retries {
         }
     }
 
+    /// The first attempt stalls for 5 s before its head; later ones answer.
+    async fn stalls_once() -> MockServer {
+        let server = MockServer::start().await;
+        let stalled = json(serde_json::json!({"ok": false})).set_delay(Duration::from_secs(5));
+        Mock::given(method("GET")).and(path("/status")).respond_with(stalled).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("GET")).and(path("/status")).respond_with(json(serde_json::json!({"ok": true}))).mount(&server).await;
+        server
+    }
+
+    #[tokio::test]
+    async fn a_stalled_attempt_is_retried_after_the_attempt_timeout() {
+        let server = stalls_once().await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .retry(fast_retries(2))
+            .attempt_timeout(Duration::from_millis(300))
+            .build()
+            .expect("client builds");
+        let started = Instant::now();
+        let response = client.get_status().await.expect("the second attempt answers");
+        assert_eq!(response.ok, Some(true));
+        assert_eq!(received(&server).await.len(), 2);
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+
+        // Without one, the stalled attempt has the whole (here 1 s) budget
+        // and nothing is left to retry with.
+        let server = stalls_once().await;
+        let client = Client::builder().base_url(server.uri()).retry(fast_retries(2)).timeout(Duration::from_secs(1)).build().expect("builds");
+        let error = client.get_status().await.expect_err("the budget is spent on the stalled attempt");
+        assert!(error.is_timeout(), "{error:?}");
+        assert_eq!(received(&server).await.len(), 1);
+
+        // A POST without a key is not retried after its attempt timed out.
+        let server = MockServer::start().await;
+        let stalled = ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 1})).set_delay(Duration::from_secs(5));
+        Mock::given(method("POST")).and(path("/reports")).respond_with(stalled).mount(&server).await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .retry(fast_retries(2))
+            .attempt_timeout(Duration::from_millis(200))
+            .build()
+            .expect("builds");
+        let error = client.create_report().await.expect_err("timed out");
+        assert!(error.is_timeout() && error.to_string().contains("attempt_timeout"), "{error}");
+        assert_eq!(received(&server).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_idempotency_key_goes_with_one_call_only() {
+        // (400: not retried, so one request per call.)
+        let server = flaky("/reports", "POST", 3, 400, &[]).await;
+        let keyed = client(&server).with_idempotency_key("order-17");
+        let _ = keyed.create_report().await;
+        let _ = keyed.create_report().await;
+        let _ = client(&server).create_report().await;
+        let sent = received(&server).await;
+        assert_eq!(sent.len(), 3);
+        let keys: Vec<Vec<String>> = sent.iter().map(|request| wire::header_values(request, "idempotency-key")).collect();
+        assert_eq!(keys, [vec!["order-17".to_owned()], vec![], vec![]], "the second call through the clone sends no key");
+
+        // A declared key parameter left empty takes the clone's key.
+        let server = flaky("/jobs", "POST", 1, 500, &[]).await;
+        client(&server).with_idempotency_key("job-9").create_job(&types::CreateJobParams::default()).await.expect("retried");
+        for request in received(&server).await {
+            assert_eq!(wire::header_values(&request, "idempotency-key"), ["job-9"]);
+        }
+    }
+
     #[tokio::test]
     async fn a_declared_idempotency_key_is_generated_once_and_reused() {
         let server = flaky("/jobs", "POST", 2, 500, &[]).await;
@@ -469,4 +537,85 @@ async fn a_hook_can_fail_the_call() {
     let error = client.get_status().await.expect_err("the hook refuses");
     assert!(matches!(&error, Error::Hook(inner) if inner.to_string() == "no requests on Sundays"), "{error:?}");
     assert!(received(&server).await.is_empty(), "nothing was sent");
+}
+
+mod errors {
+    use super::*;
+
+    /// Every message of an error's `source()` chain, outermost first.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut messages = vec![error.to_string()];
+        let mut next = error.source();
+        while let Some(cause) = next {
+            messages.push(cause.to_string());
+            next = cause.source();
+        }
+        messages
+    }
+
+    /// No message repeats the one below it (a reporter prints each once).
+    fn assert_each_cause_once(messages: &[String]) {
+        for pair in messages.windows(2) {
+            assert!(!pair[0].contains(&pair[1]), "printed twice: {messages:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn error_chains_print_each_cause_once() {
+        // A connection refused: transport error, then its causes.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+        let address = listener.local_addr().expect("an address");
+        drop(listener);
+        let client = Client::builder().base_url(format!("http://{address}")).retry(RetryPolicy::none()).build().expect("builds");
+        let error = client.get_status().await.expect_err("nothing listens");
+        assert!(error.is_connect() && error.is_retryable() && !error.is_timeout(), "{error:?}");
+        let messages = chain(&error);
+        assert!(messages.len() >= 2, "the cause is reachable: {messages:?}");
+        assert_each_cause_once(&messages);
+        let reported = format!("{:#}", anyhow::Error::from(error));
+        assert!(reported.starts_with("transport error: "), "{reported}");
+
+        // A decode error: its message once, the JSON error not again.
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).and(path("/status")).respond_with(json(serde_json::json!({"ok": "yes"}))).mount(&server).await;
+        let error = client_for(&server).get_status().await.expect_err("`ok` is a boolean");
+        assert!(!error.is_retryable());
+        assert_each_cause_once(&chain(&error));
+        let reported = format!("{:#}", anyhow::Error::from(error));
+        assert_eq!(reported.matches("invalid type").count(), 1, "{reported}");
+
+        // A hook's error: once.
+        let server = MockServer::start().await;
+        let client = Client::builder().base_url(server.uri()).hook(Refuse).build().expect("builds");
+        let error = client.get_status().await.expect_err("the hook refuses");
+        let reported = format!("{:#}", anyhow::Error::from(error));
+        assert_eq!(reported.matches("not today").count(), 1, "{reported}");
+    }
+
+    #[tokio::test]
+    async fn errors_of_different_operations_merge_untyped() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).and(path("/status")).respond_with(ResponseTemplate::new(503).set_body_string("busy")).mount(&server).await;
+        let client = Client::builder().base_url(server.uri()).retry(RetryPolicy::none()).build().expect("builds");
+        let status_error = client.get_status().await.expect_err("503");
+        assert!(status_error.is_retryable());
+        let errors: Vec<Error<()>> = vec![status_error.into_untyped(), Error::<types::Repo>::InvalidRequest("x".to_owned()).into_untyped()];
+        match &errors[0] {
+            Error::Status(error) => assert_eq!((error.status.as_u16(), error.body_text().as_str()), (503, "busy")),
+            other => panic!("{other:?}"),
+        }
+        assert!(!errors[1].is_retryable());
+    }
+
+    fn client_for(server: &MockServer) -> Client {
+        Client::builder().base_url(server.uri()).retry(RetryPolicy::none()).build().expect("builds")
+    }
+
+    struct Refuse;
+
+    impl Hook for Refuse {
+        fn before_request(&self, _: &mut tests::runtime::reqwest::Request, _: &Attempt) -> Result<(), HookError> {
+            Err("not today".into())
+        }
+    }
 }

@@ -11,7 +11,13 @@ pub type HookError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong when calling an operation. `E` is the typed
 /// error body the operation documents for non-success statuses.
+///
+/// `Display` shows each variant's own message (the transport failure, the
+/// decode error, the hook's error); `source()` continues below it, so an
+/// error reporter (`anyhow`, `eyre`, `tracing`) prints every cause once.
+/// New variants may come: match with a wildcard arm.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error<E = serde_json::Value> {
     /// The request could not be built (an invalid base URL, a header value
     /// that is not valid in HTTP, a path parameter that would change the
@@ -62,9 +68,33 @@ impl<E> Error<E> {
         }
     }
 
-    /// True when the request timed out.
+    /// True when the request timed out (the total timeout, an attempt
+    /// timeout, or a stream that went idle).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport(error) if error.is_timeout())
+    }
+
+    /// True when no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_connect())
+    }
+
+    /// True for what the client's retry policy retries — a connection
+    /// failure, a timeout, or a 408, 429, 500, 502, 503 or 504 — for code
+    /// that retries at a higher level (a queue, a job runner).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(error) => error.is_connect() || error.is_timeout(),
+            Error::Status(error) => super::RetryPolicy::retries_status(error.status),
+            _ => false,
+        }
+    }
+
+    /// The same error without its typed body, so that errors of operations
+    /// with different error types can be stored, merged and passed on as
+    /// one type (the raw body of an [`Error::Status`] is kept).
+    pub fn into_untyped(self) -> Error<()> {
+        self.retype()
     }
 
     /// The typed error body, when the status was not a success and the body
@@ -129,12 +159,15 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     }
 }
 
+/// `source()` continues below what `Display` already shows: the transport
+/// error's cause, the decode error's (none: its message is shown), the
+/// hook error's cause.
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(error) => Some(error),
-            Error::Decode(error) => Some(&error.source),
-            Error::Hook(error) => Some(error.as_ref()),
+            Error::Transport(error) => std::error::Error::source(error),
+            Error::Decode(error) => std::error::Error::source(&error.source),
+            Error::Hook(error) => error.source(),
             Error::InvalidRequest(_)
             | Error::Status(_)
             | Error::BodyTooLarge { .. }

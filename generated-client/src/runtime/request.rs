@@ -89,6 +89,8 @@ pub struct Request {
     accept: Option<String>,
     /// The body is streamed: the total timeout ends at the response head.
     streaming: bool,
+    /// The key `with_idempotency_key` gave this call, until it is sent.
+    idempotency: Option<String>,
     problem: Option<String>,
 }
 
@@ -112,7 +114,9 @@ impl fmt::Debug for Request {
 
 impl Request {
     pub(crate) fn new(core: Core, method: Method, url: String) -> Self {
+        let idempotency = core.take_idempotency_key();
         Request {
+            idempotency,
             origin: url.clone(),
             core,
             method,
@@ -337,7 +341,10 @@ impl Request {
     /// POST and PATCH can be retried safely.
     #[doc(hidden)]
     pub fn idempotency_key(&mut self, name: &str, value: Option<&str>) {
-        let key = value.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        let key = match value {
+            Some(value) => value.to_owned(),
+            None => self.idempotency.take().unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        };
         self.raw_header(name, &key);
     }
 
@@ -348,12 +355,15 @@ impl Request {
     pub fn set_url(&mut self, url: &str) {
         self.url = url.to_owned();
         self.query.clear();
+        // A next page is another request: the call's key is not its.
+        self.idempotency = None;
     }
 
     /// Sets query parameter `name` to `value`, replacing earlier values
     /// (pagination cursors and page numbers).
     #[doc(hidden)]
     pub fn set_query(&mut self, name: &str, value: String) {
+        self.idempotency = None;
         self.query.retain(|(known, _)| known != name);
         self.query.push((name.to_owned(), value));
     }
@@ -520,7 +530,7 @@ impl Request {
         if let Some(accept) = self.accept.clone() {
             self.raw_header("accept", &accept);
         }
-        if let Some(key) = self.core.settings.idempotency_key.clone()
+        if let Some(key) = self.idempotency.take()
             && !self.headers.contains_key("idempotency-key")
         {
             self.raw_header("idempotency-key", &key);
@@ -534,7 +544,12 @@ impl Request {
         let retryable = RetryPolicy::is_idempotent(&self.method) || self.headers.contains_key("idempotency-key");
         let mut retry = 0;
         loop {
-            let result = self.send_once(deadline, retry + 1).await;
+            let attempt_deadline = match (deadline, settings.attempt_timeout) {
+                (Some(total), Some(attempt)) => Some(total.min(Instant::now() + attempt)),
+                (None, Some(attempt)) => Some(Instant::now() + attempt),
+                (total, None) => total,
+            };
+            let result = self.send_once(deadline, attempt_deadline, retry + 1).await;
             let retry_after = match &result {
                 Ok(response) if RetryPolicy::retries_status(response.status()) => Some(
                     response.headers().get(reqwest::header::RETRY_AFTER).and_then(|value| value.to_str().ok()).map(str::to_owned),
@@ -557,7 +572,9 @@ impl Request {
     }
 
     /// One attempt: the request and its redirects.
-    async fn send_once<E>(&self, deadline: Option<Instant>, number: u32) -> Result<RawResponse, Error<E>> {
+    /// `deadline` bounds the call (for a streamed body: up to its head);
+    /// `head_deadline` this attempt up to its response head.
+    async fn send_once<E>(&self, deadline: Option<Instant>, head_deadline: Option<Instant>, number: u32) -> Result<RawResponse, Error<E>> {
         let settings = &self.core.settings;
         let redaction = self.redaction_names();
         let names: Vec<&str> = redaction.iter().map(String::as_str).collect();
@@ -581,14 +598,18 @@ impl Request {
             for hook in &settings.hooks {
                 hook.before_request(&mut request, &attempt).map_err(Error::Hook)?;
             }
-            let executed = match (self.streaming, deadline) {
-                // A streamed body outlives the total timeout, so `reqwest`
-                // is not given it: it bounds the head only, here.
-                (true, Some(deadline)) => {
-                    match tokio::time::timeout_at(deadline.into(), settings.http.execute(request)).await {
+            // A streamed body outlives the total timeout, so `reqwest` is
+            // not given it (see `build`): it bounds the head only, here, as
+            // the attempt timeout does for every call.
+            let executed = match head_deadline {
+                Some(head_deadline) if self.streaming || settings.attempt_timeout.is_some() => {
+                    match tokio::time::timeout_at(head_deadline.into(), settings.http.execute(request)).await {
                         Ok(executed) => executed,
                         Err(_) => {
-                            let what = format!("no response head within {:?} (see `timeout`)", settings.timeout.unwrap_or_default());
+                            let what = match settings.attempt_timeout {
+                                Some(attempt) => format!("no response head within {attempt:?} (see `attempt_timeout` and `timeout`)"),
+                                None => format!("no response head within {:?} (see `timeout`)", settings.timeout.unwrap_or_default()),
+                            };
                             return Err(Error::Transport(TransportError::timeout(what)));
                         }
                     }

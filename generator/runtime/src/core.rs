@@ -30,12 +30,16 @@ pub(crate) struct Settings {
     pub(crate) base_url: String,
     pub(crate) http: reqwest::Client,
     pub(crate) timeout: Option<Duration>,
+    /// How long one attempt may take (a timed-out attempt is retried).
+    pub(crate) attempt_timeout: Option<Duration>,
     /// How long a streamed body may send nothing.
     pub(crate) idle_timeout: Option<Duration>,
     pub(crate) limits: Limits,
     pub(crate) retry: RetryPolicy,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
-    pub(crate) idempotency_key: Option<String>,
+    /// The key for the next call made through this client (taken by it:
+    /// a key is never sent with two calls).
+    pub(crate) idempotency_key: Option<Arc<std::sync::Mutex<Option<String>>>>,
 }
 
 /// Connection settings shared by the generated clients: base URL, the
@@ -52,6 +56,7 @@ impl fmt::Debug for Core {
         f.debug_struct("Core")
             .field("base_url", &redact_text(&settings.base_url, &[]))
             .field("timeout", &settings.timeout)
+            .field("attempt_timeout", &settings.attempt_timeout)
             .field("max_body_bytes", &settings.limits.body)
             .field("max_error_body_bytes", &settings.limits.error_body)
             .field("retry", &settings.retry)
@@ -68,6 +73,7 @@ pub struct CoreBuilder {
     server: Option<(&'static str, Vec<(String, String)>)>,
     http: Option<reqwest::ClientBuilder>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     idle_timeout: Option<Duration>,
     connect_timeout: Duration,
     user_agent: Option<String>,
@@ -81,6 +87,7 @@ impl fmt::Debug for CoreBuilder {
         f.debug_struct("CoreBuilder")
             .field("base_url", &redact_text(&self.base_url, &[]))
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("limits", &self.limits)
@@ -99,6 +106,7 @@ impl CoreBuilder {
             server: None,
             http: None,
             timeout: Some(DEFAULT_TIMEOUT),
+            attempt_timeout: None,
             idle_timeout: Some(DEFAULT_STREAM_IDLE_TIMEOUT),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: None,
@@ -157,6 +165,11 @@ impl CoreBuilder {
     /// Sets or clears the total timeout of a call.
     pub fn timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
+    }
+
+    /// Sets or clears the timeout of each attempt.
+    pub fn attempt_timeout(&mut self, timeout: Option<Duration>) {
+        self.attempt_timeout = timeout;
     }
 
     /// Sets or clears the idle timeout of streamed bodies.
@@ -244,6 +257,7 @@ impl CoreBuilder {
             base_url,
             http,
             timeout: self.timeout,
+            attempt_timeout: self.attempt_timeout,
             idle_timeout: self.idle_timeout,
             limits: self.limits,
             retry: self.retry,
@@ -272,13 +286,24 @@ impl Core {
         Core { settings: Arc::new(settings) }
     }
 
-    /// A copy that sends `key` as the `Idempotency-Key` of every request
-    /// (unless the call sets one itself), which makes POST and PATCH safe
-    /// to retry.
+    /// A copy whose next call — the first one made through it — sends
+    /// `key` as its `Idempotency-Key` (on every attempt of that call, which
+    /// makes a POST or PATCH safe to retry); later calls through the copy
+    /// send none. The original is unchanged.
     pub fn with_idempotency_key(&self, key: String) -> Self {
         let mut settings = (*self.settings).clone();
-        settings.idempotency_key = Some(key);
+        settings.idempotency_key = Some(Arc::new(std::sync::Mutex::new(Some(key))));
         Core { settings: Arc::new(settings) }
+    }
+
+    /// Takes the key [`with_idempotency_key`](Self::with_idempotency_key)
+    /// left for the next call, if it is still there.
+    pub(crate) fn take_idempotency_key(&self) -> Option<String> {
+        let slot = self.settings.idempotency_key.as_ref()?;
+        match slot.lock() {
+            Ok(mut key) => key.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        }
     }
 
     /// Starts a request to `path` (already percent-encoded) below the base URL.
@@ -334,6 +359,17 @@ macro_rules! __client_builder_methods {
         /// Lets calls take as long as they take.
         pub fn no_timeout(mut self) -> Self {
             self.core.timeout(::std::option::Option::None);
+            self
+        }
+
+        /// Gives up on one attempt — connecting, sending, and the response
+        /// up to the end of its head — after `timeout`, and retries it as
+        /// a connection failure is retried (the retry policy decides; POST
+        /// and PATCH need an idempotency key), within the total
+        /// [`timeout`](Self::timeout). Default: none, each attempt may use
+        /// what is left of the total.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.attempt_timeout(::std::option::Option::Some(timeout));
             self
         }
 
@@ -435,9 +471,13 @@ macro_rules! __client_methods {
             client
         }
 
-        /// A clone of this client that sends `key` as the `Idempotency-Key`
-        /// header, so that POST and PATCH calls are retried too (with the
-        /// same key on every attempt).
+        /// A clone of this client whose next call — the first one made
+        /// through it — sends `key` as its `Idempotency-Key` header, on
+        /// every attempt of that call, so that a POST or PATCH is retried
+        /// too: `client.with_idempotency_key("order-17").create_order(&order)`.
+        /// The key goes with that one call only: later calls through the
+        /// clone send none (a key reused for a different request would make
+        /// the server answer it with the first one's result).
         pub fn with_idempotency_key(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
             let mut client = ::std::clone::Clone::clone(self);
             client.core = self.core.with_idempotency_key(key.into());

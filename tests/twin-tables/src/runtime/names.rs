@@ -30,6 +30,7 @@ pub const BUILDER_METHODS: &[&str] = &[
     "base_url",
     "timeout",
     "no_timeout",
+    "attempt_timeout",
     "connect_timeout",
     "stream_idle_timeout",
     "no_stream_idle_timeout",
