@@ -619,3 +619,29 @@ mod errors {
         }
     }
 }
+
+#[tokio::test]
+async fn page_streams_own_their_client_and_can_be_spawned() {
+    let server = MockServer::start().await;
+    for route in ["/repos", "/feed"] {
+        let link = format!("<{}{route}?page=2>; rel=\"next\"", server.uri());
+        Mock::given(path(route))
+            .and(query_param_is_missing("page"))
+            .respond_with(json(repos(&[1, 2])).insert_header("link", link.as_str()))
+            .mount(&server)
+            .await;
+        Mock::given(path(route)).and(query_param("page", "2")).respond_with(json(repos(&[3]))).mount(&server).await;
+    }
+    let client = client(&server);
+    // A `Call`-returning operation and an `async fn` one (its success is
+    // `default`): both streams outlive the client they came from.
+    let repos_stream = client.list_repos_stream(&types::ListReposParams::default());
+    let feed_stream = client.list_feed_stream(&types::ListFeedParams::default());
+    drop(client);
+    let repos_task = tokio::spawn(repos_stream.try_collect::<Vec<types::Repo>>());
+    let feed_task = tokio::spawn(feed_stream.try_collect::<Vec<types::Repo>>());
+    let repos = repos_task.await.expect("the task ran").expect("decodes");
+    let feed = feed_task.await.expect("the task ran").expect("decodes");
+    assert_eq!(repo_ids(&repos), [1, 2, 3]);
+    assert_eq!(repo_ids(&feed), [1, 2, 3]);
+}

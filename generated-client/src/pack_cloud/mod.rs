@@ -179,16 +179,17 @@ impl Client {
         &self,
         organization_id: &str,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<types::InvoicePage>,
         types::Error,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_invoices_request(organization_id),
             crate::runtime::Pagination::NextLink(|page: &types::InvoicePage| {
                 page.next.clone()
             }),
-            move |request| self.list_invoices_send(request),
+            move |request| client.list_invoices_send(request),
         )
     }
 
@@ -196,7 +197,7 @@ impl Client {
     pub fn list_invoices_stream(
         &self,
         organization_id: &str,
-    ) -> crate::runtime::PageStream<'_, types::Invoice, types::Error> {
+    ) -> crate::runtime::PageStream<'static, types::Invoice, types::Error> {
         crate::runtime::items(
             self.list_invoices_pages(organization_id),
             |page: types::InvoicePage| page.data,

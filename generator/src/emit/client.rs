@@ -336,6 +336,15 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let stream_doc = format!(" The items of every page, in order (see [`Client::{pages}`]).");
     // (A request nothing is added to is returned as it is built.)
     let build_body = if mutates { quote!(#(#statements)* request) } else { new_request };
+    // The page stream owns a clone of the client (cheap: an `Arc`), so it
+    // can be stored or spawned like a `Call`.
+    let send_page = match asyncness {
+        Some(_) => quote!(move |request| {
+            let client = ::std::clone::Clone::clone(&client);
+            async move { client.#send(request).await }
+        }),
+        None => quote!(move |request| client.#send(request)),
+    };
     let first_page = match asyncness {
         Some(_) => quote!(self.#send(self.#build(#(#arg_names),*)).await),
         None => quote!(self.#send(self.#build(#(#arg_names),*))),
@@ -362,14 +371,15 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         #[doc = #pages_doc]
         #cfg
         #deprecated
-        pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'_, #response_ty, #error_ty> {
-            crate::runtime::pages(self.#build(#(#arg_names),*), #style, move |request| self.#send(request))
+        pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'static, #response_ty, #error_ty> {
+            let client = ::std::clone::Clone::clone(self);
+            crate::runtime::pages(self.#build(#(#arg_names),*), #style, #send_page)
         }
 
         #[doc = #stream_doc]
         #cfg
         #deprecated
-        pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'_, #item_ty, #error_ty> {
+        pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'static, #item_ty, #error_ty> {
             crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
         }
     }

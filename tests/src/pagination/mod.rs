@@ -100,14 +100,15 @@ impl Client {
         &self,
         params: &types::ListReposParams,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
         ::serde_json::Value,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_repos_request(params),
             crate::runtime::Pagination::LinkHeader,
-            move |request| self.list_repos_send(request),
+            move |request| client.list_repos_send(request),
         )
     }
 
@@ -115,7 +116,7 @@ impl Client {
     pub fn list_repos_stream(
         &self,
         params: &types::ListReposParams,
-    ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
+    ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
         crate::runtime::items(
             self.list_repos_pages(params),
             |page: Vec<types::Repo>| page,
@@ -169,10 +170,11 @@ impl Client {
         &self,
         params: &types::ListEventsParams,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<types::ListEventsResponse>,
         ::serde_json::Value,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_events_request(params),
             crate::runtime::Pagination::Cursor {
@@ -181,7 +183,7 @@ impl Client {
                     page.next_cursor.clone().flatten()
                 },
             },
-            move |request| self.list_events_send(request),
+            move |request| client.list_events_send(request),
         )
     }
 
@@ -189,7 +191,7 @@ impl Client {
     pub fn list_events_stream(
         &self,
         params: &types::ListEventsParams,
-    ) -> crate::runtime::PageStream<'_, types::Event, ::serde_json::Value> {
+    ) -> crate::runtime::PageStream<'static, types::Event, ::serde_json::Value> {
         crate::runtime::items(
             self.list_events_pages(params),
             |page: types::ListEventsResponse| page.items,
@@ -251,10 +253,11 @@ impl Client {
         &self,
         params: &types::ListCustomersParams,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<types::ListCustomersResponse>,
         ::serde_json::Value,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_customers_request(params),
             crate::runtime::Pagination::HasMore {
@@ -266,7 +269,7 @@ impl Client {
                         .map(|item| item.id.clone())
                 },
             },
-            move |request| self.list_customers_send(request),
+            move |request| client.list_customers_send(request),
         )
     }
 
@@ -274,7 +277,7 @@ impl Client {
     pub fn list_customers_stream(
         &self,
         params: &types::ListCustomersParams,
-    ) -> crate::runtime::PageStream<'_, types::Customer, ::serde_json::Value> {
+    ) -> crate::runtime::PageStream<'static, types::Customer, ::serde_json::Value> {
         crate::runtime::items(
             self.list_customers_pages(params),
             |page: types::ListCustomersResponse| page.data,
@@ -336,10 +339,11 @@ impl Client {
         &self,
         params: &types::ListNumberedParams,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<Vec<types::Repo>>,
         ::serde_json::Value,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_numbered_request(params),
             crate::runtime::Pagination::PageNumber {
@@ -347,7 +351,7 @@ impl Client {
                 size_param: Some("page_size"),
                 count: |page: &Vec<types::Repo>| Some(page).map_or(0, Vec::len),
             },
-            move |request| self.list_numbered_send(request),
+            move |request| client.list_numbered_send(request),
         )
     }
 
@@ -355,7 +359,7 @@ impl Client {
     pub fn list_numbered_stream(
         &self,
         params: &types::ListNumberedParams,
-    ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
+    ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
         crate::runtime::items(
             self.list_numbered_pages(params),
             |page: Vec<types::Repo>| page,
@@ -417,10 +421,11 @@ impl Client {
         &self,
         params: &types::ListOffsetsParams,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<types::ListOffsetsResponse>,
         ::serde_json::Value,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_offsets_request(params),
             crate::runtime::Pagination::Offset {
@@ -430,7 +435,7 @@ impl Client {
                     page.rows.as_ref().map_or(0, Vec::len)
                 },
             },
-            move |request| self.list_offsets_send(request),
+            move |request| client.list_offsets_send(request),
         )
     }
 
@@ -438,7 +443,7 @@ impl Client {
     pub fn list_offsets_stream(
         &self,
         params: &types::ListOffsetsParams,
-    ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
+    ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
         crate::runtime::items(
             self.list_offsets_pages(params),
             |page: types::ListOffsetsResponse| page.rows.unwrap_or_default(),
@@ -478,23 +483,24 @@ impl Client {
     pub fn list_links_pages(
         &self,
     ) -> crate::runtime::PageStream<
-        '_,
+        'static,
         crate::runtime::Response<types::ListLinksResponse>,
         ::serde_json::Value,
     > {
+        let client = ::std::clone::Clone::clone(self);
         crate::runtime::pages(
             self.list_links_request(),
             crate::runtime::Pagination::NextLink(|page: &types::ListLinksResponse| {
                 page.next.clone().flatten()
             }),
-            move |request| self.list_links_send(request),
+            move |request| client.list_links_send(request),
         )
     }
 
     /// The items of every page, in order (see [`Client::list_links_pages`]).
     pub fn list_links_stream(
         &self,
-    ) -> crate::runtime::PageStream<'_, types::Repo, ::serde_json::Value> {
+    ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
         crate::runtime::items(
             self.list_links_pages(),
             |page: types::ListLinksResponse| page.results.unwrap_or_default(),
@@ -550,6 +556,89 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::POST, "/reports");
         request.call_empty("", &[204..=204], crate::runtime::error_json)
+    }
+
+    /// The request of [`Client::list_feed`], for its pages.
+    fn list_feed_request(
+        &self,
+        params: &types::ListFeedParams,
+    ) -> crate::runtime::Request {
+        let mut request = self.core.request(crate::runtime::Method::GET, "/feed");
+        request
+            .query(
+                "per_page",
+                params.per_page.as_ref(),
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            );
+        request
+            .query(
+                "page",
+                params.page.as_ref(),
+                crate::runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            );
+        request
+    }
+
+    async fn list_feed_send(
+        &self,
+        request: crate::runtime::Request,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Repo>, types::ListFeedHeaders>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        let response = request.send("application/json").await?;
+        let result = crate::runtime::json(response).await;
+        result.map(crate::runtime::Response::with_typed_headers)
+    }
+
+    /// Link header pages under `default` (an `async fn` operation)
+    ///
+    /// `GET /feed`
+    ///
+    /// Paginated (detected from the spec): the next page is the `rel="next"` URL of the `Link` header. All pages: [`Client::list_feed_pages`]; all items: [`Client::list_feed_stream`].
+    pub async fn list_feed(
+        &self,
+        params: &types::ListFeedParams,
+    ) -> Result<
+        crate::runtime::Response<Vec<types::Repo>, types::ListFeedHeaders>,
+        crate::runtime::Error<::serde_json::Value>,
+    > {
+        self.list_feed_send(self.list_feed_request(params)).await
+    }
+
+    /// Every page, starting with the one [`Client::list_feed`] returns; each is fetched when the previous one has been consumed.
+    pub fn list_feed_pages(
+        &self,
+        params: &types::ListFeedParams,
+    ) -> crate::runtime::PageStream<
+        'static,
+        crate::runtime::Response<Vec<types::Repo>, types::ListFeedHeaders>,
+        ::serde_json::Value,
+    > {
+        let client = ::std::clone::Clone::clone(self);
+        crate::runtime::pages(
+            self.list_feed_request(params),
+            crate::runtime::Pagination::LinkHeader,
+            move |request| {
+                let client = ::std::clone::Clone::clone(&client);
+                async move { client.list_feed_send(request).await }
+            },
+        )
+    }
+
+    /// The items of every page, in order (see [`Client::list_feed_pages`]).
+    pub fn list_feed_stream(
+        &self,
+        params: &types::ListFeedParams,
+    ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
+        crate::runtime::items(
+            self.list_feed_pages(params),
+            |page: Vec<types::Repo>| page,
+        )
     }
 
     /// A GET to retry

@@ -152,6 +152,13 @@ pub struct CreateJobParams {
     pub idempotency_key: Option<String>,
 }
 
+/// Parameters of [`Client::list_feed`](super::Client::list_feed).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFeedParams {
+    pub per_page: Option<i64>,
+    pub page: Option<i64>,
+}
+
 /// The headers a [`Client::list_repos`](super::Client::list_repos) response documents; see `Response::typed_headers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReposHeaders {
@@ -189,6 +196,23 @@ impl crate::runtime::FromHeaders for CreateJobHeaders {
                 "X-RateLimit-Remaining",
             ),
             x_request_id: crate::runtime::header_value(headers, "X-Request-Id"),
+        }
+    }
+}
+
+/// The headers a [`Client::list_feed`](super::Client::list_feed) response documents; see `Response::typed_headers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListFeedHeaders {
+    /// Links to other pages.
+    ///
+    /// The `Link` header.
+    pub link: Option<String>,
+}
+
+impl crate::runtime::FromHeaders for ListFeedHeaders {
+    fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        Self {
+            link: crate::runtime::header_value(headers, "Link"),
         }
     }
 }
