@@ -8,7 +8,8 @@ mod wire;
 
 use std::time::Duration;
 
-use tests::runtime::{CoreBuilder, Error, Method};
+use tests::runtime::__private::CoreBuilder;
+use tests::runtime::{Error, Method};
 use tests::security::Client;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

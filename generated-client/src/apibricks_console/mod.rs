@@ -65,7 +65,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api-console.apibricks.io";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -86,7 +86,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -116,7 +116,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
             credentials: Credentials::default(),
         }
     }
@@ -145,6 +145,11 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_auth {
             request.header_api_key("Authorization", value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 }

@@ -57,7 +57,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.pack.cloud/v1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -78,7 +78,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -109,7 +109,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
             credentials: Credentials::default(),
         }
     }
@@ -122,17 +122,20 @@ impl Client {
     crate::__client_methods!();
 
     /// The request of [`Client::list_invoices`], for its pages.
-    fn list_invoices_request(&self, organization_id: &str) -> crate::runtime::Request {
+    fn list_invoices_request(
+        &self,
+        organization_id: &str,
+    ) -> crate::runtime::__private::Request {
         let mut request = self
             .core
             .request_path(
                 crate::runtime::Method::GET,
                 &[
                     "/organizations/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "organizationId",
                         &organization_id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -147,12 +150,17 @@ impl Client {
 
     fn list_invoices_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<types::InvoicePage>,
         types::Error,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// Get invoices
@@ -184,9 +192,9 @@ impl Client {
         types::Error,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_invoices_request(organization_id),
-            crate::runtime::Pagination::NextLink(|page: &types::InvoicePage| {
+            crate::runtime::__private::Pagination::NextLink(|page: &types::InvoicePage| {
                 page.next.clone()
             }),
             move |request| client.list_invoices_send(request),
@@ -198,7 +206,7 @@ impl Client {
         &self,
         organization_id: &str,
     ) -> crate::runtime::PageStream<'static, types::Invoice, types::Error> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_invoices_pages(organization_id),
             |page: types::InvoicePage| page.data,
         )

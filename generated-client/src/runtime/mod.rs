@@ -7,8 +7,8 @@
 //!
 //! Hand-written, and compiled and tested as a crate of its own in the
 //! generator's workspace; the generator copies these files verbatim into
-//! every generated crate as its `runtime` module. Items marked
-//! `#[doc(hidden)]` are for generated code, not for users.
+//! every generated crate as its `runtime` module. What generated code calls
+//! and users have no need of lives in the hidden module `__private`.
 //!
 //! Servers are untrusted: redirects are followed by this module (never by
 //! `reqwest`), and credentials are dropped as soon as a redirect or a
@@ -51,35 +51,29 @@ pub use stream::{Event, ResponseStream};
 pub use bytes::Bytes;
 pub use retry::RetryPolicy;
 
-// What generated code calls; users have no need to.
+/// What generated code calls, and nothing a user needs: one module, so the
+/// runtime's public API (above) is all that its root and its documentation
+/// show.
 #[doc(hidden)]
-pub use self::core::{Core, CoreBuilder};
-#[doc(hidden)]
-pub use examples::{decodes, round_trip};
-#[doc(hidden)]
-pub use framing::Framing;
-#[doc(hidden)]
-pub use stream::{item_bytes, item_json, item_text};
-#[doc(hidden)]
-pub use multipart::Multipart;
-#[doc(hidden)]
-pub use object::{
-    Field, FieldIndex, FromObject, Key, MapSink, Text, double_option, Presence, Property, RestSlot, Sink, Slot, StructSink, WriteField, deserialize_object, missing,
-    presence, property, read_object, serialize_map, serialize_struct,
-};
-#[doc(hidden)]
-pub use paginate::{Pagination, items, pages};
-#[doc(hidden)]
-pub use union::{Buffered, BufferedRef, TryVariant, Variant, buffered_json, deserialize_untagged, tag_of, tagged_variant};
-#[doc(hidden)]
-pub use params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
-#[doc(hidden)]
-pub use request::{ParseError, Request};
-#[doc(hidden)]
-pub use response::{
-    FromHeaders, RawResponse, api_error, bytes, empty, error_json, header_value, decode_json, json, parse_json, serialize_tagged, text, union_variant,
-    union_variant_untagged,
-};
+pub mod __private {
+    pub use super::core::{Core, CoreBuilder};
+    pub use super::examples::{decodes, round_trip};
+    pub use super::framing::Framing;
+    pub use super::multipart::Multipart;
+    pub use super::object::{
+        Field, FieldIndex, FromObject, Key, MapSink, Presence, Property, RestSlot, Sink, Slot, StructSink, Text, WriteField,
+        deserialize_object, double_option, missing, presence, property, read_object, serialize_map, serialize_struct,
+    };
+    pub use super::paginate::{Pagination, items, pages};
+    pub use super::params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
+    pub use super::request::{ParseError, Request};
+    pub use super::response::{
+        FromHeaders, RawResponse, api_error, bytes, decode_json, empty, error_json, header_value, json, parse_json, serialize_tagged,
+        text, union_variant, union_variant_untagged,
+    };
+    pub use super::stream::{item_bytes, item_json, item_text};
+    pub use super::union::{Buffered, BufferedRef, TryVariant, Variant, buffered_json, deserialize_untagged, tag_of, tagged_variant};
+}
 
 /// Total time a call may take — connecting, redirects, retries with their
 /// waits, and reading the body — unless changed with the builder.

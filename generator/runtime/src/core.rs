@@ -313,7 +313,7 @@ impl Core {
 
     /// A request to the path `parts` make up; a path parameter that cannot
     /// be sent makes it fail when it is sent, as [`Error::InvalidRequest`](super::Error::InvalidRequest).
-    pub fn request_path(&self, method: Method, parts: &[super::PathPart]) -> Request {
+    pub fn request_path(&self, method: Method, parts: &[super::__private::PathPart]) -> Request {
         let mut path = String::new();
         let mut problem = None;
         for part in parts {

@@ -173,7 +173,7 @@ fn lossy_text(data: Bytes) -> String {
 /// An item decoded as JSON `T`.
 #[doc(hidden)]
 pub fn item_json<T: serde::de::DeserializeOwned>(data: Bytes) -> Result<T, (String, serde_json::Error)> {
-    super::decode_json(&data)
+    super::__private::decode_json(&data)
 }
 
 /// An item as text (invalid UTF-8 replaced).
@@ -195,7 +195,7 @@ pub type ItemDecoder<T> = fn(Bytes) -> Result<T, (String, serde_json::Error)>;
 
 /// The stream of `response`'s body, cut by `framing` and decoded by
 /// `decode`, with the documented headers parsed as `H`.
-pub(crate) fn response_stream<T: 'static, E, H: super::FromHeaders>(
+pub(crate) fn response_stream<T: 'static, E, H: super::__private::FromHeaders>(
     response: RawResponse,
     framing: Framing,
     decode: ItemDecoder<T>,

@@ -4,7 +4,8 @@
 use std::time::{Duration, SystemTime};
 
 use futures::TryStreamExt;
-use runtime::{CoreBuilder, Method, Pagination, RetryPolicy, StatusCode, error_json, pages};
+use runtime::__private::{CoreBuilder, Pagination, error_json, pages};
+use runtime::{Method, RetryPolicy, StatusCode};
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -109,7 +110,7 @@ struct Lossy {
 
 #[test]
 fn example_round_trips_normalise_and_notice_losses() {
-    use runtime::round_trip;
+    use runtime::__private::round_trip;
     // Normalisations: null and absent, 1 and 1.0, instants however written.
     assert_eq!(round_trip::<serde_json::Value>(r#"{"a":1,"b":null}"#, Some(r#"{"a":1.0}"#)), Ok(()));
     assert_eq!(round_trip::<Lossy>(r#"{"id":1,"at":"2024-07-01T10:00:00+02:00"}"#, Some(r#"{"id":1,"at":"2024-07-01T08:00:00Z"}"#)), Ok(()));
@@ -119,5 +120,5 @@ fn example_round_trips_normalise_and_notice_losses() {
     // So is one that does not decode, with its path.
     let Err(problem) = round_trip::<Lossy>(r#"{"id":"one"}"#, None) else { panic!("decoded") };
     assert!(problem.starts_with("does not decode at `id`"), "{problem}");
-    assert!(runtime::decodes::<Lossy>(r#"{"id":2}"#).is_ok());
+    assert!(runtime::__private::decodes::<Lossy>(r#"{"id":2}"#).is_ok());
 }

@@ -80,7 +80,7 @@ fn client_core(api: &Api) -> TokenStream {
     // Specs whose server URL has `{variables}` get a setter for them.
     let (core_builder, server_setter) = if api.server_variables.is_empty() {
         let start = if api.base_url.is_empty() { quote!("") } else { quote!(DEFAULT_BASE_URL) };
-        (quote!(crate::runtime::CoreBuilder::new(#start)), None)
+        (quote!(crate::runtime::__private::CoreBuilder::new(#start)), None)
     } else {
         let names = api.server_variables.iter().map(|variable| &variable.name);
         let defaults = api.server_variables.iter().map(|variable| &variable.default);
@@ -108,7 +108,7 @@ fn client_core(api: &Api) -> TokenStream {
                 self
             }
         };
-        (quote!(crate::runtime::CoreBuilder::with_server(SERVER_URL_TEMPLATE, &[#( (#names, #defaults) ),*])), Some(setter))
+        (quote!(crate::runtime::__private::CoreBuilder::with_server(SERVER_URL_TEMPLATE, &[#( (#names, #defaults) ),*])), Some(setter))
     };
     let template_const = (!api.server_variables.is_empty()).then(|| {
         let template = &api.server_template;
@@ -140,7 +140,7 @@ fn client_core(api: &Api) -> TokenStream {
         /// Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
         pub struct Client {
-            core: crate::runtime::Core,
+            core: crate::runtime::__private::Core,
             #credentials_field
         }
 
@@ -150,7 +150,7 @@ fn client_core(api: &Api) -> TokenStream {
         /// client and credentials.
         #[derive(Debug)]
         pub struct ClientBuilder {
-            core: crate::runtime::CoreBuilder,
+            core: crate::runtime::__private::CoreBuilder,
             #credentials_field
         }
 
@@ -268,7 +268,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         None => {
             let success_arms = success_arms(operation, api);
             let fallback = success_arms_fallback(operation, api)
-                .unwrap_or_else(|| quote!(Err(crate::runtime::api_error(response, #parse_error).await)));
+                .unwrap_or_else(|| quote!(Err(crate::runtime::__private::api_error(response, #parse_error).await)));
             let status_match = if success_arms.is_empty() {
                 fallback
             } else {
@@ -352,12 +352,12 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     quote! {
         #[doc = #build_doc]
         #cfg
-        fn #build(&self, #(#args),*) -> crate::runtime::Request {
+        fn #build(&self, #(#args),*) -> crate::runtime::__private::Request {
             #build_body
         }
 
         #cfg
-        #asyncness fn #send(&self, request: crate::runtime::Request) -> #returns {
+        #asyncness fn #send(&self, request: crate::runtime::__private::Request) -> #returns {
             #send_and_decode
         }
 
@@ -373,14 +373,14 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         #deprecated
         pub fn #pages(&self, #(#args),*) -> crate::runtime::PageStream<'static, #response_ty, #error_ty> {
             let client = ::std::clone::Clone::clone(self);
-            crate::runtime::pages(self.#build(#(#arg_names),*), #style, #send_page)
+            crate::runtime::__private::pages(self.#build(#(#arg_names),*), #style, #send_page)
         }
 
         #[doc = #stream_doc]
         #cfg
         #deprecated
         pub fn #stream(&self, #(#args),*) -> crate::runtime::PageStream<'static, #item_ty, #error_ty> {
-            crate::runtime::items(self.#pages(#(#arg_names),*), #extract)
+            crate::runtime::__private::items(self.#pages(#(#arg_names),*), #extract)
         }
     }
 }
@@ -549,12 +549,12 @@ fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -
     match &pagination.style {
         PaginationStyle::NextLink(field) => {
             let read = read_text(field, quote!(page));
-            quote!(crate::runtime::Pagination::NextLink(|page: &#page_ty| #read))
+            quote!(crate::runtime::__private::Pagination::NextLink(|page: &#page_ty| #read))
         }
-        PaginationStyle::LinkHeader => quote!(crate::runtime::Pagination::LinkHeader),
+        PaginationStyle::LinkHeader => quote!(crate::runtime::__private::Pagination::LinkHeader),
         PaginationStyle::Cursor { field, param } => {
             let read = read_text(field, quote!(page));
-            quote!(crate::runtime::Pagination::Cursor { param: #param, cursor: |page: &#page_ty| #read })
+            quote!(crate::runtime::__private::Pagination::Cursor { param: #param, cursor: |page: &#page_ty| #read })
         }
         PaginationStyle::HasMore { has_more, param, id } => {
             let flag = ident(&has_more.name);
@@ -570,7 +570,7 @@ fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -
                 Presence::OptionalNullable => quote!(.and_then(|item| item.#id_field.clone().flatten())),
             };
             quote! {
-                crate::runtime::Pagination::HasMore {
+                crate::runtime::__private::Pagination::HasMore {
                     param: #param,
                     has_more: |page: &#page_ty| #more,
                     last_id: |page: &#page_ty| #items.and_then(|items| items.last())#last_id,
@@ -579,11 +579,11 @@ fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -
         }
         PaginationStyle::PageNumber { param, size: page_size } => {
             let size = size(page_size);
-            quote!(crate::runtime::Pagination::PageNumber { param: #param, size_param: #size, count: #count })
+            quote!(crate::runtime::__private::Pagination::PageNumber { param: #param, size_param: #size, count: #count })
         }
         PaginationStyle::Offset { param, size: page_size } => {
             let size = size(page_size);
-            quote!(crate::runtime::Pagination::Offset { param: #param, size_param: #size, count: #count })
+            quote!(crate::runtime::__private::Pagination::Offset { param: #param, size_param: #size, count: #count })
         }
     }
 }
@@ -618,7 +618,7 @@ fn multipart_body(ty: &TypeRef, api: &Api, flag: Option<&str>) -> TokenStream {
         }
     });
     quote! {
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = crate::runtime::__private::Multipart::new();
         #(#parts)*
         request.multipart(form);
     }
@@ -642,7 +642,7 @@ fn new_request(operation: &Operation) -> TokenStream {
                 let arg = ident(&param.name);
                 let wire = &param.wire;
                 let style = path_style(param.style);
-                pieces.push(quote!(crate::runtime::path_param(#wire, &#arg, #style)));
+                pieces.push(quote!(crate::runtime::__private::path_param(#wire, &#arg, #style)));
                 has_params = true;
             }
             (PathPiece::Literal(literal), None) => pieces.push(quote!(#literal.into())),
@@ -663,19 +663,19 @@ fn new_request(operation: &Operation) -> TokenStream {
 
 fn path_style(style: PathStyle) -> TokenStream {
     match style {
-        PathStyle::Simple { explode } => quote!(crate::runtime::PathStyle::Simple { explode: #explode }),
-        PathStyle::Label { explode } => quote!(crate::runtime::PathStyle::Label { explode: #explode }),
-        PathStyle::Matrix { explode } => quote!(crate::runtime::PathStyle::Matrix { explode: #explode }),
+        PathStyle::Simple { explode } => quote!(crate::runtime::__private::PathStyle::Simple { explode: #explode }),
+        PathStyle::Label { explode } => quote!(crate::runtime::__private::PathStyle::Label { explode: #explode }),
+        PathStyle::Matrix { explode } => quote!(crate::runtime::__private::PathStyle::Matrix { explode: #explode }),
     }
 }
 
 fn query_style(style: QueryStyle) -> TokenStream {
     match style {
-        QueryStyle::Form { explode } => quote!(crate::runtime::QueryStyle::Form { explode: #explode }),
-        QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
-        QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
-        QueryStyle::TabDelimited => quote!(crate::runtime::QueryStyle::TabDelimited),
-        QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+        QueryStyle::Form { explode } => quote!(crate::runtime::__private::QueryStyle::Form { explode: #explode }),
+        QueryStyle::SpaceDelimited => quote!(crate::runtime::__private::QueryStyle::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(crate::runtime::__private::QueryStyle::PipeDelimited),
+        QueryStyle::TabDelimited => quote!(crate::runtime::__private::QueryStyle::TabDelimited),
+        QueryStyle::DeepObject => quote!(crate::runtime::__private::QueryStyle::DeepObject),
     }
 }
 
@@ -782,10 +782,10 @@ fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
 
 fn decode(body: Option<&crate::ir::ResponseBody>) -> TokenStream {
     match body.map(|body| body.kind) {
-        None => quote!(crate::runtime::empty(response).await),
-        Some(BodyKind::Text) => quote!(crate::runtime::text(response).await),
-        Some(BodyKind::Bytes) => quote!(crate::runtime::bytes(response).await),
-        Some(_) => quote!(crate::runtime::json(response).await),
+        None => quote!(crate::runtime::__private::empty(response).await),
+        Some(BodyKind::Text) => quote!(crate::runtime::__private::text(response).await),
+        Some(BodyKind::Bytes) => quote!(crate::runtime::__private::bytes(response).await),
+        Some(_) => quote!(crate::runtime::__private::json(response).await),
     }
 }
 
@@ -803,7 +803,7 @@ fn success_type(operation: &Operation, api: &Api) -> TokenStream {
 /// instead).
 fn success_arms(operation: &Operation, api: &Api) -> Vec<TokenStream> {
     if operation.success.is_empty() {
-        return vec![quote!(200..=299 => crate::runtime::empty(response).await,)];
+        return vec![quote!(200..=299 => crate::runtime::__private::empty(response).await,)];
     }
     let cases = ordered(&operation.success).into_iter().filter(|case| case.status != StatusMatch::Default);
     let Returns::PerStatus(enum_id) = operation.returns else {
@@ -821,7 +821,7 @@ fn success_arms(operation: &Operation, api: &Api) -> Vec<TokenStream> {
             let pattern = status_pattern(case.status);
             let variant = ident(&case.variant);
             match &case.body {
-                None => quote!(#pattern => crate::runtime::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant)),),
+                None => quote!(#pattern => crate::runtime::__private::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant)),),
                 Some(body) => {
                     let decode = decode(Some(body));
                     quote!(#pattern => #decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant)),)
@@ -849,7 +849,7 @@ fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream
             let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &quote!(types::));
             let variant = ident(&default.variant);
             match &default.body {
-                None => quote!(crate::runtime::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant))),
+                None => quote!(crate::runtime::__private::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant))),
                 Some(_) => quote!(#decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant))),
             }
         }
@@ -864,7 +864,7 @@ pub(super) fn error_handling(operation: &Operation, api: &Api) -> (TokenStream, 
         ErrorBody::Json(ty) => ty,
         ErrorBody::PerStatus(enum_id) => return error_enum_handling(operation, *enum_id, api),
     };
-    (type_tokens(ty, &api.types, &types_prefix), quote!(crate::runtime::error_json))
+    (type_tokens(ty, &api.types, &types_prefix), quote!(crate::runtime::__private::error_json))
 }
 
 /// The per-status error enum and the closure that decodes it.
@@ -882,7 +882,7 @@ fn error_enum_handling(operation: &Operation, enum_id: crate::ir::TypeId, api: &
                 None => quote!(#pattern => Some(#enum_ty::#variant),),
                 Some(BodyKind::Text) => quote!(#pattern => Some(#enum_ty::#variant(String::from_utf8_lossy(body).into_owned())),),
                 Some(BodyKind::Bytes) => quote!(#pattern => Some(#enum_ty::#variant(body.to_vec())),),
-                Some(_) => quote!(#pattern => crate::runtime::parse_json(body).map(#enum_ty::#variant),),
+                Some(_) => quote!(#pattern => crate::runtime::__private::parse_json(body).map(#enum_ty::#variant),),
             }
         })
         .collect();

@@ -30,7 +30,7 @@ pub fn head() -> TokenStream {
     quote! {
         //! The spec's request and response body examples that fit their
         //! schemas, each decoded into its type, encoded again and compared
-        //! with the example (see `runtime::round_trip` for what is compared).
+        //! with the example (modulo the normalisations the README lists).
     }
 }
 
@@ -47,9 +47,9 @@ fn example_test(api: &Api, index: usize, example: &BodyExample) -> TokenStream {
             let expected = Literal::string(&example.expected.to_string());
             quote!(Some(#expected))
         };
-        quote!(crate::runtime::round_trip::<#ty>(#input, #expected))
+        quote!(crate::runtime::__private::round_trip::<#ty>(#input, #expected))
     } else {
-        quote!(crate::runtime::decodes::<#ty>(#input))
+        quote!(crate::runtime::__private::decodes::<#ty>(#input))
     };
     quote! {
         #[test]

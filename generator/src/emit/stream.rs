@@ -26,10 +26,10 @@ pub(super) fn stream_method(operation: &Operation, api: &Api, cfg: &TokenStream,
     let (item_ty, decode) = match &stream.item {
         StreamItem::Json(ty) => {
             let ty = type_tokens(ty, &api.types, &quote!(types::));
-            (ty.clone(), quote!(crate::runtime::item_json::<#ty>))
+            (ty.clone(), quote!(crate::runtime::__private::item_json::<#ty>))
         }
-        StreamItem::Text => (quote!(String), quote!(crate::runtime::item_text)),
-        StreamItem::Bytes => (quote!(crate::runtime::Bytes), quote!(crate::runtime::item_bytes)),
+        StreamItem::Text => (quote!(String), quote!(crate::runtime::__private::item_text)),
+        StreamItem::Bytes => (quote!(crate::runtime::Bytes), quote!(crate::runtime::__private::item_bytes)),
     };
     let (error_ty, parse_error) = error_handling(operation, api);
     let stream_ty = match &operation.headers_type {
@@ -40,10 +40,10 @@ pub(super) fn stream_method(operation: &Operation, api: &Api, cfg: &TokenStream,
         None => quote!(crate::runtime::ResponseStream<#item_ty, #error_ty>),
     };
     let framing = match &stream.framing {
-        StreamFraming::Events { done: Some(done) } => quote!(crate::runtime::Framing::Events { done: Some(#done) }),
-        StreamFraming::Events { done: None } => quote!(crate::runtime::Framing::Events { done: None }),
-        StreamFraming::Lines => quote!(crate::runtime::Framing::Lines),
-        StreamFraming::Chunks => quote!(crate::runtime::Framing::Chunks),
+        StreamFraming::Events { done: Some(done) } => quote!(crate::runtime::__private::Framing::Events { done: Some(#done) }),
+        StreamFraming::Events { done: None } => quote!(crate::runtime::__private::Framing::Events { done: None }),
+        StreamFraming::Lines => quote!(crate::runtime::__private::Framing::Lines),
+        StreamFraming::Chunks => quote!(crate::runtime::__private::Framing::Chunks),
     };
     let (low, high) = match stream.status {
         StatusMatch::Code(code) => (code, code),

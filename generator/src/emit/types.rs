@@ -222,7 +222,7 @@ fn derived_struct_def(
             Presence::Nullable => quote!(default,),
             Presence::Optional => quote!(default, skip_serializing_if = "Option::is_none",),
             Presence::OptionalNullable => {
-                quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option",)
+                quote!(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::__private::double_option",)
             }
         };
         let attributes = (rename.is_some() || !presence.is_empty()).then(|| quote!(#[serde(#rename #presence)]));
@@ -388,7 +388,7 @@ fn string_enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenSt
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     // Borrowed from the input where it can be: only an
                     // unknown value is copied.
-                    let value = <crate::runtime::Text<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    let value = <crate::runtime::__private::Text<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
                     match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
                         Ok(known) => Ok(known),
                         Err(never) => match never {},
@@ -505,7 +505,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     let serialize = (serde.serialize && writes_tag).then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| match variant.tag_values.first() {
             Some(value) if variant.writes_tag => {
-                quote!(Self::#variant_name(variant) => crate::runtime::serialize_tagged(serializer, #tag, #value, variant),)
+                quote!(Self::#variant_name(variant) => crate::runtime::__private::serialize_tagged(serializer, #tag, #value, variant),)
             }
             _ => quote!(Self::#variant_name(variant) => ::serde::Serialize::serialize(variant, serializer),),
         });
@@ -524,17 +524,17 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| {
             let values = &variant.tag_values;
             let skip = if variant.writes_tag { quote!(Some(#tag)) } else { quote!(None) };
-            quote!(#( Some(#values) )|* => crate::runtime::tagged_variant(&value, #skip).map(Self::#variant_name),)
+            quote!(#( Some(#values) )|* => crate::runtime::__private::tagged_variant(&value, #skip).map(Self::#variant_name),)
         });
         // Buffered as read (repeated keys kept, strings borrowed), as serde's
         // internally tagged derive does; the tag chooses the variant.
         quote! {
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <crate::runtime::Buffered<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                    match crate::runtime::tag_of(&value, #tag) {
+                    let value = <crate::runtime::__private::Buffered<'de> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    match crate::runtime::__private::tag_of(&value, #tag) {
                         #(#arms)*
-                        _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+                        _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
                     }
                 }
             }
@@ -672,7 +672,7 @@ fn params_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream
 }
 
 /// The struct of the headers an operation's success responses document,
-/// parsed from every response ([`crate::runtime::FromHeaders`]).
+/// parsed from every response ([`crate::runtime::__private::FromHeaders`]).
 fn headers_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStream> {
     let name = ident(operation.headers_type.as_deref()?);
     let doc = format!(
@@ -700,7 +700,7 @@ fn headers_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStrea
     let parsed = headers.iter().map(|header| {
         let field = ident(&header.name);
         let wire = &header.wire;
-        quote!(#field: crate::runtime::header_value(headers, #wire),)
+        quote!(#field: crate::runtime::__private::header_value(headers, #wire),)
     });
     let eq = partial_eq(types);
     Some(quote! {
@@ -710,7 +710,7 @@ fn headers_struct(operation: &Operation, types: &TypeSpace) -> Option<TokenStrea
             #(#fields)*
         }
 
-        impl crate::runtime::FromHeaders for #name {
+        impl crate::runtime::__private::FromHeaders for #name {
             fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
                 Self {
                     #(#parsed)*

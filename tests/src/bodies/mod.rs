@@ -9,14 +9,14 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -32,7 +32,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
         }
     }
 
@@ -57,7 +57,7 @@ impl Client {
             .call_json(
                 "application/problem+json",
                 &[200..=200],
-                crate::runtime::error_json,
+                crate::runtime::__private::error_json,
             )
     }
 
@@ -70,7 +70,7 @@ impl Client {
         if let Some(body) = body {
             request.json("application/vnd.example+json", body);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `POST /form`
@@ -80,7 +80,7 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/form");
         request.form(body);
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `POST /multipart`
@@ -89,13 +89,13 @@ impl Client {
         body: &types::PostMultipartBody,
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/multipart");
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = crate::runtime::__private::Multipart::new();
         form.text("title", body.title.as_ref());
         form.text("size", body.size.as_ref());
         form.files("file", Some(&body.file));
         form.files("attachments", body.attachments.as_ref().into_iter().flatten());
         request.multipart(form);
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `PUT /upload`
@@ -105,7 +105,7 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::PUT, "/upload");
         request.bytes("application/octet-stream", body.to_vec());
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `POST /text`
@@ -115,6 +115,7 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<String>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/text");
         request.bytes("text/plain", body.as_bytes().to_vec());
-        request.call_text("text/plain", &[200..=200], crate::runtime::error_json)
+        request
+            .call_text("text/plain", &[200..=200], crate::runtime::__private::error_json)
     }
 }

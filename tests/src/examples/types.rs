@@ -62,10 +62,20 @@ impl ::serde::Serialize for Payment {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Card(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "card", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "card",
+                    variant,
+                )
             }
             Self::Invoice(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "invoice", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "invoice",
+                    variant,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -76,17 +86,19 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "kind") {
+        match crate::runtime::__private::tag_of(&value, "kind") {
             Some("card") => {
-                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Card)
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
+                    .map(Self::Card)
             }
             Some("invoice") => {
-                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Invoice)
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
+                    .map(Self::Invoice)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }

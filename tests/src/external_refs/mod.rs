@@ -9,14 +9,14 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -32,7 +32,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
         }
     }
 
@@ -56,11 +56,16 @@ impl Client {
             .query(
                 "page",
                 params.page.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `POST /prices`
@@ -73,6 +78,6 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/prices");
         request.json("application/json", body);
-        request.call_empty("", &[201..=201], crate::runtime::error_json)
+        request.call_empty("", &[201..=201], crate::runtime::__private::error_json)
     }
 }

@@ -71,7 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for Currency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
@@ -94,10 +94,10 @@ pub struct CreatePriceHeaders {
     pub location: Option<String>,
 }
 
-impl crate::runtime::FromHeaders for CreatePriceHeaders {
+impl crate::runtime::__private::FromHeaders for CreatePriceHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            location: crate::runtime::header_value(headers, "Location"),
+            location: crate::runtime::__private::header_value(headers, "Location"),
         }
     }
 }

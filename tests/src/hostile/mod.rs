@@ -49,7 +49,7 @@ pub const SERVER_URL_TEMPLATE: &str = "https://{region}.example.com/v1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -70,7 +70,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -143,7 +143,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::with_server(
+            core: crate::runtime::__private::CoreBuilder::with_server(
                 SERVER_URL_TEMPLATE,
                 &[
                     (
@@ -221,10 +221,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/items/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -236,7 +236,7 @@ impl Client {
                 params
                     .q_std_fs_create_dir_all_tmp_openapi_hostile_markers_unw_29c77bb3
                     .as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -247,14 +247,19 @@ impl Client {
                 params
                     .xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_76bb4805
                     .as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-API-Key", value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `POST /std/{self}`
@@ -269,10 +274,10 @@ impl Client {
                 crate::runtime::Method::POST,
                 &[
                     "/std/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "self",
                         &self_,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -284,6 +289,6 @@ impl Client {
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-API-Key", value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

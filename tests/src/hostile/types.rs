@@ -297,20 +297,22 @@ impl<'de> ::serde::Deserialize<'de> for Tagged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(
+        match crate::runtime::__private::tag_of(
             &value,
             "kind\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/discriminator\", \"ran\").unwrap();",
         ) {
             Some("Box") => {
-                crate::runtime::tagged_variant(&value, None).map(Self::BoxType)
+                crate::runtime::__private::tagged_variant(&value, None)
+                    .map(Self::BoxType)
             }
             Some("Option") => {
-                crate::runtime::tagged_variant(&value, None).map(Self::OptionType)
+                crate::runtime::__private::tagged_variant(&value, None)
+                    .map(Self::OptionType)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -435,7 +437,7 @@ impl<'de> ::serde::Deserialize<'de> for OptionTypeCrate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {

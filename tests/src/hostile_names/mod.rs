@@ -9,7 +9,7 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -34,7 +34,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -78,7 +78,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
             credentials: Credentials::default(),
         }
     }
@@ -105,7 +105,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/1`
@@ -123,7 +128,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/2`
@@ -141,7 +151,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/3`
@@ -159,7 +174,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/4`
@@ -177,7 +197,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/5`
@@ -195,7 +220,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/6`
@@ -213,7 +243,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/7`
@@ -231,7 +266,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/8`
@@ -249,7 +289,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/9`
@@ -267,7 +312,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/10`
@@ -285,7 +335,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/11`
@@ -303,7 +358,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/12`
@@ -321,7 +381,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/13`
@@ -339,7 +404,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/14`
@@ -357,7 +427,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/15`
@@ -375,7 +450,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/16`
@@ -393,7 +473,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/17`
@@ -411,7 +496,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/18`
@@ -429,7 +519,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/19`
@@ -447,7 +542,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/20`
@@ -465,7 +565,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/21`
@@ -483,7 +588,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/22`
@@ -501,7 +611,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/23`
@@ -519,7 +634,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/24`
@@ -537,7 +657,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/25`
@@ -555,7 +680,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/26`
@@ -573,7 +703,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/27`
@@ -591,7 +726,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/28`
@@ -609,7 +749,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/29`
@@ -627,7 +772,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /ops/30`
@@ -645,7 +795,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `POST /holder`
@@ -655,6 +810,11 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<types::A>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/holder");
         request.json("application/json", body);
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 }

@@ -2960,7 +2960,7 @@ impl<'de> ::serde::Deserialize<'de> for Kinds {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
@@ -3056,10 +3056,20 @@ impl ::serde::Serialize for AuditResult {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AuditKnown(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "known", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "known",
+                    variant,
+                )
             }
             Self::AuditUnknown(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "unknown", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "unknown",
+                    variant,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -3070,19 +3080,19 @@ impl<'de> ::serde::Deserialize<'de> for AuditResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "kind") {
+        match crate::runtime::__private::tag_of(&value, "kind") {
             Some("known") => {
-                crate::runtime::tagged_variant(&value, Some("kind"))
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
                     .map(Self::AuditKnown)
             }
             Some("unknown") => {
-                crate::runtime::tagged_variant(&value, Some("kind"))
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
                     .map(Self::AuditUnknown)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -3138,7 +3148,12 @@ impl ::serde::Serialize for Mapped {
         match self {
             Self::Unknown2(variant) => ::serde::Serialize::serialize(variant, serializer),
             Self::Other(variant) => {
-                crate::runtime::serialize_tagged(serializer, "type", "other", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "type",
+                    "other",
+                    variant,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -3149,17 +3164,19 @@ impl<'de> ::serde::Deserialize<'de> for Mapped {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "type") {
+        match crate::runtime::__private::tag_of(&value, "type") {
             Some("unknown") => {
-                crate::runtime::tagged_variant(&value, None).map(Self::Unknown2)
+                crate::runtime::__private::tagged_variant(&value, None)
+                    .map(Self::Unknown2)
             }
             Some("other") => {
-                crate::runtime::tagged_variant(&value, Some("type")).map(Self::Other)
+                crate::runtime::__private::tagged_variant(&value, Some("type"))
+                    .map(Self::Other)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }

@@ -12,7 +12,7 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -33,7 +33,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -61,7 +61,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
             credentials: Credentials::default(),
         }
     }
@@ -81,7 +81,12 @@ impl Client {
         ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/items");
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `PUT /blobs/{id}`
@@ -96,10 +101,10 @@ impl Client {
                 crate::runtime::Method::PUT,
                 &[
                     "/blobs/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -109,7 +114,7 @@ impl Client {
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-Key", value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `POST /avatars`
@@ -119,11 +124,11 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/avatars");
         if let Some(body) = body {
-            let mut form = crate::runtime::Multipart::new();
+            let mut form = crate::runtime::__private::Multipart::new();
             form.files("image", body.image.as_ref());
             form.text("thumbnail", body.thumbnail.as_ref());
             request.multipart(form);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

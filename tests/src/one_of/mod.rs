@@ -9,14 +9,14 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -32,7 +32,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
         }
     }
 
@@ -51,7 +51,12 @@ impl Client {
         ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/shapes");
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /events`
@@ -62,6 +67,11 @@ impl Client {
         ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/events");
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 }

@@ -41,7 +41,7 @@ impl ::serde::Serialize for Shape {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Circle(variant) => {
-                crate::runtime::serialize_tagged(
+                crate::runtime::__private::serialize_tagged(
                     serializer,
                     "shapeType",
                     "circle",
@@ -49,7 +49,7 @@ impl ::serde::Serialize for Shape {
                 )
             }
             Self::Square(variant) => {
-                crate::runtime::serialize_tagged(
+                crate::runtime::__private::serialize_tagged(
                     serializer,
                     "shapeType",
                     "square",
@@ -65,19 +65,19 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "shapeType") {
+        match crate::runtime::__private::tag_of(&value, "shapeType") {
             Some("circle") => {
-                crate::runtime::tagged_variant(&value, Some("shapeType"))
+                crate::runtime::__private::tagged_variant(&value, Some("shapeType"))
                     .map(Self::Circle)
             }
             Some("square") => {
-                crate::runtime::tagged_variant(&value, Some("shapeType"))
+                crate::runtime::__private::tagged_variant(&value, Some("shapeType"))
                     .map(Self::Square)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -136,17 +136,19 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "type") {
+        match crate::runtime::__private::tag_of(&value, "type") {
             Some("Created") => {
-                crate::runtime::tagged_variant(&value, None).map(Self::Created)
+                crate::runtime::__private::tagged_variant(&value, None)
+                    .map(Self::Created)
             }
             Some("Deleted") => {
-                crate::runtime::tagged_variant(&value, None).map(Self::Deleted)
+                crate::runtime::__private::tagged_variant(&value, None)
+                    .map(Self::Deleted)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -245,10 +247,20 @@ impl ::serde::Serialize for Source {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Poll(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "poll", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "poll",
+                    variant,
+                )
             }
             Self::Webhook(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "webhook", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "webhook",
+                    variant,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -259,17 +271,19 @@ impl<'de> ::serde::Deserialize<'de> for Source {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "kind") {
+        match crate::runtime::__private::tag_of(&value, "kind") {
             Some("poll") => {
-                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Poll)
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
+                    .map(Self::Poll)
             }
             Some("webhook") => {
-                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Webhook)
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
+                    .map(Self::Webhook)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }

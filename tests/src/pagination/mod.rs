@@ -11,14 +11,14 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -34,7 +34,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
         }
     }
 
@@ -49,13 +49,13 @@ impl Client {
     fn list_repos_request(
         &self,
         params: &types::ListReposParams,
-    ) -> crate::runtime::Request {
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/repos");
         request
             .query(
                 "per_page",
                 params.per_page.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -63,7 +63,7 @@ impl Client {
             .query(
                 "page",
                 params.page.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -72,12 +72,17 @@ impl Client {
 
     fn list_repos_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Repo>, types::ListReposHeaders>,
         ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// GitHub style, the Link header (detected)
@@ -105,9 +110,9 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_repos_request(params),
-            crate::runtime::Pagination::LinkHeader,
+            crate::runtime::__private::Pagination::LinkHeader,
             move |request| client.list_repos_send(request),
         )
     }
@@ -117,7 +122,7 @@ impl Client {
         &self,
         params: &types::ListReposParams,
     ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_repos_pages(params),
             |page: Vec<types::Repo>| page,
         )
@@ -127,13 +132,13 @@ impl Client {
     fn list_events_request(
         &self,
         params: &types::ListEventsParams,
-    ) -> crate::runtime::Request {
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/events");
         request
             .query(
                 "cursor",
                 params.cursor.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -142,12 +147,17 @@ impl Client {
 
     fn list_events_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListEventsResponse>,
         ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// A cursor sent back as a query parameter (detected)
@@ -175,9 +185,9 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_events_request(params),
-            crate::runtime::Pagination::Cursor {
+            crate::runtime::__private::Pagination::Cursor {
                 param: "cursor",
                 cursor: |page: &types::ListEventsResponse| {
                     page.next_cursor.clone().flatten()
@@ -192,7 +202,7 @@ impl Client {
         &self,
         params: &types::ListEventsParams,
     ) -> crate::runtime::PageStream<'static, types::Event, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_events_pages(params),
             |page: types::ListEventsResponse| page.items,
         )
@@ -202,13 +212,13 @@ impl Client {
     fn list_customers_request(
         &self,
         params: &types::ListCustomersParams,
-    ) -> crate::runtime::Request {
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/customers");
         request
             .query(
                 "limit",
                 params.limit.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -216,7 +226,7 @@ impl Client {
             .query(
                 "starting_after",
                 params.starting_after.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -225,12 +235,17 @@ impl Client {
 
     fn list_customers_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListCustomersResponse>,
         ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// Stripe style, has_more and starting_after (detected)
@@ -258,9 +273,9 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_customers_request(params),
-            crate::runtime::Pagination::HasMore {
+            crate::runtime::__private::Pagination::HasMore {
                 param: "starting_after",
                 has_more: |page: &types::ListCustomersResponse| page.has_more,
                 last_id: |page: &types::ListCustomersResponse| {
@@ -278,7 +293,7 @@ impl Client {
         &self,
         params: &types::ListCustomersParams,
     ) -> crate::runtime::PageStream<'static, types::Customer, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_customers_pages(params),
             |page: types::ListCustomersResponse| page.data,
         )
@@ -288,13 +303,13 @@ impl Client {
     fn list_numbered_request(
         &self,
         params: &types::ListNumberedParams,
-    ) -> crate::runtime::Request {
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/numbered");
         request
             .query(
                 "page",
                 params.page.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -302,7 +317,7 @@ impl Client {
             .query(
                 "page_size",
                 params.page_size.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -311,12 +326,17 @@ impl Client {
 
     fn list_numbered_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Repo>>,
         ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// Page numbers with a page size (detected)
@@ -344,9 +364,9 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_numbered_request(params),
-            crate::runtime::Pagination::PageNumber {
+            crate::runtime::__private::Pagination::PageNumber {
                 param: "page",
                 size_param: Some("page_size"),
                 count: |page: &Vec<types::Repo>| Some(page).map_or(0, Vec::len),
@@ -360,7 +380,7 @@ impl Client {
         &self,
         params: &types::ListNumberedParams,
     ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_numbered_pages(params),
             |page: Vec<types::Repo>| page,
         )
@@ -370,13 +390,13 @@ impl Client {
     fn list_offsets_request(
         &self,
         params: &types::ListOffsetsParams,
-    ) -> crate::runtime::Request {
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/offsets");
         request
             .query(
                 "skip",
                 params.skip.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -384,7 +404,7 @@ impl Client {
             .query(
                 "take",
                 params.take.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -393,12 +413,17 @@ impl Client {
 
     fn list_offsets_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListOffsetsResponse>,
         ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// Offsets, declared (the items field is not a well-known name)
@@ -426,9 +451,9 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_offsets_request(params),
-            crate::runtime::Pagination::Offset {
+            crate::runtime::__private::Pagination::Offset {
                 param: "skip",
                 size_param: Some("take"),
                 count: |page: &types::ListOffsetsResponse| {
@@ -444,25 +469,30 @@ impl Client {
         &self,
         params: &types::ListOffsetsParams,
     ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_offsets_pages(params),
             |page: types::ListOffsetsResponse| page.rows.unwrap_or_default(),
         )
     }
 
     /// The request of [`Client::list_links`], for its pages.
-    fn list_links_request(&self) -> crate::runtime::Request {
+    fn list_links_request(&self) -> crate::runtime::__private::Request {
         self.core.request(crate::runtime::Method::GET, "/links")
     }
 
     fn list_links_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> crate::runtime::Call<
         crate::runtime::Response<types::ListLinksResponse>,
         ::serde_json::Value,
     > {
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// A next link in the body, possibly relative (detected)
@@ -488,11 +518,11 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_links_request(),
-            crate::runtime::Pagination::NextLink(|page: &types::ListLinksResponse| {
-                page.next.clone().flatten()
-            }),
+            crate::runtime::__private::Pagination::NextLink(|
+                page: &types::ListLinksResponse|
+            page.next.clone().flatten()),
             move |request| client.list_links_send(request),
         )
     }
@@ -501,7 +531,7 @@ impl Client {
     pub fn list_links_stream(
         &self,
     ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_links_pages(),
             |page: types::ListLinksResponse| page.results.unwrap_or_default(),
         )
@@ -517,7 +547,12 @@ impl Client {
         ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/unpaged");
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// Two arrays and no well-known items name, so nothing is detected
@@ -530,7 +565,12 @@ impl Client {
         ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/ambiguous");
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// A POST with a declared idempotency key
@@ -545,7 +585,12 @@ impl Client {
     > {
         let mut request = self.core.request(crate::runtime::Method::POST, "/jobs");
         request.idempotency_key("Idempotency-Key", params.idempotency_key.as_deref());
-        request.call_json("application/json", &[201..=201], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[201..=201],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// A POST without an idempotency key
@@ -555,20 +600,20 @@ impl Client {
         &self,
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::POST, "/reports");
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// The request of [`Client::list_feed`], for its pages.
     fn list_feed_request(
         &self,
         params: &types::ListFeedParams,
-    ) -> crate::runtime::Request {
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/feed");
         request
             .query(
                 "per_page",
                 params.per_page.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -576,7 +621,7 @@ impl Client {
             .query(
                 "page",
                 params.page.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -585,13 +630,13 @@ impl Client {
 
     async fn list_feed_send(
         &self,
-        request: crate::runtime::Request,
+        request: crate::runtime::__private::Request,
     ) -> Result<
         crate::runtime::Response<Vec<types::Repo>, types::ListFeedHeaders>,
         crate::runtime::Error<::serde_json::Value>,
     > {
         let response = request.send("application/json").await?;
-        let result = crate::runtime::json(response).await;
+        let result = crate::runtime::__private::json(response).await;
         result.map(crate::runtime::Response::with_typed_headers)
     }
 
@@ -620,9 +665,9 @@ impl Client {
         ::serde_json::Value,
     > {
         let client = ::std::clone::Clone::clone(self);
-        crate::runtime::pages(
+        crate::runtime::__private::pages(
             self.list_feed_request(params),
-            crate::runtime::Pagination::LinkHeader,
+            crate::runtime::__private::Pagination::LinkHeader,
             move |request| {
                 let client = ::std::clone::Clone::clone(&client);
                 async move { client.list_feed_send(request).await }
@@ -635,7 +680,7 @@ impl Client {
         &self,
         params: &types::ListFeedParams,
     ) -> crate::runtime::PageStream<'static, types::Repo, ::serde_json::Value> {
-        crate::runtime::items(
+        crate::runtime::__private::items(
             self.list_feed_pages(params),
             |page: Vec<types::Repo>| page,
         )
@@ -651,6 +696,11 @@ impl Client {
         ::serde_json::Value,
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/status");
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 }

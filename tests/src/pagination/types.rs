@@ -168,10 +168,10 @@ pub struct ListReposHeaders {
     pub link: Option<String>,
 }
 
-impl crate::runtime::FromHeaders for ListReposHeaders {
+impl crate::runtime::__private::FromHeaders for ListReposHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            link: crate::runtime::header_value(headers, "Link"),
+            link: crate::runtime::__private::header_value(headers, "Link"),
         }
     }
 }
@@ -188,14 +188,17 @@ pub struct CreateJobHeaders {
     pub x_request_id: Option<String>,
 }
 
-impl crate::runtime::FromHeaders for CreateJobHeaders {
+impl crate::runtime::__private::FromHeaders for CreateJobHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            x_rate_limit_remaining: crate::runtime::header_value(
+            x_rate_limit_remaining: crate::runtime::__private::header_value(
                 headers,
                 "X-RateLimit-Remaining",
             ),
-            x_request_id: crate::runtime::header_value(headers, "X-Request-Id"),
+            x_request_id: crate::runtime::__private::header_value(
+                headers,
+                "X-Request-Id",
+            ),
         }
     }
 }
@@ -209,10 +212,10 @@ pub struct ListFeedHeaders {
     pub link: Option<String>,
 }
 
-impl crate::runtime::FromHeaders for ListFeedHeaders {
+impl crate::runtime::__private::FromHeaders for ListFeedHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            link: crate::runtime::header_value(headers, "Link"),
+            link: crate::runtime::__private::header_value(headers, "Link"),
         }
     }
 }
@@ -224,10 +227,10 @@ pub struct GetStatusHeaders {
     pub x_rate_limit_remaining: Option<i64>,
 }
 
-impl crate::runtime::FromHeaders for GetStatusHeaders {
+impl crate::runtime::__private::FromHeaders for GetStatusHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            x_rate_limit_remaining: crate::runtime::header_value(
+            x_rate_limit_remaining: crate::runtime::__private::header_value(
                 headers,
                 "X-RateLimit-Remaining",
             ),

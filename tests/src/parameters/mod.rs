@@ -16,14 +16,14 @@ pub const SERVER_URL_TEMPLATE: &str = "https://{region}.params.example.com/{vers
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -52,7 +52,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::with_server(
+            core: crate::runtime::__private::CoreBuilder::with_server(
                 SERVER_URL_TEMPLATE,
                 &[("region", "eu"), ("version", "v2")],
             ),
@@ -82,18 +82,18 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/items/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "itemId",
                         &item_id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                     "/parts/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "part",
                         &part,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -103,7 +103,7 @@ impl Client {
             .query(
                 "verbose",
                 Some(&params.verbose),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -111,7 +111,7 @@ impl Client {
             .query(
                 "tags",
                 params.tags.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -119,7 +119,7 @@ impl Client {
             .query(
                 "ids",
                 params.ids.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: false,
                 },
             );
@@ -127,19 +127,19 @@ impl Client {
             .query(
                 "piped",
                 params.piped.as_ref(),
-                crate::runtime::QueryStyle::PipeDelimited,
+                crate::runtime::__private::QueryStyle::PipeDelimited,
             );
         request
             .query(
                 "spaced",
                 params.spaced.as_ref(),
-                crate::runtime::QueryStyle::SpaceDelimited,
+                crate::runtime::__private::QueryStyle::SpaceDelimited,
             );
         request
             .query(
                 "filter",
                 params.filter.as_ref(),
-                crate::runtime::QueryStyle::DeepObject,
+                crate::runtime::__private::QueryStyle::DeepObject,
             );
         request.header("X-Request-Id", Some(&params.x_request_id));
         request.header("X-Trace", params.x_trace.as_ref());
@@ -148,11 +148,16 @@ impl Client {
             .query(
                 "limit",
                 params.limit.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// No operationId; a path template with two placeholders in one segment.
@@ -169,23 +174,23 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/reports/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "year",
                         &year,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                     ".".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "format",
                         &format,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                 ],
             );
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

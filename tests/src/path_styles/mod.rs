@@ -9,14 +9,14 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -32,7 +32,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
         }
     }
 
@@ -55,24 +55,24 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/simple/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "ids",
                         &ids,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                     "/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "obj",
                         &obj,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: true,
                         },
                     ),
                 ],
             );
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /label/{id}/{ids}`
@@ -87,24 +87,24 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/label/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Label {
+                        crate::runtime::__private::PathStyle::Label {
                             explode: false,
                         },
                     ),
                     "/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "ids",
                         &ids,
-                        crate::runtime::PathStyle::Label {
+                        crate::runtime::__private::PathStyle::Label {
                             explode: true,
                         },
                     ),
                 ],
             );
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /matrix/{id}/{ids}/{obj}`
@@ -120,31 +120,31 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/matrix/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Matrix {
+                        crate::runtime::__private::PathStyle::Matrix {
                             explode: false,
                         },
                     ),
                     "/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "ids",
                         &ids,
-                        crate::runtime::PathStyle::Matrix {
+                        crate::runtime::__private::PathStyle::Matrix {
                             explode: true,
                         },
                     ),
                     "/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "obj",
                         &obj,
-                        crate::runtime::PathStyle::Matrix {
+                        crate::runtime::__private::PathStyle::Matrix {
                             explode: false,
                         },
                     ),
                 ],
             );
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

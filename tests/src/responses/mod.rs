@@ -9,14 +9,14 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -32,7 +32,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
         }
     }
 
@@ -60,7 +60,7 @@ impl Client {
         let response = request.send("application/json, text/plain").await?;
         match response.status().as_u16() {
             200 => {
-                crate::runtime::json(response)
+                crate::runtime::__private::json(response)
                     .await
                     .map(|response| crate::runtime::Response::map(
                         response,
@@ -68,7 +68,7 @@ impl Client {
                     ))
             }
             202 => {
-                crate::runtime::json(response)
+                crate::runtime::__private::json(response)
                     .await
                     .map(|response| crate::runtime::Response::map(
                         response,
@@ -76,7 +76,7 @@ impl Client {
                     ))
             }
             204 => {
-                crate::runtime::empty(response)
+                crate::runtime::__private::empty(response)
                     .await
                     .map(|response| crate::runtime::Response::map(
                         response,
@@ -85,15 +85,15 @@ impl Client {
             }
             _ => {
                 Err(
-                    crate::runtime::api_error(
+                    crate::runtime::__private::api_error(
                             response,
                             |status, body| match status.as_u16() {
                                 404 => {
-                                    crate::runtime::parse_json(body)
+                                    crate::runtime::__private::parse_json(body)
                                         .map(types::StartJobError::NotFound)
                                 }
                                 400..=499 => {
-                                    crate::runtime::parse_json(body)
+                                    crate::runtime::__private::parse_json(body)
                                         .map(types::StartJobError::Status4xx)
                                 }
                                 _ => {
@@ -122,17 +122,18 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/jobs/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                     "/log".into(),
                 ],
             );
-        request.call_text("text/plain", &[200..=200], crate::runtime::error_json)
+        request
+            .call_text("text/plain", &[200..=200], crate::runtime::__private::error_json)
     }
 
     /// `GET /jobs/{id}/artifact`
@@ -146,10 +147,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/jobs/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -160,7 +161,7 @@ impl Client {
             .call_bytes(
                 "application/octet-stream",
                 &[200..=200],
-                crate::runtime::error_json,
+                crate::runtime::__private::error_json,
             )
     }
 
@@ -180,10 +181,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/jobs/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -194,9 +195,9 @@ impl Client {
             .call_stream(
                 "application/octet-stream",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Chunks,
-                crate::runtime::item_bytes,
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Chunks,
+                crate::runtime::__private::item_bytes,
             )
     }
 
@@ -212,10 +213,10 @@ impl Client {
                 crate::runtime::Method::PUT,
                 &[
                     "/jobs/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -223,7 +224,7 @@ impl Client {
                 ],
             );
         request.bytes("application/octet-stream", body.to_vec());
-        request.call_empty("", &[200..=299], crate::runtime::error_json)
+        request.call_empty("", &[200..=299], crate::runtime::__private::error_json)
     }
 
     /// `GET /ping`
@@ -235,6 +236,6 @@ impl Client {
     > {
         let request = self.core.request(crate::runtime::Method::GET, "/ping");
         let response = request.send("application/json").await?;
-        crate::runtime::json(response).await
+        crate::runtime::__private::json(response).await
     }
 }

@@ -13,7 +13,8 @@ use std::pin::Pin;
 use futures::stream::{self, Stream, StreamExt};
 
 use super::redact::redact_text;
-use super::{Error, Request, Response};
+use super::request::Request;
+use super::{Error, Response};
 
 /// A stream of pages or items, as the `_pages` and `_stream` methods
 /// return it: use it with `futures::TryStreamExt`

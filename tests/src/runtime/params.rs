@@ -89,7 +89,7 @@ pub fn path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: Pa
 
 /// One piece of a request path: literal text from the spec, or a
 /// rendered path parameter ([`path_param`]), or why that parameter cannot
-/// be sent; [`Core::request_path`](super::Core::request_path) joins them.
+/// be sent; [`Core::request_path`](super::__private::Core::request_path) joins them.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct PathPart(pub(crate) Result<std::borrow::Cow<'static, str>, String>);

@@ -278,10 +278,10 @@ macro_rules! __impl_untagged {
     (Deserialize for $name:ident { $($variant:ident),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::runtime::deserialize_untagged(
+                $crate::runtime::__private::deserialize_untagged(
                     deserializer,
                     ::std::stringify!($name),
-                    &[ $( &$crate::runtime::Variant(Self::$variant), )* ],
+                    &[ $( &$crate::runtime::__private::Variant(Self::$variant), )* ],
                 )
             }
         }

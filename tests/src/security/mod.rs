@@ -9,7 +9,7 @@ pub mod types;
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -40,7 +40,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -112,7 +112,7 @@ impl Client {
     /// A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(""),
+            core: crate::runtime::__private::CoreBuilder::new(""),
             credentials: Credentials::default(),
         }
     }
@@ -132,7 +132,7 @@ impl Client {
         if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// Key in header AND query together, or basic auth.
@@ -151,7 +151,7 @@ impl Client {
         } else if let Some(value) = &self.credentials.basic {
             request.basic_auth(&value.0, value.1.as_deref());
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /cookie`
@@ -162,7 +162,7 @@ impl Client {
         if let Some(value) = &self.credentials.cookie_key {
             request.cookie_api_key("sid", value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /optional`
@@ -173,7 +173,7 @@ impl Client {
         if let Some(value) = &self.credentials.bearer {
             request.bearer_auth(value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /public`
@@ -181,7 +181,7 @@ impl Client {
         &self,
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::GET, "/public");
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /oauth`
@@ -192,6 +192,6 @@ impl Client {
         if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

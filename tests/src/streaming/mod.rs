@@ -14,14 +14,14 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com/v1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -37,7 +37,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
         }
     }
 
@@ -65,7 +65,12 @@ impl Client {
             .core
             .request(crate::runtime::Method::POST, "/chat/completions");
         request.json("application/json", body);
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// JSON or server-sent events for one status, switched by the body's `stream` flag
@@ -94,11 +99,11 @@ impl Client {
             .call_stream(
                 "text/event-stream",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Events {
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Events {
                     done: Some("[DONE]"),
                 },
-                crate::runtime::item_json::<types::ChatChunk>,
+                crate::runtime::__private::item_json::<types::ChatChunk>,
             )
     }
 
@@ -115,11 +120,16 @@ impl Client {
         let mut request = self
             .core
             .request(crate::runtime::Method::POST, "/transcriptions");
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = crate::runtime::__private::Multipart::new();
         form.files("file", Some(&body.file));
         form.text("stream", body.stream.as_ref());
         request.multipart(form);
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// A multipart body with a `stream` part
@@ -139,7 +149,7 @@ impl Client {
         let mut request = self
             .core
             .request(crate::runtime::Method::POST, "/transcriptions");
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = crate::runtime::__private::Multipart::new();
         form.files("file", Some(&body.file));
         form.text("stream", Some(&true));
         request.multipart(form);
@@ -147,11 +157,11 @@ impl Client {
             .call_stream(
                 "text/event-stream",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Events {
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Events {
                     done: Some("[DONE]"),
                 },
-                crate::runtime::item_text,
+                crate::runtime::__private::item_text,
             )
     }
 
@@ -175,11 +185,11 @@ impl Client {
             .call_stream(
                 "text/event-stream",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Events {
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Events {
                     done: None,
                 },
-                crate::runtime::item_json::<types::Token>,
+                crate::runtime::__private::item_json::<types::Token>,
             )
     }
 
@@ -204,7 +214,7 @@ impl Client {
             .query(
                 "topic",
                 Some(&params.topic),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -212,11 +222,11 @@ impl Client {
             .call_stream(
                 "text/event-stream",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Events {
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Events {
                     done: Some("[DONE]"),
                 },
-                crate::runtime::item_text,
+                crate::runtime::__private::item_text,
             )
     }
 
@@ -237,7 +247,7 @@ impl Client {
             .query(
                 "follow",
                 params.follow.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
@@ -245,9 +255,9 @@ impl Client {
             .call_stream(
                 "application/x-ndjson",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Lines,
-                crate::runtime::item_json::<types::LogEntry>,
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Lines,
+                crate::runtime::__private::item_json::<types::LogEntry>,
             )
     }
 
@@ -269,10 +279,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/exports/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -282,9 +292,9 @@ impl Client {
             .call_stream(
                 "application/jsonl",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Lines,
-                crate::runtime::item_json::<types::LogEntry>,
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Lines,
+                crate::runtime::__private::item_json::<types::LogEntry>,
             )
     }
 
@@ -301,10 +311,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/files/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -314,7 +324,7 @@ impl Client {
             .call_bytes(
                 "application/octet-stream, application/json",
                 &[200..=200],
-                crate::runtime::error_json,
+                crate::runtime::__private::error_json,
             )
     }
 
@@ -336,10 +346,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/files/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -349,9 +359,9 @@ impl Client {
             .call_stream(
                 "application/octet-stream",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Chunks,
-                crate::runtime::item_bytes,
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Chunks,
+                crate::runtime::__private::item_bytes,
             )
     }
 
@@ -368,16 +378,16 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/files/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                     "/stream".into(),
                 ],
             );
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

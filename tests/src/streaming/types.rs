@@ -137,7 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for LogEntryLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
@@ -179,10 +179,13 @@ pub struct CreateChatCompletionHeaders {
     pub x_request_id: Option<String>,
 }
 
-impl crate::runtime::FromHeaders for CreateChatCompletionHeaders {
+impl crate::runtime::__private::FromHeaders for CreateChatCompletionHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            x_request_id: crate::runtime::header_value(headers, "x-request-id"),
+            x_request_id: crate::runtime::__private::header_value(
+                headers,
+                "x-request-id",
+            ),
         }
     }
 }

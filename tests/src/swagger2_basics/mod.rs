@@ -14,7 +14,7 @@ pub const DEFAULT_BASE_URL: &str = "https://pets.example.com/v2";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -41,7 +41,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -97,7 +97,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
             credentials: Credentials::default(),
         }
     }
@@ -122,14 +122,19 @@ impl Client {
             .query(
                 "limit",
                 params.limit.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
         if let Some(value) = &self.credentials.api_key_header {
             request.header_api_key("X-Api-Key", value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `POST /pets`
@@ -147,7 +152,12 @@ impl Client {
         } else if let Some(value) = &self.credentials.oauth {
             request.bearer_auth(value);
         }
-        request.call_json("application/json", &[201..=201], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[201..=201],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /pets/{petId}`
@@ -161,10 +171,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/pets/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "petId",
                         &pet_id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -173,7 +183,12 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_query {
             request.query_api_key("api_key", value);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /pets/{petId}/photo`
@@ -187,10 +202,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/pets/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "petId",
                         &pet_id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -200,7 +215,8 @@ impl Client {
         if let Some(value) = &self.credentials.api_key_header {
             request.header_api_key("X-Api-Key", value);
         }
-        request.call_bytes("image/png", &[200..=200], crate::runtime::error_json)
+        request
+            .call_bytes("image/png", &[200..=200], crate::runtime::__private::error_json)
     }
 
     /// `GET /pets/{petId}/photo`
@@ -219,10 +235,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/pets/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "petId",
                         &pet_id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -236,9 +252,9 @@ impl Client {
             .call_stream(
                 "image/png",
                 &[200..=200],
-                crate::runtime::error_json,
-                crate::runtime::Framing::Chunks,
-                crate::runtime::item_bytes,
+                crate::runtime::__private::error_json,
+                crate::runtime::__private::Framing::Chunks,
+                crate::runtime::__private::item_bytes,
             )
     }
 }

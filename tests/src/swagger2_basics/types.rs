@@ -96,7 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for PetStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
@@ -122,10 +122,13 @@ pub struct ListPetsHeaders {
     pub x_total_count: Option<i64>,
 }
 
-impl crate::runtime::FromHeaders for ListPetsHeaders {
+impl crate::runtime::__private::FromHeaders for ListPetsHeaders {
     fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
         Self {
-            x_total_count: crate::runtime::header_value(headers, "X-Total-Count"),
+            x_total_count: crate::runtime::__private::header_value(
+                headers,
+                "X-Total-Count",
+            ),
         }
     }
 }

@@ -12,14 +12,14 @@ pub const DEFAULT_BASE_URL: &str = "https://127.0.0.1/api";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -35,7 +35,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
         }
     }
 
@@ -58,10 +58,10 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/search/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "ids",
                         &ids,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
@@ -71,7 +71,7 @@ impl Client {
             .query(
                 "csv",
                 params.csv.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: false,
                 },
             );
@@ -79,26 +79,30 @@ impl Client {
             .query(
                 "ssv",
                 params.ssv.as_ref(),
-                crate::runtime::QueryStyle::SpaceDelimited,
+                crate::runtime::__private::QueryStyle::SpaceDelimited,
             );
         request
             .query(
                 "pipes",
                 params.pipes.as_ref(),
-                crate::runtime::QueryStyle::PipeDelimited,
+                crate::runtime::__private::QueryStyle::PipeDelimited,
             );
         request
             .query(
                 "multi",
                 params.multi.as_ref(),
-                crate::runtime::QueryStyle::Form {
+                crate::runtime::__private::QueryStyle::Form {
                     explode: true,
                 },
             );
         request
-            .query("tsv", params.tsv.as_ref(), crate::runtime::QueryStyle::TabDelimited);
+            .query(
+                "tsv",
+                params.tsv.as_ref(),
+                crate::runtime::__private::QueryStyle::TabDelimited,
+            );
         request.header("X-Tags", params.x_tags.as_ref());
         request.header("X-Tabbed", params.x_tabbed.as_ref());
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

@@ -12,14 +12,14 @@ pub const DEFAULT_BASE_URL: &str = "https://127.0.0.1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -35,7 +35,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
         }
     }
 
@@ -53,7 +53,7 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/login");
         request.form(body);
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `POST /pets/{petId}/upload`
@@ -71,20 +71,25 @@ impl Client {
                 crate::runtime::Method::POST,
                 &[
                     "/pets/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "petId",
                         &pet_id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                     "/upload".into(),
                 ],
             );
-        let mut form = crate::runtime::Multipart::new();
+        let mut form = crate::runtime::__private::Multipart::new();
         form.text("caption", body.caption.as_ref());
         form.files("file", Some(&body.file));
         request.multipart(form);
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 }

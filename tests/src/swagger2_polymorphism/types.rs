@@ -21,10 +21,20 @@ impl ::serde::Serialize for Pet {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Cat(variant) => {
-                crate::runtime::serialize_tagged(serializer, "petType", "Cat", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "petType",
+                    "Cat",
+                    variant,
+                )
             }
             Self::Dog(variant) => {
-                crate::runtime::serialize_tagged(serializer, "petType", "Dog", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "petType",
+                    "Dog",
+                    variant,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -35,17 +45,19 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "petType") {
+        match crate::runtime::__private::tag_of(&value, "petType") {
             Some("Cat") => {
-                crate::runtime::tagged_variant(&value, Some("petType")).map(Self::Cat)
+                crate::runtime::__private::tagged_variant(&value, Some("petType"))
+                    .map(Self::Cat)
             }
             Some("Dog") => {
-                crate::runtime::tagged_variant(&value, Some("petType")).map(Self::Dog)
+                crate::runtime::__private::tagged_variant(&value, Some("petType"))
+                    .map(Self::Dog)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }
@@ -163,7 +175,7 @@ impl<'de> ::serde::Deserialize<'de> for CatHuntingSkill {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {

@@ -69,7 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {

@@ -12,14 +12,14 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
 }
 
 /// Configures a [`Client`]: base URL, timeouts, body limits, HTTP
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
 }
 
 impl ClientBuilder {
@@ -35,7 +35,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
         }
     }
 
@@ -58,7 +58,12 @@ impl Client {
         if let Some(body) = body {
             request.json("application/json", body);
         }
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 
     /// `GET /notes/{id}`
@@ -75,15 +80,20 @@ impl Client {
                 crate::runtime::Method::GET,
                 &[
                     "/notes/".into(),
-                    crate::runtime::path_param(
+                    crate::runtime::__private::path_param(
                         "id",
                         &id,
-                        crate::runtime::PathStyle::Simple {
+                        crate::runtime::__private::PathStyle::Simple {
                             explode: false,
                         },
                     ),
                 ],
             );
-        request.call_json("application/json", &[200..=200], crate::runtime::error_json)
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
     }
 }

@@ -12,7 +12,7 @@ pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 /// Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::Core,
+    core: crate::runtime::__private::Core,
     credentials: Credentials,
 }
 
@@ -33,7 +33,7 @@ impl ::std::fmt::Debug for Credentials {
 /// client and credentials.
 #[derive(Debug)]
 pub struct ClientBuilder {
-    core: crate::runtime::CoreBuilder,
+    core: crate::runtime::__private::CoreBuilder,
     credentials: Credentials,
 }
 
@@ -61,7 +61,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`], no credentials and the default timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            core: crate::runtime::CoreBuilder::new(DEFAULT_BASE_URL),
+            core: crate::runtime::__private::CoreBuilder::new(DEFAULT_BASE_URL),
             credentials: Credentials::default(),
         }
     }
@@ -81,7 +81,7 @@ impl Client {
         if let Some(value) = &self.credentials.api_key {
             request.header_api_key("X-Api-Key", value);
         }
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 
     /// `GET /admin`
@@ -89,6 +89,6 @@ impl Client {
         &self,
     ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
         let request = self.core.request(crate::runtime::Method::GET, "/admin");
-        request.call_empty("", &[204..=204], crate::runtime::error_json)
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

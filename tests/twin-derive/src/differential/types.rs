@@ -23,7 +23,7 @@ pub struct Record {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option",
+        deserialize_with = "crate::runtime::__private::double_option",
     )]
     pub comment: Option<Option<String>>,
 
@@ -109,7 +109,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {

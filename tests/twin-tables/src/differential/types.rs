@@ -97,7 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Text<
+        let value = <crate::runtime::__private::Text<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
         match <Self as ::std::str::FromStr>::from_str(value.as_str()) {
@@ -192,10 +192,20 @@ impl ::serde::Serialize for Event {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Created(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "created", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "created",
+                    variant,
+                )
             }
             Self::Deleted(variant) => {
-                crate::runtime::serialize_tagged(serializer, "kind", "deleted", variant)
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind",
+                    "deleted",
+                    variant,
+                )
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -206,17 +216,19 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <crate::runtime::Buffered<
+        let value = <crate::runtime::__private::Buffered<
             'de,
         > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-        match crate::runtime::tag_of(&value, "kind") {
+        match crate::runtime::__private::tag_of(&value, "kind") {
             Some("created") => {
-                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Created)
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
+                    .map(Self::Created)
             }
             Some("deleted") => {
-                crate::runtime::tagged_variant(&value, Some("kind")).map(Self::Deleted)
+                crate::runtime::__private::tagged_variant(&value, Some("kind"))
+                    .map(Self::Deleted)
             }
-            _ => crate::runtime::buffered_json(&value).map(Self::Unknown),
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
         }
     }
 }

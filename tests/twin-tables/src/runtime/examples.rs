@@ -15,7 +15,7 @@ use serde_json::Value;
 /// two UUIDs whatever their case.
 #[doc(hidden)]
 pub fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &str, expected: Option<&str>) -> Result<(), String> {
-    let value: T = super::decode_json(input.as_bytes()).map_err(|(path, error)| format!("does not decode at `{path}`: {error}"))?;
+    let value: T = super::__private::decode_json(input.as_bytes()).map_err(|(path, error)| format!("does not decode at `{path}`: {error}"))?;
     let encoded = serde_json::to_value(&value).map_err(|error| format!("does not encode: {error}"))?;
     let expected: Value = serde_json::from_str(expected.unwrap_or(input)).map_err(|error| format!("not JSON: {error}"))?;
     let mut path = String::new();
@@ -25,7 +25,7 @@ pub fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &str
 /// Decodes `input` as `T` (for types the client only reads).
 #[doc(hidden)]
 pub fn decodes<T: serde::de::DeserializeOwned>(input: &str) -> Result<(), String> {
-    super::decode_json::<T>(input.as_bytes()).map(drop).map_err(|(path, error)| format!("does not decode at `{path}`: {error}"))
+    super::__private::decode_json::<T>(input.as_bytes()).map(drop).map_err(|(path, error)| format!("does not decode at `{path}`: {error}"))
 }
 
 /// Compares `expected` and `actual` (see [`round_trip`]); `path` is where.

@@ -644,10 +644,10 @@ macro_rules! __impl_object {
     (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::runtime::serialize_struct(
+                $crate::runtime::__private::serialize_struct(
                     serializer,
                     ::std::stringify!($name),
-                    &[ $( $crate::runtime::property::$presence($wire, &self.$field), )* ],
+                    &[ $( $crate::runtime::__private::property::$presence($wire, &self.$field), )* ],
                 )
             }
         }
@@ -655,25 +655,25 @@ macro_rules! __impl_object {
     (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } .. $rest:ident) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::runtime::serialize_map(
+                $crate::runtime::__private::serialize_map(
                     serializer,
-                    &[ $( $crate::runtime::property::$presence($wire, &self.$field), )* ],
+                    &[ $( $crate::runtime::__private::property::$presence($wire, &self.$field), )* ],
                     &self.$rest,
                 )
             }
         }
     };
     (Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
-        impl $crate::runtime::FromObject for $name {
+        impl $crate::runtime::__private::FromObject for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: ::std::option::Option<&'static [&'static str]> = $crate::__impl_object!(@fields [$($wire),*] $($rest)?);
             fn from_object<'de, __A: ::serde::de::MapAccess<'de>>(map: __A) -> ::std::result::Result<Self, __A::Error> {
-                static INDEX: $crate::runtime::FieldIndex = $crate::runtime::FieldIndex::new();
+                static INDEX: $crate::runtime::__private::FieldIndex = $crate::runtime::__private::FieldIndex::new();
                 $( let mut $field = ::std::option::Option::None::<$value>; )*
                 $( let mut $rest = ::std::collections::BTreeMap::new(); )?
-                $crate::runtime::read_object(
+                $crate::runtime::__private::read_object(
                     map,
-                    &mut [ $( $crate::runtime::Field($wire, $crate::runtime::presence::$presence, &mut $field), )* ],
+                    &mut [ $( $crate::runtime::__private::Field($wire, $crate::runtime::__private::presence::$presence, &mut $field), )* ],
                     $crate::__impl_object!(@rest $($rest)?),
                     &INDEX,
                 )?;
@@ -687,7 +687,7 @@ macro_rules! __impl_object {
         impl<'de> ::serde::Deserialize<'de> for $name {
             #[inline]
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::runtime::deserialize_object(deserializer)
+                $crate::runtime::__private::deserialize_object(deserializer)
             }
         }
     };
@@ -696,7 +696,7 @@ macro_rules! __impl_object {
     (@finish required $field:ident $wire:literal) => {
         match $field {
             ::std::option::Option::Some(value) => value,
-            ::std::option::Option::None => return ::std::result::Result::Err($crate::runtime::missing($wire)),
+            ::std::option::Option::None => return ::std::result::Result::Err($crate::runtime::__private::missing($wire)),
         }
     };
     (@finish $presence:ident $field:ident $wire:literal) => { $field };

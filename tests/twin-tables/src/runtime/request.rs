@@ -15,7 +15,8 @@ use super::multipart::{MultipartValue, multipart_form};
 use super::params::{QueryStyle, encode_path, scalar_text, simple_text};
 use super::redact::{redact_text, redacted, transport};
 use super::response::{RawResponse, Response};
-use super::{Error, HeaderMap, MAX_REDIRECTS, Method, Multipart, RetryPolicy, StatusCode, TransportError};
+use super::multipart::Multipart;
+use super::{Error, HeaderMap, MAX_REDIRECTS, Method, RetryPolicy, StatusCode, TransportError};
 
 /// An operation's call: a future of its typed response or its error.
 /// Boxed, so it has a name (store it, return it) and every operation
@@ -412,7 +413,7 @@ impl Request {
     /// (`success`: its status ranges) decoded as JSON, with the headers
     /// the operation documents parsed as `H` (`()` when it documents none);
     /// any other status is an [`Error::Status`] whose body `parse_error`
-    /// decodes ([`error_json`](super::error_json) for one error type, a
+    /// decodes ([`error_json`](super::__private::error_json) for one error type, a
     /// `match` on the status for per-status error enums).
     ///
     /// Operations whose successes share one body return this (or
@@ -423,37 +424,37 @@ impl Request {
     pub fn call_json<T, H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<T, H>, E>
     where
         T: serde::de::DeserializeOwned + 'static,
-        H: super::FromHeaders + Send + 'static,
+        H: super::__private::FromHeaders + Send + 'static,
         E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::json::<T, ()>)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::__private::json::<T, ()>)
     }
 
     /// [`call_json`](Self::call_json) for a text body.
     pub fn call_text<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<String, H>, E>
     where
-        H: super::FromHeaders + Send + 'static,
+        H: super::__private::FromHeaders + Send + 'static,
         E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::text::<()>)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::__private::text::<()>)
     }
 
     /// [`call_json`](Self::call_json) for a binary body.
     pub fn call_bytes<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<Vec<u8>, H>, E>
     where
-        H: super::FromHeaders + Send + 'static,
+        H: super::__private::FromHeaders + Send + 'static,
         E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::bytes::<()>)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::__private::bytes::<()>)
     }
 
     /// [`call_json`](Self::call_json) for successes without a body.
     pub fn call_empty<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<(), H>, E>
     where
-        H: super::FromHeaders + Send + 'static,
+        H: super::__private::FromHeaders + Send + 'static,
         E: 'static,
     {
-        self.call_decoded(Expected::new(accept, success, parse_error), super::empty::<()>)
+        self.call_decoded(Expected::new(accept, success, parse_error), super::__private::empty::<()>)
     }
 
     /// [`call_json`](Self::call_json) for a streamed body: the call ends
@@ -465,12 +466,12 @@ impl Request {
         accept: &str,
         success: &[RangeInclusive<u16>],
         parse_error: ParseError<E>,
-        framing: super::Framing,
+        framing: super::__private::Framing,
         decode: super::stream::ItemDecoder<T>,
     ) -> Call<super::ResponseStream<T, E, H>, E>
     where
         T: 'static,
-        H: super::FromHeaders + 'static,
+        H: super::__private::FromHeaders + 'static,
         E: 'static,
     {
         self.streaming = true;
@@ -490,7 +491,7 @@ impl Request {
     fn call_decoded<T, H, E, F, Fut>(self, expected: Expected<E>, decode: F) -> Call<Response<T, H>, E>
     where
         T: 'static,
-        H: super::FromHeaders + Send + 'static,
+        H: super::__private::FromHeaders + Send + 'static,
         E: 'static,
         F: FnOnce(RawResponse) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = Result<Response<T>, Error<()>>> + Send,
@@ -521,7 +522,7 @@ impl Request {
         if success.iter().any(|range| range.contains(&status)) {
             Ok(response)
         } else {
-            Err(super::api_error(response, |_, _| None).await)
+            Err(super::__private::api_error(response, |_, _| None).await)
         }
     }
 
