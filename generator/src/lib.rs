@@ -153,7 +153,7 @@ pub struct Settings {
     /// Models get serde's `#[derive(Serialize, Deserialize)]` with
     /// attributes instead of the runtime's property tables: the code serde
     /// users know, at about 2.5 times the `cargo check` time on large APIs
-    /// (the README's "Fast to compile"). Default: the tables.
+    /// (docs/generating.md, "Fast to compile"). Default: the tables.
     pub serde_derive: bool,
 }
 

@@ -8,7 +8,7 @@
 //! declaration wins over detection; one that does not fit the operation is
 //! an `invalid-pagination` diagnostic at the declaration.
 //!
-//! The declaration (see README):
+//! The declaration (see docs/client.md):
 //!
 //! ```yaml
 //! x-pagination:

@@ -3,7 +3,7 @@
 //! method returning that stream (found in lowering; named here, once the
 //! operation names are known).
 //!
-//! The rule (see README): `<operation>_stream` is the operation's success
+//! The rule (see docs/client.md): `<operation>_stream` is the operation's success
 //! body as a stream of items. Where the stream is an operation's only
 //! success body, the operation's own method returns it and there is no
 //! twin. When an operation answers one status with JSON or a stream and

@@ -241,7 +241,7 @@ fn models_round_trip_through_a_format_other_than_json() {
     // fields left out at the end are absent, as for a derive with
     // `#[serde(default)]` (a field left out in the middle shifts the rest,
     // for a derive too; and tagged unions are read from maps only, which is
-    // what the README says).
+    // what docs/generating.md says).
     let full = r#"{"id": 3, "name": "n", "note": null, "count": 1, "ratio": 0.5, "flag": true, "comment": "c",
         "status": "active", "level": 2, "tags": ["t"], "labels": {"primary": "p"}}"#;
     let derived: Derived = serde_json::from_str(full).expect("decodes");

@@ -2,7 +2,7 @@
 
 //! The spec's request and response body examples that fit their
 //! schemas, each decoded into its type, encoded again and compared
-//! with the example (modulo the normalisations the README lists).
+//! with the example (modulo the normalisations docs/support.md lists).
 
 #[test]
 fn example_1() {

@@ -30,7 +30,7 @@ pub fn head() -> TokenStream {
     quote! {
         //! The spec's request and response body examples that fit their
         //! schemas, each decoded into its type, encoded again and compared
-        //! with the example (modulo the normalisations the README lists).
+        //! with the example (modulo the normalisations docs/support.md lists).
     }
 }
 
