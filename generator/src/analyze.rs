@@ -346,8 +346,7 @@ fn mark_recursive_aliases(types: &mut TypeSpace) {
     for (index, def) in types.defs.iter_mut().enumerate() {
         if let TypeKind::Alias { newtype, .. } = &mut def.kind {
             let component = components[index];
-            let cyclic = edges[index].contains(&index)
-                || components.iter().enumerate().any(|(other, c)| other != index && *c == component);
+            let cyclic = edges[index].contains(&index) || components.iter().enumerate().any(|(other, c)| other != index && *c == component);
             *newtype = cyclic;
         }
     }
@@ -366,9 +365,7 @@ fn box_recursive_fields(types: &mut TypeSpace) {
         })
         .collect();
     let components = strongly_connected(&edges);
-    let same_cycle = |from: usize, to: usize| {
-        from == to && edges[from].contains(&from) || from != to && components[from] == components[to]
-    };
+    let same_cycle = |from: usize, to: usize| from == to && edges[from].contains(&from) || from != to && components[from] == components[to];
     for index in 0..types.defs.len() {
         let kind = &mut types.defs[index].kind;
         let slots: Vec<&mut TypeRef> = match kind {
@@ -408,9 +405,7 @@ fn direct_named(ty: &TypeRef, found: &mut Vec<usize>) {
 fn all_named(ty: &TypeRef, found: &mut Vec<usize>) {
     match ty {
         TypeRef::Named(TypeId(id)) => found.push(*id),
-        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-            all_named(inner, found)
-        }
+        TypeRef::Option(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => all_named(inner, found),
         _ => {}
     }
 }

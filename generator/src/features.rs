@@ -90,8 +90,7 @@ pub fn assign(api: &Api) -> Features {
     };
     let mut operations = Vec::new();
     for operation in &api.operations {
-        let mut features: Vec<usize> =
-            operation.tags.iter().map(|tag| index_of(Slice::Tag(tag.clone()), &mut names)).collect();
+        let mut features: Vec<usize> = operation.tags.iter().map(|tag| index_of(Slice::Tag(tag.clone()), &mut names)).collect();
         if features.is_empty() {
             features.push(index_of(Slice::Untagged, &mut names));
         }

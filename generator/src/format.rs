@@ -16,8 +16,7 @@ pub fn header(command: &str, source: Option<&str>) -> String {
 /// Formats `tokens` as a Rust file with the header. Fails only if the
 /// generator produced tokens that are not a Rust file (a generator bug).
 pub fn rust_file(tokens: &TokenStream, command: &str, source: Option<&str>) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens.clone()).map_err(|error| format!("generated code does not parse: {error}"))?;
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|error| format!("generated code does not parse: {error}"))?;
     Ok(format!("{}\n{}", header(command, source), pretty(&file)))
 }
 
@@ -29,8 +28,25 @@ fn pretty(file: &syn::File) -> String {
 
 /// Starts of lines that begin an item (or its docs/attributes).
 const ITEM_STARTS: &[&str] = &[
-    "///", "#[", "#![", "pub fn ", "pub async fn ", "async fn ", "fn ", "impl ", "impl<", "pub struct ", "pub enum ", "pub type ", "crate::__",
-    "pub const ", "pub mod ", "pub use ", "struct ", "enum ", "mod ",
+    "///",
+    "#[",
+    "#![",
+    "pub fn ",
+    "pub async fn ",
+    "async fn ",
+    "fn ",
+    "impl ",
+    "impl<",
+    "pub struct ",
+    "pub enum ",
+    "pub type ",
+    "crate::__",
+    "pub const ",
+    "pub mod ",
+    "pub use ",
+    "struct ",
+    "enum ",
+    "mod ",
 ];
 
 /// prettyplease puts items back to back; a blank line before each item (and
@@ -65,12 +81,7 @@ pub fn rust_chunks(file: &crate::emit::FileChunks<'_>, command: &str, source: Op
 }
 
 /// [`rust_chunks`] on `threads` threads.
-fn rust_chunks_on(
-    threads: usize,
-    file: &crate::emit::FileChunks<'_>,
-    command: &str,
-    source: Option<&str>,
-) -> Result<String, String> {
+fn rust_chunks_on(threads: usize, file: &crate::emit::FileChunks<'_>, command: &str, source: Option<&str>) -> Result<String, String> {
     let batches = file.len.div_ceil(BATCH);
     let formatted: Vec<Vec<Option<String>>> = if threads == 1 || batches < 2 {
         (0..batches).map(|batch| format_batch(file, batch)).collect::<Result<_, _>>()?
@@ -126,8 +137,7 @@ fn format_batch(file: &crate::emit::FileChunks<'_>, batch: usize) -> Result<Vec<
     (start..file.len.min(start + BATCH))
         .map(|index| {
             let Some(piece) = (file.chunk)(index) else { return Ok(None) };
-            let mut syntax: syn::File =
-                syn::parse2(piece.tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+            let mut syntax: syn::File = syn::parse2(piece.tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
             if !piece.cfg.is_empty() {
                 add_outer_attributes(&mut syntax, &piece.cfg)?;
             }

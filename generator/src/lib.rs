@@ -42,17 +42,17 @@ mod paginate;
 mod pointer;
 mod read;
 mod resolve;
-mod streams;
 /// The runtime's reserved client and builder method names: the runtime's
 /// own file, so the list is written once.
 #[path = "../runtime/src/names.rs"]
 mod runtime_names;
+mod streams;
 mod validate;
 
 use std::collections::BTreeMap;
 
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
-pub use emit::{runtime_dependencies, RUNTIME_FILES};
+pub use emit::{RUNTIME_FILES, runtime_dependencies};
 pub use naming::{module_name_for_path, type_name};
 
 /// Supplies the text of spec files. The generator never touches the file
@@ -66,9 +66,7 @@ pub trait Loader {
 
 impl Loader for BTreeMap<String, String> {
     fn load(&self, path: &str) -> Result<String, String> {
-        self.get(path)
-            .cloned()
-            .ok_or_else(|| format!("no such file: {path}"))
+        self.get(path).cloned().ok_or_else(|| format!("no such file: {path}"))
     }
 }
 
@@ -299,9 +297,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let features: Vec<Option<features::Features>> = modules
         .iter()
         .map(|(_, api)| {
-            matches!(config.layout, Layout::Standalone { .. })
-                .then(|| features::assign(api))
-                .filter(|features| !features.names.is_empty())
+            matches!(config.layout, Layout::Standalone { .. }).then(|| features::assign(api)).filter(|features| !features.names.is_empty())
         })
         .collect();
     for ((spec, api), features) in modules.iter().zip(&features) {
@@ -319,10 +315,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     output.files.insert("src/lib.rs".to_owned(), lib);
     for (name, source) in emit::RUNTIME_FILES {
         let origin = format!("generator/runtime/src/{}", if *name == "mod.rs" { "lib.rs" } else { name });
-        output.files.insert(
-            format!("src/runtime/{name}"),
-            format::with_header(source, &config.regenerate_command, Some(&origin)),
-        );
+        output.files.insert(format!("src/runtime/{name}"), format::with_header(source, &config.regenerate_command, Some(&origin)));
     }
     if let Layout::Standalone { crate_name } = &config.layout {
         output.files.insert(

@@ -25,9 +25,9 @@ use serde_json::Value;
 
 use crate::model::{Document, Version};
 
+use crate::Loader;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::pointer::Pointer;
-use crate::Loader;
 
 /// A spec and every file it references, read into the model.
 #[derive(Debug)]
@@ -204,10 +204,7 @@ pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
     // may ignore it) is not part of the document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     nesting::check(text, MAX_NESTING).map_err(|at| {
-        let message = format!(
-            "collections are nested more than {} levels deep; the file was not parsed",
-            MAX_NESTING
-        );
+        let message = format!("collections are nested more than {} levels deep; the file was not parsed", MAX_NESTING);
         let mut diagnostic = Diagnostic::new(Code::NestingTooDeep, path, "", message);
         diagnostic.line_column = Some((at.line, at.column));
         diagnostic
@@ -237,8 +234,7 @@ pub fn parse_text(path: &str, text: &str) -> Result<Value, Diagnostic> {
         }
         Err(error) => return Err(yaml_error(path, &error)),
     };
-    yaml.apply_merge()
-        .map_err(|error| Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML merge key: {error}")))?;
+    yaml.apply_merge().map_err(|error| Diagnostic::new(Code::Syntax, path, "", format!("invalid YAML merge key: {error}")))?;
     Ok(yaml_to_json(yaml))
 }
 
@@ -336,9 +332,7 @@ fn is_recursion_limit(message: &str) -> bool {
 const PARSER_DEPTH_MESSAGE: &str = "collections are nested more than 128 levels deep (the parser's limit)";
 
 fn load_value(path: &str, loader: &dyn Loader, origin: Origin) -> Result<Value, Diagnostics> {
-    let text = loader
-        .load(path)
-        .map_err(|error| Diagnostic::new(Code::Io, path, "", format!("cannot read file: {error}")))?;
+    let text = loader.load(path).map_err(|error| Diagnostic::new(Code::Io, path, "", format!("cannot read file: {error}")))?;
     match (parse_text(path, &text), origin) {
         (Ok(value), _) => Ok(value),
         (Err(diagnostic), Origin::Root) => Err(diagnostic.into()),
@@ -351,9 +345,7 @@ fn load_value(path: &str, loader: &dyn Loader, origin: Origin) -> Result<Value, 
 /// replaced by a generic one. The location is kept.
 fn without_content(mut diagnostic: Diagnostic) -> Diagnostic {
     if diagnostic.code == Code::Syntax {
-        let at = diagnostic
-            .line_column
-            .map_or_else(String::new, |(line, column)| format!(" at line {line}, column {column}"));
+        let at = diagnostic.line_column.map_or_else(String::new, |(line, column)| format!(" at line {line}, column {column}"));
         diagnostic.message = format!("not valid YAML or JSON{at} (the parser's message is not shown for referenced files)");
     } else if diagnostic.code == Code::NestingTooDeep
         && let Some((line, column)) = diagnostic.line_column
@@ -380,11 +372,9 @@ fn yaml_to_json(value: serde_yaml::Value) -> Value {
         }
         serde_yaml::Value::String(s) => Value::String(s),
         serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(key, value)| (yaml_key(key), yaml_to_json(value)))
-                .collect(),
-        ),
+        serde_yaml::Value::Mapping(map) => {
+            Value::Object(map.into_iter().map(|(key, value)| (yaml_key(key), yaml_to_json(value))).collect())
+        }
         serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
@@ -421,12 +411,7 @@ fn check_version(path: &str, value: &Value) -> Result<Version, Diagnostic> {
             "/openapi",
             format!("OpenAPI `{}` is not supported; this generator reads OpenAPI 3.0.x and 3.1.x and Swagger 2.0", version.escape_debug()),
         )),
-        None => Err(Diagnostic::new(
-            Code::InvalidDocument,
-            path,
-            "",
-            "not an OpenAPI document: the `openapi` version field is missing",
-        )),
+        None => Err(Diagnostic::new(Code::InvalidDocument, path, "", "not an OpenAPI document: the `openapi` version field is missing")),
     }
 }
 
@@ -471,10 +456,20 @@ fn refine(root: &Value, pointer: Pointer, message: String) -> (Pointer, String) 
             let at = |name: &str| Pointer::root().join(["components", name]);
             section("schemas")
                 .and_then(|entries| first_error::<openapiv3::ReferenceOr<openapiv3::Schema>>(&at("schemas"), entries))
-                .or_else(|| section("parameters").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::Parameter>>(&at("parameters"), e)))
-                .or_else(|| section("responses").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::Response>>(&at("responses"), e)))
-                .or_else(|| section("requestBodies").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(&at("requestBodies"), e)))
-                .or_else(|| section("securitySchemes").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(&at("securitySchemes"), e)))
+                .or_else(|| {
+                    section("parameters").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::Parameter>>(&at("parameters"), e))
+                })
+                .or_else(|| {
+                    section("responses").and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::Response>>(&at("responses"), e))
+                })
+                .or_else(|| {
+                    section("requestBodies")
+                        .and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(&at("requestBodies"), e))
+                })
+                .or_else(|| {
+                    section("securitySchemes")
+                        .and_then(|e| first_error::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(&at("securitySchemes"), e))
+                })
         }
         _ => None,
     };
@@ -624,9 +619,9 @@ impl Refusal {
         };
         let dir = printable(dir);
         match self {
-            Refusal::Remote => format!(
-                "{names}; remote files are never fetched: download it into `{dir}` and refer to it by a relative path"
-            ),
+            Refusal::Remote => {
+                format!("{names}; remote files are never fetched: download it into `{dir}` and refer to it by a relative path")
+            }
             _ => format!("{names}; only files in the root spec's directory `{dir}` and below are read"),
         }
     }
@@ -634,9 +629,7 @@ impl Refusal {
 
 /// `text` with control and bidi characters escaped, for a message.
 fn printable(text: &str) -> String {
-    let hidden = |c: char| {
-        c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     text.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
@@ -759,12 +752,18 @@ mod tests {
     #[test]
     fn loads_referenced_files_relative_to_the_referrer() {
         let loader = files(&[
-            ("specs/api.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'common/b.yaml#/B'}\n"),
+            (
+                "specs/api.yaml",
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'common/b.yaml#/B'}\n",
+            ),
             ("specs/common/b.yaml", "B: {type: string}\n"),
         ]);
         let documents = load_spec("specs/api.yaml", &loader).expect("loads");
         assert!(documents.raw.contains_key("specs/common/b.yaml"));
-        let loader = files(&[("api.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'missing.yaml#/B'}\n")]);
+        let loader = files(&[(
+            "api.yaml",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'missing.yaml#/B'}\n",
+        )]);
         let documents = load_spec("api.yaml", &loader).expect("a missing referenced file is reported later");
         assert!(documents.failed["missing.yaml"].contains("cannot read file"));
     }
@@ -943,7 +942,10 @@ mod tests {
         }
         // Just under the cap, many times over: the scan lets it through and
         // the parser's cost grows with depth × size; still bounded.
-        let under = format!("x: [{}]\n", format!("{}{}", "[".repeat(MAX_NESTING - 3), "]".repeat(MAX_NESTING - 3)).repeat(SIZE / 500).replace("][", "],["));
+        let under = format!(
+            "x: [{}]\n",
+            format!("{}{}", "[".repeat(MAX_NESTING - 3), "]".repeat(MAX_NESTING - 3)).repeat(SIZE / 500).replace("][", "],[")
+        );
         let started = std::time::Instant::now();
         let result = parse_text("under.yaml", &under);
         let elapsed = started.elapsed();

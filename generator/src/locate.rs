@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr_parser::{Event, Parser};
 
-use crate::diagnostics::Diagnostic;
-use crate::load::{nesting, MAX_NESTING};
-use crate::pointer::Pointer;
 use crate::Loader;
+use crate::diagnostics::Diagnostic;
+use crate::load::{MAX_NESTING, nesting};
+use crate::pointer::Pointer;
 
 /// Fills in [`Diagnostic::line_column`] where it is missing and the file's
 /// text has the node (best effort: a file that cannot be read again, or a

@@ -518,9 +518,7 @@ impl Schema {
     /// Title and description joined into documentation.
     pub fn doc(&self) -> Option<String> {
         match (&self.title, &self.description) {
-            (Some(title), Some(description)) if !description.contains(title.as_str()) => {
-                Some(format!("{title}\n\n{description}"))
-            }
+            (Some(title), Some(description)) if !description.contains(title.as_str()) => Some(format!("{title}\n\n{description}")),
             (_, Some(description)) => Some(description.clone()),
             (Some(title), None) => Some(title.clone()),
             (None, None) => None,

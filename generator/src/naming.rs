@@ -8,10 +8,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
-    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
-    "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum", "extern", "false",
+    "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
+    "while", "yield",
 ];
 
 /// Keywords that cannot even be raw identifiers; they get a trailing `_`.
@@ -19,15 +19,34 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names the generated code itself relies on in every module, plus
 /// prelude names that would shadow std items if a spec used them.
-const RESERVED_TYPE_NAMES: &[&str] =
-    &["Result", "Option", "Some", "None", "Ok", "Err", "Vec", "String", "Box", "Default", "Self"];
+const RESERVED_TYPE_NAMES: &[&str] = &["Result", "Option", "Some", "None", "Ok", "Err", "Vec", "String", "Box", "Default", "Self"];
 
 /// Words for identifiers made only of punctuation (`"-"`, `"+"`, …).
 const SYMBOL_WORDS: &[(char, &str)] = &[
-    ('+', "plus"), ('-', "minus"), ('*', "star"), ('/', "slash"), ('\\', "backslash"), ('.', "dot"),
-    (',', "comma"), (':', "colon"), (';', "semicolon"), ('=', "eq"), ('<', "lt"), ('>', "gt"), ('!', "not"),
-    ('?', "question"), ('@', "at"), ('#', "hash"), ('$', "dollar"), ('%', "percent"), ('^', "caret"),
-    ('&', "amp"), ('|', "pipe"), ('~', "tilde"), ('_', "underscore"), (' ', "space"),
+    ('+', "plus"),
+    ('-', "minus"),
+    ('*', "star"),
+    ('/', "slash"),
+    ('\\', "backslash"),
+    ('.', "dot"),
+    (',', "comma"),
+    (':', "colon"),
+    (';', "semicolon"),
+    ('=', "eq"),
+    ('<', "lt"),
+    ('>', "gt"),
+    ('!', "not"),
+    ('?', "question"),
+    ('@', "at"),
+    ('#', "hash"),
+    ('$', "dollar"),
+    ('%', "percent"),
+    ('^', "caret"),
+    ('&', "amp"),
+    ('|', "pipe"),
+    ('~', "tilde"),
+    ('_', "underscore"),
+    (' ', "space"),
 ];
 
 /// An UpperCamelCase type or variant name for `raw`.
@@ -119,10 +138,8 @@ fn fallback(raw: &str) -> String {
     if raw.is_empty() {
         return "empty".to_owned();
     }
-    let words: Vec<&str> = raw
-        .chars()
-        .map(|c| SYMBOL_WORDS.iter().find(|(symbol, _)| *symbol == c).map_or("other", |(_, word)| *word))
-        .collect();
+    let words: Vec<&str> =
+        raw.chars().map(|c| SYMBOL_WORDS.iter().find(|(symbol, _)| *symbol == c).map_or("other", |(_, word)| *word)).collect();
     words.join(" ")
 }
 

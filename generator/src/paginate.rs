@@ -27,15 +27,21 @@ use serde_json::Value;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    Api, BodyKind, FieldAccess, Operation, PageItems, PageMethods, Pagination, PaginationStyle, Param, ParamLocation, Struct,
-    TypeKind, TypeRef, TypeSpace,
+    Api, BodyKind, FieldAccess, Operation, PageItems, PageMethods, Pagination, PaginationStyle, Param, ParamLocation, Struct, TypeKind,
+    TypeRef, TypeSpace,
 };
 
 const ITEM_FIELDS: &[&str] = &["data", "items", "results", "entries", "records", "values", "nodes", "elements", "list"];
 const NEXT_LINK_FIELDS: &[&str] =
     &["next", "next_url", "nextUrl", "next_link", "nextLink", "next_page_url", "nextPageUrl", "@odata.nextLink"];
 const CURSOR_FIELDS: &[&str] = &[
-    "next_cursor", "nextCursor", "next_page_token", "nextPageToken", "next_token", "nextToken", "continuation_token",
+    "next_cursor",
+    "nextCursor",
+    "next_page_token",
+    "nextPageToken",
+    "next_token",
+    "nextToken",
+    "continuation_token",
     "continuationToken",
 ];
 const CURSOR_PARAMS: &[&str] =
@@ -207,10 +213,8 @@ fn detected(operation: &Operation, types: &TypeSpace) -> Option<Pagination> {
             Some(PaginationStyle::HasMore { has_more: access(has_more), param: param.wire.clone(), id })
         })
         .or_else(|| {
-            let documents_link = operation
-                .success
-                .iter()
-                .any(|case| case.headers.iter().any(|header| header.wire.eq_ignore_ascii_case("link")));
+            let documents_link =
+                operation.success.iter().any(|case| case.headers.iter().any(|header| header.wire.eq_ignore_ascii_case("link")));
             (documents_link && matches!(items, PageItems::Body { .. })).then_some(PaginationStyle::LinkHeader)
         })
         .or_else(|| {
@@ -251,7 +255,8 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
             None => items(page, types).ok_or("no `items` field given, and the page has no single array field")?,
         },
     };
-    let structure = || struct_of(page, types).ok_or_else(|| format!("style `{style}` reads a field, but the success body is not an object"));
+    let structure =
+        || struct_of(page, types).ok_or_else(|| format!("style `{style}` reads a field, but the success body is not an object"));
     let string_field = |key: &str, defaults: &[&str]| -> Result<FieldAccess, String> {
         let structure = structure()?;
         match text(key)? {
@@ -295,7 +300,8 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
             let structure = structure()?;
             let has_more = match text("next")? {
                 Some(name) => field_named(structure, name).ok_or_else(|| format!("the success body has no field `{name}`"))?,
-                None => find_field(structure, HAS_MORE_FIELDS, |ty| *ty == TypeRef::Bool).ok_or("style `has-more` needs `next`: no `has_more` field found")?,
+                None => find_field(structure, HAS_MORE_FIELDS, |ty| *ty == TypeRef::Bool)
+                    .ok_or("style `has-more` needs `next`: no `has_more` field found")?,
             };
             if has_more.ty != TypeRef::Bool {
                 return Err(format!("field `{}` is not a boolean", has_more.wire));
@@ -334,10 +340,9 @@ pub fn describe(pagination: &Pagination) -> String {
         PaginationStyle::PageNumber { param, .. } => {
             format!("the next page is requested with {} counted up, until a page is short or empty", code(param))
         }
-        PaginationStyle::Offset { param, .. } => format!(
-            "the next page is requested with {} advanced past the items read, until a page is short or empty",
-            code(param)
-        ),
+        PaginationStyle::Offset { param, .. } => {
+            format!("the next page is requested with {} advanced past the items read, until a page is short or empty", code(param))
+        }
     };
     let source = if pagination.detected { "detected from the spec" } else { "declared with `x-pagination`" };
     format!("Paginated ({source}): {how}.")

@@ -60,10 +60,7 @@ impl Pointer {
             return Some(Self::root());
         }
         let rest = text.strip_prefix('/')?;
-        let segments = rest
-            .split('/')
-            .map(|raw| percent_decode(raw).map(|s| unescape(&s).into_owned()))
-            .collect::<Option<Vec<_>>>()?;
+        let segments = rest.split('/').map(|raw| percent_decode(raw).map(|s| unescape(&s).into_owned())).collect::<Option<Vec<_>>>()?;
         Some(Self::root().join(segments))
     }
 }
@@ -92,11 +89,7 @@ fn push_escaped(text: &mut String, segment: &str) {
 
 /// One escaped segment, unescaped (`~1` → `/`, then `~0` → `~`).
 fn unescape(raw: &str) -> Cow<'_, str> {
-    if raw.contains('~') {
-        Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(raw)
-    }
+    if raw.contains('~') { Cow::Owned(raw.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(raw) }
 }
 
 fn percent_decode(text: &str) -> Option<String> {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
-use crate::load::{join_ref, Documents};
+use crate::load::{Documents, join_ref};
 use crate::model::{RefOr, Version};
 use crate::pointer::Pointer;
 use crate::read::Component;
@@ -85,7 +85,11 @@ impl<'a> Resolver<'a> {
             {
                 // Reported where the `$ref` is written: that is the line to
                 // fix. A referenced file's text is never quoted.
-                let shown = if from.file == documents.root_path { format!("the `$ref` `{}`", reference.escape_debug()) } else { "the `$ref`".to_owned() };
+                let shown = if from.file == documents.root_path {
+                    format!("the `$ref` `{}`", reference.escape_debug())
+                } else {
+                    "the `$ref`".to_owned()
+                };
                 documents.notes.borrow_mut().push(Diagnostic::warning(
                     Code::WrongSectionRef,
                     &from.file,
@@ -126,9 +130,8 @@ impl<'a> Resolver<'a> {
             return Err(format!("cannot load `{}`: {reason}", target.file));
         }
         let document = documents.raw.get(&target.file).ok_or_else(|| format!("file `{}` was not loaded", target.file))?;
-        let value = document
-            .pointer(&target.pointer.to_string())
-            .ok_or_else(|| format!("nothing at `{}#{}`", target.file, target.pointer))?;
+        let value =
+            document.pointer(&target.pointer.to_string()).ok_or_else(|| format!("nothing at `{}#{}`", target.file, target.pointer))?;
         if let Some(next) = value.get("$ref").and_then(serde_json::Value::as_str) {
             let sibling_keywords = value.as_object().is_some_and(|map| map.len() > 1);
             // A 3.1 schema with keywords beside its `$ref` is a definition.
@@ -167,7 +170,9 @@ fn section_prefix(version: Version, section: &str) -> String {
 /// component pointer (`/components/schemas/X`; 2.0 `/definitions/X`, …).
 fn component_section(version: Version, segments: &[String]) -> Option<&str> {
     match (version, segments) {
-        (Version::Swagger2, [section, _]) if matches!(section.as_str(), "definitions" | "parameters" | "responses" | "securityDefinitions") => {
+        (Version::Swagger2, [section, _])
+            if matches!(section.as_str(), "definitions" | "parameters" | "responses" | "securityDefinitions") =>
+        {
             Some(section.as_str())
         }
         (Version::OpenApi30 | Version::OpenApi31, [components, section, _]) if components == "components" => Some(section.as_str()),
@@ -191,8 +196,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn documents(files: &[(&str, &str)]) -> Documents {
-        let loader: BTreeMap<String, String> =
-            files.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
+        let loader: BTreeMap<String, String> = files.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
         crate::load::load_spec(files[0].0, &loader).expect("loads")
     }
 
@@ -200,9 +204,7 @@ mod tests {
 
     fn resolve_schema(documents: &Documents, reference: &str) -> Result<(Schema, Location), Diagnostic> {
         let at = Location::new(&documents.root_path, Pointer::root());
-        Resolver::new(documents)
-            .resolve::<Schema>(reference, &at)
-            .map(|(schema, location)| (schema.into_owned(), location))
+        Resolver::new(documents).resolve::<Schema>(reference, &at).map(|(schema, location)| (schema.into_owned(), location))
     }
 
     #[test]
@@ -219,7 +221,9 @@ mod tests {
     fn reports_loops_and_dangling_refs() {
         let docs = documents(&[(
             "a.yaml",
-            &format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"),
+            &format!(
+                "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+            ),
         )]);
         let error = resolve_schema(&docs, "#/components/schemas/A").expect_err("loop");
         assert_eq!(error.code, Code::RefCycle);

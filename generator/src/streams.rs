@@ -45,9 +45,7 @@ pub fn assign(api: &mut Api) {
             _ => false,
         });
         stream.flag = match (&stream.framing, flagged_body) {
-            (StreamFraming::Events { .. } | StreamFraming::Lines, Some(body)) if has_flag(&body.ty, types) => {
-                Some(STREAM_FLAG.to_owned())
-            }
+            (StreamFraming::Events { .. } | StreamFraming::Lines, Some(body)) if has_flag(&body.ty, types) => Some(STREAM_FLAG.to_owned()),
             _ => None,
         };
     }

@@ -75,7 +75,12 @@ pub fn check(api: &Api) -> Vec<Diagnostic> {
             }
         }
         let mut params = BTreeSet::new();
-        for param in operation.path_params.iter().map(|param| (&param.name, &param.origin)).chain(operation.params.iter().map(|param| (&param.name, &param.origin))) {
+        for param in operation
+            .path_params
+            .iter()
+            .map(|param| (&param.name, &param.origin))
+            .chain(operation.params.iter().map(|param| (&param.name, &param.origin)))
+        {
             if param.0.is_empty() || !params.insert(param.0.as_str()) {
                 report(param.1, format!("parameter `{}` of `{}` is empty or repeated", param.0, operation.name));
             }

@@ -3,7 +3,6 @@
 
 mod wire;
 
-
 use chrono::{DateTime, Utc};
 use generated_client::apibricks_console::{Client, types};
 use generated_client::runtime::{Error, StatusCode};
@@ -105,9 +104,7 @@ fn json_response(status: u16, body: &str) -> ResponseTemplate {
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("valid RFC 3339")
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text).expect("valid RFC 3339").with_timezone(&Utc)
 }
 
 fn uuid(text: &str) -> Uuid {
@@ -115,16 +112,9 @@ fn uuid(text: &str) -> Uuid {
 }
 
 /// Serves `response` for `GET /invoices/paid` and returns the decoded result.
-async fn call(
-    response: ResponseTemplate,
-) -> Result<Vec<types::Invoice>, Error<types::ErrorResponse>> {
+async fn call(response: ResponseTemplate) -> Result<Vec<types::Invoice>, Error<types::ErrorResponse>> {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(PAID_PATH))
-        .respond_with(response)
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(PAID_PATH)).respond_with(response).expect(1).mount(&server).await;
     client_for(&server).list_paid_invoices().await.map(generated_client::runtime::Response::into_inner)
 }
 
@@ -156,19 +146,13 @@ async fn list_paid_invoices_sends_exact_request_with_raw_api_key() {
         .mount(&server)
         .await;
 
-    let invoices = client_for(&server)
-        .list_paid_invoices()
-        .await
-        .expect("call succeeds");
+    let invoices = client_for(&server).list_paid_invoices().await.expect("call succeeds");
     assert_eq!(invoices.len(), 1);
 
     let request = only_request(&server).await;
     assert_get_without_query(&request, PAID_PATH);
     // wiremock rebuilds the URL on `localhost`; the Host header shows where it went.
-    assert_eq!(
-        header_values(&request, "host"),
-        [server.address().to_string()]
-    );
+    assert_eq!(header_values(&request, "host"), [server.address().to_string()]);
     // The key goes out verbatim: no `Bearer ` (or any other) prefix.
     assert_eq!(header_values(&request, "authorization"), [API_KEY]);
     assert_eq!(header_values(&request, "accept"), ["application/json"]);
@@ -177,43 +161,26 @@ async fn list_paid_invoices_sends_exact_request_with_raw_api_key() {
 #[tokio::test]
 async fn list_paid_invoices_without_credentials_sends_no_authorization_header() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(PAID_PATH))
-        .respond_with(json_response(200, "[]"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(PAID_PATH)).respond_with(json_response(200, "[]")).expect(1).mount(&server).await;
 
-    let client = Client::builder()
-        .base_url(server.uri())
-        .build()
-        .expect("client builds");
+    let client = Client::builder().base_url(server.uri()).build().expect("client builds");
     let invoices = client.list_paid_invoices().await.expect("call succeeds");
     assert!(invoices.is_empty());
 
     let request = only_request(&server).await;
     assert_get_without_query(&request, PAID_PATH);
-    assert!(
-        header_values(&request, "authorization").is_empty(),
-        "no Authorization header expected, got {:?}",
-        request.headers
-    );
+    assert!(header_values(&request, "authorization").is_empty(), "no Authorization header expected, got {:?}", request.headers);
     assert_eq!(header_values(&request, "accept"), ["application/json"]);
 }
 
 #[tokio::test]
 async fn list_paid_invoices_decodes_seed_example_verbatim() {
-    let invoices = call(json_response(200, SEED_EXAMPLE))
-        .await
-        .expect("the vendor's sample decodes");
+    let invoices = call(json_response(200, SEED_EXAMPLE)).await.expect("the vendor's sample decodes");
     assert_eq!(invoices.len(), 1);
     let invoice = &invoices[0];
 
     let sample_time = utc("2019-08-24T14:15:22Z");
-    assert_eq!(
-        invoice.id_organization,
-        uuid("9bf7f388-1dbc-4a73-92b2-4ad35e7fe880")
-    );
+    assert_eq!(invoice.id_organization, uuid("9bf7f388-1dbc-4a73-92b2-4ad35e7fe880"));
     assert_eq!(invoice.id, "string");
     assert_eq!(invoice.invoice_number, "string");
     assert_eq!(invoice.created, sample_time);
@@ -227,10 +194,7 @@ async fn list_paid_invoices_decodes_seed_example_verbatim() {
     assert_eq!(invoice.currency, "string");
 
     let organization = &invoice.organization;
-    assert_eq!(
-        organization.id,
-        uuid("497f6eca-6276-4993-bfeb-53cbbbba6f08")
-    );
+    assert_eq!(organization.id, uuid("497f6eca-6276-4993-bfeb-53cbbbba6f08"));
     assert_eq!(organization.name, "string");
     assert_eq!(organization.stripe_id, Some(Some("string".to_owned())));
     assert_eq!(organization.company, Some(Some("string".to_owned())));
@@ -240,31 +204,19 @@ async fn list_paid_invoices_decodes_seed_example_verbatim() {
     assert_eq!(organization.auto_recharge_enabled, Some(0));
     assert_eq!(organization.auto_recharge_balance_goes_below_usd, Some(0.0));
     assert_eq!(organization.credit_balance, Some(0.0));
-    assert_eq!(
-        organization.credit_usage_today_updated_at,
-        Some(Some(sample_time))
-    );
+    assert_eq!(organization.credit_usage_today_updated_at, Some(Some(sample_time)));
     assert_eq!(organization.past_due_since, Some(Some(sample_time)));
     assert_eq!(organization.api_keys_active_count, Some(0));
     assert_eq!(organization.total_paid_usd_last_y, Some(0.0));
     assert_eq!(organization.tier.as_deref(), Some("string"));
     assert_eq!(organization.team_members_count, Some(0));
     assert_eq!(organization.spend_mgmt_enabled, Some(0));
-    assert_eq!(
-        organization.spend_mgmt_credit_usage_daily_hard_limit,
-        Some(Some(0.0))
-    );
-    assert_eq!(
-        organization.spend_mgmt_credit_usage_webhook_url,
-        Some(Some("string".to_owned()))
-    );
+    assert_eq!(organization.spend_mgmt_credit_usage_daily_hard_limit, Some(Some(0.0)));
+    assert_eq!(organization.spend_mgmt_credit_usage_webhook_url, Some(Some("string".to_owned())));
     assert_eq!(organization.time_created, Some(sample_time));
     assert_eq!(organization.status.as_deref(), Some("string"));
     assert_eq!(organization.status_changed_time, Some(sample_time));
-    assert_eq!(
-        organization.status_suspended_reason,
-        Some(Some("string".to_owned()))
-    );
+    assert_eq!(organization.status_suspended_reason, Some(Some("string".to_owned())));
 }
 
 #[tokio::test]
@@ -315,10 +267,7 @@ async fn list_paid_invoices_decodes_realistic_values_nulls_and_absent_fields() {
     assert_eq!(organization.name, "Acme");
     // Present and null vs absent are told apart for optional nullable fields.
     assert_eq!(organization.stripe_id, Some(None));
-    assert_eq!(
-        organization.spend_mgmt_credit_usage_daily_hard_limit,
-        Some(None)
-    );
+    assert_eq!(organization.spend_mgmt_credit_usage_daily_hard_limit, Some(None));
     assert_eq!(organization.company, None);
     assert_eq!(organization.country, None);
     assert_eq!(organization.credit_balance, Some(49.75));
@@ -354,9 +303,7 @@ async fn list_paid_invoices_ignores_unknown_fields_at_top_level_and_nested() {
         }
       }
     ]"#;
-    let invoices = call(json_response(200, body))
-        .await
-        .expect("unknown fields are ignored");
+    let invoices = call(json_response(200, body)).await.expect("unknown fields are ignored");
     assert_eq!(invoices.len(), 1);
     assert_eq!(invoices[0].amount_usd_cents, 4900);
     assert_eq!(invoices[0].organization.name, "Acme");
@@ -368,11 +315,7 @@ async fn list_paid_invoices_401_is_status_error_with_typed_body() {
     assert_typed_status(
         401,
         r#"{"statusCode":401,"message":"Invalid API key","error":"Unauthorized"}"#,
-        types::ErrorResponse {
-            status_code: Some(401),
-            message: "Invalid API key".to_owned(),
-            error: Some("Unauthorized".to_owned()),
-        },
+        types::ErrorResponse { status_code: Some(401), message: "Invalid API key".to_owned(), error: Some("Unauthorized".to_owned()) },
     )
     .await;
 }
@@ -396,11 +339,7 @@ async fn list_paid_invoices_500_is_status_error_with_typed_body_of_only_message(
     assert_typed_status(
         500,
         r#"{"message":"Internal server error"}"#,
-        types::ErrorResponse {
-            status_code: None,
-            message: "Internal server error".to_owned(),
-            error: None,
-        },
+        types::ErrorResponse { status_code: None, message: "Internal server error".to_owned(), error: None },
     )
     .await;
 }
@@ -455,10 +394,7 @@ async fn list_paid_invoices_malformed_nested_number_is_decode_error_at_path() {
             assert_eq!(error.status, StatusCode::OK);
             assert_eq!(error.body, body.as_bytes());
             let message = error.to_string();
-            assert!(
-                message.contains("[0].organization.creditBalance"),
-                "Display names the path: {message}"
-            );
+            assert!(message.contains("[0].organization.creditBalance"), "Display names the path: {message}");
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -494,12 +430,8 @@ async fn list_paid_invoices_times_out_when_server_is_too_slow() {
         .respond_with(json_response(200, "[]").set_delay(wire::SERVER_DELAY))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .base_url(server.uri())
-        .api_key_auth(API_KEY)
-        .timeout(wire::CLIENT_TIMEOUT)
-        .build()
-        .expect("client builds");
+    let client =
+        Client::builder().base_url(server.uri()).api_key_auth(API_KEY).timeout(wire::CLIENT_TIMEOUT).build().expect("client builds");
 
     wire::assert_times_out(client.list_paid_invoices()).await;
 }
@@ -507,9 +439,7 @@ async fn list_paid_invoices_times_out_when_server_is_too_slow() {
 #[tokio::test]
 async fn debug_output_does_not_reveal_the_api_key() {
     let secret = "ak_live_s3cr3t-KEY-do-not-log";
-    let builder = Client::builder()
-        .base_url("http://127.0.0.1:9")
-        .api_key_auth(secret);
+    let builder = Client::builder().base_url("http://127.0.0.1:9").api_key_auth(secret);
     let builder_debug = format!("{builder:?}");
     let client = builder.build().expect("client builds");
     let client_debug = format!("{client:?}");

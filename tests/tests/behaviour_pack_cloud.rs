@@ -3,7 +3,6 @@
 
 mod wire;
 
-
 use chrono::{DateTime, Utc};
 use generated_client::pack_cloud::{Client, types};
 use generated_client::runtime::{Error, StatusCode};
@@ -69,24 +68,14 @@ fn json_response(status: u16, body: &str) -> ResponseTemplate {
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("valid RFC 3339")
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text).expect("valid RFC 3339").with_timezone(&Utc)
 }
 
 /// Serves `response` for the org_123 invoices path and returns the call's error.
 async fn failing_call(response: ResponseTemplate) -> Error<types::Error> {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(response)
-        .expect(1)
-        .mount(&server)
-        .await;
-    client_for(&server)
-        .list_invoices("org_123")
-        .await
-        .expect_err("the call must fail")
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(response).expect(1).mount(&server).await;
+    client_for(&server).list_invoices("org_123").await.expect_err("the call must fail")
 }
 
 /// Asserts a typed status error: status, raw body kept, `Error` body parsed.
@@ -95,13 +84,7 @@ async fn assert_typed_status(status: u16, body: &str, message: &str, code: Optio
         Error::Status(error) => {
             assert_eq!(error.status.as_u16(), status);
             assert_eq!(error.body, body.as_bytes());
-            assert_eq!(
-                error.parsed,
-                Some(types::Error {
-                    message: message.to_owned(),
-                    code: code.map(str::to_owned)
-                })
-            );
+            assert_eq!(error.parsed, Some(types::Error { message: message.to_owned(), code: code.map(str::to_owned) }));
         }
         other => panic!("expected Error::Status({status}), got {other:?}"),
     }
@@ -119,19 +102,13 @@ async fn list_invoices_sends_exact_request_with_encoded_path_bearer_and_accept()
         .mount(&server)
         .await;
 
-    let page = client_for(&server)
-        .list_invoices(AWKWARD_ORG)
-        .await
-        .expect("call succeeds");
+    let page = client_for(&server).list_invoices(AWKWARD_ORG).await.expect("call succeeds");
     assert_eq!(page.per_page, 25);
 
     let request = only_request(&server).await;
     assert_get_without_query(&request, AWKWARD_PATH);
     // wiremock rebuilds the URL on `localhost`; the Host header shows where it went.
-    assert_eq!(
-        header_values(&request, "host"),
-        [server.address().to_string()]
-    );
+    assert_eq!(header_values(&request, "host"), [server.address().to_string()]);
     assert_eq!(header_values(&request, "authorization"), ["Bearer tok"]);
     assert_eq!(header_values(&request, "accept"), ["application/json"]);
 }
@@ -142,12 +119,7 @@ async fn a_call_borrows_nothing_and_can_be_spawned() {
     // called, owning all it needs, so it outlives the client and the
     // arguments and runs on another task.
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(json_response(200, SEED_PAGE))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(json_response(200, SEED_PAGE)).expect(1).mount(&server).await;
     let call = {
         let client = client_for(&server);
         let organization = String::from("org_123");
@@ -162,32 +134,17 @@ async fn a_call_borrows_nothing_and_can_be_spawned() {
 async fn an_empty_path_parameter_fails_the_call_without_a_request() {
     let server = MockServer::start().await;
     let error = client_for(&server).list_invoices("").await.expect_err("refused");
-    assert!(
-        matches!(&error, Error::InvalidRequest(message) if message.contains("`organizationId` is an empty value")),
-        "{error:?}"
-    );
+    assert!(matches!(&error, Error::InvalidRequest(message) if message.contains("`organizationId` is an empty value")), "{error:?}");
     assert!(server.received_requests().await.unwrap_or_default().is_empty(), "nothing was sent");
 }
 
 #[tokio::test]
 async fn list_invoices_base_url_trailing_slash_does_not_double_the_slash() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(json_response(200, SEED_PAGE))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(json_response(200, SEED_PAGE)).expect(1).mount(&server).await;
 
-    let client = Client::builder()
-        .base_url(format!("{}/v1/", server.uri()))
-        .bearer_auth(TOKEN)
-        .build()
-        .expect("client builds");
-    client
-        .list_invoices("org_123")
-        .await
-        .expect("call succeeds");
+    let client = Client::builder().base_url(format!("{}/v1/", server.uri())).bearer_auth(TOKEN).build().expect("client builds");
+    client.list_invoices("org_123").await.expect("call succeeds");
 
     let request = only_request(&server).await;
     assert_get_without_query(&request, ORG_PATH);
@@ -196,53 +153,27 @@ async fn list_invoices_base_url_trailing_slash_does_not_double_the_slash() {
 #[tokio::test]
 async fn list_invoices_without_credentials_sends_no_authorization_header() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(json_response(200, SEED_PAGE))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(json_response(200, SEED_PAGE)).expect(1).mount(&server).await;
 
-    let client = Client::builder()
-        .base_url(format!("{}/v1", server.uri()))
-        .build()
-        .expect("client builds");
-    client
-        .list_invoices("org_123")
-        .await
-        .expect("call succeeds");
+    let client = Client::builder().base_url(format!("{}/v1", server.uri())).build().expect("client builds");
+    client.list_invoices("org_123").await.expect("call succeeds");
 
     let request = only_request(&server).await;
     assert_get_without_query(&request, ORG_PATH);
-    assert!(
-        header_values(&request, "authorization").is_empty(),
-        "no Authorization header expected, got {:?}",
-        request.headers
-    );
+    assert!(header_values(&request, "authorization").is_empty(), "no Authorization header expected, got {:?}", request.headers);
     assert_eq!(header_values(&request, "accept"), ["application/json"]);
 }
 
 #[tokio::test]
 async fn list_invoices_decodes_seed_example_page_with_nulls() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(json_response(200, SEED_PAGE))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(json_response(200, SEED_PAGE)).expect(1).mount(&server).await;
 
-    let page = client_for(&server)
-        .list_invoices("org_123")
-        .await
-        .expect("call succeeds");
+    let page = client_for(&server).list_invoices("org_123").await.expect("call succeeds");
 
     assert_eq!(page.per_page, 25);
     assert_eq!(page.prev, None);
-    assert_eq!(
-        page.next.as_deref(),
-        Some("https://api.pack.cloud/v1/organizations/org_123/billing/invoices?page=2")
-    );
+    assert_eq!(page.next.as_deref(), Some("https://api.pack.cloud/v1/organizations/org_123/billing/invoices?page=2"));
     assert_eq!(page.data.len(), 2);
 
     let first = &page.data[0];
@@ -277,25 +208,14 @@ async fn list_invoices_decodes_last_page_with_null_next_and_empty_data() {
       "next": null,
       "per_page": 25
     }"#;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(json_response(200, body))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(json_response(200, body)).expect(1).mount(&server).await;
 
-    let page = client_for(&server)
-        .list_invoices("org_123")
-        .await
-        .expect("call succeeds");
+    let page = client_for(&server).list_invoices("org_123").await.expect("call succeeds");
     assert_eq!(
         page,
         types::InvoicePage {
             data: Vec::new(),
-            prev: Some(
-                "https://api.pack.cloud/v1/organizations/org_123/billing/invoices?page=1"
-                    .to_owned()
-            ),
+            prev: Some("https://api.pack.cloud/v1/organizations/org_123/billing/invoices?page=1".to_owned()),
             next: None,
             per_page: 25,
         }
@@ -328,17 +248,9 @@ async fn list_invoices_ignores_unknown_fields_at_top_level_and_nested() {
       "total": 1,
       "meta": {"request_id": "abc"}
     }"#;
-    Mock::given(method("GET"))
-        .and(path(ORG_PATH))
-        .respond_with(json_response(200, body))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(ORG_PATH)).respond_with(json_response(200, body)).expect(1).mount(&server).await;
 
-    let page = client_for(&server)
-        .list_invoices("org_123")
-        .await
-        .expect("unknown fields are ignored");
+    let page = client_for(&server).list_invoices("org_123").await.expect("unknown fields are ignored");
     assert_eq!(page.per_page, 25);
     assert_eq!(page.data.len(), 1);
     assert_eq!(page.data[0].id, "inv_123");
@@ -347,46 +259,24 @@ async fn list_invoices_ignores_unknown_fields_at_top_level_and_nested() {
 
 #[tokio::test]
 async fn list_invoices_401_is_status_error_with_typed_body() {
-    assert_typed_status(
-        401,
-        r#"{"message":"Invalid token","code":"unauthorized"}"#,
-        "Invalid token",
-        Some("unauthorized"),
-    )
-    .await;
+    assert_typed_status(401, r#"{"message":"Invalid token","code":"unauthorized"}"#, "Invalid token", Some("unauthorized")).await;
 }
 
 #[tokio::test]
 async fn list_invoices_404_is_status_error_with_typed_body() {
-    assert_typed_status(
-        404,
-        r#"{"message":"Organization not found","code":"not_found"}"#,
-        "Organization not found",
-        Some("not_found"),
-    )
-    .await;
+    assert_typed_status(404, r#"{"message":"Organization not found","code":"not_found"}"#, "Organization not found", Some("not_found"))
+        .await;
 }
 
 #[tokio::test]
 async fn list_invoices_500_is_status_error_with_typed_body_without_code() {
-    assert_typed_status(
-        500,
-        r#"{"message":"Internal error"}"#,
-        "Internal error",
-        None,
-    )
-    .await;
+    assert_typed_status(500, r#"{"message":"Internal error"}"#, "Internal error", None).await;
 }
 
 #[tokio::test]
 async fn list_invoices_503_in_5xx_range_is_status_error_with_typed_body() {
-    assert_typed_status(
-        503,
-        r#"{"message":"Down for maintenance","code":"maintenance"}"#,
-        "Down for maintenance",
-        Some("maintenance"),
-    )
-    .await;
+    assert_typed_status(503, r#"{"message":"Down for maintenance","code":"maintenance"}"#, "Down for maintenance", Some("maintenance"))
+        .await;
 }
 
 #[tokio::test]
@@ -417,13 +307,7 @@ async fn list_invoices_429_keeps_retry_after_header_and_typed_body() {
             let retry_after = error.headers.get("retry-after").expect("Retry-After kept");
             assert_eq!(retry_after.to_str().expect("ASCII header"), "30");
             assert_eq!(error.body, body.as_bytes());
-            assert_eq!(
-                error.parsed,
-                Some(types::Error {
-                    message: "Slow down".to_owned(),
-                    code: Some("rate_limited".to_owned())
-                })
-            );
+            assert_eq!(error.parsed, Some(types::Error { message: "Slow down".to_owned(), code: Some("rate_limited".to_owned()) }));
         }
         other => panic!("expected Error::Status(429), got {other:?}"),
     }
@@ -451,10 +335,7 @@ async fn list_invoices_wrong_nested_type_is_decode_error_with_indexed_path() {
             assert_eq!(error.path, "data[1].total_excl_vat");
             assert_eq!(error.body, body.as_bytes());
             let message = error.to_string();
-            assert!(
-                message.contains("data[1].total_excl_vat"),
-                "Display names the path: {message}"
-            );
+            assert!(message.contains("data[1].total_excl_vat"), "Display names the path: {message}");
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -462,10 +343,7 @@ async fn list_invoices_wrong_nested_type_is_decode_error_with_indexed_path() {
 
 #[tokio::test]
 async fn list_invoices_invalid_date_time_is_decode_error_at_field() {
-    let body = SEED_PAGE.replace(
-        r#""due_at": "2023-02-01T00:00:00Z""#,
-        r#""due_at": "next Tuesday""#,
-    );
+    let body = SEED_PAGE.replace(r#""due_at": "2023-02-01T00:00:00Z""#, r#""due_at": "next Tuesday""#);
     assert_ne!(body, SEED_PAGE, "the fixture must have been changed");
     match failing_call(json_response(200, &body)).await {
         Error::Decode(error) => assert_eq!(error.path, "data[0].due_at"),
@@ -494,9 +372,7 @@ async fn list_invoices_times_out_when_server_is_too_slow() {
 #[tokio::test]
 async fn debug_output_does_not_reveal_the_bearer_token() {
     let secret = "pk_live_s3cr3t-T0KEN-do-not-log";
-    let builder = Client::builder()
-        .base_url("http://127.0.0.1:9/v1")
-        .bearer_auth(secret);
+    let builder = Client::builder().base_url("http://127.0.0.1:9/v1").bearer_auth(secret);
     let builder_debug = format!("{builder:?}");
     let client = builder.build().expect("client builds");
     let client_debug = format!("{client:?}");

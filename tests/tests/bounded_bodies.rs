@@ -26,9 +26,7 @@ async fn endless_server(status: u16) -> (String, Arc<AtomicU64>) {
             tokio::spawn(async move {
                 let mut request = [0u8; 4096];
                 let _ = socket.read(&mut request).await;
-                let head = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
-                );
+                let head = format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
                 if socket.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }

@@ -128,7 +128,8 @@ fn field(key: &str, value: impl Strategy<Value = String> + 'static) -> (String, 
 }
 
 fn record() -> impl Strategy<Value = String> {
-    let labels = object(vec![field("primary", prop_oneof![8 => string(), 1 => other()]), field("colour", prop_oneof![8 => string(), 1 => other()])]);
+    let labels =
+        object(vec![field("primary", prop_oneof![8 => string(), 1 => other()]), field("colour", prop_oneof![8 => string(), 1 => other()])]);
     let kind = prop_oneof![4 => Just("\"created\"".to_owned()), 4 => Just("\"deleted\"".to_owned()), 1 => Just("\"archived\"".to_owned()), 1 => other()];
     let event = object(vec![
         field("kind", kind),
@@ -152,7 +153,10 @@ fn record() -> impl Strategy<Value = String> {
         field("comment", prop_oneof![5 => string(), 4 => Just("null".to_owned()), 1 => other()]),
         field("status", prop_oneof![3 => Just("\"active\"".to_owned()), 3 => Just("\"inactive\"".to_owned()), 2 => string(), 1 => other()]),
         field("level", prop_oneof![3 => Just("1".to_owned()), 3 => Just("3".to_owned()), 2 => Just("9".to_owned()), 1 => other()]),
-        field("tags", prop_oneof![8 => prop::collection::vec(string(), 0..3).prop_map(|items| format!("[{}]", items.join(", "))), 1 => other()]),
+        field(
+            "tags",
+            prop_oneof![8 => prop::collection::vec(string(), 0..3).prop_map(|items| format!("[{}]", items.join(", "))), 1 => other()],
+        ),
         field("labels", prop_oneof![8 => labels, 1 => other()]),
         field("event", prop_oneof![8 => event, 1 => other()]),
         field("shape", shape),

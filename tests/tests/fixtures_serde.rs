@@ -19,10 +19,7 @@ use uuid::Uuid;
 fn decode<T: DeserializeOwned>(value: &Value) -> T {
     match serde_json::from_value(value.clone()) {
         Ok(decoded) => decoded,
-        Err(error) => panic!(
-            "{value} must decode as {}: {error}",
-            std::any::type_name::<T>()
-        ),
+        Err(error) => panic!("{value} must decode as {}: {error}", std::any::type_name::<T>()),
     }
 }
 
@@ -45,16 +42,13 @@ fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(inp
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("valid RFC 3339")
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(text).expect("valid RFC 3339").with_timezone(&Utc)
 }
 
 mod one_of {
     use super::*;
     use tests::one_of::types::{
-        Circle, Created, Deleted, Event, Holder, IdOrName, MaybeNumber, Shape, Source, SourcePoll, SourceWebhook,
-        Square, Untagged,
+        Circle, Created, Deleted, Event, Holder, IdOrName, MaybeNumber, Shape, Source, SourcePoll, SourceWebhook, Square, Untagged,
     };
 
     #[test]
@@ -62,17 +56,8 @@ mod one_of {
         // Without the implied tag the first alternative that fits (`poll`,
         // whose fields are a subset) would win and drop `secret`.
         let webhook = json!({"kind": "webhook", "url": "https://x", "secret": "s3cr3t"});
-        round_trip(
-            webhook,
-            &Source::Webhook(SourceWebhook {
-                url: "https://x".to_owned(),
-                secret: "s3cr3t".to_owned(),
-            }),
-        );
-        round_trip(
-            json!({"kind": "poll", "url": "https://y"}),
-            &Source::Poll(SourcePoll { url: "https://y".to_owned() }),
-        );
+        round_trip(webhook, &Source::Webhook(SourceWebhook { url: "https://x".to_owned(), secret: "s3cr3t".to_owned() }));
+        round_trip(json!({"kind": "poll", "url": "https://y"}), &Source::Poll(SourcePoll { url: "https://y".to_owned() }));
         let other = json!({"kind": "queue", "url": "https://z"});
         assert_eq!(decode::<Source>(&other), Source::Unknown(other.clone()), "an unknown constant is kept whole");
         assert!(serde_json::from_value::<Source>(json!({"kind": "webhook", "url": "https://x"})).is_err(), "a webhook needs its secret");
@@ -80,22 +65,12 @@ mod one_of {
 
     #[test]
     fn shape_circle_tag_selects_circle_and_round_trips() {
-        round_trip(
-            json!({"shapeType": "circle", "radius": 1.5}),
-            &Shape::Circle(Circle {
-                radius: 1.5,
-            }),
-        );
+        round_trip(json!({"shapeType": "circle", "radius": 1.5}), &Shape::Circle(Circle { radius: 1.5 }));
     }
 
     #[test]
     fn shape_square_tag_selects_square_and_round_trips() {
-        round_trip(
-            json!({"shapeType": "square", "side": 2.0}),
-            &Shape::Square(Square {
-                side: 2.0,
-            }),
-        );
+        round_trip(json!({"shapeType": "square", "side": 2.0}), &Shape::Square(Square { side: 2.0 }));
     }
 
     #[test]
@@ -103,18 +78,10 @@ mod one_of {
         // Square-shaped fields, but tagged "circle" without a radius: the tag
         // decides, so this must not silently become a Square.
         let input = json!({"shapeType": "circle", "side": 2.0});
-        assert!(
-            serde_json::from_value::<Shape>(input.clone()).is_err(),
-            "a circle without radius must not decode"
-        );
+        assert!(serde_json::from_value::<Shape>(input.clone()).is_err(), "a circle without radius must not decode");
         // And a circle with an extra `side` is still a circle.
         let shape: Shape = decode(&json!({"shapeType": "circle", "radius": 3.0, "side": 2.0}));
-        assert_eq!(
-            shape,
-            Shape::Circle(Circle {
-                radius: 3.0
-            })
-        );
+        assert_eq!(shape, Shape::Circle(Circle { radius: 3.0 }));
     }
 
     #[test]
@@ -164,20 +131,10 @@ mod one_of {
 
     #[test]
     fn event_without_mapping_uses_schema_names_as_tags() {
-        round_trip(
-            json!({"type": "Created", "id": "e1"}),
-            &Event::Created(Created {
-                r#type: "Created".to_owned(),
-                id: "e1".to_owned(),
-            }),
-        );
+        round_trip(json!({"type": "Created", "id": "e1"}), &Event::Created(Created { r#type: "Created".to_owned(), id: "e1".to_owned() }));
         round_trip(
             json!({"type": "Deleted", "id": "e2", "deletedAt": "2024-01-02T03:04:05Z"}),
-            &Event::Deleted(Deleted {
-                r#type: "Deleted".to_owned(),
-                id: "e2".to_owned(),
-                deleted_at: utc("2024-01-02T03:04:05Z"),
-            }),
+            &Event::Deleted(Deleted { r#type: "Deleted".to_owned(), id: "e2".to_owned(), deleted_at: utc("2024-01-02T03:04:05Z") }),
         );
     }
 
@@ -187,13 +144,7 @@ mod one_of {
         let event: Event = decode(&json!({
             "type": "Created", "id": "e3", "deletedAt": "2024-01-02T03:04:05Z"
         }));
-        assert_eq!(
-            event,
-            Event::Created(Created {
-                r#type: "Created".to_owned(),
-                id: "e3".to_owned()
-            })
-        );
+        assert_eq!(event, Event::Created(Created { r#type: "Created".to_owned(), id: "e3".to_owned() }));
         // Lower-case tag is not the schema name: unknown, kept verbatim.
         let input = json!({"type": "created", "id": "e4"});
         round_trip(input.clone(), &Event::Unknown(input));
@@ -203,24 +154,15 @@ mod one_of {
     fn untagged_deleted_shape_decodes_as_deleted_first() {
         round_trip(
             json!({"type": "x", "id": "u1", "deletedAt": "2023-12-31T23:59:59Z"}),
-            &Untagged::Deleted(Deleted {
-                r#type: "x".to_owned(),
-                id: "u1".to_owned(),
-                deleted_at: utc("2023-12-31T23:59:59Z"),
-            }),
+            &Untagged::Deleted(Deleted { r#type: "x".to_owned(), id: "u1".to_owned(), deleted_at: utc("2023-12-31T23:59:59Z") }),
         );
     }
 
     #[test]
     fn untagged_created_shape_decodes_as_created() {
-        round_trip(
-            json!({"type": "x", "id": "u2"}),
-            &Untagged::Created(Created {
-                r#type: "x".to_owned(),
-                id: "u2".to_owned(),
-            }),
-        );
-        let error = serde_json::from_value::<Untagged>(json!({"type": "x"})).expect_err("an object matching neither variant must not decode");
+        round_trip(json!({"type": "x", "id": "u2"}), &Untagged::Created(Created { r#type: "x".to_owned(), id: "u2".to_owned() }));
+        let error =
+            serde_json::from_value::<Untagged>(json!({"type": "x"})).expect_err("an object matching neither variant must not decode");
         assert_eq!(error.to_string(), "data did not match any variant of untagged enum Untagged");
         // Nested in an object, it fails the object.
         let error = serde_json::from_value::<Holder>(json!({"untagged": {"type": "x"}})).expect_err("no variant matches");
@@ -249,20 +191,8 @@ mod one_of {
         assert_eq!(null.maybe, Some(None));
         assert_eq!(text(&null), r#"{"maybe":null}"#);
 
-        round_trip(
-            json!({"maybe": 2.5}),
-            &Holder {
-                maybe: Some(Some(MaybeNumber::Number(2.5))),
-                ..Holder::default()
-            },
-        );
-        round_trip(
-            json!({"maybe": false}),
-            &Holder {
-                maybe: Some(Some(MaybeNumber::Boolean(false))),
-                ..Holder::default()
-            },
-        );
+        round_trip(json!({"maybe": 2.5}), &Holder { maybe: Some(Some(MaybeNumber::Number(2.5))), ..Holder::default() });
+        round_trip(json!({"maybe": false}), &Holder { maybe: Some(Some(MaybeNumber::Boolean(false))), ..Holder::default() });
     }
 
     #[test]
@@ -327,10 +257,7 @@ mod enums {
         assert_ne!(lower, upper);
         assert_eq!(encode(&upper), json!("Active"));
         // Other casings are not folded onto a known value.
-        assert_eq!(
-            decode::<Status>(&json!("ACTIVE")),
-            Status::Unknown("ACTIVE".to_owned())
-        );
+        assert_eq!(decode::<Status>(&json!("ACTIVE")), Status::Unknown("ACTIVE".to_owned()));
     }
 
     #[test]
@@ -376,26 +303,10 @@ mod enums {
     #[test]
     fn thing_nullable_enum_color_absent_null_value_unknown() {
         let absent: Thing = decode(&json!({"status": "1h"}));
-        assert_eq!(
-            absent,
-            Thing {
-                status: Status::N1h,
-                priority: None,
-                mixed: None,
-                color: None
-            }
-        );
+        assert_eq!(absent, Thing { status: Status::N1h, priority: None, mixed: None, color: None });
         assert_eq!(text(&absent), r#"{"status":"1h"}"#);
 
-        round_trip(
-            json!({"status": "", "color": null}),
-            &Thing {
-                status: Status::Empty,
-                priority: None,
-                mixed: None,
-                color: Some(None),
-            },
-        );
+        round_trip(json!({"status": "", "color": null}), &Thing { status: Status::Empty, priority: None, mixed: None, color: Some(None) });
         round_trip(
             json!({"status": "type", "priority": -1, "mixed": "auto", "color": "green"}),
             &Thing {
@@ -448,18 +359,9 @@ mod objects {
     #[test]
     fn widget_patch_comment_value_is_some_some() {
         let patch: WidgetPatch = decode(&json!({"name": "n", "comment": "c"}));
-        assert_eq!(
-            patch,
-            WidgetPatch {
-                name: Some("n".to_owned()),
-                comment: Some(Some("c".to_owned()))
-            }
-        );
+        assert_eq!(patch, WidgetPatch { name: Some("n".to_owned()), comment: Some(Some("c".to_owned())) });
         assert_eq!(text(&patch), r#"{"name":"n","comment":"c"}"#);
-        let clear = WidgetPatch {
-            name: Some("n".to_owned()),
-            comment: Some(None),
-        };
+        let clear = WidgetPatch { name: Some("n".to_owned()), comment: Some(None) };
         assert_eq!(text(&clear), r#"{"name":"n","comment":null}"#);
     }
 
@@ -468,8 +370,7 @@ mod objects {
         // A required property missing, a non-object, a wrong nested type
         // (with its path, as `runtime::json` reports it), unknown
         // properties ignored, and a borrowed or escaped key alike.
-        let missing = serde_json::from_value::<Widget>(json!({"id": "w1", "dimensions": {"width": 1.0}}))
-            .expect_err("name is required");
+        let missing = serde_json::from_value::<Widget>(json!({"id": "w1", "dimensions": {"width": 1.0}})).expect_err("name is required");
         assert_eq!(missing.to_string(), "missing field `name`");
         // As with serde's derive, a sequence is read as the fields in order;
         // fields past its end are absent (fine for `depth`, not for `width`).
@@ -482,8 +383,8 @@ mod objects {
         let duplicate = serde_json::from_str::<WidgetDimensions>(r#"{"width": 1.0, "width": 2.0}"#).expect_err("width twice");
         assert!(duplicate.to_string().starts_with("duplicate field `width`"), "{duplicate}");
         let text = r#"{"id": "w1", "name": "n", "label": null, "dimensions": {"width": "wide"}}"#;
-        let error = serde_path_to_error::deserialize::<_, Widget>(&mut serde_json::Deserializer::from_str(text))
-            .expect_err("width is a number");
+        let error =
+            serde_path_to_error::deserialize::<_, Widget>(&mut serde_json::Deserializer::from_str(text)).expect_err("width is a number");
         assert_eq!(error.path().to_string(), "dimensions.width");
         let unknown: WidgetDimensions =
             serde_json::from_str(r#"{"width": 2.0, "colour": {"deep": [1, 2]}, "w\u0069dth2": 1}"#).expect("decodes");
@@ -508,20 +409,14 @@ mod objects {
                 label: None,
                 note: None,
                 comment: None,
-                dimensions: WidgetDimensions {
-                    width: 1.5,
-                    depth: None
-                },
+                dimensions: WidgetDimensions { width: 1.5, depth: None },
                 created_at: None,
                 secret: None,
                 legacy: None,
             }
         );
         // Required: present as null, never omitted; optional ones omitted.
-        assert_eq!(
-            text(&widget),
-            r#"{"id":"w1","name":"Widget","label":null,"dimensions":{"width":1.5}}"#
-        );
+        assert_eq!(text(&widget), r#"{"id":"w1","name":"Widget","label":null,"dimensions":{"width":1.5}}"#);
     }
 
     #[test]
@@ -530,10 +425,7 @@ mod objects {
         let widget: Widget = decode(&json!({"id": "w1", "name": "n", "dimensions": {"width": 0.0}}));
         assert_eq!(widget.label, None);
         // A missing required non-nullable field still fails.
-        assert!(
-            serde_json::from_value::<Widget>(json!({"id": "w1", "label": "l", "dimensions": {"width": 0.0}}))
-                .is_err()
-        );
+        assert!(serde_json::from_value::<Widget>(json!({"id": "w1", "label": "l", "dimensions": {"width": 0.0}})).is_err());
     }
 
     #[test]
@@ -553,10 +445,7 @@ mod objects {
         let widget: Widget = decode(&input);
         assert_eq!(widget.label.as_deref(), Some("L"));
         assert_eq!(widget.comment, Some(None));
-        assert_eq!(
-            widget.dimensions.depth,
-            Some(WidgetDimensionsDepth { value: Some(3) })
-        );
+        assert_eq!(widget.dimensions.depth, Some(WidgetDimensionsDepth { value: Some(3) }));
         assert_eq!(widget.created_at, Some(utc("2024-05-06T07:08:09Z")));
         assert_eq!(widget.secret.as_deref(), Some("s3cret"));
         assert_eq!(widget.legacy.as_deref(), Some("old"));
@@ -599,14 +488,7 @@ mod all_of {
     fn dog_has_merged_fields_and_round_trips() {
         round_trip(
             json!({"name": "Rex", "kind": "dog", "goodBoy": true, "owner": {"name": "Ann"}}),
-            &Dog {
-                name: "Rex".to_owned(),
-                kind: "dog".to_owned(),
-                good_boy: true,
-                owner: Some(Some(Named {
-                    name: "Ann".to_owned(),
-                })),
-            },
+            &Dog { name: "Rex".to_owned(), kind: "dog".to_owned(), good_boy: true, owner: Some(Some(Named { name: "Ann".to_owned() })) },
         );
     }
 
@@ -618,12 +500,7 @@ mod all_of {
 
         round_trip(
             json!({"name": "A", "kind": "k", "goodBoy": false, "owner": null}),
-            &Dog {
-                name: "A".to_owned(),
-                kind: "k".to_owned(),
-                good_boy: false,
-                owner: Some(None),
-            },
+            &Dog { name: "A".to_owned(), kind: "k".to_owned(), good_boy: false, owner: Some(None) },
         );
     }
 
@@ -632,19 +509,13 @@ mod all_of {
         for missing in ["name", "kind", "goodBoy"] {
             let mut input = json!({"name": "A", "kind": "k", "goodBoy": true});
             input.as_object_mut().expect("object").remove(missing);
-            assert!(
-                serde_json::from_value::<Dog>(input.clone()).is_err(),
-                "{input} lacks {missing} and must not decode"
-            );
+            assert!(serde_json::from_value::<Dog>(input.clone()).is_err(), "{input} lacks {missing} and must not decode");
         }
     }
 
     #[test]
     fn pet_and_alias_round_trip() {
-        let pet = Pet {
-            name: "Tom".to_owned(),
-            kind: "cat".to_owned(),
-        };
+        let pet = Pet { name: "Tom".to_owned(), kind: "cat".to_owned() };
         round_trip(json!({"name": "Tom", "kind": "cat"}), &pet);
         let alias: PetAlias = decode(&json!({"name": "Tom", "kind": "cat"}));
         assert_eq!(alias, pet);
@@ -673,10 +544,7 @@ mod maps_and_formats {
         }));
         assert_eq!(record.when, Some(utc("2024-03-01T08:00:00Z")));
         assert_eq!(record.day, NaiveDate::from_ymd_opt(2024, 2, 29));
-        assert_eq!(
-            record.id,
-            Some(Uuid::parse_str("67e55044-10b1-426f-9247-bb680e5fe0c8").expect("uuid"))
-        );
+        assert_eq!(record.id, Some(Uuid::parse_str("67e55044-10b1-426f-9247-bb680e5fe0c8").expect("uuid")));
         assert_eq!(record.site.as_deref(), Some("https://example.com/x"));
         assert_eq!(record.email.as_deref(), Some("a@example.com"));
         assert_eq!(record.blob.as_deref(), Some("aGVsbG8="));
@@ -711,10 +579,7 @@ mod maps_and_formats {
             json!({"count": -1}),
             json!({"small": 2147483648_i64}),
         ] {
-            assert!(
-                serde_json::from_value::<Record>(bad.clone()).is_err(),
-                "{bad} must not decode"
-            );
+            assert!(serde_json::from_value::<Record>(bad.clone()).is_err(), "{bad} must not decode");
         }
     }
 
@@ -724,17 +589,11 @@ mod maps_and_formats {
         let record: Record = decode(&input);
         let extras = record.extras.clone().expect("extras present");
         assert_eq!(extras.known.as_deref(), Some("k"));
-        assert_eq!(
-            extras.additional_properties,
-            BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), -2)])
-        );
+        assert_eq!(extras.additional_properties, BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), -2)]));
         assert!(!extras.additional_properties.contains_key("known"));
         assert_eq!(encode(&record), input);
 
-        let built = RecordExtras {
-            known: None,
-            additional_properties: BTreeMap::from([("z".to_owned(), 26)]),
-        };
+        let built = RecordExtras { known: None, additional_properties: BTreeMap::from([("z".to_owned(), 26)]) };
         assert_eq!(text(&built), r#"{"z":26}"#);
     }
 
@@ -764,10 +623,7 @@ mod maps_and_formats {
         let free_form = record.free_form.as_ref().expect("freeForm present");
         assert_eq!(free_form.get("a"), Some(&json!([1, {"b": null}])));
         assert_eq!(free_form.len(), 2);
-        assert_eq!(
-            record.anything,
-            Some(Some(json!([true, 1.5, "x", {"y": null}])))
-        );
+        assert_eq!(record.anything, Some(Some(json!([true, 1.5, "x", {"y": null}]))));
         assert_eq!(encode(&record), input);
         // A free-form object is an object: an array is rejected.
         assert!(serde_json::from_value::<Record>(json!({"freeForm": [1]})).is_err());
@@ -775,13 +631,7 @@ mod maps_and_formats {
 
     #[test]
     fn arrays_of_arrays_round_trip() {
-        round_trip(
-            json!({"matrix": [[1, 2], [], [3]]}),
-            &Record {
-                matrix: Some(vec![vec![1, 2], vec![], vec![3]]),
-                ..Record::default()
-            },
-        );
+        round_trip(json!({"matrix": [[1, 2], [], [3]]}), &Record { matrix: Some(vec![vec![1, 2], vec![], vec![3]]), ..Record::default() });
     }
 
     #[test]
@@ -790,20 +640,12 @@ mod maps_and_formats {
             "closed": {"known": "k", "extra": 1},
             "open": {"known": "k", "extra": {"deep": [1]}, "n": null}
         }));
-        assert_eq!(
-            record.closed,
-            Some(RecordClosed {
-                known: Some("k".to_owned())
-            })
-        );
+        assert_eq!(record.closed, Some(RecordClosed { known: Some("k".to_owned()) }));
         let open: &RecordOpen = record.open.as_ref().expect("open present");
         assert_eq!(open.known.as_deref(), Some("k"));
         assert_eq!(
             open.additional_properties,
-            BTreeMap::from([
-                ("extra".to_owned(), json!({"deep": [1]})),
-                ("n".to_owned(), Value::Null),
-            ])
+            BTreeMap::from([("extra".to_owned(), json!({"deep": [1]})), ("n".to_owned(), Value::Null),])
         );
         assert_eq!(
             encode(&record),
@@ -826,12 +668,7 @@ mod refs_and_cycles {
     use tests::refs_and_cycles::types::{Company, Json, Node, Person, TreeAlias};
 
     fn leaf(name: &str) -> Node {
-        Node {
-            name: name.to_owned(),
-            parent: None,
-            children: None,
-            owner: None,
-        }
+        Node { name: name.to_owned(), parent: None, children: None, owner: None }
     }
 
     #[test]
@@ -846,21 +683,9 @@ mod refs_and_cycles {
         });
         let expected = Node {
             name: "root".to_owned(),
-            parent: Some(Box::new(Node {
-                parent: Some(Box::new(leaf("pp"))),
-                ..leaf("p")
-            })),
+            parent: Some(Box::new(Node { parent: Some(Box::new(leaf("pp"))), ..leaf("p") })),
             children: Some(vec![
-                Node {
-                    children: Some(vec![
-                        leaf("g1"),
-                        Node {
-                            children: Some(Vec::new()),
-                            ..leaf("g2")
-                        },
-                    ]),
-                    ..leaf("c1")
-                },
+                Node { children: Some(vec![leaf("g1"), Node { children: Some(Vec::new()), ..leaf("g2") }]), ..leaf("c1") },
                 leaf("c2"),
             ]),
             owner: None,
@@ -884,11 +709,7 @@ mod refs_and_cycles {
             }),
             &Node {
                 owner: Some(Person {
-                    employer: Some(Box::new(Company {
-                        ceo: Some(Box::new(Person {
-                            employer: Some(Box::new(Company::default())),
-                        })),
-                    })),
+                    employer: Some(Box::new(Company { ceo: Some(Box::new(Person { employer: Some(Box::new(Company::default())) })) })),
                 }),
                 ..leaf("n")
             },
@@ -897,10 +718,7 @@ mod refs_and_cycles {
 
     #[test]
     fn self_expanding_json_newtype_decodes_nested_arrays() {
-        round_trip(
-            json!([[], [[]]]),
-            &Json(vec![Json(vec![]), Json(vec![Json(vec![])])]),
-        );
+        round_trip(json!([[], [[]]]), &Json(vec![Json(vec![]), Json(vec![Json(vec![])])]));
         round_trip(json!([]), &Json(vec![]));
         assert!(serde_json::from_value::<Json>(json!([1])).is_err());
     }
@@ -915,11 +733,7 @@ mod defaults_and_deprecated {
     fn settings_round_trip_with_deprecated_field() {
         round_trip(
             json!({"pageSize": 50, "theme": "dark", "oldFlag": true}),
-            &Settings {
-                page_size: 50,
-                theme: Some("dark".to_owned()),
-                old_flag: Some(true),
-            },
+            &Settings { page_size: 50, theme: Some("dark".to_owned()), old_flag: Some(true) },
         );
     }
 
@@ -937,12 +751,7 @@ mod defaults_and_deprecated {
     #[allow(deprecated)]
     fn old_thing_round_trips() {
         use tests::defaults_and_deprecated::types::OldThing;
-        round_trip(
-            json!({"x": "y"}),
-            &OldThing {
-                x: Some("y".to_owned()),
-            },
-        );
+        round_trip(json!({"x": "y"}), &OldThing { x: Some("y".to_owned()) });
     }
 }
 
@@ -982,16 +791,10 @@ mod naming {
         assert_eq!(only_snake.foo_bar_2.as_deref(), Some("snake"));
         assert_eq!(text(&only_snake), r#"{"foo_bar":"snake"}"#);
 
-        let only_camel = Struct {
-            foo_bar: Some("camel".to_owned()),
-            ..Struct::default()
-        };
+        let only_camel = Struct { foo_bar: Some("camel".to_owned()), ..Struct::default() };
         assert_eq!(text(&only_camel), r#"{"fooBar":"camel"}"#);
 
-        let only_empty_key = Struct {
-            empty: Some("e".to_owned()),
-            ..Struct::default()
-        };
+        let only_empty_key = Struct { empty: Some("e".to_owned()), ..Struct::default() };
         assert_eq!(text(&only_empty_key), r#"{"":"e"}"#);
         // `id` is `@id` on the wire, not `id`.
         let plain_id: Struct = decode(&json!({"id": "x"}));
@@ -1000,18 +803,8 @@ mod naming {
 
     #[test]
     fn renamed_schemas_round_trip() {
-        round_trip(
-            json!({"value": "v"}),
-            &OptionType {
-                value: Some("v".to_owned()),
-            },
-        );
-        round_trip(
-            json!({"enabled": true}),
-            &N2faSettings {
-                enabled: Some(true),
-            },
-        );
+        round_trip(json!({"value": "v"}), &OptionType { value: Some("v".to_owned()) });
+        round_trip(json!({"enabled": true}), &N2faSettings { enabled: Some(true) });
         let alias: Struct2 = decode(&json!("plain string"));
         assert_eq!(alias, "plain string");
     }
@@ -1023,20 +816,8 @@ mod external_refs {
 
     #[test]
     fn money_with_currency_from_the_shared_file_round_trips() {
-        round_trip(
-            json!({"amount": 1999, "currency": "EUR"}),
-            &Money {
-                amount: 1999,
-                currency: Currency::Eur,
-            },
-        );
-        round_trip(
-            json!({"amount": -1, "currency": "CHF"}),
-            &Money {
-                amount: -1,
-                currency: Currency::Unknown("CHF".to_owned()),
-            },
-        );
+        round_trip(json!({"amount": 1999, "currency": "EUR"}), &Money { amount: 1999, currency: Currency::Eur });
+        round_trip(json!({"amount": -1, "currency": "CHF"}), &Money { amount: -1, currency: Currency::Unknown("CHF".to_owned()) });
         assert_eq!(Currency::Usd.as_str(), "USD");
         assert_eq!(Currency::Eur.to_string(), "EUR");
     }
@@ -1125,7 +906,7 @@ mod conversions {
     //! string enums (as typify writes them).
     use super::*;
     use tests::enums::types::Status;
-    use tests::one_of::types::{Circle, Shape, Untagged, Created};
+    use tests::one_of::types::{Circle, Created, Shape, Untagged};
 
     #[test]
     fn unions_convert_from_their_variants() {

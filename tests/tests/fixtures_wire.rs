@@ -25,47 +25,27 @@ fn raw_response(status: u16, body: &[u8], content_type: &str) -> ResponseTemplat
 /// Starts a server answering `method path` with `response`, once.
 async fn serve(verb: &str, at: &str, response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(response)
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method(verb)).and(path(at)).respond_with(response).expect(1).mount(&server).await;
     server
 }
 
 /// The decoded query string as ordered `(name, value)` pairs.
 fn query_pairs(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect()
+    request.url.query_pairs().map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
 }
 
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
-        .iter()
-        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-        .collect()
+    expected.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
 }
 
 /// The request body as JSON.
 fn body_json(request: &Request) -> Value {
-    serde_json::from_slice(&request.body).unwrap_or_else(|error| {
-        panic!(
-            "body is not JSON ({error}): {}",
-            String::from_utf8_lossy(&request.body)
-        )
-    })
+    serde_json::from_slice(&request.body)
+        .unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", String::from_utf8_lossy(&request.body)))
 }
 
 fn assert_no_header(request: &Request, name: &str) {
-    assert!(
-        header_values(request, name).is_empty(),
-        "no `{name}` header expected, got {:?}",
-        request.headers
-    );
+    assert!(header_values(request, name).is_empty(), "no `{name}` header expected, got {:?}", request.headers);
 }
 
 mod parameters {
@@ -79,10 +59,7 @@ mod parameters {
     const PART_PATH: &str = "/items/9007199254740993/parts/a%20b%2Fc%3Fd%23%C3%BC";
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .build()
-            .expect("client builds")
+        Client::builder().base_url(server.uri()).build().expect("client builds")
     }
 
     fn minimal_params() -> GetPartParams {
@@ -107,10 +84,7 @@ mod parameters {
             ids: Some(vec![1, 2]),
             piped: Some(vec!["a".to_owned(), "b".to_owned()]),
             spaced: Some(vec!["x".to_owned(), "y".to_owned()]),
-            filter: Some(GetPartFilter {
-                color: Some("red".to_owned()),
-                size: Some(3),
-            }),
+            filter: Some(GetPartFilter { color: Some("red".to_owned()), size: Some(3) }),
             x_request_id: "req-42".to_owned(),
             x_trace: Some(vec!["a".to_owned(), "b".to_owned()]),
             session: Some("sess-1".to_owned()),
@@ -120,10 +94,7 @@ mod parameters {
 
     async fn get_part(params: &GetPartParams) -> Request {
         let server = serve("GET", PART_PATH, json_response(200, r#"{"ok":true}"#)).await;
-        let response = client(&server)
-            .get_part(ITEM_ID, PART, params)
-            .await
-            .expect("call succeeds");
+        let response = client(&server).get_part(ITEM_ID, PART, params).await.expect("call succeeds");
         assert_eq!(response.ok, Some(true));
         only_request(&server).await
     }
@@ -197,16 +168,10 @@ mod parameters {
     #[tokio::test]
     async fn get_part_empty_filter_and_partial_filter() {
         let mut params = minimal_params();
-        params.filter = Some(GetPartFilter {
-            color: None,
-            size: Some(0),
-        });
+        params.filter = Some(GetPartFilter { color: None, size: Some(0) });
         params.limit = Some(-1);
         let request = get_part(&params).await;
-        assert_eq!(
-            query_pairs(&request),
-            pairs(&[("verbose", "false"), ("filter[size]", "0"), ("limit", "-1")])
-        );
+        assert_eq!(query_pairs(&request), pairs(&[("verbose", "false"), ("filter[size]", "0"), ("limit", "-1")]));
     }
 
     #[tokio::test]
@@ -216,12 +181,7 @@ mod parameters {
         let request = get_part(&params).await;
         assert_eq!(
             query_pairs(&request),
-            pairs(&[
-                ("verbose", "false"),
-                ("tags", "a b"),
-                ("tags", "c&d=e"),
-                ("tags", "ü#"),
-            ]),
+            pairs(&[("verbose", "false"), ("tags", "a b"), ("tags", "c&d=e"), ("tags", "ü#"),]),
             "raw query was {:?}",
             request.url.query()
         );
@@ -232,14 +192,8 @@ mod parameters {
         let server = MockServer::start().await;
         let mut params = minimal_params();
         params.x_request_id = "a\nInjected: yes".to_owned();
-        let error = client(&server)
-            .get_part(ITEM_ID, PART, &params)
-            .await
-            .expect_err("the request cannot be built");
-        assert!(
-            matches!(error, Error::InvalidRequest(_)),
-            "expected InvalidRequest, got {error:?}"
-        );
+        let error = client(&server).get_part(ITEM_ID, PART, &params).await.expect_err("the request cannot be built");
+        assert!(matches!(error, Error::InvalidRequest(_)), "expected InvalidRequest, got {error:?}");
         let received = server.received_requests().await.expect("recording");
         assert!(received.is_empty(), "nothing may be sent: {received:?}");
     }
@@ -247,10 +201,7 @@ mod parameters {
     #[tokio::test]
     async fn report_without_operation_id_fills_two_placeholders_in_one_segment() {
         let server = serve("GET", "/reports/2024.csv", ResponseTemplate::new(204)).await;
-        client(&server)
-            .get_reports_year_format(2024, &GetReportsYearFormatFormat::Csv)
-            .await
-            .expect("call succeeds");
+        client(&server).get_reports_year_format(2024, &GetReportsYearFormatFormat::Csv).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert_get_without_query(&request, "/reports/2024.csv");
         // No response body is documented: no media type is asked for
@@ -261,10 +212,7 @@ mod parameters {
     #[tokio::test]
     async fn report_unknown_format_is_sent_percent_encoded() {
         let server = serve("GET", "/reports/-1.x%20y", ResponseTemplate::new(204)).await;
-        client(&server)
-            .get_reports_year_format(-1, &GetReportsYearFormatFormat::Unknown("x y".to_owned()))
-            .await
-            .expect("call succeeds");
+        client(&server).get_reports_year_format(-1, &GetReportsYearFormatFormat::Unknown("x y".to_owned())).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert_get_without_query(&request, "/reports/-1.x%20y");
     }
@@ -272,10 +220,7 @@ mod parameters {
     #[tokio::test]
     async fn get_part_error_status_keeps_body_and_parses_json() {
         let server = serve("GET", PART_PATH, json_response(400, r#"{"why":"bad"}"#)).await;
-        let error = client(&server)
-            .get_part(ITEM_ID, PART, &minimal_params())
-            .await
-            .expect_err("400 is an error");
+        let error = client(&server).get_part(ITEM_ID, PART, &minimal_params()).await.expect_err("400 is an error");
         match error {
             Error::Status(error) => {
                 assert_eq!(error.status.as_u16(), 400);
@@ -289,10 +234,7 @@ mod parameters {
     #[tokio::test]
     async fn get_part_decode_error_names_the_failing_field() {
         let server = serve("GET", PART_PATH, json_response(200, r#"{"ok":"yes"}"#)).await;
-        let error = client(&server)
-            .get_part(ITEM_ID, PART, &minimal_params())
-            .await
-            .expect_err("a string is not a boolean");
+        let error = client(&server).get_part(ITEM_ID, PART, &minimal_params()).await.expect_err("a string is not a boolean");
         match error {
             Error::Decode(error) => {
                 assert_eq!(error.status.as_u16(), 200);
@@ -314,19 +256,14 @@ mod enums {
         let server = serve(
             "GET",
             "/things",
-            json_response(
-                200,
-                r#"[{"status":"foo bar","priority":2,"color":null},{"status":"later","color":"red"}]"#,
-            ),
+            json_response(200, r#"[{"status":"foo bar","priority":2,"color":null},{"status":"later","color":"red"}]"#),
         )
         .await;
         let things = Client::builder()
             .base_url(server.uri())
             .build()
             .expect("client builds")
-            .list_things(&ListThingsParams {
-                status: Some(Status::FooBar),
-            })
+            .list_things(&ListThingsParams { status: Some(Status::FooBar) })
             .await
             .expect("call succeeds");
         assert_eq!(things.len(), 2);
@@ -336,12 +273,7 @@ mod enums {
         assert_eq!(things[1].color, Some(Some(ThingColor::Red)));
 
         let request = only_request(&server).await;
-        assert_eq!(
-            query_pairs(&request),
-            pairs(&[("status", "foo bar")]),
-            "raw query was {:?}",
-            request.url.query()
-        );
+        assert_eq!(query_pairs(&request), pairs(&[("status", "foo bar")]), "raw query was {:?}", request.url.query());
     }
 
     #[tokio::test]
@@ -381,11 +313,7 @@ mod objects {
 
     #[tokio::test]
     async fn patch_widget_sends_null_to_clear_and_omits_absent_fields() {
-        let (request, widget) = patch(&WidgetPatch {
-            name: None,
-            comment: Some(None),
-        })
-        .await;
+        let (request, widget) = patch(&WidgetPatch { name: None, comment: Some(None) }).await;
         assert_eq!(request.method.as_str(), "PATCH");
         assert_eq!(request.body, br#"{"comment":null}"#);
         assert_eq!(header_values(&request, "content-type"), ["application/json"]);
@@ -403,11 +331,7 @@ mod objects {
 
     #[tokio::test]
     async fn patch_widget_value_is_sent() {
-        let (request, _) = patch(&WidgetPatch {
-            name: Some("x".to_owned()),
-            comment: Some(Some("c".to_owned())),
-        })
-        .await;
+        let (request, _) = patch(&WidgetPatch { name: Some("x".to_owned()), comment: Some(Some("c".to_owned())) }).await;
         assert_eq!(body_json(&request), json!({"name": "x", "comment": "c"}));
     }
 }
@@ -424,34 +348,19 @@ mod naming {
             .base_url(server.uri())
             .build()
             .expect("client builds")
-            .r#type(
-                "me",
-                &TypeParams {
-                    r#async: Some("lower".to_owned()),
-                    async_2: Some("upper".to_owned()),
-                },
-            )
+            .r#type("me", &TypeParams { r#async: Some("lower".to_owned()), async_2: Some("upper".to_owned()) })
             .await
             .expect("call succeeds");
         assert_eq!(value.r#type.as_deref(), Some("t"));
         assert_eq!(value.id.as_deref(), Some("i"));
         let request = only_request(&server).await;
-        assert_eq!(
-            query_pairs(&request),
-            pairs(&[("async", "lower"), ("Async", "upper")])
-        );
+        assert_eq!(query_pairs(&request), pairs(&[("async", "lower"), ("Async", "upper")]));
     }
 
     #[tokio::test]
     async fn suffixed_operation_calls_its_own_path() {
         let server = serve("GET", "/type-2", ResponseTemplate::new(204)).await;
-        Client::builder()
-            .base_url(server.uri())
-            .build()
-            .expect("client builds")
-            .type_2()
-            .await
-            .expect("call succeeds");
+        Client::builder().base_url(server.uri()).build().expect("client builds").type_2().await.expect("call succeeds");
         assert_get_without_query(&only_request(&server).await, "/type-2");
     }
 }
@@ -466,44 +375,27 @@ mod one_of {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .and(path("/shapes"))
-            .respond_with(json_response(
-                200,
-                r#"[{"shapeType":"circle","radius":1},{"shapeType":"star","points":5}]"#,
-            ))
+            .respond_with(json_response(200, r#"[{"shapeType":"circle","radius":1},{"shapeType":"star","points":5}]"#))
             .expect(1)
             .mount(&server)
             .await;
         Mock::given(method("GET"))
             .and(path("/events"))
-            .respond_with(json_response(
-                200,
-                r#"[{"type":"Deleted","id":"1","deletedAt":"2024-01-01T00:00:00Z"}]"#,
-            ))
+            .respond_with(json_response(200, r#"[{"type":"Deleted","id":"1","deletedAt":"2024-01-01T00:00:00Z"}]"#))
             .expect(1)
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .build()
-            .expect("client builds");
+        let client = Client::builder().base_url(server.uri()).build().expect("client builds");
         let shapes = client.list_shapes().await.expect("shapes decode");
         assert!(matches!(&shapes[0], Shape::Circle(circle) if circle.radius == 1.0), "{shapes:?}");
-        assert_eq!(
-            shapes[1],
-            Shape::Unknown(json!({"shapeType": "star", "points": 5}))
-        );
+        assert_eq!(shapes[1], Shape::Unknown(json!({"shapeType": "star", "points": 5})));
         let events = client.list_events().await.expect("events decode");
         assert!(matches!(&events[0], Event::Deleted(deleted) if deleted.id == "1"), "{events:?}");
     }
 
     #[tokio::test]
     async fn known_tag_with_wrong_shape_is_a_decode_error() {
-        let server = serve(
-            "GET",
-            "/shapes",
-            json_response(200, r#"[{"shapeType":"square","side":1},{"shapeType":"circle"}]"#),
-        )
-        .await;
+        let server = serve("GET", "/shapes", json_response(200, r#"[{"shapeType":"square","side":1},{"shapeType":"circle"}]"#)).await;
         let error = Client::builder()
             .base_url(server.uri())
             .build()
@@ -525,32 +417,14 @@ mod bodies {
     use tests::runtime::FilePart;
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .build()
-            .expect("client builds")
+        Client::builder().base_url(server.uri()).build().expect("client builds")
     }
 
     #[tokio::test]
     async fn post_json_prefers_json_over_xml_and_decodes_problem_json() {
-        let server = serve(
-            "POST",
-            "/json",
-            raw_response(200, br#"{"text":"back"}"#, "application/problem+json"),
-        )
-        .await;
-        let note = client(&server)
-            .post_json(&Note {
-                text: "hi \"there\"".to_owned(),
-            })
-            .await
-            .expect("call succeeds");
-        assert_eq!(
-            note,
-            Note {
-                text: "back".to_owned()
-            }
-        );
+        let server = serve("POST", "/json", raw_response(200, br#"{"text":"back"}"#, "application/problem+json")).await;
+        let note = client(&server).post_json(&Note { text: "hi \"there\"".to_owned() }).await.expect("call succeeds");
+        assert_eq!(note, Note { text: "back".to_owned() });
         let request = only_request(&server).await;
         assert_eq!(header_values(&request, "content-type"), ["application/json"]);
         assert_eq!(request.body, br#"{"text":"hi \"there\""}"#);
@@ -560,27 +434,16 @@ mod bodies {
     #[tokio::test]
     async fn put_vendor_json_sends_the_declared_content_type() {
         let server = serve("PUT", "/vendor-json", ResponseTemplate::new(204)).await;
-        client(&server)
-            .put_vendor_json(Some(&Note {
-                text: "v".to_owned(),
-            }))
-            .await
-            .expect("call succeeds");
+        client(&server).put_vendor_json(Some(&Note { text: "v".to_owned() })).await.expect("call succeeds");
         let request = only_request(&server).await;
-        assert_eq!(
-            header_values(&request, "content-type"),
-            ["application/vnd.example+json"]
-        );
+        assert_eq!(header_values(&request, "content-type"), ["application/vnd.example+json"]);
         assert_eq!(body_json(&request), json!({"text": "v"}));
     }
 
     #[tokio::test]
     async fn put_vendor_json_optional_body_absent_sends_nothing() {
         let server = serve("PUT", "/vendor-json", ResponseTemplate::new(204)).await;
-        client(&server)
-            .put_vendor_json(None)
-            .await
-            .expect("call succeeds");
+        client(&server).put_vendor_json(None).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert!(request.body.is_empty(), "no body expected");
         assert_no_header(&request, "content-type");
@@ -590,35 +453,18 @@ mod bodies {
     async fn post_form_sends_exact_urlencoded_bytes_in_field_order() {
         let server = serve("POST", "/form", ResponseTemplate::new(204)).await;
         client(&server)
-            .post_form(&PostFormBody {
-                name: "n".to_owned(),
-                tags: Some(vec!["a".to_owned(), "b".to_owned()]),
-                count: Some(2),
-            })
+            .post_form(&PostFormBody { name: "n".to_owned(), tags: Some(vec!["a".to_owned(), "b".to_owned()]), count: Some(2) })
             .await
             .expect("call succeeds");
         let request = only_request(&server).await;
-        assert_eq!(
-            header_values(&request, "content-type"),
-            ["application/x-www-form-urlencoded"]
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&request.body),
-            "name=n&tags=a&tags=b&count=2"
-        );
+        assert_eq!(header_values(&request, "content-type"), ["application/x-www-form-urlencoded"]);
+        assert_eq!(String::from_utf8_lossy(&request.body), "name=n&tags=a&tags=b&count=2");
     }
 
     #[tokio::test]
     async fn post_form_encodes_values_and_omits_absent_fields() {
         let server = serve("POST", "/form", ResponseTemplate::new(204)).await;
-        client(&server)
-            .post_form(&PostFormBody {
-                name: "a b&c=d/ü".to_owned(),
-                tags: None,
-                count: None,
-            })
-            .await
-            .expect("call succeeds");
+        client(&server).post_form(&PostFormBody { name: "a b&c=d/ü".to_owned(), tags: None, count: None }).await.expect("call succeeds");
         let request = only_request(&server).await;
         let decoded: Vec<(String, String)> = url_decode_form(&request.body);
         assert_eq!(decoded, pairs(&[("name", "a b&c=d/ü")]));
@@ -631,9 +477,7 @@ mod bodies {
     fn url_decode_form(body: &[u8]) -> Vec<(String, String)> {
         let text = String::from_utf8_lossy(body);
         let url = reqwest::Url::parse(&format!("http://x/?{text}")).expect("valid URL");
-        url.query_pairs()
-            .map(|(name, value)| (name.into_owned(), value.into_owned()))
-            .collect()
+        url.query_pairs().map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
     }
 
     #[tokio::test]
@@ -651,15 +495,8 @@ mod bodies {
         let request = only_request(&server).await;
         let content_type = header_values(&request, "content-type");
         assert_eq!(content_type.len(), 1, "{content_type:?}");
-        assert!(
-            content_type[0].starts_with("multipart/form-data; boundary="),
-            "{content_type:?}"
-        );
-        let boundary = content_type[0]
-            .split("boundary=")
-            .nth(1)
-            .expect("a boundary")
-            .to_owned();
+        assert!(content_type[0].starts_with("multipart/form-data; boundary="), "{content_type:?}");
+        let boundary = content_type[0].split("boundary=").nth(1).expect("a boundary").to_owned();
         let body = String::from_utf8_lossy(&request.body).into_owned();
         assert!(body.contains(&format!("--{boundary}")), "{body}");
         assert!(body.contains("name=\"title\""), "{body}");
@@ -698,24 +535,13 @@ mod bodies {
         client(&server).upload(&bytes).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert_eq!(request.body, bytes);
-        assert_eq!(
-            header_values(&request, "content-type"),
-            ["application/octet-stream"]
-        );
+        assert_eq!(header_values(&request, "content-type"), ["application/octet-stream"]);
     }
 
     #[tokio::test]
     async fn post_text_sends_and_receives_plain_text() {
-        let server = serve(
-            "POST",
-            "/text",
-            raw_response(200, "écho: {not json}".as_bytes(), "text/plain; charset=utf-8"),
-        )
-        .await;
-        let echoed = client(&server)
-            .post_text("héllo\nworld")
-            .await
-            .expect("call succeeds");
+        let server = serve("POST", "/text", raw_response(200, "écho: {not json}".as_bytes(), "text/plain; charset=utf-8")).await;
+        let echoed = client(&server).post_text("héllo\nworld").await.expect("call succeeds");
         assert_eq!(*echoed, "écho: {not json}");
         let request = only_request(&server).await;
         assert_eq!(request.body, "héllo\nworld".as_bytes());
@@ -727,25 +553,17 @@ mod bodies {
 mod responses {
     use super::*;
     use tests::responses::Client;
-    use tests::responses::types::{
-        PingResponse, Problem, ResultType, StartJobBody, StartJobError, StartJobResponse, Ticket,
-    };
+    use tests::responses::types::{PingResponse, Problem, ResultType, StartJobBody, StartJobError, StartJobResponse, Ticket};
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .build()
-            .expect("client builds")
+        Client::builder().base_url(server.uri()).build().expect("client builds")
     }
 
     async fn start_job(response: ResponseTemplate) -> Result<StartJobResponse, Error<StartJobError>> {
         let server = serve("POST", "/jobs", response).await;
         let result = client(&server).start_job(None).await;
         let request = only_request(&server).await;
-        assert_eq!(
-            header_values(&request, "accept"),
-            ["application/json, text/plain"]
-        );
+        assert_eq!(header_values(&request, "accept"), ["application/json, text/plain"]);
         result.map(tests::runtime::Response::into_inner)
     }
 
@@ -759,21 +577,13 @@ mod responses {
     #[tokio::test]
     async fn start_job_200_is_the_ok_variant() {
         let result = start_job(json_response(200, r#"{"value":7}"#)).await;
-        assert_eq!(
-            result.expect("200 succeeds"),
-            StartJobResponse::Ok(ResultType { value: Some(7) })
-        );
+        assert_eq!(result.expect("200 succeeds"), StartJobResponse::Ok(ResultType { value: Some(7) }));
     }
 
     #[tokio::test]
     async fn start_job_202_is_the_accepted_variant() {
         let result = start_job(json_response(202, r#"{"ticket":"t-1"}"#)).await;
-        assert_eq!(
-            result.expect("202 succeeds"),
-            StartJobResponse::Accepted(Ticket {
-                ticket: "t-1".to_owned()
-            })
-        );
+        assert_eq!(result.expect("202 succeeds"), StartJobResponse::Accepted(Ticket { ticket: "t-1".to_owned() }));
     }
 
     #[tokio::test]
@@ -796,12 +606,7 @@ mod responses {
     #[tokio::test]
     async fn start_job_sends_optional_body_when_given() {
         let server = serve("POST", "/jobs", ResponseTemplate::new(204)).await;
-        client(&server)
-            .start_job(Some(&StartJobBody {
-                name: Some("build".to_owned()),
-            }))
-            .await
-            .expect("call succeeds");
+        client(&server).start_job(Some(&StartJobBody { name: Some("build".to_owned()) })).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert_eq!(request.body, br#"{"name":"build"}"#);
         assert_eq!(header_values(&request, "content-type"), ["application/json"]);
@@ -810,10 +615,7 @@ mod responses {
     #[tokio::test]
     async fn start_job_without_body_sends_none() {
         let server = serve("POST", "/jobs", ResponseTemplate::new(204)).await;
-        client(&server)
-            .start_job(None)
-            .await
-            .expect("call succeeds");
+        client(&server).start_job(None).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert!(request.body.is_empty());
         assert_no_header(&request, "content-type");
@@ -825,33 +627,15 @@ mod responses {
         let error = start_job_error(json_response(404, body)).await;
         assert_eq!(error.status.as_u16(), 404);
         assert_eq!(error.body, body.as_bytes());
-        assert_eq!(
-            error.parsed,
-            Some(StartJobError::NotFound(Problem {
-                title: "no such job".to_owned(),
-                status: Some(404)
-            }))
-        );
+        assert_eq!(error.parsed, Some(StartJobError::NotFound(Problem { title: "no such job".to_owned(), status: Some(404) })));
     }
 
     #[tokio::test]
     async fn start_job_418_is_the_4xx_range_variant() {
-        let error = start_job_error(
-            json_response(418, r#"{"title":"teapot"}"#).insert_header("x-extra", "kept"),
-        )
-        .await;
+        let error = start_job_error(json_response(418, r#"{"title":"teapot"}"#).insert_header("x-extra", "kept")).await;
         assert_eq!(error.status.as_u16(), 418);
-        assert_eq!(
-            error.parsed,
-            Some(StartJobError::Status4xx(Problem {
-                title: "teapot".to_owned(),
-                status: None
-            }))
-        );
-        assert_eq!(
-            error.headers.get("x-extra").map(|value| value.as_bytes()),
-            Some(&b"kept"[..])
-        );
+        assert_eq!(error.parsed, Some(StartJobError::Status4xx(Problem { title: "teapot".to_owned(), status: None })));
+        assert_eq!(error.headers.get("x-extra").map(|value| value.as_bytes()), Some(&b"kept"[..]));
     }
 
     #[tokio::test]
@@ -866,42 +650,23 @@ mod responses {
     async fn start_job_500_text_is_the_default_variant() {
         let error = start_job_error(raw_response(500, b"boom: disk full", "text/plain")).await;
         assert_eq!(error.status.as_u16(), 500);
-        assert_eq!(
-            error.parsed,
-            Some(StartJobError::Default("boom: disk full".to_owned()))
-        );
+        assert_eq!(error.parsed, Some(StartJobError::Default("boom: disk full".to_owned())));
         assert_eq!(error.body, b"boom: disk full");
     }
 
     #[tokio::test]
     async fn start_job_error_accessors() {
-        let error = start_job(json_response(404, r#"{"title":"x"}"#))
-            .await
-            .expect_err("404 fails");
+        let error = start_job(json_response(404, r#"{"title":"x"}"#)).await.expect_err("404 fails");
         assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
         assert!(!error.is_timeout());
-        assert_eq!(
-            error.api_error(),
-            Some(&StartJobError::NotFound(Problem {
-                title: "x".to_owned(),
-                status: None
-            }))
-        );
+        assert_eq!(error.api_error(), Some(&StartJobError::NotFound(Problem { title: "x".to_owned(), status: None })));
         assert!(error.to_string().contains("404"), "{error}");
     }
 
     #[tokio::test]
     async fn get_job_log_returns_text() {
-        let server = serve(
-            "GET",
-            "/jobs/j%2F1/log",
-            raw_response(200, b"line 1\nline 2\n", "text/plain"),
-        )
-        .await;
-        let log = client(&server)
-            .get_job_log("j/1")
-            .await
-            .expect("call succeeds");
+        let server = serve("GET", "/jobs/j%2F1/log", raw_response(200, b"line 1\nline 2\n", "text/plain")).await;
+        let log = client(&server).get_job_log("j/1").await.expect("call succeeds");
         assert_eq!(*log, "line 1\nline 2\n");
         let request = only_request(&server).await;
         assert_get_without_query(&request, "/jobs/j%2F1/log");
@@ -911,16 +676,8 @@ mod responses {
     #[tokio::test]
     async fn get_artifact_returns_bytes() {
         let bytes = [0x89_u8, b'P', b'N', b'G', 0, 0xff];
-        let server = serve(
-            "GET",
-            "/jobs/j1/artifact",
-            raw_response(200, &bytes, "application/octet-stream"),
-        )
-        .await;
-        let artifact = client(&server)
-            .get_artifact("j1")
-            .await
-            .expect("call succeeds");
+        let server = serve("GET", "/jobs/j1/artifact", raw_response(200, &bytes, "application/octet-stream")).await;
+        let artifact = client(&server).get_artifact("j1").await.expect("call succeeds");
         assert_eq!(*artifact, bytes);
         let request = only_request(&server).await;
         assert_eq!(header_values(&request, "accept"), ["application/octet-stream"]);
@@ -930,16 +687,10 @@ mod responses {
     async fn put_artifact_accepts_any_2xx() {
         for status in [200_u16, 201, 204, 299] {
             let server = serve("PUT", "/jobs/j1/artifact", ResponseTemplate::new(status)).await;
-            client(&server)
-                .put_artifact("j1", b"\x00data")
-                .await
-                .unwrap_or_else(|error| panic!("{status} must succeed: {error:?}"));
+            client(&server).put_artifact("j1", b"\x00data").await.unwrap_or_else(|error| panic!("{status} must succeed: {error:?}"));
             let request = only_request(&server).await;
             assert_eq!(request.body, b"\x00data");
-            assert_eq!(
-                header_values(&request, "content-type"),
-                ["application/octet-stream"]
-            );
+            assert_eq!(header_values(&request, "content-type"), ["application/octet-stream"]);
         }
     }
 
@@ -960,10 +711,7 @@ mod responses {
         let server = serve("GET", "/ping", json_response(200, r#"{"pong":true}"#)).await;
         let pong = client(&server).ping().await.expect("200 decodes");
         assert_eq!(pong, PingResponse { pong: Some(true) });
-        assert_eq!(
-            header_values(&only_request(&server).await, "accept"),
-            ["application/json"]
-        );
+        assert_eq!(header_values(&only_request(&server).await, "accept"), ["application/json"]);
     }
 
     #[tokio::test]
@@ -976,25 +724,13 @@ mod responses {
 
     #[tokio::test]
     async fn ping_times_out_with_a_slow_server() {
-        let server = serve(
-            "GET",
-            "/ping",
-            json_response(200, "{}").set_delay(wire::SERVER_DELAY),
-        )
-        .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .timeout(wire::CLIENT_TIMEOUT)
-            .build()
-            .expect("client builds");
+        let server = serve("GET", "/ping", json_response(200, "{}").set_delay(wire::SERVER_DELAY)).await;
+        let client = Client::builder().base_url(server.uri()).timeout(wire::CLIENT_TIMEOUT).build().expect("client builds");
         let started = Instant::now();
         let error = client.ping().await.expect_err("times out");
         let elapsed = started.elapsed();
         assert!(error.is_timeout(), "expected a timeout, got {error:?}");
-        assert!(
-            elapsed >= wire::CLIENT_TIMEOUT - Duration::from_millis(50),
-            "took {elapsed:?}"
-        );
+        assert!(elapsed >= wire::CLIENT_TIMEOUT - Duration::from_millis(50), "took {elapsed:?}");
         assert!(elapsed < wire::TIMEOUT_BUDGET, "took {elapsed:?}");
     }
 }
@@ -1011,13 +747,7 @@ mod security {
 
     /// A builder with every credential configured.
     fn all_credentials(server: &MockServer) -> ClientBuilder {
-        builder(server)
-            .bearer(TOKEN)
-            .basic("user", Some("pass".to_owned()))
-            .header_key("hk")
-            .query_key("qk")
-            .cookie_key("ck")
-            .oauth("ot")
+        builder(server).bearer(TOKEN).basic("user", Some("pass".to_owned())).header_key("hk").query_key("qk").cookie_key("ck").oauth("ot")
     }
 
     /// Calls `op` on a client built by `client` against a server answering
@@ -1071,29 +801,14 @@ mod security {
 
     #[tokio::test]
     async fn uses_global_without_credentials_sends_nothing() {
-        let request = call(
-            "/global",
-            |server| builder(server).build().expect("client builds"),
-            Op::Global,
-        )
-        .await;
+        let request = call("/global", |server| builder(server).build().expect("client builds"), Op::Global).await;
         assert_no_credentials(&request);
     }
 
     #[tokio::test]
     async fn uses_either_with_header_and_query_keys_sends_both() {
-        let request = call(
-            "/either",
-            |server| {
-                builder(server)
-                    .header_key("hk")
-                    .query_key("qk")
-                    .build()
-                    .expect("client builds")
-            },
-            Op::Either,
-        )
-        .await;
+        let request =
+            call("/either", |server| builder(server).header_key("hk").query_key("qk").build().expect("client builds"), Op::Either).await;
         assert_eq!(header_values(&request, "x-api-key"), ["hk"]);
         assert_eq!(query_pairs(&request), pairs(&[("api_key", "qk")]));
         assert_no_header(&request, "authorization");
@@ -1111,34 +826,18 @@ mod security {
 
     #[tokio::test]
     async fn uses_either_with_only_basic_sends_basic() {
-        let request = call(
-            "/either",
-            |server| {
-                builder(server)
-                    .basic("user", Some("pass".to_owned()))
-                    .build()
-                    .expect("client builds")
-            },
-            Op::Either,
-        )
-        .await;
+        let request =
+            call("/either", |server| builder(server).basic("user", Some("pass".to_owned())).build().expect("client builds"), Op::Either)
+                .await;
         // base64("user:pass")
-        assert_eq!(
-            header_values(&request, "authorization"),
-            ["Basic dXNlcjpwYXNz"]
-        );
+        assert_eq!(header_values(&request, "authorization"), ["Basic dXNlcjpwYXNz"]);
         assert_no_header(&request, "x-api-key");
         assert_eq!(request.url.query(), None);
     }
 
     #[tokio::test]
     async fn uses_either_basic_without_password() {
-        let request = call(
-            "/either",
-            |server| builder(server).basic("user", None).build().expect("client builds"),
-            Op::Either,
-        )
-        .await;
+        let request = call("/either", |server| builder(server).basic("user", None).build().expect("client builds"), Op::Either).await;
         // base64("user:")
         assert_eq!(header_values(&request, "authorization"), ["Basic dXNlcjo="]);
     }
@@ -1147,49 +846,25 @@ mod security {
     async fn uses_either_with_half_of_an_alternative_falls_back_to_basic() {
         let request = call(
             "/either",
-            |server| {
-                builder(server)
-                    .header_key("hk")
-                    .basic("user", Some("pass".to_owned()))
-                    .build()
-                    .expect("client builds")
-            },
+            |server| builder(server).header_key("hk").basic("user", Some("pass".to_owned())).build().expect("client builds"),
             Op::Either,
         )
         .await;
-        assert_eq!(
-            header_values(&request, "authorization"),
-            ["Basic dXNlcjpwYXNz"]
-        );
+        assert_eq!(header_values(&request, "authorization"), ["Basic dXNlcjpwYXNz"]);
         assert_no_header(&request, "x-api-key");
         assert_eq!(request.url.query(), None);
     }
 
     #[tokio::test]
     async fn uses_either_with_neither_sends_nothing() {
-        let request = call(
-            "/either",
-            |server| {
-                builder(server)
-                    .query_key("qk")
-                    .bearer(TOKEN)
-                    .build()
-                    .expect("client builds")
-            },
-            Op::Either,
-        )
-        .await;
+        let request =
+            call("/either", |server| builder(server).query_key("qk").bearer(TOKEN).build().expect("client builds"), Op::Either).await;
         assert_no_credentials(&request);
     }
 
     #[tokio::test]
     async fn uses_cookie_sends_the_cookie_key() {
-        let request = call(
-            "/cookie",
-            |server| builder(server).cookie_key("ck-1").build().expect("client builds"),
-            Op::Cookie,
-        )
-        .await;
+        let request = call("/cookie", |server| builder(server).cookie_key("ck-1").build().expect("client builds"), Op::Cookie).await;
         assert_eq!(header_values(&request, "cookie"), ["sid=ck-1"]);
         assert_no_header(&request, "authorization");
     }
@@ -1205,12 +880,7 @@ mod security {
 
     #[tokio::test]
     async fn optional_auth_without_credentials_sends_nothing() {
-        let request = call(
-            "/optional",
-            |server| builder(server).build().expect("client builds"),
-            Op::Optional,
-        )
-        .await;
+        let request = call("/optional", |server| builder(server).build().expect("client builds"), Op::Optional).await;
         assert_no_credentials(&request);
     }
 
@@ -1223,12 +893,7 @@ mod security {
 
     #[tokio::test]
     async fn uses_oauth_sends_the_oauth_token_as_bearer() {
-        let request = call(
-            "/oauth",
-            |server| builder(server).oauth("ot-1").build().expect("client builds"),
-            Op::Oauth,
-        )
-        .await;
+        let request = call("/oauth", |server| builder(server).oauth("ot-1").build().expect("client builds"), Op::Oauth).await;
         assert_eq!(header_values(&request, "authorization"), ["Bearer ot-1"]);
     }
 
@@ -1263,10 +928,7 @@ mod external_refs {
     use tests::external_refs::types::{Currency, ListPricesParams, Money};
 
     fn client(server: &MockServer) -> Client {
-        Client::builder()
-            .base_url(server.uri())
-            .build()
-            .expect("client builds")
+        Client::builder().base_url(server.uri()).build().expect("client builds")
     }
 
     #[tokio::test]
@@ -1274,31 +936,16 @@ mod external_refs {
         let server = serve(
             "GET",
             "/prices",
-            json_response(
-                200,
-                r#"[{"amount":1999,"currency":"EUR"},{"amount":5,"currency":"USD"},{"amount":1,"currency":"JPY"}]"#,
-            ),
+            json_response(200, r#"[{"amount":1999,"currency":"EUR"},{"amount":5,"currency":"USD"},{"amount":1,"currency":"JPY"}]"#),
         )
         .await;
-        let prices = client(&server)
-            .list_prices(&ListPricesParams { page: Some(2) })
-            .await
-            .expect("call succeeds");
+        let prices = client(&server).list_prices(&ListPricesParams { page: Some(2) }).await.expect("call succeeds");
         assert_eq!(
             prices,
             vec![
-                Money {
-                    amount: 1999,
-                    currency: Currency::Eur
-                },
-                Money {
-                    amount: 5,
-                    currency: Currency::Usd
-                },
-                Money {
-                    amount: 1,
-                    currency: Currency::Unknown("JPY".to_owned())
-                },
+                Money { amount: 1999, currency: Currency::Eur },
+                Money { amount: 5, currency: Currency::Usd },
+                Money { amount: 1, currency: Currency::Unknown("JPY".to_owned()) },
             ]
         );
         let request = only_request(&server).await;
@@ -1309,29 +956,15 @@ mod external_refs {
     #[tokio::test]
     async fn list_prices_without_page_sends_no_query() {
         let server = serve("GET", "/prices", json_response(200, "[]")).await;
-        let prices = client(&server)
-            .list_prices(&ListPricesParams::default())
-            .await
-            .expect("call succeeds");
+        let prices = client(&server).list_prices(&ListPricesParams::default()).await.expect("call succeeds");
         assert!(prices.is_empty());
         assert_get_without_query(&only_request(&server).await, "/prices");
     }
 
     #[tokio::test]
     async fn create_price_sends_the_json_body() {
-        let server = serve(
-            "POST",
-            "/prices",
-            ResponseTemplate::new(201).insert_header("location", "/prices/1"),
-        )
-        .await;
-        client(&server)
-            .create_price(&Money {
-                amount: 250,
-                currency: Currency::Usd,
-            })
-            .await
-            .expect("call succeeds");
+        let server = serve("POST", "/prices", ResponseTemplate::new(201).insert_header("location", "/prices/1")).await;
+        client(&server).create_price(&Money { amount: 250, currency: Currency::Usd }).await.expect("call succeeds");
         let request = only_request(&server).await;
         assert_eq!(request.body, br#"{"amount":250,"currency":"USD"}"#);
         assert_eq!(header_values(&request, "content-type"), ["application/json"]);
@@ -1340,17 +973,10 @@ mod external_refs {
     #[tokio::test]
     async fn create_price_200_is_not_the_documented_201() {
         let server = serve("POST", "/prices", ResponseTemplate::new(200)).await;
-        let error = client(&server)
-            .create_price(&Money {
-                amount: 1,
-                currency: Currency::Eur,
-            })
-            .await
-            .expect_err("only 201 is documented");
+        let error = client(&server).create_price(&Money { amount: 1, currency: Currency::Eur }).await.expect_err("only 201 is documented");
         assert_eq!(error.status().map(|status| status.as_u16()), Some(200));
     }
 }
-
 
 /// `security: [{}, {bearer: []}]` makes authentication optional, not
 /// forbidden: a caller who configured a bearer token must send it (the
@@ -1396,21 +1022,16 @@ async fn cookie_parameter_value_is_percent_encoded() {
         .await
         .expect("call succeeds");
     let request = only_request(&server).await;
-    assert_eq!(
-        header_values(&request, "cookie"),
-        ["session=a%20b%3B%20admin%3D1"]
-    );
+    assert_eq!(header_values(&request, "cookie"), ["session=a%20b%3B%20admin%3D1"]);
 }
 
 /// Path styles (`simple`, `label`, `matrix`, with and without `explode`)
 /// write arrays and objects into the path as OpenAPI specifies.
 mod path_styles {
     use super::*;
-    use tests::path_styles::{types, Client};
+    use tests::path_styles::{Client, types};
 
-    async fn path_of(
-        call: impl AsyncFnOnce(&Client) -> Result<tests::runtime::Response<()>, tests::runtime::Error>,
-    ) -> String {
+    async fn path_of(call: impl AsyncFnOnce(&Client) -> Result<tests::runtime::Response<()>, tests::runtime::Error>) -> String {
         let server = MockServer::start().await;
         Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
         let client = Client::builder().base_url(server.uri()).build().expect("client builds");

@@ -56,10 +56,24 @@ fn every_payload_reaches_the_docs_as_text() {
     let output = common::generate_file("tests/fixtures/ok/hostile.json").expect("generates");
     let all: String = output.files.values().cloned().collect();
     for position in [
-        "title", "version", "info-description", "server-default", "server-variable-description",
-        "scheme-description", "schema-option", "property", "default", "enum-value", "schema-string",
-        "schema-result", "summary", "operation-description", "query-param", "header-param",
-        "long-schema", "discriminator",
+        "title",
+        "version",
+        "info-description",
+        "server-default",
+        "server-variable-description",
+        "scheme-description",
+        "schema-option",
+        "property",
+        "default",
+        "enum-value",
+        "schema-string",
+        "schema-result",
+        "summary",
+        "operation-description",
+        "query-param",
+        "header-param",
+        "long-schema",
+        "discriminator",
     ] {
         assert!(all.contains(&format!("{MARKERS}/{position}")), "payload `{position}` is not in the output");
     }

@@ -9,12 +9,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[tokio::test]
 async fn multipart_sends_text_and_file_parts() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/multipart"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).and(path("/multipart")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
     let client = Client::builder().base_url(server.uri()).build().expect("client builds");
     let body = PostMultipartBody {
         title: Some("report".to_owned()),
@@ -48,12 +43,7 @@ async fn multipart_sends_text_and_file_parts() {
 async fn an_invalid_file_content_type_is_reported_before_sending() {
     let server = MockServer::start().await;
     let client = Client::builder().base_url(server.uri()).build().expect("client builds");
-    let body = PostMultipartBody {
-        title: None,
-        size: None,
-        file: FilePart::new("x").content_type("not a mime type"),
-        attachments: None,
-    };
+    let body = PostMultipartBody { title: None, size: None, file: FilePart::new("x").content_type("not a mime type"), attachments: None };
     match client.post_multipart(&body).await {
         Err(tests::runtime::Error::InvalidRequest(message)) => assert!(message.contains("not a mime type"), "{message}"),
         other => panic!("expected InvalidRequest, got {other:?}"),

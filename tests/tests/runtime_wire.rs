@@ -151,10 +151,7 @@ mod pack_cloud {
 #[tokio::test]
 async fn link_header_pages() {
     let server = MockServer::start().await;
-    let link = format!(
-        "<{0}/repos?per_page=2&page=2>; rel=\"next\", <{0}/repos?per_page=2&page=9>; rel=\"last\"",
-        server.uri()
-    );
+    let link = format!("<{0}/repos?per_page=2&page=2>; rel=\"next\", <{0}/repos?per_page=2&page=9>; rel=\"last\"", server.uri());
     Mock::given(path("/repos"))
         .and(query_param_is_missing("page"))
         .respond_with(json(repos(&[1, 2])).insert_header("link", link.as_str()))
@@ -197,7 +194,11 @@ async fn has_more_pages_send_the_last_id() {
         let data: Vec<_> = ids.iter().map(|id| serde_json::json!({"id": id})).collect();
         json(serde_json::json!({"object": "list", "data": data, "has_more": more, "url": "/customers"}))
     };
-    Mock::given(path("/customers")).and(query_param_is_missing("starting_after")).respond_with(page(&["cus_1", "cus_2"], true)).mount(&server).await;
+    Mock::given(path("/customers"))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(page(&["cus_1", "cus_2"], true))
+        .mount(&server)
+        .await;
     Mock::given(path("/customers")).and(query_param("starting_after", "cus_2")).respond_with(page(&["cus_3"], false)).mount(&server).await;
     let params = types::ListCustomersParams { limit: Some(2), starting_after: None };
     let items: Vec<types::Customer> = client(&server).list_customers_stream(&params).try_collect().await.expect("decodes");
@@ -280,7 +281,11 @@ mod retries {
             failing = failing.insert_header(*name, *value);
         }
         Mock::given(method(verb)).and(path(route)).respond_with(failing).up_to_n_times(failures).mount(&server).await;
-        let ok = if verb == "GET" { json(serde_json::json!({"ok": true})) } else { ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 1})) };
+        let ok = if verb == "GET" {
+            json(serde_json::json!({"ok": true}))
+        } else {
+            ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": 1}))
+        };
         Mock::given(method(verb)).and(path(route)).respond_with(ok).mount(&server).await;
         server
     }
@@ -380,7 +385,8 @@ mod retries {
         // Without one, the stalled attempt has the whole (here 1 s) budget
         // and nothing is left to retry with.
         let server = stalls_once().await;
-        let client = Client::builder().base_url(server.uri()).retry(fast_retries(2)).timeout(Duration::from_secs(1)).build().expect("builds");
+        let client =
+            Client::builder().base_url(server.uri()).retry(fast_retries(2)).timeout(Duration::from_secs(1)).build().expect("builds");
         let error = client.get_status().await.expect_err("the budget is spent on the stalled attempt");
         assert!(error.is_timeout(), "{error:?}");
         assert_eq!(received(&server).await.len(), 1);
@@ -443,16 +449,9 @@ mod retries {
     #[tokio::test]
     async fn the_total_timeout_bounds_every_attempt() {
         let server = MockServer::start().await;
-        Mock::given(path("/status"))
-            .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(150)))
-            .mount(&server)
-            .await;
-        let client = Client::builder()
-            .base_url(server.uri())
-            .retry(fast_retries(10))
-            .timeout(Duration::from_millis(400))
-            .build()
-            .expect("builds");
+        Mock::given(path("/status")).respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(150))).mount(&server).await;
+        let client =
+            Client::builder().base_url(server.uri()).retry(fast_retries(10)).timeout(Duration::from_millis(400)).build().expect("builds");
         let started = Instant::now();
         client.get_status().await.expect_err("never succeeds");
         let elapsed = started.elapsed();
@@ -490,13 +489,7 @@ impl Hook for Counting {
         Ok(())
     }
 
-    fn after_response(
-        &self,
-        _: StatusCode,
-        _: &reqwest::header::HeaderMap,
-        _: Duration,
-        _: &Attempt,
-    ) -> Result<(), HookError> {
+    fn after_response(&self, _: StatusCode, _: &reqwest::header::HeaderMap, _: Duration, _: &Attempt) -> Result<(), HookError> {
         self.after.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
@@ -516,8 +509,7 @@ async fn hooks_see_every_attempt() {
     let client = Client::builder().base_url(server.uri()).retry(fast_retries(2)).hook(hook).build().expect("builds");
     client.get_status().await.expect("the signed third attempt succeeds");
     assert_eq!((before.load(Ordering::SeqCst), after.load(Ordering::SeqCst)), (3, 3));
-    let signatures: Vec<Vec<String>> =
-        received(&server).await.iter().map(|request| wire::header_values(request, "x-signature")).collect();
+    let signatures: Vec<Vec<String>> = received(&server).await.iter().map(|request| wire::header_values(request, "x-signature")).collect();
     assert_eq!(signatures, [["attempt-1"], ["attempt-2"], ["attempt-3"]]);
 }
 
@@ -595,7 +587,11 @@ mod errors {
     #[tokio::test]
     async fn errors_of_different_operations_merge_untyped() {
         let server = MockServer::start().await;
-        Mock::given(method("GET")).and(path("/status")).respond_with(ResponseTemplate::new(503).set_body_string("busy")).mount(&server).await;
+        Mock::given(method("GET"))
+            .and(path("/status"))
+            .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+            .mount(&server)
+            .await;
         let client = Client::builder().base_url(server.uri()).retry(RetryPolicy::none()).build().expect("builds");
         let status_error = client.get_status().await.expect_err("503");
         assert!(status_error.is_retryable());

@@ -94,10 +94,7 @@ async fn credentials_never_follow_a_redirect_to_another_origin() {
 #[tokio::test]
 async fn same_origin_redirects_keep_credentials_and_send_no_referer() {
     let server = MockServer::start().await;
-    Mock::given(path("/either"))
-        .respond_with(ResponseTemplate::new(307).insert_header("location", "/moved?page=2"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/either")).respond_with(ResponseTemplate::new(307).insert_header("location", "/moved?page=2")).mount(&server).await;
     Mock::given(path("/moved")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     client(&server.uri()).uses_either().await.expect("follows the redirect");
     let sent = requests(&server).await;
@@ -114,10 +111,7 @@ async fn same_origin_redirects_keep_credentials_and_send_no_referer() {
 #[tokio::test]
 async fn a_redirect_loop_ends_with_the_last_redirect() {
     let server = MockServer::start().await;
-    Mock::given(path("/global"))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", "/global"))
-        .mount(&server)
-        .await;
+    Mock::given(path("/global")).respond_with(ResponseTemplate::new(302).insert_header("location", "/global")).mount(&server).await;
     let error = client(&server.uri()).uses_global().await.expect_err("a loop is not a success");
     assert_eq!(error.status().map(|status| status.as_u16()), Some(302));
     assert_eq!(requests(&server).await.len(), tests::runtime::MAX_REDIRECTS + 1);
@@ -143,10 +137,7 @@ async fn no_error_shows_a_credential() {
 
     // Transport: a timeout.
     let slow = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(5)))
-        .mount(&slow)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204).set_delay(Duration::from_secs(5))).mount(&slow).await;
     let timing_out = Client::builder()
         .base_url(slow.uri())
         .query_key(format!("query-{SECRET}"))

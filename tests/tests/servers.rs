@@ -16,11 +16,7 @@ fn default_base_url_substitutes_variable_defaults() {
 fn server_variables_can_be_overridden_one_by_one() {
     let client = Client::builder().server_variable("region", "us").build().expect("builds");
     assert_eq!(client.base_url(), "https://us.params.example.com/v2");
-    let client = Client::builder()
-        .server_variable("version", "v3")
-        .server_variable("region", "ap")
-        .build()
-        .expect("builds");
+    let client = Client::builder().server_variable("version", "v3").server_variable("region", "ap").build().expect("builds");
     assert_eq!(client.base_url(), "https://ap.params.example.com/v3");
 }
 
@@ -34,11 +30,7 @@ fn unknown_server_variables_are_reported() {
 
 #[test]
 fn an_explicit_base_url_wins() {
-    let client = Client::builder()
-        .server_variable("region", "us")
-        .base_url("http://127.0.0.1:9/")
-        .build()
-        .expect("builds");
+    let client = Client::builder().server_variable("region", "us").base_url("http://127.0.0.1:9/").build().expect("builds");
     assert_eq!(client.base_url(), "http://127.0.0.1:9");
 }
 

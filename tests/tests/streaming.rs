@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt as _;
 use futures::StreamExt as _;
+use futures::TryStreamExt as _;
 use tests::runtime::Error;
 use tests::streaming::{Client, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -51,10 +51,7 @@ fn send(text: &str) -> Step {
 /// ends anywhere), each its own chunk, with a short pause between them so
 /// they reach the client apart.
 fn trickle(text: &str, size: usize) -> Vec<Step> {
-    text.as_bytes()
-        .chunks(size)
-        .flat_map(|piece| [Step::Send(piece.to_vec()), Step::Wait(Duration::from_millis(2))])
-        .collect()
+    text.as_bytes().chunks(size).flat_map(|piece| [Step::Send(piece.to_vec()), Step::Wait(Duration::from_millis(2))]).collect()
 }
 
 /// Serves one response per connection: `head` (status line and headers,
@@ -119,10 +116,8 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Seen> {
     let mut request_line = lines.next().unwrap_or_default().split(' ');
     let method = request_line.next().unwrap_or_default().to_owned();
     let target = request_line.next().unwrap_or_default().to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
-        .collect();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|line| line.split_once(':')).map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned())).collect();
     let length = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
@@ -208,14 +203,8 @@ async fn event_metadata_is_reachable() {
     let (base, mut seen, _) = serve(SSE_HEAD, trickle(body, 4)).await;
     let client = Client::builder().base_url(&base).build().expect("builds");
     let params = types::WatchNotificationsParams { topic: "builds".to_owned() };
-    let events: Vec<_> = client
-        .watch_notifications(&params)
-        .await
-        .expect("the head")
-        .with_events()
-        .try_collect()
-        .await
-        .expect("every event");
+    let events: Vec<_> =
+        client.watch_notifications(&params).await.expect("the head").with_events().try_collect().await.expect("every event");
     let summary: Vec<(&str, Option<&str>, Option<Duration>, &str)> =
         events.iter().map(|event| (event.event.as_str(), event.id.as_deref(), event.retry, event.data.as_str())).collect();
     assert_eq!(
@@ -277,13 +266,8 @@ async fn a_stream_outlives_the_request_timeout_while_it_sends() {
     let (base, _, _) = serve(SSE_HEAD, steps).await;
     let client = Client::builder().base_url(&base).timeout(Duration::from_millis(500)).build().expect("builds");
     let started = Instant::now();
-    let chunks: Vec<types::ChatChunk> = client
-        .create_chat_completion_stream(&chat_request())
-        .await
-        .expect("the head")
-        .try_collect()
-        .await
-        .expect("every event");
+    let chunks: Vec<types::ChatChunk> =
+        client.create_chat_completion_stream(&chat_request()).await.expect("the head").try_collect().await.expect("every event");
     assert_eq!(chunks.len(), 10);
     assert!(started.elapsed() > Duration::from_millis(1200), "{:?}", started.elapsed());
 }
@@ -334,7 +318,12 @@ async fn the_head_is_bounded_by_the_request_timeout() {
 #[tokio::test]
 async fn an_oversized_event_ends_the_stream() {
     let big = format!("data: {{\"id\":\"2\",\"delta\":\"{}\"}}\n\n", "x".repeat(5000));
-    let steps = [vec![send("data: {\"id\":\"1\",\"delta\":\"x\"}\n\n")], trickle(&big, 700), vec![send("data: {\"id\":\"3\",\"delta\":\"x\"}\n\n")]].concat();
+    let steps = [
+        vec![send("data: {\"id\":\"1\",\"delta\":\"x\"}\n\n")],
+        trickle(&big, 700),
+        vec![send("data: {\"id\":\"3\",\"delta\":\"x\"}\n\n")],
+    ]
+    .concat();
     let (base, _, _) = serve(SSE_HEAD, steps).await;
     let client = Client::builder().base_url(&base).max_stream_item_bytes(4096).build().expect("builds");
     let mut stream = client.create_chat_completion_stream(&chat_request()).await.expect("the head");
@@ -354,8 +343,7 @@ async fn ndjson_lines_split_anywhere_without_a_final_newline() {
         let (base, mut seen, _) = serve(head, trickle(body, size)).await;
         let client = Client::builder().base_url(&base).build().expect("builds");
         let params = types::TailLogsParams { follow: Some(true) };
-        let entries: Vec<types::LogEntry> =
-            client.tail_logs(&params).await.expect("the head").try_collect().await.expect("every line");
+        let entries: Vec<types::LogEntry> = client.tail_logs(&params).await.expect("the head").try_collect().await.expect("every line");
         let messages: Vec<&str> = entries.iter().map(|entry| entry.message.as_str()).collect();
         assert_eq!(messages, ["starting é", "disk 😀", "last"], "pieces of {size} bytes");
         assert_eq!(entries[2].level, types::LogEntryLevel::Error);
@@ -412,7 +400,8 @@ async fn a_download_streams_its_bytes_in_order() {
     let (base, mut seen, _) = serve(head, steps).await;
     // A body limit far below the download's size: it does not apply.
     let client = Client::builder().base_url(&base).max_body_bytes(1000).build().expect("builds");
-    let chunks: Vec<tests::runtime::Bytes> = client.download_file_stream_2("f").await.expect("the head").try_collect().await.expect("every chunk");
+    let chunks: Vec<tests::runtime::Bytes> =
+        client.download_file_stream_2("f").await.expect("the head").try_collect().await.expect("every chunk");
     assert!(chunks.len() > 1, "{} chunks", chunks.len());
     assert_eq!(chunks.concat(), body);
     let request = seen.recv().await.expect("a request");

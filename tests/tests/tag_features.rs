@@ -24,7 +24,10 @@ fn generate() -> generator::Output {
 fn every_tag_is_a_feature_and_the_default_is_everything() {
     let output = generate();
     let manifest = &output.files["Cargo.toml"];
-    assert!(manifest.contains("[features]\ndefault = [\"full\"]\nfull = [\"repos\", \"users-teams\", \"untagged\", \"schemas\"]\n"), "{manifest}");
+    assert!(
+        manifest.contains("[features]\ndefault = [\"full\"]\nfull = [\"repos\", \"users-teams\", \"untagged\", \"schemas\"]\n"),
+        "{manifest}"
+    );
     for feature in ["repos = []", "users-teams = []", "untagged = []", "schemas = []"] {
         assert!(manifest.contains(feature), "{feature}: {manifest}");
     }
@@ -41,7 +44,10 @@ fn every_tag_is_a_feature_and_the_default_is_everything() {
     let cfg_before = |item: &str| {
         let at = types.find(item).unwrap_or_else(|| panic!("{item} in {types}"));
         let before = &types[..at];
-        before.rfind("#[cfg(").filter(|cfg| !before[*cfg..].contains("\npub ")).map(|cfg| before[cfg..].lines().next().unwrap_or("").to_owned())
+        before
+            .rfind("#[cfg(")
+            .filter(|cfg| !before[*cfg..].contains("\npub "))
+            .map(|cfg| before[cfg..].lines().next().unwrap_or("").to_owned())
     };
     assert_eq!(cfg_before("pub struct Shared").as_deref(), Some("#[cfg(any(feature = \"repos\", feature = \"users-teams\"))]"));
     assert_eq!(cfg_before("pub struct User").as_deref(), Some("#[cfg(feature = \"users-teams\")]"));

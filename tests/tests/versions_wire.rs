@@ -24,8 +24,8 @@ fn json_response(status: u16, body: &str) -> ResponseTemplate {
 
 mod swagger2_forms {
     use super::*;
-    use tests::swagger2_forms::types::{LoginBody, UploadPhotoBody};
     use tests::swagger2_forms::Client;
+    use tests::swagger2_forms::types::{LoginBody, UploadPhotoBody};
 
     #[tokio::test]
     async fn form_data_parameters_are_one_urlencoded_body() {
@@ -109,7 +109,8 @@ mod swagger2_basics {
 
     #[tokio::test]
     async fn global_api_key_header_and_query_parameter_from_parameters_section() {
-        let server = serve("GET", "/pets", json_response(200, r#"[{"id": 1, "name": "Rex", "kind": "dog", "status": "sold", "tag": null}]"#)).await;
+        let server =
+            serve("GET", "/pets", json_response(200, r#"[{"id": 1, "name": "Rex", "kind": "dog", "status": "sold", "tag": null}]"#)).await;
         let client = Client::builder().base_url(server.uri()).api_key_header("k-1").build().expect("client builds");
         let pets = client.list_pets(&ListPetsParams { limit: Some(5) }).await.expect("200 decodes");
         assert_eq!(pets.len(), 1);

@@ -474,10 +474,7 @@ mod tests {
         check("codegen", Command::Codegen { check: false });
         check("codegen --check", Command::Codegen { check: true });
         check("codegen --check --check", Command::Codegen { check: true });
-        check(
-            "bench --specs a.json,b.json",
-            Command::Bench { specs: vec!["a.json".to_owned(), "b.json".to_owned()], runs: 5 },
-        );
+        check("bench --specs a.json,b.json", Command::Bench { specs: vec!["a.json".to_owned(), "b.json".to_owned()], runs: 5 });
         check("bench --specs=a.json, --runs 3", Command::Bench { specs: vec!["a.json".to_owned()], runs: 3 });
         check(
             "bench-decode --spec gh.json",
@@ -511,7 +508,11 @@ mod tests {
         };
         check("generate --spec a.yaml --out out --strict --warnings summary", strict_summary);
         check("generate --spec a.yaml --out out --warnings all", generate("a.yaml", "out", None, false));
-        refused("generate --spec a.yaml --out out --warnings some", ErrorKind::InvalidValue, "invalid value 'some' for '--warnings <MODE>'");
+        refused(
+            "generate --spec a.yaml --out out --warnings some",
+            ErrorKind::InvalidValue,
+            "invalid value 'some' for '--warnings <MODE>'",
+        );
         refused("generate --spec a.yaml --out out --warnings some", ErrorKind::InvalidValue, "[possible values: all, summary]");
         let no_detection = match generate("a.yaml", "out", None, false) {
             Command::Generate(args) => Command::Generate(GenerateArgs { no_pagination_detection: true, ..args }),
@@ -553,7 +554,11 @@ mod tests {
             Command::CorpusMeasure { spec: "a.json".to_owned(), skip_unsupported: true },
         );
         refused("corpus", ErrorKind::MissingRequiredArgument, "--dir <DIR>");
-        refused("corpus --dir c --jobs 0", ErrorKind::ValueValidation, "invalid value '0' for '--jobs <N>': use a whole number of at least 1");
+        refused(
+            "corpus --dir c --jobs 0",
+            ErrorKind::ValueValidation,
+            "invalid value '0' for '--jobs <N>': use a whole number of at least 1",
+        );
         let mut with_bar = corpus("c", 1, false, None);
         if let Command::Corpus(args) = &mut with_bar {
             args.min_compiled = Some(95);
@@ -569,7 +574,11 @@ mod tests {
             ErrorKind::ValueValidation,
             "invalid value '101' for '--min-compiled <PERCENT>': use a percentage from 0 to 100",
         );
-        refused("corpus --dir c --jobs many", ErrorKind::ValueValidation, "invalid value 'many' for '--jobs <N>': use a whole number of at least 1");
+        refused(
+            "corpus --dir c --jobs many",
+            ErrorKind::ValueValidation,
+            "invalid value 'many' for '--jobs <N>': use a whole number of at least 1",
+        );
         refused("corpus --dir c --check", ErrorKind::UnknownArgument, "unexpected argument '--check' found");
         refused("corpus-measure", ErrorKind::MissingRequiredArgument, "--spec <PATH>");
     }
@@ -635,10 +644,7 @@ mod tests {
                     "--warnings <MODE>",
                 ],
             ),
-            (
-                "corpus",
-                &["--dir <DIR>", "--jobs <N>", "--skip-unsupported", "--strict", "--keep <DIR>", "--min-compiled <PERCENT>"],
-            ),
+            ("corpus", &["--dir <DIR>", "--jobs <N>", "--skip-unsupported", "--strict", "--keep <DIR>", "--min-compiled <PERCENT>"]),
             ("bench", &["--specs <A,B,…>", "--runs <N>"]),
         ];
         for (command, flags) in commands {

@@ -49,16 +49,13 @@ pub(crate) struct Report {
 /// written: on any generator diagnostic nothing is written at all, and an
 /// I/O error while writing restores every crate (see `sync_all`).
 pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
-    let config =
-        Config { regenerate_command: REGENERATE_COMMAND.to_owned(), ..Config::default() };
+    let config = Config { regenerate_command: REGENERATE_COMMAND.to_owned(), ..Config::default() };
     let mut outputs = Vec::new();
     let mut diagnostics = generator::Diagnostics::default();
     let mut spec_count = 0;
     for (spec_dir, crate_dir, serde_derive) in TARGETS {
-        let config = Config {
-            settings: generator::Settings { serde_derive: *serde_derive, ..generator::Settings::default() },
-            ..config.clone()
-        };
+        let config =
+            Config { settings: generator::Settings { serde_derive: *serde_derive, ..generator::Settings::default() }, ..config.clone() };
         if *spec_dir != SPECS_DIR && !root.join(spec_dir).is_dir() {
             // Only `specs/` is mandatory (a copy of the specs alone works).
             continue;
@@ -79,11 +76,8 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     // One transaction for every crate: a failure anywhere leaves all as
     // they were.
     let dirs: Vec<_> = outputs.iter().map(|(crate_dir, _)| root.join(crate_dir)).collect();
-    let targets: Vec<Target<'_>> = outputs
-        .iter()
-        .zip(&dirs)
-        .map(|((_, output), dir)| Target { dir, files: &output.files, orphans: Orphans::AllFiles })
-        .collect();
+    let targets: Vec<Target<'_>> =
+        outputs.iter().zip(&dirs).map(|((_, output), dir)| Target { dir, files: &output.files, orphans: Orphans::AllFiles }).collect();
     let changes = sync_all(&targets, mode).map_err(Error::Message)?;
     let mut report = Report { specs: spec_count, files: 0, changes: Vec::new(), warnings: Vec::new() };
     for ((crate_dir, output), changes) in outputs.iter().zip(changes) {
@@ -98,8 +92,7 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
 /// with paths relative to `root` so that output is the same on every machine.
 pub(crate) fn spec_inputs(root: &Path, spec_dir: &str) -> Result<Vec<SpecInput>, Error> {
     let dir = root.join(spec_dir);
-    let entries = fs::read_dir(&dir)
-        .map_err(|error| Error::Message(format!("cannot read spec directory {}: {error}", dir.display())))?;
+    let entries = fs::read_dir(&dir).map_err(|error| Error::Message(format!("cannot read spec directory {}: {error}", dir.display())))?;
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|error| Error::Message(format!("{}: {error}", dir.display())))?;
@@ -114,10 +107,7 @@ pub(crate) fn spec_inputs(root: &Path, spec_dir: &str) -> Result<Vec<SpecInput>,
         names.push(name);
     }
     if names.is_empty() {
-        return Err(Error::Message(format!(
-            "no specs found in {} (expected *.yaml, *.yml or *.json files)",
-            dir.display()
-        )));
+        return Err(Error::Message(format!("no specs found in {} (expected *.yaml, *.yml or *.json files)", dir.display())));
     }
     names.sort();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
@@ -126,9 +116,7 @@ pub(crate) fn spec_inputs(root: &Path, spec_dir: &str) -> Result<Vec<SpecInput>,
         let path = format!("{spec_dir}/{name}");
         let module = module_name_for_path(&path);
         if let Some(first) = modules.insert(module.clone(), path.clone()) {
-            return Err(Error::Message(format!(
-                "{first} and {path} would both generate module `{module}`; rename one of them"
-            )));
+            return Err(Error::Message(format!("{first} and {path} would both generate module `{module}`; rename one of them")));
         }
         specs.push(SpecInput { path, module });
     }
@@ -163,8 +151,7 @@ mod tests {
             .map(|spec| (spec.path, spec.module))
             .collect();
         let expected = [("specs/a.json", "a"), ("specs/b-api.yml", "b_api"), ("specs/c.YAML", "c")];
-        let expected: Vec<(String, String)> =
-            expected.iter().map(|(path, module)| (path.to_string(), module.to_string())).collect();
+        let expected: Vec<(String, String)> = expected.iter().map(|(path, module)| (path.to_string(), module.to_string())).collect();
         assert_eq!(found, expected);
         Ok(())
     }

@@ -38,14 +38,12 @@ impl DiskLoader {
     /// The canonical path of `path`, if it is inside the tree.
     fn confined(&self, path: &str) -> Result<PathBuf, String> {
         let tree = self.base.join(&self.tree);
-        let tree = fs::canonicalize(&tree)
-            .map_err(|error| format!("cannot resolve the spec directory {}: {error}", tree.display()))?;
+        let tree = fs::canonicalize(&tree).map_err(|error| format!("cannot resolve the spec directory {}: {error}", tree.display()))?;
         let file = fs::canonicalize(self.base.join(path)).map_err(|error| error.to_string())?;
         if file.starts_with(&tree) {
             Ok(file)
         } else {
-            Err("refused: the file is outside the root spec's directory once symbolic links and `..` are resolved"
-                .to_owned())
+            Err("refused: the file is outside the root spec's directory once symbolic links and `..` are resolved".to_owned())
         }
     }
 }
@@ -102,9 +100,8 @@ fn create_temp_beside(path: &Path) -> io::Result<(PathBuf, fs::File)> {
 /// until it does not fail with `AlreadyExists`.
 fn beside<T>(path: &Path, suffix: &str, mut create: impl FnMut(&Path) -> io::Result<T>) -> io::Result<(PathBuf, T)> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} has no file name", path.display())))?;
+    let name =
+        path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} has no file name", path.display())))?;
     let mut last_error = None;
     for _ in 0..100 {
         let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -242,11 +239,7 @@ pub(crate) fn replace_all(edits: &[Edit<'_>]) -> Result<(), String> {
             problems.push(format!("{}: {error}", path.display()));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("every file was updated, but cleaning up failed: {}", problems.join("; ")))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(format!("every file was updated, but cleaning up failed: {}", problems.join("; "))) }
 }
 
 fn step_path(step: &Done) -> &Path {

@@ -80,8 +80,7 @@ pub(crate) fn generate_in_memory(args: &GenerateArgs) -> Result<Generated, Diagn
 /// generated `*.rs` files are removed).
 pub(crate) fn write_crate(args: &GenerateArgs, generated: Generated) -> Result<Report, Error> {
     let Generated { crate_name, output, elapsed } = generated;
-    let changes =
-        sync(Path::new(&args.out), &output.files, Orphans::GeneratedRust, Mode::Write).map_err(Error::Message)?;
+    let changes = sync(Path::new(&args.out), &output.files, Orphans::GeneratedRust, Mode::Write).map_err(Error::Message)?;
     Ok(Report { crate_name, files: output.files.len(), changes, skipped: output.skipped, warnings: output.warnings, elapsed })
 }
 
@@ -111,13 +110,9 @@ pub(crate) fn default_crate_name(spec_path: &str) -> String {
 /// Accepts `name` if Cargo would: ASCII letters, digits, `-` and `_`,
 /// starting with a letter. Checked while parsing `--crate-name`.
 pub(crate) fn check_crate_name(name: &str) -> Result<&str, String> {
-    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
-        Ok(name)
-    } else {
-        Err("use ASCII letters, digits, `-` and `_`, starting with a letter".to_owned())
-    }
+    let valid =
+        name.starts_with(|c: char| c.is_ascii_alphabetic()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid { Ok(name) } else { Err("use ASCII letters, digits, `-` and `_`, starting with a letter".to_owned()) }
 }
 
 /// The command that reproduces this run, for the generated files' headers.

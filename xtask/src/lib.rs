@@ -155,10 +155,7 @@ pub(crate) fn print_warnings(warnings: &[generator::Diagnostic], mode: cli::Warn
             eprintln!("warnings by code: {} (`--warnings all` lists them)", counts.join(" "));
         }
     }
-    eprintln!(
-        "{}: the generator interpreted the spec as stated (`--strict` makes these errors)",
-        plural(warnings.len(), "warning")
-    );
+    eprintln!("{}: the generator interpreted the spec as stated (`--strict` makes these errors)", plural(warnings.len(), "warning"));
 }
 
 fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
@@ -172,12 +169,7 @@ fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
     }
     eprintln!("generate: generation took {} ms", report.elapsed.as_millis());
     let (updated, removed) = tally(report.changes.iter().map(|change| change.kind));
-    println!(
-        "generate: {} in {}: {}, {updated} updated, {removed} removed",
-        report.crate_name,
-        args.out,
-        plural(report.files, "file")
-    );
+    println!("generate: {} in {}: {}, {updated} updated, {removed} removed", report.crate_name, args.out, plural(report.files, "file"));
     Ok(())
 }
 
@@ -188,10 +180,7 @@ fn run_corpus(args: &cli::CorpusArgs) -> Result<(), Error> {
     if let Some(min) = args.min_compiled {
         // Compare compiled/specs with min/100 in integers.
         if totals.compiled * 100 < usize::from(min) * totals.specs {
-            return Err(Error::Message(format!(
-                "corpus: {} of {} compiled, below the required {min}%",
-                totals.compiled, totals.specs
-            )));
+            return Err(Error::Message(format!("corpus: {} of {} compiled, below the required {min}%", totals.compiled, totals.specs)));
         }
     }
     if report.passed() {
@@ -382,7 +371,8 @@ mod tests {
         fs::write(root.join("outside/secret.yaml"), "S: {type: string, maxLength: s3cr3t}\ns3cr3t: [\n")?;
         symlink(root.join("outside"), root.join("specs/shared"))?;
         symlink(root.join("outside/secret.yaml"), root.join("specs/linked.yaml"))?;
-        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'shared/secret.yaml#/S'}\n";
+        let spec =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'shared/secret.yaml#/S'}\n";
         fs::write(root.join("specs/api.yaml"), spec)?;
 
         let Err(error @ Error::Diagnostics(_)) = codegen::codegen(root, Mode::Write) else {

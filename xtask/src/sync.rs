@@ -87,12 +87,7 @@ pub(crate) struct Target<'a> {
 /// returns every difference. In [`Mode::Write`] it also fixes them: stale
 /// and missing files are written, orphans are removed together with
 /// directories left empty — all or nothing (see [`sync_all`]).
-pub(crate) fn sync(
-    dir: &Path,
-    files: &BTreeMap<String, String>,
-    orphans: Orphans,
-    mode: Mode,
-) -> Result<Vec<Change>, String> {
+pub(crate) fn sync(dir: &Path, files: &BTreeMap<String, String>, orphans: Orphans, mode: Mode) -> Result<Vec<Change>, String> {
     let mut changes = sync_all(&[Target { dir, files, orphans }], mode)?;
     Ok(changes.pop().unwrap_or_default())
 }
@@ -104,10 +99,7 @@ pub(crate) fn sync(
 /// (see [`replace_all`]) and the error says so. Only files that differ are
 /// touched. Returns the changes per target, in order.
 pub(crate) fn sync_all(targets: &[Target<'_>], mode: Mode) -> Result<Vec<Vec<Change>>, String> {
-    let changes = targets
-        .iter()
-        .map(|target| differences(target.dir, target.files, target.orphans))
-        .collect::<Result<Vec<_>, _>>()?;
+    let changes = targets.iter().map(|target| differences(target.dir, target.files, target.orphans)).collect::<Result<Vec<_>, _>>()?;
     if mode == Mode::Write {
         replace_all(&edits(targets, &changes))?;
     }
@@ -226,12 +218,7 @@ mod tests {
         let changes = sync(dir, &files, Orphans::AllFiles, Mode::Check)?;
         assert_eq!(
             described(&changes),
-            [
-                "missing: out/src/api/mod.rs",
-                "stale: out/src/lib.rs",
-                "orphaned: out/src/gone/mod.rs",
-                "orphaned: out/src/stray.txt",
-            ]
+            ["missing: out/src/api/mod.rs", "stale: out/src/lib.rs", "orphaned: out/src/gone/mod.rs", "orphaned: out/src/stray.txt",]
         );
         assert_eq!(fs::read_to_string(dir.join("src/lib.rs"))?, "old", "check mode writes nothing");
         assert!(dir.join("src/stray.txt").exists(), "check mode removes nothing");

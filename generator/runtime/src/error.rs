@@ -314,4 +314,3 @@ pub(crate) fn truncate(text: &str, max: usize) -> &str {
         None => text,
     }
 }
-

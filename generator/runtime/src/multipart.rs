@@ -117,4 +117,3 @@ pub(crate) fn multipart_form(parts: &[(String, MultipartValue)]) -> Result<reqwe
     }
     Ok(form)
 }
-

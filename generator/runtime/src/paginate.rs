@@ -77,11 +77,7 @@ struct State<T, E> {
 /// Every page, starting with `first`, each fetched with `send` when the
 /// previous one has been consumed.
 #[doc(hidden)]
-pub fn pages<'a, T, H, E, F, Fut>(
-    first: Request,
-    pagination: Pagination<T>,
-    send: F,
-) -> PageStream<'a, Response<T, H>, E>
+pub fn pages<'a, T, H, E, F, Fut>(first: Request, pagination: Pagination<T>, send: F) -> PageStream<'a, Response<T, H>, E>
 where
     T: Send + 'a,
     H: Send + 'a,
@@ -124,11 +120,7 @@ where
 }
 
 /// The request for the page after `page`, `None` after the last page.
-fn next_request<T, H, E>(
-    state: &mut State<T, E>,
-    mut request: Request,
-    page: &Response<T, H>,
-) -> Option<Result<Request, Error<E>>> {
+fn next_request<T, H, E>(state: &mut State<T, E>, mut request: Request, page: &Response<T, H>) -> Option<Result<Request, Error<E>>> {
     let link = match &state.pagination {
         Pagination::NextLink(next) => Some(next(page)),
         Pagination::LinkHeader => Some(link_header_next(page.headers())),
@@ -177,9 +169,7 @@ fn next_request<T, H, E>(
                 return None;
             }
             let next = match &state.pagination {
-                Pagination::PageNumber { .. } => {
-                    request.query_value(param).and_then(|page| page.parse::<u64>().ok()).unwrap_or(1) + 1
-                }
+                Pagination::PageNumber { .. } => request.query_value(param).and_then(|page| page.parse::<u64>().ok()).unwrap_or(1) + 1,
                 _ => request.query_value(param).and_then(|offset| offset.parse::<u64>().ok()).unwrap_or(0) + count as u64,
             };
             request.set_query(param, next.to_string());

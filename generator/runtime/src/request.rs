@@ -9,11 +9,11 @@ use reqwest::header::{HeaderName, HeaderValue};
 
 use super::core::Core;
 use super::hooks::Attempt;
+use super::multipart::Multipart;
 use super::multipart::{MultipartValue, multipart_form};
 use super::params::{QueryStyle, encode_path, scalar_text, simple_text};
 use super::redact::{redact_text, redacted, transport};
 use super::response::{RawResponse, Response};
-use super::multipart::Multipart;
 use super::{Error, HeaderMap, MAX_REDIRECTS, Method, RetryPolicy, StatusCode, TransportError};
 
 /// An operation's call: a future of its typed response or its error.
@@ -170,11 +170,7 @@ impl Request {
                 }
             }
             (serde_json::Value::Object(fields), _) => {
-                let joined = fields
-                    .iter()
-                    .flat_map(|(field, item)| [field.clone(), scalar_text(item)])
-                    .collect::<Vec<_>>()
-                    .join(",");
+                let joined = fields.iter().flat_map(|(field, item)| [field.clone(), scalar_text(item)]).collect::<Vec<_>>().join(",");
                 self.query.push((name.to_owned(), joined));
             }
             (scalar, _) => self.query.push((name.to_owned(), scalar_text(scalar))),
@@ -438,7 +434,12 @@ impl Request {
     }
 
     /// [`call_json`](Self::call_json) for a binary body.
-    pub fn call_bytes<H, E>(self, accept: &str, success: &[RangeInclusive<u16>], parse_error: ParseError<E>) -> Call<Response<Vec<u8>, H>, E>
+    pub fn call_bytes<H, E>(
+        self,
+        accept: &str,
+        success: &[RangeInclusive<u16>],
+        parse_error: ParseError<E>,
+    ) -> Call<Response<Vec<u8>, H>, E>
     where
         H: super::__private::FromHeaders + Send + 'static,
         E: 'static,
@@ -550,9 +551,9 @@ impl Request {
             };
             let result = self.send_once(deadline, attempt_deadline, retry + 1).await;
             let retry_after = match &result {
-                Ok(response) if RetryPolicy::retries_status(response.status()) => Some(
-                    response.headers().get(reqwest::header::RETRY_AFTER).and_then(|value| value.to_str().ok()).map(str::to_owned),
-                ),
+                Ok(response) if RetryPolicy::retries_status(response.status()) => {
+                    Some(response.headers().get(reqwest::header::RETRY_AFTER).and_then(|value| value.to_str().ok()).map(str::to_owned))
+                }
                 Err(Error::Transport(error)) if error.is_connect() || error.is_timeout() => Some(None),
                 _ => None,
             };
@@ -620,8 +621,7 @@ impl Request {
                 Err(error) => return Err(transport(error, &redaction)),
             };
             for hook in &settings.hooks {
-                hook.after_response(response.status(), response.headers(), started.elapsed(), &attempt)
-                    .map_err(Error::Hook)?;
+                hook.after_response(response.status(), response.headers(), started.elapsed(), &attempt).map_err(Error::Hook)?;
             }
             let status = response.status();
             let location = response
@@ -634,9 +634,7 @@ impl Request {
             match location {
                 Some(next) if redirect && redirects < MAX_REDIRECTS => {
                     redirects += 1;
-                    if status == StatusCode::SEE_OTHER
-                        || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
-                    {
+                    if status == StatusCode::SEE_OTHER || (matches!(status.as_u16(), 301 | 302) && method == Method::POST) {
                         method = if method == Method::HEAD { Method::HEAD } else { Method::GET };
                         with_body = false;
                     }
@@ -658,8 +656,7 @@ impl Request {
     ) -> Result<reqwest::Request, Error<E>> {
         if with_credentials && !self.credentials.query.is_empty() {
             let present: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
-            let missing: Vec<&(String, String)> =
-                self.credentials.query.iter().filter(|(name, _)| !present.contains(name)).collect();
+            let missing: Vec<&(String, String)> = self.credentials.query.iter().filter(|(name, _)| !present.contains(name)).collect();
             if !missing.is_empty() {
                 url.query_pairs_mut().extend_pairs(missing);
             }

@@ -68,12 +68,11 @@ async fn link_headers_lead_from_page_to_page() {
         .await;
     let core = CoreBuilder::new(&server.uri()).build().expect("builds");
     let first = core.request(Method::GET, "/items");
-    let all: Vec<_> = pages(first, Pagination::LinkHeader, |request| {
-        request.call_json::<Vec<u32>, (), ()>("application/json", &[200..=200], error_json)
-    })
-    .try_collect()
-    .await
-    .expect("both pages decode");
+    let all: Vec<_> =
+        pages(first, Pagination::LinkHeader, |request| request.call_json::<Vec<u32>, (), ()>("application/json", &[200..=200], error_json))
+            .try_collect()
+            .await
+            .expect("both pages decode");
     let items: Vec<u32> = all.into_iter().flat_map(|page| page.into_inner()).collect();
     assert_eq!(items, [1, 2, 3]);
 }
@@ -113,7 +112,10 @@ fn example_round_trips_normalise_and_notice_losses() {
     use runtime::__private::round_trip;
     // Normalisations: null and absent, 1 and 1.0, instants however written.
     assert_eq!(round_trip::<serde_json::Value>(r#"{"a":1,"b":null}"#, Some(r#"{"a":1.0}"#)), Ok(()));
-    assert_eq!(round_trip::<Lossy>(r#"{"id":1,"at":"2024-07-01T10:00:00+02:00"}"#, Some(r#"{"id":1,"at":"2024-07-01T08:00:00Z"}"#)), Ok(()));
+    assert_eq!(
+        round_trip::<Lossy>(r#"{"id":1,"at":"2024-07-01T10:00:00+02:00"}"#, Some(r#"{"id":1,"at":"2024-07-01T08:00:00Z"}"#)),
+        Ok(())
+    );
     // A property the model reads but does not write back is a failure.
     let lost = round_trip::<Lossy>(r#"{"id":1,"name":"x"}"#, None);
     assert_eq!(lost, Err(r#"at `.name`: expected "x", encoded null"#.to_owned()));

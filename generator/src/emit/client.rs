@@ -5,10 +5,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{code, oneline, Doc};
+use super::docs::{Doc, code, oneline};
 use super::ident;
-use crate::features::Features;
 use super::types::type_tokens;
+use crate::features::Features;
 use crate::ir::{
     Api, BodyKind, ErrorBody, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
     QueryStyle, ResponseCase, Returns, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
@@ -88,8 +88,7 @@ fn client_core(api: &Api) -> TokenStream {
             .server_variables
             .iter()
             .map(|variable| {
-                let description =
-                    variable.description.as_deref().map(|text| format!(": {}", oneline(text))).unwrap_or_default();
+                let description = variable.description.as_deref().map(|text| format!(": {}", oneline(text))).unwrap_or_default();
                 format!("* {} (default {}){description}", code(&variable.name), code(&variable.default))
             })
             .collect();
@@ -120,7 +119,10 @@ fn client_core(api: &Api) -> TokenStream {
     });
     // A spec without servers has no default: the builder needs `base_url`.
     let (default_base_url, builder_doc) = if api.base_url.is_empty() {
-        (None, " A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.")
+        (
+            None,
+            " A builder without a base URL (the spec names no server: set one with [`ClientBuilder::base_url`], or `build` fails), no credentials and the default timeout.",
+        )
     } else {
         (
             Some(quote! {
@@ -232,10 +234,17 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
             format!("* {}{deprecated}: {doc}", code(crate::naming::unraw(&param.name)))
         })
         .collect();
-    let path_params_doc = (!documented.is_empty()).then(|| format!("Path parameters:
+    let path_params_doc = (!documented.is_empty()).then(|| {
+        format!(
+            "Path parameters:
 
-{}", documented.join("
-")));
+{}",
+            documented.join(
+                "
+"
+            )
+        )
+    });
     let docs = Doc::new()
         .markdown(operation.summary.as_deref())
         .markdown(operation.description.as_deref())
@@ -289,10 +298,14 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
                 None => status_match,
             };
             let returns = quote!(Result<#response_ty, crate::runtime::Error<#error_ty>>);
-            (returns, Some(quote!(async)), quote! {
-                let response = request.send(#accept).await?;
-                #decode
-            })
+            (
+                returns,
+                Some(quote!(async)),
+                quote! {
+                    let response = request.send(#accept).await?;
+                    #decode
+                },
+            )
         }
     };
     let Some(pagination) = &operation.pagination else {
@@ -330,9 +343,8 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let extract = items_extractor(&pagination.items, &page_ty);
     let style = pagination_style(pagination, &page_ty);
     let build_doc = format!(" The request of [`Client::{name}`], for its pages.");
-    let pages_doc = format!(
-        " Every page, starting with the one [`Client::{name}`] returns; each is fetched when the previous one has been consumed."
-    );
+    let pages_doc =
+        format!(" Every page, starting with the one [`Client::{name}`] returns; each is fetched when the previous one has been consumed.");
     let stream_doc = format!(" The items of every page, in order (see [`Client::{pages}`]).");
     // (A request nothing is added to is returned as it is built.)
     let build_body = if mutates { quote!(#(#statements)* request) } else { new_request };
@@ -439,22 +451,14 @@ pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>
     for param in &operation.params {
         let field = ident(&param.name);
         let wire = &param.wire;
-        let value = if param.required {
-            quote!(Some(&params.#field))
-        } else {
-            quote!(params.#field.as_ref())
-        };
+        let value = if param.required { quote!(Some(&params.#field)) } else { quote!(params.#field.as_ref()) };
         statements.push(match param.location {
             ParamLocation::Query(style) => {
                 let style = query_style(style);
                 quote!(request.query(#wire, #value, #style);)
             }
             ParamLocation::Header if is_idempotency_key(param) => {
-                let key = if param.required {
-                    quote!(Some(params.#field.as_str()))
-                } else {
-                    quote!(params.#field.as_deref())
-                };
+                let key = if param.required { quote!(Some(params.#field.as_str())) } else { quote!(params.#field.as_deref()) };
                 quote!(request.idempotency_key(#wire, #key);)
             }
             ParamLocation::Header => quote!(request.header(#wire, #value);),
@@ -691,11 +695,8 @@ fn security_statements(alternatives: &[Vec<SchemeId>], api: &Api) -> Option<Toke
             continue;
         }
         let used: Vec<&SecurityScheme> = alternative.iter().filter_map(|id| api.scheme(*id)).collect();
-        let values: Vec<proc_macro2::Ident> = if used.len() == 1 {
-            vec![ident("value")]
-        } else {
-            (0..used.len()).map(|index| ident(&format!("value{index}"))).collect()
-        };
+        let values: Vec<proc_macro2::Ident> =
+            if used.len() == 1 { vec![ident("value")] } else { (0..used.len()).map(|index| ident(&format!("value{index}"))).collect() };
         let fields = used.iter().map(|scheme| {
             let name = ident(&scheme.name);
             quote!(&self.credentials.#name)
@@ -849,7 +850,9 @@ fn success_arms_fallback(operation: &Operation, api: &Api) -> Option<TokenStream
             let enum_ty = type_tokens(&TypeRef::Named(enum_id), &api.types, &quote!(types::));
             let variant = ident(&default.variant);
             match &default.body {
-                None => quote!(crate::runtime::__private::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant))),
+                None => {
+                    quote!(crate::runtime::__private::empty(response).await.map(|response| crate::runtime::Response::map(response, |()| #enum_ty::#variant)))
+                }
                 Some(_) => quote!(#decode.map(|response| crate::runtime::Response::map(response, #enum_ty::#variant))),
             }
         }

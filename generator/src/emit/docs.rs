@@ -377,12 +377,7 @@ fn is_inert(markdown: &str) -> bool {
 /// Removes the indentation all non-blank lines share (what rustdoc does to
 /// doc comments before parsing them).
 fn unindent(text: &str) -> String {
-    let indent = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len() - line.trim_start().len())
-        .min()
-        .unwrap_or(0);
+    let indent = text.lines().filter(|line| !line.trim().is_empty()).map(|line| line.len() - line.trim_start().len()).min().unwrap_or(0);
     text.lines().map(|line| line.get(indent..).unwrap_or("").trim_end()).collect::<Vec<_>>().join("\n")
 }
 

@@ -6,16 +6,13 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::type_tokens;
 use super::Piece;
+use super::types::type_tokens;
 use crate::features::Features;
 use crate::ir::{Api, BodyExample, TypeRef};
 
 /// The file's head (its docs) and one test per example.
-pub fn example_items<'a>(
-    api: &'a Api,
-    features: Option<&'a Features>,
-) -> (usize, impl Fn(usize) -> Option<Piece> + Send + Sync + 'a) {
+pub fn example_items<'a>(api: &'a Api, features: Option<&'a Features>) -> (usize, impl Fn(usize) -> Option<Piece> + Send + Sync + 'a) {
     let chunk = move |index: usize| {
         let example = api.examples.get(index)?;
         let named = first_named(&example.ty);

@@ -18,9 +18,9 @@ use quote::quote;
 
 pub use docs::{code, oneline};
 
+use crate::Layout;
 use crate::features::Features;
 use crate::ir::Api;
-use crate::Layout;
 
 /// The runtime shipped inside every generated crate as its `runtime`
 /// module: the files of the `runtime` crate (`generator/runtime/src`), as
@@ -165,7 +165,13 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
             .inner();
         let allows = allows();
         // (A spec whose module is named `examples` holds `examples::examples`.)
-        let examples = (!api.examples.is_empty()).then(|| quote!(#[cfg(test)] #[allow(clippy::module_inception)] mod examples;));
+        let examples = (!api.examples.is_empty()).then(|| {
+            quote!(
+                #[cfg(test)]
+                #[allow(clippy::module_inception)]
+                mod examples;
+            )
+        });
         quote! {
             #docs
             #allows

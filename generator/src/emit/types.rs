@@ -5,15 +5,14 @@
 //! keeps spec types from taking.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 
-use super::docs::{code, doc_attrs, Doc};
+use super::docs::{Doc, code, doc_attrs};
 use super::ident;
 use crate::features::Features;
 use crate::ir::{
-    Api, Enum, EnumRepr, Field, Operation, Presence, ResponseVariant, SerdeUse, Struct, TypeDef, TypeKind,
-    TypeRef, TypeSpace, Union,
+    Api, Enum, EnumRepr, Field, Operation, Presence, ResponseVariant, SerdeUse, Struct, TypeDef, TypeKind, TypeRef, TypeSpace, Union,
 };
 
 /// Tokens for a type use. `prefix` is how named types are reached from the
@@ -65,15 +64,11 @@ pub fn type_tokens(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> Tok
 /// (types, then parameter structs, then response-header structs; `None`
 /// where an operation has no such struct). Chunks are independent, so
 /// they can be produced and formatted in any order, on any thread.
-pub fn type_items<'a>(
-    api: &'a Api,
-    features: Option<&'a Features>,
-) -> (usize, impl Fn(usize) -> Option<super::Piece> + Send + Sync + 'a) {
+pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> (usize, impl Fn(usize) -> Option<super::Piece> + Send + Sync + 'a) {
     let types = api.types.defs.len();
     let operations = api.operations.len();
-    let op_cfg = move |index: usize| {
-        super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice))
-    };
+    let op_cfg =
+        move |index: usize| super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice));
     let chunk = move |index: usize| {
         if let Some(def) = api.types.defs.get(index) {
             let cfg = super::cfg_for(features, features.and_then(|features| features.types.get(index)?.as_deref()));
@@ -205,13 +200,7 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
 /// A model struct with serde's derives and attributes
 /// ([`crate::Settings::serde_derive`]): the same wire format as the
 /// property table.
-fn derived_struct_def(
-    name: &Ident,
-    structure: &Struct,
-    serde: SerdeUse,
-    types: &TypeSpace,
-    default: Option<TokenStream>,
-) -> TokenStream {
+fn derived_struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpace, default: Option<TokenStream>) -> TokenStream {
     let fields = structure.fields.iter().map(|field| {
         let definition = field_def(field, types);
         let wire = &field.wire;
@@ -257,10 +246,8 @@ fn field_def(field: &Field, types: &TypeSpace) -> TokenStream {
     });
     // The server applies a property's `default` when the property is
     // absent; say so rather than invent the value client-side.
-    let default_note = field
-        .default
-        .as_ref()
-        .map(|value| format!("Default (applied by the server when absent): {}.", code(&value.to_string())));
+    let default_note =
+        field.default.as_ref().map(|value| format!("Default (applied by the server when absent): {}.", code(&value.to_string())));
     let docs = Doc::new().markdown(doc.as_deref()).line(default_note.unwrap_or_default()).outer();
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     // (The wire name and presence are in the struct's property table.)
@@ -283,8 +270,7 @@ fn enum_def(name: &Ident, enumeration: &Enum, serde: SerdeUse) -> TokenStream {
     }
     let variants: Vec<Ident> = enumeration.variants.iter().map(|variant| ident(&variant.name)).collect();
     let values: Vec<TokenStream> = enumeration.variants.iter().map(|variant| json_literal(&variant.value)).collect();
-    let comparisons: Vec<TokenStream> =
-        enumeration.variants.iter().map(|variant| comparable_literal(&variant.value)).collect();
+    let comparisons: Vec<TokenStream> = enumeration.variants.iter().map(|variant| comparable_literal(&variant.value)).collect();
     let docs: Vec<TokenStream> =
         enumeration.variants.iter().map(|variant| Doc::new().line(code(&variant.value.to_string())).outer()).collect();
     let definition = quote! {
@@ -439,8 +425,7 @@ fn comparable_literal(value: &Value) -> TokenStream {
 
 fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
     let variants: Vec<Ident> = union.variants.iter().map(|variant| ident(&variant.name)).collect();
-    let inner: Vec<TokenStream> =
-        union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
+    let inner: Vec<TokenStream> = union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
     // `From` each variant's type, as typify writes; only for variants
     // whose type, seen through aliases, is no other variant's and not the
     // union itself (those impls would conflict).
@@ -490,10 +475,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
         };
     };
     let unknown_doc = Doc::new()
-        .line(format!(
-            "A {} value this client does not know (the server may add variants); the whole object is kept.",
-            code(tag)
-        ))
+        .line(format!("A {} value this client does not know (the server may add variants); the whole object is kept.", code(tag)))
         .outer();
     // Serialized as the variant's own object (with the tag in front when
     // the variant leaves it to the union); decoded by the tag.

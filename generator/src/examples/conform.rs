@@ -349,10 +349,9 @@ fn project_at(value: &serde_json::Value, ty: &TypeRef, types: &TypeSpace, depth:
             }
             Some(TypeKind::Union(union)) => {
                 let chosen = match (&union.tag, value) {
-                    (Some(tag), Value::Object(entries)) => entries
-                        .get(tag)
-                        .and_then(Value::as_str)
-                        .and_then(|tag_value| union.variants.iter().find(|variant| variant.tag_values.iter().any(|known| known == tag_value))),
+                    (Some(tag), Value::Object(entries)) => entries.get(tag).and_then(Value::as_str).and_then(|tag_value| {
+                        union.variants.iter().find(|variant| variant.tag_values.iter().any(|known| known == tag_value))
+                    }),
                     _ => union.variants.iter().find(|variant| Checker::new(types).check(value, &variant.ty).is_empty()),
                 };
                 match chosen {

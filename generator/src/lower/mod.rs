@@ -17,9 +17,9 @@ mod security;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::context::Context;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Api, Location, SerdeUse, TypeDef, TypeId, TypeKind, TypeSpace};
-use crate::context::Context;
 use crate::load::Documents;
 use crate::naming::Scope;
 use crate::resolve::Resolver;
@@ -147,7 +147,14 @@ impl<'a> Lowerer<'a> {
     fn declare(&mut self, name_hint: &str, origin: &Location) -> TypeId {
         let name = self.type_names.claim(&crate::naming::type_name(name_hint));
         let id = TypeId(self.types.defs.len());
-        self.types.defs.push(TypeDef { name, origin: origin.clone(), doc: None, deprecated: false, kind: TypeKind::Pending, serde: SerdeUse::BOTH });
+        self.types.defs.push(TypeDef {
+            name,
+            origin: origin.clone(),
+            doc: None,
+            deprecated: false,
+            kind: TypeKind::Pending,
+            serde: SerdeUse::BOTH,
+        });
         id
     }
 

@@ -5,14 +5,12 @@
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    BodyKind, ErrorBody, HttpMethod, Location, Operation, Returns, Param, ParamLocation, PathParam, PathStyle, PathTemplate, QueryStyle,
-    RequestBody, ResponseBody, ResponseCase, ResponseHeader, ResponseVariant, SchemeId, SecurityScheme, StatusMatch,
-    StreamBody, StreamFraming, StreamItem, TypeId, TypeKind, TypeRef,
+    BodyKind, ErrorBody, HttpMethod, Location, Operation, Param, ParamLocation, PathParam, PathStyle, PathTemplate, QueryStyle,
+    RequestBody, ResponseBody, ResponseCase, ResponseHeader, ResponseVariant, Returns, SchemeId, SecurityScheme, StatusMatch, StreamBody,
+    StreamFraming, StreamItem, TypeId, TypeKind, TypeRef,
 };
-use crate::model::{
-    self, MediaType, Node, Operation as SpecOperation, Parameter, ParameterIn, PathItem, Style,
-};
-use crate::naming::{field_name, type_name, Scope};
+use crate::model::{self, MediaType, Node, Operation as SpecOperation, Parameter, ParameterIn, PathItem, Style};
+use crate::naming::{Scope, field_name, type_name};
 
 use crate::runtime_names::CLIENT_METHODS;
 
@@ -23,12 +21,7 @@ const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 impl<'a> Lowerer<'a> {
     /// Lowers every operation. With `skip`, operations that raised problems
     /// are dropped and their problems returned as the second value.
-    pub(super) fn operations(
-        &mut self,
-        schemes: &[SecurityScheme],
-        skip: bool,
-        only_tags: &[String],
-    ) -> (Vec<Operation>, Vec<Diagnostic>) {
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme], skip: bool, only_tags: &[String]) -> (Vec<Operation>, Vec<Diagnostic>) {
         let documents = self.documents;
         let mut names = Scope::with_reserved(CLIENT_METHODS.iter().copied());
         let mut operations = Vec::new();
@@ -71,7 +64,11 @@ impl<'a> Lowerer<'a> {
                         format!("operation {} {path} is left out, the rest of the client is generated: {reason}", method.wire()),
                     );
                     for problem in problems {
-                        self.warn(problem.code, &Location::new(&problem.file, crate::pointer::Pointer::parse(&problem.pointer).unwrap_or_default()), problem.message);
+                        self.warn(
+                            problem.code,
+                            &Location::new(&problem.file, crate::pointer::Pointer::parse(&problem.pointer).unwrap_or_default()),
+                            problem.message,
+                        );
                     }
                     continue;
                 }
@@ -135,16 +132,13 @@ impl<'a> Lowerer<'a> {
         // struct, so the first optional parameter a spec adds breaks no
         // caller either.
         let always = self.context.settings.parameters == crate::Parameters::Always;
-        let params_type =
-            (always || !params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        let params_type = (always || !params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
         let returns = match self.response_enum(&success, &format!("{type_prefix}Response"), at) {
             Some(id) => Returns::PerStatus(id),
             None => success.iter().find_map(|case| case.body.clone()).map_or(Returns::Nothing, Returns::Body),
         };
-        let headers_type = success
-            .iter()
-            .any(|case| !case.headers.is_empty())
-            .then(|| self.type_names.claim(&format!("{type_prefix}Headers")));
+        let headers_type =
+            success.iter().any(|case| !case.headers.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Headers")));
         let error_body = match self.response_enum(&errors, &format!("{type_prefix}Error"), at) {
             Some(id) => ErrorBody::PerStatus(id),
             None => ErrorBody::Json(
@@ -243,9 +237,8 @@ impl<'a> Lowerer<'a> {
         // Path parameters in template order, including any the spec forgot
         // to declare (they are plain strings).
         for placeholder in template.placeholders() {
-            let declared = gathered
-                .iter()
-                .position(|(parameter, _)| parameter.location == ParameterIn::Path && parameter.name == placeholder);
+            let declared =
+                gathered.iter().position(|(parameter, _)| parameter.location == ParameterIn::Path && parameter.name == placeholder);
             match declared {
                 Some(index) => {
                     let (parameter, param_at) = gathered.remove(index);
@@ -347,11 +340,7 @@ impl<'a> Lowerer<'a> {
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &media.schema {
                 Some(schema) => {
                     let lowered = self.schema_use(schema, &format!("{prefix}Body"));
-                    if lowered.nullable && lowered.ty != TypeRef::Json {
-                        TypeRef::Option(Box::new(lowered.ty))
-                    } else {
-                        lowered.ty
-                    }
+                    if lowered.nullable && lowered.ty != TypeRef::Json { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
                 }
                 None => TypeRef::Json,
             },
@@ -410,9 +399,11 @@ impl<'a> Lowerer<'a> {
                 // `format: binary` is raw bytes whatever media type it is
                 // listed under (Swagger 2.0 specs list a global JSON
                 // `produces` for file downloads).
-                let binary = media.schema.as_ref().and_then(|schema| self.peek(schema)).is_some_and(|(schema, _)| {
-                    schema.single_type() == Some("string") && schema.format.as_deref() == Some("binary")
-                });
+                let binary = media
+                    .schema
+                    .as_ref()
+                    .and_then(|schema| self.peek(schema))
+                    .is_some_and(|(schema, _)| schema.single_type() == Some("string") && schema.format.as_deref() == Some("binary"));
                 let (content_type, kind) = if binary && kind != BodyKind::Bytes {
                     let other = response.content.iter().map(|(media_type, _)| media_type).find(|media_type| !is_json(media_type));
                     (other.cloned().unwrap_or(content_type), BodyKind::Bytes)
@@ -424,11 +415,7 @@ impl<'a> Lowerer<'a> {
                     (BodyKind::Bytes, _) => TypeRef::Bytes,
                     (_, Some(schema)) => {
                         let lowered = self.schema_use(schema, &hint);
-                        if lowered.nullable && lowered.ty != TypeRef::Json {
-                            TypeRef::Option(Box::new(lowered.ty))
-                        } else {
-                            lowered.ty
-                        }
+                        if lowered.nullable && lowered.ty != TypeRef::Json { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
                     }
                     (_, None) => TypeRef::Json,
                 };
@@ -519,7 +506,9 @@ impl<'a> Lowerer<'a> {
                 self.warn(
                     Code::InvalidDocument,
                     &at.push("x-stream-done"),
-                    format!("`x-stream-done` is a string (the data that ends the event stream) or `false`; `{DEFAULT_STREAM_DONE}` is used"),
+                    format!(
+                        "`x-stream-done` is a string (the data that ends the event stream) or `false`; `{DEFAULT_STREAM_DONE}` is used"
+                    ),
                 );
                 Some(DEFAULT_STREAM_DONE.to_owned())
             }
@@ -551,11 +540,7 @@ impl<'a> Lowerer<'a> {
         headers
     }
 
-    fn security_requirements(
-        &mut self,
-        operation: &SpecOperation,
-        schemes: &[SecurityScheme],
-    ) -> Vec<Vec<SchemeId>> {
+    fn security_requirements(&mut self, operation: &SpecOperation, schemes: &[SecurityScheme]) -> Vec<Vec<SchemeId>> {
         let documents = self.documents;
         let (requirements, requirements_at) = match (&operation.security, &documents.model.security) {
             (Some((own, own_at)), _) => (own, own_at.clone()),
@@ -639,8 +624,13 @@ fn stream_framing(media_type: &str) -> Option<StreamFraming> {
     let watch = parts.any(|part| part.trim().eq_ignore_ascii_case("stream=watch"));
     match essence.as_str() {
         "text/event-stream" => Some(StreamFraming::Events { done: None }),
-        "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/x-jsonl" | "application/jsonlines"
-        | "application/x-jsonlines" | "application/json-lines" => Some(StreamFraming::Lines),
+        "application/x-ndjson"
+        | "application/ndjson"
+        | "application/jsonl"
+        | "application/x-jsonl"
+        | "application/jsonlines"
+        | "application/x-jsonlines"
+        | "application/json-lines" => Some(StreamFraming::Lines),
         "application/json" if watch => Some(StreamFraming::Lines),
         _ => None,
     }
@@ -679,12 +669,10 @@ fn choose_media(content: &[(String, MediaType)]) -> Option<(String, &MediaType, 
         };
         (rank, content_type, media, kind)
     });
-    ranked
-        .min_by_key(|(rank, _, _, _)| *rank)
-        .map(|(_, content_type, media, kind)| {
-            let content_type = if content_type == "*/*" { "application/json".to_owned() } else { content_type.clone() };
-            (content_type, media, kind)
-        })
+    ranked.min_by_key(|(rank, _, _, _)| *rank).map(|(_, content_type, media, kind)| {
+        let content_type = if content_type == "*/*" { "application/json".to_owned() } else { content_type.clone() };
+        (content_type, media, kind)
+    })
 }
 
 /// `Ok`, `NotFound`, `Status418`, `Status4xx`, `Default`.

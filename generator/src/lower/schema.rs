@@ -7,17 +7,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::DateTimes;
 use super::Lowerer;
+use crate::DateTimes;
 use crate::diagnostics::Code;
+use crate::ir::{Enum, EnumRepr, EnumVariant, Field, Location, Presence, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant};
 use crate::load::Documents;
-use crate::resolve::Resolver;
-use crate::ir::{
-    Enum, EnumRepr, EnumVariant, Field, Location, Presence, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant,
-};
 use crate::model::{Additional, Node, RefOr, Schema};
-use crate::naming::{field_name, type_name, variant_name, Scope};
+use crate::naming::{Scope, field_name, type_name, variant_name};
 use crate::read::Component;
+use crate::resolve::Resolver;
 
 /// A lowered schema use: the type and whether `null` is allowed.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,7 +261,13 @@ impl<'a> Lowerer<'a> {
         let ty = match view.single_type() {
             Some("string") => string_type(format, self.context.settings.date_time),
             Some("integer") => integer_type(format),
-            Some("number") => if format == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
+            Some("number") => {
+                if format == Some("float") {
+                    TypeRef::F32
+                } else {
+                    TypeRef::F64
+                }
+            }
             Some("boolean") => TypeRef::Bool,
             Some("array") => return self.array(view, at, target),
             Some("object") => return self.object(view, at, target),
@@ -300,13 +304,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Builds the fields of struct `id` from `properties`.
-    fn structure(
-        &mut self,
-        id: TypeId,
-        properties: &[Property<'_>],
-        required: &[String],
-        additional: Option<&Additional>,
-    ) -> Struct {
+    fn structure(&mut self, id: TypeId, properties: &[Property<'_>], required: &[String], additional: Option<&Additional>) -> Struct {
         let struct_name = self.name_of(id);
         // The map of other properties is the field `additional_properties`
         // (emit): a property of that name gets another.
@@ -394,8 +392,7 @@ impl<'a> Lowerer<'a> {
         // `null` members (3.1 `{type: 'null'}`) make the union nullable;
         // one other member left is that member, as an `Option`.
         let null_members: Vec<bool> = members.iter().map(|member| self.is_null_member(member)).collect();
-        let others: Vec<&Node<Schema>> =
-            members.iter().zip(&null_members).filter(|(_, null)| !**null).map(|(member, _)| member).collect();
+        let others: Vec<&Node<Schema>> = members.iter().zip(&null_members).filter(|(_, null)| !**null).map(|(member, _)| member).collect();
         if let [only] = others.as_slice() {
             let lowered = self.schema_use_within(only, target, "");
             return Lowered { ty: lowered.ty, nullable: lowered.nullable || others.len() < members.len() };
@@ -554,11 +551,8 @@ impl<'a> Lowerer<'a> {
             .mapping
             .iter()
             .filter(|(_, target)| {
-                let target = if target.contains('#') || target.contains('/') {
-                    target.to_string()
-                } else {
-                    format!("{components_prefix}{target}")
-                };
+                let target =
+                    if target.contains('#') || target.contains('/') { target.to_string() } else { format!("{components_prefix}{target}") };
                 self.resolver.target(&at.file, &target).is_ok_and(|location| location == member)
             })
             .map(|(value, _)| value.clone())
@@ -576,10 +570,7 @@ impl<'a> Lowerer<'a> {
         // (description, nullable, example…), is how 3.0 specs attach
         // `nullable` or docs to a reference: it is that reference. (A 3.1
         // `$ref` with sibling keywords is read into the same shape.)
-        let mut substantial = view
-            .all_of
-            .iter()
-            .filter(|member| !member.as_item().is_some_and(Schema::is_annotation_only));
+        let mut substantial = view.all_of.iter().filter(|member| !member.as_item().is_some_and(Schema::is_annotation_only));
         if let (Some(only), None, true) = (substantial.next(), substantial.next(), simple_wrapper) {
             let annotated_nullable = view.all_of.iter().any(|member| member.as_item().is_some_and(|schema| schema.nullable));
             let lowered = self.schema_use_within(only, target, "");
@@ -674,11 +665,7 @@ struct Merged {
 
 /// Arrays and maps of nullable items hold `Option`s.
 fn optional(lowered: Lowered) -> TypeRef {
-    if lowered.nullable && lowered.ty != TypeRef::Json {
-        TypeRef::Option(Box::new(lowered.ty))
-    } else {
-        lowered.ty
-    }
+    if lowered.nullable && lowered.ty != TypeRef::Json { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
 }
 
 fn string_type(format: Option<&str>, date_time: DateTimes) -> TypeRef {
@@ -862,9 +849,9 @@ pub(super) fn derived_schemas(documents: &Documents, resolver: &Resolver<'_>) ->
         location.file == documents.root_path
             && location.pointer.last().and_then(|name| components.schemas.get(&*name)).is_some_and(|node| {
                 node.at == *location
-                    && node.as_item().is_some_and(|schema| {
-                        schema.discriminator.is_some() && schema.one_of.is_empty() && schema.any_of.is_empty()
-                    })
+                    && node
+                        .as_item()
+                        .is_some_and(|schema| schema.discriminator.is_some() && schema.one_of.is_empty() && schema.any_of.is_empty())
             })
     };
     let mut derived: BTreeMap<Location, Vec<String>> = BTreeMap::new();

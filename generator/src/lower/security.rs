@@ -4,7 +4,7 @@
 use super::Lowerer;
 use crate::ir::{SecurityKind, SecurityScheme, ServerVariable};
 use crate::model::{ParameterIn, SchemeKind, SecurityScheme as SpecScheme, Server};
-use crate::naming::{field_name, Scope};
+use crate::naming::{Scope, field_name};
 
 use crate::runtime_names::BUILDER_METHODS;
 

@@ -11,11 +11,10 @@ use super::lower;
 use crate::analyze::break_cycles;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
-    Api, BodyKind, Field, Operation, Param, ParamLocation, ResponseCase, SecurityKind, StatusMatch, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    Api, BodyKind, Field, Operation, Param, ParamLocation, ResponseCase, SecurityKind, StatusMatch, TypeDef, TypeId, TypeKind, TypeRef,
 };
-use crate::load::load_spec;
 use crate::ir::{PathParam, PathStyle, QueryStyle, SchemeId};
+use crate::load::load_spec;
 
 const FILE: &str = "spec.yaml";
 
@@ -24,12 +23,7 @@ const FILE: &str = "spec.yaml";
 /// Removes the indentation common to all non-blank lines, so YAML can be
 /// written indented inside Rust source.
 fn dedent(text: &str) -> String {
-    let indent = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len() - line.trim_start().len())
-        .min()
-        .unwrap_or(0);
+    let indent = text.lines().filter(|line| !line.trim().is_empty()).map(|line| line.len() - line.trim_start().len()).min().unwrap_or(0);
     let mut out = String::new();
     for line in text.lines() {
         out.push_str(line.get(indent..).unwrap_or_default().trim_end());
@@ -92,11 +86,7 @@ fn type_names(api: &Api) -> Vec<&str> {
 }
 
 fn def<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
-    api.types
-        .defs
-        .iter()
-        .find(|def| def.name == name)
-        .unwrap_or_else(|| panic!("no type `{name}`; types: {:?}", type_names(api)))
+    api.types.defs.iter().find(|def| def.name == name).unwrap_or_else(|| panic!("no type `{name}`; types: {:?}", type_names(api)))
 }
 
 fn id_of(api: &Api, name: &str) -> TypeId {
@@ -149,19 +139,15 @@ fn describe(api: &Api, name: &str) -> String {
     match &def(api, name).kind {
         TypeKind::Pending => "pending".into(),
         TypeKind::Struct(structure) => {
-            let mut parts: Vec<String> = structure
-                .fields
-                .iter()
-                .map(|field| format!("{}: {} {:?}", field.name, show(api, &field.ty), field.presence))
-                .collect();
+            let mut parts: Vec<String> =
+                structure.fields.iter().map(|field| format!("{}: {} {:?}", field.name, show(api, &field.ty), field.presence)).collect();
             if let Some(additional) = &structure.additional {
                 parts.push(format!("..{}", show(api, additional)));
             }
             format!("{{{}}}", parts.join(", "))
         }
         TypeKind::Enum(enumeration) => {
-            let variants: Vec<String> =
-                enumeration.variants.iter().map(|variant| format!("{}={}", variant.name, variant.value)).collect();
+            let variants: Vec<String> = enumeration.variants.iter().map(|variant| format!("{}={}", variant.name, variant.value)).collect();
             let open = if enumeration.open { ", open" } else { "" };
             format!("enum({:?}{open}) {}", enumeration.repr, variants.join(" | "))
         }
@@ -386,7 +372,8 @@ fn additional_properties_next_to_properties_fill_struct_additional() {
     // The map is the field `additional_properties`: a property of that name
     // (either spelling) gets another.
     for wire in ["additional_properties", "additionalProperties"] {
-        let api = lower_yaml(&schemas(&format!("T: {{type: object, properties: {{{wire}: {{type: string}}}}, additionalProperties: true}}")));
+        let api =
+            lower_yaml(&schemas(&format!("T: {{type: object, properties: {{{wire}: {{type: string}}}}, additionalProperties: true}}")));
         assert_eq!(describe(&api, "T"), "{additional_properties_2: String Optional, ..Json}", "{wire}");
     }
 }
@@ -474,11 +461,7 @@ fn inline_types_are_named_after_their_location() {
             "/components/schemas/Invoice/properties/organization",
             "{name: String Optional, address: InvoiceOrganizationAddress Optional}",
         ),
-        (
-            "InvoiceOrganizationAddress",
-            "/components/schemas/Invoice/properties/organization/properties/address",
-            "{city: String Optional}",
-        ),
+        ("InvoiceOrganizationAddress", "/components/schemas/Invoice/properties/organization/properties/address", "{city: String Optional}"),
         ("InvoiceLinesItem", "/components/schemas/Invoice/properties/lines/items", "{sku: String Optional}"),
         ("InvoiceStatus", "/components/schemas/Invoice/properties/status", "enum(String, open) Open=\"open\" | Paid=\"paid\""),
         ("InvoiceMetaValue", "/components/schemas/Invoice/properties/meta/additionalProperties", "{x: i64 Optional}"),
@@ -631,11 +614,7 @@ fn recursion_through_unions_and_aliases_is_boxed() {
         ExprRef: {allOf: [{$ref: '#/components/schemas/Expr'}], description: an alias}
         ",
     ));
-    let table = [
-        ("Neg", "{inner: Box<ExprRef> Required}"),
-        ("ExprRef", "= Expr"),
-        ("Lit", "{value: i64 Required}"),
-    ];
+    let table = [("Neg", "{inner: Box<ExprRef> Required}"), ("ExprRef", "= Expr"), ("Lit", "{value: i64 Required}")];
     for (name, expected) in table {
         assert_eq!(describe(&api, name), expected, "{name}");
     }
@@ -686,7 +665,10 @@ fn enums_get_variant_names_and_a_repr() {
         ("{type: integer, enum: [1, 2, -3]}", "enum(Integer, open) V1=1 | V2=2 | Minus3=-3"),
         // openapiv3 reads number enums as f64: whole numbers are integers again.
         ("{type: number, enum: [1, 2, 3]}", "enum(Integer, open) V1=1 | V2=2 | V3=3"),
-        ("{type: number, enum: [1.5, 1.034e20, -1.034e-20]}", "enum(Mixed, open) V1_5=1.5 | V1_034E20=1.034e+20 | Minus1_034EMinus20=-1.034e-20"),
+        (
+            "{type: number, enum: [1.5, 1.034e20, -1.034e-20]}",
+            "enum(Mixed, open) V1_5=1.5 | V1_034E20=1.034e+20 | Minus1_034EMinus20=-1.034e-20",
+        ),
         ("{enum: [a, 1, true]}", "enum(Mixed, open) A=\"a\" | V1=1 | True=true"),
         ("{type: string, enum: [a, null]}", "enum(String, open) A=\"a\""),
     ];
@@ -754,10 +736,7 @@ fn all_of_merges_properties_and_required_lists() {
     ));
     let table = [
         ("Both", "{id: i64 Required, created: DateTime Required, note: String Required, extra: bool Optional}"),
-        (
-            "Deep",
-            "{id: i64 Required, created: DateTime Required, note: String Required, extra: bool Required, deep: i64 Optional}",
-        ),
+        ("Deep", "{id: i64 Required, created: DateTime Required, note: String Required, extra: bool Required, deep: i64 Optional}"),
         ("Override", "{id: String Required}"),
     ];
     for (name, expected) in table {
@@ -780,11 +759,7 @@ fn all_of_with_one_ref_is_that_ref() {
         Wrapper: {allOf: [{$ref: '#/components/schemas/X'}], nullable: true}
         ",
     ));
-    let table = [
-        ("nullable", "X Nullable"),
-        ("described", "X Required"),
-        ("optional", "X OptionalNullable"),
-    ];
+    let table = [("nullable", "X Nullable"), ("described", "X Required"), ("optional", "X OptionalNullable")];
     for (wire, expected) in table {
         let field = field(&api, "T", wire);
         assert_eq!(format!("{} {:?}", show(&api, &field.ty), field.presence), expected, "property `{wire}`");
@@ -858,8 +833,14 @@ fn untagged_unions_try_the_pickiest_variant_first() {
             "union PetOther | Dog[Dog]",
         ),
         // integer before number before string
-        ("{oneOf: [{type: string}, {type: number}, {type: integer}, {type: boolean}]}", "union Boolean(bool) | Integer(i64) | Number(f64) | String"),
-        ("{anyOf: [{type: string}, {$ref: '#/components/schemas/Dog'}, {type: array, items: {type: integer}}]}", "union Dog | Array(Vec<i64>) | String"),
+        (
+            "{oneOf: [{type: string}, {type: number}, {type: integer}, {type: boolean}]}",
+            "union Boolean(bool) | Integer(i64) | Number(f64) | String",
+        ),
+        (
+            "{anyOf: [{type: string}, {$ref: '#/components/schemas/Dog'}, {type: array, items: {type: integer}}]}",
+            "union Dog | Array(Vec<i64>) | String",
+        ),
         // formatted strings before plain ones
         ("{oneOf: [{type: string}, {type: string, format: uuid}]}", "union Uuid | String"),
     ];
@@ -905,7 +886,10 @@ fn a_member_that_only_allows_null_makes_the_union_optional() {
             grade: {oneOf: [{$ref: '#/components/schemas/RatingEnum'}, {$ref: '#/components/schemas/BlankEnum'}, {$ref: '#/components/schemas/NullEnum'}]}
         ",
     ));
-    assert_eq!(format!("{} {:?}", show(&api, &field(&api, "Book", "rating").ty), field(&api, "Book", "rating").presence), "RatingEnum Nullable");
+    assert_eq!(
+        format!("{} {:?}", show(&api, &field(&api, "Book", "rating").ty), field(&api, "Book", "rating").presence),
+        "RatingEnum Nullable"
+    );
     let grade = field(&api, "Book", "grade");
     assert_eq!(format!("{} {:?}", show(&api, &grade.ty), grade.presence), "BookGrade Nullable");
     assert_eq!(describe(&api, "BookGrade"), "union RatingEnum | BlankEnum");
@@ -1264,11 +1248,8 @@ fn security_schemes_lower_to_credentials() {
 #[test]
 fn security_requirements_come_from_the_operation_or_the_root() {
     let api = lower_yaml(SECURITY);
-    let table: [(&str, &[&[&str]]); 3] = [
-        ("global", &[&["api_key"]]),
-        ("open", &[]),
-        ("alternatives", &[&["bearer"], &["basic", "query_key"], &[]]),
-    ];
+    let table: [(&str, &[&[&str]]); 3] =
+        [("global", &[&["api_key"]]), ("open", &[]), ("alternatives", &[&["bearer"], &["basic", "query_key"], &[]])];
     for (name, expected) in table {
         let keys: Vec<Vec<&str>> = operation(&api, name)
             .security
@@ -1311,10 +1292,7 @@ fn broken_refs_are_reported_at_the_referring_node() {
             "/components/schemas/A/properties/b",
         ),
         ("components: {schemas: {A: {$ref: '#/components/schemas/Nope'}}}", "/components/schemas/A"),
-        (
-            "components: {schemas: {A: {type: array, items: {$ref: '#/components/schemas/Nope'}}}}",
-            "/components/schemas/A/items",
-        ),
+        ("components: {schemas: {A: {type: array, items: {$ref: '#/components/schemas/Nope'}}}}", "/components/schemas/A/items"),
         (
             "paths: {/a: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}}}}}}",
             "/paths/~1a/get/responses/200/content/application~1json/schema",
@@ -1415,12 +1393,7 @@ fn forward_refs_to_nullable_components_are_nullable() {
         MaybeEnum: {type: string, enum: [a, null]}
         ",
     ));
-    let expected = [
-        "m: Maybe Nullable",
-        "e: MaybeEnum Nullable",
-        "a: Maybe Nullable",
-        "list: Vec<Option<Maybe>> Optional",
-    ];
+    let expected = ["m: Maybe Nullable", "e: MaybeEnum Nullable", "a: Maybe Nullable", "list: Vec<Option<Maybe>> Optional"];
     let found: Vec<String> = ["m", "e", "a", "list"]
         .into_iter()
         .map(|wire| {
@@ -1531,7 +1504,10 @@ fn swagger_2_bodies_parameters_responses_and_servers() {
         ]
     );
     let body = add.body.as_ref().expect("a body");
-    assert_eq!((body.content_type.as_str(), body.kind, show(&api, &body.ty), body.required), ("application/json", BodyKind::Json, "Pet".to_owned(), true));
+    assert_eq!(
+        (body.content_type.as_str(), body.kind, show(&api, &body.ty), body.required),
+        ("application/json", BodyKind::Json, "Pet".to_owned(), true)
+    );
     assert_eq!(cases(&api, &add.success), ["200 Pet"]);
     assert_eq!(add.security, [vec![SchemeId(0)], vec![SchemeId(1)], vec![SchemeId(2)]]);
     let kinds: Vec<&SecurityKind> = api.security_schemes.iter().map(|scheme| &scheme.kind).collect();

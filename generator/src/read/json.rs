@@ -10,8 +10,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
 use crate::model::{
     Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter, ParameterIn,
-    PathItem, RequestBody, Requirement, Response, Schema, SchemeKind, SecurityScheme, Server, ServerVariable, Style,
-    Version,
+    PathItem, RequestBody, Requirement, Response, Schema, SchemeKind, SecurityScheme, Server, ServerVariable, Style, Version,
 };
 
 /// The HTTP methods of a path item, in the order OpenAPI lists them.
@@ -71,7 +70,13 @@ impl Reader {
 
     /// A node that may be a `$ref` (other keywords beside a `$ref` are
     /// ignored, as OpenAPI says for everything but 3.1 schemas).
-    pub fn node<T>(&mut self, value: &Value, at: &Location, what: &str, read: impl FnOnce(&mut Self, &Map<String, Value>, &Location) -> T) -> Option<Node<T>> {
+    pub fn node<T>(
+        &mut self,
+        value: &Value,
+        at: &Location,
+        what: &str,
+        read: impl FnOnce(&mut Self, &Map<String, Value>, &Location) -> T,
+    ) -> Option<Node<T>> {
         let map = self.expect_object(value, at, what)?;
         if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
             return Some(Node::reference(at.clone(), reference));
@@ -93,7 +98,9 @@ impl Reader {
             // 3.1: keywords next to `$ref` apply too; the reference is then
             // one member of an `allOf` with them (lowering reads an `allOf`
             // of one reference plus annotations as that reference).
-            let siblings = map.keys().any(|key| key != "$ref" && !key.starts_with("x-") && key != "$defs" && key != "$id" && key != "$schema" && key != "$comment");
+            let siblings = map.keys().any(|key| {
+                key != "$ref" && !key.starts_with("x-") && key != "$defs" && key != "$id" && key != "$schema" && key != "$comment"
+            });
             if self.version == Version::OpenApi31 && siblings {
                 let mut schema = self.schema_keywords(map, at);
                 schema.all_of.insert(0, Node::reference(at.clone(), reference));
@@ -106,11 +113,9 @@ impl Reader {
 
     fn schema_list(&mut self, map: &Map<String, Value>, key: &str, at: &Location) -> Vec<Node<Schema>> {
         match map.get(key) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(index, item)| self.schema(item, &at.join([key, index.to_string().as_str()])))
-                .collect(),
+            Some(Value::Array(items)) => {
+                items.iter().enumerate().map(|(index, item)| self.schema(item, &at.join([key, index.to_string().as_str()]))).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -175,9 +180,7 @@ impl Reader {
         }
         schema.additional = match map.get("additionalProperties") {
             Some(Value::Bool(any)) => Some(Additional::Any(*any)),
-            Some(value @ Value::Object(_)) => {
-                Some(Additional::Schema(Box::new(self.schema(value, &at.push("additionalProperties")))))
-            }
+            Some(value @ Value::Object(_)) => Some(Additional::Schema(Box::new(self.schema(value, &at.push("additionalProperties"))))),
             _ => None,
         };
         match map.get("items") {
@@ -214,10 +217,7 @@ impl Reader {
                 property_name,
                 mapping: object(discriminator, "mapping")
                     .map(|mapping| {
-                        mapping
-                            .iter()
-                            .filter_map(|(key, value)| value.as_str().map(|target| (key.clone(), target.to_owned())))
-                            .collect()
+                        mapping.iter().filter_map(|(key, value)| value.as_str().map(|target| (key.clone(), target.to_owned()))).collect()
                     })
                     .unwrap_or_default(),
             }),
@@ -239,7 +239,8 @@ impl Reader {
             version: info.and_then(|info| string(info, "version")).unwrap_or_default(),
             description: info.and_then(|info| string(info, "description")),
         };
-        let servers = map.get("servers").and_then(Value::as_array).map(|servers| servers.iter().filter_map(server).collect()).unwrap_or_default();
+        let servers =
+            map.get("servers").and_then(Value::as_array).map(|servers| servers.iter().filter_map(server).collect()).unwrap_or_default();
         let paths = object(map, "paths")
             .map(|paths| {
                 paths
@@ -256,28 +257,26 @@ impl Reader {
         if let Some(c) = object(map, "components") {
             let base = at.push("components");
             components.schemas = self.section(c, "schemas", &base, |reader, value, at| Some(reader.schema(value, at)));
-            components.parameters = self.section(c, "parameters", &base, |r, v, at| r.node(v, at, "a parameter", Reader::parameter_or_default));
+            components.parameters =
+                self.section(c, "parameters", &base, |r, v, at| r.node(v, at, "a parameter", Reader::parameter_or_default));
             components.responses = self.section(c, "responses", &base, |r, v, at| r.node(v, at, "a response", Reader::response));
-            components.request_bodies = self.section(c, "requestBodies", &base, |r, v, at| r.node(v, at, "a request body", Reader::request_body));
+            components.request_bodies =
+                self.section(c, "requestBodies", &base, |r, v, at| r.node(v, at, "a request body", Reader::request_body));
             components.headers = self.section(c, "headers", &base, |r, v, at| r.node(v, at, "a header", Reader::header));
             components.security_schemes = self.section(c, "securitySchemes", &base, |r, v, at| {
                 let node = r.node(v, at, "a security scheme", Reader::security_scheme)?;
-                Some(Node { at: node.at, value: match node.value {
-                    crate::model::RefOr::Ref(reference) => crate::model::RefOr::Ref(reference),
-                    crate::model::RefOr::Item(Some(scheme)) => crate::model::RefOr::Item(scheme),
-                    crate::model::RefOr::Item(None) => return None,
-                } })
+                Some(Node {
+                    at: node.at,
+                    value: match node.value {
+                        crate::model::RefOr::Ref(reference) => crate::model::RefOr::Ref(reference),
+                        crate::model::RefOr::Item(Some(scheme)) => crate::model::RefOr::Item(scheme),
+                        crate::model::RefOr::Item(None) => return None,
+                    },
+                })
             });
             components.path_items = self.section(c, "pathItems", &base, |r, v, at| r.node(v, at, "a path item", Reader::path_item));
         }
-        Document {
-            version: self.version,
-            info,
-            servers,
-            paths,
-            components,
-            security: self.security(map, &at),
-        }
+        Document { version: self.version, info, servers, paths, components, security: self.security(map, &at) }
     }
 
     fn section<T>(
@@ -289,10 +288,7 @@ impl Reader {
     ) -> IndexMap<String, Node<T>> {
         let Some(entries) = object(components, key) else { return IndexMap::new() };
         let at = base.push(key);
-        entries
-            .iter()
-            .filter_map(|(name, value)| read(self, value, &at.push(name.clone())).map(|node| (name.clone(), node)))
-            .collect()
+        entries.iter().filter_map(|(name, value)| read(self, value, &at.push(name.clone())).map(|node| (name.clone(), node))).collect()
     }
 
     /// `security` of `map` (global or an operation's).
@@ -306,7 +302,8 @@ impl Reader {
                 requirement
                     .iter()
                     .map(|(name, scopes)| {
-                        let scopes = scopes.as_array().map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
+                        let scopes =
+                            scopes.as_array().map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
                         (name.clone(), scopes)
                     })
                     .collect()
@@ -336,11 +333,14 @@ impl Reader {
             .filter_map(|(index, value)| {
                 let at = at.join(["parameters", index.to_string().as_str()]);
                 let node = self.node(value, &at, "a parameter", Reader::parameter)?;
-                Some(Node { at: node.at, value: match node.value {
-                    crate::model::RefOr::Ref(reference) => crate::model::RefOr::Ref(reference),
-                    crate::model::RefOr::Item(Some(parameter)) => crate::model::RefOr::Item(parameter),
-                    crate::model::RefOr::Item(None) => return None,
-                } })
+                Some(Node {
+                    at: node.at,
+                    value: match node.value {
+                        crate::model::RefOr::Ref(reference) => crate::model::RefOr::Ref(reference),
+                        crate::model::RefOr::Item(Some(parameter)) => crate::model::RefOr::Item(parameter),
+                        crate::model::RefOr::Item(None) => return None,
+                    },
+                })
             })
             .collect()
     }
@@ -397,7 +397,11 @@ impl Reader {
             Some("cookie") => ParameterIn::Cookie,
             other => {
                 let found = other.map_or_else(|| "nothing".to_owned(), |other| format!("`{}`", other.escape_debug()));
-                self.problem(Code::InvalidDocument, &at.push("in"), format!("a parameter's `in` must be path, query, header or cookie; found {found}"));
+                self.problem(
+                    Code::InvalidDocument,
+                    &at.push("in"),
+                    format!("a parameter's `in` must be path, query, header or cookie; found {found}"),
+                );
                 return None;
             }
         };
@@ -514,7 +518,10 @@ fn server(value: &Value) -> Option<Server> {
                         let variable = variable.as_object()?;
                         Some(ServerVariable {
                             name: name.clone(),
-                            default: variable.get("default").map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_owned)).unwrap_or_default(),
+                            default: variable
+                                .get("default")
+                                .map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_owned))
+                                .unwrap_or_default(),
                             description: string(variable, "description"),
                         })
                     })

@@ -152,14 +152,22 @@ impl Component for model::Response {
         match section {
             Section::RequestBodies => {
                 let body = components.request_bodies.get(name)?.as_item()?;
-                Some(model::Response { description: body.description.clone().unwrap_or_default(), content: body.content.clone(), headers: Vec::new() })
+                Some(model::Response {
+                    description: body.description.clone().unwrap_or_default(),
+                    content: body.content.clone(),
+                    headers: Vec::new(),
+                })
             }
             // A response that names a schema: a JSON response of that schema.
             Section::Schemas => {
                 let schema = components.schemas.get(name)?;
                 let reference = Node::reference(schema.at.clone(), format!("#{}", schema.at.pointer));
                 let media = model::MediaType { schema: Some(reference) };
-                Some(model::Response { description: String::new(), content: vec![("application/json".to_owned(), media)], headers: Vec::new() })
+                Some(model::Response {
+                    description: String::new(),
+                    content: vec![("application/json".to_owned(), media)],
+                    headers: Vec::new(),
+                })
             }
             _ => None,
         }

@@ -26,9 +26,29 @@ use crate::pointer::Pointer;
 
 /// Maps whose keys are names chosen by the spec author.
 const NAMED_MAPS: &[&str] = &[
-    "properties", "patternProperties", "definitions", "$defs", "schemas", "parameters", "responses", "requestBodies",
-    "headers", "securitySchemes", "securityDefinitions", "examples", "links", "callbacks", "content", "encoding",
-    "variables", "mapping", "pathItems", "webhooks", "paths", "scopes", "dependentSchemas",
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "securityDefinitions",
+    "examples",
+    "links",
+    "callbacks",
+    "content",
+    "encoding",
+    "variables",
+    "mapping",
+    "pathItems",
+    "webhooks",
+    "paths",
+    "scopes",
+    "dependentSchemas",
 ];
 
 /// Keys whose values are data, not spec structure.
@@ -206,10 +226,8 @@ mod tests {
 
     #[test]
     fn warnings_follow_document_order() {
-        let (value, found) = run(
-            r#"{"summary": 1, "properties": {"a": {"title": 2}}, "title": 3, "description": "kept"}"#,
-            Version::OpenApi30,
-        );
+        let (value, found) =
+            run(r#"{"summary": 1, "properties": {"a": {"title": 2}}, "title": 3, "description": "kept"}"#, Version::OpenApi30);
         let at: Vec<&str> = found.warnings.iter().map(|warning| warning.pointer.as_str()).collect();
         assert_eq!(at, ["/summary", "/properties/a/title", "/title"]);
         assert_eq!(value, serde_json::json!({"properties": {"a": {}}, "description": "kept"}));
@@ -247,7 +265,15 @@ mod tests {
         let (_, found) = run(text, Version::OpenApi30);
         assert!(found.read_as_31);
         let pointers: Vec<&str> = found.warnings.iter().map(|w| w.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/components/schemas/A/type", "/components/schemas/A/examples", "/components/schemas/B/const", "/components/schemas/C/exclusiveMinimum"]);
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/A/type",
+                "/components/schemas/A/examples",
+                "/components/schemas/B/const",
+                "/components/schemas/C/exclusiveMinimum"
+            ]
+        );
         let (_, found) = run(text, Version::OpenApi31);
         assert!(!found.read_as_31 && found.warnings.is_empty());
     }

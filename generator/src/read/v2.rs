@@ -21,13 +21,13 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::json::{extensions, flag, object, string, strings, Reader, METHODS};
+use super::json::{METHODS, Reader, extensions, flag, object, string, strings};
 use crate::diagnostics::Code;
 use crate::ir::Location;
 use crate::load::join_ref;
 use crate::model::{
-    Components, Document, Header, Info, MediaType, Node, Operation, Parameter, ParameterIn, PathItem, RequestBody,
-    Response, Schema, SchemeKind, SecurityScheme, Server, Style, Version,
+    Components, Document, Header, Info, MediaType, Node, Operation, Parameter, ParameterIn, PathItem, RequestBody, Response, Schema,
+    SchemeKind, SecurityScheme, Server, Style, Version,
 };
 use crate::pointer::Pointer;
 
@@ -201,7 +201,8 @@ impl<'a> Swagger<'a> {
                     here = Location { file, pointer };
                 }
                 None => {
-                    let shown = if here.file == self.root_file { format!("`{}`", reference.escape_debug()) } else { "this `$ref`".to_owned() };
+                    let shown =
+                        if here.file == self.root_file { format!("`{}`", reference.escape_debug()) } else { "this `$ref`".to_owned() };
                     self.reader.problem(Code::BrokenRef, &here, format!("{shown}: nothing at `{file}#{fragment}`"));
                     return None;
                 }
@@ -229,7 +230,8 @@ impl<'a> Swagger<'a> {
                     let schema = parameter.get("schema").map(|schema| self.reader.schema(schema, &param_at.push("schema")));
                     let types = json_first(&consumes);
                     let content = types.into_iter().map(|content_type| (content_type, MediaType { schema: schema.clone() })).collect();
-                    let request = RequestBody { description: string(parameter, "description"), required: flag(parameter, "required"), content };
+                    let request =
+                        RequestBody { description: string(parameter, "description"), required: flag(parameter, "required"), content };
                     body = Some(Node::item(param_at.clone(), request));
                 }
                 "formData" => form.push((string(parameter, "name").unwrap_or_default(), parameter.clone(), param_at.clone())),
@@ -309,7 +311,11 @@ impl<'a> Swagger<'a> {
             Some("header") => ParameterIn::Header,
             other => {
                 let found = other.map_or_else(|| "nothing".to_owned(), |other| format!("`{}`", other.escape_debug()));
-                self.reader.problem(Code::InvalidDocument, &at.push("in"), format!("a parameter's `in` must be path, query, header, body or formData; found {found}"));
+                self.reader.problem(
+                    Code::InvalidDocument,
+                    &at.push("in"),
+                    format!("a parameter's `in` must be path, query, header, body or formData; found {found}"),
+                );
                 return None;
             }
         };
@@ -366,7 +372,8 @@ impl<'a> Swagger<'a> {
         if let Some(schema_value) = map.get("schema") {
             let is_file = schema_value.get("type").and_then(Value::as_str) == Some("file");
             if is_file {
-                let binary = produces.iter().find(|p| !p.contains("json")).cloned().unwrap_or_else(|| "application/octet-stream".to_owned());
+                let binary =
+                    produces.iter().find(|p| !p.contains("json")).cloned().unwrap_or_else(|| "application/octet-stream".to_owned());
                 content.push((binary, MediaType { schema: None }));
             } else {
                 let schema = self.reader.schema(schema_value, &at.push("schema"));
@@ -408,7 +415,11 @@ impl<'a> Swagger<'a> {
             }
             Some("oauth2") => SchemeKind::OAuth2,
             _ => {
-                self.reader.problem(Code::InvalidDocument, &at.push("type"), "a security definition's `type` must be basic, apiKey or oauth2");
+                self.reader.problem(
+                    Code::InvalidDocument,
+                    &at.push("type"),
+                    "a security definition's `type` must be basic, apiKey or oauth2",
+                );
                 return None;
             }
         };

@@ -3,15 +3,13 @@
 //! its types into the [`crate::model`]. Locations are computed while
 //! converting, so every node points at where it is written.
 
-use openapiv3::{
-    AdditionalProperties, ParameterSchemaOrContent, ReferenceOr, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ParameterSchemaOrContent, ReferenceOr, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
 use crate::ir::Location;
 use crate::model::{
-    self, Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter,
-    ParameterIn, PathItem, RequestBody, Response, SchemeKind, SecurityScheme, Server, ServerVariable, Style, Version,
+    self, Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter, ParameterIn,
+    PathItem, RequestBody, Response, SchemeKind, SecurityScheme, Server, ServerVariable, Style, Version,
 };
 
 /// Converts a typed 3.0 document read from `file`.
@@ -29,11 +27,7 @@ pub fn document(file: &str, root: &openapiv3::OpenAPI) -> Document {
     }
     Document {
         version: Version::OpenApi30,
-        info: Info {
-            title: root.info.title.clone(),
-            version: root.info.version.clone(),
-            description: root.info.description.clone(),
-        },
+        info: Info { title: root.info.title.clone(), version: root.info.version.clone(), description: root.info.description.clone() },
         servers: root.servers.iter().map(server).collect(),
         paths: root
             .paths
@@ -54,10 +48,7 @@ fn section<T, U>(
     at: &Location,
     convert: impl Fn(&T, &Location) -> U,
 ) -> indexmap::IndexMap<String, Node<U>> {
-    entries
-        .iter()
-        .map(|(name, entry)| (name.clone(), node(entry, &at.push(name.clone()), &convert)))
-        .collect()
+    entries.iter().map(|(name, entry)| (name.clone(), node(entry, &at.push(name.clone()), &convert))).collect()
 }
 
 fn node<T, U>(entry: &ReferenceOr<T>, at: &Location, convert: impl Fn(&T, &Location) -> U) -> Node<U> {
@@ -94,18 +85,12 @@ fn server(server: &openapiv3::Server) -> Server {
 pub fn path_item(item: &openapiv3::PathItem, at: &Location) -> PathItem {
     PathItem {
         parameters: parameters(&item.parameters, at),
-        operations: item
-            .iter()
-            .filter_map(|(method, op)| Some((HttpMethod::from_key(method)?, operation(op, &at.push(method)))))
-            .collect(),
+        operations: item.iter().filter_map(|(method, op)| Some((HttpMethod::from_key(method)?, operation(op, &at.push(method))))).collect(),
     }
 }
 
 fn parameters(list: &[ReferenceOr<openapiv3::Parameter>], at: &Location) -> Vec<Node<Parameter>> {
-    list.iter()
-        .enumerate()
-        .map(|(index, entry)| node(entry, &at.join(["parameters", index.to_string().as_str()]), parameter))
-        .collect()
+    list.iter().enumerate().map(|(index, entry)| node(entry, &at.join(["parameters", index.to_string().as_str()]), parameter)).collect()
 }
 
 fn operation(op: &openapiv3::Operation, at: &Location) -> Operation {
@@ -258,7 +243,9 @@ pub fn schema(schema: &openapiv3::Schema, at: &Location) -> model::Schema {
         members
             .iter()
             .enumerate()
-            .map(|(index, member)| crate::read::v30::node(member, &at.join([keyword, index.to_string().as_str()]), crate::read::v30::schema))
+            .map(|(index, member)| {
+                crate::read::v30::node(member, &at.join([keyword, index.to_string().as_str()]), crate::read::v30::schema)
+            })
             .collect()
     };
     let mut typ: Option<&str> = None;
@@ -315,10 +302,7 @@ fn properties(
     entries: &indexmap::IndexMap<String, ReferenceOr<Box<openapiv3::Schema>>>,
     at: &Location,
 ) -> Vec<(String, Node<model::Schema>)> {
-    entries
-        .iter()
-        .map(|(name, entry)| (name.clone(), boxed_node(entry, &at.join(["properties", name.as_str()]))))
-        .collect()
+    entries.iter().map(|(name, entry)| (name.clone(), boxed_node(entry, &at.join(["properties", name.as_str()])))).collect()
 }
 
 fn additional(additional: &AdditionalProperties, at: &Location) -> Additional {
@@ -338,11 +322,7 @@ fn enumeration(schema: &openapiv3::Schema) -> Vec<Value> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) => values(&string.enumeration),
         SchemaKind::Type(Type::Integer(integer)) => values(&integer.enumeration),
-        SchemaKind::Type(Type::Number(number)) => number
-            .enumeration
-            .iter()
-            .map(|item| item.map_or(Value::Null, number_value))
-            .collect(),
+        SchemaKind::Type(Type::Number(number)) => number.enumeration.iter().map(|item| item.map_or(Value::Null, number_value)).collect(),
         SchemaKind::Type(Type::Boolean(boolean)) => values(&boolean.enumeration),
         SchemaKind::Any(any) => any.enumeration.clone(),
         _ => Vec::new(),

@@ -316,4 +316,3 @@ pub(crate) fn truncate(text: &str, max: usize) -> &str {
         None => text,
     }
 }
-

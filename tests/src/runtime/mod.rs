@@ -41,15 +41,15 @@ pub use futures;
 pub use reqwest;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
 
+pub use bytes::Bytes;
 pub use error::{ApiError, DecodeError, Error, HookError, TransportError};
 pub use hooks::{Attempt, Hook};
 pub use multipart::FilePart;
 pub use paginate::PageStream;
 pub use request::Call;
 pub use response::Response;
-pub use stream::{Event, ResponseStream};
-pub use bytes::Bytes;
 pub use retry::RetryPolicy;
+pub use stream::{Event, ResponseStream};
 
 /// What generated code calls, and nothing a user needs: one module, so the
 /// runtime's public API (above) is all that its root and its documentation
@@ -68,8 +68,8 @@ pub mod __private {
     pub use super::params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
     pub use super::request::{ParseError, Request};
     pub use super::response::{
-        FromHeaders, RawResponse, api_error, bytes, decode_json, empty, error_json, header_value, json, parse_json, serialize_tagged,
-        text, union_variant, union_variant_untagged,
+        FromHeaders, RawResponse, api_error, bytes, decode_json, empty, error_json, header_value, json, parse_json, serialize_tagged, text,
+        union_variant, union_variant_untagged,
     };
     pub use super::stream::{item_bytes, item_json, item_text};
     pub use super::union::{Buffered, BufferedRef, TryVariant, Variant, buffered_json, deserialize_untagged, tag_of, tagged_variant};

@@ -51,10 +51,8 @@ pub fn generate_file(path: &str) -> Result<Output, Diagnostics> {
 
 /// Generates several specs in one run.
 pub fn generate_files(paths: &[String]) -> Result<Output, Diagnostics> {
-    let specs: Vec<SpecInput> = paths
-        .iter()
-        .map(|path| SpecInput { path: path.clone(), module: generator::module_name_for_path(path) })
-        .collect();
+    let specs: Vec<SpecInput> =
+        paths.iter().map(|path| SpecInput { path: path.clone(), module: generator::module_name_for_path(path) }).collect();
     generator::generate(&specs, &WorkspaceLoader, &Config::default())
 }
 

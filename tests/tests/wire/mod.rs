@@ -23,44 +23,23 @@ pub const TIMEOUT_BUDGET: Duration = Duration::from_secs(3);
 
 /// The one request the mock server received; fails if it saw none or more.
 pub async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server
-        .received_requests()
-        .await
-        .expect("request recording is enabled");
-    assert_eq!(
-        requests.len(),
-        1,
-        "expected exactly one request, got {requests:?}"
-    );
+    let mut requests = server.received_requests().await.expect("request recording is enabled");
+    assert_eq!(requests.len(), 1, "expected exactly one request, got {requests:?}");
     requests.remove(0)
 }
 
 /// Every value the request carries for header `name`, as text.
 pub fn header_values(request: &Request, name: &str) -> Vec<String> {
-    request
-        .headers
-        .get_all(name)
-        .iter()
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .collect()
+    request.headers.get_all(name).iter().map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()).collect()
 }
 
 /// Asserts the raw request line: GET, the exact (still percent-encoded)
 /// path, no query string at all and no body.
 pub fn assert_get_without_query(request: &Request, expected_path: &str) {
     assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(
-        request.url.path(),
-        expected_path,
-        "raw URL was {}",
-        request.url
-    );
+    assert_eq!(request.url.path(), expected_path, "raw URL was {}", request.url);
     assert_eq!(request.url.query(), None, "raw URL was {}", request.url);
-    assert!(
-        !request.url.as_str().contains('?'),
-        "raw URL was {}",
-        request.url
-    );
+    assert!(!request.url.as_str().contains('?'), "raw URL was {}", request.url);
     assert!(request.body.is_empty(), "GET must not carry a body");
 }
 

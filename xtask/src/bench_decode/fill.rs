@@ -121,9 +121,6 @@ mod tests {
         }}});
         let mut value = json!({"id": 7, "owner": {"login": "octocat"}});
         super::fill(&mut value, &json!({"$ref": "#/components/schemas/Repo"}), &spec);
-        assert_eq!(
-            value,
-            json!({"id": 7, "owner": {"login": "octocat", "type": "User"}, "has_discussions": false, "topics": []})
-        );
+        assert_eq!(value, json!({"id": 7, "owner": {"login": "octocat", "type": "User"}, "has_discussions": false, "topics": []}));
     }
 }

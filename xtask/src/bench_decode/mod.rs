@@ -147,7 +147,10 @@ pub(crate) fn bench_decode(root: &Path, options: &Options) -> Result<String, Str
         write(&file, &serde_json::to_string(&body).map_err(|error| error.to_string())?)?;
         bodies.push(("github", (*example).to_owned(), generator::type_name(schema), file));
     }
-    for (example, ty, body) in [("events (tagged union)", "Event", union_events(options.copies * 10)), ("shapes (untagged union)", "Shape", union_shapes(options.copies * 10))] {
+    for (example, ty, body) in [
+        ("events (tagged union)", "Event", union_events(options.copies * 10)),
+        ("shapes (untagged union)", "Shape", union_shapes(options.copies * 10)),
+    ] {
         let file = dir.join("bodies").join(format!("{ty}.json"));
         write(&file, &body)?;
         bodies.push(("unions", example.to_owned(), ty.to_owned(), file));
@@ -251,7 +254,11 @@ debug = false
     let mut calls = String::new();
     for (spec, name, ty, file) in bodies {
         let (ours, derive) = if *spec == "github" { ("ours", "derive") } else { ("unions_ours", "unions_derive") };
-        let _ = writeln!(calls, "    bench::<{ours}::types::{ty}, {derive}::types::{ty}>({name:?}, {:?}, {ours}::runtime::decode_json, {derive}::runtime::decode_json);", file.display());
+        let _ = writeln!(
+            calls,
+            "    bench::<{ours}::types::{ty}, {derive}::types::{ty}>({name:?}, {:?}, {ours}::runtime::decode_json, {derive}::runtime::decode_json);",
+            file.display()
+        );
     }
     let main = format!(
         r#"// Written by `cargo xtask bench-decode`.

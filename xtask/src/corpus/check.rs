@@ -47,8 +47,7 @@ impl Cargo {
             .env("CARGO_INCREMENTAL", "0")
             .stdin(Stdio::null());
         let started = Instant::now();
-        let output =
-            command.output().map_err(|error| format!("cannot run {}: {error}", self.program.to_string_lossy()))?;
+        let output = command.output().map_err(|error| format!("cannot run {}: {error}", self.program.to_string_lossy()))?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         Ok(Check {
             passed: output.status.success(),
@@ -67,8 +66,7 @@ impl Cargo {
             command.arg("--offline");
         }
         command.current_dir(crate_dir).env("CARGO_TARGET_DIR", target_dir).env("CARGO_INCREMENTAL", "0").stdin(Stdio::null());
-        let output =
-            command.output().map_err(|error| format!("cannot run {}: {error}", self.program.to_string_lossy()))?;
+        let output = command.output().map_err(|error| format!("cannot run {}: {error}", self.program.to_string_lossy()))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         Ok(example_counts(&stdout, &stderr, output.status.success()))
@@ -106,14 +104,9 @@ fn example_counts(stdout: &str, stderr: &str, success: bool) -> ExampleRun {
 fn first_errors(stderr: &str, limit: usize) -> Vec<String> {
     let lines: Vec<&str> = stderr.lines().map(str::trim_end).filter(|line| !line.trim().is_empty()).collect();
     let is_error = |line: &&str| line.starts_with("error") || line.contains(": error");
-    let is_closing =
-        |line: &&str| line.starts_with("error: could not compile") || line.starts_with("error: aborting due to");
-    let mut found: Vec<String> = lines
-        .iter()
-        .filter(|line| is_error(line) && !is_closing(line))
-        .take(limit)
-        .map(|line| (*line).to_owned())
-        .collect();
+    let is_closing = |line: &&str| line.starts_with("error: could not compile") || line.starts_with("error: aborting due to");
+    let mut found: Vec<String> =
+        lines.iter().filter(|line| is_error(line) && !is_closing(line)).take(limit).map(|line| (*line).to_owned()).collect();
     if found.is_empty() {
         found = lines.iter().take(limit).map(|line| (*line).to_owned()).collect();
     }
@@ -151,16 +144,14 @@ pub(super) fn check_all(
     let lock = warmup.join("Cargo.lock");
     if lock.is_file() {
         for job in jobs {
-            fs::copy(&lock, job.crate_dir.join("Cargo.lock"))
-                .map_err(|error| format!("{}: {error}", lock.display()))?;
+            fs::copy(&lock, job.crate_dir.join("Cargo.lock")).map_err(|error| format!("{}: {error}", lock.display()))?;
         }
     }
     let workers = workers.clamp(1, jobs.len());
     let mut targets = vec![target.clone()];
     for worker in 1..workers {
         let copy = scratch.join(format!("target-{}", worker + 1));
-        copy_tree(&target, &copy)
-            .map_err(|error| format!("copying {} to {}: {error}", target.display(), copy.display()))?;
+        copy_tree(&target, &copy).map_err(|error| format!("copying {} to {}: {error}", target.display(), copy.display()))?;
         targets.push(copy);
     }
     // Largest first, so that one big crate does not run alone at the end.
@@ -184,10 +175,7 @@ pub(super) fn check_all(
                             failures: vec![error],
                             ..ExampleRun::default()
                         });
-                        eprintln!(
-                            "corpus: examples of {}: {} round-tripped, {} failed",
-                            job.shown, run.passed, run.failed
-                        );
+                        eprintln!("corpus: examples of {}: {} round-tripped, {} failed", job.shown, run.passed, run.failed);
                         check.examples = Some(run);
                     }
                     let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -197,12 +185,7 @@ pub(super) fn check_all(
                             (true, 0) => "ok".to_owned(),
                             (true, warnings) => format!("ok with {warnings} warnings"),
                         };
-                        eprintln!(
-                            "corpus: checked {finished}/{}: {verdict} in {} s: {}",
-                            order.len(),
-                            seconds(check.elapsed),
-                            job.shown
-                        );
+                        eprintln!("corpus: checked {finished}/{}: {verdict} in {} s: {}", order.len(), seconds(check.elapsed), job.shown);
                     }
                     if sender.send((job.run, result)).is_err() {
                         break;
@@ -212,8 +195,7 @@ pub(super) fn check_all(
         }
     });
     drop(sender);
-    let mut checks =
-        receiver.into_iter().map(|(run, result)| result.map(|check| (run, check))).collect::<Result<Vec<_>, _>>()?;
+    let mut checks = receiver.into_iter().map(|(run, result)| result.map(|check| (run, check))).collect::<Result<Vec<_>, _>>()?;
     checks.sort_by_key(|(run, _)| *run);
     Ok(checks)
 }
@@ -223,8 +205,7 @@ pub(super) fn check_all(
 fn warm_up(model: &Path, scratch: &Path, target: &Path, cargo: &Cargo) -> Result<PathBuf, String> {
     let dir = scratch.join(WARMUP_DIR);
     let manifest_path = model.join("Cargo.toml");
-    let manifest =
-        fs::read_to_string(&manifest_path).map_err(|error| format!("{}: {error}", manifest_path.display()))?;
+    let manifest = fs::read_to_string(&manifest_path).map_err(|error| format!("{}: {error}", manifest_path.display()))?;
     // A name of its own, or cargo would take it for the model crate.
     let manifest = rename_package(&manifest, "corpus-deps-warmup")
         .ok_or_else(|| format!("{}: no `name = …` line to rename", manifest_path.display()))?;
@@ -235,11 +216,7 @@ fn warm_up(model: &Path, scratch: &Path, target: &Path, cargo: &Cargo) -> Result
     eprintln!("corpus: building dependencies once in {}", target.display());
     let check = cargo.check(&dir, target)?;
     if !check.passed {
-        return Err(format!(
-            "building the generated crates' dependencies failed in {}:\n{}",
-            dir.display(),
-            check.errors.join("\n")
-        ));
+        return Err(format!("building the generated crates' dependencies failed in {}:\n{}", dir.display(), check.errors.join("\n")));
     }
     eprintln!("corpus: dependencies ready in {} s", seconds(check.elapsed));
     Ok(dir)
@@ -323,8 +300,7 @@ mod tests {
 
     #[test]
     fn renames_the_warmup_package() {
-        let manifest =
-            "# @generated\n[package]\nname = \"a-client\"\nversion = \"0.1.0\"\n\n[dependencies]\nname-x = \"1\"\n";
+        let manifest = "# @generated\n[package]\nname = \"a-client\"\nversion = \"0.1.0\"\n\n[dependencies]\nname-x = \"1\"\n";
         assert_eq!(
             rename_package(manifest, "warm").as_deref(),
             Some("# @generated\n[package]\nname = \"warm\"\nversion = \"0.1.0\"\n\n[dependencies]\nname-x = \"1\"\n")

@@ -70,11 +70,7 @@ pub(super) fn discover(dir: &Path, exclude: Option<&Path>) -> Result<Discovery, 
         let bytes = fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
         let shown = slash_path(&relative);
         match classify(&String::from_utf8_lossy(&bytes)) {
-            Ok(()) => discovery.specs.push(Found {
-                shown,
-                path: path.to_string_lossy().into_owned(),
-                bytes: bytes.len() as u64,
-            }),
+            Ok(()) => discovery.specs.push(Found { shown, path: path.to_string_lossy().into_owned(), bytes: bytes.len() as u64 }),
             Err(reason) => discovery.skipped.push((shown, reason)),
         }
     }
@@ -104,9 +100,7 @@ fn top_level_scalar(text: &str, key: &str) -> Option<String> {
     let keys = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")];
     for line in text.lines() {
         for candidate in &keys {
-            if let Some(value) =
-                line.strip_prefix(candidate.as_str()).and_then(|rest| rest.trim_start().strip_prefix(':'))
-            {
+            if let Some(value) = line.strip_prefix(candidate.as_str()).and_then(|rest| rest.trim_start().strip_prefix(':')) {
                 return scalar(value);
             }
         }

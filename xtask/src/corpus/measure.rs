@@ -89,7 +89,21 @@ pub(crate) fn parse_vmhwm(text: &str) -> Option<u64> {
 /// `status: …`, `gen_ms: …` and this process's own `VmHWM` line (when
 /// `/proc` has one) for the parent to read.
 pub(crate) fn measure(spec: &str, skip_unsupported: bool) {
-    let args = GenerateArgs { spec: spec.to_owned(), out: "-".to_owned(), crate_name: None, skip_unsupported, only_tags: Vec::new(), no_pagination_detection: false, strict: false, serde_as_used: false, date_time_strings: false, no_partial_eq: false, params_always: false, serde_derive: false, warnings: Default::default() };
+    let args = GenerateArgs {
+        spec: spec.to_owned(),
+        out: "-".to_owned(),
+        crate_name: None,
+        skip_unsupported,
+        only_tags: Vec::new(),
+        no_pagination_detection: false,
+        strict: false,
+        serde_as_used: false,
+        date_time_strings: false,
+        no_partial_eq: false,
+        params_always: false,
+        serde_derive: false,
+        warnings: Default::default(),
+    };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));
     let elapsed = started.elapsed();

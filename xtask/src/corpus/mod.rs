@@ -57,11 +57,7 @@ fn scratch_dir(keep: Option<&str>) -> Result<PathBuf, String> {
     let root = workspace_root();
     let root = fs::canonicalize(&root).unwrap_or(root);
     if absolute.starts_with(&root) {
-        return Err(format!(
-            "{} is inside the workspace {}; corpus crates must be written outside it",
-            absolute.display(),
-            root.display()
-        ));
+        return Err(format!("{} is inside the workspace {}; corpus crates must be written outside it", absolute.display(), root.display()));
     }
     fs::create_dir_all(&absolute).map_err(|error| format!("{}: {error}", absolute.display()))?;
     Ok(absolute)
@@ -174,8 +170,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
         for run in &runs {
             if let Outcome::Generated { crate_dir, .. } = &run.outcome {
                 if run.status() == Status::Compiled {
-                    fs::remove_dir_all(crate_dir)
-                        .map_err(|error| Error::Message(format!("{}: {error}", crate_dir.display())))?;
+                    fs::remove_dir_all(crate_dir).map_err(|error| Error::Message(format!("{}: {error}", crate_dir.display())))?;
                 } else {
                     kept += 1;
                 }
@@ -194,12 +189,7 @@ pub(crate) fn corpus(args: &CorpusArgs) -> Result<Report, Error> {
         peak_kib,
         check: largest.check.as_ref().map(|check| check.elapsed),
     };
-    Ok(Report {
-        runs,
-        unreadable: discovery.skipped,
-        skip_unsupported: args.skip_unsupported,
-        largest: Some(largest),
-    })
+    Ok(Report { runs, unreadable: discovery.skipped, skip_unsupported: args.skip_unsupported, largest: Some(largest) })
 }
 
 /// Generates spec number `index` in process and writes its crate to

@@ -114,13 +114,7 @@ impl SpecRun {
             Outcome::Panicked(_) => "-".to_owned(),
         };
         let check = self.check.as_ref().map_or_else(|| "-".to_owned(), |check| seconds(check.elapsed));
-        let mut text = row(
-            self.status().as_str(),
-            &self.generation.as_millis().to_string(),
-            &check,
-            &diagnostics,
-            &self.spec.shown,
-        );
+        let mut text = row(self.status().as_str(), &self.generation.as_millis().to_string(), &check, &diagnostics, &self.spec.shown);
         let details: Vec<String> = match (&self.outcome, self.status()) {
             (Outcome::Diagnosed(diagnostics), _) => diagnostics
                 .iter()
@@ -131,9 +125,7 @@ impl SpecRun {
                     text.strip_prefix(self.spec.path.as_str()).map_or_else(|| text.clone(), str::to_owned)
                 })
                 .collect(),
-            (Outcome::Panicked(message), _) => {
-                message.lines().take(SHOWN_LINES).map(|line| format!("panicked: {line}")).collect()
-            }
+            (Outcome::Panicked(message), _) => message.lines().take(SHOWN_LINES).map(|line| format!("panicked: {line}")).collect(),
             (_, Status::CheckFailed) => match &self.check {
                 Some(check) => check.errors.clone(),
                 None => vec!["not checked".to_owned()],
@@ -211,13 +203,7 @@ impl Totals {
     fn summary(&self) -> String {
         format!(
             "corpus: {} specs, {} generated, {} compiled, {} diagnosed, {} panicked, {} check-failed (skipped {} not a supported version)",
-            self.specs,
-            self.generated,
-            self.compiled,
-            self.diagnosed,
-            self.panicked,
-            self.check_failed,
-            self.unreadable
+            self.specs, self.generated, self.compiled, self.diagnosed, self.panicked, self.check_failed, self.unreadable
         )
     }
 }
@@ -322,7 +308,9 @@ impl Report {
             self.runs.iter().filter_map(|run| Some((run, run.check.as_ref()?.examples.as_ref()?))).collect();
         if !examples.is_empty() {
             let mismatched = |run: &SpecRun| match &run.outcome {
-                Outcome::Generated { warnings, .. } => warnings.iter().filter(|warning| warning.code.as_str() == "example-mismatch").count(),
+                Outcome::Generated { warnings, .. } => {
+                    warnings.iter().filter(|warning| warning.code.as_str() == "example-mismatch").count()
+                }
                 _ => 0,
             };
             for (run, result) in &examples {
@@ -496,8 +484,7 @@ mod tests {
 
     #[test]
     fn passes_without_panics_failed_checks_or_warnings() {
-        let mut runs: Vec<SpecRun> =
-            sample_runs().into_iter().filter(|run| run.spec.shown.starts_with(['p', 'x'])).collect();
+        let mut runs: Vec<SpecRun> = sample_runs().into_iter().filter(|run| run.spec.shown.starts_with(['p', 'x'])).collect();
         let report = Report { runs: runs.clone(), unreadable: Vec::new(), skip_unsupported: false, largest: None };
         assert!(!report.passed(), "warnings in generated code fail the run");
         for run in &mut runs {

@@ -75,15 +75,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl Framer {
     pub(crate) fn new(framing: Framing, limit: usize) -> Self {
-        Framer {
-            framing,
-            limit,
-            line: Vec::new(),
-            after_cr: false,
-            at_start: true,
-            event: EventBuilder::default(),
-            finished: false,
-        }
+        Framer { framing, limit, line: Vec::new(), after_cr: false, at_start: true, event: EventBuilder::default(), finished: false }
     }
 
     /// True once the `done` event arrived: the stream is over.

@@ -35,7 +35,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
-use serde::ser::{SerializeMap, SerializeStruct, Serialize, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
 /// An object key, borrowed from the input when it can be.
 #[doc(hidden)]

@@ -22,11 +22,7 @@ pub(crate) fn redacted(url: &reqwest::Url, names: &[&str]) -> String {
             .map(|piece| {
                 let raw_name = piece.split('=').next().unwrap_or_default();
                 let name = percent_encoding::percent_decode_str(&raw_name.replace('+', " ")).decode_utf8_lossy().into_owned();
-                if names.contains(&name.as_str()) || is_secret_name(&name) {
-                    format!("{raw_name}=<redacted>")
-                } else {
-                    piece.to_owned()
-                }
+                if names.contains(&name.as_str()) || is_secret_name(&name) { format!("{raw_name}=<redacted>") } else { piece.to_owned() }
             })
             .collect();
         text.push('?');
@@ -56,4 +52,3 @@ pub(crate) fn transport<E>(error: reqwest::Error, names: &[String]) -> Error<E> 
     let url = error.url().map(|url| redacted(url, &names));
     Error::Transport(TransportError::http(error.without_url(), url))
 }
-

@@ -13,8 +13,7 @@ use super::redact::redact_text;
 use super::request::Request;
 use super::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_STREAM_ITEM_BYTES,
-    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, Error, Hook, Method,
-    RetryPolicy, TransportError,
+    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, Error, Hook, Method, RetryPolicy, TransportError,
 };
 
 /// Body size limits, copied into every request.
@@ -231,18 +230,13 @@ impl CoreBuilder {
             ));
         }
         if let Some((template, variables)) = &self.server {
-            let unknown: Vec<&str> = variables
-                .iter()
-                .map(|(name, _)| name.as_str())
-                .filter(|name| !template.contains(&format!("{{{name}}}")))
-                .collect();
+            let unknown: Vec<&str> =
+                variables.iter().map(|(name, _)| name.as_str()).filter(|name| !template.contains(&format!("{{{name}}}"))).collect();
             if !unknown.is_empty() {
                 return Err(Error::InvalidRequest(format!("unknown server variable(s): {}", unknown.join(", "))));
             }
         }
-        let user_agent = self
-            .user_agent
-            .unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
+        let user_agent = self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned());
         let http = self
             .http
             .unwrap_or_default()
@@ -487,4 +481,3 @@ macro_rules! __client_methods {
         }
     };
 }
-

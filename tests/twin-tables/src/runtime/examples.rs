@@ -15,7 +15,8 @@ use serde_json::Value;
 /// two UUIDs whatever their case.
 #[doc(hidden)]
 pub fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &str, expected: Option<&str>) -> Result<(), String> {
-    let value: T = super::__private::decode_json(input.as_bytes()).map_err(|(path, error)| format!("does not decode at `{path}`: {error}"))?;
+    let value: T =
+        super::__private::decode_json(input.as_bytes()).map_err(|(path, error)| format!("does not decode at `{path}`: {error}"))?;
     let encoded = serde_json::to_value(&value).map_err(|error| format!("does not encode: {error}"))?;
     let expected: Value = serde_json::from_str(expected.unwrap_or(input)).map_err(|error| format!("not JSON: {error}"))?;
     let mut path = String::new();
@@ -59,9 +60,8 @@ fn same(expected: &Value, actual: &Value, path: &mut String) -> Result<(), Strin
         (Value::String(left), Value::String(right)) => {
             let instants = chrono::DateTime::parse_from_rfc3339(left).ok().zip(chrono::DateTime::parse_from_rfc3339(right).ok());
             let uuids = uuid::Uuid::parse_str(left).ok().zip(uuid::Uuid::parse_str(right).ok());
-            let equal = left == right
-                || instants.is_some_and(|(left, right)| left == right)
-                || uuids.is_some_and(|(left, right)| left == right);
+            let equal =
+                left == right || instants.is_some_and(|(left, right)| left == right) || uuids.is_some_and(|(left, right)| left == right);
             if equal { Ok(()) } else { differs() }
         }
         (left, right) if left == right => Ok(()),

@@ -119,4 +119,3 @@ pub(crate) fn multipart_form(parts: &[(String, MultipartValue)]) -> Result<reqwe
     }
     Ok(form)
 }
-

@@ -2,7 +2,6 @@
 
 //! Parameter values on the wire: query and path styles, percent-encoding.
 
-
 /// How a parameter value is written into a query string (OpenAPI `style`
 /// and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +21,6 @@ pub enum QueryStyle {
     DeepObject,
 }
 
-
 /// A query/form scalar as text: strings bare, everything else as JSON.
 pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
     match value {
@@ -36,21 +34,17 @@ pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
 pub(crate) fn simple_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(","),
-        serde_json::Value::Object(fields) => fields
-            .iter()
-            .flat_map(|(field, item)| [field.clone(), scalar_text(item)])
-            .collect::<Vec<_>>()
-            .join(","),
+        serde_json::Value::Object(fields) => {
+            fields.iter().flat_map(|(field, item)| [field.clone(), scalar_text(item)]).collect::<Vec<_>>().join(",")
+        }
         scalar => scalar_text(scalar),
     }
 }
 
-
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved
 /// characters).
 pub fn encode_path(segment: &str) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     percent_encoding::utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
@@ -118,9 +112,7 @@ fn render_path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style:
             let pairs: Vec<(String, String)> =
                 fields.iter().map(|(key, item)| (encode_path(key), encode_path(&scalar_text(item)))).collect();
             let flat = || pairs.iter().flat_map(|(key, item)| [key.clone(), item.clone()]).collect::<Vec<_>>().join(",");
-            let assigned = |separator: &str| {
-                pairs.iter().map(|(key, item)| format!("{key}={item}")).collect::<Vec<_>>().join(separator)
-            };
+            let assigned = |separator: &str| pairs.iter().map(|(key, item)| format!("{key}={item}")).collect::<Vec<_>>().join(separator);
             match style {
                 PathStyle::Simple { explode: false } => flat(),
                 PathStyle::Simple { explode: true } => assigned(","),
@@ -140,5 +132,3 @@ fn render_path_param<T: serde::Serialize + ?Sized>(name: &str, value: &T, style:
         }
     }
 }
-
-

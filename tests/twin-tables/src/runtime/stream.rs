@@ -130,13 +130,7 @@ impl<T, E, H: Unpin> Stream for ResponseStream<T, E, H> {
                 this.count += 1;
                 let body = frame.data.clone();
                 Poll::Ready(Some((this.decode)(frame).map_err(|(path, source)| {
-                    Error::Decode(Box::new(DecodeError {
-                        status: this.status,
-                        path,
-                        item: Some(this.count),
-                        body: body.to_vec(),
-                        source,
-                    }))
+                    Error::Decode(Box::new(DecodeError { status: this.status, path, item: Some(this.count), body: body.to_vec(), source }))
                 })))
             }
         }
