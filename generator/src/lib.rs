@@ -36,6 +36,7 @@ mod ir;
 mod load;
 mod locate;
 mod lower;
+mod media;
 mod model;
 mod naming;
 mod paginate;

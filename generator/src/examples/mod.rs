@@ -214,8 +214,7 @@ impl<'a> Finder<'a> {
     fn media_map(&mut self, at: &Location, ty: &TypeRef) {
         let Some(Value::Object(examples)) = self.node(at) else { return };
         for (media_type, value) in examples {
-            let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            if essence == "application/json" || essence.ends_with("+json") {
+            if crate::media::is_json(media_type) {
                 let example = Example { at: at.push(media_type), value };
                 self.check_example(&example, ty, Presence::Required, true);
             }

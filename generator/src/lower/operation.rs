@@ -9,6 +9,7 @@ use crate::ir::{
     RequestBody, ResponseBody, ResponseCase, ResponseHeader, ResponseVariant, Returns, SchemeId, SecurityScheme, StatusMatch, StreamBody,
     StreamFraming, StreamItem, TypeId, TypeKind, TypeRef,
 };
+use crate::media::{Media, classify, is_json};
 use crate::model::{self, MediaType, Node, Operation as SpecOperation, Parameter, ParameterIn, PathItem, Style};
 use crate::naming::{Scope, field_name, type_name};
 
@@ -616,56 +617,27 @@ fn is_inside(problem: &Diagnostic, node: &Location, child: &str) -> bool {
 const DEFAULT_STREAM_DONE: &str = "[DONE]";
 
 /// How a media type's body is streamed, when it is one: server-sent events,
-/// or one JSON value per line (NDJSON, JSON Lines, JSON with
-/// `stream=watch`).
+/// or one JSON value per line.
 fn stream_framing(media_type: &str) -> Option<StreamFraming> {
-    let mut parts = media_type.split(';');
-    let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-    let watch = parts.any(|part| part.trim().eq_ignore_ascii_case("stream=watch"));
-    match essence.as_str() {
-        "text/event-stream" => Some(StreamFraming::Events { done: None }),
-        "application/x-ndjson"
-        | "application/ndjson"
-        | "application/jsonl"
-        | "application/x-jsonl"
-        | "application/jsonlines"
-        | "application/x-jsonlines"
-        | "application/json-lines" => Some(StreamFraming::Lines),
-        "application/json" if watch => Some(StreamFraming::Lines),
+    match classify(media_type) {
+        Media::EventStream => Some(StreamFraming::Events { done: None }),
+        Media::Lines => Some(StreamFraming::Lines),
         _ => None,
     }
-}
-
-/// Whether a media type is JSON (`application/json`, `…+json`).
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Picks the media type to use: JSON first, then form, multipart, text,
 /// and anything else as raw bytes.
 fn choose_media(content: &[(String, MediaType)]) -> Option<(String, &MediaType, BodyKind)> {
     let ranked = content.iter().map(|(content_type, media)| {
-        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        let kind = if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
-            BodyKind::Json
-        } else if essence == "application/x-www-form-urlencoded" {
-            BodyKind::Form
-        } else if essence == "multipart/form-data" {
-            BodyKind::Multipart
-        } else if essence.starts_with("text/") {
-            BodyKind::Text
-        } else {
-            BodyKind::Bytes
-        };
-        let rank = match kind {
-            BodyKind::Json if essence == "application/json" => 0,
-            BodyKind::Json if essence != "*/*" => 1,
-            BodyKind::Form => 2,
-            BodyKind::Multipart => 3,
-            BodyKind::Json => 4,
-            BodyKind::Text => 5,
-            BodyKind::Bytes => 6,
+        let (kind, rank) = match classify(content_type) {
+            Media::Json if crate::media::essence(content_type) == "application/json" => (BodyKind::Json, 0),
+            Media::Json => (BodyKind::Json, 1),
+            Media::Form => (BodyKind::Form, 2),
+            Media::Multipart => (BodyKind::Multipart, 3),
+            Media::Any => (BodyKind::Json, 4),
+            Media::Text | Media::EventStream => (BodyKind::Text, 5),
+            Media::Lines | Media::Bytes => (BodyKind::Bytes, 6),
         };
         (rank, content_type, media, kind)
     });

@@ -103,7 +103,7 @@ impl Component for model::Schema {
             Section::RequestBodies => &components.request_bodies.get(name)?.as_item()?.content,
             _ => return None,
         };
-        let media = content.iter().find(|(content_type, _)| content_type.contains("json")).or_else(|| content.first());
+        let media = content.iter().find(|(content_type, _)| crate::media::is_json(content_type)).or_else(|| content.first());
         let Some(schema) = media.and_then(|(_, media)| media.schema.clone()) else { return Some(model::Schema::default()) };
         Some(match schema.value {
             model::RefOr::Item(schema) => schema,

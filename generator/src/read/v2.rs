@@ -373,7 +373,7 @@ impl<'a> Swagger<'a> {
             let is_file = schema_value.get("type").and_then(Value::as_str) == Some("file");
             if is_file {
                 let binary =
-                    produces.iter().find(|p| !p.contains("json")).cloned().unwrap_or_else(|| "application/octet-stream".to_owned());
+                    produces.iter().find(|p| !crate::media::is_json(p)).cloned().unwrap_or_else(|| "application/octet-stream".to_owned());
                 content.push((binary, MediaType { schema: None }));
             } else {
                 let schema = self.reader.schema(schema_value, &at.push("schema"));
