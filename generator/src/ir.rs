@@ -124,6 +124,19 @@ impl TypeSpace {
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
         self.defs.get(id.0)
     }
+
+    /// The fields of a multipart body sent part by part: a named struct
+    /// without additional properties (any other body is sent as the fields
+    /// of its JSON object).
+    pub fn multipart_parts(&self, ty: &TypeRef) -> Option<&[Field]> {
+        match ty {
+            TypeRef::Named(id) => match &self.get(*id)?.kind {
+                TypeKind::Struct(structure) if structure.additional.is_none() => Some(&structure.fields),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 /// The one walk over every type id the API holds (type definitions,

@@ -10,7 +10,7 @@
 //! its JSON request body has a boolean `stream` property, the stream
 //! method sets it to `true` (a JSON body, or a multipart body's part).
 
-use crate::ir::{Api, BodyKind, StreamFraming, TypeKind, TypeRef, TypeSpace};
+use crate::ir::{Api, BodyKind, StreamFraming, TypeRef, TypeSpace};
 
 /// The request-body property that asks for the streamed answer.
 const STREAM_FLAG: &str = "stream";
@@ -35,13 +35,8 @@ pub fn assign(api: &mut Api) {
         // struct sends it as a part.
         let flagged_body = operation.body.as_ref().filter(|body| match body.kind {
             BodyKind::Json => true,
-            // (As `emit::client::multipart_body` writes it part by part.)
-            BodyKind::Multipart => match &body.ty {
-                TypeRef::Named(id) => {
-                    matches!(types.get(*id).map(|def| &def.kind), Some(TypeKind::Struct(structure)) if structure.additional.is_none())
-                }
-                _ => false,
-            },
+            // (A body `emit::client::multipart_body` sends part by part.)
+            BodyKind::Multipart => types.multipart_parts(&body.ty).is_some(),
             _ => false,
         });
         stream.flag = match (&stream.framing, flagged_body) {

@@ -599,13 +599,7 @@ fn is_idempotency_key(param: &Param) -> bool {
 /// A multipart body: one part per struct field (files as file parts),
 /// or, for bodies that are not structs, one text part per JSON field.
 fn multipart_body(ty: &TypeRef, api: &Api, flag: Option<&str>) -> TokenStream {
-    let fields = match ty {
-        TypeRef::Named(id) => match api.types.get(*id).map(|def| &def.kind) {
-            Some(crate::ir::TypeKind::Struct(structure)) if structure.additional.is_none() => &structure.fields,
-            _ => return quote!(request.multipart_fields(body);),
-        },
-        _ => return quote!(request.multipart_fields(body);),
-    };
+    let Some(fields) = api.types.multipart_parts(ty) else { return quote!(request.multipart_fields(body);) };
     let parts = fields.iter().map(|field| {
         let name = ident(&field.name);
         let wire = &field.wire;
