@@ -68,6 +68,32 @@ pub struct Api {
     /// The request and response body examples that fit their types
     /// (found by `examples`): each becomes a round-trip test.
     pub examples: Vec<BodyExample>,
+    /// Values the spec's own examples give for types, fields and each
+    /// operation's arguments (those that fit): the conformance test calls
+    /// operations with them.
+    pub samples: Samples,
+}
+
+/// Example values that fit their types, by what they illustrate (found by
+/// `examples`; the first that fits wins).
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    /// A named type's: its schema's example, or a body example of it.
+    pub types: std::collections::BTreeMap<TypeId, serde_json::Value>,
+    /// A struct field's (by wire name): the property's example.
+    pub fields: std::collections::BTreeMap<(TypeId, String), serde_json::Value>,
+    /// Per operation (index into [`Api::operations`]): its parameters' and
+    /// request body's examples.
+    pub operations: std::collections::BTreeMap<usize, OperationSamples>,
+}
+
+/// The example values of one operation's arguments.
+#[derive(Debug, Clone, Default)]
+pub struct OperationSamples {
+    /// Path, query, header and cookie parameters, by wire name.
+    pub params: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The request body.
+    pub body: Option<serde_json::Value>,
 }
 
 /// A body example that fits its type.

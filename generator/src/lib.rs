@@ -243,9 +243,10 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
             let mut api = lower::lower(&docs, &context)?;
             // Before analysis changes the types (tags detached from
             // variants): examples are read as the spec wrote them.
-            let (mut mismatches, bodies) = examples::check(&docs, &api);
-            api.warnings.append(&mut mismatches);
-            api.examples = bodies;
+            let mut found = examples::check(&docs, &api);
+            api.warnings.append(&mut found.warnings);
+            api.examples = found.bodies;
+            api.samples = found.samples;
             Ok(api)
         });
         match result {
@@ -264,6 +265,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
                 if !context.only_tags.is_empty() {
                     // (Examples are tests of the whole API, not of a slice.)
                     api.examples.clear();
+                    api.samples = ir::Samples::default();
                     analyze::prune_unused(&mut api);
                 }
                 // The IR's invariants hold, or nothing is emitted.

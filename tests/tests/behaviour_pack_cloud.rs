@@ -380,3 +380,49 @@ async fn debug_output_does_not_reveal_the_bearer_token() {
 
     wire::assert_debug_hides_secret(secret, "127.0.0.1:9/v1", &[builder_debug, client_debug, pretty_debug]);
 }
+
+/// The verdict of the generated conformance tests
+/// (`runtime::__private::conformance_check`): a request the mock's
+/// validator rejected (Prism's `sl-violations` header) fails naming the
+/// operation and the violation, as do a rejected credential and a body
+/// the models cannot read; a success passes, and so does a documented
+/// error when the operation documents no success.
+#[tokio::test]
+async fn conformance_verdicts() {
+    use generated_client::runtime::__private::conformance_check;
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+    let verdict = |result, documents_success| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || conformance_check("list_invoices", documents_success, result)))
+            .map_err(|panic| panic.downcast_ref::<String>().cloned().unwrap_or_default())
+    };
+    let respond = |template: ResponseTemplate| {
+        let server = &server;
+        async move {
+            server.reset().await;
+            Mock::given(method("GET")).respond_with(template).mount(server).await;
+        }
+    };
+
+    respond(ResponseTemplate::new(200).set_body_raw(SEED_PAGE, "application/json")).await;
+    assert_eq!(verdict(client.list_invoices("org_123").await, true), Ok(()), "a success passes");
+
+    let violation = r#"[{"location":["request","query","page"],"severity":"Error","message":"must be integer"}]"#;
+    respond(ResponseTemplate::new(422).insert_header("sl-violations", violation).set_body_raw("{}", "application/json")).await;
+    let failure = verdict(client.list_invoices("org_123").await, false).expect_err("a rejected request fails");
+    assert!(failure.starts_with("list_invoices: the server answered 422"), "{failure}");
+    assert!(failure.contains("must be integer"), "the violation is shown: {failure}");
+
+    respond(ResponseTemplate::new(401)).await;
+    let failure = verdict(client.list_invoices("org_123").await, false).expect_err("a rejected credential fails");
+    assert!(failure.contains("401"), "{failure}");
+
+    respond(ResponseTemplate::new(404).set_body_raw("{}", "application/json")).await;
+    assert_eq!(verdict(client.list_invoices("org_123").await, false), Ok(()), "a documented error, no success documented");
+    let failure = verdict(client.list_invoices("org_123").await, true).expect_err("an error where a success is documented fails");
+    assert!(failure.contains("404"), "{failure}");
+
+    respond(ResponseTemplate::new(200).set_body_raw(r#"{"data": 7}"#, "application/json")).await;
+    let failure = verdict(client.list_invoices("org_123").await, true).expect_err("a body the models cannot read fails");
+    assert!(failure.contains("does not decode at `data`"), "{failure}");
+}

@@ -68,3 +68,72 @@ fn same(expected: &Value, actual: &Value, path: &mut String) -> Result<(), Strin
         _ => differs(),
     }
 }
+
+/// The base URL of the mock server a conformance test calls: the
+/// environment variable `CONFORMANCE_URL_<MODULE>` (the spec module's name
+/// in upper case, taken from the test's `module_path`), else
+/// `CONFORMANCE_URL`. Panics (failing the test) when neither is set.
+#[doc(hidden)]
+pub fn conformance_url(module_path: &str) -> String {
+    // `<crate>::…::<module>::conformance`.
+    let module = module_path.rsplit("::").nth(1).unwrap_or_default();
+    let specific = format!("CONFORMANCE_URL_{}", module.to_ascii_uppercase());
+    match std::env::var(&specific).or_else(|_| std::env::var("CONFORMANCE_URL")) {
+        Ok(url) => url,
+        Err(_) => panic!("set {specific} or CONFORMANCE_URL to the base URL of a mock server of the spec"),
+    }
+}
+
+/// An argument of a conformance call, decoded from JSON text (the spec's
+/// example, or a minimal value the generator wrote). Panics (failing the
+/// test) when it does not decode.
+#[doc(hidden)]
+pub fn argument<T: serde::de::DeserializeOwned>(json: &str) -> T {
+    match super::__private::decode_json(json.as_bytes()) {
+        Ok(value) => value,
+        Err((path, error)) => panic!("the argument {json} does not decode at `{path}`: {error}"),
+    }
+}
+
+/// Fails the conformance test of `operation` unless the call succeeded,
+/// or answered with a documented error when the operation documents no
+/// success (`documents_success` false; a mock can only answer with what
+/// the spec documents). A request the mock found invalid (Prism's
+/// `sl-violations` header) or a rejected credential always fails, showing
+/// the status and the server's explanation; so does a body that did not
+/// decode into the models.
+#[doc(hidden)]
+pub fn conformance_check<T, E: std::fmt::Debug>(operation: &str, documents_success: bool, result: Result<T, super::Error<E>>) {
+    let Err(error) = result else { return };
+    let shown = |bytes: &[u8]| String::from_utf8_lossy(bytes).chars().take(2000).collect::<String>();
+    let detail = match &error {
+        super::Error::Status(status) => {
+            let violations = status.headers.get("sl-violations").map(|value| shown(value.as_bytes()));
+            let rejected = matches!(status.status.as_u16(), 401 | 403);
+            // Prism's own failure to answer (no schema to generate a
+            // response from): nothing about the client is known.
+            if status.status.is_server_error() && shown(&status.body).contains("stoplight.io/prism/errors#UNKNOWN") {
+                eprintln!("{operation}: not checked, the mock could not answer: {}", shown(&status.body));
+                return;
+            }
+            if violations.is_none() && !rejected && !documents_success {
+                return;
+            }
+            let violations = violations.map(|text| format!("; violations: {text}")).unwrap_or_default();
+            format!("the server answered {}: {}{violations}", status.status, shown(&status.body))
+        }
+        super::Error::Decode(decode) => {
+            format!("the response does not decode at `{}`: {}; body: {}", decode.path, decode.source, shown(&decode.body))
+        }
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
+    };
+    panic!("{operation}: {detail}");
+}

@@ -8,6 +8,7 @@
 //! Rust file in `generator/templates/runtime.rs` and copied verbatim.
 
 mod client;
+mod conformance;
 mod docs;
 mod examples;
 mod stream;
@@ -172,12 +173,20 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
                 mod examples;
             )
         });
+        let conformance = conformance::wanted(api).then(|| {
+            quote!(
+                #[cfg(test)]
+                #[allow(clippy::module_inception)]
+                mod conformance;
+            )
+        });
         quote! {
             #docs
             #allows
 
             pub mod types;
             #examples
+            #conformance
         }
     };
     let types_head = move || {
@@ -196,6 +205,9 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
     ];
     if !api.examples.is_empty() {
         files.push(FileChunks::new("examples.rs", examples::head, examples::example_items(api, features)));
+    }
+    if conformance::wanted(api) {
+        files.push(FileChunks::new("conformance.rs", move || conformance::head(api), conformance::conformance_items(api, features)));
     }
     files
 }
@@ -266,6 +278,11 @@ doctest = false
 
 [dependencies]
 {}
+
+# The generated tests: the spec's examples, and the conformance test
+# against a mock of the spec (`cargo test -- --ignored conformance`).
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt"] }}
 {feature_section}
 [workspace]
 "#,

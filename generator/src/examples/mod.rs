@@ -14,12 +14,12 @@
 
 mod conform;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Api, BodyExample, BodyKind, Location, Operation, Presence, TypeKind, TypeRef};
+use crate::ir::{Api, BodyExample, BodyKind, Location, Operation, Presence, Samples, TypeId, TypeKind, TypeRef};
 use crate::load::Documents;
 use crate::pointer::Pointer;
 
@@ -28,15 +28,42 @@ use conform::Checker;
 /// Misfits named in one warning.
 const SHOWN_MISFITS: usize = 3;
 
+/// What [`check`] found.
+pub struct Found {
+    /// `example-mismatch` warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// The body examples that fit (for round-trip tests).
+    pub bodies: Vec<BodyExample>,
+    /// The examples that fit, by what they illustrate (for the
+    /// conformance test's arguments).
+    pub samples: Samples,
+}
+
 /// The `example-mismatch` warnings of `api`, lowered from `documents`, and
-/// the body examples that fit (for round-trip tests).
-pub fn check(documents: &Documents, api: &Api) -> (Vec<Diagnostic>, Vec<BodyExample>) {
-    let mut finder = Finder { documents, api, seen: BTreeSet::new(), warnings: Vec::new(), bodies: Vec::new() };
-    for operation in &api.operations {
-        finder.operation(operation);
+/// the examples that fit.
+pub fn check(documents: &Documents, api: &Api) -> Found {
+    let mut finder =
+        Finder { documents, api, seen: BTreeMap::new(), warnings: Vec::new(), bodies: Vec::new(), samples: Samples::default() };
+    for (index, operation) in api.operations.iter().enumerate() {
+        finder.operation(index, operation);
     }
     finder.schemas();
-    (finder.warnings, finder.bodies)
+    Found { warnings: finder.warnings, bodies: finder.bodies, samples: finder.samples }
+}
+
+/// What an example illustrates, for [`Samples`].
+#[derive(Clone)]
+enum Use {
+    /// Nothing a sample is kept for (response headers).
+    Other,
+    /// A named type.
+    Type(TypeId),
+    /// A struct's property (wire name).
+    Field(TypeId, String),
+    /// An operation's parameter (wire name).
+    Param(usize, String),
+    /// An operation's request body.
+    Body(usize),
 }
 
 struct Finder<'a> {
@@ -44,11 +71,13 @@ struct Finder<'a> {
     api: &'a Api,
     /// Examples already checked, with the type they were checked
     /// against (one example may be referenced from many places, and with
-    /// different schemas).
-    seen: BTreeSet<(String, String, TypeRef)>,
+    /// different schemas), and whether it fits.
+    seen: BTreeMap<(String, String, TypeRef), bool>,
     warnings: Vec<Diagnostic>,
     /// Body examples that fit.
     bodies: Vec<BodyExample>,
+    /// Examples that fit, by use.
+    samples: Samples,
 }
 
 /// An example found: where its value is, and the value.
@@ -113,25 +142,57 @@ impl<'a> Finder<'a> {
     }
 
     /// Checks the examples at `at` against `ty`.
-    fn check_at(&mut self, at: &Location, ty: &TypeRef, presence: Presence) {
+    fn check_at(&mut self, at: &Location, ty: &TypeRef, presence: Presence, used: Use) {
         for example in self.examples_of(at) {
-            self.check_example(&example, ty, presence, false);
+            self.check_example(&example, ty, presence, false, used.clone());
         }
     }
 
     /// Checks the examples of a request or response body at `at`.
-    fn check_body_at(&mut self, at: &Location, ty: &TypeRef) {
+    fn check_body_at(&mut self, at: &Location, ty: &TypeRef, used: Use) {
         for example in self.examples_of(at) {
-            self.check_example(&example, ty, Presence::Required, true);
+            self.check_example(&example, ty, Presence::Required, true, used.clone());
         }
     }
 
-    fn check_example(&mut self, example: &Example<'_>, ty: &TypeRef, presence: Presence, body: bool) {
-        if !self.seen.insert((example.at.file.clone(), example.at.pointer.to_string(), ty.clone())) {
+    /// Keeps a fitting example's value as the sample of its use (the first
+    /// wins); a value of a named type is a sample of that type too.
+    fn keep_sample(&mut self, value: &Value, ty: &TypeRef, used: Use) {
+        let samples = &mut self.samples;
+        match used {
+            Use::Other => {}
+            Use::Type(id) => {
+                samples.types.entry(id).or_insert_with(|| value.clone());
+            }
+            Use::Field(id, wire) => {
+                samples.fields.entry((id, wire)).or_insert_with(|| value.clone());
+            }
+            Use::Param(operation, wire) => {
+                samples.operations.entry(operation).or_default().params.entry(wire).or_insert_with(|| value.clone());
+            }
+            Use::Body(operation) => {
+                samples.operations.entry(operation).or_default().body.get_or_insert_with(|| value.clone());
+            }
+        }
+        if let TypeRef::Named(id) = ty
+            && !value.is_null()
+        {
+            samples.types.entry(*id).or_insert_with(|| value.clone());
+        }
+    }
+
+    fn check_example(&mut self, example: &Example<'_>, ty: &TypeRef, presence: Presence, body: bool, used: Use) {
+        let key = (example.at.file.clone(), example.at.pointer.to_string(), ty.clone());
+        if let Some(&fits) = self.seen.get(&key) {
+            if fits {
+                self.keep_sample(example.value, ty, used);
+            }
             return;
         }
         let misfits = Checker::new(&self.api.types).check_field(example.value, ty, presence);
+        self.seen.insert(key, misfits.is_empty());
         let Some(first) = misfits.first() else {
+            self.keep_sample(example.value, ty, used);
             if body {
                 let expected = conform::project(example.value, ty, &self.api.types);
                 self.bodies.push(BodyExample { at: example.at.clone(), value: example.value.clone(), expected, ty: ty.clone() });
@@ -156,7 +217,7 @@ impl<'a> Finder<'a> {
 
     /// An operation's parameter, request body, response and header
     /// examples.
-    fn operation(&mut self, operation: &'a Operation) {
+    fn operation(&mut self, index: usize, operation: &'a Operation) {
         let at = &operation.origin;
         let Some(node) = self.node(at) else { return };
         // Parameters: the operation's, then its path item's.
@@ -175,9 +236,15 @@ impl<'a> Finder<'a> {
                     _ => operation.params.iter().find(|param| param.wire == name).map(|param| param.ty.clone()),
                 };
                 if let Some(ty) = ty {
-                    self.check_at(&param_at, &ty, Presence::Required);
+                    let used = if location == "body" { Use::Body(index) } else { Use::Param(index, name.to_owned()) };
+                    self.check_at(&param_at, &ty, Presence::Required, used.clone());
                     if location == "body" {
-                        self.media_map(&param_at.push("x-examples"), &ty);
+                        self.media_map(&param_at.push("x-examples"), &ty, used);
+                    } else {
+                        // The parameter's schema's `default` (its example
+                        // is checked with the schemas or here).
+                        self.check_at(&param_at.push("schema"), &ty, Presence::Required, used.clone());
+                        self.default_at(&param_at.push("schema"), &ty, used);
                     }
                 }
             }
@@ -187,7 +254,7 @@ impl<'a> Finder<'a> {
             && body.kind == BodyKind::Json
             && let Some((body_at, _)) = self.resolved(&at.push("requestBody"))
         {
-            self.check_body_at(&body_at.join(["content", body.content_type.as_str()]), &body.ty);
+            self.check_body_at(&body_at.join(["content", body.content_type.as_str()]), &body.ty, Use::Body(index));
         }
         // Responses.
         let Some(Value::Object(responses)) = node.get("responses") else { return };
@@ -196,28 +263,37 @@ impl<'a> Finder<'a> {
             let Some(case) = operation.success.iter().chain(&operation.errors).find(|case| case.status == status) else { continue };
             let Some((response_at, response)) = self.resolved(&at.join(["responses", key.as_str()])) else { continue };
             if let Some(body) = case.body.as_ref().filter(|body| body.kind == BodyKind::Json) {
-                self.check_body_at(&response_at.join(["content", body.content_type.as_str()]), &body.ty);
+                self.check_body_at(&response_at.join(["content", body.content_type.as_str()]), &body.ty, Use::Other);
                 // Swagger 2.0: `examples: {<media type>: <value>}`.
                 if response.get("content").is_none() {
-                    self.media_map(&response_at.push("examples"), &body.ty);
+                    self.media_map(&response_at.push("examples"), &body.ty, Use::Other);
                 }
             }
             for header in &case.headers {
                 if let Some((header_at, _)) = self.resolved(&response_at.join(["headers", header.wire.as_str()])) {
-                    self.check_at(&header_at, &header.ty, Presence::Required);
+                    self.check_at(&header_at, &header.ty, Presence::Required, Use::Other);
                 }
             }
         }
     }
 
     /// Swagger 2.0's `{<media type>: <value>}` examples: the JSON ones.
-    fn media_map(&mut self, at: &Location, ty: &TypeRef) {
+    fn media_map(&mut self, at: &Location, ty: &TypeRef, used: Use) {
         let Some(Value::Object(examples)) = self.node(at) else { return };
         for (media_type, value) in examples {
             if crate::media::is_json(media_type) {
                 let example = Example { at: at.push(media_type), value };
-                self.check_example(&example, ty, Presence::Required, true);
+                self.check_example(&example, ty, Presence::Required, true, used.clone());
             }
+        }
+    }
+
+    /// A schema's `default` that fits `ty`, as a sample (never a warning:
+    /// a default is not an example).
+    fn default_at(&mut self, at: &Location, ty: &TypeRef, used: Use) {
+        let Some(value) = self.node(at).and_then(|schema| schema.get("default")) else { return };
+        if Checker::new(&self.api.types).check_field(value, ty, Presence::Required).is_empty() {
+            self.keep_sample(value, ty, used);
         }
     }
 
@@ -227,10 +303,10 @@ impl<'a> Finder<'a> {
         let types = &self.api.types;
         // Fields first: an inline object's schema is also a property, and
         // the property knows whether it may be `null`.
-        for def in &types.defs {
+        for (index, def) in types.defs.iter().enumerate() {
             if let TypeKind::Struct(structure) = &def.kind {
                 for field in &structure.fields {
-                    self.check_at(&field.origin, &field.ty, field.presence);
+                    self.check_at(&field.origin, &field.ty, field.presence, Use::Field(TypeId(index), field.wire.clone()));
                 }
             }
         }
@@ -238,7 +314,7 @@ impl<'a> Finder<'a> {
             // Nullability is the use's (the IR's `Option`s), so the
             // schema's own `null` is read from the schema.
             let presence = if self.node(&def.origin).is_some_and(allows_null) { Presence::Nullable } else { Presence::Required };
-            self.check_at(&def.origin, &TypeRef::Named(crate::ir::TypeId(index)), presence);
+            self.check_at(&def.origin, &TypeRef::Named(TypeId(index)), presence, Use::Type(TypeId(index)));
         }
     }
 }

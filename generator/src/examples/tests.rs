@@ -14,7 +14,7 @@ fn mismatches(text: &str) -> Vec<(String, String)> {
     let documents = load_spec(FILE, &loader).unwrap_or_else(|problems| panic!("spec does not load:\n{problems}"));
     let api = crate::lower::lower(&documents, &Context::default_for_tests()).unwrap_or_else(|problems| panic!("{problems}"));
     let mut found: Vec<(String, String)> =
-        super::check(&documents, &api).0.into_iter().map(|warning| (warning.pointer, warning.message)).collect();
+        super::check(&documents, &api).warnings.into_iter().map(|warning| (warning.pointer, warning.message)).collect();
     found.sort();
     found
 }

@@ -67,6 +67,7 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
             warnings
         },
         examples: Vec::new(),
+        samples: crate::ir::Samples::default(),
     };
     let mut diagnostics = Diagnostics::default();
     for problem in problems {

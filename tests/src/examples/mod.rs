@@ -10,6 +10,10 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod examples;
 
+#[cfg(test)]
+#[allow(clippy::module_inception)]
+mod conformance;
+
 /// Client for the Examples fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

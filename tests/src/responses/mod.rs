@@ -4,6 +4,10 @@
 
 pub mod types;
 
+#[cfg(test)]
+#[allow(clippy::module_inception)]
+mod conformance;
+
 /// Client for the Responses fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

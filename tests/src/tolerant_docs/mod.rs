@@ -4,6 +4,10 @@
 
 pub mod types;
 
+#[cfg(test)]
+#[allow(clippy::module_inception)]
+mod conformance;
+
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 

@@ -57,7 +57,7 @@ pub use stream::{Event, ResponseStream};
 #[doc(hidden)]
 pub mod __private {
     pub use super::core::{Core, CoreBuilder};
-    pub use super::examples::{decodes, round_trip};
+    pub use super::examples::{argument, conformance_check, conformance_url, decodes, round_trip};
     pub use super::framing::Framing;
     pub use super::multipart::Multipart;
     pub use super::object::{

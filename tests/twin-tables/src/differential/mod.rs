@@ -6,6 +6,10 @@
 
 pub mod types;
 
+#[cfg(test)]
+#[allow(clippy::module_inception)]
+mod conformance;
+
 /// Client for the Differential API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.
