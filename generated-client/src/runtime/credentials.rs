@@ -100,7 +100,7 @@ impl CredentialError {
         self.status
     }
 
-    pub(crate) fn from_endpoint(mut self, status: super::StatusCode, oauth2_error: Option<String>) -> Self {
+    pub(crate) fn endpoint_answer(mut self, status: super::StatusCode, oauth2_error: Option<String>) -> Self {
         self.status = Some(status);
         self.oauth2_error = oauth2_error;
         self

@@ -222,7 +222,7 @@ impl OAuth2ClientCredentials {
                 return Err(CredentialError::new(format!(
                     "the token endpoint `{shown_url}` answered {status} with more than {DEFAULT_MAX_ERROR_BODY_BYTES} bytes"
                 ))
-                .from_endpoint(status, None));
+                .endpoint_answer(status, None));
             }
             body.extend_from_slice(&chunk);
         }
@@ -238,10 +238,10 @@ impl OAuth2ClientCredentials {
                 }
             }
             let retryable = status.is_server_error() || matches!(status, StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS);
-            return Err(CredentialError::new(message).retryable(retryable).from_endpoint(status, code));
+            return Err(CredentialError::new(message).retryable(retryable).endpoint_answer(status, code));
         }
         let invalid = |what: &str| {
-            CredentialError::new(format!("the token endpoint `{shown_url}` answered {status} {what}")).from_endpoint(status, None)
+            CredentialError::new(format!("the token endpoint `{shown_url}` answered {status} {what}")).endpoint_answer(status, None)
         };
         let token = match field("access_token") {
             Some(token) if !token.is_empty() => token,
