@@ -383,3 +383,16 @@ fn secrets_and_providers_are_redacted_in_debug() {
     let shown = format!("{builder:?}");
     assert!(shown.contains("<provider>") && shown.contains("<redacted>") && !shown.contains(TOKEN), "{shown}");
 }
+
+#[tokio::test]
+async fn an_error_chain_prints_the_providers_cause_once() {
+    let api = api_server().await;
+    let failing = credential_fn(|| async {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "the token file is unreadable");
+        Err(CredentialError::new("reading the token").with_source(cause))
+    });
+    let client = Client::builder().base_url(api.uri()).bearer_provider(failing).build().expect("client builds");
+    let error = client.uses_global().await.expect_err("no credential");
+    let chain = format!("{:#}", anyhow::Error::new(error));
+    assert_eq!(chain, "no credentials: reading the token: the token file is unreadable");
+}
