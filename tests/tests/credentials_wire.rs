@@ -109,13 +109,13 @@ async fn client_secret_post_sends_the_secret_in_the_body() {
 
 #[tokio::test]
 async fn an_expiring_token_is_refreshed_ahead_of_expiry() {
-    // One second of lifetime: refreshed after 0.9 s (a tenth ahead).
-    let (api, tokens) = (api_server().await, token_server(1, Duration::ZERO).await);
+    // Two seconds of lifetime: refreshed after 1.8 s (a tenth ahead).
+    let (api, tokens) = (api_server().await, token_server(2, Duration::ZERO).await);
     let client = oauth_client(&api, &tokens);
     client.uses_oauth().await.expect("first call");
     client.uses_oauth().await.expect("second call, same token");
     assert_eq!(requests(&tokens).await.len(), 1);
-    tokio::time::sleep(Duration::from_millis(950)).await;
+    tokio::time::sleep(Duration::from_millis(1850)).await;
     client.uses_oauth().await.expect("third call, new token");
     assert_eq!(requests(&tokens).await.len(), 2, "the token was refreshed");
     let sent: Vec<Option<String>> = requests(&api).await.iter().map(bearer_of).collect();
@@ -395,4 +395,22 @@ async fn an_error_chain_prints_the_providers_cause_once() {
     let error = client.uses_global().await.expect_err("no credential");
     let chain = format!("{:#}", anyhow::Error::new(error));
     assert_eq!(chain, "no credentials: reading the token: the token file is unreadable");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_401s_share_one_refresh() {
+    let (api, tokens) = (api_rejecting_first_token().await, token_server(3600, Duration::from_millis(100)).await);
+    let client = oauth_client(&api, &tokens);
+    let calls: Vec<_> = (0..20).map(|_| tokio::spawn(client.uses_oauth())).collect();
+    for call in futures::future::join_all(calls).await {
+        call.expect("the task ends").expect("the call succeeds after one re-send");
+    }
+    // One refresh: a call that reports `tok-1` after the refresh does not
+    // throw `tok-2` away. Calls that ask while it is under way wait for it
+    // and send `tok-2` straight away.
+    assert_eq!(requests(&tokens).await.len(), 2);
+    let sent: Vec<Option<String>> = requests(&api).await.iter().map(bearer_of).collect();
+    let with = |token: &str| sent.iter().filter(|sent| sent.as_deref() == Some(token)).count();
+    assert_eq!(with("Bearer tok-2"), 20, "every call ends with the new token");
+    assert!(with("Bearer tok-1") >= 1 && with("Bearer tok-1") + 20 == sent.len(), "{sent:?}");
 }
