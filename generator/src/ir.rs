@@ -1003,6 +1003,24 @@ pub struct SecurityScheme {
     pub doc: Option<String>,
     /// What to send.
     pub kind: SecurityKind,
+    /// The Rust name of the builder method that installs a credential
+    /// provider (`None` for HTTP basic, which takes a fixed pair).
+    pub provider: Option<String>,
+    /// The token endpoint of an OAuth2 scheme's client-credentials flow.
+    pub token_url: Option<TokenUrl>,
+}
+
+/// The token endpoint of an OAuth2 client-credentials flow, offered as a
+/// constant.
+#[derive(Debug, Clone)]
+pub struct TokenUrl {
+    /// The constant's name (`OAUTH_TOKEN_URL`).
+    pub constant: String,
+    /// The URL: absolute, or resolved against the default server URL.
+    pub url: String,
+    /// False when the spec's URL is relative and there was no absolute
+    /// server URL to resolve it against: `url` is then as written.
+    pub absolute: bool,
 }
 
 /// A security scheme: an index into [`Api::security_schemes`].

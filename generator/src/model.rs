@@ -428,7 +428,11 @@ pub enum SchemeKind {
         scheme: String,
     },
     /// OAuth2 (any flow).
-    OAuth2,
+    OAuth2 {
+        /// The `tokenUrl` of the client-credentials flow (3.x
+        /// `flows.clientCredentials`, 2.0 `flow: application`), as written.
+        client_credentials_token_url: Option<String>,
+    },
     /// OpenID Connect.
     OpenIdConnect,
     /// 3.1 `mutualTLS`: a client certificate, set up on the HTTP client

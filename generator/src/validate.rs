@@ -94,9 +94,12 @@ pub fn check(api: &Api) -> Vec<Diagnostic> {
             report(&operation.origin, format!("a security requirement of `{}` names no scheme", operation.name));
         }
     }
+    let mut setters = BTreeSet::new();
     for scheme in &api.security_schemes {
-        if BUILDER_METHODS.contains(&crate::naming::unraw(&scheme.name)) {
-            report(&scheme.origin, format!("security scheme setter `{}` is a method the runtime defines", scheme.name));
+        for name in std::iter::once(&scheme.name).chain(&scheme.provider) {
+            if BUILDER_METHODS.contains(&crate::naming::unraw(name)) || !setters.insert(name.as_str()) {
+                report(&scheme.origin, format!("security scheme setter `{name}` is repeated or a method the runtime defines"));
+            }
         }
     }
     problems

@@ -75,14 +75,12 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    api_key_auth: Option<String>,
+    api_key_auth: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("api_key_auth", &self.api_key_auth.as_ref().map(|_| "<redacted>"))
-            .finish()
+        f.debug_struct("Credentials").field("api_key_auth", &self.api_key_auth).finish()
     }
 }
 
@@ -103,7 +101,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `Authorization` header.
     pub fn api_key_auth(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.api_key_auth = Some(value.into());
+        self.credentials.api_key_auth = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `ApiKeyAuth` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`api_key_auth`](Self::api_key_auth)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn api_key_auth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.api_key_auth = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 

@@ -67,14 +67,12 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    bearer_auth: Option<String>,
+    bearer_auth: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("bearer_auth", &self.bearer_auth.as_ref().map(|_| "<redacted>"))
-            .finish()
+        f.debug_struct("Credentials").field("bearer_auth", &self.bearer_auth).finish()
     }
 }
 
@@ -96,7 +94,22 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn bearer_auth(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.bearer_auth = Some(value.into());
+        self.credentials.bearer_auth = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `bearerAuth` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`bearer_auth`](Self::bearer_auth)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn bearer_auth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.bearer_auth = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 

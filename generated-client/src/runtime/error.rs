@@ -51,6 +51,11 @@ pub enum Error<E = serde_json::Value> {
     },
     /// A [hook](super::Hook) failed the call.
     Hook(HookError),
+    /// A [credential provider](super::CredentialProvider) had no credential
+    /// (the OAuth2 token endpoint refused the client, could not be
+    /// reached, …). Retried only when the provider marked it
+    /// [retryable](super::CredentialError::is_retryable).
+    Credential(super::CredentialError),
     /// Following pages went wrong: the server sent the same next page twice
     /// (a loop), or a next link that is not a URL.
     Pagination(String),
@@ -64,7 +69,7 @@ impl<E> Error<E> {
             Error::Decode(error) => Some(error.status),
             Error::Transport(error) => error.inner().and_then(reqwest::Error::status),
             Error::BodyTooLarge { status, .. } | Error::ItemTooLarge { status, .. } => Some(*status),
-            Error::InvalidRequest(_) | Error::Hook(_) | Error::Pagination(_) => None,
+            Error::InvalidRequest(_) | Error::Hook(_) | Error::Credential(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -80,12 +85,14 @@ impl<E> Error<E> {
     }
 
     /// True for what the client's retry policy retries — a connection
-    /// failure, a timeout, or a 408, 429, 500, 502, 503 or 504 — for code
+    /// failure, a timeout, a 408, 429, 500, 502, 503 or 504, or a
+    /// credential provider's error it marked retryable — for code
     /// that retries at a higher level (a queue, a job runner).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(error) => error.is_connect() || error.is_timeout(),
             Error::Status(error) => super::RetryPolicy::retries_status(error.status),
+            Error::Credential(error) => error.is_retryable(),
             _ => false,
         }
     }
@@ -127,6 +134,7 @@ impl<E> Error<E> {
             Error::BodyTooLarge { status, limit } => Error::BodyTooLarge { status, limit },
             Error::ItemTooLarge { status, limit } => Error::ItemTooLarge { status, limit },
             Error::Hook(error) => Error::Hook(error),
+            Error::Credential(error) => Error::Credential(error),
             Error::Pagination(message) => Error::Pagination(message),
             Error::Status(error) => Error::Status(Box::new(ApiError {
                 status: error.status,
@@ -154,6 +162,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 "an item of the streamed response body ({status}) exceeds the limit of {limit} bytes (see `max_stream_item_bytes`)"
             ),
             Error::Hook(error) => write!(f, "hook failed: {error}"),
+            Error::Credential(error) => write!(f, "no credentials: {error}"),
             Error::Pagination(message) => write!(f, "pagination: {message}"),
         }
     }
@@ -161,13 +170,14 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 
 /// `source()` continues below what `Display` already shows: the transport
 /// error's cause, the decode error's (none: its message is shown), the
-/// hook error's cause.
+/// hook error's and the credential error's cause.
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(error) => std::error::Error::source(error),
             Error::Decode(error) => std::error::Error::source(&error.source),
             Error::Hook(error) => error.source(),
+            Error::Credential(error) => std::error::Error::source(error),
             Error::InvalidRequest(_)
             | Error::Status(_)
             | Error::BodyTooLarge { .. }

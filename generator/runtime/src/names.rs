@@ -39,6 +39,7 @@ pub const BUILDER_METHODS: &[&str] = &[
     "user_agent",
     "retry",
     "hook",
+    "retry_unauthorized",
     // the emitted builder
     "build",
     "server_variable",

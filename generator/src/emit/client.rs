@@ -47,15 +47,20 @@ fn client_core(api: &Api) -> TokenStream {
         let name = ident(&scheme.name);
         match scheme.kind {
             SecurityKind::Basic => quote!(#name: Option<(String, Option<String>)>,),
-            _ => quote!(#name: Option<String>,),
+            _ => quote!(#name: Option<crate::runtime::__private::Credential>,),
         }
     });
     let credential_debug = used.iter().map(|scheme| {
         let name = ident(&scheme.name);
         let label = crate::naming::unraw(&scheme.name);
-        quote!(.field(#label, &self.#name.as_ref().map(|_| "<redacted>")))
+        match scheme.kind {
+            SecurityKind::Basic => quote!(.field(#label, &self.#name.as_ref().map(|_| "<redacted>"))),
+            // `Credential`'s `Debug` shows `<redacted>` or `<provider>`.
+            _ => quote!(.field(#label, &self.#name)),
+        }
     });
     let setters = used.iter().map(|scheme| credential_setter(scheme));
+    let token_urls = used.iter().filter_map(|scheme| token_url_const(scheme));
     // Specs without security schemes get no credential plumbing at all.
     let has_credentials = !used.is_empty();
     let credentials_field = has_credentials.then(|| quote!(credentials: Credentials,));
@@ -137,6 +142,8 @@ fn client_core(api: &Api) -> TokenStream {
 
         #template_const
 
+        #(#token_urls)*
+
         #title
         ///
         /// Cheap to clone: clones share one connection pool.
@@ -211,14 +218,66 @@ fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
                 self
             }
         },
-        _ => quote! {
-            #docs
-            pub fn #name(mut self, value: impl ::std::convert::Into<String>) -> Self {
-                self.credentials.#name = Some(value.into());
-                self
+        _ => {
+            let provider = scheme.provider.as_deref().map(|provider| provider_setter(scheme, provider));
+            quote! {
+                #docs
+                pub fn #name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+                    self.credentials.#name = Some(crate::runtime::__private::Credential::Static(value.into()));
+                    self
+                }
+
+                #provider
             }
-        },
+        }
     }
+}
+
+/// `…_provider`: the scheme's credential from a `CredentialProvider`.
+fn provider_setter(scheme: &SecurityScheme, provider: &str) -> TokenStream {
+    let name = ident(&scheme.name);
+    let method = ident(provider);
+    let setter = crate::naming::unraw(&scheme.name);
+    let mut docs = Doc::new()
+        .line(format!(
+            "Credentials for the {} security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`{setter}`](Self::{setter})).",
+            code(&scheme.key)
+        ))
+        .line("See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).");
+    if let Some(token_url) = &scheme.token_url {
+        docs = docs.line(format!(
+            "For the scheme's client-credentials flow: `.{provider}(OAuth2ClientCredentials::new({}, client_id, client_secret))` (see [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials)).",
+            token_url.constant
+        ));
+    }
+    let docs = docs.outer();
+    quote! {
+        #docs
+        pub fn #method(mut self, provider: impl crate::runtime::CredentialProvider) -> Self {
+            self.credentials.#name = Some(crate::runtime::__private::Credential::provider(provider));
+            self
+        }
+    }
+}
+
+/// `pub const OAUTH_TOKEN_URL: &str = "…";` for a scheme with a
+/// client-credentials flow.
+fn token_url_const(scheme: &SecurityScheme) -> Option<TokenStream> {
+    let token_url = scheme.token_url.as_ref()?;
+    let constant = ident(&token_url.constant);
+    let url = &token_url.url;
+    let mut docs = Doc::new().line(format!(
+        "The token endpoint of the {} security scheme's OAuth2 client-credentials flow (`tokenUrl`), for [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials).",
+        code(&scheme.key)
+    ));
+    if !token_url.absolute {
+        docs = docs.line("The spec gives it relative to a server URL it does not name as an absolute URL: join it to your server's URL.");
+    }
+    let docs = docs.outer();
+    Some(quote! {
+        #docs
+        pub const #constant: &str = #url;
+    })
 }
 
 fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> TokenStream {

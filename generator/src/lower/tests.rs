@@ -1243,6 +1243,46 @@ fn security_schemes_lower_to_credentials() {
         api.security_schemes.iter().map(|scheme| (scheme.key.as_str(), scheme.name.as_str(), scheme.kind.clone())).collect();
     assert_eq!(found, table);
     assert_eq!(api.security_schemes[3].doc.as_deref(), Some("a token"));
+    // Every scheme but basic gets a provider method, named past the
+    // setters and the runtime's methods.
+    let providers: Vec<Option<&str>> = api.security_schemes.iter().map(|scheme| scheme.provider.as_deref()).collect();
+    let expected = ["api_key", "query_key", "cookie_key", "bearer"].map(|name| format!("{name}_provider"));
+    assert_eq!(&providers[..4], expected.iter().map(|name| Some(name.as_str())).collect::<Vec<_>>());
+    assert_eq!(providers[4..], [None, Some("oauth_provider"), Some("oidc_provider"), Some("timeout_2_provider")]);
+    let token_urls: Vec<(&str, &str, bool)> = api
+        .security_schemes
+        .iter()
+        .filter_map(|scheme| scheme.token_url.as_ref())
+        .map(|url| (url.constant.as_str(), url.url.as_str(), url.absolute))
+        .collect();
+    assert_eq!(token_urls, [("OAUTH_TOKEN_URL", "https://x.test/token", true)]);
+}
+
+#[test]
+fn provider_methods_never_take_a_setter_name() {
+    let api = lower_yaml(
+        "
+        components:
+          securitySchemes:
+            a: {type: http, scheme: bearer}
+            a_provider: {type: http, scheme: bearer}
+            retry_unauthorized: {type: http, scheme: bearer}
+            rel: {type: oauth2, flows: {clientCredentials: {tokenUrl: /token, scopes: {}}}}
+        ",
+    );
+    let names: Vec<(&str, Option<&str>)> =
+        api.security_schemes.iter().map(|scheme| (scheme.name.as_str(), scheme.provider.as_deref())).collect();
+    assert_eq!(
+        names,
+        [
+            ("a", Some("a_provider")),
+            ("a_provider_2", Some("a_provider_2_provider")),
+            ("retry_unauthorized_2", Some("retry_unauthorized_2_provider")),
+            ("rel", Some("rel_provider")),
+        ]
+    );
+    let token_url = api.security_schemes[3].token_url.as_ref().expect("a client-credentials flow");
+    assert_eq!((token_url.url.as_str(), token_url.absolute), ("/token", false), "no server to resolve it against");
 }
 
 #[test]
@@ -1462,7 +1502,7 @@ fn swagger_2_bodies_parameters_responses_and_servers() {
         securityDefinitions:
           basic: {type: basic}
           key: {type: apiKey, in: query, name: k}
-          oauth: {type: oauth2, flow: application, tokenUrl: 'https://x', scopes: {}}
+          oauth: {type: oauth2, flow: application, tokenUrl: 'token', scopes: {}}
         definitions:
           Pet: {type: object, properties: {tag: {type: string, x-nullable: true}}}
         paths:
@@ -1512,6 +1552,10 @@ fn swagger_2_bodies_parameters_responses_and_servers() {
     assert_eq!(add.security, [vec![SchemeId(0)], vec![SchemeId(1)], vec![SchemeId(2)]]);
     let kinds: Vec<&SecurityKind> = api.security_schemes.iter().map(|scheme| &scheme.kind).collect();
     assert_eq!(kinds, [&SecurityKind::Basic, &SecurityKind::QueryKey("k".to_owned()), &SecurityKind::Bearer]);
+    // `flow: application` is the client-credentials flow; its relative
+    // `tokenUrl` is resolved against host + basePath.
+    let token_url = api.security_schemes[2].token_url.as_ref().map(|url| url.url.as_str());
+    assert_eq!(token_url, Some("http://api.example.com/token"));
     assert_eq!(describe(&api, "Pet"), "{tag: String OptionalNullable}");
     assert_eq!(def(&api, "Pet").origin.to_string(), "spec.yaml#/definitions/Pet", "located as written");
     let photo = operation(&api, "photo");

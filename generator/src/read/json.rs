@@ -489,7 +489,14 @@ impl Reader {
             }
             Some("http") => SchemeKind::Http { scheme: string(map, "scheme").unwrap_or_default() },
             Some("basic") => SchemeKind::Http { scheme: "basic".to_owned() },
-            Some("oauth2") => SchemeKind::OAuth2,
+            Some("oauth2") => SchemeKind::OAuth2 {
+                client_credentials_token_url: map
+                    .get("flows")
+                    .and_then(|flows| flows.get("clientCredentials"))
+                    .and_then(|flow| flow.get("tokenUrl"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            },
             Some("openIdConnect") => SchemeKind::OpenIdConnect,
             Some("mutualTLS") => SchemeKind::MutualTls,
             _ => {

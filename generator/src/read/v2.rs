@@ -413,7 +413,11 @@ impl<'a> Swagger<'a> {
                 };
                 SchemeKind::ApiKey { location, name: string(map, "name").unwrap_or_default() }
             }
-            Some("oauth2") => SchemeKind::OAuth2,
+            Some("oauth2") => SchemeKind::OAuth2 {
+                client_credentials_token_url: (map.get("flow").and_then(Value::as_str) == Some("application"))
+                    .then(|| string(map, "tokenUrl"))
+                    .flatten(),
+            },
             _ => {
                 self.reader.problem(
                     Code::InvalidDocument,

@@ -215,7 +215,10 @@ pub fn security_scheme(scheme: &openapiv3::SecurityScheme) -> SecurityScheme {
             (SchemeKind::ApiKey { location, name: name.clone() }, description)
         }
         S::HTTP { scheme, description, .. } => (SchemeKind::Http { scheme: scheme.clone() }, description),
-        S::OAuth2 { description, .. } => (SchemeKind::OAuth2, description),
+        S::OAuth2 { flows, description, .. } => {
+            let client_credentials_token_url = flows.client_credentials.as_ref().map(|flow| flow.token_url.clone());
+            (SchemeKind::OAuth2 { client_credentials_token_url }, description)
+        }
         S::OpenIDConnect { description, .. } => (SchemeKind::OpenIdConnect, description),
     };
     SecurityScheme { kind, description: description.clone() }

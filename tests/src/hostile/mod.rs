@@ -59,14 +59,12 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    key: Option<String>,
+    key: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
-            .finish()
+        f.debug_struct("Credentials").field("key", &self.key).finish()
     }
 }
 
@@ -130,7 +128,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `X-API-Key` header.
     pub fn key(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.key = Some(value.into());
+        self.credentials.key = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `key` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`key`](Self::key)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn key_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.key = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 

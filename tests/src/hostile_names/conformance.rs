@@ -17,6 +17,8 @@ async fn with_retry_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::with_retry_2(&client).await;
@@ -31,6 +33,8 @@ async fn with_idempotency_key_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::with_idempotency_key_2(&client).await;
@@ -45,6 +49,8 @@ async fn builder_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::builder_2(&client).await;
@@ -59,6 +65,8 @@ async fn new_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::new_2(&client).await;
@@ -73,6 +81,8 @@ async fn base_url_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::base_url_2(&client).await;
@@ -87,6 +97,8 @@ async fn core_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::core_2(&client).await;
@@ -101,6 +113,8 @@ async fn retry() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::retry(&client).await;
@@ -115,6 +129,8 @@ async fn hook() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::hook(&client).await;
@@ -129,6 +145,8 @@ async fn timeout() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::timeout(&client).await;
@@ -143,6 +161,8 @@ async fn no_timeout() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::no_timeout(&client).await;
@@ -157,6 +177,8 @@ async fn connect_timeout() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::connect_timeout(&client).await;
@@ -171,6 +193,8 @@ async fn max_body_bytes() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::max_body_bytes(&client).await;
@@ -185,6 +209,8 @@ async fn max_error_body_bytes() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::max_error_body_bytes(&client).await;
@@ -199,6 +225,8 @@ async fn http_client() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::http_client(&client).await;
@@ -213,6 +241,8 @@ async fn user_agent() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::user_agent(&client).await;
@@ -227,6 +257,8 @@ async fn build() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::build(&client).await;
@@ -241,6 +273,8 @@ async fn server_variable() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::server_variable(&client).await;
@@ -255,6 +289,8 @@ async fn clone_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::clone_2(&client).await;
@@ -269,6 +305,8 @@ async fn fmt_2() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::fmt_2(&client).await;
@@ -283,6 +321,8 @@ async fn eq() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::eq(&client).await;
@@ -297,6 +337,8 @@ async fn into() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::into(&client).await;
@@ -311,6 +353,8 @@ async fn from() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::from(&client).await;
@@ -325,6 +369,8 @@ async fn default() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::default(&client).await;
@@ -339,6 +385,8 @@ async fn request() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::request(&client).await;
@@ -353,6 +401,8 @@ async fn send() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::send(&client).await;
@@ -367,6 +417,8 @@ async fn call() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::call(&client).await;
@@ -381,6 +433,8 @@ async fn apply() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::apply(&client).await;
@@ -395,6 +449,8 @@ async fn with() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::with(&client).await;
@@ -409,6 +465,8 @@ async fn stream() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::stream(&client).await;
@@ -423,6 +481,8 @@ async fn pages() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::pages(&client).await;
@@ -437,6 +497,8 @@ async fn to_owned() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::to_owned(&client).await;
@@ -451,6 +513,8 @@ async fn put_holder() {
         .retry_2("conformance")
         .hook_2("conformance")
         .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::put_holder(

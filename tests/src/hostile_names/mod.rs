@@ -19,17 +19,21 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    retry_2: Option<String>,
-    hook_2: Option<String>,
-    timeout_2: Option<String>,
+    retry_2: Option<crate::runtime::__private::Credential>,
+    hook_2: Option<crate::runtime::__private::Credential>,
+    timeout_2: Option<crate::runtime::__private::Credential>,
+    retry_unauthorized_2: Option<crate::runtime::__private::Credential>,
+    timeout_2_provider_2: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
-            .field("retry_2", &self.retry_2.as_ref().map(|_| "<redacted>"))
-            .field("hook_2", &self.hook_2.as_ref().map(|_| "<redacted>"))
-            .field("timeout_2", &self.timeout_2.as_ref().map(|_| "<redacted>"))
+            .field("retry_2", &self.retry_2)
+            .field("hook_2", &self.hook_2)
+            .field("timeout_2", &self.timeout_2)
+            .field("retry_unauthorized_2", &self.retry_unauthorized_2)
+            .field("timeout_2_provider_2", &self.timeout_2_provider_2)
             .finish()
     }
 }
@@ -49,7 +53,22 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn retry_2(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.retry_2 = Some(value.into());
+        self.credentials.retry_2 = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `retry` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`retry_2`](Self::retry_2)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn retry_2_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.retry_2 = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -57,7 +76,22 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn hook_2(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.hook_2 = Some(value.into());
+        self.credentials.hook_2 = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `hook` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`hook_2`](Self::hook_2)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn hook_2_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.hook_2 = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -65,7 +99,74 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn timeout_2(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.timeout_2 = Some(value.into());
+        self.credentials.timeout_2 = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `timeout` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`timeout_2`](Self::timeout_2)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn timeout_2_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.timeout_2 = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
+        self
+    }
+
+    /// Credentials for the `retryUnauthorized` security scheme, sent with every operation that accepts it.
+    ///
+    /// Sent as `Authorization: Bearer <token>`.
+    pub fn retry_unauthorized_2(
+        mut self,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.credentials.retry_unauthorized_2 = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `retryUnauthorized` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`retry_unauthorized_2`](Self::retry_unauthorized_2)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn retry_unauthorized_2_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.retry_unauthorized_2 = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
+        self
+    }
+
+    /// Credentials for the `timeout_2_provider` security scheme, sent with every operation that accepts it.
+    ///
+    /// Sent as the `X-Key` header.
+    pub fn timeout_2_provider_2(
+        mut self,
+        value: impl ::std::convert::Into<String>,
+    ) -> Self {
+        self.credentials.timeout_2_provider_2 = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `timeout_2_provider` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`timeout_2_provider_2`](Self::timeout_2_provider_2)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn timeout_2_provider_2_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.timeout_2_provider_2 = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -798,6 +899,12 @@ impl Client {
             request.bearer_auth(value);
         } else if let Some(value) = &self.credentials.timeout_2 {
             request.bearer_auth(value);
+        } else if let (Some(value0), Some(value1)) = (
+            &self.credentials.retry_unauthorized_2,
+            &self.credentials.timeout_2_provider_2,
+        ) {
+            request.bearer_auth(value0);
+            request.header_api_key("X-Key", value1);
         }
         request
             .call_json(

@@ -15,6 +15,7 @@ async fn list_items() {
     let client = super::Client::builder()
         .base_url(crate::runtime::__private::conformance_url(::std::module_path!()))
         .key("conformance")
+        .machine("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::list_items(&client).await;
@@ -27,6 +28,7 @@ async fn put_blob() {
     let client = super::Client::builder()
         .base_url(crate::runtime::__private::conformance_url(::std::module_path!()))
         .key("conformance")
+        .machine("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::put_blob(
@@ -44,6 +46,7 @@ async fn upload_avatar() {
     let client = super::Client::builder()
         .base_url(crate::runtime::__private::conformance_url(::std::module_path!()))
         .key("conformance")
+        .machine("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::upload_avatar(

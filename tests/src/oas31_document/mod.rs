@@ -11,6 +11,9 @@ mod conformance;
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 
+/// The token endpoint of the `machine` security scheme's OAuth2 client-credentials flow (`tokenUrl`), for [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials).
+pub const MACHINE_TOKEN_URL: &str = "http://127.0.0.1/oauth/token";
+
 /// Client for the OpenAPI 3.1 documents API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -22,13 +25,15 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    key: Option<String>,
+    key: Option<crate::runtime::__private::Credential>,
+    machine: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
-            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .field("key", &self.key)
+            .field("machine", &self.machine)
             .finish()
     }
 }
@@ -48,7 +53,49 @@ impl ClientBuilder {
     ///
     /// Sent as the `X-Key` header.
     pub fn key(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.key = Some(value.into());
+        self.credentials.key = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `key` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`key`](Self::key)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn key_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.key = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
+        self
+    }
+
+    /// Credentials for the `machine` security scheme, sent with every operation that accepts it.
+    ///
+    /// A relative token URL, resolved against the server URL.
+    ///
+    /// Sent as `Authorization: Bearer <token>`.
+    pub fn machine(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.machine = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `machine` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`machine`](Self::machine)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    ///
+    /// For the scheme's client-credentials flow: `.machine_provider(OAuth2ClientCredentials::new(MACHINE_TOKEN_URL, client_id, client_secret))` (see [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials)).
+    pub fn machine_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.machine = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -117,6 +164,8 @@ impl Client {
         request.bytes("application/octet-stream", body.to_vec());
         if let Some(value) = &self.credentials.key {
             request.header_api_key("X-Key", value);
+        } else if let Some(value) = &self.credentials.machine {
+            request.bearer_auth(value);
         }
         request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }

@@ -5,11 +5,13 @@
 
 use std::fmt;
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderName, HeaderValue};
 
 use super::core::Core;
+use super::credentials::{Credential, CredentialProvider, Secret};
 use super::hooks::Attempt;
 use super::multipart::Multipart;
 use super::multipart::{MultipartValue, multipart_form};
@@ -47,19 +49,62 @@ impl<E> Expected<E> {
 
 /// The credentials a request carries, kept apart from everything else so
 /// they can be dropped on a redirect to another origin and redacted
-/// wherever the request or its URL is shown.
+/// wherever the request or its URL is shown. Static values are placed when
+/// the request is built; providers are asked before every attempt, and
+/// what they return is placed in a copy for that attempt
+/// ([`Request::resolve_credentials`]), under the same rules.
 #[derive(Default, Clone)]
 struct Credentials {
     headers: HeaderMap,
     query: Vec<(String, String)>,
     cookies: Vec<String>,
+    providers: Vec<(Place, Arc<dyn CredentialProvider>)>,
+}
+
+/// Where a provider's credential goes.
+#[derive(Debug, Clone)]
+enum Place {
+    /// A header, as it is or (`bearer`) as `Bearer <token>`.
+    Header {
+        name: HeaderName,
+        bearer: bool,
+    },
+    Query(String),
+    Cookie(String),
 }
 
 impl Credentials {
     /// Names of credential query parameters, for redaction.
     fn query_names(&self) -> Vec<&str> {
-        self.query.iter().map(|(name, _)| name.as_str()).collect()
+        let provided = self.providers.iter().filter_map(|(place, _)| match place {
+            Place::Query(name) => Some(name.as_str()),
+            _ => None,
+        });
+        self.query.iter().map(|(name, _)| name.as_str()).chain(provided).collect()
     }
+
+    /// Places `secret` as `place` says; `Err` names the place, never the value.
+    fn place(&mut self, place: &Place, secret: &Secret) -> Result<(), String> {
+        match place {
+            Place::Header { name, bearer } => {
+                let text = if *bearer { format!("Bearer {}", secret.expose()) } else { secret.expose().to_owned() };
+                let mut value = HeaderValue::from_str(&text)
+                    .map_err(|_| format!("the credential provider's value for header `{name}` is not valid in HTTP"))?;
+                value.set_sensitive(true);
+                self.headers.insert(name.clone(), value);
+            }
+            Place::Query(name) => self.query.push((name.clone(), secret.expose().to_owned())),
+            Place::Cookie(name) => self.cookies.push(format!("{name}={}", encode_path(secret.expose()))),
+        }
+        Ok(())
+    }
+}
+
+/// The credentials of one attempt, and what each provider gave for it
+/// (told when the server rejects it).
+struct Resolved<'a> {
+    credentials: std::borrow::Cow<'a, Credentials>,
+    provided: Vec<(Arc<dyn CredentialProvider>, Secret)>,
 }
 
 /// A request body, kept in a form that can be sent again (redirects,
@@ -101,6 +146,7 @@ impl fmt::Debug for Request {
         let names = self.credentials.query_names();
         let credential_headers: Vec<&str> = self.credentials.headers.keys().map(HeaderName::as_str).collect();
         let credential_cookies = self.credentials.cookies.len();
+        let credential_providers: Vec<&Place> = self.credentials.providers.iter().map(|(place, _)| place).collect();
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("url", &redact_text(&self.url, &names))
@@ -109,6 +155,7 @@ impl fmt::Debug for Request {
             .field("credential_headers", &credential_headers)
             .field("credential_query", &names)
             .field("credential_cookies", &credential_cookies)
+            .field("credential_providers", &credential_providers)
             .finish_non_exhaustive()
     }
 }
@@ -218,25 +265,34 @@ impl Request {
         }
     }
 
-    fn credential_header(&mut self, name: &str, value: &str) {
-        match Self::header_pair(name, value) {
-            Ok((header, mut value)) => {
-                value.set_sensitive(true);
-                self.credentials.headers.insert(header, value);
+    fn credential_header(&mut self, name: &str, credential: Credential, bearer: bool) {
+        match credential {
+            Credential::Static(value) => {
+                let value = if bearer { format!("Bearer {value}") } else { value };
+                match Self::header_pair(name, &value) {
+                    Ok((header, mut value)) => {
+                        value.set_sensitive(true);
+                        self.credentials.headers.insert(header, value);
+                    }
+                    // The message names the header, never the value.
+                    Err(problem) => self.fail(problem),
+                }
             }
-            // The message names the header, never the value.
-            Err(problem) => self.fail(problem),
+            Credential::Provider(provider) => match HeaderName::from_bytes(name.as_bytes()) {
+                Ok(name) => self.credentials.providers.push((Place::Header { name, bearer }, provider)),
+                Err(_) => self.fail(format!("invalid header name `{name}`")),
+            },
         }
     }
 
-    /// Sends an API key as a header.
-    pub fn header_api_key(&mut self, name: &str, key: &str) {
-        self.credential_header(name, key);
+    /// Sends an API key as a header (a value, or a provider's).
+    pub fn header_api_key(&mut self, name: &str, key: impl Into<Credential>) {
+        self.credential_header(name, key.into(), false);
     }
 
-    /// Sends `Authorization: Bearer <token>`.
-    pub fn bearer_auth(&mut self, token: &str) {
-        self.credential_header("authorization", &format!("Bearer {token}"));
+    /// Sends `Authorization: Bearer <token>` (a value, or a provider's).
+    pub fn bearer_auth(&mut self, token: impl Into<Credential>) {
+        self.credential_header("authorization", token.into(), true);
     }
 
     /// Sends HTTP basic credentials.
@@ -244,18 +300,24 @@ impl Request {
         use base64::Engine as _;
         let pair = format!("{username}:{}", password.unwrap_or_default());
         let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
-        self.credential_header("authorization", &format!("Basic {encoded}"));
+        self.credential_header("authorization", Credential::Static(format!("Basic {encoded}")), false);
     }
 
-    /// Adds an API key sent as a query parameter.
-    pub fn query_api_key(&mut self, name: &str, key: &str) {
-        self.credentials.query.push((name.to_owned(), key.to_owned()));
+    /// Adds an API key sent as a query parameter (a value, or a provider's).
+    pub fn query_api_key(&mut self, name: &str, key: impl Into<Credential>) {
+        match key.into() {
+            Credential::Static(key) => self.credentials.query.push((name.to_owned(), key)),
+            Credential::Provider(provider) => self.credentials.providers.push((Place::Query(name.to_owned()), provider)),
+        }
     }
 
     /// Adds an API key sent as a cookie (percent-encoded, so a value can
-    /// never add cookies of its own).
-    pub fn cookie_api_key(&mut self, name: &str, key: &str) {
-        self.credentials.cookies.push(format!("{name}={}", encode_path(key)));
+    /// never add cookies of its own; a value, or a provider's).
+    pub fn cookie_api_key(&mut self, name: &str, key: impl Into<Credential>) {
+        match key.into() {
+            Credential::Static(key) => self.credentials.cookies.push(format!("{name}={}", encode_path(&key))),
+            Credential::Provider(provider) => self.credentials.providers.push((Place::Cookie(name.to_owned()), provider)),
+        }
     }
 
     /// Sends `body` as JSON.
@@ -545,18 +607,43 @@ impl Request {
         let policy = settings.retry;
         let retryable = RetryPolicy::is_idempotent(&self.method) || self.headers.contains_key("idempotency-key");
         let mut retry = 0;
+        let mut number = 0;
+        let mut reauthorized = false;
         loop {
+            number += 1;
             let attempt_deadline = match (deadline, settings.attempt_timeout) {
                 (Some(total), Some(attempt)) => Some(total.min(Instant::now() + attempt)),
                 (None, Some(attempt)) => Some(Instant::now() + attempt),
                 (total, None) => total,
             };
-            let result = self.send_once(deadline, attempt_deadline, retry + 1).await;
+            let (result, provided) = match self.resolve_credentials(deadline).await {
+                Ok(resolved) => (self.send_once(&resolved.credentials, deadline, attempt_deadline, number).await, resolved.provided),
+                Err(error) => (Err(error), Vec::new()),
+            };
+            // A 401 to a request that carried a provider's credential: the
+            // provider forgets it, and the request goes once more with a
+            // new one (a 401 means the server did not act on the request,
+            // so any method may be re-sent).
+            if let Ok((response, true)) = &result
+                && response.status() == StatusCode::UNAUTHORIZED
+                && !provided.is_empty()
+            {
+                for (provider, secret) in &provided {
+                    provider.invalidate(secret);
+                }
+                if settings.retry_unauthorized && !reauthorized && deadline.is_none_or(|deadline| Instant::now() < deadline) {
+                    reauthorized = true;
+                    drop(result);
+                    continue;
+                }
+            }
+            let result = result.map(|(response, _)| response);
             let retry_after = match &result {
                 Ok(response) if RetryPolicy::retries_status(response.status()) => {
                     Some(response.headers().get(reqwest::header::RETRY_AFTER).and_then(|value| value.to_str().ok()).map(str::to_owned))
                 }
                 Err(Error::Transport(error)) if error.is_connect() || error.is_timeout() => Some(None),
+                Err(Error::Credential(error)) if error.is_retryable() => Some(None),
                 _ => None,
             };
             let Some(retry_after) = retry_after else { return result };
@@ -573,10 +660,48 @@ impl Request {
         }
     }
 
+    /// This attempt's credentials: the static ones, and what every
+    /// provider gives now (asked in turn, within the call's deadline).
+    async fn resolve_credentials<E>(&self, deadline: Option<Instant>) -> Result<Resolved<'_>, Error<E>> {
+        if self.credentials.providers.is_empty() {
+            return Ok(Resolved { credentials: std::borrow::Cow::Borrowed(&self.credentials), provided: Vec::new() });
+        }
+        let mut credentials = self.credentials.clone();
+        let mut provided = Vec::new();
+        for (place, provider) in &self.credentials.providers {
+            let asked = provider.credential();
+            let answer = match deadline {
+                Some(deadline) => match tokio::time::timeout_at(deadline.into(), asked).await {
+                    Ok(answer) => answer,
+                    Err(_) => {
+                        let what = format!(
+                            "no credential from the provider within {:?} (see `timeout`)",
+                            self.core.settings.timeout.unwrap_or_default()
+                        );
+                        return Err(Error::Transport(TransportError::timeout(what)));
+                    }
+                },
+                None => asked.await,
+            };
+            let secret = answer.map_err(Error::Credential)?;
+            credentials.place(place, &secret).map_err(Error::InvalidRequest)?;
+            provided.push((provider.clone(), secret));
+        }
+        Ok(Resolved { credentials: std::borrow::Cow::Owned(credentials), provided })
+    }
+
     /// One attempt: the request and its redirects.
     /// `deadline` bounds the call (for a streamed body: up to its head);
     /// `head_deadline` this attempt up to its response head.
-    async fn send_once<E>(&self, deadline: Option<Instant>, head_deadline: Option<Instant>, number: u32) -> Result<RawResponse, Error<E>> {
+    /// With the response, whether its request carried the credentials
+    /// (a redirect to another origin leaves them off).
+    async fn send_once<E>(
+        &self,
+        credentials: &Credentials,
+        deadline: Option<Instant>,
+        head_deadline: Option<Instant>,
+        number: u32,
+    ) -> Result<(RawResponse, bool), Error<E>> {
         let settings = &self.core.settings;
         let redaction = self.redaction_names();
         let names: Vec<&str> = redaction.iter().map(String::as_str).collect();
@@ -595,7 +720,7 @@ impl Request {
         let started = Instant::now();
         loop {
             with_credentials &= url.origin() == origin;
-            let mut request = self.build(&method, url.clone(), with_body, with_credentials, deadline)?;
+            let mut request = self.build(credentials, &method, url.clone(), with_body, with_credentials, deadline)?;
             let attempt = Attempt { number, redirect: redirects, method: method.clone(), url: redacted(&url, &names) };
             for hook in &settings.hooks {
                 hook.before_request(&mut request, &attempt).map_err(Error::Hook)?;
@@ -642,7 +767,7 @@ impl Request {
                     }
                     url = next;
                 }
-                _ => return Ok(RawResponse::new(response, settings.limits, redaction)),
+                _ => return Ok((RawResponse::new(response, settings.limits, redaction), with_credentials)),
             }
         }
     }
@@ -650,15 +775,16 @@ impl Request {
     /// One hop's `reqwest::Request`: credentials only when allowed.
     fn build<E>(
         &self,
+        credentials: &Credentials,
         method: &Method,
         mut url: reqwest::Url,
         with_body: bool,
         with_credentials: bool,
         deadline: Option<Instant>,
     ) -> Result<reqwest::Request, Error<E>> {
-        if with_credentials && !self.credentials.query.is_empty() {
+        if with_credentials && !credentials.query.is_empty() {
             let present: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
-            let missing: Vec<&(String, String)> = self.credentials.query.iter().filter(|(name, _)| !present.contains(name)).collect();
+            let missing: Vec<&(String, String)> = credentials.query.iter().filter(|(name, _)| !present.contains(name)).collect();
             if !missing.is_empty() {
                 url.query_pairs_mut().extend_pairs(missing);
             }
@@ -666,13 +792,13 @@ impl Request {
         let mut headers = self.headers.clone();
         let mut cookies = self.cookies.clone();
         if with_credentials {
-            headers.extend(self.credentials.headers.clone());
-            cookies.extend(self.credentials.cookies.iter().cloned());
+            headers.extend(credentials.headers.clone());
+            cookies.extend(credentials.cookies.iter().cloned());
         }
         if !cookies.is_empty() {
             let mut cookie = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|_| Error::InvalidRequest("a cookie value is not valid in HTTP".to_owned()))?;
-            cookie.set_sensitive(with_credentials && !self.credentials.cookies.is_empty());
+            cookie.set_sensitive(with_credentials && !credentials.cookies.is_empty());
             headers.insert(reqwest::header::COOKIE, cookie);
         }
         let mut builder = self.core.settings.http.request(method.clone(), url);

@@ -8,6 +8,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+/// The token endpoint of the `oauth` security scheme's OAuth2 client-credentials flow (`tokenUrl`), for [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials).
+pub const OAUTH_TOKEN_URL: &str = "https://auth.example.com/token";
+
 /// Client for the Security fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -19,23 +22,23 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    bearer: Option<String>,
+    bearer: Option<crate::runtime::__private::Credential>,
     basic: Option<(String, Option<String>)>,
-    header_key: Option<String>,
-    query_key: Option<String>,
-    cookie_key: Option<String>,
-    oauth: Option<String>,
+    header_key: Option<crate::runtime::__private::Credential>,
+    query_key: Option<crate::runtime::__private::Credential>,
+    cookie_key: Option<crate::runtime::__private::Credential>,
+    oauth: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
-            .field("bearer", &self.bearer.as_ref().map(|_| "<redacted>"))
+            .field("bearer", &self.bearer)
             .field("basic", &self.basic.as_ref().map(|_| "<redacted>"))
-            .field("header_key", &self.header_key.as_ref().map(|_| "<redacted>"))
-            .field("query_key", &self.query_key.as_ref().map(|_| "<redacted>"))
-            .field("cookie_key", &self.cookie_key.as_ref().map(|_| "<redacted>"))
-            .field("oauth", &self.oauth.as_ref().map(|_| "<redacted>"))
+            .field("header_key", &self.header_key)
+            .field("query_key", &self.query_key)
+            .field("cookie_key", &self.cookie_key)
+            .field("oauth", &self.oauth)
             .finish()
     }
 }
@@ -55,7 +58,22 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn bearer(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.bearer = Some(value.into());
+        self.credentials.bearer = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `bearer` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`bearer`](Self::bearer)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn bearer_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.bearer = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -75,7 +93,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `X-Api-Key` header.
     pub fn header_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.header_key = Some(value.into());
+        self.credentials.header_key = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `headerKey` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`header_key`](Self::header_key)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn header_key_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.header_key = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -83,7 +116,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `api_key` query parameter.
     pub fn query_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.query_key = Some(value.into());
+        self.credentials.query_key = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `queryKey` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`query_key`](Self::query_key)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn query_key_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.query_key = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -91,7 +139,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `sid` cookie.
     pub fn cookie_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.cookie_key = Some(value.into());
+        self.credentials.cookie_key = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `cookieKey` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`cookie_key`](Self::cookie_key)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn cookie_key_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.cookie_key = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -99,7 +162,24 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn oauth(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.oauth = Some(value.into());
+        self.credentials.oauth = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `oauth` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`oauth`](Self::oauth)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    ///
+    /// For the scheme's client-credentials flow: `.oauth_provider(OAuth2ClientCredentials::new(OAUTH_TOKEN_URL, client_id, client_secret))` (see [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials)).
+    pub fn oauth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.oauth = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 

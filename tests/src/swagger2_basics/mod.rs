@@ -25,18 +25,18 @@ pub struct Client {
 #[derive(Clone, Default)]
 struct Credentials {
     basic_auth: Option<(String, Option<String>)>,
-    api_key_header: Option<String>,
-    api_key_query: Option<String>,
-    oauth: Option<String>,
+    api_key_header: Option<crate::runtime::__private::Credential>,
+    api_key_query: Option<crate::runtime::__private::Credential>,
+    oauth: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("basic_auth", &self.basic_auth.as_ref().map(|_| "<redacted>"))
-            .field("api_key_header", &self.api_key_header.as_ref().map(|_| "<redacted>"))
-            .field("api_key_query", &self.api_key_query.as_ref().map(|_| "<redacted>"))
-            .field("oauth", &self.oauth.as_ref().map(|_| "<redacted>"))
+            .field("api_key_header", &self.api_key_header)
+            .field("api_key_query", &self.api_key_query)
+            .field("oauth", &self.oauth)
             .finish()
     }
 }
@@ -68,7 +68,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `X-Api-Key` header.
     pub fn api_key_header(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.api_key_header = Some(value.into());
+        self.credentials.api_key_header = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `apiKeyHeader` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`api_key_header`](Self::api_key_header)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn api_key_header_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.api_key_header = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -76,7 +91,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `api_key` query parameter.
     pub fn api_key_query(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.api_key_query = Some(value.into());
+        self.credentials.api_key_query = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `apiKeyQuery` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`api_key_query`](Self::api_key_query)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn api_key_query_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.api_key_query = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 
@@ -84,7 +114,22 @@ impl ClientBuilder {
     ///
     /// Sent as `Authorization: Bearer <token>`.
     pub fn oauth(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.oauth = Some(value.into());
+        self.credentials.oauth = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `oauth` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`oauth`](Self::oauth)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn oauth_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.oauth = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 

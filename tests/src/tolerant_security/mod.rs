@@ -22,14 +22,12 @@ pub struct Client {
 
 #[derive(Clone, Default)]
 struct Credentials {
-    api_key: Option<String>,
+    api_key: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .finish()
+        f.debug_struct("Credentials").field("api_key", &self.api_key).finish()
     }
 }
 
@@ -48,7 +46,22 @@ impl ClientBuilder {
     ///
     /// Sent as the `X-Api-Key` header.
     pub fn api_key(mut self, value: impl ::std::convert::Into<String>) -> Self {
-        self.credentials.api_key = Some(value.into());
+        self.credentials.api_key = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `apiKey` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`api_key`](Self::api_key)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn api_key_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.api_key = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
         self
     }
 

@@ -38,6 +38,9 @@ pub(crate) struct Settings {
     pub(crate) limits: Limits,
     pub(crate) retry: RetryPolicy,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    /// After a 401 to a request with a provider's credential: invalidate,
+    /// ask again, and send once more.
+    pub(crate) retry_unauthorized: bool,
     /// The key for the next call made through this client (taken by it:
     /// a key is never sent with two calls).
     pub(crate) idempotency_key: Option<Arc<std::sync::Mutex<Option<String>>>>,
@@ -62,6 +65,7 @@ impl fmt::Debug for Core {
             .field("max_error_body_bytes", &settings.limits.error_body)
             .field("retry", &settings.retry)
             .field("hooks", &settings.hooks.len())
+            .field("retry_unauthorized", &settings.retry_unauthorized)
             .field("idempotency_key", &settings.idempotency_key.as_ref().map(|_| "<set>"))
             .finish_non_exhaustive()
     }
@@ -81,6 +85,7 @@ pub struct CoreBuilder {
     limits: Limits,
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
+    retry_unauthorized: bool,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -94,6 +99,7 @@ impl fmt::Debug for CoreBuilder {
             .field("limits", &self.limits)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
+            .field("retry_unauthorized", &self.retry_unauthorized)
             .finish_non_exhaustive()
     }
 }
@@ -118,6 +124,7 @@ impl CoreBuilder {
             },
             retry: RetryPolicy::default(),
             hooks: Vec::new(),
+            retry_unauthorized: true,
         }
     }
 
@@ -220,6 +227,11 @@ impl CoreBuilder {
         self.hooks.push(hook);
     }
 
+    /// Turns the re-send after a 401 with a refreshed credential on or off.
+    pub fn retry_unauthorized(&mut self, enabled: bool) {
+        self.retry_unauthorized = enabled;
+    }
+
     /// Finishes the core. Fails when a server variable is unknown or the
     /// `reqwest::Client` cannot be built (for example when TLS cannot be
     /// initialised).
@@ -258,6 +270,7 @@ impl CoreBuilder {
             limits: self.limits,
             retry: self.retry,
             hooks: self.hooks,
+            retry_unauthorized: self.retry_unauthorized,
             idempotency_key: None,
         };
         Ok(Core { settings: Arc::new(settings) })
@@ -443,6 +456,22 @@ macro_rules! __client_builder_methods {
         /// attempt is sent and after its response arrives.
         pub fn hook(mut self, hook: impl $crate::runtime::Hook) -> Self {
             self.core.hook(::std::sync::Arc::new(hook));
+            self
+        }
+
+        /// Whether a request that a server answers with 401 is sent once
+        /// more with a fresh credential (default: on). Only credentials
+        /// from a [`CredentialProvider`](crate::runtime::CredentialProvider)
+        /// (a scheme's `…_provider` method) take part: the provider is told
+        /// the credential was rejected
+        /// ([`invalidate`](crate::runtime::CredentialProvider::invalidate)),
+        /// asked again, and the request re-sent once, whatever its method
+        /// (a 401 means the server did not act on it); a second 401 is the
+        /// call's `Error::Status`. Static credentials are never re-sent.
+        /// With `false`, the provider is still told, so the next call gets
+        /// a fresh credential.
+        pub fn retry_unauthorized(mut self, enabled: bool) -> Self {
+            self.core.retry_unauthorized(enabled);
             self
         }
     };

@@ -13,11 +13,13 @@
 //! Servers are untrusted: redirects are followed by this module (never by
 //! `reqwest`), and credentials are dropped as soon as a redirect or a
 //! pagination link leaves the origin (scheme, host, port) they were
-//! configured for; `Referer` is never sent; every body is read in chunks up
+//! configured for — static ones and those a [`CredentialProvider`] supplies
+//! alike; `Referer` is never sent; every body is read in chunks up
 //! to a limit; URLs in errors and `Debug` output have credential query
 //! values replaced by `<redacted>`.
 
 mod core;
+mod credentials;
 mod error;
 mod examples;
 mod framing;
@@ -25,6 +27,7 @@ mod hooks;
 mod multipart;
 #[doc(hidden)]
 pub mod names;
+mod oauth2;
 mod object;
 mod paginate;
 mod params;
@@ -42,9 +45,11 @@ pub use reqwest;
 pub use reqwest::{Method, StatusCode, header::HeaderMap};
 
 pub use bytes::Bytes;
+pub use credentials::{CredentialError, CredentialFn, CredentialProvider, Secret, credential_fn};
 pub use error::{ApiError, DecodeError, Error, HookError, TransportError};
 pub use hooks::{Attempt, Hook};
 pub use multipart::FilePart;
+pub use oauth2::OAuth2ClientCredentials;
 pub use paginate::PageStream;
 pub use request::Call;
 pub use response::Response;
@@ -57,6 +62,7 @@ pub use stream::{Event, ResponseStream};
 #[doc(hidden)]
 pub mod __private {
     pub use super::core::{Core, CoreBuilder};
+    pub use super::credentials::Credential;
     pub use super::examples::{argument, conformance_check, conformance_url, decodes, round_trip};
     pub use super::framing::Framing;
     pub use super::multipart::Multipart;
