@@ -10,6 +10,7 @@
 mod client;
 mod docs;
 mod examples;
+mod mock;
 mod stream;
 mod types;
 
@@ -32,6 +33,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("examples.rs", include_str!("../../runtime/src/examples.rs")),
     ("framing.rs", include_str!("../../runtime/src/framing.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
+    ("mock.rs", include_str!("../../runtime/src/mock.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("names.rs", include_str!("../../runtime/src/names.rs")),
     ("object.rs", include_str!("../../runtime/src/object.rs")),
@@ -178,6 +180,8 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
 
             pub mod types;
             #examples
+            #[cfg(feature = "mock")]
+            pub mod mock;
         }
     };
     let types_head = move || {
@@ -197,6 +201,7 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
     if !api.examples.is_empty() {
         files.push(FileChunks::new("examples.rs", examples::head, examples::example_items(api, features)));
     }
+    files.push(FileChunks::new("mock.rs", move || mock::head(api, features, allows()), mock::items(api, features)));
     files
 }
 
@@ -241,8 +246,8 @@ pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
             }
         }
     }
-    let feature_section = if names.is_empty() {
-        String::new()
+    let tag_features = if names.is_empty() {
+        "\n[features]\n".to_owned()
     } else {
         let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
         let each: String = names.iter().map(|name| format!("{name} = []\n")).collect();
@@ -252,6 +257,7 @@ pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
             full = crate::features::FULL,
         )
     };
+    let feature_section = format!("{tag_features}{}", mock::MANIFEST_FEATURE);
     format!(
         r#"[package]
 name = "{crate_name}"

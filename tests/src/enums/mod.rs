@@ -4,6 +4,9 @@
 
 pub mod types;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Client for the Enums fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

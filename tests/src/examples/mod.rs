@@ -10,6 +10,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod examples;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Client for the Examples fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

@@ -6,6 +6,9 @@
 
 pub mod types;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Client for the Pagination fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

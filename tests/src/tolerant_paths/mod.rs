@@ -6,6 +6,9 @@
 
 pub mod types;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1";
 
