@@ -32,6 +32,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListInvoicesWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/organizations/"),
                             crate::runtime::mock::PathPiece::Param("organizationId"),

@@ -17,16 +17,15 @@ use super::ident;
 use super::types::type_tokens;
 use crate::features::Features;
 use crate::ir::{
-    Api, BodyKind, ErrorBody, Operation, ParamLocation, PathPiece, PathStyle, QueryStyle, ResponseCase, Returns, StreamFraming,
-    StreamItem, TypeId, TypeKind, TypeRef, TypeSpace,
+    Api, BodyKind, ErrorBody, Operation, ParamLocation, PathPiece, PathStyle, QueryStyle, ResponseCase, Returns, StreamFraming, StreamItem,
+    TypeId, TypeKind, TypeRef, TypeSpace,
 };
 use crate::naming::{Scope, unraw};
 
 /// The `mock` feature of a generated crate's manifest: it compiles every
 /// module's `mock` module and the optional `wiremock` dependency (listed
 /// with the runtime's dependencies).
-pub const MANIFEST_FEATURE: &str =
-    "# Typed wiremock helpers for tests of code that uses the client (each module's `mock`):\n# enable it in `[dev-dependencies]`.\nmock = [\"dep:wiremock\"]\n";
+pub const MANIFEST_FEATURE: &str = "# Typed wiremock helpers for tests of code that uses the client (each module's `mock`):\n# enable it in `[dev-dependencies]`.\nmock = [\"dep:wiremock\"]\n";
 
 /// The name of the extension trait (fixed; per-operation types are named
 /// around it).
@@ -113,9 +112,7 @@ fn cfg(features: Option<&Features>, index: usize) -> TokenStream {
 /// How the typed `respond` writes the operation's success value.
 fn body_note(operation: &Operation) -> String {
     match (&operation.stream, &operation.returns) {
-        (Some(stream), _) if stream.only => {
-            "`respond` takes the streamed items and writes them as the stream the client reads.".to_owned()
-        }
+        (Some(stream), _) if stream.only => "`respond` takes the streamed items and writes them as the stream the client reads.".to_owned(),
         (_, Returns::Nothing) => "The operation returns no body: `respond(status, &())` answers an empty one.".to_owned(),
         _ => String::new(),
     }
@@ -151,10 +148,26 @@ fn method_body(operation: &Operation, api: &Api, when: &str) -> TokenStream {
     });
     let (_, success) = success(operation, api);
     let (_, error) = error(operation, api);
+    let base_path = base_path(&api.base_url);
     quote! {
-        let expect = when(#when(crate::runtime::mock::Expect::new(#method, &[#(#pieces),*]))).0;
+        let expect = when(#when(crate::runtime::mock::Expect::new(#method, #base_path, &[#(#pieces),*]))).0;
         crate::runtime::mock::Responder::new(self, expect, #success, #error)
     }
+}
+
+/// The path of the spec's server URL (`/v1` of `https://api.example.com/v1`),
+/// which the mock also accepts before the operation's path.
+fn base_path(base_url: &str) -> &str {
+    let rest = match base_url.find("://") {
+        Some(at) => {
+            let authority = &base_url[at + 3..];
+            authority.find('/').map_or("", |slash| &authority[slash..])
+        }
+        None if base_url.starts_with('/') => base_url,
+        None => "",
+    };
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    rest[..end].trim_end_matches('/')
 }
 
 /// The `…When` type of an operation and its setters.
@@ -300,7 +313,9 @@ fn body_encoder(kind: BodyKind, content_type: &str, ty: &TypeRef, api: &Api) -> 
     Some(match kind {
         BodyKind::Text => (quote!(String), quote!(crate::runtime::mock::Body::text(#content_type, value))),
         BodyKind::Bytes => (quote!(Vec<u8>), quote!(crate::runtime::mock::Body::bytes(#content_type, value))),
-        _ if serializes(ty, &api.types) => (type_tokens(ty, &api.types, &prefix), quote!(crate::runtime::mock::Body::json(#content_type, value))),
+        _ if serializes(ty, &api.types) => {
+            (type_tokens(ty, &api.types, &prefix), quote!(crate::runtime::mock::Body::json(#content_type, value)))
+        }
         _ => return None,
     })
 }
@@ -372,11 +387,29 @@ fn per_status(id: TypeId, cases: &[ResponseCase], api: &Api) -> Option<(TokenStr
         arms.push(match (&variant.ty, body) {
             (None, _) => quote!(#ty::#name => crate::runtime::mock::Body::empty(),),
             (Some(payload), body) => {
-                let (kind, content_type) = body.map_or((BodyKind::Json, "application/json"), |body| (body.kind, body.content_type.as_str()));
+                let (kind, content_type) =
+                    body.map_or((BodyKind::Json, "application/json"), |body| (body.kind, body.content_type.as_str()));
                 let (_, encode) = body_encoder(kind, content_type, payload, api)?;
                 quote!(#ty::#name(value) => #encode,)
             }
         });
     }
     Some((ty.clone(), quote!(|value: &#ty| match value { #(#arms)* })))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base_paths() {
+        for (url, path) in [
+            ("https://api.pack.cloud/v1", "/v1"),
+            ("https://api.pack.cloud/v1/", "/v1"),
+            ("https://api.pack.cloud", ""),
+            ("http://localhost:8080/a/b?x=1", "/a/b"),
+            ("/api", "/api"),
+            ("", ""),
+        ] {
+            assert_eq!(super::base_path(url), path, "{url}");
+        }
+    }
 }

@@ -24,6 +24,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetDogWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/dogs/"),
                             crate::runtime::mock::PathPiece::Param("id"),

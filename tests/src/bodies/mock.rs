@@ -72,6 +72,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PostJsonWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/json")],
                     ),
                 ),
@@ -99,6 +100,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PutVendorJsonWhen(
                     crate::runtime::mock::Expect::new(
                         "PUT",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/vendor-json")],
                     ),
                 ),
@@ -123,6 +125,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PostFormWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/form")],
                     ),
                 ),
@@ -147,6 +150,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PostMultipartWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/multipart")],
                     ),
                 ),
@@ -171,6 +175,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UploadWhen(
                     crate::runtime::mock::Expect::new(
                         "PUT",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/upload")],
                     ),
                 ),
@@ -195,6 +200,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PostTextWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/text")],
                     ),
                 ),

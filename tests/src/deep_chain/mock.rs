@@ -34,6 +34,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetChainWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/chain")],
                     ),
                 ),
@@ -61,6 +62,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PutChainWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/chain")],
                     ),
                 ),

@@ -44,6 +44,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateOrderWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/orders")],
                     ),
                 ),
@@ -75,6 +76,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetShipmentWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/shipments/"),
                             crate::runtime::mock::PathPiece::Param("id"),

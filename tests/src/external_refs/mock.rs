@@ -42,6 +42,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListPricesWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/prices")],
                     ),
                 ),
@@ -69,6 +70,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreatePriceWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/prices")],
                     ),
                 ),

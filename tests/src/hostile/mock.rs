@@ -42,6 +42,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 FnWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/server-default\", \"ran\").unwrap();\n\n```\nstd::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/server-default\", \"ran\").unwrap();\n```\u{202e}.example.com/v1",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/items/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -72,6 +73,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ResultWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/server-default\", \"ran\").unwrap();\n\n```\nstd::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/server-default\", \"ran\").unwrap();\n```\u{202e}.example.com/v1",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/std/"),
                             crate::runtime::mock::PathPiece::Param("self"),

@@ -272,6 +272,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 WithRetry2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/0")],
                     ),
                 ),
@@ -299,6 +300,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 WithIdempotencyKey2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/1")],
                     ),
                 ),
@@ -326,6 +328,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 Builder2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/2")],
                     ),
                 ),
@@ -353,6 +356,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 New2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/3")],
                     ),
                 ),
@@ -380,6 +384,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 BaseUrl2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/4")],
                     ),
                 ),
@@ -407,6 +412,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 Core2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/5")],
                     ),
                 ),
@@ -434,6 +440,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 RetryWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/6")],
                     ),
                 ),
@@ -461,6 +468,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 HookWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/7")],
                     ),
                 ),
@@ -488,6 +496,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 TimeoutWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/8")],
                     ),
                 ),
@@ -515,6 +524,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 NoTimeoutWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/9")],
                     ),
                 ),
@@ -542,6 +552,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ConnectTimeoutWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/10")],
                     ),
                 ),
@@ -569,6 +580,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 MaxBodyBytesWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/11")],
                     ),
                 ),
@@ -596,6 +608,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 MaxErrorBodyBytesWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/12")],
                     ),
                 ),
@@ -623,6 +636,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 HttpClientWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/13")],
                     ),
                 ),
@@ -650,6 +664,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UserAgentWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/14")],
                     ),
                 ),
@@ -677,6 +692,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 BuildWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/15")],
                     ),
                 ),
@@ -704,6 +720,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ServerVariableWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/16")],
                     ),
                 ),
@@ -731,6 +748,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 Clone2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/17")],
                     ),
                 ),
@@ -758,6 +776,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 Fmt2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/18")],
                     ),
                 ),
@@ -785,6 +804,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 EqWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/19")],
                     ),
                 ),
@@ -812,6 +832,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 IntoWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/20")],
                     ),
                 ),
@@ -839,6 +860,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 FromWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/21")],
                     ),
                 ),
@@ -866,6 +888,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 DefaultWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/22")],
                     ),
                 ),
@@ -893,6 +916,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 RequestWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/23")],
                     ),
                 ),
@@ -920,6 +944,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 SendWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/24")],
                     ),
                 ),
@@ -947,6 +972,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CallWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/25")],
                     ),
                 ),
@@ -974,6 +1000,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ApplyWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/26")],
                     ),
                 ),
@@ -1001,6 +1028,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 WithWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/27")],
                     ),
                 ),
@@ -1028,6 +1056,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 StreamWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/28")],
                     ),
                 ),
@@ -1055,6 +1084,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PagesWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/29")],
                     ),
                 ),
@@ -1082,6 +1112,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ToOwnedWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ops/30")],
                     ),
                 ),
@@ -1109,6 +1140,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PutHolderWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/holder")],
                     ),
                 ),

@@ -24,6 +24,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateRecordWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/records")],
                     ),
                 ),

@@ -34,6 +34,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 TypeWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/type/"),
                             crate::runtime::mock::PathPiece::Param("self"),
@@ -64,6 +65,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 Type2When(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/type-2")],
                     ),
                 ),

@@ -44,6 +44,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListItemsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/items")],
                     ),
                 ),
@@ -71,6 +72,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PutBlobWhen(
                     crate::runtime::mock::Expect::new(
                         "PUT",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/blobs/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -98,6 +100,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UploadAvatarWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/avatars")],
                     ),
                 ),

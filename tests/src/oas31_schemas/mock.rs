@@ -32,6 +32,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListThingsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/things")],
                     ),
                 ),

@@ -24,6 +24,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PatchWidgetWhen(
                     crate::runtime::mock::Expect::new(
                         "PATCH",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/widgets/"),
                             crate::runtime::mock::PathPiece::Param("id"),

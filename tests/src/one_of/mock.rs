@@ -44,6 +44,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListShapesWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/shapes")],
                     ),
                 ),
@@ -75,6 +76,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListEventsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/events")],
                     ),
                 ),

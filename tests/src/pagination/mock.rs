@@ -158,6 +158,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListReposWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/repos")],
                     ),
                 ),
@@ -189,6 +190,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListEventsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/events")],
                     ),
                 ),
@@ -220,6 +222,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListCustomersWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/customers")],
                     ),
                 ),
@@ -251,6 +254,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListNumberedWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/numbered")],
                     ),
                 ),
@@ -282,6 +286,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListOffsetsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/offsets")],
                     ),
                 ),
@@ -313,6 +318,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListLinksWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/links")],
                     ),
                 ),
@@ -344,6 +350,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetUnpagedWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/unpaged")],
                     ),
                 ),
@@ -375,6 +382,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetAmbiguousWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ambiguous")],
                     ),
                 ),
@@ -402,6 +410,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateJobWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/jobs")],
                     ),
                 ),
@@ -429,6 +438,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateReportWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/reports")],
                     ),
                 ),
@@ -457,6 +467,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListFeedWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/feed")],
                     ),
                 ),
@@ -488,6 +499,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetStatusWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/status")],
                     ),
                 ),

@@ -56,6 +56,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UnknownStyleWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/a")],
                     ),
                 ),
@@ -87,6 +88,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 MissingFieldWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/b")],
                     ),
                 ),
@@ -118,6 +120,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 MissingParamWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/c")],
                     ),
                 ),
@@ -145,6 +148,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 NotAnObjectWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/d")],
                     ),
                 ),

@@ -44,6 +44,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetPartWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v2",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/items/"),
                             crate::runtime::mock::PathPiece::Param("itemId"),
@@ -78,6 +79,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetReportsYearFormatWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v2",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/reports/"),
                             crate::runtime::mock::PathPiece::Param("year"),

@@ -46,6 +46,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 SimpleStyleWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/simple/"),
                             crate::runtime::mock::PathPiece::Param("ids"),
@@ -75,6 +76,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 LabelStyleWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/label/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -104,6 +106,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 MatrixStyleWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/matrix/"),
                             crate::runtime::mock::PathPiece::Param("id"),

@@ -24,6 +24,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetTreeWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/trees")],
                     ),
                 ),

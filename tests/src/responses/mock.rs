@@ -70,6 +70,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 StartJobWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/jobs")],
                     ),
                 ),
@@ -111,6 +112,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetJobLogWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/jobs/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -139,6 +141,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetArtifactWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/jobs/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -170,6 +173,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PutArtifactWhen(
                     crate::runtime::mock::Expect::new(
                         "PUT",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/jobs/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -202,6 +206,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PingWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/ping")],
                     ),
                 ),

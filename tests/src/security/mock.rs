@@ -76,6 +76,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UsesGlobalWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/global")],
                     ),
                 ),
@@ -100,6 +101,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UsesEitherWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/either")],
                     ),
                 ),
@@ -124,6 +126,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UsesCookieWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/cookie")],
                     ),
                 ),
@@ -148,6 +151,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 OptionalAuthWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/optional")],
                     ),
                 ),
@@ -172,6 +176,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 PublicEndpointWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/public")],
                     ),
                 ),
@@ -196,6 +201,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UsesOauthWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/oauth")],
                     ),
                 ),

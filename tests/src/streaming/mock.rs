@@ -118,6 +118,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateChatCompletionWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/chat/completions")],
                     ),
                 ),
@@ -149,6 +150,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateTranscriptionWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/transcriptions")],
                     ),
                 ),
@@ -180,6 +182,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GenerateStreamWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/generate")],
                     ),
                 ),
@@ -209,6 +212,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 WatchNotificationsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/notifications")],
                     ),
                 ),
@@ -242,6 +246,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 TailLogsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/logs")],
                     ),
                 ),
@@ -275,6 +280,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ExportRecordsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/exports/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -307,6 +313,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 DownloadFileWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/files/"),
                             crate::runtime::mock::PathPiece::Param("id"),
@@ -337,6 +344,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 DownloadFileStreamWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/files/"),
                             crate::runtime::mock::PathPiece::Param("id"),

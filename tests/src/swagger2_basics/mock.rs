@@ -56,6 +56,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListPetsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v2",
                         &[crate::runtime::mock::PathPiece::Literal("/pets")],
                     ),
                 ),
@@ -83,6 +84,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreatePetWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "/v2",
                         &[crate::runtime::mock::PathPiece::Literal("/pets")],
                     ),
                 ),
@@ -110,6 +112,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetPetWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v2",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/pets/"),
                             crate::runtime::mock::PathPiece::Param("petId"),
@@ -140,6 +143,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetPetPhotoWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v2",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/pets/"),
                             crate::runtime::mock::PathPiece::Param("petId"),

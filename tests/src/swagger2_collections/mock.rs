@@ -26,6 +26,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 SearchWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/api",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/search/"),
                             crate::runtime::mock::PathPiece::Param("ids"),

@@ -38,6 +38,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 LoginWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/login")],
                     ),
                 ),
@@ -66,6 +67,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 UploadPhotoWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/pets/"),
                             crate::runtime::mock::PathPiece::Param("petId"),

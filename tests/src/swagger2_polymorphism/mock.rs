@@ -40,6 +40,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 ListPetsWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/pets")],
                     ),
                 ),
@@ -67,6 +68,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 AddPetWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "/v1",
                         &[crate::runtime::mock::PathPiece::Literal("/pets")],
                     ),
                 ),

@@ -24,6 +24,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetItemWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/items/"),
                             crate::runtime::mock::PathPiece::Param("id"),

@@ -26,6 +26,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetPartWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/things/"),
                             crate::runtime::mock::PathPiece::Param("thingId"),

@@ -44,6 +44,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 CreateNoteWhen(
                     crate::runtime::mock::Expect::new(
                         "POST",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/notes")],
                     ),
                 ),
@@ -75,6 +76,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetNoteWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[
                             crate::runtime::mock::PathPiece::Literal("/notes/"),
                             crate::runtime::mock::PathPiece::Param("id"),

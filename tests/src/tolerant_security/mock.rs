@@ -36,6 +36,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetMeWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/me")],
                     ),
                 ),
@@ -60,6 +61,7 @@ impl MockServerExt for ::wiremock::MockServer {
                 GetAdminWhen(
                     crate::runtime::mock::Expect::new(
                         "GET",
+                        "",
                         &[crate::runtime::mock::PathPiece::Literal("/admin")],
                     ),
                 ),

@@ -24,8 +24,8 @@
 //! ```
 //!
 //! A mock always matches the operation's method and path template (the
-//! client's base URL must be the server's [`uri`](wiremock::MockServer::uri),
-//! with no path of its own); each parameter given must have been sent as
+//! client's base URL is the server's [`uri`](wiremock::MockServer::uri),
+//! alone or followed by the path of the spec's server URL, `/v1` say); each parameter given must have been sent as
 //! the client sends that value (path parameters percent-encoded and in
 //! their style, query parameters in their style, headers and cookies), and
 //! a JSON body given must equal the request's body as JSON values. A
@@ -76,6 +76,7 @@ enum BodyMatch {
 #[doc(hidden)]
 pub struct Expect {
     method: &'static str,
+    base_path: String,
     path: Vec<Segment>,
     query: Vec<(String, Vec<String>)>,
     headers: Vec<(String, String)>,
@@ -89,6 +90,7 @@ impl std::fmt::Debug for Expect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Expect")
             .field("method", &self.method)
+            .field("base_path", &self.base_path)
             .field("path", &self.path)
             .field("query", &self.query)
             .field("headers", &self.headers)
@@ -100,8 +102,11 @@ impl std::fmt::Debug for Expect {
 }
 
 impl Expect {
-    /// Matches `method` and the path template `path`, any parameter values.
-    pub fn new(method: &'static str, path: &[PathPiece]) -> Self {
+    /// Matches `method` and the path template `path`, any parameter
+    /// values, below the server's root or below `base_path` (the path of
+    /// the spec's server URL: a client whose base URL is the mock server's
+    /// URL plus that path works too).
+    pub fn new(method: &'static str, base_path: &str, path: &[PathPiece]) -> Self {
         let path = path
             .iter()
             .map(|piece| match piece {
@@ -109,7 +114,8 @@ impl Expect {
                 PathPiece::Param(name) => Segment::Any(name),
             })
             .collect();
-        Self { method, path, query: Vec::new(), headers: Vec::new(), cookies: Vec::new(), body: None, never: false, extra: Vec::new() }
+        let base_path = percent_encoding::utf8_percent_encode(base_path.trim_end_matches('/'), PATH).to_string();
+        Self { method, base_path, path, query: Vec::new(), headers: Vec::new(), cookies: Vec::new(), body: None, never: false, extra: Vec::new() }
     }
 
     /// The path parameter `name` must be `value`, written in `style`.
@@ -198,7 +204,9 @@ fn path_matches(segments: &[Segment], path: &str) -> bool {
 
 impl wiremock::Match for Expect {
     fn matches(&self, request: &wiremock::Request) -> bool {
-        if self.never || request.method.as_str() != self.method || !path_matches(&self.path, request.url.path()) {
+        let path = request.url.path();
+        let below_base = |base: &str| path.strip_prefix(base).is_some_and(|path| path_matches(&self.path, path));
+        if self.never || request.method.as_str() != self.method || !(below_base("") || (!self.base_path.is_empty() && below_base(&self.base_path))) {
             return false;
         }
         let sent: Vec<(String, String)> = request.url.query_pairs().map(|(key, value)| (key.into_owned(), value.into_owned())).collect();
@@ -505,7 +513,7 @@ mod tests {
     use super::*;
 
     fn segments(path: &[PathPiece]) -> Vec<Segment> {
-        Expect::new("GET", path).path
+        Expect::new("GET", "", path).path
     }
 
     #[test]
@@ -521,15 +529,31 @@ mod tests {
     }
 
     #[test]
+    fn the_spec_servers_path_may_come_first() {
+        let expect = Expect::new("GET", "/v1/", &[PathPiece::Literal("/pets")]);
+        let request = |path: &str| wiremock::Request {
+            url: format!("http://mock.test{path}").parse().expect("a URL"),
+            method: wiremock::http::Method::GET,
+            headers: wiremock::http::HeaderMap::new(),
+            body: Vec::new(),
+        };
+        use wiremock::Match as _;
+        assert!(expect.matches(&request("/pets")));
+        assert!(expect.matches(&request("/v1/pets")));
+        assert!(!expect.matches(&request("/v2/pets")));
+        assert!(!expect.matches(&request("/v1/v1/pets")));
+    }
+
+    #[test]
     fn given_parameters_are_matched_as_the_client_writes_them() {
-        let expect = Expect::new("GET", &[PathPiece::Literal("/files/"), PathPiece::Param("name")]).path(
+        let expect = Expect::new("GET", "", &[PathPiece::Literal("/files/"), PathPiece::Param("name")]).path(
             "name",
             "a/b c",
             PathStyle::Simple { explode: false },
         );
         assert!(path_matches(&expect.path, "/files/a%2Fb%20c"));
         assert!(!path_matches(&expect.path, "/files/a/b%20c"));
-        let never = Expect::new("GET", &[PathPiece::Literal("/files/"), PathPiece::Param("name")]).path(
+        let never = Expect::new("GET", "", &[PathPiece::Literal("/files/"), PathPiece::Param("name")]).path(
             "name",
             "..",
             PathStyle::Simple { explode: false },
