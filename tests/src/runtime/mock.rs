@@ -115,7 +115,17 @@ impl Expect {
             })
             .collect();
         let base_path = percent_encoding::utf8_percent_encode(base_path.trim_end_matches('/'), PATH).to_string();
-        Self { method, base_path, path, query: Vec::new(), headers: Vec::new(), cookies: Vec::new(), body: None, never: false, extra: Vec::new() }
+        Self {
+            method,
+            base_path,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            never: false,
+            extra: Vec::new(),
+        }
     }
 
     /// The path parameter `name` must be `value`, written in `style`.
@@ -206,7 +216,10 @@ impl wiremock::Match for Expect {
     fn matches(&self, request: &wiremock::Request) -> bool {
         let path = request.url.path();
         let below_base = |base: &str| path.strip_prefix(base).is_some_and(|path| path_matches(&self.path, path));
-        if self.never || request.method.as_str() != self.method || !(below_base("") || (!self.base_path.is_empty() && below_base(&self.base_path))) {
+        if self.never
+            || request.method.as_str() != self.method
+            || !(below_base("") || (!self.base_path.is_empty() && below_base(&self.base_path)))
+        {
             return false;
         }
         let sent: Vec<(String, String)> = request.url.query_pairs().map(|(key, value)| (key.into_owned(), value.into_owned())).collect();
@@ -228,7 +241,9 @@ impl wiremock::Match for Expect {
         });
         let body = match &self.body {
             None => true,
-            Some(BodyMatch::Json(expected)) => serde_json::from_slice::<serde_json::Value>(&request.body).is_ok_and(|sent| sent == *expected),
+            Some(BodyMatch::Json(expected)) => {
+                serde_json::from_slice::<serde_json::Value>(&request.body).is_ok_and(|sent| sent == *expected)
+            }
             Some(BodyMatch::Bytes(expected)) => request.body == *expected,
         };
         query && headers && cookies && body && self.extra.iter().all(|matcher| matcher.matches(request))
