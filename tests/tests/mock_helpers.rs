@@ -60,6 +60,18 @@ mod pack_cloud {
         assert_status(client.list_invoices("org-2").await, 404);
     }
 
+    /// docs/client.md's example ("Testing your code: mock helpers"), with
+    /// this workspace's module names.
+    #[tokio::test]
+    async fn the_documented_example_works() -> Result<(), Box<dyn std::error::Error>> {
+        let server = wiremock::MockServer::start().await;
+        let page = types::InvoicePage { data: vec![], prev: None, next: None, per_page: 25 };
+        server.mock_list_invoices(|when| when.organization_id("org-1")).respond(200, &page).expect(1).await;
+        let client = Client::builder().base_url(server.uri()).build()?;
+        assert_eq!(*client.list_invoices("org-1").await?, page);
+        Ok(())
+    }
+
     #[tokio::test]
     async fn the_spec_servers_path_may_be_part_of_the_base_url() {
         let server = MockServer::start().await;

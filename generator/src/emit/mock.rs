@@ -35,14 +35,15 @@ const TRAIT: &str = "MockServerExt";
 /// per operation.
 pub fn head(api: &Api, features: Option<&Features>, allows: Option<TokenStream>) -> TokenStream {
     let docs = Doc::new()
-        .line("Typed mock helpers for tests of code that uses [`Client`](super::Client), on a [`wiremock`](::wiremock) server (the `mock` feature).")
+        .line("Typed mock helpers for tests of code that uses [`Client`](super::Client), on a [`wiremock`](::wiremock) server (the crate's `mock` feature).")
         .line(
             "Import [`MockServerExt`] and call `server.mock_<operation>(|when| when.<parameter>(value)…)` on a `wiremock::MockServer`: \
-             the mock matches the operation's method and path template and each parameter or body given (written as the client writes it), \
-             and answers with `.respond(status, &value)` (the operation's success type), `.respond_error(status, &error)`, \
-             `.respond_empty(status)` or `.respond_raw(…)`; awaiting that mounts it. Point the client at `server.uri()`. \
-             See `runtime::mock` for the details.",
+             the mock matches the operation's method and path template, and each parameter or body given, written as the client writes it. \
+             It answers with `.respond(status, &value)` (the operation's success type), `.respond_error(status, &error)` (its error type), \
+             `.respond_empty(status)` or `.respond_raw(…)`; awaiting that mounts it. \
+             Point the client at `server.uri()` (or `server.uri()` followed by the path of the spec's server URL).",
         )
+        .line("How values are matched and written: [`runtime::mock`](crate::runtime::mock).")
         .inner();
     let names = When::names(api);
     let methods = api.operations.iter().enumerate().map(|(index, operation)| {

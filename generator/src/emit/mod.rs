@@ -2,6 +2,7 @@
 //!
 //! * [`types`]: the `types` module (models, parameter structs).
 //! * [`client`]: `Client`, `ClientBuilder` and the operation methods.
+//! * [`mock`]: the `mock` module (typed wiremock helpers, `mock` feature).
 //! * [`docs`]: descriptions → `#[doc]` attributes.
 //!
 //! The hand-written runtime every generated crate needs is kept as a real
