@@ -1,6 +1,8 @@
 //! Standalone crates (`cargo xtask generate`): a valid manifest whatever the
 //! spec's `info.version` says, and the spec's module re-exported at the root.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use generator::{Config, Layout, SpecInput};
@@ -36,7 +38,7 @@ fn the_only_module_is_reexported_at_the_root() {
     let lib = &output.files["src/lib.rs"];
     assert!(lib.contains("pub mod runtime;") && lib.contains("pub mod dated;") && lib.contains("pub use dated::*;"), "{lib}");
     let paths: Vec<&str> = output.files.keys().map(String::as_str).collect();
-    let expected: Vec<String> = ["Cargo.toml", "src/dated/mod.rs", "src/dated/types.rs", "src/lib.rs"]
+    let expected: Vec<String> = ["Cargo.toml", "src/dated/mock.rs", "src/dated/mod.rs", "src/dated/types.rs", "src/lib.rs"]
         .into_iter()
         .map(str::to_owned)
         .chain(generator::RUNTIME_FILES.iter().map(|(name, _)| format!("src/runtime/{name}")))
@@ -85,4 +87,44 @@ components:
     let everything = generator::generate(&[input], &files, &Config::default()).expect("generates");
     let types = &everything.files["src/big/types.rs"];
     assert!(types.contains("pub struct Repo ") && types.contains("pub struct Webhook "), "without a filter all stay");
+}
+
+/// The `mock` feature (typed wiremock helpers, `src/<module>/mock.rs`):
+/// declared with its optional dependency, off by default, and compiling
+/// warning-free with every tag slice and with `--serde-as-used` (where
+/// response models cannot be serialized: their operations' typed
+/// `respond` takes `runtime::mock::Unserializable`).
+#[test]
+fn the_mock_feature_compiles_warning_free() {
+    let tagged = "tests/fixtures/standalone/tagged.yaml";
+    let config = Config {
+        regenerate_command: format!("cargo xtask generate --spec {tagged} --out tagged"),
+        layout: Layout::Standalone { crate_name: "tagged-mock".to_owned() },
+        ..Config::default()
+    };
+    let input = SpecInput { path: tagged.to_owned(), module: "tagged".to_owned() };
+    let output = generator::generate(&[input], &common::WorkspaceLoader, &config).expect("generates");
+    let manifest = &output.files["Cargo.toml"];
+    assert!(manifest.contains("\nwiremock = { version = \"0.6\", optional = true }\n"), "{manifest}");
+    assert!(manifest.contains("\nmock = [\"dep:wiremock\"]\n") && manifest.contains("\ndefault = [\"full\"]\n"), "{manifest}");
+    assert!(output.files["src/tagged/mod.rs"].contains("#[cfg(feature = \"mock\")]\npub mod mock;"));
+    let dir = common::write_crate("tagged-mock", &output);
+    for args in [&["check", "--features", "mock"][..], &["check", "--no-default-features", "--features", "repos,mock"], &["check"]] {
+        let (ok, log) = common::cargo_in(&dir, args);
+        assert!(ok, "{args:?}:\n{log}");
+    }
+
+    let one_of = "tests/fixtures/ok/one_of.yaml";
+    let config = Config {
+        regenerate_command: format!("cargo xtask generate --spec {one_of} --out one-of --serde-as-used"),
+        layout: Layout::Standalone { crate_name: "one-of-mock".to_owned() },
+        settings: generator::Settings { serde_impls: generator::SerdeImpls::AsUsed, ..generator::Settings::default() },
+        ..Config::default()
+    };
+    let input = SpecInput { path: one_of.to_owned(), module: "one_of".to_owned() };
+    let output = generator::generate(&[input], &common::WorkspaceLoader, &config).expect("generates");
+    assert!(output.files["src/one_of/mock.rs"].contains("crate::runtime::mock::Unserializable"), "received-only models");
+    let dir = common::write_crate("one-of-mock", &output);
+    let (ok, log) = common::cargo_in(&dir, &["check", "--features", "mock"]);
+    assert!(ok, "{log}");
 }

@@ -53,6 +53,9 @@ mod examples;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "https://api.pack.cloud/v1";
 

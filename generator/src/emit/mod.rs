@@ -2,6 +2,7 @@
 //!
 //! * [`types`]: the `types` module (models, parameter structs).
 //! * [`client`]: `Client`, `ClientBuilder` and the operation methods.
+//! * [`mock`]: the `mock` module (typed wiremock helpers, `mock` feature).
 //! * [`docs`]: descriptions → `#[doc]` attributes.
 //!
 //! The hand-written runtime every generated crate needs is kept as a real
@@ -11,6 +12,7 @@ mod client;
 mod conformance;
 mod docs;
 mod examples;
+mod mock;
 mod stream;
 mod types;
 
@@ -34,6 +36,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("examples.rs", include_str!("../../runtime/src/examples.rs")),
     ("framing.rs", include_str!("../../runtime/src/framing.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
+    ("mock.rs", include_str!("../../runtime/src/mock.rs")),
     ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("names.rs", include_str!("../../runtime/src/names.rs")),
     ("oauth2.rs", include_str!("../../runtime/src/oauth2.rs")),
@@ -189,6 +192,8 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
             pub mod types;
             #examples
             #conformance
+            #[cfg(feature = "mock")]
+            pub mod mock;
         }
     };
     let types_head = move || {
@@ -211,6 +216,7 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
     if conformance::wanted(api) {
         files.push(FileChunks::new("conformance.rs", move || conformance::head(api), conformance::conformance_items(api, features)));
     }
+    files.push(FileChunks::new("mock.rs", move || mock::head(api, features, allows()), mock::items(api, features)));
     files
 }
 
@@ -255,8 +261,8 @@ pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
             }
         }
     }
-    let feature_section = if names.is_empty() {
-        String::new()
+    let tag_features = if names.is_empty() {
+        "\n[features]\n".to_owned()
     } else {
         let quoted: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
         let each: String = names.iter().map(|name| format!("{name} = []\n")).collect();
@@ -266,6 +272,7 @@ pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
             full = crate::features::FULL,
         )
     };
+    let feature_section = format!("{tag_features}{}", mock::MANIFEST_FEATURE);
     format!(
         r#"[package]
 name = "{crate_name}"

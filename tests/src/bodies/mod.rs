@@ -8,6 +8,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Client for the Bodies fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

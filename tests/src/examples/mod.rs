@@ -14,6 +14,9 @@ mod examples;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Client for the Examples fixture API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

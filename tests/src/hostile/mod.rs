@@ -41,6 +41,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "https://v\r\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/server-default\", \"ran\").unwrap();\n\n```\nstd::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/server-default\", \"ran\").unwrap();\n```\u{202e}.example.com/v1";
 

@@ -24,6 +24,8 @@ mod error;
 mod examples;
 mod framing;
 mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod multipart;
 #[doc(hidden)]
 pub mod names;

@@ -15,7 +15,7 @@ use super::credentials::{Credential, CredentialProvider, Secret};
 use super::hooks::Attempt;
 use super::multipart::Multipart;
 use super::multipart::{MultipartValue, multipart_form};
-use super::params::{QueryStyle, encode_path, scalar_text, simple_text};
+use super::params::{QueryStyle, encode_path, query_pairs, scalar_text, simple_text};
 use super::redact::{redact_text, redacted, transport};
 use super::response::{RawResponse, Response};
 use super::{Error, HeaderMap, MAX_REDIRECTS, Method, RetryPolicy, StatusCode, TransportError};
@@ -187,42 +187,9 @@ impl Request {
     /// Adds a query parameter; `None` leaves it off the wire.
     pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: Option<&T>, style: QueryStyle) {
         let Some(value) = value else { return };
-        let value = match serde_json::to_value(value) {
-            Ok(value) => value,
-            Err(error) => return self.fail(format!("query parameter `{name}`: {error}")),
-        };
-        match (&value, style) {
-            (serde_json::Value::Null, _) => {}
-            (serde_json::Value::Array(items), QueryStyle::Form { explode: true }) => {
-                for item in items {
-                    self.query.push((name.to_owned(), scalar_text(item)));
-                }
-            }
-            (serde_json::Value::Array(items), style) => {
-                let separator = match style {
-                    QueryStyle::SpaceDelimited => " ",
-                    QueryStyle::PipeDelimited => "|",
-                    QueryStyle::TabDelimited => "\t",
-                    _ => ",",
-                };
-                let joined = items.iter().map(scalar_text).collect::<Vec<_>>().join(separator);
-                self.query.push((name.to_owned(), joined));
-            }
-            (serde_json::Value::Object(fields), QueryStyle::DeepObject) => {
-                for (field, item) in fields {
-                    self.query.push((format!("{name}[{field}]"), scalar_text(item)));
-                }
-            }
-            (serde_json::Value::Object(fields), QueryStyle::Form { explode: true }) => {
-                for (field, item) in fields {
-                    self.query.push((field.clone(), scalar_text(item)));
-                }
-            }
-            (serde_json::Value::Object(fields), _) => {
-                let joined = fields.iter().flat_map(|(field, item)| [field.clone(), scalar_text(item)]).collect::<Vec<_>>().join(",");
-                self.query.push((name.to_owned(), joined));
-            }
-            (scalar, _) => self.query.push((name.to_owned(), scalar_text(scalar))),
+        match query_pairs(name, value, style) {
+            Ok(mut pairs) => self.query.append(&mut pairs),
+            Err(problem) => self.fail(problem),
         }
     }
 

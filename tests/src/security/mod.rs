@@ -8,6 +8,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// The token endpoint of the `oauth` security scheme's OAuth2 client-credentials flow (`tokenUrl`), for [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials).
 pub const OAUTH_TOKEN_URL: &str = "https://auth.example.com/token";
 

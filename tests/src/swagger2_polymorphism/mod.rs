@@ -10,6 +10,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// The default base URL, from the spec's first `servers` entry.
 pub const DEFAULT_BASE_URL: &str = "https://zoo.example.com/v1";
 

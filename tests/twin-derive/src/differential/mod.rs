@@ -10,6 +10,9 @@ pub mod types;
 #[allow(clippy::module_inception)]
 mod conformance;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 /// Client for the Differential API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.

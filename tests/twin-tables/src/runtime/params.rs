@@ -30,6 +30,46 @@ pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
     }
 }
 
+/// The query pairs a parameter is sent as, in `style` (none for `null`).
+pub(crate) fn query_pairs<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: QueryStyle) -> Result<Vec<(String, String)>, String> {
+    let value = serde_json::to_value(value).map_err(|error| format!("query parameter `{name}`: {error}"))?;
+    let mut pairs = Vec::new();
+    match (&value, style) {
+        (serde_json::Value::Null, _) => {}
+        (serde_json::Value::Array(items), QueryStyle::Form { explode: true }) => {
+            for item in items {
+                pairs.push((name.to_owned(), scalar_text(item)));
+            }
+        }
+        (serde_json::Value::Array(items), style) => {
+            let separator = match style {
+                QueryStyle::SpaceDelimited => " ",
+                QueryStyle::PipeDelimited => "|",
+                QueryStyle::TabDelimited => "\t",
+                _ => ",",
+            };
+            let joined = items.iter().map(scalar_text).collect::<Vec<_>>().join(separator);
+            pairs.push((name.to_owned(), joined));
+        }
+        (serde_json::Value::Object(fields), QueryStyle::DeepObject) => {
+            for (field, item) in fields {
+                pairs.push((format!("{name}[{field}]"), scalar_text(item)));
+            }
+        }
+        (serde_json::Value::Object(fields), QueryStyle::Form { explode: true }) => {
+            for (field, item) in fields {
+                pairs.push((field.clone(), scalar_text(item)));
+            }
+        }
+        (serde_json::Value::Object(fields), _) => {
+            let joined = fields.iter().flat_map(|(field, item)| [field.clone(), scalar_text(item)]).collect::<Vec<_>>().join(",");
+            pairs.push((name.to_owned(), joined));
+        }
+        (scalar, _) => pairs.push((name.to_owned(), scalar_text(scalar))),
+    }
+    Ok(pairs)
+}
+
 /// `style: simple`: arrays and objects as comma-separated lists.
 pub(crate) fn simple_text(value: &serde_json::Value) -> String {
     match value {
