@@ -10,7 +10,7 @@ fn standalone(version: &str) -> generator::Output {
     let files: BTreeMap<String, String> = [("dated.yaml".to_owned(), spec)].into_iter().collect();
     let config = Config {
         regenerate_command: "cargo xtask generate --spec dated.yaml --out out".to_owned(),
-        layout: Layout::Standalone { crate_name: "dated-client".to_owned() },
+        layout: Layout::standalone("dated-client"),
         ..Config::default()
     };
     let input = SpecInput { path: "dated.yaml".to_owned(), module: "dated".to_owned() };

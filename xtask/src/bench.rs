@@ -32,7 +32,7 @@ pub(crate) fn measure(spec: &str, generate: bool) {
     let ok = if generate {
         let config = Config {
             regenerate_command: "cargo xtask bench".to_owned(),
-            layout: Layout::Standalone { crate_name: "bench".to_owned() },
+            layout: Layout::standalone("bench"),
             skip_unsupported: true,
             ..Config::default()
         };

@@ -63,26 +63,35 @@ pub fn runtime_dependencies() -> &'static str {
 /// variants may share a suffix, and deprecated items are still used by the
 /// generated code itself.
 fn module_allows() -> TokenStream {
+    let lints = allowed_lints();
+    quote!(#![allow(#lints)])
+}
+
+/// [`module_allows`] as an outer attribute (on an included module).
+fn module_allows_outer() -> TokenStream {
+    let lints = allowed_lints();
+    quote!(#[allow(#lints)])
+}
+
+fn allowed_lints() -> TokenStream {
     quote! {
-        #![allow(
-            deprecated,
-            clippy::too_many_arguments,
-            clippy::large_enum_variant,
-            clippy::enum_variant_names,
-            clippy::type_complexity,
-            clippy::should_implement_trait,
-            clippy::wrong_self_convention,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::empty_docs,
-            clippy::tabs_in_doc_comments,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags,
-            rustdoc::invalid_rust_codeblocks,
-            rustdoc::redundant_explicit_links,
-            rustdoc::unescaped_backticks
-        )]
+        deprecated,
+        clippy::too_many_arguments,
+        clippy::large_enum_variant,
+        clippy::enum_variant_names,
+        clippy::type_complexity,
+        clippy::should_implement_trait,
+        clippy::wrong_self_convention,
+        clippy::doc_lazy_continuation,
+        clippy::doc_overindented_list_items,
+        clippy::empty_docs,
+        clippy::tabs_in_doc_comments,
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags,
+        rustdoc::invalid_rust_codeblocks,
+        rustdoc::redundant_explicit_links,
+        rustdoc::unescaped_backticks
     }
 }
 
@@ -210,7 +219,7 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
     });
     let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
     let reexport = match (layout, names.as_slice()) {
-        (Layout::Standalone { .. }, [only]) => Some(quote!(pub use #only::*;)),
+        (Layout::Standalone { .. } | Layout::Include { .. }, [only]) => Some(quote!(pub use #only::*;)),
         _ => None,
     };
     let docs: Vec<String> = modules.iter().map(|module| format!(" * [`{module}`]")).collect();
@@ -230,9 +239,42 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
     }
 }
 
-/// `Cargo.toml` for a standalone crate. The package version is fixed: spec
-/// versions (`2022-11-28`, `v3`) are rarely valid SemVer.
-pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
+/// The files a build script's crate `include!`s ([`Layout::Include`]),
+/// each a list of items (no inner attributes: `include!` takes none): the
+/// runtime, the spec modules (with the re-export of a single spec's items),
+/// and both. Modules are loaded with `#[path]`s into `dir`, absolute, so
+/// the items work wherever they are included; the runtime's must be at the
+/// crate root (generated code names `crate::runtime`).
+pub fn include_roots(modules: &[&str], dir: &str) -> [(&'static str, TokenStream); 3] {
+    let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
+    let paths: Vec<String> = modules.iter().map(|module| format!("{dir}/{}/mod.rs", module.trim_start_matches("r#"))).collect();
+    let reexport = match names.as_slice() {
+        [only] => Some(quote!(pub use #only::*;)),
+        _ => None,
+    };
+    let runtime_path = format!("{dir}/runtime/mod.rs");
+    let allows = module_allows_outer();
+    let runtime = quote! {
+        #allows
+        #[path = #runtime_path]
+        pub mod runtime;
+    };
+    let api = quote! {
+        #(
+            #allows
+            #[path = #paths]
+            pub mod #names;
+        )*
+        #reexport
+    };
+    let both = quote!(#runtime #api);
+    [("src/lib.rs", both), ("src/lib.runtime.rs", runtime), ("src/lib.modules.rs", api)]
+}
+
+/// `Cargo.toml` for a standalone crate, with the package `version` (spec
+/// versions — `2022-11-28`, `v3` — are rarely valid SemVer, so it is the
+/// caller's).
+pub fn standalone_manifest(crate_name: &str, version: &str, features: &[&Features]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for features in features {
         for (name, _) in &features.names {
@@ -255,7 +297,7 @@ pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
     format!(
         r#"[package]
 name = "{crate_name}"
-version = "0.1.0"
+version = "{version}"
 edition = "2024"
 publish = false
 
@@ -269,8 +311,21 @@ doctest = false
 {feature_section}
 [workspace]
 "#,
-        runtime_dependencies().trim_end()
+        runtime_dependencies().trim_end(),
+        version = toml_string_body(version),
     )
+}
+
+/// `text` escaped for the inside of a TOML basic string.
+fn toml_string_body(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_owned(),
+            '\\' => "\\\\".to_owned(),
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// An identifier token, raw (`r#type`) where needed.

@@ -175,7 +175,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 fn generate(spec: &Path, out: &Path, crate_name: &str, serde_derive: bool) -> Result<(), String> {
     let config = Config {
         regenerate_command: "cargo xtask bench-decode".to_owned(),
-        layout: Layout::Standalone { crate_name: crate_name.to_owned() },
+        layout: Layout::standalone(crate_name),
         skip_unsupported: true,
         settings: generator::Settings { serde_derive, ..generator::Settings::default() },
         ..Config::default()
