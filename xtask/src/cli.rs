@@ -434,6 +434,13 @@ mod tests {
             other => other,
         };
         check("generate --spec a.yaml --out out --no-pagination-detection", no_detection);
+        let ref_root = match generate("a.yaml", "out", None, false) {
+            Command::Generate(args) => {
+                Command::Generate(GenerateArgs { options: Options { ref_root: Some("..".to_owned()), ..args.options }, ..args })
+            }
+            other => other,
+        };
+        check("generate --spec a.yaml --out out --ref-root ..", ref_root);
     }
 
     fn corpus(dir: &str, jobs: usize, skip_unsupported: bool, keep: Option<&str>) -> Command {
