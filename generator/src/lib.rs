@@ -356,6 +356,14 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         let origin = format!("generator/runtime/src/{}", if *name == "mod.rs" { "lib.rs" } else { name });
         output.files.insert(format!("src/runtime/{name}"), format::with_header(source, &config.regenerate_command, Some(&origin)));
     }
+    if let Layout::Include { .. } = &config.layout {
+        for (path, text) in output.files.iter_mut() {
+            *text = emit::textual_macro_calls(text, path.starts_with("src/runtime/"));
+            if path == "src/runtime/mod.rs" {
+                *text = emit::macro_use_modules(text);
+            }
+        }
+    }
     if let Layout::Standalone { crate_name, version } = &config.layout {
         output.files.insert(
             "Cargo.toml".to_owned(),

@@ -254,8 +254,11 @@ pub fn include_roots(modules: &[&str], dir: &str) -> [(&'static str, TokenStream
     };
     let runtime_path = format!("{dir}/runtime/mod.rs");
     let allows = module_allows_outer();
+    // `#[macro_use]`: the runtime's macros are called by name (see
+    // `textual_macro_calls`), so they are in scope after it.
     let runtime = quote! {
         #allows
+        #[macro_use]
         #[path = #runtime_path]
         pub mod runtime;
     };
@@ -269,6 +272,60 @@ pub fn include_roots(modules: &[&str], dir: &str) -> [(&'static str, TokenStream
     };
     let both = quote!(#runtime #api);
     [("src/lib.rs", both), ("src/lib.runtime.rs", runtime), ("src/lib.modules.rs", api)]
+}
+
+/// A file of [`Layout::Include`] output with the runtime's macros called by
+/// name (`__impl_object!(…)`) instead of by path (`crate::__impl_object!`,
+/// `$crate::__impl_object!`): included code is macro-expanded, and rustc
+/// refuses paths to `#[macro_export]` macros defined in macro-expanded code
+/// (`macro_expanded_macro_exports_accessed_by_absolute_paths`). The
+/// runtime's files (`runtime`: trusted text) are rewritten wherever
+/// `$crate::__name!` occurs; generated files only where a line starts
+/// with `crate::__name!` (a statement or item the generator wrote: spec
+/// text never starts a line, as string literals are escaped onto one line
+/// and docs start with `///` or `#[doc`).
+pub fn textual_macro_calls(text: &str, runtime: bool) -> String {
+    let prefix = if runtime { "$crate::__" } else { "crate::__" };
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut rest = line;
+        let mut at_line_start = true;
+        while let Some(index) = rest.find(prefix) {
+            let (before, after) = rest.split_at(index);
+            let name_length = after[prefix.len()..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len() - prefix.len());
+            let is_macro = after[prefix.len() + name_length..].starts_with('!');
+            let allowed = runtime || (at_line_start && before.trim().is_empty());
+            out.push_str(before);
+            if is_macro && allowed {
+                out.push_str("__");
+            } else {
+                out.push_str(prefix);
+            }
+            rest = &after[prefix.len()..];
+            at_line_start = false;
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The runtime's root (`runtime/mod.rs`) of [`Layout::Include`] output
+/// with `#[macro_use]` on every file module it declares, so the macros
+/// its files define are in scope, by name, after it (see
+/// [`textual_macro_calls`]).
+pub fn macro_use_modules(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    for line in text.split_inclusive('\n') {
+        let item = line.trim_end().strip_prefix("pub ").unwrap_or(line.trim_end());
+        let declares = item.strip_prefix("mod ").and_then(|rest| rest.strip_suffix(';')).is_some_and(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if declares {
+            out.push_str("#[macro_use]\n");
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// `Cargo.toml` for a standalone crate, with the package `version` (spec
@@ -333,5 +390,20 @@ pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::textual_macro_calls;
+
+    #[test]
+    fn macros_called_by_name_where_the_generator_wrote_them() {
+        let generated = "crate::__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    crate::__client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
+        let expected = "__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    __client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
+        assert_eq!(textual_macro_calls(generated, false), expected);
+        let runtime = "        $crate::__impl_object!(Serialize for $($object)*); $crate::runtime::__private::x($crate::__impl_untagged!(@a));\n";
+        let expected = "        __impl_object!(Serialize for $($object)*); $crate::runtime::__private::x(__impl_untagged!(@a));\n";
+        assert_eq!(textual_macro_calls(runtime, true), expected);
     }
 }
