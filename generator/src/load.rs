@@ -622,7 +622,7 @@ impl Refusal {
             Refusal::Remote => "a remote URL",
             Refusal::FileUrl => "a `file:` URL",
             Refusal::Absolute => "an absolute path",
-            Refusal::Escapes => "a path that leads out of the root spec's directory",
+            Refusal::Escapes => "a path that leads out of the directory tree",
         };
         let names = match target {
             Some(target) => format!("`$ref` names `{}`, {what}", printable(target)),
