@@ -83,8 +83,13 @@ fn install_the_cli_generate_and_check() {
     // would from theirs.
     let spec = workspace().join("specs/pack-cloud.yaml");
     let out = temp.0.join("pack-cloud");
-    let generate =
-        Command::new(&oagen).arg("generate").arg(&spec).arg("--out").arg(&out).args(["--name", "pack-cloud", "--version", "1.2.3"]).output();
+    let generate = Command::new(&oagen)
+        .arg("generate")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&out)
+        .args(["--name", "pack-cloud", "--version", "1.2.3"])
+        .output();
     succeeded(&generate.expect("oagen runs"), "oagen generate");
     let manifest = fs::read_to_string(out.join("Cargo.toml")).expect("a manifest");
     assert!(manifest.contains("name = \"pack-cloud\"\nversion = \"1.2.3\""), "{manifest}");
@@ -96,8 +101,11 @@ fn install_the_cli_generate_and_check() {
     let good = Command::new(&oagen).arg("check").arg(&spec).output().expect("oagen runs");
     succeeded(&good, "oagen check on a good spec");
     let broken = temp.0.join("broken.yaml");
-    fs::write(&broken, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {$ref: '#/nowhere'}}\n")
-        .expect("a broken spec");
+    fs::write(
+        &broken,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {$ref: '#/nowhere'}}\n",
+    )
+    .expect("a broken spec");
     let bad = Command::new(&oagen).arg("check").arg(&broken).output().expect("oagen runs");
     assert_eq!(bad.status.code(), Some(1), "{}", String::from_utf8_lossy(&bad.stderr));
     let stderr = String::from_utf8_lossy(&bad.stderr);
@@ -133,7 +141,8 @@ fn a_build_script_generates_a_client_that_calls_a_server() {
     let stdout = String::from_utf8_lossy(&test.stdout);
     assert!(stdout.contains("test tests::the_client_decodes_the_servers_answer ... ok"), "{stdout}");
     let stderr = String::from_utf8_lossy(&test.stderr);
-    for file in ["data/api/client-server/sync.yaml", "event-schemas/schema/m.room.message.yaml", "event-schemas/schema/core/timestamp.yaml"] {
+    for file in ["data/api/client-server/sync.yaml", "event-schemas/schema/m.room.message.yaml", "event-schemas/schema/core/timestamp.yaml"]
+    {
         let line = format!("[uses-build-rs 0.1.0] cargo:rerun-if-changed=api/{file}");
         assert!(stdout.contains(&line), "the build script names every file it read: {line}");
     }

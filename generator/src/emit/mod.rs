@@ -292,7 +292,8 @@ pub fn textual_macro_calls(text: &str, runtime: bool) -> String {
         let mut at_line_start = true;
         while let Some(index) = rest.find(prefix) {
             let (before, after) = rest.split_at(index);
-            let name_length = after[prefix.len()..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len() - prefix.len());
+            let name_length =
+                after[prefix.len()..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len() - prefix.len());
             let is_macro = after[prefix.len() + name_length..].starts_with('!');
             let allowed = runtime || (at_line_start && before.trim().is_empty());
             out.push_str(before);
@@ -317,9 +318,10 @@ pub fn macro_use_modules(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 256);
     for line in text.split_inclusive('\n') {
         let item = line.trim_end().strip_prefix("pub ").unwrap_or(line.trim_end());
-        let declares = item.strip_prefix("mod ").and_then(|rest| rest.strip_suffix(';')).is_some_and(|name| {
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
+        let declares = item
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+            .is_some_and(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         if declares {
             out.push_str("#[macro_use]\n");
         }
@@ -402,7 +404,8 @@ mod tests {
         let generated = "crate::__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    crate::__client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
         let expected = "__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    __client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
         assert_eq!(textual_macro_calls(generated, false), expected);
-        let runtime = "        $crate::__impl_object!(Serialize for $($object)*); $crate::runtime::__private::x($crate::__impl_untagged!(@a));\n";
+        let runtime =
+            "        $crate::__impl_object!(Serialize for $($object)*); $crate::runtime::__private::x($crate::__impl_untagged!(@a));\n";
         let expected = "        __impl_object!(Serialize for $($object)*); $crate::runtime::__private::x(__impl_untagged!(@a));\n";
         assert_eq!(textual_macro_calls(runtime, true), expected);
     }
