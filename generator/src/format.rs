@@ -54,17 +54,22 @@ const ITEM_STARTS: &[&str] = &[
 fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 8);
     let mut previous = "";
+    // An outer attribute printed over several lines (`#[allow(` … `)]`)
+    // continues into the item it is on, as a one-line one does.
+    let (mut in_attribute, mut attribute_ended) = (false, false);
     for line in code.lines() {
         let current = line.trim_start();
         let starts_item = ITEM_STARTS.iter().any(|start| current.starts_with(start));
         let previous_continues =
-            previous.is_empty() || previous.ends_with('{') || previous.starts_with("///") || previous.starts_with("#[");
+            previous.is_empty() || previous.ends_with('{') || previous.starts_with("///") || previous.starts_with("#[") || attribute_ended;
         let after_module_docs = previous.starts_with("//!") && !current.starts_with("//!");
         if (starts_item && !previous_continues) || after_module_docs {
             out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
+        attribute_ended = in_attribute && current == ")]";
+        in_attribute = (in_attribute && !attribute_ended) || (current.starts_with("#[") && current.ends_with('('));
         previous = current;
     }
     out

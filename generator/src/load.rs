@@ -34,6 +34,11 @@ use crate::pointer::Pointer;
 pub struct Documents {
     /// Path of the root document.
     pub root_path: String,
+    /// The directory `$ref`s may read files in, as a prefix of paths
+    /// (`specs/`, or empty for the loader's base): the root spec's
+    /// directory, or [`crate::Config::ref_root`]. What [`join_ref`] confines
+    /// to.
+    pub tree: String,
     /// The root document in the version-neutral model.
     pub model: Document,
     /// Every loaded file (the root included) as untyped JSON, keyed by
@@ -63,6 +68,7 @@ impl Documents {
             version: self.model.version,
             raw: &self.raw,
             root_file: &self.root_path,
+            tree: &self.tree,
             consumes: &self.media.0,
             produces: &self.media.1,
         }
@@ -76,12 +82,21 @@ impl Documents {
 ///
 /// The version is checked first; a 2.0 or 3.1 document is then read from
 /// its JSON value, a 3.0 document through `openapiv3`.
+#[cfg(test)]
 pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
+    load_spec_in(path, None, loader)
+}
+
+/// [`load_spec`] with `$ref`s confined to `ref_root` (a directory that
+/// holds the spec, as the loader names paths) instead of the spec's own
+/// directory. A spec outside `ref_root` is an error.
+pub fn load_spec_in(path: &str, ref_root: Option<&str>, loader: &dyn Loader) -> Result<Documents, Diagnostics> {
+    let tree = tree_prefix(path, ref_root)?;
     let mut root_value = load_value(path, loader, Origin::Root)?;
     let version = check_version(path, &root_value)?;
     let (version, tolerated) = prepare(&mut root_value, path, version);
     let mut root_refs = Refs::default();
-    collect_refs(&root_value, path, path, &mut root_refs);
+    collect_refs(&root_value, &tree, path, &mut root_refs);
     let mut raw = BTreeMap::new();
     let mut failed = BTreeMap::new();
     let mut pending: Vec<Vec<String>> = vec![std::mem::take(&mut root_refs.files)];
@@ -93,7 +108,7 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             match load_value(&target_file, loader, Origin::Referenced) {
                 Ok(value) => {
                     let mut refs = Refs::default();
-                    collect_refs(&value, path, &target_file, &mut refs);
+                    collect_refs(&value, &tree, &target_file, &mut refs);
                     raw.insert(target_file, value);
                     pending.push(refs.files);
                 }
@@ -141,13 +156,13 @@ pub fn load_spec(path: &str, loader: &dyn Loader) -> Result<Documents, Diagnosti
             raw.insert(path.to_owned(), root_value);
             let empty = Value::Null;
             let root = raw.get(path).unwrap_or(&empty);
-            let mut swagger = crate::read::v2::Swagger::new(&raw, path, media.0.clone(), media.1.clone());
+            let mut swagger = crate::read::v2::Swagger::new(&raw, path, &tree, media.0.clone(), media.1.clone());
             let model = swagger.document(root);
             (model, swagger.reader.problems)
         }
     };
     warnings.splice(0..0, tolerated.warnings);
-    Ok(Documents { root_path: path.to_owned(), model, raw, failed, media, read_problems: warnings, notes: Default::default() })
+    Ok(Documents { root_path: path.to_owned(), tree, model, raw, failed, media, read_problems: warnings, notes: Default::default() })
 }
 
 /// The tolerant reader's interpretations applied to the root document of
@@ -561,8 +576,8 @@ struct Refs {
     files: Vec<String>,
 }
 
-/// Collects the `$ref`s of `value`, a document loaded as `from` for the
-/// root spec `root`. A file outside the tree is never listed (so never
+/// Collects the `$ref`s of `value`, a document loaded as `from`, confined
+/// to the tree `root` (see [`join_ref`]). A file outside the tree is never listed (so never
 /// loaded); `resolve` reports a `$ref` to one where something follows it.
 fn collect_refs(value: &Value, root: &str, from: &str, found: &mut Refs) {
     match value {
@@ -607,7 +622,7 @@ impl Refusal {
             Refusal::Remote => "a remote URL",
             Refusal::FileUrl => "a `file:` URL",
             Refusal::Absolute => "an absolute path",
-            Refusal::Escapes => "a path that leads out of the root spec's directory",
+            Refusal::Escapes => "a path that leads out of the directory tree",
         };
         let names = match target {
             Some(target) => format!("`$ref` names `{}`, {what}", printable(target)),
@@ -622,7 +637,10 @@ impl Refusal {
             Refusal::Remote => {
                 format!("{names}; remote files are never fetched: download it into `{dir}` and refer to it by a relative path")
             }
-            _ => format!("{names}; only files in the root spec's directory `{dir}` and below are read"),
+            Refusal::Escapes => format!(
+                "{names}; only files in the directory `{dir}` and below are read (name a directory that holds the spec and the files it refers to with `--ref-root DIR`)"
+            ),
+            _ => format!("{names}; only files in the directory `{dir}` and below are read"),
         }
     }
 }
@@ -633,6 +651,34 @@ fn printable(text: &str) -> String {
     text.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
+/// The prefix of the paths `$ref`s may reach (see [`Documents::tree`]):
+/// `ref_root` with one trailing `/` (empty for `.` or an empty root), or
+/// the root spec's directory. The spec itself must be inside `ref_root`,
+/// without `..` (checked lexically; the disk loader checks again on the
+/// canonical paths).
+fn tree_prefix(path: &str, ref_root: Option<&str>) -> Result<String, Diagnostics> {
+    let Some(ref_root) = ref_root else { return Ok(root_prefix(path).to_owned()) };
+    let prefix = match ref_root.trim_end_matches(['/', '\\']) {
+        "" if ref_root.is_empty() => String::new(),
+        "" => "/".to_owned(), // the file system's root
+        "." => String::new(),
+        dir => format!("{dir}/"),
+    };
+    // `/` and `\` both separate (as in `join_ref`).
+    let inside = path.get(prefix.len()..).filter(|_| {
+        let written = path.get(..prefix.len()).unwrap_or("");
+        written.trim_end_matches(['/', '\\']) == prefix.trim_end_matches('/') && (prefix.is_empty() || written.ends_with(['/', '\\']))
+    });
+    if inside.is_none_or(|inside| inside.split(['/', '\\']).any(|part| part == "..")) {
+        let message = format!(
+            "the spec is not inside the `$ref` root `{}` (`--ref-root`): name a directory that holds the spec",
+            printable(ref_root)
+        );
+        return Err(Diagnostics::from(Diagnostic::new(Code::RefOutsideSpecTree, path, "", message)));
+    }
+    Ok(prefix)
+}
+
 /// The root spec's directory as written: everything up to and including
 /// its last `/` or `\` (empty for a bare file name).
 fn root_prefix(root: &str) -> &str {
@@ -640,9 +686,10 @@ fn root_prefix(root: &str) -> &str {
 }
 
 /// Resolves the file part `target` of a `$ref` written in `from` — the root
-/// spec `root` itself or a file loaded for it — to the path the loader is
-/// asked for. Only relative paths that stay inside the root spec's
-/// directory tree are accepted, after normalizing `.` and `..` lexically
+/// spec itself or a file loaded for it — to the path the loader is asked
+/// for. `root` names the tree: the root spec's path (its directory is the
+/// tree) or a [`Documents::tree`] prefix ending in `/`. Only relative paths
+/// that stay inside that directory tree are accepted, after normalizing `.` and `..` lexically
 /// (`sub/../x.yaml` stays, `sub/../../x.yaml` leaves); both `/` and `\`
 /// separate segments, so a loader on any platform reads what was checked.
 ///
@@ -794,6 +841,46 @@ mod tests {
         assert_eq!(join("../specs/a.yaml", "../specs/a.yaml", "b.yaml"), Ok("../specs/b.yaml".to_owned()));
         assert_eq!(join("/abs/a.yaml", "/abs/a.yaml", "sub\\b.yaml"), Ok("/abs/sub/b.yaml".to_owned()));
         assert_eq!(join(r"C:\specs\a.yaml", r"C:\specs\a.yaml", "b.yaml"), Ok(r"C:\specs\b.yaml".to_owned()));
+    }
+
+    /// `Config::ref_root` widens the tree to a directory that holds the
+    /// spec (`..` may reach it); outside it stays refused, and a spec
+    /// outside the root is an error.
+    #[test]
+    fn a_ref_root_widens_the_tree() {
+        let table = [
+            ("data/api/sync.yaml", None, Ok("data/api/")),
+            ("data/api/sync.yaml", Some("data"), Ok("data/")),
+            ("data/api/sync.yaml", Some("data/"), Ok("data/")),
+            ("data/api/sync.yaml", Some("."), Ok("")),
+            ("data/api/sync.yaml", Some(""), Ok("")),
+            ("/abs/api/sync.yaml", Some("/"), Ok("/")),
+            ("data/api/sync.yaml", Some("dat"), Err(())),
+            ("data/api/sync.yaml", Some("other"), Err(())),
+            ("data/../x/sync.yaml", Some("data"), Err(())),
+        ];
+        for (path, root, expected) in table {
+            let found = tree_prefix(path, root)
+                .map_err(|found| assert_eq!(found.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::RefOutsideSpecTree]));
+            assert_eq!(found.as_deref().map_err(|&()| ()), expected, "{path} in {root:?}");
+        }
+        assert_eq!(join_ref("data/", "data/api/sync.yaml", "../schema/x.yaml"), Ok("data/schema/x.yaml".to_owned()));
+        assert_eq!(join_ref("data/", "data/api/sync.yaml", "../../x.yaml"), Err(Refusal::Escapes));
+        let loader = files(&[
+            (
+                "data/api/sync.yaml",
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    E: {$ref: '../schema/e.yaml#/E'}\n",
+            ),
+            ("data/schema/e.yaml", "E: {type: string}\n"),
+        ]);
+        let spec = crate::SpecInput { path: "data/api/sync.yaml".to_owned(), module: "sync".to_owned() };
+        let refused =
+            crate::generate(std::slice::from_ref(&spec), &loader, &crate::Config::default()).expect_err("outside the spec's directory");
+        let codes: Vec<Code> = refused.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::RefOutsideSpecTree]);
+        assert!(refused.iter().all(|d| d.message.contains("`--ref-root DIR`")), "{refused}");
+        let config = crate::Config { ref_root: Some("data".to_owned()), ..crate::Config::default() };
+        assert!(crate::generate(&[spec], &loader, &config).is_ok(), "inside the ref root");
     }
 
     #[test]

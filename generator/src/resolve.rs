@@ -36,10 +36,10 @@ impl<'a> Resolver<'a> {
         } else {
             // `load` never loaded a file outside the tree; a `$ref` to one
             // is reported here, where something needs it.
-            join_ref(&self.documents.root_path, from_file, file).map_err(|refusal| {
+            join_ref(&self.documents.tree, from_file, file).map_err(|refusal| {
                 // A referenced file's text is never quoted.
                 let quoted = (from_file == self.documents.root_path).then_some(file);
-                refusal.message(quoted, &self.documents.root_path)
+                refusal.message(quoted, &self.documents.tree)
             })?
         };
         let pointer = Pointer::parse(fragment).ok_or_else(|| format!("`{reference}` is not a valid JSON pointer reference"))?;
@@ -55,7 +55,7 @@ impl<'a> Resolver<'a> {
         for _ in 0..MAX_HOPS {
             let target = self.target(&from.file, &reference).map_err(|message| {
                 let (file, _) = reference.split_once('#').unwrap_or((&reference, ""));
-                let outside = !file.is_empty() && join_ref(&self.documents.root_path, &from.file, file).is_err();
+                let outside = !file.is_empty() && join_ref(&self.documents.tree, &from.file, file).is_err();
                 diagnostic(if outside { Code::RefOutsideSpecTree } else { Code::BrokenRef }, &from, message)
             })?;
             if seen.contains(&target) {

@@ -17,7 +17,7 @@ const MARKERS: &str = "/tmp/openapi-hostile-markers";
 fn hostile_crate(name: &str) -> PathBuf {
     let config = Config {
         regenerate_command: "cargo xtask generate --spec tests/fixtures/ok/hostile.json --out hostile".to_owned(),
-        layout: Layout::Standalone { crate_name: "hostile-client".to_owned() },
+        layout: Layout::standalone("hostile-client"),
         ..Config::default()
     };
     let input = SpecInput { path: "tests/fixtures/ok/hostile.json".to_owned(), module: "hostile".to_owned() };

@@ -76,7 +76,7 @@ fn generated_crates_depend_on_what_the_runtime_needs() {
         assert_eq!(section, expected, "{manifest}: copy the [dependencies] of generator/runtime/Cargo.toml");
     }
     let spec = SpecInput { path: "specs/pack-cloud.yaml".to_owned(), module: "pack_cloud".to_owned() };
-    let config = Config { layout: Layout::Standalone { crate_name: "x".to_owned() }, ..Config::default() };
+    let config = Config { layout: Layout::standalone("x"), ..Config::default() };
     let output = generator::generate(&[spec], &common::WorkspaceLoader, &config).expect("generates");
     let standalone = output.files.get("Cargo.toml").expect("a standalone crate has a manifest");
     assert!(standalone.contains(expected.trim_end()), "{standalone}");

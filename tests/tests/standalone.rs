@@ -12,7 +12,7 @@ fn standalone(version: &str) -> generator::Output {
     let files: BTreeMap<String, String> = [("dated.yaml".to_owned(), spec)].into_iter().collect();
     let config = Config {
         regenerate_command: "cargo xtask generate --spec dated.yaml --out out".to_owned(),
-        layout: Layout::Standalone { crate_name: "dated-client".to_owned() },
+        layout: Layout::standalone("dated-client"),
         ..Config::default()
     };
     let input = SpecInput { path: "dated.yaml".to_owned(), module: "dated".to_owned() };
@@ -99,7 +99,7 @@ fn the_mock_feature_compiles_warning_free() {
     let tagged = "tests/fixtures/standalone/tagged.yaml";
     let config = Config {
         regenerate_command: format!("cargo xtask generate --spec {tagged} --out tagged"),
-        layout: Layout::Standalone { crate_name: "tagged-mock".to_owned() },
+        layout: Layout::standalone("tagged-mock"),
         ..Config::default()
     };
     let input = SpecInput { path: tagged.to_owned(), module: "tagged".to_owned() };
@@ -117,7 +117,7 @@ fn the_mock_feature_compiles_warning_free() {
     let one_of = "tests/fixtures/ok/one_of.yaml";
     let config = Config {
         regenerate_command: format!("cargo xtask generate --spec {one_of} --out one-of --serde-as-used"),
-        layout: Layout::Standalone { crate_name: "one-of-mock".to_owned() },
+        layout: Layout::standalone("one-of-mock"),
         settings: generator::Settings { serde_impls: generator::SerdeImpls::AsUsed, ..generator::Settings::default() },
         ..Config::default()
     };

@@ -13,7 +13,7 @@ const SPEC: &str = "tests/fixtures/standalone/tagged.yaml";
 fn generate() -> generator::Output {
     let config = Config {
         regenerate_command: format!("cargo xtask generate --spec {SPEC} --out tagged"),
-        layout: Layout::Standalone { crate_name: "tagged-client".to_owned() },
+        layout: Layout::standalone("tagged-client"),
         ..Config::default()
     };
     let input = SpecInput { path: SPEC.to_owned(), module: "tagged".to_owned() };
@@ -88,7 +88,7 @@ fn models_without_partial_eq_and_with_serde_as_used_compile_warning_free() {
     let spec = "tests/fixtures/ok/one_of.yaml";
     let config = Config {
         regenerate_command: format!("cargo xtask generate --spec {spec} --out one-of --no-partial-eq --serde-as-used --params-always"),
-        layout: Layout::Standalone { crate_name: "one-of-client".to_owned() },
+        layout: Layout::standalone("one-of-client"),
         settings: generator::Settings {
             partial_eq: false,
             serde_impls: generator::SerdeImpls::AsUsed,

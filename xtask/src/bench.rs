@@ -11,7 +11,7 @@ use std::time::Instant;
 use generator::{Config, Layout, SpecInput};
 
 use crate::corpus::measure::{parse_vmhwm, print_own_peak};
-use crate::fs::DiskLoader;
+use generator::build::DiskLoader;
 
 /// One child's result.
 #[derive(Debug, Clone, Copy)]
@@ -32,13 +32,13 @@ pub(crate) fn measure(spec: &str, generate: bool) {
     let ok = if generate {
         let config = Config {
             regenerate_command: "cargo xtask bench".to_owned(),
-            layout: Layout::Standalone { crate_name: "bench".to_owned() },
+            layout: Layout::standalone("bench"),
             skip_unsupported: true,
             ..Config::default()
         };
         let input = SpecInput { path: spec.to_owned(), module: "api".to_owned() };
         let tree = std::path::Path::new(spec).parent().unwrap_or(std::path::Path::new(""));
-        let loader = DiskLoader::new(".", tree, vec![spec.to_owned()]);
+        let loader = DiskLoader::new(".", [tree], vec![spec.to_owned()]);
         generator::generate(&[input], &loader, &config).is_ok()
     } else {
         serde_json::from_str::<serde_json::Value>(&text).is_ok()

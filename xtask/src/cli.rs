@@ -18,6 +18,9 @@ use std::ffi::OsString;
 
 use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+#[cfg(test)]
+pub(crate) use oagen::generate::TagList;
+pub(crate) use oagen::generate::{Options, WarningsMode};
 
 /// A parsed command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,37 +81,8 @@ pub(crate) struct GenerateArgs {
     pub(crate) out: String,
     /// `--crate-name`, if given; already checked to be a valid package name.
     pub(crate) crate_name: Option<String>,
-    /// `--skip-unsupported`.
-    pub(crate) skip_unsupported: bool,
-    /// `--only-tags a,b`: generate only operations with one of these tags.
-    pub(crate) only_tags: Vec<String>,
-    /// `--no-pagination-detection`: only `x-pagination` declarations
-    /// paginate.
-    pub(crate) no_pagination_detection: bool,
-    /// `--strict`: warnings are errors.
-    pub(crate) strict: bool,
-    /// `--serde-as-used`: only the serde directions each type is used in.
-    pub(crate) serde_as_used: bool,
-    /// `--date-time-strings`: `format: date-time`/`date` as `String`.
-    pub(crate) date_time_strings: bool,
-    /// `--no-partial-eq`: models derive only `Debug` and `Clone`.
-    pub(crate) no_partial_eq: bool,
-    /// `--params-always`: every operation takes a parameter struct.
-    pub(crate) params_always: bool,
-    /// `--serde-derive`: models derive serde's traits.
-    pub(crate) serde_derive: bool,
-    /// `--warnings all|summary`.
-    pub(crate) warnings: WarningsMode,
-}
-
-/// How `generate` prints warnings (`--warnings all|summary`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub(crate) enum WarningsMode {
-    /// Every warning, with its location and the interpretation taken.
-    #[default]
-    All,
-    /// Counts by code (the total is never hidden).
-    Summary,
+    /// The generator's options (`oagen`'s grammar, shared).
+    pub(crate) options: Options,
 }
 
 /// Options of `cargo xtask corpus`.
@@ -263,43 +237,8 @@ struct Generate {
     /// Package name [default: from the spec file name]
     #[arg(long, value_name = "NAME", value_parser = crate_name)]
     crate_name: Option<String>,
-    /// Leave out operations the generator cannot handle
-    #[arg(long, overrides_with = "skip_unsupported")]
-    skip_unsupported: bool,
-    /// Generate only the operations with one of these tags
-    #[arg(long, value_name = "A,B", value_parser = tag_list)]
-    only_tags: Option<List>,
-    /// Paginate only the operations that declare `x-pagination`
-    #[arg(long, overrides_with = "no_pagination_detection")]
-    no_pagination_detection: bool,
-    /// Make every warning (an interpretation of a sloppy spec) an error
-    #[arg(long, overrides_with = "strict")]
-    strict: bool,
-    /// Derive only the serde directions each model type is used in
-    /// [default: both on every type]
-    #[arg(long, overrides_with = "serde_as_used")]
-    serde_as_used: bool,
-    /// Keep `format: date-time` and `date` strings as `String`
-    /// [default: chrono types]
-    #[arg(long, overrides_with = "date_time_strings")]
-    date_time_strings: bool,
-    /// Models derive `Debug` and `Clone` but not `PartialEq` (faster to
-    /// compile) [default: they derive `PartialEq` too]
-    #[arg(long, overrides_with = "no_partial_eq")]
-    no_partial_eq: bool,
-    /// Every operation takes a `…Params` struct, even without parameters,
-    /// so a parameter the spec adds later breaks no caller [default: only
-    /// operations with query, header or cookie parameters]
-    #[arg(long, overrides_with = "params_always")]
-    params_always: bool,
-    /// Models derive serde's `Serialize`/`Deserialize` with attributes
-    /// (about 2.5x the `cargo check` time of a large API) [default: the
-    /// runtime's property tables]
-    #[arg(long, overrides_with = "serde_derive")]
-    serde_derive: bool,
-    /// `all`: every warning with its location; `summary`: counts by code
-    #[arg(long, value_name = "MODE", value_enum, default_value_t, hide_possible_values = true)]
-    warnings: WarningsMode,
+    #[command(flatten)]
+    options: Options,
 }
 
 #[derive(Debug, Args)]
@@ -344,14 +283,6 @@ fn split_list(text: &str) -> Vec<String> {
     text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
 }
 
-/// `--only-tags`: `,` alone is no filter, as before; an empty value is refused.
-fn tag_list(text: &str) -> Result<List, String> {
-    if text.is_empty() {
-        return Err("use one or more comma-separated tags".to_owned());
-    }
-    Ok(List(split_list(text)))
-}
-
 /// `--specs`: at least one file.
 fn spec_list(text: &str) -> Result<List, String> {
     let specs = split_list(text);
@@ -370,28 +301,16 @@ fn percent(text: &str) -> Result<u8, String> {
 }
 
 fn crate_name(text: &str) -> Result<String, String> {
-    crate::generate::check_crate_name(text).map(str::to_owned)
+    oagen::generate::check_crate_name(text).map(str::to_owned)
 }
 
 impl From<Cmd> for Command {
     fn from(command: Cmd) -> Self {
         match command {
             Cmd::Codegen { check } => Command::Codegen { check },
-            Cmd::Generate(args) => Command::Generate(GenerateArgs {
-                spec: args.spec,
-                out: args.out,
-                crate_name: args.crate_name,
-                skip_unsupported: args.skip_unsupported,
-                only_tags: args.only_tags.map(|tags| tags.0).unwrap_or_default(),
-                no_pagination_detection: args.no_pagination_detection,
-                strict: args.strict,
-                serde_as_used: args.serde_as_used,
-                date_time_strings: args.date_time_strings,
-                no_partial_eq: args.no_partial_eq,
-                params_always: args.params_always,
-                serde_derive: args.serde_derive,
-                warnings: args.warnings,
-            }),
+            Cmd::Generate(args) => {
+                Command::Generate(GenerateArgs { spec: args.spec, out: args.out, crate_name: args.crate_name, options: args.options })
+            }
             Cmd::Corpus(args) => Command::Corpus(CorpusArgs {
                 dir: args.dir,
                 jobs: args.jobs,
@@ -456,16 +375,7 @@ mod tests {
             spec: spec.to_owned(),
             out: out.to_owned(),
             crate_name: crate_name.map(str::to_owned),
-            skip_unsupported,
-            only_tags: Vec::new(),
-            no_pagination_detection: false,
-            strict: false,
-            serde_as_used: false,
-            date_time_strings: false,
-            no_partial_eq: false,
-            params_always: false,
-            serde_derive: false,
-            warnings: WarningsMode::All,
+            options: Options { skip_unsupported, ..Options::default() },
         })
     }
 
@@ -503,7 +413,10 @@ mod tests {
             generate("a.yaml", "/tmp/o", Some("x-client"), true),
         );
         let strict_summary = match generate("a.yaml", "out", None, false) {
-            Command::Generate(args) => Command::Generate(GenerateArgs { strict: true, warnings: WarningsMode::Summary, ..args }),
+            Command::Generate(args) => Command::Generate(GenerateArgs {
+                options: Options { strict: true, warnings: WarningsMode::Summary, ..args.options },
+                ..args
+            }),
             other => other,
         };
         check("generate --spec a.yaml --out out --strict --warnings summary", strict_summary);
@@ -515,10 +428,19 @@ mod tests {
         );
         refused("generate --spec a.yaml --out out --warnings some", ErrorKind::InvalidValue, "[possible values: all, summary]");
         let no_detection = match generate("a.yaml", "out", None, false) {
-            Command::Generate(args) => Command::Generate(GenerateArgs { no_pagination_detection: true, ..args }),
+            Command::Generate(args) => {
+                Command::Generate(GenerateArgs { options: Options { no_pagination_detection: true, ..args.options }, ..args })
+            }
             other => other,
         };
         check("generate --spec a.yaml --out out --no-pagination-detection", no_detection);
+        let ref_root = match generate("a.yaml", "out", None, false) {
+            Command::Generate(args) => {
+                Command::Generate(GenerateArgs { options: Options { ref_root: Some("..".to_owned()), ..args.options }, ..args })
+            }
+            other => other,
+        };
+        check("generate --spec a.yaml --out out --ref-root ..", ref_root);
     }
 
     fn corpus(dir: &str, jobs: usize, skip_unsupported: bool, keep: Option<&str>) -> Command {
@@ -537,7 +459,7 @@ mod tests {
     fn generate_only_tags() {
         let mut expected = generate("a.yaml", "out", None, false);
         if let Command::Generate(args) = &mut expected {
-            args.only_tags = vec!["users".to_owned(), "repos".to_owned()];
+            args.options.only_tags = Some(TagList(vec!["users".to_owned(), "repos".to_owned()]));
         }
         check("generate --spec a.yaml --out out --only-tags users,repos", expected.clone());
         check("generate --spec a.yaml --out out --only-tags=users,,repos,", expected);

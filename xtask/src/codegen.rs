@@ -10,8 +10,8 @@ use generator::module_name_for_path;
 use generator::{Config, SpecInput};
 
 use crate::Error;
-use crate::fs::DiskLoader;
 use crate::sync::{Change, Mode, Orphans, Target, sync_all};
+use generator::build::DiskLoader;
 
 /// The command written into every generated file's header.
 pub(crate) const REGENERATE_COMMAND: &str = "cargo xtask codegen";
@@ -64,7 +64,7 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         spec_count += specs.len();
         // Specs are found, not named: a symbolic link in the spec directory
         // that leads out of it is refused like a `$ref` that does.
-        let loader = DiskLoader::new(root, spec_dir, Vec::new());
+        let loader = DiskLoader::new(root, [spec_dir], Vec::new());
         match generator::generate(&specs, &loader, &config) {
             Ok(output) => outputs.push((*crate_dir, output)),
             Err(mut found) => diagnostics.append(&mut found),

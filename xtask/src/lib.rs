@@ -9,15 +9,18 @@
 //!   OpenAPI 3.0 spec under a directory (scratch crates live outside the
 //!   workspace) and prints a table and a summary.
 //!
-//! The `generator` crate does no I/O; everything that touches the disk lives
-//! here. Code map:
+//! The `generator` pipeline does no I/O; the front ends touch the disk.
+//! Code map:
 //!
 //! * `cli`: the command line (a clap grammar; `--help` for every command).
 //! * `codegen` / `generate` / `corpus`: the commands; each returns a report
 //!   and leaves printing to [`run`] (`corpus` reports progress on stderr).
-//! * `sync`: the one helper that compares a directory with generated output
-//!   and either reports the differences (`--check`) or fixes them.
-//! * `fs`: atomic, only-when-changed writes, directory walks, the spec loader.
+//! * from `oagen`'s library (the `oagen` command line shares them):
+//!   `sync`, the one helper that compares a directory with generated output
+//!   and either reports the differences (`--check`) or fixes them; `fs`,
+//!   atomic, only-when-changed writes and directory walks; and the
+//!   generation behind `generate` (its options' grammar included). Specs
+//!   are read with `generator::build::DiskLoader`.
 //!
 //! Exit codes: 0 success, 1 failure (diagnostics, stale output, I/O; for
 //! `corpus` a generator panic or a failed check), 2 bad command line.
@@ -29,9 +32,11 @@ mod bench_decode;
 mod cli;
 mod codegen;
 mod corpus;
-mod fs;
 mod generate;
-mod sync;
+
+// Writing generated files is `oagen`'s library (shared with the `oagen`
+// command line), as is reading specs (`generator::build::DiskLoader`).
+use oagen::{fs, sync};
 
 use std::ffi::OsString;
 use std::fmt;
@@ -137,36 +142,15 @@ fn run_codegen(check: bool) -> Result<(), Error> {
     Err(Error::Plain(problems.join("\n")))
 }
 
-/// Prints warnings to stderr: each with its location and the
-/// interpretation taken (`all`), or counts by code (`summary`). Never
-/// silent: the total is always printed.
+/// Prints warnings to stderr (see [`oagen::generate::print_warnings`]).
 pub(crate) fn print_warnings(warnings: &[generator::Diagnostic], mode: cli::WarningsMode) {
-    if warnings.is_empty() {
-        return;
-    }
-    match mode {
-        cli::WarningsMode::All => warnings.iter().for_each(|warning| eprintln!("{warning}")),
-        cli::WarningsMode::Summary => {
-            let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-            for warning in warnings {
-                *counts.entry(warning.code.as_str()).or_default() += 1;
-            }
-            let counts: Vec<String> = counts.iter().map(|(code, count)| format!("{code}={count}")).collect();
-            eprintln!("warnings by code: {} (`--warnings all` lists them)", counts.join(" "));
-        }
-    }
-    eprintln!("{}: the generator interpreted the spec as stated (`--strict` makes these errors)", plural(warnings.len(), "warning"));
+    oagen::generate::print_warnings(warnings, mode);
 }
 
 fn run_generate(args: &cli::GenerateArgs) -> Result<(), Error> {
     let report = generate::generate(args)?;
-    print_warnings(&report.warnings, args.warnings);
-    for skipped in &report.skipped {
-        eprintln!("skipped: {skipped}");
-    }
-    if !report.skipped.is_empty() {
-        eprintln!("{} skipped", plural(report.skipped.len(), "unsupported item"));
-    }
+    print_warnings(&report.warnings, args.options.warnings);
+    oagen::generate::print_skipped(&report.skipped);
     eprintln!("generate: generation took {} ms", report.elapsed.as_millis());
     let (updated, removed) = tally(report.changes.iter().map(|change| change.kind));
     println!("generate: {} in {}: {}, {updated} updated, {removed} removed", report.crate_name, args.out, plural(report.files, "file"));
@@ -201,9 +185,7 @@ fn tally(kinds: impl Iterator<Item = ChangeKind>) -> (usize, usize) {
     })
 }
 
-fn plural(count: usize, word: &str) -> String {
-    if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") }
-}
+use oagen::generate::plural;
 
 /// Why a command failed. Its `Display` is the full text for stderr.
 #[derive(Debug)]
@@ -265,28 +247,6 @@ mod test_support {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.0);
         }
-    }
-
-    /// Everything below `dir`: each directory (`None`) and each file with its
-    /// bytes, hidden files included, by `/`-separated relative path. Two
-    /// equal snapshots mean a byte-identical tree.
-    pub(crate) fn snapshot(dir: &Path) -> io::Result<std::collections::BTreeMap<String, Option<Vec<u8>>>> {
-        let mut found = std::collections::BTreeMap::new();
-        let mut pending = vec![PathBuf::new()];
-        while let Some(relative) = pending.pop() {
-            for entry in fs::read_dir(dir.join(&relative))? {
-                let entry = entry?;
-                let path = relative.join(entry.file_name());
-                let key = path.to_string_lossy().replace('\\', "/");
-                if entry.file_type()?.is_dir() {
-                    found.insert(key, None);
-                    pending.push(path);
-                } else {
-                    found.insert(key, Some(fs::read(entry.path())?));
-                }
-            }
-        }
-        Ok(found)
     }
 }
 

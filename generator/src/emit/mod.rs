@@ -69,26 +69,35 @@ pub fn runtime_dependencies() -> &'static str {
 /// variants may share a suffix, and deprecated items are still used by the
 /// generated code itself.
 fn module_allows() -> TokenStream {
+    let lints = allowed_lints();
+    quote!(#![allow(#lints)])
+}
+
+/// [`module_allows`] as an outer attribute (on an included module).
+fn module_allows_outer() -> TokenStream {
+    let lints = allowed_lints();
+    quote!(#[allow(#lints)])
+}
+
+fn allowed_lints() -> TokenStream {
     quote! {
-        #![allow(
-            deprecated,
-            clippy::too_many_arguments,
-            clippy::large_enum_variant,
-            clippy::enum_variant_names,
-            clippy::type_complexity,
-            clippy::should_implement_trait,
-            clippy::wrong_self_convention,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::empty_docs,
-            clippy::tabs_in_doc_comments,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags,
-            rustdoc::invalid_rust_codeblocks,
-            rustdoc::redundant_explicit_links,
-            rustdoc::unescaped_backticks
-        )]
+        deprecated,
+        clippy::too_many_arguments,
+        clippy::large_enum_variant,
+        clippy::enum_variant_names,
+        clippy::type_complexity,
+        clippy::should_implement_trait,
+        clippy::wrong_self_convention,
+        clippy::doc_lazy_continuation,
+        clippy::doc_overindented_list_items,
+        clippy::empty_docs,
+        clippy::tabs_in_doc_comments,
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags,
+        rustdoc::invalid_rust_codeblocks,
+        rustdoc::redundant_explicit_links,
+        rustdoc::unescaped_backticks
     }
 }
 
@@ -230,7 +239,7 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
     });
     let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
     let reexport = match (layout, names.as_slice()) {
-        (Layout::Standalone { .. }, [only]) => Some(quote!(pub use #only::*;)),
+        (Layout::Standalone { .. } | Layout::Include { .. }, [only]) => Some(quote!(pub use #only::*;)),
         _ => None,
     };
     let docs: Vec<String> = modules.iter().map(|module| format!(" * [`{module}`]")).collect();
@@ -250,9 +259,101 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
     }
 }
 
-/// `Cargo.toml` for a standalone crate. The package version is fixed: spec
-/// versions (`2022-11-28`, `v3`) are rarely valid SemVer.
-pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
+/// The files a build script's crate `include!`s ([`Layout::Include`]),
+/// each a list of items (no inner attributes: `include!` takes none): the
+/// runtime, the spec modules (with the re-export of a single spec's items),
+/// and both. Modules are loaded with `#[path]`s into `dir`, absolute, so
+/// the items work wherever they are included; the runtime's must be at the
+/// crate root (generated code names `crate::runtime`).
+pub fn include_roots(modules: &[&str], dir: &str) -> [(&'static str, TokenStream); 3] {
+    let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
+    let paths: Vec<String> = modules.iter().map(|module| format!("{dir}/{}/mod.rs", module.trim_start_matches("r#"))).collect();
+    let reexport = match names.as_slice() {
+        [only] => Some(quote!(pub use #only::*;)),
+        _ => None,
+    };
+    let runtime_path = format!("{dir}/runtime/mod.rs");
+    let allows = module_allows_outer();
+    // `#[macro_use]`: the runtime's macros are called by name (see
+    // `textual_macro_calls`), so they are in scope after it.
+    let runtime = quote! {
+        #allows
+        #[macro_use]
+        #[path = #runtime_path]
+        pub mod runtime;
+    };
+    let api = quote! {
+        #(
+            #allows
+            #[path = #paths]
+            pub mod #names;
+        )*
+        #reexport
+    };
+    let both = quote!(#runtime #api);
+    [("src/lib.rs", both), ("src/lib.runtime.rs", runtime), ("src/lib.modules.rs", api)]
+}
+
+/// A file of [`Layout::Include`] output with the runtime's macros called by
+/// name (`__impl_object!(…)`) instead of by path (`crate::__impl_object!`,
+/// `$crate::__impl_object!`): included code is macro-expanded, and rustc
+/// refuses paths to `#[macro_export]` macros defined in macro-expanded code
+/// (`macro_expanded_macro_exports_accessed_by_absolute_paths`). The
+/// runtime's files (`runtime`: trusted text) are rewritten wherever
+/// `$crate::__name!` occurs; generated files only where a line starts
+/// with `crate::__name!` (a statement or item the generator wrote: spec
+/// text never starts a line, as string literals are escaped onto one line
+/// and docs start with `///` or `#[doc`).
+pub fn textual_macro_calls(text: &str, runtime: bool) -> String {
+    let prefix = if runtime { "$crate::__" } else { "crate::__" };
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut rest = line;
+        let mut at_line_start = true;
+        while let Some(index) = rest.find(prefix) {
+            let (before, after) = rest.split_at(index);
+            let name_length =
+                after[prefix.len()..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len() - prefix.len());
+            let is_macro = after[prefix.len() + name_length..].starts_with('!');
+            let allowed = runtime || (at_line_start && before.trim().is_empty());
+            out.push_str(before);
+            if is_macro && allowed {
+                out.push_str("__");
+            } else {
+                out.push_str(prefix);
+            }
+            rest = &after[prefix.len()..];
+            at_line_start = false;
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// The runtime's root (`runtime/mod.rs`) of [`Layout::Include`] output
+/// with `#[macro_use]` on every file module it declares, so the macros
+/// its files define are in scope, by name, after it (see
+/// [`textual_macro_calls`]).
+pub fn macro_use_modules(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    for line in text.split_inclusive('\n') {
+        let item = line.trim_end().strip_prefix("pub ").unwrap_or(line.trim_end());
+        let declares = item
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+            .is_some_and(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if declares {
+            out.push_str("#[macro_use]\n");
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// `Cargo.toml` for a standalone crate, with the package `version` (spec
+/// versions — `2022-11-28`, `v3` — are rarely valid SemVer, so it is the
+/// caller's).
+pub fn standalone_manifest(crate_name: &str, version: &str, features: &[&Features]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for features in features {
         for (name, _) in &features.names {
@@ -276,7 +377,7 @@ pub fn standalone_manifest(crate_name: &str, features: &[&Features]) -> String {
     format!(
         r#"[package]
 name = "{crate_name}"
-version = "0.1.0"
+version = "{version}"
 edition = "2024"
 publish = false
 
@@ -295,8 +396,21 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 {feature_section}
 [workspace]
 "#,
-        runtime_dependencies().trim_end()
+        runtime_dependencies().trim_end(),
+        version = toml_string_body(version),
     )
+}
+
+/// `text` escaped for the inside of a TOML basic string.
+fn toml_string_body(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_owned(),
+            '\\' => "\\\\".to_owned(),
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// An identifier token, raw (`r#type`) where needed.
@@ -304,5 +418,21 @@ pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::textual_macro_calls;
+
+    #[test]
+    fn macros_called_by_name_where_the_generator_wrote_them() {
+        let generated = "crate::__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    crate::__client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
+        let expected = "__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    __client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
+        assert_eq!(textual_macro_calls(generated, false), expected);
+        let runtime =
+            "        $crate::__impl_object!(Serialize for $($object)*); $crate::runtime::__private::x($crate::__impl_untagged!(@a));\n";
+        let expected = "        __impl_object!(Serialize for $($object)*); $crate::runtime::__private::x(__impl_untagged!(@a));\n";
+        assert_eq!(textual_macro_calls(runtime, true), expected);
     }
 }

@@ -32,6 +32,8 @@ pub struct Context<'a> {
     pub raw: &'a BTreeMap<String, Value>,
     /// The root spec's path.
     pub root_file: &'a str,
+    /// The tree `$ref`s are confined to (`load::Documents::tree`).
+    pub tree: &'a str,
     /// Swagger 2.0 global `consumes`.
     pub consumes: &'a [String],
     /// Swagger 2.0 global `produces`.
@@ -64,7 +66,7 @@ impl Context<'_> {
     }
 
     fn swagger<T>(&self, read: impl FnOnce(&mut v2::Swagger<'_>) -> Option<T>) -> Result<T, ReadError> {
-        let mut swagger = v2::Swagger::new(self.raw, self.root_file, self.consumes.to_vec(), self.produces.to_vec());
+        let mut swagger = v2::Swagger::new(self.raw, self.root_file, self.tree, self.consumes.to_vec(), self.produces.to_vec());
         let found = read(&mut swagger);
         match (found, swagger.reader.problems.into_iter().find(|problem| problem.is_error())) {
             (Some(found), None) => Ok(found),

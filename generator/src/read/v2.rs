@@ -43,6 +43,8 @@ pub struct Swagger<'a> {
     pub raw: &'a BTreeMap<String, Value>,
     /// The root spec's path.
     pub root_file: &'a str,
+    /// The tree `$ref`s are confined to (`load::Documents::tree`).
+    pub tree: &'a str,
     /// Global `consumes`.
     pub consumes: Vec<String>,
     /// Global `produces`.
@@ -58,8 +60,8 @@ pub fn media_defaults(root: &Value) -> (Vec<String>, Vec<String>) {
 
 impl<'a> Swagger<'a> {
     /// A reader for the 2.0 document `root_file`, whose files are `raw`.
-    pub fn new(raw: &'a BTreeMap<String, Value>, root_file: &'a str, consumes: Vec<String>, produces: Vec<String>) -> Self {
-        Self { reader: Reader::new(Version::Swagger2), raw, root_file, consumes, produces }
+    pub fn new(raw: &'a BTreeMap<String, Value>, root_file: &'a str, tree: &'a str, consumes: Vec<String>, produces: Vec<String>) -> Self {
+        Self { reader: Reader::new(Version::Swagger2), raw, root_file, tree, consumes, produces }
     }
 
     /// Reads the whole document.
@@ -182,11 +184,11 @@ impl<'a> Swagger<'a> {
             let file = if file.is_empty() {
                 here.file.clone()
             } else {
-                match join_ref(self.root_file, &here.file, file) {
+                match join_ref(self.tree, &here.file, file) {
                     Ok(file) => file,
                     Err(refusal) => {
                         let quoted = (here.file == self.root_file).then_some(file);
-                        let message = refusal.message(quoted, self.root_file);
+                        let message = refusal.message(quoted, self.tree);
                         self.reader.problem(Code::RefOutsideSpecTree, &here, message);
                         return None;
                     }

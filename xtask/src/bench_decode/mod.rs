@@ -20,7 +20,7 @@ use std::process::Command;
 use generator::{Config, Layout, SpecInput};
 use serde_json::Value;
 
-use crate::fs::DiskLoader;
+use generator::build::DiskLoader;
 
 /// The bodies taken from GitHub's spec: (example name, schema name).
 pub(crate) const GITHUB_BODIES: &[(&str, &str)] =
@@ -175,7 +175,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 fn generate(spec: &Path, out: &Path, crate_name: &str, serde_derive: bool) -> Result<(), String> {
     let config = Config {
         regenerate_command: "cargo xtask bench-decode".to_owned(),
-        layout: Layout::Standalone { crate_name: crate_name.to_owned() },
+        layout: Layout::standalone(crate_name),
         skip_unsupported: true,
         settings: generator::Settings { serde_derive, ..generator::Settings::default() },
         ..Config::default()
@@ -183,7 +183,7 @@ fn generate(spec: &Path, out: &Path, crate_name: &str, serde_derive: bool) -> Re
     let spec_text = spec.to_string_lossy().into_owned();
     let input = SpecInput { path: spec_text.clone(), module: "api".to_owned() };
     let tree = spec.parent().unwrap_or(Path::new(""));
-    let loader = DiskLoader::new(".", tree, vec![spec_text]);
+    let loader = DiskLoader::new(".", [tree], vec![spec_text]);
     let output = generator::generate(&[input], &loader, &config).map_err(|diagnostics| diagnostics.to_string())?;
     for (path, text) in &output.files {
         let target = out.join(path);

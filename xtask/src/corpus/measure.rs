@@ -93,16 +93,7 @@ pub(crate) fn measure(spec: &str, skip_unsupported: bool) {
         spec: spec.to_owned(),
         out: "-".to_owned(),
         crate_name: None,
-        skip_unsupported,
-        only_tags: Vec::new(),
-        no_pagination_detection: false,
-        strict: false,
-        serde_as_used: false,
-        date_time_strings: false,
-        no_partial_eq: false,
-        params_always: false,
-        serde_derive: false,
-        warnings: Default::default(),
+        options: crate::cli::Options { skip_unsupported, strict: false, ..Default::default() },
     };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));

@@ -204,16 +204,7 @@ fn generate_one(index: usize, spec: &Found, scratch: &Path, skip_unsupported: bo
         spec: spec.path.clone(),
         out: crate_dir.to_string_lossy().into_owned(),
         crate_name: Some(format!("corpus-{name}")),
-        skip_unsupported,
-        only_tags: Vec::new(),
-        no_pagination_detection: false,
-        strict,
-        serde_as_used: false,
-        date_time_strings: false,
-        no_partial_eq: false,
-        params_always: false,
-        serde_derive: false,
-        warnings: Default::default(),
+        options: crate::cli::Options { skip_unsupported, strict, ..Default::default() },
     };
     let started = Instant::now();
     let result = catch_panic(|| generate_in_memory(&args));

@@ -15,7 +15,7 @@ const GENERATED_MARKER: &[u8] = b"// @generated";
 
 /// Whether [`sync`] may change the file system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
+pub enum Mode {
     /// Write stale and missing files, remove orphaned ones.
     Write,
     /// Touch nothing; only report.
@@ -24,7 +24,7 @@ pub(crate) enum Mode {
 
 /// Why a file differs from the generated output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum ChangeKind {
+pub enum ChangeKind {
     /// The file exists but its content differs.
     Stale,
     /// The output has the file but the disk does not.
@@ -45,17 +45,17 @@ impl fmt::Display for ChangeKind {
 
 /// One file that differs from the generated output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Change {
+pub struct Change {
     /// How it differs.
-    pub(crate) kind: ChangeKind,
+    pub kind: ChangeKind,
     /// Path relative to the synced directory.
-    pub(crate) path: PathBuf,
+    pub path: PathBuf,
 }
 
 impl Change {
     /// `stale: generated-client/src/lib.rs`, with `shown_dir` standing for
     /// the synced directory.
-    pub(crate) fn describe(&self, shown_dir: &str) -> String {
+    pub fn describe(&self, shown_dir: &str) -> String {
         let dir = shown_dir.trim_end_matches('/');
         format!("{}: {dir}/{}", self.kind, slash_path(&self.path))
     }
@@ -63,7 +63,7 @@ impl Change {
 
 /// Which files under `src/` that are not part of the output get removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Orphans {
+pub enum Orphans {
     /// Every one: `src/` holds generated code only (the workspace client).
     AllFiles,
     /// Only `*.rs` files that start with the generated-file marker, so that
@@ -74,20 +74,20 @@ pub(crate) enum Orphans {
 
 /// One directory to bring in line with generated output.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Target<'a> {
+pub struct Target<'a> {
     /// The directory (a crate root).
-    pub(crate) dir: &'a Path,
+    pub dir: &'a Path,
     /// The output: paths relative to `dir`, `/`-separated → contents.
-    pub(crate) files: &'a BTreeMap<String, String>,
+    pub files: &'a BTreeMap<String, String>,
     /// Which files under `src/` that are not in `files` get removed.
-    pub(crate) orphans: Orphans,
+    pub orphans: Orphans,
 }
 
 /// Compares `dir` with `files` (paths relative to `dir`, `/`-separated) and
 /// returns every difference. In [`Mode::Write`] it also fixes them: stale
 /// and missing files are written, orphans are removed together with
 /// directories left empty — all or nothing (see [`sync_all`]).
-pub(crate) fn sync(dir: &Path, files: &BTreeMap<String, String>, orphans: Orphans, mode: Mode) -> Result<Vec<Change>, String> {
+pub fn sync(dir: &Path, files: &BTreeMap<String, String>, orphans: Orphans, mode: Mode) -> Result<Vec<Change>, String> {
     let mut changes = sync_all(&[Target { dir, files, orphans }], mode)?;
     Ok(changes.pop().unwrap_or_default())
 }
@@ -98,7 +98,7 @@ pub(crate) fn sync(dir: &Path, files: &BTreeMap<String, String>, orphans: Orphan
 /// orphans removed. If any step fails, what was already done is undone
 /// (see [`replace_all`]) and the error says so. Only files that differ are
 /// touched. Returns the changes per target, in order.
-pub(crate) fn sync_all(targets: &[Target<'_>], mode: Mode) -> Result<Vec<Vec<Change>>, String> {
+pub fn sync_all(targets: &[Target<'_>], mode: Mode) -> Result<Vec<Vec<Change>>, String> {
     let changes = targets.iter().map(|target| differences(target.dir, target.files, target.orphans)).collect::<Result<Vec<_>, _>>()?;
     if mode == Mode::Write {
         replace_all(&edits(targets, &changes))?;

@@ -1,68 +1,15 @@
-//! The only place that touches the disk: atomic writes, directory walks and
-//! the [`Loader`] handed to the generator.
+//! Writing generated files: atomic, only-when-changed writes, all-or-nothing
+//! transactions, directory walks. (Specs are read with
+//! [`generator::build::DiskLoader`].)
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use generator::Loader;
-
-/// Reads spec files relative to a base directory (the workspace root for
-/// `codegen`, the current directory for `generate`).
-///
-/// The second wall behind the generator's own `$ref` confinement: a file is
-/// read only if it lies inside the spec directory tree once both are
-/// canonicalized, so `..` and symbolic links (to files or to directories)
-/// cannot lead out of it. Only a spec named on the command line is read
-/// wherever it is.
-#[derive(Debug, Clone)]
-pub(crate) struct DiskLoader {
-    /// Directory that relative paths are resolved against.
-    base: PathBuf,
-    /// The directory tree referenced files must be in (relative to `base`,
-    /// or absolute).
-    tree: PathBuf,
-    /// Specs named on the command line, as the generator names them: read
-    /// as given.
-    named: Vec<String>,
-}
-
-impl DiskLoader {
-    /// A loader resolving relative paths against `base` that reads the
-    /// specs `named` on the command line and files inside `tree`.
-    pub(crate) fn new(base: impl Into<PathBuf>, tree: impl Into<PathBuf>, named: Vec<String>) -> Self {
-        Self { base: base.into(), tree: tree.into(), named }
-    }
-
-    /// The canonical path of `path`, if it is inside the tree.
-    fn confined(&self, path: &str) -> Result<PathBuf, String> {
-        let tree = self.base.join(&self.tree);
-        let tree = fs::canonicalize(&tree).map_err(|error| format!("cannot resolve the spec directory {}: {error}", tree.display()))?;
-        let file = fs::canonicalize(self.base.join(path)).map_err(|error| error.to_string())?;
-        if file.starts_with(&tree) {
-            Ok(file)
-        } else {
-            Err("refused: the file is outside the root spec's directory once symbolic links and `..` are resolved".to_owned())
-        }
-    }
-}
-
-impl Loader for DiskLoader {
-    fn load(&self, path: &str) -> Result<String, String> {
-        let file = if self.named.iter().any(|named| named == path) {
-            self.base.join(path)
-        } else {
-            // Read the checked, canonical path, not the name again.
-            self.confined(path)?
-        };
-        fs::read_to_string(file).map_err(|error| error.to_string())
-    }
-}
-
 /// Writes `contents` to `path` unless the file already holds exactly these
 /// bytes. Returns whether it wrote. Parent directories are created.
-pub(crate) fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> {
+pub fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> {
     match fs::read(path) {
         Ok(existing) if existing == contents.as_bytes() => return Ok(false),
         Ok(_) => {}
@@ -79,7 +26,7 @@ pub(crate) fn write_if_changed(path: &Path, contents: &str) -> io::Result<bool> 
 /// Writes a temporary file next to `path`, then renames it over `path`, so
 /// readers (and a build running in parallel) see the old or the new file,
 /// never half of one.
-pub(crate) fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
+pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
     let (temp, mut file) = create_temp_beside(path)?;
     let written = file.write_all(contents.as_bytes()).and_then(|()| file.sync_all());
     drop(file);
@@ -120,7 +67,7 @@ fn beside<T>(path: &Path, suffix: &str, mut create: impl FnMut(&Path) -> io::Res
 
 /// One change of a [`replace_all`] transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Edit<'a> {
+pub enum Edit<'a> {
     /// Create or replace the file at `path`.
     Write {
         /// The file.
@@ -180,7 +127,7 @@ impl Done {
 ///
 /// Readers see each file old or new, never half written. Errors name the
 /// path; if undoing itself fails, the error lists what to check by hand.
-pub(crate) fn replace_all(edits: &[Edit<'_>]) -> Result<(), String> {
+pub fn replace_all(edits: &[Edit<'_>]) -> Result<(), String> {
     let mut created_dirs = Vec::new();
     let mut staged: Vec<Option<PathBuf>> = Vec::with_capacity(edits.len());
     for edit in edits {
@@ -368,7 +315,7 @@ fn failure(verb: &str, path: &Path, error: &io::Error, outcome: &str, problems: 
 /// Every file below `dir` (recursively), as paths relative to `dir`, sorted.
 /// A missing `dir` has no files. Symbolic links are listed as files and not
 /// followed.
-pub(crate) fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
+pub fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![PathBuf::new()];
     while let Some(relative) = pending.pop() {
@@ -395,7 +342,7 @@ pub(crate) fn files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
 
 /// After `file` was removed, removes its parent directories that are now
 /// empty, up to but not including `stop`.
-pub(crate) fn remove_empty_parents(file: &Path, stop: &Path) -> io::Result<()> {
+pub fn remove_empty_parents(file: &Path, stop: &Path) -> io::Result<()> {
     let mut dir = file.parent();
     while let Some(current) = dir {
         if current == stop || !current.starts_with(stop) || fs::read_dir(current)?.next().is_some() {
@@ -409,7 +356,7 @@ pub(crate) fn remove_empty_parents(file: &Path, stop: &Path) -> io::Result<()> {
 
 /// `relative` with `/` separators on every platform, for messages and for
 /// comparing with the generator's output keys.
-pub(crate) fn slash_path(relative: &Path) -> String {
+pub fn slash_path(relative: &Path) -> String {
     let parts: Vec<_> = relative.components().map(|part| part.as_os_str().to_string_lossy()).collect();
     parts.join("/")
 }
@@ -418,6 +365,9 @@ pub(crate) fn slash_path(relative: &Path) -> String {
 mod tests {
     use super::*;
     use crate::test_support::TempDir;
+
+    use generator::Loader;
+    use generator::build::DiskLoader;
 
     #[cfg(unix)]
     #[test]
@@ -431,7 +381,7 @@ mod tests {
         symlink(root.join("outside/secret.yaml"), root.join("specs/link.yaml"))?;
         symlink(root.join("outside"), root.join("specs/dir-link"))?;
         symlink(root.join("specs/shared/real.yaml"), root.join("specs/inner-link.yaml"))?;
-        let loader = DiskLoader::new(root, "specs", vec!["specs/api.yaml".to_owned()]);
+        let loader = DiskLoader::new(root, ["specs"], vec!["specs/api.yaml".to_owned()]);
 
         assert_eq!(loader.load("specs/api.yaml"), Ok("root".to_owned()));
         assert_eq!(loader.load("specs/shared/real.yaml"), Ok("inside".to_owned()));
