@@ -56,6 +56,18 @@ mod oas31_schemas {
         assert_eq!(encode(&text)["score"], "seven");
     }
 
+    /// A `$ref` to a component declared later whose `anyOf` has a `null`
+    /// alternative is nullable where it is used (OpenAI's
+    /// `Response.error: $ref ResponseError`, `null` on every success).
+    #[test]
+    fn a_ref_to_a_later_component_with_a_null_alternative_is_an_option() {
+        let decoded: Thing = decode(&thing(json!({"failure": null})));
+        assert_eq!(decoded.failure, Some(None), "present and null");
+        assert_eq!(encode(&decoded)["failure"], Value::Null);
+        let decoded: Thing = decode(&thing(json!({"failure": {"code": "server_error"}})));
+        assert_eq!(decoded.failure.flatten().map(|failure| failure.code), Some("server_error".to_owned()));
+    }
+
     #[test]
     fn a_null_member_of_one_of_makes_the_other_member_optional() {
         let absent: Thing = decode(&thing(json!({})));

@@ -168,8 +168,10 @@ impl<'a> Lowerer<'a> {
             let at = node.at.clone();
             let id = self.declare(name, &at);
             self.by_location.insert(at.clone(), id);
+            // (`null` itself, or a `null` alternative of a 3.1 union:
+            // `ResponseError: {anyOf: [{type: object, …}, {type: 'null'}]}`.)
             if let Some(schema) = node.as_item()
-                && schema.allows_null()
+                && (schema.allows_null() || schema.one_of.iter().chain(&schema.any_of).any(|member| self.is_null_member(member)))
             {
                 // Known before any use is lowered, so whether a `$ref` is
                 // nullable does not depend on the order of components.

@@ -531,7 +531,7 @@ impl<'a> Lowerer<'a> {
 
     /// Whether a union member only allows `null` (following a `$ref`; a
     /// broken one is reported where the member is lowered).
-    fn is_null_member(&self, member: &Node<Schema>) -> bool {
+    pub(super) fn is_null_member(&self, member: &Node<Schema>) -> bool {
         match &member.value {
             RefOr::Item(schema) => is_null_schema(schema),
             RefOr::Ref(_) => self.peek(member).is_some_and(|(schema, _)| is_null_schema(&schema)),

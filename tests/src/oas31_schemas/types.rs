@@ -16,6 +16,9 @@ pub struct Thing {
 
     /// Who owns it (a `$ref` with a sibling keyword).
     pub owner: Option<Owner>,
+
+    /// A component declared after its use whose `anyOf` allows `null`.
+    pub failure: Option<Option<ThingFailure>>,
     pub point: Option<Vec<::serde_json::Value>>,
     pub size: Option<Size>,
     pub conditional: Option<Option<::serde_json::Value>>,
@@ -29,6 +32,7 @@ crate::__impl_object!(Serialize + Deserialize for Thing {
     score: required "score" ThingScore,
     note: present "note" Option<String>,
     owner: optional "owner" Owner,
+    failure: present "failure" Option<ThingFailure>,
     point: optional "point" Vec<::serde_json::Value>,
     size: optional "size" Size,
     conditional: present "conditional" Option<::serde_json::Value>,
@@ -43,6 +47,8 @@ pub struct Owner {
 crate::__impl_object!(Serialize + Deserialize for Owner {
     name: optional "name" String,
 });
+
+pub type ThingFailure = ThingFailure2;
 
 /// Always `thing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -202,4 +208,13 @@ pub struct ThingStrict {
 
 crate::__impl_object!(Serialize + Deserialize for ThingStrict {
     a: optional "a" String,
+});
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThingFailure2 {
+    pub code: String,
+}
+
+crate::__impl_object!(Serialize + Deserialize for ThingFailure2 {
+    code: required "code" String,
 });
