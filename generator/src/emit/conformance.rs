@@ -118,7 +118,7 @@ fn arguments(api: &Api, index: usize, operation: &Operation) -> Option<Arguments
     for param in &operation.path_params {
         // (An object in a path is sent with all its properties: an empty
         // one would leave the segment empty.)
-        let value = samples.params.get(&param.wire).cloned().or_else(|| sample_full(api, &param.ty))?;
+        let value = spec_sample(api, samples.params.get(&param.wire), &param.ty).or_else(|| sample_full(api, &param.ty))?;
         let ty = type_tokens(&param.ty, &api.types, &types_prefix);
         let value = json_argument(&value, &ty);
         // As `request_parts` takes them: small `Copy` values by value, the
@@ -147,7 +147,7 @@ fn arguments(api: &Api, index: usize, operation: &Operation) -> Option<Arguments
                 fields.push(quote!(#field: None));
                 continue;
             }
-            let value = samples.params.get(&param.wire).cloned().or_else(|| sample(api, &param.ty, 0))?;
+            let value = spec_sample(api, samples.params.get(&param.wire), &param.ty).or_else(|| sample(api, &param.ty, 0))?;
             let ty = type_tokens(&param.ty, &api.types, &types_prefix);
             let value = json_argument(&value, &ty);
             fields.push(quote!(#field: #value));
@@ -158,7 +158,7 @@ fn arguments(api: &Api, index: usize, operation: &Operation) -> Option<Arguments
     if let Some(body) = &operation.body {
         let value = match body.kind {
             BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
-                let value = samples.body.clone().or_else(|| sample(api, &body.ty, 0))?;
+                let value = spec_sample(api, samples.body.as_ref(), &body.ty).or_else(|| sample(api, &body.ty, 0))?;
                 let ty = type_tokens(&body.ty, &api.types, &types_prefix);
                 let value = json_argument(&value, &ty);
                 quote!(&#value)
@@ -200,8 +200,8 @@ fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Option<Value> {
         TypeRef::Vec(inner) => Value::Array(sample(api, inner, depth + 1).into_iter().collect()),
         TypeRef::Map(_) => Value::Object(Map::new()),
         TypeRef::Named(id) => {
-            if let Some(value) = api.samples.types.get(id) {
-                return Some(value.clone());
+            if let Some(value) = spec_sample(api, api.samples.types.get(id), ty) {
+                return Some(value);
             }
             let def = api.types.get(*id)?;
             match &def.kind {
@@ -236,8 +236,8 @@ fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Option<Value> {
 /// the required ones.
 fn sample_full(api: &Api, ty: &TypeRef) -> Option<Value> {
     let TypeRef::Named(id) = ty else { return sample(api, ty, 0) };
-    if let Some(value) = api.samples.types.get(id) {
-        return Some(value.clone());
+    if let Some(value) = spec_sample(api, api.samples.types.get(id), ty) {
+        return Some(value);
     }
     let Some(TypeKind::Struct(structure)) = api.types.get(*id).map(|def| &def.kind) else { return sample(api, ty, 0) };
     let mut object = Map::new();
@@ -257,11 +257,46 @@ fn sample_full(api: &Api, ty: &TypeRef) -> Option<Value> {
 /// A required field's value: its property's example or default, else a
 /// sample of its type.
 fn field_sample(api: &Api, owner: crate::ir::TypeId, field: &crate::ir::Field, depth: usize) -> Option<Value> {
-    if let Some(value) = api.samples.fields.get(&(owner, field.wire.clone())).filter(|value| !value.is_null()) {
-        return Some(value.clone());
+    if let Some(value) = spec_sample(api, api.samples.fields.get(&(owner, field.wire.clone())).filter(|value| !value.is_null()), &field.ty)
+    {
+        return Some(value);
     }
     if let Some(default) = &field.default {
         return Some(default.clone());
     }
     sample(api, &field.ty, depth + 1)
+}
+
+/// The spec's example `value` for an argument of type `ty`, if it uses
+/// only declared values: an example fits the client's open enums with any
+/// string, but a request should carry a value the spec lists.
+fn spec_sample(api: &Api, value: Option<&Value>, ty: &TypeRef) -> Option<Value> {
+    value.filter(|value| declared(api, value, ty, 0)).cloned()
+}
+
+/// Whether every enum value inside `value` is one `ty` declares.
+fn declared(api: &Api, value: &Value, ty: &TypeRef, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    match ty {
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => value.is_null() || declared(api, value, inner, depth + 1),
+        TypeRef::Vec(inner) => value.as_array().is_none_or(|items| items.iter().all(|item| declared(api, item, inner, depth + 1))),
+        TypeRef::Map(inner) => value.as_object().is_none_or(|map| map.values().all(|item| declared(api, item, inner, depth + 1))),
+        TypeRef::Named(id) => match api.types.get(*id).map(|def| &def.kind) {
+            Some(TypeKind::Enum(values)) => {
+                values.variants.iter().any(|variant| variant.value == *value) || (value.is_null() && values.lists_null)
+            }
+            Some(TypeKind::Struct(structure)) => value.as_object().is_none_or(|object| {
+                structure
+                    .fields
+                    .iter()
+                    .all(|field| object.get(&field.wire).is_none_or(|item| item.is_null() || declared(api, item, &field.ty, depth + 1)))
+            }),
+            Some(TypeKind::Union(union)) => union.variants.iter().any(|variant| declared(api, value, &variant.ty, depth + 1)),
+            Some(TypeKind::Alias { target, .. }) => declared(api, value, target, depth + 1),
+            _ => true,
+        },
+        _ => true,
+    }
 }
