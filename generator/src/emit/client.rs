@@ -467,17 +467,13 @@ pub(super) struct RequestParts {
     pub(super) mutates: bool,
 }
 
-pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>) -> RequestParts {
-    let types_prefix = quote!(types::);
-    let mut args = Vec::new();
-    let mut arg_names = Vec::new();
-    for param in &operation.path_params {
-        let arg = ident(&param.name);
-        // Strings as `&str`, small `Copy` values by value, the rest by
-        // reference.
-        let ty = match &param.ty {
-            TypeRef::String => quote!(&str),
-            ty @ (TypeRef::Bool
+/// Whether a path parameter of type `ty` is taken by value: small `Copy`
+/// values are (the rest by reference, strings as `&str`). The conformance
+/// test and the mock helpers pass arguments by the same rule.
+pub(super) fn by_value(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Bool
             | TypeRef::I32
             | TypeRef::I64
             | TypeRef::U32
@@ -486,12 +482,29 @@ pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>
             | TypeRef::F64
             | TypeRef::Uuid
             | TypeRef::Date
-            | TypeRef::DateTime) => type_tokens(ty, &api.types, &types_prefix),
-            ty => {
-                let ty = type_tokens(ty, &api.types, &types_prefix);
-                quote!(&#ty)
-            }
-        };
+            | TypeRef::DateTime
+    )
+}
+
+/// The argument type of a path parameter of type `ty` ([`by_value`]).
+pub(super) fn path_arg_type(ty: &TypeRef, types: &crate::ir::TypeSpace, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        ty if by_value(ty) => type_tokens(ty, types, prefix),
+        ty => {
+            let ty = type_tokens(ty, types, prefix);
+            quote!(&#ty)
+        }
+    }
+}
+
+pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>) -> RequestParts {
+    let types_prefix = quote!(types::);
+    let mut args = Vec::new();
+    let mut arg_names = Vec::new();
+    for param in &operation.path_params {
+        let arg = ident(&param.name);
+        let ty = path_arg_type(&param.ty, &api.types, &types_prefix);
         args.push(quote!(#arg: #ty));
         arg_names.push(arg);
     }

@@ -121,21 +121,8 @@ fn arguments(api: &Api, index: usize, operation: &Operation) -> Option<Arguments
         let value = spec_sample(api, samples.params.get(&param.wire), &param.ty).or_else(|| sample_full(api, &param.ty))?;
         let ty = type_tokens(&param.ty, &api.types, &types_prefix);
         let value = json_argument(&value, &ty);
-        // As `request_parts` takes them: small `Copy` values by value, the
-        // rest by reference.
-        args.push(match &param.ty {
-            TypeRef::Bool
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::U32
-            | TypeRef::U64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::Uuid
-            | TypeRef::Date
-            | TypeRef::DateTime => value,
-            _ => quote!(&#value),
-        });
+        // As the client takes them (`client::by_value`).
+        args.push(if super::client::by_value(&param.ty) { value } else { quote!(&#value) });
     }
     let mut setup = TokenStream::new();
     if let Some(params_type) = &operation.params_type {

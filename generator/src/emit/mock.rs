@@ -252,26 +252,9 @@ fn when_type(operation: &Operation, api: &Api, name: &str) -> TokenStream {
     }
 }
 
-/// A setter's argument type, as the client takes path parameters: strings
-/// as `&str`, small `Copy` values by value, the rest by reference.
+/// A setter's argument type, as the client takes path parameters.
 fn arg_type(ty: &TypeRef, types: &TypeSpace, prefix: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(&str),
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::U32
-        | TypeRef::U64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Uuid
-        | TypeRef::Date
-        | TypeRef::DateTime => type_tokens(ty, types, prefix),
-        ty => {
-            let ty = type_tokens(ty, types, prefix);
-            quote!(&#ty)
-        }
-    }
+    super::client::path_arg_type(ty, types, prefix)
 }
 
 fn path_style(style: PathStyle) -> TokenStream {
