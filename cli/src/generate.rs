@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use generator::build::DiskLoader;
-use generator::{Config, DateTimes, Diagnostic, Diagnostics, Layout, Output, Parameters, SerdeImpls, Settings, SpecInput};
+use generator::{Config, DateTimes, Diagnostic, Diagnostics, Layout, Output, Parameters, Runtime, SerdeImpls, Settings, SpecInput};
 
 use crate::sync::{Change, Mode, Orphans, sync};
 
@@ -50,6 +50,16 @@ pub struct Options {
     /// runtime's property tables]
     #[arg(long, overrides_with = "serde_derive")]
     pub serde_derive: bool,
+    /// Depend on the `oagen-runtime` crate at DIR (relative to the
+    /// generated crate) instead of copying the runtime in, so clients
+    /// generated against it share `Error`, `RetryPolicy`, `Hook` and
+    /// credential types [default: the runtime is copied into the crate]
+    #[arg(long, value_name = "DIR", conflicts_with = "runtime_version", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub runtime_path: Option<String>,
+    /// As `--runtime-path`, with `oagen-runtime` from the registry at
+    /// version requirement REQ
+    #[arg(long, value_name = "REQ", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub runtime_version: Option<String>,
     /// `$ref`s may read files anywhere below DIR (which must hold the
     /// specs) [default: only below each spec's own directory]
     #[arg(long, value_name = "DIR", value_parser = clap::builder::NonEmptyStringValueParser::new())]
@@ -97,6 +107,11 @@ impl Options {
                 partial_eq: !self.no_partial_eq,
                 parameters: if self.params_always { Parameters::Always } else { Parameters::WhenAny },
                 serde_derive: self.serde_derive,
+                runtime: match (&self.runtime_path, &self.runtime_version) {
+                    (Some(dir), _) => Runtime::path(dir),
+                    (None, Some(requirement)) => Runtime::version(requirement),
+                    (None, None) => Runtime::Copied,
+                },
             },
             ref_root: self.ref_root.clone(),
         }
@@ -126,6 +141,12 @@ impl Options {
             if set {
                 flags.push_str(&format!(" {flag}"));
             }
+        }
+        if let Some(dir) = &self.runtime_path {
+            flags.push_str(&format!(" --runtime-path {}", quote(dir)));
+        }
+        if let Some(requirement) = &self.runtime_version {
+            flags.push_str(&format!(" --runtime-version {}", quote(requirement)));
         }
         if let Some(root) = &self.ref_root {
             flags.push_str(&format!(" --ref-root {}", quote(root)));

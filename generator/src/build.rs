@@ -354,10 +354,10 @@ mod tests {
         assert!(root.contains(&format!("#[path = {:?}]", format!("{}/runtime/mod.rs", dir.display()))), "{root}");
         assert!(root.contains("pub use api::*;"), "{root}");
         let types = fs::read_to_string(dir.join("api/types.rs")).expect("the models");
-        assert!(types.contains("\n__impl_object!(Serialize + Deserialize for Pet {"), "macros called by name: {types}");
+        assert!(types.contains("\n__impl_object!(crate::runtime; Serialize + Deserialize for Pet {"), "macros called by name: {types}");
         assert!(!types.contains("crate::__"), "{types}");
         let object = fs::read_to_string(dir.join("runtime/object.rs")).expect("the runtime");
-        assert!(object.contains("__impl_object!(Serialize for") && !object.contains("$crate::__"), "{object}");
+        assert!(object.contains("__impl_object!($($rt)::+; Serialize for") && !object.contains("$crate::__"), "{object}");
         for file in ["openapi.runtime.rs", "openapi.modules.rs", "openapi/runtime/mod.rs", "openapi/api/mod.rs", "openapi/api/types.rs"] {
             assert!(temp.0.join("out").join(file).is_file(), "{file}");
         }

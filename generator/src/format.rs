@@ -41,6 +41,9 @@ const ITEM_STARTS: &[&str] = &[
     "pub enum ",
     "pub type ",
     "crate::__",
+    // The runtime crate's macros (`Runtime::Crate`), not its other items.
+    "crate::runtime::__impl_",
+    "crate::runtime::__client_",
     "pub const ",
     "pub mod ",
     "pub use ",
@@ -66,13 +69,27 @@ fn space_items(code: &str) -> String {
         if (starts_item && !previous_continues) || after_module_docs {
             out.push('\n');
         }
-        out.push_str(line);
+        out.push_str(&runtime_argument(line, current));
         out.push('\n');
         attribute_ended = in_attribute && current == ")]";
         in_attribute = (in_attribute && !attribute_ended) || (current.starts_with("#[") && current.ends_with('('));
         previous = current;
     }
     out
+}
+
+/// prettyplease prints the path `crate::runtime` inside a macro's
+/// arguments as `crate ::runtime`; a runtime macro call the generator wrote
+/// (a line starting with `crate::`, or its arguments' line starting with
+/// the path: spec text never starts a line) gets the path as written.
+fn runtime_argument<'a>(line: &'a str, trimmed: &str) -> std::borrow::Cow<'a, str> {
+    const PRINTED: &str = "crate ::runtime";
+    let call = trimmed.starts_with("crate::") && trimmed.contains(&format!("!({PRINTED}"));
+    if call || trimmed.starts_with(&format!("{PRINTED};")) {
+        std::borrow::Cow::Owned(line.replacen(PRINTED, "crate::runtime", 1))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    }
 }
 
 /// Formats a file given as chunks (each a complete piece of syntax, see
@@ -172,32 +189,32 @@ fn add_outer_attributes(file: &mut syn::File, attributes: &TokenStream) -> Resul
     Ok(())
 }
 
-/// The macro generated structs are written and read through (see the
-/// runtime's `object.rs`).
-const OBJECT_MACRO: &str = "crate::__impl_object!(";
-
 /// prettyplease prints macro arguments as a run of tokens; a struct's
 /// property table (`__impl_object!`, the last item of its chunk) reads
 /// better one property per line, like the struct above it:
 ///
 /// ```text
-/// crate::__impl_object!(Serialize + Deserialize for Pet {
+/// crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet {
 ///     id: required "id",
 ///     tag: optional "tag",
 /// });
 /// ```
 ///
-/// Anything not of the expected shape is left as prettyplease printed it.
+/// The macro is called from the crate root (a copied runtime) or through
+/// `crate::runtime::` (the runtime crate). Anything not of the expected
+/// shape is left as prettyplease printed it.
 fn tidy_object_table(file: &syn::File, formatted: String) -> String {
     let Some(syn::Item::Macro(item)) = file.items.last() else { return formatted };
     if item.mac.path.segments.last().is_none_or(|segment| segment.ident != "__impl_object") {
         return formatted;
     }
-    let Some(table) = object_table(item.mac.tokens.clone()) else { return formatted };
-    let start = if formatted.starts_with(OBJECT_MACRO) {
+    let segments: Vec<String> = item.mac.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+    let call = format!("{}!(", segments.join("::"));
+    let Some(table) = object_table(&call, item.mac.tokens.clone()) else { return formatted };
+    let start = if formatted.starts_with(&call) {
         0
     } else {
-        match formatted.rfind(&format!("\n{OBJECT_MACRO}")) {
+        match formatted.rfind(&format!("\n{call}")) {
             Some(index) => index + 1,
             None => return formatted,
         }
@@ -205,11 +222,21 @@ fn tidy_object_table(file: &syn::File, formatted: String) -> String {
     format!("{}{table}", &formatted[..start])
 }
 
-/// `Serialize + Deserialize for Name { field: presence "wire", … } ..rest`
-/// → the table's text.
-fn object_table(tokens: TokenStream) -> Option<String> {
+/// `runtime::path; Serialize + Deserialize for Name { field: presence
+/// "wire", … } ..rest` → the table's text, after `call`.
+fn object_table(call: &str, tokens: TokenStream) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens = tokens.into_iter();
+    // The runtime's path, up to `;`.
+    let mut runtime = String::new();
+    loop {
+        match tokens.next()? {
+            TokenTree::Ident(word) => runtime.push_str(&word.to_string()),
+            TokenTree::Punct(punct) if punct.as_char() == ':' => runtime.push(':'),
+            TokenTree::Punct(punct) if punct.as_char() == ';' => break,
+            _ => return None,
+        }
+    }
     // The directions: `Serialize`, `Deserialize`, or both joined by `+`.
     let mut head = Vec::new();
     loop {
@@ -252,7 +279,7 @@ fn object_table(tokens: TokenStream) -> Option<String> {
     if !entry.is_empty() {
         lines.push(entry);
     }
-    let mut text = format!("{OBJECT_MACRO}{} for {name} {{", head.join(" "));
+    let mut text = format!("{call}{runtime}; {} for {name} {{", head.join(" "));
     for entry in &lines {
         let [TokenTree::Ident(field), TokenTree::Punct(colon), TokenTree::Ident(presence), TokenTree::Literal(wire), value @ ..] =
             entry.as_slice()
@@ -374,18 +401,30 @@ mod tests {
             #[derive(Debug)]
             pub struct Pet { pub id: i64, pub r#type: Option<String>, pub extra: ::std::collections::BTreeMap<String, i64> }
             #[cfg(feature = "pets")]
-            crate::__impl_object!(Serialize + Deserialize for Pet { id: required "id" i64, r#type: optional "ty\"pe" ::std::collections::BTreeMap<String, Vec<Option<i64>>> } ..extra);
+            crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet { id: required "id" i64, r#type: optional "ty\"pe" ::std::collections::BTreeMap<String, Vec<Option<i64>>> } ..extra);
         };
         let file: syn::File = syn::parse2(chunk).expect("parses");
         let text = tidy_object_table(&file, prettyplease::unparse(&file));
         assert!(
             text.ends_with(
-                "#[cfg(feature = \"pets\")]\ncrate::__impl_object!(Serialize + Deserialize for Pet {\n    id: required \"id\" i64,\n    r#type: optional \"ty\\\"pe\" ::std::collections::BTreeMap<String, Vec<Option<i64>>>,\n} ..extra);\n"
+                "#[cfg(feature = \"pets\")]\ncrate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet {\n    id: required \"id\" i64,\n    r#type: optional \"ty\\\"pe\" ::std::collections::BTreeMap<String, Vec<Option<i64>>>,\n} ..extra);\n"
             ),
             "{text}"
         );
-        let empty: syn::File = syn::parse2(quote::quote!(crate::__impl_object!(Deserialize for Empty {});)).expect("parses");
-        assert_eq!(tidy_object_table(&empty, prettyplease::unparse(&empty)), "crate::__impl_object!(Deserialize for Empty {});\n");
+        let empty: syn::File =
+            syn::parse2(quote::quote!(crate::__impl_object!(crate::runtime; Deserialize for Empty {});)).expect("parses");
+        assert_eq!(
+            tidy_object_table(&empty, prettyplease::unparse(&empty)),
+            "crate::__impl_object!(crate::runtime; Deserialize for Empty {});\n"
+        );
+        // Through the runtime crate.
+        let shared: syn::File =
+            syn::parse2(quote::quote!(crate::runtime::__impl_object!(crate::runtime; Deserialize for One { a: required "a" i64 });))
+                .expect("parses");
+        assert_eq!(
+            tidy_object_table(&shared, prettyplease::unparse(&shared)),
+            "crate::runtime::__impl_object!(crate::runtime; Deserialize for One {\n    a: required \"a\" i64,\n});\n"
+        );
     }
 
     #[test]

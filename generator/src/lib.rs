@@ -187,6 +187,53 @@ pub struct Settings {
     /// users know, at about 2.5 times the `cargo check` time on large APIs
     /// (docs/generating.md, "Fast to compile"). Default: the tables.
     pub serde_derive: bool,
+    /// Where the runtime (HTTP core, errors, retries, hooks, credentials)
+    /// comes from: copied into the crate (the default) or the
+    /// `oagen-runtime` crate several generated crates share.
+    pub runtime: Runtime,
+}
+
+/// Where a generated crate's runtime comes from. Generated code names it
+/// `crate::runtime` either way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Runtime {
+    /// The runtime's files are copied into the crate as its `runtime`
+    /// module (the default): no dependency beyond the standard ones, but
+    /// each generated crate has its own `Error`, `RetryPolicy`, `Hook` and
+    /// credential types.
+    #[default]
+    Copied,
+    /// The crate depends on the `oagen-runtime` crate and re-exports it as
+    /// `runtime` (no runtime files are written): every generated crate
+    /// that depends on the same `oagen-runtime` shares its types, so one
+    /// retry policy, hook or credential provider serves them all, and
+    /// their errors are one type. The runtime crate's version must be the
+    /// generator's (the macros and helpers generated code calls are its
+    /// internals).
+    Crate {
+        /// The dependency's value in a standalone crate's `Cargo.toml`,
+        /// as TOML: `{ path = "../oagen-runtime" }`, `"0.1"`, `{ git =
+        /// "…" }`. Other layouts write no manifest; their crate declares
+        /// the dependency itself.
+        dependency: String,
+    },
+}
+
+impl Runtime {
+    /// The runtime crate's package name (`oagen-runtime`).
+    pub const PACKAGE: &'static str = "oagen-runtime";
+
+    /// The runtime crate at `dir` (a path dependency; relative to the
+    /// generated crate's directory, as Cargo reads it).
+    pub fn path(dir: &str) -> Self {
+        Runtime::Crate { dependency: format!("{{ path = \"{}\" }}", emit::toml_string_body(dir)) }
+    }
+
+    /// The runtime crate from the registry, at version requirement
+    /// `requirement` (`0.1`).
+    pub fn version(requirement: &str) -> Self {
+        Runtime::Crate { dependency: format!("\"{}\"", emit::toml_string_body(requirement)) }
+    }
 }
 
 /// When an operation takes a `…Params` struct (its query, header and
@@ -212,6 +259,7 @@ impl Settings {
         partial_eq: true,
         parameters: Parameters::WhenAny,
         serde_derive: false,
+        runtime: Runtime::Copied,
     };
 }
 
@@ -346,15 +394,19 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     }
     let module_names: Vec<&str> = modules.iter().map(|(spec, _)| spec.module.as_str()).collect();
     let roots = match &config.layout {
-        Layout::Include { dir } => emit::include_roots(&module_names, dir).to_vec(),
-        layout => vec![("src/lib.rs", emit::crate_root(&module_names, layout, recursion_limit))],
+        Layout::Include { dir } => emit::include_roots(&module_names, dir, &config.settings.runtime).to_vec(),
+        layout => vec![("src/lib.rs", emit::crate_root(&module_names, layout, &config.settings.runtime, recursion_limit))],
     };
     for (path, tokens) in roots {
         let text = format::rust_file(&tokens, &config.regenerate_command, None)
             .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, path, "", message)))?;
         output.files.insert(path.to_owned(), text);
     }
-    for (name, source) in emit::RUNTIME_FILES {
+    let runtime_files = match config.settings.runtime {
+        Runtime::Copied => emit::RUNTIME_FILES,
+        Runtime::Crate { .. } => &[],
+    };
+    for (name, source) in runtime_files {
         let origin = format!("generator/runtime/src/{}", if *name == "mod.rs" { "lib.rs" } else { name });
         output.files.insert(format!("src/runtime/{name}"), format::with_header(source, &config.regenerate_command, Some(&origin)));
     }
@@ -370,7 +422,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         output.files.insert(
             "Cargo.toml".to_owned(),
             format::with_toml_header(
-                &emit::standalone_manifest(crate_name, version, &features.iter().flatten().collect::<Vec<_>>()),
+                &emit::standalone_manifest(crate_name, version, &features.iter().flatten().collect::<Vec<_>>(), &config.settings.runtime),
                 &config.regenerate_command,
             ),
         );

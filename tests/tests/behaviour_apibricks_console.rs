@@ -350,7 +350,7 @@ async fn list_paid_invoices_500_with_non_json_body_keeps_body_and_parses_nothing
     let response = ResponseTemplate::new(500).set_body_raw(body.as_bytes().to_vec(), "text/plain");
     let error = failing_call(response).await;
     assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
-    assert!(error.api_error().is_none());
+    assert!(error.error_body().is_none());
     match error {
         Error::Status(error) => {
             assert_eq!(error.status, StatusCode::INTERNAL_SERVER_ERROR);

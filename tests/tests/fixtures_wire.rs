@@ -567,7 +567,7 @@ mod responses {
         result.map(tests::runtime::Response::into_inner)
     }
 
-    async fn start_job_error(response: ResponseTemplate) -> tests::runtime::ApiError<StartJobError> {
+    async fn start_job_error(response: ResponseTemplate) -> tests::runtime::StatusError<StartJobError> {
         match start_job(response).await {
             Err(Error::Status(error)) => *error,
             other => panic!("expected Error::Status, got {other:?}"),
@@ -659,7 +659,7 @@ mod responses {
         let error = start_job(json_response(404, r#"{"title":"x"}"#)).await.expect_err("404 fails");
         assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
         assert!(!error.is_timeout());
-        assert_eq!(error.api_error(), Some(&StartJobError::NotFound(Problem { title: "x".to_owned(), status: None })));
+        assert_eq!(error.error_body(), Some(&StartJobError::NotFound(Problem { title: "x".to_owned(), status: None })));
         assert!(error.to_string().contains("404"), "{error}");
     }
 

@@ -75,11 +75,33 @@ fn generated_crates_depend_on_what_the_runtime_needs() {
         let section = &rest[..rest.find("\n[").map_or(rest.len(), |end| end + 1)];
         assert_eq!(section, expected, "{manifest}: copy the [dependencies] of generator/runtime/Cargo.toml");
     }
+    // The crates generated against the shared runtime: the runtime crate,
+    // then the same lines.
+    for manifest in ["tests/shared-runtime/pack-cloud/Cargo.toml", "tests/shared-runtime/apibricks-console/Cargo.toml"] {
+        let text = std::fs::read_to_string(common::root().join(manifest)).expect("reads manifest");
+        let shared = format!("[dependencies]\noagen-runtime = {{ path = \"../../../generator/runtime\" }}\n{expected}");
+        assert!(text.contains(&shared), "{manifest}: the runtime crate, then the [dependencies] of generator/runtime/Cargo.toml");
+    }
     let spec = SpecInput { path: "specs/pack-cloud.yaml".to_owned(), module: "pack_cloud".to_owned() };
     let config = Config { layout: Layout::standalone("x"), ..Config::default() };
-    let output = generator::generate(&[spec], &common::WorkspaceLoader, &config).expect("generates");
+    let output = generator::generate(std::slice::from_ref(&spec), &common::WorkspaceLoader, &config).expect("generates");
     let standalone = output.files.get("Cargo.toml").expect("a standalone crate has a manifest");
     assert!(standalone.contains(expected.trim_end()), "{standalone}");
+    assert!(output.files.contains_key("src/runtime/mod.rs"), "a copy of the runtime");
+
+    // Against the runtime crate: its dependency (escaped), its `mock`
+    // feature, no copy, and the crate re-exported as `runtime`.
+    let settings = generator::Settings { runtime: generator::Runtime::path("../rt \"x\""), ..generator::Settings::default() };
+    let config = Config { layout: Layout::standalone("x"), settings, ..Config::default() };
+    let output = generator::generate(&[spec], &common::WorkspaceLoader, &config).expect("generates");
+    let manifest = output.files.get("Cargo.toml").expect("a standalone crate has a manifest");
+    assert!(manifest.contains("\noagen-runtime = { path = \"../rt \\\"x\\\"\" }\n"), "{manifest}");
+    assert!(manifest.contains("mock = [\"dep:wiremock\", \"oagen-runtime/mock\"]"), "{manifest}");
+    assert!(!output.files.keys().any(|path| path.starts_with("src/runtime/")), "no copy of the runtime");
+    let root = output.files.get("src/lib.rs").expect("a crate root");
+    assert!(root.contains("pub use oagen_runtime as runtime;") && !root.contains("pub mod runtime;"), "{root}");
+    let types = output.files.get("src/pack_cloud/types.rs").expect("the models");
+    assert!(types.contains("\ncrate::runtime::__impl_object!(crate::runtime; Serialize + Deserialize for Invoice {"), "{types}");
 }
 
 /// The conformance test calls operations with the spec's examples only

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use generator::module_name_for_path;
-use generator::{Config, SpecInput};
+use generator::{Config, Runtime, Settings, SpecInput};
 
 use crate::Error;
 use crate::sync::{Change, Mode, Orphans, Target, sync_all};
@@ -17,16 +17,41 @@ use generator::build::DiskLoader;
 pub(crate) const REGENERATE_COMMAND: &str = "cargo xtask codegen";
 /// Directory of the specs, relative to the workspace root.
 pub(crate) const SPECS_DIR: &str = "specs";
-/// (spec directory, generated crate directory, models with serde's
-/// derives), relative to the workspace root. Every crate's `src/` holds
-/// generated code only. The two `twin` crates are one spec generated both
-/// ways, for the differential test (`tests/tests/differential.rs`).
-pub(crate) const TARGETS: &[(&str, &str, bool)] = &[
-    (SPECS_DIR, "generated-client", false),
-    ("tests/fixtures/ok", "tests", false),
-    ("tests/fixtures/twin", "tests/twin-tables", false),
-    ("tests/fixtures/twin", "tests/twin-derive", true),
+/// One crate `codegen` keeps generated.
+pub(crate) struct CodegenTarget {
+    /// The spec directory (every spec in it, a module each) or one spec
+    /// file, relative to the workspace root.
+    pub(crate) specs: &'static str,
+    /// The generated crate's directory, relative to the workspace root.
+    /// Its `src/` holds generated code only.
+    pub(crate) dir: &'static str,
+    /// Models with serde's derives.
+    pub(crate) serde_derive: bool,
+    /// The runtime is the workspace's `oagen-runtime` crate (shared)
+    /// instead of a copy.
+    pub(crate) shared_runtime: bool,
+}
+
+const fn target(specs: &'static str, dir: &'static str) -> CodegenTarget {
+    CodegenTarget { specs, dir, serde_derive: false, shared_runtime: false }
+}
+
+/// Every generated crate. The two `twin` crates are one spec generated
+/// both ways, for the differential test (`tests/tests/differential.rs`);
+/// the two `shared-runtime` crates are clients of the two seed specs that
+/// share the `oagen-runtime` crate (`tests/tests/shared_runtime.rs`).
+pub(crate) const TARGETS: &[CodegenTarget] = &[
+    target(SPECS_DIR, "generated-client"),
+    target("tests/fixtures/ok", "tests"),
+    target("tests/fixtures/twin", "tests/twin-tables"),
+    CodegenTarget { serde_derive: true, ..target("tests/fixtures/twin", "tests/twin-derive") },
+    CodegenTarget { shared_runtime: true, ..target("specs/pack-cloud.yaml", "tests/shared-runtime/pack-cloud") },
+    CodegenTarget { shared_runtime: true, ..target("specs/apibricks-console.yaml", "tests/shared-runtime/apibricks-console") },
 ];
+/// The runtime crate's directory as the shared-runtime crates' manifests
+/// name it (only standalone crates get it written; theirs are
+/// hand-written, so this is for the record in `Settings`).
+const SHARED_RUNTIME_FROM_TESTS: &str = "../../../generator/runtime";
 /// File extensions that mark a spec in [`SPECS_DIR`].
 const SPEC_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 
@@ -53,20 +78,27 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
     let mut outputs = Vec::new();
     let mut diagnostics = generator::Diagnostics::default();
     let mut spec_count = 0;
-    for (spec_dir, crate_dir, serde_derive) in TARGETS {
-        let config =
-            Config { settings: generator::Settings { serde_derive: *serde_derive, ..generator::Settings::default() }, ..config.clone() };
-        if *spec_dir != SPECS_DIR && !root.join(spec_dir).is_dir() {
+    for target in TARGETS {
+        let runtime = if target.shared_runtime { Runtime::path(SHARED_RUNTIME_FROM_TESTS) } else { Runtime::Copied };
+        let settings = Settings { serde_derive: target.serde_derive, runtime, ..Settings::default() };
+        let config = Config { settings, ..config.clone() };
+        let is_file = root.join(target.specs).is_file();
+        if target.specs != SPECS_DIR && !is_file && !root.join(target.specs).is_dir() {
             // Only `specs/` is mandatory (a copy of the specs alone works).
             continue;
         }
-        let specs = spec_inputs(root, spec_dir)?;
+        let (specs, tree) = if is_file {
+            let tree = Path::new(target.specs).parent().map_or_else(|| ".".to_owned(), |parent| parent.to_string_lossy().into_owned());
+            (vec![SpecInput { path: target.specs.to_owned(), module: module_name_for_path(target.specs) }], tree)
+        } else {
+            (spec_inputs(root, target.specs)?, target.specs.to_owned())
+        };
         spec_count += specs.len();
         // Specs are found, not named: a symbolic link in the spec directory
         // that leads out of it is refused like a `$ref` that does.
-        let loader = DiskLoader::new(root, [spec_dir], Vec::new());
+        let loader = DiskLoader::new(root, [tree], Vec::new());
         match generator::generate(&specs, &loader, &config) {
-            Ok(output) => outputs.push((*crate_dir, output)),
+            Ok(output) => outputs.push((target.dir, output)),
             Err(mut found) => diagnostics.append(&mut found),
         }
     }

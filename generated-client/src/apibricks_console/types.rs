@@ -49,7 +49,7 @@ pub struct Invoice {
     pub organization: Organization,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Invoice {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Invoice {
     id_organization: required "idOrganization" ::uuid::Uuid,
     id: required "id" String,
     invoice_number: required "invoiceNumber" String,
@@ -237,7 +237,7 @@ pub struct Organization {
     pub status_suspended_reason: Option<Option<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Organization {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Organization {
     id: required "id" ::uuid::Uuid,
     stripe_id: present "stripeId" Option<String>,
     name: required "name" String,
@@ -307,7 +307,7 @@ pub struct ErrorResponse {
     pub error: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ErrorResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ErrorResponse {
     status_code: optional "statusCode" i32,
     message: required "message" String,
     error: optional "error" String,

@@ -88,7 +88,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Credentials for the `bearerAuth` security scheme, sent with every operation that accepts it.
     ///
@@ -139,7 +139,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// The request of [`Client::list_invoices`], for its pages.
     fn list_invoices_request(

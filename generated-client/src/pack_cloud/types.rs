@@ -41,7 +41,7 @@ pub struct Invoice {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Invoice {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Invoice {
     id: required "id" String,
     number: nullable "number" String,
     reference: nullable "reference" String,
@@ -72,7 +72,7 @@ pub struct InvoicePage {
     pub per_page: i32,
 }
 
-crate::__impl_object!(Serialize + Deserialize for InvoicePage {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for InvoicePage {
     data: required "data" Vec<Invoice>,
     prev: nullable "prev" String,
     next: nullable "next" String,
@@ -90,7 +90,7 @@ pub struct Error {
     pub code: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Error {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Error {
     message: required "message" String,
     code: optional "code" String,
 });

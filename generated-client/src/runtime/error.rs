@@ -28,7 +28,7 @@ pub enum Error<E = serde_json::Value> {
     Transport(TransportError),
     /// The server answered with a status the operation does not treat as
     /// success. Status, headers and (the start of) the body are kept.
-    Status(Box<ApiError<E>>),
+    Status(Box<StatusError<E>>),
     /// The server answered with a success status, but the body does not match
     /// the documented schema.
     Decode(Box<DecodeError>),
@@ -104,13 +104,25 @@ impl<E> Error<E> {
         self.retype()
     }
 
-    /// The typed error body, when the status was not a success and the body
-    /// matched the documented error schema.
-    pub fn api_error(&self) -> Option<&E> {
+    /// The response of an [`Error::Status`]: status, headers, raw body
+    /// and the typed body.
+    pub fn status_error(&self) -> Option<&StatusError<E>> {
         match self {
-            Error::Status(error) => error.parsed.as_ref(),
+            Error::Status(error) => Some(error),
             _ => None,
         }
+    }
+
+    /// The typed error body of an [`Error::Status`], when the body matched
+    /// the documented error schema ([`StatusError::parsed`]).
+    pub fn error_body(&self) -> Option<&E> {
+        self.status_error()?.parsed.as_ref()
+    }
+
+    /// The typed error body: renamed [`error_body`](Self::error_body).
+    #[deprecated(since = "0.2.0", note = "renamed `error_body` (the status error is `StatusError`)")]
+    pub fn api_error(&self) -> Option<&E> {
+        self.error_body()
     }
 
     /// The same error with the body of a [`Error::Status`] parsed by
@@ -119,8 +131,8 @@ impl<E> Error<E> {
         match self {
             Error::Status(error) => {
                 let parsed = if error.truncated { None } else { parse(error.status, &error.body) };
-                let ApiError { status, headers, body, truncated, .. } = *error;
-                Error::Status(Box::new(ApiError { status, headers, body, truncated, parsed }))
+                let StatusError { status, headers, body, truncated, .. } = *error;
+                Error::Status(Box::new(StatusError { status, headers, body, truncated, parsed }))
             }
             other => other.retype(),
         }
@@ -136,7 +148,7 @@ impl<E> Error<E> {
             Error::Hook(error) => Error::Hook(error),
             Error::Credential(error) => Error::Credential(error),
             Error::Pagination(message) => Error::Pagination(message),
-            Error::Status(error) => Error::Status(Box::new(ApiError {
+            Error::Status(error) => Error::Status(Box::new(StatusError {
                 status: error.status,
                 headers: error.headers,
                 body: error.body,
@@ -262,9 +274,10 @@ impl std::error::Error for TransportError {
     }
 }
 
-/// A response whose status the operation does not treat as success.
+/// A response whose status the operation does not treat as success: what
+/// [`Error::Status`] holds ([`Error::status_error`]).
 #[derive(Debug)]
-pub struct ApiError<E> {
+pub struct StatusError<E> {
     /// The response status.
     pub status: StatusCode,
     /// The response headers.
@@ -279,14 +292,19 @@ pub struct ApiError<E> {
     pub parsed: Option<E>,
 }
 
-impl<E> ApiError<E> {
+/// The status error: renamed [`StatusError`] (the name of the
+/// [`Error::Status`] variant that holds it).
+#[deprecated(since = "0.2.0", note = "renamed `StatusError`")]
+pub type ApiError<E> = StatusError<E>;
+
+impl<E> StatusError<E> {
     /// The body as text (lossy UTF-8).
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
-impl<E> fmt::Display for ApiError<E> {
+impl<E> fmt::Display for StatusError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = String::from_utf8_lossy(&self.body);
         let text: String = truncate(&text, 200).chars().map(|c| if c.is_control() { ' ' } else { c }).collect();

@@ -46,7 +46,9 @@ pub use reqwest::{Method, StatusCode, header::HeaderMap};
 
 pub use bytes::Bytes;
 pub use credentials::{CredentialError, CredentialFn, CredentialProvider, Secret, credential_fn};
-pub use error::{ApiError, DecodeError, Error, HookError, TransportError};
+#[allow(deprecated)]
+pub use error::ApiError;
+pub use error::{DecodeError, Error, HookError, StatusError, TransportError};
 pub use hooks::{Attempt, Hook};
 pub use multipart::FilePart;
 pub use oauth2::OAuth2ClientCredentials;
@@ -74,8 +76,8 @@ pub mod __private {
     pub use super::params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};
     pub use super::request::{ParseError, Request};
     pub use super::response::{
-        FromHeaders, RawResponse, api_error, bytes, decode_json, empty, error_json, header_value, json, parse_json, serialize_tagged, text,
-        union_variant, union_variant_untagged,
+        FromHeaders, RawResponse, bytes, decode_json, empty, error_json, header_value, json, parse_json, serialize_tagged, status_error,
+        text, union_variant, union_variant_untagged,
     };
     pub use super::stream::{item_bytes, item_json, item_text};
     pub use super::union::{Buffered, BufferedRef, TryVariant, Variant, buffered_json, deserialize_untagged, tag_of, tagged_variant};
@@ -99,7 +101,7 @@ pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// unless changed with the builder (16 MiB).
 pub const DEFAULT_MAX_STREAM_ITEM_BYTES: usize = 16 * 1024 * 1024;
 
-/// Largest error body kept in [`ApiError::body`] (64 KiB); the rest is
+/// Largest error body kept in [`StatusError::body`] (64 KiB); the rest is
 /// not read.
 pub const DEFAULT_MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 

@@ -613,7 +613,7 @@ pub fn serialize_map<S: Serializer, V: Serialize>(
 /// property table:
 ///
 /// ```text
-/// __impl_object!(Serialize + Deserialize for Pet {
+/// __impl_object!(crate::runtime; Serialize + Deserialize for Pet {
 ///     id: required "id" i64,           // `i64`: always there
 ///     name: nullable "name" String,    // `Option<String>`, always there: null → None
 ///     tag: optional "tag" String,      // `Option<String>`: absent (or null) → None
@@ -627,6 +627,10 @@ pub fn serialize_map<S: Serializer, V: Serialize>(
 /// property's `Deserialize` bound stays pending until the struct is built,
 /// which made big structs slow to check.
 ///
+/// The path before `;` names the runtime (`crate::runtime` in generated
+/// code: the module copied into the crate, or the `oagen-runtime` crate
+/// re-exported under that name; `oagen_runtime` in the runtime's own
+/// tests), so the macro works wherever the runtime lives.
 /// `Serialize for` or `Deserialize for` alone implement one direction.
 /// Decoding is lenient where it costs nothing: a `nullable` property may
 /// be absent too. Names the expansion introduces are hygienic locals or
@@ -635,43 +639,46 @@ pub fn serialize_map<S: Serializer, V: Serialize>(
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_object {
-    (Serialize + Deserialize for $($object:tt)*) => {
-        $crate::__impl_object!(Serialize for $($object)*);
-        $crate::__impl_object!(Deserialize for $($object)*);
+    ($($rt:ident)::+; Serialize + Deserialize for $($object:tt)*) => {
+        $crate::__impl_object!($($rt)::+; Serialize for $($object)*);
+        $crate::__impl_object!($($rt)::+; Deserialize for $($object)*);
     };
-    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? }) => {
+    ($($rt:ident)::+; Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::runtime::__private::serialize_struct(
+                use $($rt)::+::__private as __p;
+                __p::serialize_struct(
                     serializer,
                     ::std::stringify!($name),
-                    &[ $( $crate::runtime::__private::property::$presence($wire, &self.$field), )* ],
+                    &[ $( __p::property::$presence($wire, &self.$field), )* ],
                 )
             }
         }
     };
-    (Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } .. $rest:ident) => {
+    ($($rt:ident)::+; Serialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } .. $rest:ident) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                $crate::runtime::__private::serialize_map(
+                use $($rt)::+::__private as __p;
+                __p::serialize_map(
                     serializer,
-                    &[ $( $crate::runtime::__private::property::$presence($wire, &self.$field), )* ],
+                    &[ $( __p::property::$presence($wire, &self.$field), )* ],
                     &self.$rest,
                 )
             }
         }
     };
-    (Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
-        impl $crate::runtime::__private::FromObject for $name {
+    ($($rt:ident)::+; Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
+        impl $($rt)::+::__private::FromObject for $name {
             const NAME: &'static str = ::std::stringify!($name);
             const FIELDS: ::std::option::Option<&'static [&'static str]> = $crate::__impl_object!(@fields [$($wire),*] $($rest)?);
             fn from_object<'de, __A: ::serde::de::MapAccess<'de>>(map: __A) -> ::std::result::Result<Self, __A::Error> {
-                static INDEX: $crate::runtime::__private::FieldIndex = $crate::runtime::__private::FieldIndex::new();
+                use $($rt)::+::__private as __p;
+                static INDEX: __p::FieldIndex = __p::FieldIndex::new();
                 $( let mut $field = ::std::option::Option::None::<$value>; )*
                 $( let mut $rest = ::std::collections::BTreeMap::new(); )?
-                $crate::runtime::__private::read_object(
+                __p::read_object(
                     map,
-                    &mut [ $( $crate::runtime::__private::Field($wire, $crate::runtime::__private::presence::$presence, &mut $field), )* ],
+                    &mut [ $( __p::Field($wire, __p::presence::$presence, &mut $field), )* ],
                     $crate::__impl_object!(@rest $($rest)?),
                     &INDEX,
                 )?;
@@ -685,7 +692,7 @@ macro_rules! __impl_object {
         impl<'de> ::serde::Deserialize<'de> for $name {
             #[inline]
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::runtime::__private::deserialize_object(deserializer)
+                $($rt)::+::__private::deserialize_object(deserializer)
             }
         }
     };
@@ -694,7 +701,7 @@ macro_rules! __impl_object {
     (@finish required $field:ident $wire:literal) => {
         match $field {
             ::std::option::Option::Some(value) => value,
-            ::std::option::Option::None => return ::std::result::Result::Err($crate::runtime::__private::missing($wire)),
+            ::std::option::Option::None => return ::std::result::Result::Err(__p::missing($wire)),
         }
     };
     (@finish $presence:ident $field:ident $wire:literal) => { $field };

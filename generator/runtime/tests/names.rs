@@ -16,9 +16,12 @@ fn reserved_names_list_every_macro_method() {
     let builder = macro_methods("__client_builder_methods");
     assert!(client.len() >= 3 && builder.len() >= 10, "{client:?} {builder:?}");
     for method in client {
-        assert!(runtime::names::CLIENT_METHODS.contains(&method.as_str()), "Client::{method} is not in names::CLIENT_METHODS");
+        assert!(oagen_runtime::names::CLIENT_METHODS.contains(&method.as_str()), "Client::{method} is not in names::CLIENT_METHODS");
     }
     for method in builder {
-        assert!(runtime::names::BUILDER_METHODS.contains(&method.as_str()), "ClientBuilder::{method} is not in names::BUILDER_METHODS");
+        assert!(
+            oagen_runtime::names::BUILDER_METHODS.contains(&method.as_str()),
+            "ClientBuilder::{method} is not in names::BUILDER_METHODS"
+        );
     }
 }

@@ -4,8 +4,8 @@
 use std::time::{Duration, SystemTime};
 
 use futures::TryStreamExt;
-use runtime::__private::{CoreBuilder, Pagination, error_json, pages};
-use runtime::{Method, RetryPolicy, StatusCode};
+use oagen_runtime::__private::{CoreBuilder, Pagination, error_json, pages};
+use oagen_runtime::{Method, RetryPolicy, StatusCode};
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -109,7 +109,7 @@ struct Lossy {
 
 #[test]
 fn example_round_trips_normalise_and_notice_losses() {
-    use runtime::__private::round_trip;
+    use oagen_runtime::__private::round_trip;
     // Normalisations: null and absent, 1 and 1.0, instants however written.
     assert_eq!(round_trip::<serde_json::Value>(r#"{"a":1,"b":null}"#, Some(r#"{"a":1.0}"#)), Ok(()));
     assert_eq!(
@@ -122,5 +122,5 @@ fn example_round_trips_normalise_and_notice_losses() {
     // So is one that does not decode, with its path.
     let Err(problem) = round_trip::<Lossy>(r#"{"id":"one"}"#, None) else { panic!("decoded") };
     assert!(problem.starts_with("does not decode at `id`"), "{problem}");
-    assert!(runtime::__private::decodes::<Lossy>(r#"{"id":2}"#).is_ok());
+    assert!(oagen_runtime::__private::decodes::<Lossy>(r#"{"id":2}"#).is_ok());
 }

@@ -122,6 +122,8 @@ fn client_core(api: &Api) -> TokenStream {
             pub const SERVER_URL_TEMPLATE: &str = #template;
         }
     });
+    let builder_methods = api.types.runtime_macro("__client_builder_methods");
+    let client_methods = api.types.runtime_macro("__client_methods");
     // A spec without servers has no default: the builder needs `base_url`.
     let (default_base_url, builder_doc) = if api.base_url.is_empty() {
         (
@@ -164,7 +166,7 @@ fn client_core(api: &Api) -> TokenStream {
         }
 
         impl ClientBuilder {
-            crate::__client_builder_methods!();
+            #builder_methods!(crate::runtime);
 
             #server_setter
 
@@ -190,7 +192,7 @@ fn client_core(api: &Api) -> TokenStream {
                 Self::builder().build()
             }
 
-            crate::__client_methods!();
+            #client_methods!(crate::runtime);
         }
     }
 }
@@ -336,7 +338,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         None => {
             let success_arms = success_arms(operation, api);
             let fallback = success_arms_fallback(operation, api)
-                .unwrap_or_else(|| quote!(Err(crate::runtime::__private::api_error(response, #parse_error).await)));
+                .unwrap_or_else(|| quote!(Err(crate::runtime::__private::status_error(response, #parse_error).await)));
             let status_match = if success_arms.is_empty() {
                 fallback
             } else {

@@ -27,6 +27,12 @@ use crate::naming::{Scope, unraw};
 /// with the runtime's dependencies).
 pub const MANIFEST_FEATURE: &str = "# Typed wiremock helpers for tests of code that uses the client (each module's `mock`):\n# enable it in `[dev-dependencies]`.\nmock = [\"dep:wiremock\"]\n";
 
+/// [`MANIFEST_FEATURE`] for a crate whose runtime is the `package` crate:
+/// the feature also turns on the runtime crate's own `mock` support.
+pub fn manifest_feature_with(package: &str) -> String {
+    MANIFEST_FEATURE.replace("[\"dep:wiremock\"]", &format!("[\"dep:wiremock\", \"{package}/mock\"]"))
+}
+
 /// The name of the extension trait (fixed; per-operation types are named
 /// around it).
 const TRAIT: &str = "MockServerExt";

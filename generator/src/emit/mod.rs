@@ -21,9 +21,9 @@ use quote::quote;
 
 pub use docs::{code, oneline};
 
-use crate::Layout;
 use crate::features::Features;
 use crate::ir::Api;
+use crate::{Layout, Runtime};
 
 /// The runtime shipped inside every generated crate as its `runtime`
 /// module: the files of the `runtime` crate (`generator/runtime/src`), as
@@ -230,7 +230,7 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
 }
 
 /// `src/lib.rs`: the runtime and one module per spec.
-pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> TokenStream {
+pub fn crate_root(modules: &[&str], layout: &Layout, runtime: &Runtime, recursion_limit: usize) -> TokenStream {
     // Types nested deeper than the compiler checks by default
     // (`analyze::nesting_depth`).
     let limit = (recursion_limit > 0).then(|| {
@@ -244,6 +244,7 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
     };
     let docs: Vec<String> = modules.iter().map(|module| format!(" * [`{module}`]")).collect();
     let allows = module_allows();
+    let runtime = runtime_item(runtime);
     quote! {
         //! Typed async API clients generated from OpenAPI specs.
         #![doc = ""]
@@ -253,9 +254,27 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
         #allows
         #limit
 
-        pub mod runtime;
+        #runtime
         #( pub mod #names; )*
         #reexport
+    }
+}
+
+/// The crate root's `runtime`: the copied module, or the runtime crate
+/// under that name.
+fn runtime_item(runtime: &Runtime) -> TokenStream {
+    match runtime {
+        Runtime::Copied => quote!(
+            pub mod runtime;
+        ),
+        Runtime::Crate { .. } => {
+            let package = ident(&Runtime::PACKAGE.replace('-', "_"));
+            quote! {
+                /// The runtime these modules share with every other client
+                /// generated against the same `oagen-runtime` crate.
+                pub use #package as runtime;
+            }
+        }
     }
 }
 
@@ -265,7 +284,7 @@ pub fn crate_root(modules: &[&str], layout: &Layout, recursion_limit: usize) -> 
 /// and both. Modules are loaded with `#[path]`s into `dir`, absolute, so
 /// the items work wherever they are included; the runtime's must be at the
 /// crate root (generated code names `crate::runtime`).
-pub fn include_roots(modules: &[&str], dir: &str) -> [(&'static str, TokenStream); 3] {
+pub fn include_roots(modules: &[&str], dir: &str, runtime: &Runtime) -> [(&'static str, TokenStream); 3] {
     let names: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
     let paths: Vec<String> = modules.iter().map(|module| format!("{dir}/{}/mod.rs", module.trim_start_matches("r#"))).collect();
     let reexport = match names.as_slice() {
@@ -276,11 +295,14 @@ pub fn include_roots(modules: &[&str], dir: &str) -> [(&'static str, TokenStream
     let allows = module_allows_outer();
     // `#[macro_use]`: the runtime's macros are called by name (see
     // `textual_macro_calls`), so they are in scope after it.
-    let runtime = quote! {
-        #allows
-        #[macro_use]
-        #[path = #runtime_path]
-        pub mod runtime;
+    let runtime = match runtime {
+        Runtime::Copied => quote! {
+            #allows
+            #[macro_use]
+            #[path = #runtime_path]
+            pub mod runtime;
+        },
+        Runtime::Crate { .. } => runtime_item(runtime),
     };
     let api = quote! {
         #(
@@ -353,7 +375,7 @@ pub fn macro_use_modules(text: &str) -> String {
 /// `Cargo.toml` for a standalone crate, with the package `version` (spec
 /// versions — `2022-11-28`, `v3` — are rarely valid SemVer, so it is the
 /// caller's).
-pub fn standalone_manifest(crate_name: &str, version: &str, features: &[&Features]) -> String {
+pub fn standalone_manifest(crate_name: &str, version: &str, features: &[&Features], runtime: &Runtime) -> String {
     let mut names: Vec<&str> = Vec::new();
     for features in features {
         for (name, _) in &features.names {
@@ -373,7 +395,13 @@ pub fn standalone_manifest(crate_name: &str, version: &str, features: &[&Feature
             full = crate::features::FULL,
         )
     };
-    let feature_section = format!("{tag_features}{}", mock::MANIFEST_FEATURE);
+    let (runtime_dependency, feature_section) = match runtime {
+        Runtime::Copied => (String::new(), format!("{tag_features}{}", mock::MANIFEST_FEATURE)),
+        Runtime::Crate { dependency } => (
+            format!("# The runtime, shared with other clients generated against it.\n{} = {dependency}\n", Runtime::PACKAGE),
+            format!("{tag_features}{}", mock::manifest_feature_with(Runtime::PACKAGE)),
+        ),
+    };
     format!(
         r#"[package]
 name = "{crate_name}"
@@ -387,7 +415,7 @@ publish = false
 doctest = false
 
 [dependencies]
-{}
+{runtime_dependency}{}
 
 # The generated tests: the spec's examples, and the conformance test
 # against a mock of the spec (`cargo test -- --ignored conformance`).
@@ -402,7 +430,7 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 }
 
 /// `text` escaped for the inside of a TOML basic string.
-fn toml_string_body(text: &str) -> String {
+pub(crate) fn toml_string_body(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '"' => "\\\"".to_owned(),

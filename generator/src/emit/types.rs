@@ -181,8 +181,9 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
             quote!(#field_name: #presence #wire #value)
         });
         let rest = structure.additional.is_some().then(|| quote!(..additional_properties));
+        let object = types.runtime_macro("__impl_object");
         quote! {
-            crate::__impl_object!(#directions for #name { #(#properties),* } #rest);
+            #object!(crate::runtime; #directions for #name { #(#properties),* } #rest);
         }
     });
     let eq = partial_eq(types);
@@ -463,7 +464,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
                 #conversions
             };
         }
-        let impls = untagged_impls(name, &variants, serde);
+        let impls = untagged_impls(types, name, &variants, serde);
         return quote! {
             #[derive(Debug, Clone, #eq)]
             pub enum #name {
@@ -482,7 +483,7 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
     let as_variant = (serde.serialize && !writes_tag).then(|| {
         let all: Vec<Ident> = variants.iter().cloned().chain([format_ident!("Unknown")]).collect();
-        untagged_impls(name, &all, SerdeUse { serialize: true, deserialize: false })
+        untagged_impls(types, name, &all, SerdeUse { serialize: true, deserialize: false })
     });
     let serialize = (serde.serialize && writes_tag).then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| match variant.tag_values.first() {
@@ -590,9 +591,10 @@ fn without_aliases(ty: &TypeRef, types: &TypeSpace, depth: usize) -> TypeRef {
 /// variant that decodes, in order) for a union without a tag, through the
 /// runtime's `__impl_untagged!`: lighter to compile than serde's
 /// `#[serde(untagged)]` derive, with the same meaning.
-fn untagged_impls(name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<TokenStream> {
+fn untagged_impls(types: &TypeSpace, name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<TokenStream> {
     let directions = macro_directions(serde)?;
-    Some(quote!(crate::__impl_untagged!(#directions for #name { #(#variants),* });))
+    let untagged = types.runtime_macro("__impl_untagged");
+    Some(quote!(#untagged!(crate::runtime; #directions for #name { #(#variants),* });))
 }
 
 /// The directions a runtime serde macro (`__impl_object!`,

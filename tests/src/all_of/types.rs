@@ -7,7 +7,7 @@ pub struct Named {
     pub name: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Named {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Named {
     name: required "name" String,
 });
 
@@ -18,7 +18,7 @@ pub struct Pet {
     pub kind: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Pet {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet {
     name: required "name" String,
     kind: required "kind" String,
 });
@@ -34,7 +34,7 @@ pub struct Dog {
     pub owner: Option<Option<Named>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Dog {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Dog {
     name: required "name" String,
     kind: required "kind" String,
     good_boy: required "goodBoy" bool,

@@ -7,7 +7,7 @@ pub struct Note {
     pub text: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Note {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Note {
     text: required "text" String,
 });
 
@@ -18,7 +18,7 @@ pub struct PostFormBody {
     pub count: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for PostFormBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for PostFormBody {
     name: required "name" String,
     tags: optional "tags" Vec<String>,
     count: optional "count" i64,
@@ -34,7 +34,7 @@ pub struct PostMultipartBody {
     pub attachments: Option<Vec<crate::runtime::FilePart>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for PostMultipartBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for PostMultipartBody {
     title: optional "title" String,
     size: optional "size" i64,
     file: required "file" crate::runtime::FilePart,

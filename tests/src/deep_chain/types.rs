@@ -8,7 +8,7 @@ pub struct Node0 {
     pub next: Option<Node1>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node0 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node0 {
     value: optional "value" String,
     next: optional "next" Node1,
 });
@@ -19,7 +19,7 @@ pub struct Node1 {
     pub next: Option<Node2>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node1 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node1 {
     value: optional "value" String,
     next: optional "next" Node2,
 });
@@ -30,7 +30,7 @@ pub struct Node2 {
     pub next: Option<Node3>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node2 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node2 {
     value: optional "value" String,
     next: optional "next" Node3,
 });
@@ -41,7 +41,7 @@ pub struct Node3 {
     pub next: Option<Node4>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node3 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node3 {
     value: optional "value" String,
     next: optional "next" Node4,
 });
@@ -52,7 +52,7 @@ pub struct Node4 {
     pub next: Option<Node5>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node4 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node4 {
     value: optional "value" String,
     next: optional "next" Node5,
 });
@@ -63,7 +63,7 @@ pub struct Node5 {
     pub next: Option<Node6>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node5 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node5 {
     value: optional "value" String,
     next: optional "next" Node6,
 });
@@ -74,7 +74,7 @@ pub struct Node6 {
     pub next: Option<Node7>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node6 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node6 {
     value: optional "value" String,
     next: optional "next" Node7,
 });
@@ -85,7 +85,7 @@ pub struct Node7 {
     pub next: Option<Node8>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node7 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node7 {
     value: optional "value" String,
     next: optional "next" Node8,
 });
@@ -96,7 +96,7 @@ pub struct Node8 {
     pub next: Option<Node9>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node8 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node8 {
     value: optional "value" String,
     next: optional "next" Node9,
 });
@@ -107,7 +107,7 @@ pub struct Node9 {
     pub next: Option<Node10>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node9 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node9 {
     value: optional "value" String,
     next: optional "next" Node10,
 });
@@ -118,7 +118,7 @@ pub struct Node10 {
     pub next: Option<Node11>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node10 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node10 {
     value: optional "value" String,
     next: optional "next" Node11,
 });
@@ -129,7 +129,7 @@ pub struct Node11 {
     pub next: Option<Node12>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node11 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node11 {
     value: optional "value" String,
     next: optional "next" Node12,
 });
@@ -140,7 +140,7 @@ pub struct Node12 {
     pub next: Option<Node13>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node12 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node12 {
     value: optional "value" String,
     next: optional "next" Node13,
 });
@@ -151,7 +151,7 @@ pub struct Node13 {
     pub next: Option<Node14>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node13 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node13 {
     value: optional "value" String,
     next: optional "next" Node14,
 });
@@ -162,7 +162,7 @@ pub struct Node14 {
     pub next: Option<Node15>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node14 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node14 {
     value: optional "value" String,
     next: optional "next" Node15,
 });
@@ -173,7 +173,7 @@ pub struct Node15 {
     pub next: Option<Node16>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node15 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node15 {
     value: optional "value" String,
     next: optional "next" Node16,
 });
@@ -184,7 +184,7 @@ pub struct Node16 {
     pub next: Option<Node17>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node16 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node16 {
     value: optional "value" String,
     next: optional "next" Node17,
 });
@@ -195,7 +195,7 @@ pub struct Node17 {
     pub next: Option<Node18>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node17 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node17 {
     value: optional "value" String,
     next: optional "next" Node18,
 });
@@ -206,7 +206,7 @@ pub struct Node18 {
     pub next: Option<Node19>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node18 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node18 {
     value: optional "value" String,
     next: optional "next" Node19,
 });
@@ -217,7 +217,7 @@ pub struct Node19 {
     pub next: Option<Node20>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node19 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node19 {
     value: optional "value" String,
     next: optional "next" Node20,
 });
@@ -228,7 +228,7 @@ pub struct Node20 {
     pub next: Option<Node21>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node20 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node20 {
     value: optional "value" String,
     next: optional "next" Node21,
 });
@@ -239,7 +239,7 @@ pub struct Node21 {
     pub next: Option<Node22>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node21 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node21 {
     value: optional "value" String,
     next: optional "next" Node22,
 });
@@ -250,7 +250,7 @@ pub struct Node22 {
     pub next: Option<Node23>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node22 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node22 {
     value: optional "value" String,
     next: optional "next" Node23,
 });
@@ -261,7 +261,7 @@ pub struct Node23 {
     pub next: Option<Node24>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node23 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node23 {
     value: optional "value" String,
     next: optional "next" Node24,
 });
@@ -272,7 +272,7 @@ pub struct Node24 {
     pub next: Option<Node25>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node24 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node24 {
     value: optional "value" String,
     next: optional "next" Node25,
 });
@@ -283,7 +283,7 @@ pub struct Node25 {
     pub next: Option<Node26>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node25 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node25 {
     value: optional "value" String,
     next: optional "next" Node26,
 });
@@ -294,7 +294,7 @@ pub struct Node26 {
     pub next: Option<Node27>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node26 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node26 {
     value: optional "value" String,
     next: optional "next" Node27,
 });
@@ -305,7 +305,7 @@ pub struct Node27 {
     pub next: Option<Node28>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node27 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node27 {
     value: optional "value" String,
     next: optional "next" Node28,
 });
@@ -316,7 +316,7 @@ pub struct Node28 {
     pub next: Option<Node29>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node28 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node28 {
     value: optional "value" String,
     next: optional "next" Node29,
 });
@@ -327,7 +327,7 @@ pub struct Node29 {
     pub next: Option<Node30>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node29 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node29 {
     value: optional "value" String,
     next: optional "next" Node30,
 });
@@ -338,7 +338,7 @@ pub struct Node30 {
     pub next: Option<Node31>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node30 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node30 {
     value: optional "value" String,
     next: optional "next" Node31,
 });
@@ -349,7 +349,7 @@ pub struct Node31 {
     pub next: Option<Node32>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node31 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node31 {
     value: optional "value" String,
     next: optional "next" Node32,
 });
@@ -360,7 +360,7 @@ pub struct Node32 {
     pub next: Option<Node33>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node32 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node32 {
     value: optional "value" String,
     next: optional "next" Node33,
 });
@@ -371,7 +371,7 @@ pub struct Node33 {
     pub next: Option<Node34>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node33 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node33 {
     value: optional "value" String,
     next: optional "next" Node34,
 });
@@ -382,7 +382,7 @@ pub struct Node34 {
     pub next: Option<Node35>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node34 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node34 {
     value: optional "value" String,
     next: optional "next" Node35,
 });
@@ -393,7 +393,7 @@ pub struct Node35 {
     pub next: Option<Node36>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node35 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node35 {
     value: optional "value" String,
     next: optional "next" Node36,
 });
@@ -404,7 +404,7 @@ pub struct Node36 {
     pub next: Option<Node37>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node36 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node36 {
     value: optional "value" String,
     next: optional "next" Node37,
 });
@@ -415,7 +415,7 @@ pub struct Node37 {
     pub next: Option<Node38>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node37 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node37 {
     value: optional "value" String,
     next: optional "next" Node38,
 });
@@ -426,7 +426,7 @@ pub struct Node38 {
     pub next: Option<Node39>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node38 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node38 {
     value: optional "value" String,
     next: optional "next" Node39,
 });
@@ -437,7 +437,7 @@ pub struct Node39 {
     pub next: Option<Node40>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node39 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node39 {
     value: optional "value" String,
     next: optional "next" Node40,
 });
@@ -448,7 +448,7 @@ pub struct Node40 {
     pub next: Option<Node41>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node40 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node40 {
     value: optional "value" String,
     next: optional "next" Node41,
 });
@@ -459,7 +459,7 @@ pub struct Node41 {
     pub next: Option<Node42>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node41 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node41 {
     value: optional "value" String,
     next: optional "next" Node42,
 });
@@ -470,7 +470,7 @@ pub struct Node42 {
     pub next: Option<Node43>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node42 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node42 {
     value: optional "value" String,
     next: optional "next" Node43,
 });
@@ -481,7 +481,7 @@ pub struct Node43 {
     pub next: Option<Node44>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node43 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node43 {
     value: optional "value" String,
     next: optional "next" Node44,
 });
@@ -492,7 +492,7 @@ pub struct Node44 {
     pub next: Option<Node45>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node44 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node44 {
     value: optional "value" String,
     next: optional "next" Node45,
 });
@@ -503,7 +503,7 @@ pub struct Node45 {
     pub next: Option<Node46>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node45 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node45 {
     value: optional "value" String,
     next: optional "next" Node46,
 });
@@ -514,7 +514,7 @@ pub struct Node46 {
     pub next: Option<Node47>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node46 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node46 {
     value: optional "value" String,
     next: optional "next" Node47,
 });
@@ -525,7 +525,7 @@ pub struct Node47 {
     pub next: Option<Node48>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node47 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node47 {
     value: optional "value" String,
     next: optional "next" Node48,
 });
@@ -536,7 +536,7 @@ pub struct Node48 {
     pub next: Option<Node49>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node48 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node48 {
     value: optional "value" String,
     next: optional "next" Node49,
 });
@@ -547,7 +547,7 @@ pub struct Node49 {
     pub next: Option<Node50>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node49 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node49 {
     value: optional "value" String,
     next: optional "next" Node50,
 });
@@ -558,7 +558,7 @@ pub struct Node50 {
     pub next: Option<Node51>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node50 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node50 {
     value: optional "value" String,
     next: optional "next" Node51,
 });
@@ -569,7 +569,7 @@ pub struct Node51 {
     pub next: Option<Node52>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node51 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node51 {
     value: optional "value" String,
     next: optional "next" Node52,
 });
@@ -580,7 +580,7 @@ pub struct Node52 {
     pub next: Option<Node53>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node52 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node52 {
     value: optional "value" String,
     next: optional "next" Node53,
 });
@@ -591,7 +591,7 @@ pub struct Node53 {
     pub next: Option<Node54>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node53 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node53 {
     value: optional "value" String,
     next: optional "next" Node54,
 });
@@ -602,7 +602,7 @@ pub struct Node54 {
     pub next: Option<Node55>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node54 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node54 {
     value: optional "value" String,
     next: optional "next" Node55,
 });
@@ -613,7 +613,7 @@ pub struct Node55 {
     pub next: Option<Node56>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node55 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node55 {
     value: optional "value" String,
     next: optional "next" Node56,
 });
@@ -624,7 +624,7 @@ pub struct Node56 {
     pub next: Option<Node57>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node56 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node56 {
     value: optional "value" String,
     next: optional "next" Node57,
 });
@@ -635,7 +635,7 @@ pub struct Node57 {
     pub next: Option<Node58>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node57 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node57 {
     value: optional "value" String,
     next: optional "next" Node58,
 });
@@ -646,7 +646,7 @@ pub struct Node58 {
     pub next: Option<Node59>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node58 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node58 {
     value: optional "value" String,
     next: optional "next" Node59,
 });
@@ -657,7 +657,7 @@ pub struct Node59 {
     pub next: Option<Node60>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node59 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node59 {
     value: optional "value" String,
     next: optional "next" Node60,
 });
@@ -668,7 +668,7 @@ pub struct Node60 {
     pub next: Option<Node61>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node60 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node60 {
     value: optional "value" String,
     next: optional "next" Node61,
 });
@@ -679,7 +679,7 @@ pub struct Node61 {
     pub next: Option<Node62>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node61 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node61 {
     value: optional "value" String,
     next: optional "next" Node62,
 });
@@ -690,7 +690,7 @@ pub struct Node62 {
     pub next: Option<Node63>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node62 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node62 {
     value: optional "value" String,
     next: optional "next" Node63,
 });
@@ -701,7 +701,7 @@ pub struct Node63 {
     pub next: Option<Node64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node63 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node63 {
     value: optional "value" String,
     next: optional "next" Node64,
 });
@@ -712,7 +712,7 @@ pub struct Node64 {
     pub next: Option<Node65>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node64 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node64 {
     value: optional "value" String,
     next: optional "next" Node65,
 });
@@ -723,7 +723,7 @@ pub struct Node65 {
     pub next: Option<Node66>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node65 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node65 {
     value: optional "value" String,
     next: optional "next" Node66,
 });
@@ -734,7 +734,7 @@ pub struct Node66 {
     pub next: Option<Node67>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node66 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node66 {
     value: optional "value" String,
     next: optional "next" Node67,
 });
@@ -745,7 +745,7 @@ pub struct Node67 {
     pub next: Option<Node68>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node67 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node67 {
     value: optional "value" String,
     next: optional "next" Node68,
 });
@@ -756,7 +756,7 @@ pub struct Node68 {
     pub next: Option<Node69>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node68 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node68 {
     value: optional "value" String,
     next: optional "next" Node69,
 });
@@ -767,7 +767,7 @@ pub struct Node69 {
     pub next: Option<Node70>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node69 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node69 {
     value: optional "value" String,
     next: optional "next" Node70,
 });
@@ -778,7 +778,7 @@ pub struct Node70 {
     pub next: Option<Node71>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node70 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node70 {
     value: optional "value" String,
     next: optional "next" Node71,
 });
@@ -789,7 +789,7 @@ pub struct Node71 {
     pub next: Option<Node72>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node71 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node71 {
     value: optional "value" String,
     next: optional "next" Node72,
 });
@@ -800,7 +800,7 @@ pub struct Node72 {
     pub next: Option<Node73>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node72 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node72 {
     value: optional "value" String,
     next: optional "next" Node73,
 });
@@ -811,7 +811,7 @@ pub struct Node73 {
     pub next: Option<Node74>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node73 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node73 {
     value: optional "value" String,
     next: optional "next" Node74,
 });
@@ -822,7 +822,7 @@ pub struct Node74 {
     pub next: Option<Node75>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node74 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node74 {
     value: optional "value" String,
     next: optional "next" Node75,
 });
@@ -833,7 +833,7 @@ pub struct Node75 {
     pub next: Option<Node76>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node75 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node75 {
     value: optional "value" String,
     next: optional "next" Node76,
 });
@@ -844,7 +844,7 @@ pub struct Node76 {
     pub next: Option<Node77>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node76 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node76 {
     value: optional "value" String,
     next: optional "next" Node77,
 });
@@ -855,7 +855,7 @@ pub struct Node77 {
     pub next: Option<Node78>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node77 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node77 {
     value: optional "value" String,
     next: optional "next" Node78,
 });
@@ -866,7 +866,7 @@ pub struct Node78 {
     pub next: Option<Node79>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node78 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node78 {
     value: optional "value" String,
     next: optional "next" Node79,
 });
@@ -877,7 +877,7 @@ pub struct Node79 {
     pub next: Option<Node80>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node79 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node79 {
     value: optional "value" String,
     next: optional "next" Node80,
 });
@@ -888,7 +888,7 @@ pub struct Node80 {
     pub next: Option<Node81>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node80 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node80 {
     value: optional "value" String,
     next: optional "next" Node81,
 });
@@ -899,7 +899,7 @@ pub struct Node81 {
     pub next: Option<Node82>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node81 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node81 {
     value: optional "value" String,
     next: optional "next" Node82,
 });
@@ -910,7 +910,7 @@ pub struct Node82 {
     pub next: Option<Node83>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node82 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node82 {
     value: optional "value" String,
     next: optional "next" Node83,
 });
@@ -921,7 +921,7 @@ pub struct Node83 {
     pub next: Option<Node84>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node83 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node83 {
     value: optional "value" String,
     next: optional "next" Node84,
 });
@@ -932,7 +932,7 @@ pub struct Node84 {
     pub next: Option<Node85>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node84 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node84 {
     value: optional "value" String,
     next: optional "next" Node85,
 });
@@ -943,7 +943,7 @@ pub struct Node85 {
     pub next: Option<Node86>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node85 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node85 {
     value: optional "value" String,
     next: optional "next" Node86,
 });
@@ -954,7 +954,7 @@ pub struct Node86 {
     pub next: Option<Node87>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node86 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node86 {
     value: optional "value" String,
     next: optional "next" Node87,
 });
@@ -965,7 +965,7 @@ pub struct Node87 {
     pub next: Option<Node88>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node87 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node87 {
     value: optional "value" String,
     next: optional "next" Node88,
 });
@@ -976,7 +976,7 @@ pub struct Node88 {
     pub next: Option<Node89>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node88 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node88 {
     value: optional "value" String,
     next: optional "next" Node89,
 });
@@ -987,7 +987,7 @@ pub struct Node89 {
     pub next: Option<Node90>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node89 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node89 {
     value: optional "value" String,
     next: optional "next" Node90,
 });
@@ -998,7 +998,7 @@ pub struct Node90 {
     pub next: Option<Node91>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node90 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node90 {
     value: optional "value" String,
     next: optional "next" Node91,
 });
@@ -1009,7 +1009,7 @@ pub struct Node91 {
     pub next: Option<Node92>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node91 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node91 {
     value: optional "value" String,
     next: optional "next" Node92,
 });
@@ -1020,7 +1020,7 @@ pub struct Node92 {
     pub next: Option<Node93>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node92 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node92 {
     value: optional "value" String,
     next: optional "next" Node93,
 });
@@ -1031,7 +1031,7 @@ pub struct Node93 {
     pub next: Option<Node94>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node93 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node93 {
     value: optional "value" String,
     next: optional "next" Node94,
 });
@@ -1042,7 +1042,7 @@ pub struct Node94 {
     pub next: Option<Node95>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node94 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node94 {
     value: optional "value" String,
     next: optional "next" Node95,
 });
@@ -1053,7 +1053,7 @@ pub struct Node95 {
     pub next: Option<Node96>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node95 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node95 {
     value: optional "value" String,
     next: optional "next" Node96,
 });
@@ -1064,7 +1064,7 @@ pub struct Node96 {
     pub next: Option<Node97>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node96 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node96 {
     value: optional "value" String,
     next: optional "next" Node97,
 });
@@ -1075,7 +1075,7 @@ pub struct Node97 {
     pub next: Option<Node98>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node97 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node97 {
     value: optional "value" String,
     next: optional "next" Node98,
 });
@@ -1086,7 +1086,7 @@ pub struct Node98 {
     pub next: Option<Node99>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node98 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node98 {
     value: optional "value" String,
     next: optional "next" Node99,
 });
@@ -1097,7 +1097,7 @@ pub struct Node99 {
     pub next: Option<Node100>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node99 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node99 {
     value: optional "value" String,
     next: optional "next" Node100,
 });
@@ -1108,7 +1108,7 @@ pub struct Node100 {
     pub next: Option<Node101>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node100 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node100 {
     value: optional "value" String,
     next: optional "next" Node101,
 });
@@ -1119,7 +1119,7 @@ pub struct Node101 {
     pub next: Option<Node102>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node101 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node101 {
     value: optional "value" String,
     next: optional "next" Node102,
 });
@@ -1130,7 +1130,7 @@ pub struct Node102 {
     pub next: Option<Node103>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node102 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node102 {
     value: optional "value" String,
     next: optional "next" Node103,
 });
@@ -1141,7 +1141,7 @@ pub struct Node103 {
     pub next: Option<Node104>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node103 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node103 {
     value: optional "value" String,
     next: optional "next" Node104,
 });
@@ -1152,7 +1152,7 @@ pub struct Node104 {
     pub next: Option<Node105>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node104 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node104 {
     value: optional "value" String,
     next: optional "next" Node105,
 });
@@ -1163,7 +1163,7 @@ pub struct Node105 {
     pub next: Option<Node106>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node105 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node105 {
     value: optional "value" String,
     next: optional "next" Node106,
 });
@@ -1174,7 +1174,7 @@ pub struct Node106 {
     pub next: Option<Node107>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node106 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node106 {
     value: optional "value" String,
     next: optional "next" Node107,
 });
@@ -1185,7 +1185,7 @@ pub struct Node107 {
     pub next: Option<Node108>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node107 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node107 {
     value: optional "value" String,
     next: optional "next" Node108,
 });
@@ -1196,7 +1196,7 @@ pub struct Node108 {
     pub next: Option<Node109>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node108 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node108 {
     value: optional "value" String,
     next: optional "next" Node109,
 });
@@ -1207,7 +1207,7 @@ pub struct Node109 {
     pub next: Option<Node110>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node109 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node109 {
     value: optional "value" String,
     next: optional "next" Node110,
 });
@@ -1218,7 +1218,7 @@ pub struct Node110 {
     pub next: Option<Node111>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node110 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node110 {
     value: optional "value" String,
     next: optional "next" Node111,
 });
@@ -1229,7 +1229,7 @@ pub struct Node111 {
     pub next: Option<Node112>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node111 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node111 {
     value: optional "value" String,
     next: optional "next" Node112,
 });
@@ -1240,7 +1240,7 @@ pub struct Node112 {
     pub next: Option<Node113>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node112 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node112 {
     value: optional "value" String,
     next: optional "next" Node113,
 });
@@ -1251,7 +1251,7 @@ pub struct Node113 {
     pub next: Option<Node114>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node113 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node113 {
     value: optional "value" String,
     next: optional "next" Node114,
 });
@@ -1262,7 +1262,7 @@ pub struct Node114 {
     pub next: Option<Node115>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node114 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node114 {
     value: optional "value" String,
     next: optional "next" Node115,
 });
@@ -1273,7 +1273,7 @@ pub struct Node115 {
     pub next: Option<Node116>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node115 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node115 {
     value: optional "value" String,
     next: optional "next" Node116,
 });
@@ -1284,7 +1284,7 @@ pub struct Node116 {
     pub next: Option<Node117>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node116 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node116 {
     value: optional "value" String,
     next: optional "next" Node117,
 });
@@ -1295,7 +1295,7 @@ pub struct Node117 {
     pub next: Option<Node118>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node117 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node117 {
     value: optional "value" String,
     next: optional "next" Node118,
 });
@@ -1306,7 +1306,7 @@ pub struct Node118 {
     pub next: Option<Node119>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node118 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node118 {
     value: optional "value" String,
     next: optional "next" Node119,
 });
@@ -1317,7 +1317,7 @@ pub struct Node119 {
     pub next: Option<Node120>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node119 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node119 {
     value: optional "value" String,
     next: optional "next" Node120,
 });
@@ -1328,7 +1328,7 @@ pub struct Node120 {
     pub next: Option<Node121>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node120 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node120 {
     value: optional "value" String,
     next: optional "next" Node121,
 });
@@ -1339,7 +1339,7 @@ pub struct Node121 {
     pub next: Option<Node122>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node121 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node121 {
     value: optional "value" String,
     next: optional "next" Node122,
 });
@@ -1350,7 +1350,7 @@ pub struct Node122 {
     pub next: Option<Node123>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node122 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node122 {
     value: optional "value" String,
     next: optional "next" Node123,
 });
@@ -1361,7 +1361,7 @@ pub struct Node123 {
     pub next: Option<Node124>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node123 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node123 {
     value: optional "value" String,
     next: optional "next" Node124,
 });
@@ -1372,7 +1372,7 @@ pub struct Node124 {
     pub next: Option<Node125>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node124 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node124 {
     value: optional "value" String,
     next: optional "next" Node125,
 });
@@ -1383,7 +1383,7 @@ pub struct Node125 {
     pub next: Option<Node126>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node125 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node125 {
     value: optional "value" String,
     next: optional "next" Node126,
 });
@@ -1394,7 +1394,7 @@ pub struct Node126 {
     pub next: Option<Node127>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node126 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node126 {
     value: optional "value" String,
     next: optional "next" Node127,
 });
@@ -1405,7 +1405,7 @@ pub struct Node127 {
     pub next: Option<Node128>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node127 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node127 {
     value: optional "value" String,
     next: optional "next" Node128,
 });
@@ -1416,7 +1416,7 @@ pub struct Node128 {
     pub next: Option<Node129>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node128 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node128 {
     value: optional "value" String,
     next: optional "next" Node129,
 });
@@ -1427,7 +1427,7 @@ pub struct Node129 {
     pub next: Option<Node130>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node129 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node129 {
     value: optional "value" String,
     next: optional "next" Node130,
 });
@@ -1438,7 +1438,7 @@ pub struct Node130 {
     pub next: Option<Node131>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node130 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node130 {
     value: optional "value" String,
     next: optional "next" Node131,
 });
@@ -1449,7 +1449,7 @@ pub struct Node131 {
     pub next: Option<Node132>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node131 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node131 {
     value: optional "value" String,
     next: optional "next" Node132,
 });
@@ -1460,7 +1460,7 @@ pub struct Node132 {
     pub next: Option<Node133>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node132 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node132 {
     value: optional "value" String,
     next: optional "next" Node133,
 });
@@ -1471,7 +1471,7 @@ pub struct Node133 {
     pub next: Option<Node134>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node133 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node133 {
     value: optional "value" String,
     next: optional "next" Node134,
 });
@@ -1482,7 +1482,7 @@ pub struct Node134 {
     pub next: Option<Node135>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node134 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node134 {
     value: optional "value" String,
     next: optional "next" Node135,
 });
@@ -1493,7 +1493,7 @@ pub struct Node135 {
     pub next: Option<Node136>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node135 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node135 {
     value: optional "value" String,
     next: optional "next" Node136,
 });
@@ -1504,7 +1504,7 @@ pub struct Node136 {
     pub next: Option<Node137>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node136 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node136 {
     value: optional "value" String,
     next: optional "next" Node137,
 });
@@ -1515,7 +1515,7 @@ pub struct Node137 {
     pub next: Option<Node138>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node137 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node137 {
     value: optional "value" String,
     next: optional "next" Node138,
 });
@@ -1526,7 +1526,7 @@ pub struct Node138 {
     pub next: Option<Node139>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node138 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node138 {
     value: optional "value" String,
     next: optional "next" Node139,
 });
@@ -1537,7 +1537,7 @@ pub struct Node139 {
     pub next: Option<Node140>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node139 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node139 {
     value: optional "value" String,
     next: optional "next" Node140,
 });
@@ -1548,7 +1548,7 @@ pub struct Node140 {
     pub next: Option<Node141>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node140 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node140 {
     value: optional "value" String,
     next: optional "next" Node141,
 });
@@ -1559,7 +1559,7 @@ pub struct Node141 {
     pub next: Option<Node142>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node141 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node141 {
     value: optional "value" String,
     next: optional "next" Node142,
 });
@@ -1570,7 +1570,7 @@ pub struct Node142 {
     pub next: Option<Node143>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node142 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node142 {
     value: optional "value" String,
     next: optional "next" Node143,
 });
@@ -1581,7 +1581,7 @@ pub struct Node143 {
     pub next: Option<Node144>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node143 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node143 {
     value: optional "value" String,
     next: optional "next" Node144,
 });
@@ -1592,7 +1592,7 @@ pub struct Node144 {
     pub next: Option<Node145>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node144 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node144 {
     value: optional "value" String,
     next: optional "next" Node145,
 });
@@ -1603,7 +1603,7 @@ pub struct Node145 {
     pub next: Option<Node146>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node145 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node145 {
     value: optional "value" String,
     next: optional "next" Node146,
 });
@@ -1614,7 +1614,7 @@ pub struct Node146 {
     pub next: Option<Node147>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node146 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node146 {
     value: optional "value" String,
     next: optional "next" Node147,
 });
@@ -1625,7 +1625,7 @@ pub struct Node147 {
     pub next: Option<Node148>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node147 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node147 {
     value: optional "value" String,
     next: optional "next" Node148,
 });
@@ -1636,7 +1636,7 @@ pub struct Node148 {
     pub next: Option<Node149>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node148 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node148 {
     value: optional "value" String,
     next: optional "next" Node149,
 });
@@ -1647,7 +1647,7 @@ pub struct Node149 {
     pub next: Option<Node150>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node149 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node149 {
     value: optional "value" String,
     next: optional "next" Node150,
 });
@@ -1658,7 +1658,7 @@ pub struct Node150 {
     pub next: Option<Node151>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node150 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node150 {
     value: optional "value" String,
     next: optional "next" Node151,
 });
@@ -1669,7 +1669,7 @@ pub struct Node151 {
     pub next: Option<Node152>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node151 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node151 {
     value: optional "value" String,
     next: optional "next" Node152,
 });
@@ -1680,7 +1680,7 @@ pub struct Node152 {
     pub next: Option<Node153>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node152 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node152 {
     value: optional "value" String,
     next: optional "next" Node153,
 });
@@ -1691,7 +1691,7 @@ pub struct Node153 {
     pub next: Option<Node154>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node153 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node153 {
     value: optional "value" String,
     next: optional "next" Node154,
 });
@@ -1702,7 +1702,7 @@ pub struct Node154 {
     pub next: Option<Node155>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node154 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node154 {
     value: optional "value" String,
     next: optional "next" Node155,
 });
@@ -1713,7 +1713,7 @@ pub struct Node155 {
     pub next: Option<Node156>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node155 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node155 {
     value: optional "value" String,
     next: optional "next" Node156,
 });
@@ -1724,7 +1724,7 @@ pub struct Node156 {
     pub next: Option<Node157>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node156 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node156 {
     value: optional "value" String,
     next: optional "next" Node157,
 });
@@ -1735,7 +1735,7 @@ pub struct Node157 {
     pub next: Option<Node158>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node157 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node157 {
     value: optional "value" String,
     next: optional "next" Node158,
 });
@@ -1746,7 +1746,7 @@ pub struct Node158 {
     pub next: Option<Node159>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node158 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node158 {
     value: optional "value" String,
     next: optional "next" Node159,
 });
@@ -1757,7 +1757,7 @@ pub struct Node159 {
     pub next: Option<Node160>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node159 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node159 {
     value: optional "value" String,
     next: optional "next" Node160,
 });
@@ -1768,7 +1768,7 @@ pub struct Node160 {
     pub next: Option<Node161>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node160 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node160 {
     value: optional "value" String,
     next: optional "next" Node161,
 });
@@ -1779,7 +1779,7 @@ pub struct Node161 {
     pub next: Option<Node162>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node161 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node161 {
     value: optional "value" String,
     next: optional "next" Node162,
 });
@@ -1790,7 +1790,7 @@ pub struct Node162 {
     pub next: Option<Node163>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node162 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node162 {
     value: optional "value" String,
     next: optional "next" Node163,
 });
@@ -1801,7 +1801,7 @@ pub struct Node163 {
     pub next: Option<Node164>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node163 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node163 {
     value: optional "value" String,
     next: optional "next" Node164,
 });
@@ -1812,7 +1812,7 @@ pub struct Node164 {
     pub next: Option<Node165>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node164 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node164 {
     value: optional "value" String,
     next: optional "next" Node165,
 });
@@ -1823,7 +1823,7 @@ pub struct Node165 {
     pub next: Option<Node166>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node165 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node165 {
     value: optional "value" String,
     next: optional "next" Node166,
 });
@@ -1834,7 +1834,7 @@ pub struct Node166 {
     pub next: Option<Node167>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node166 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node166 {
     value: optional "value" String,
     next: optional "next" Node167,
 });
@@ -1845,7 +1845,7 @@ pub struct Node167 {
     pub next: Option<Node168>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node167 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node167 {
     value: optional "value" String,
     next: optional "next" Node168,
 });
@@ -1856,7 +1856,7 @@ pub struct Node168 {
     pub next: Option<Node169>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node168 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node168 {
     value: optional "value" String,
     next: optional "next" Node169,
 });
@@ -1867,7 +1867,7 @@ pub struct Node169 {
     pub next: Option<Node170>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node169 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node169 {
     value: optional "value" String,
     next: optional "next" Node170,
 });
@@ -1878,7 +1878,7 @@ pub struct Node170 {
     pub next: Option<Node171>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node170 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node170 {
     value: optional "value" String,
     next: optional "next" Node171,
 });
@@ -1889,7 +1889,7 @@ pub struct Node171 {
     pub next: Option<Node172>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node171 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node171 {
     value: optional "value" String,
     next: optional "next" Node172,
 });
@@ -1900,7 +1900,7 @@ pub struct Node172 {
     pub next: Option<Node173>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node172 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node172 {
     value: optional "value" String,
     next: optional "next" Node173,
 });
@@ -1911,7 +1911,7 @@ pub struct Node173 {
     pub next: Option<Node174>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node173 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node173 {
     value: optional "value" String,
     next: optional "next" Node174,
 });
@@ -1922,7 +1922,7 @@ pub struct Node174 {
     pub next: Option<Node175>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node174 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node174 {
     value: optional "value" String,
     next: optional "next" Node175,
 });
@@ -1933,7 +1933,7 @@ pub struct Node175 {
     pub next: Option<Node176>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node175 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node175 {
     value: optional "value" String,
     next: optional "next" Node176,
 });
@@ -1944,7 +1944,7 @@ pub struct Node176 {
     pub next: Option<Node177>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node176 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node176 {
     value: optional "value" String,
     next: optional "next" Node177,
 });
@@ -1955,7 +1955,7 @@ pub struct Node177 {
     pub next: Option<Node178>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node177 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node177 {
     value: optional "value" String,
     next: optional "next" Node178,
 });
@@ -1966,7 +1966,7 @@ pub struct Node178 {
     pub next: Option<Node179>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node178 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node178 {
     value: optional "value" String,
     next: optional "next" Node179,
 });
@@ -1977,7 +1977,7 @@ pub struct Node179 {
     pub next: Option<Node180>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node179 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node179 {
     value: optional "value" String,
     next: optional "next" Node180,
 });
@@ -1988,7 +1988,7 @@ pub struct Node180 {
     pub next: Option<Node181>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node180 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node180 {
     value: optional "value" String,
     next: optional "next" Node181,
 });
@@ -1999,7 +1999,7 @@ pub struct Node181 {
     pub next: Option<Node182>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node181 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node181 {
     value: optional "value" String,
     next: optional "next" Node182,
 });
@@ -2010,7 +2010,7 @@ pub struct Node182 {
     pub next: Option<Node183>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node182 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node182 {
     value: optional "value" String,
     next: optional "next" Node183,
 });
@@ -2021,7 +2021,7 @@ pub struct Node183 {
     pub next: Option<Node184>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node183 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node183 {
     value: optional "value" String,
     next: optional "next" Node184,
 });
@@ -2032,7 +2032,7 @@ pub struct Node184 {
     pub next: Option<Node185>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node184 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node184 {
     value: optional "value" String,
     next: optional "next" Node185,
 });
@@ -2043,7 +2043,7 @@ pub struct Node185 {
     pub next: Option<Node186>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node185 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node185 {
     value: optional "value" String,
     next: optional "next" Node186,
 });
@@ -2054,7 +2054,7 @@ pub struct Node186 {
     pub next: Option<Node187>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node186 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node186 {
     value: optional "value" String,
     next: optional "next" Node187,
 });
@@ -2065,7 +2065,7 @@ pub struct Node187 {
     pub next: Option<Node188>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node187 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node187 {
     value: optional "value" String,
     next: optional "next" Node188,
 });
@@ -2076,7 +2076,7 @@ pub struct Node188 {
     pub next: Option<Node189>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node188 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node188 {
     value: optional "value" String,
     next: optional "next" Node189,
 });
@@ -2087,7 +2087,7 @@ pub struct Node189 {
     pub next: Option<Node190>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node189 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node189 {
     value: optional "value" String,
     next: optional "next" Node190,
 });
@@ -2098,7 +2098,7 @@ pub struct Node190 {
     pub next: Option<Node191>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node190 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node190 {
     value: optional "value" String,
     next: optional "next" Node191,
 });
@@ -2109,7 +2109,7 @@ pub struct Node191 {
     pub next: Option<Node192>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node191 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node191 {
     value: optional "value" String,
     next: optional "next" Node192,
 });
@@ -2120,7 +2120,7 @@ pub struct Node192 {
     pub next: Option<Node193>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node192 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node192 {
     value: optional "value" String,
     next: optional "next" Node193,
 });
@@ -2131,7 +2131,7 @@ pub struct Node193 {
     pub next: Option<Node194>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node193 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node193 {
     value: optional "value" String,
     next: optional "next" Node194,
 });
@@ -2142,7 +2142,7 @@ pub struct Node194 {
     pub next: Option<Node195>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node194 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node194 {
     value: optional "value" String,
     next: optional "next" Node195,
 });
@@ -2153,7 +2153,7 @@ pub struct Node195 {
     pub next: Option<Node196>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node195 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node195 {
     value: optional "value" String,
     next: optional "next" Node196,
 });
@@ -2164,7 +2164,7 @@ pub struct Node196 {
     pub next: Option<Node197>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node196 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node196 {
     value: optional "value" String,
     next: optional "next" Node197,
 });
@@ -2175,7 +2175,7 @@ pub struct Node197 {
     pub next: Option<Node198>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node197 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node197 {
     value: optional "value" String,
     next: optional "next" Node198,
 });
@@ -2186,7 +2186,7 @@ pub struct Node198 {
     pub next: Option<Node199>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node198 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node198 {
     value: optional "value" String,
     next: optional "next" Node199,
 });
@@ -2197,7 +2197,7 @@ pub struct Node199 {
     pub next: Option<Node200>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node199 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node199 {
     value: optional "value" String,
     next: optional "next" Node200,
 });
@@ -2208,7 +2208,7 @@ pub struct Node200 {
     pub next: Option<Node201>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node200 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node200 {
     value: optional "value" String,
     next: optional "next" Node201,
 });
@@ -2219,7 +2219,7 @@ pub struct Node201 {
     pub next: Option<Node202>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node201 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node201 {
     value: optional "value" String,
     next: optional "next" Node202,
 });
@@ -2230,7 +2230,7 @@ pub struct Node202 {
     pub next: Option<Node203>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node202 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node202 {
     value: optional "value" String,
     next: optional "next" Node203,
 });
@@ -2241,7 +2241,7 @@ pub struct Node203 {
     pub next: Option<Node204>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node203 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node203 {
     value: optional "value" String,
     next: optional "next" Node204,
 });
@@ -2252,7 +2252,7 @@ pub struct Node204 {
     pub next: Option<Node205>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node204 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node204 {
     value: optional "value" String,
     next: optional "next" Node205,
 });
@@ -2263,7 +2263,7 @@ pub struct Node205 {
     pub next: Option<Node206>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node205 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node205 {
     value: optional "value" String,
     next: optional "next" Node206,
 });
@@ -2274,7 +2274,7 @@ pub struct Node206 {
     pub next: Option<Node207>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node206 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node206 {
     value: optional "value" String,
     next: optional "next" Node207,
 });
@@ -2285,7 +2285,7 @@ pub struct Node207 {
     pub next: Option<Node208>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node207 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node207 {
     value: optional "value" String,
     next: optional "next" Node208,
 });
@@ -2296,7 +2296,7 @@ pub struct Node208 {
     pub next: Option<Node209>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node208 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node208 {
     value: optional "value" String,
     next: optional "next" Node209,
 });
@@ -2307,7 +2307,7 @@ pub struct Node209 {
     pub next: Option<Node210>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node209 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node209 {
     value: optional "value" String,
     next: optional "next" Node210,
 });
@@ -2318,7 +2318,7 @@ pub struct Node210 {
     pub next: Option<Node211>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node210 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node210 {
     value: optional "value" String,
     next: optional "next" Node211,
 });
@@ -2329,7 +2329,7 @@ pub struct Node211 {
     pub next: Option<Node212>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node211 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node211 {
     value: optional "value" String,
     next: optional "next" Node212,
 });
@@ -2340,7 +2340,7 @@ pub struct Node212 {
     pub next: Option<Node213>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node212 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node212 {
     value: optional "value" String,
     next: optional "next" Node213,
 });
@@ -2351,7 +2351,7 @@ pub struct Node213 {
     pub next: Option<Node214>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node213 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node213 {
     value: optional "value" String,
     next: optional "next" Node214,
 });
@@ -2362,7 +2362,7 @@ pub struct Node214 {
     pub next: Option<Node215>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node214 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node214 {
     value: optional "value" String,
     next: optional "next" Node215,
 });
@@ -2373,7 +2373,7 @@ pub struct Node215 {
     pub next: Option<Node216>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node215 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node215 {
     value: optional "value" String,
     next: optional "next" Node216,
 });
@@ -2384,7 +2384,7 @@ pub struct Node216 {
     pub next: Option<Node217>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node216 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node216 {
     value: optional "value" String,
     next: optional "next" Node217,
 });
@@ -2395,7 +2395,7 @@ pub struct Node217 {
     pub next: Option<Node218>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node217 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node217 {
     value: optional "value" String,
     next: optional "next" Node218,
 });
@@ -2406,7 +2406,7 @@ pub struct Node218 {
     pub next: Option<Node219>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node218 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node218 {
     value: optional "value" String,
     next: optional "next" Node219,
 });
@@ -2417,7 +2417,7 @@ pub struct Node219 {
     pub next: Option<Node220>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node219 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node219 {
     value: optional "value" String,
     next: optional "next" Node220,
 });
@@ -2428,7 +2428,7 @@ pub struct Node220 {
     pub next: Option<Node221>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node220 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node220 {
     value: optional "value" String,
     next: optional "next" Node221,
 });
@@ -2439,7 +2439,7 @@ pub struct Node221 {
     pub next: Option<Node222>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node221 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node221 {
     value: optional "value" String,
     next: optional "next" Node222,
 });
@@ -2450,7 +2450,7 @@ pub struct Node222 {
     pub next: Option<Node223>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node222 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node222 {
     value: optional "value" String,
     next: optional "next" Node223,
 });
@@ -2461,7 +2461,7 @@ pub struct Node223 {
     pub next: Option<Node224>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node223 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node223 {
     value: optional "value" String,
     next: optional "next" Node224,
 });
@@ -2472,7 +2472,7 @@ pub struct Node224 {
     pub next: Option<Node225>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node224 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node224 {
     value: optional "value" String,
     next: optional "next" Node225,
 });
@@ -2483,7 +2483,7 @@ pub struct Node225 {
     pub next: Option<Node226>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node225 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node225 {
     value: optional "value" String,
     next: optional "next" Node226,
 });
@@ -2494,7 +2494,7 @@ pub struct Node226 {
     pub next: Option<Node227>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node226 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node226 {
     value: optional "value" String,
     next: optional "next" Node227,
 });
@@ -2505,7 +2505,7 @@ pub struct Node227 {
     pub next: Option<Node228>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node227 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node227 {
     value: optional "value" String,
     next: optional "next" Node228,
 });
@@ -2516,7 +2516,7 @@ pub struct Node228 {
     pub next: Option<Node229>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node228 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node228 {
     value: optional "value" String,
     next: optional "next" Node229,
 });
@@ -2527,7 +2527,7 @@ pub struct Node229 {
     pub next: Option<Node230>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node229 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node229 {
     value: optional "value" String,
     next: optional "next" Node230,
 });
@@ -2538,7 +2538,7 @@ pub struct Node230 {
     pub next: Option<Node231>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node230 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node230 {
     value: optional "value" String,
     next: optional "next" Node231,
 });
@@ -2549,7 +2549,7 @@ pub struct Node231 {
     pub next: Option<Node232>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node231 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node231 {
     value: optional "value" String,
     next: optional "next" Node232,
 });
@@ -2560,7 +2560,7 @@ pub struct Node232 {
     pub next: Option<Node233>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node232 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node232 {
     value: optional "value" String,
     next: optional "next" Node233,
 });
@@ -2571,7 +2571,7 @@ pub struct Node233 {
     pub next: Option<Node234>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node233 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node233 {
     value: optional "value" String,
     next: optional "next" Node234,
 });
@@ -2582,7 +2582,7 @@ pub struct Node234 {
     pub next: Option<Node235>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node234 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node234 {
     value: optional "value" String,
     next: optional "next" Node235,
 });
@@ -2593,7 +2593,7 @@ pub struct Node235 {
     pub next: Option<Node236>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node235 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node235 {
     value: optional "value" String,
     next: optional "next" Node236,
 });
@@ -2604,7 +2604,7 @@ pub struct Node236 {
     pub next: Option<Node237>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node236 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node236 {
     value: optional "value" String,
     next: optional "next" Node237,
 });
@@ -2615,7 +2615,7 @@ pub struct Node237 {
     pub next: Option<Node238>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node237 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node237 {
     value: optional "value" String,
     next: optional "next" Node238,
 });
@@ -2626,7 +2626,7 @@ pub struct Node238 {
     pub next: Option<Node239>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node238 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node238 {
     value: optional "value" String,
     next: optional "next" Node239,
 });
@@ -2637,7 +2637,7 @@ pub struct Node239 {
     pub next: Option<Node240>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node239 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node239 {
     value: optional "value" String,
     next: optional "next" Node240,
 });
@@ -2648,7 +2648,7 @@ pub struct Node240 {
     pub next: Option<Node241>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node240 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node240 {
     value: optional "value" String,
     next: optional "next" Node241,
 });
@@ -2659,7 +2659,7 @@ pub struct Node241 {
     pub next: Option<Node242>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node241 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node241 {
     value: optional "value" String,
     next: optional "next" Node242,
 });
@@ -2670,7 +2670,7 @@ pub struct Node242 {
     pub next: Option<Node243>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node242 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node242 {
     value: optional "value" String,
     next: optional "next" Node243,
 });
@@ -2681,7 +2681,7 @@ pub struct Node243 {
     pub next: Option<Node244>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node243 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node243 {
     value: optional "value" String,
     next: optional "next" Node244,
 });
@@ -2692,7 +2692,7 @@ pub struct Node244 {
     pub next: Option<Node245>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node244 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node244 {
     value: optional "value" String,
     next: optional "next" Node245,
 });
@@ -2703,7 +2703,7 @@ pub struct Node245 {
     pub next: Option<Node246>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node245 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node245 {
     value: optional "value" String,
     next: optional "next" Node246,
 });
@@ -2714,7 +2714,7 @@ pub struct Node246 {
     pub next: Option<Node247>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node246 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node246 {
     value: optional "value" String,
     next: optional "next" Node247,
 });
@@ -2725,7 +2725,7 @@ pub struct Node247 {
     pub next: Option<Node248>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node247 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node247 {
     value: optional "value" String,
     next: optional "next" Node248,
 });
@@ -2736,7 +2736,7 @@ pub struct Node248 {
     pub next: Option<Node249>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node248 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node248 {
     value: optional "value" String,
     next: optional "next" Node249,
 });
@@ -2747,7 +2747,7 @@ pub struct Node249 {
     pub next: Option<Node250>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node249 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node249 {
     value: optional "value" String,
     next: optional "next" Node250,
 });
@@ -2758,7 +2758,7 @@ pub struct Node250 {
     pub next: Option<Node251>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node250 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node250 {
     value: optional "value" String,
     next: optional "next" Node251,
 });
@@ -2769,7 +2769,7 @@ pub struct Node251 {
     pub next: Option<Node252>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node251 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node251 {
     value: optional "value" String,
     next: optional "next" Node252,
 });
@@ -2780,7 +2780,7 @@ pub struct Node252 {
     pub next: Option<Node253>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node252 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node252 {
     value: optional "value" String,
     next: optional "next" Node253,
 });
@@ -2791,7 +2791,7 @@ pub struct Node253 {
     pub next: Option<Node254>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node253 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node253 {
     value: optional "value" String,
     next: optional "next" Node254,
 });
@@ -2802,7 +2802,7 @@ pub struct Node254 {
     pub next: Option<Node255>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node254 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node254 {
     value: optional "value" String,
     next: optional "next" Node255,
 });
@@ -2813,7 +2813,7 @@ pub struct Node255 {
     pub next: Option<Node256>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node255 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node255 {
     value: optional "value" String,
     next: optional "next" Node256,
 });
@@ -2824,7 +2824,7 @@ pub struct Node256 {
     pub next: Option<Node257>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node256 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node256 {
     value: optional "value" String,
     next: optional "next" Node257,
 });
@@ -2835,7 +2835,7 @@ pub struct Node257 {
     pub next: Option<Node258>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node257 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node257 {
     value: optional "value" String,
     next: optional "next" Node258,
 });
@@ -2846,7 +2846,7 @@ pub struct Node258 {
     pub next: Option<Node259>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node258 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node258 {
     value: optional "value" String,
     next: optional "next" Node259,
 });
@@ -2857,7 +2857,7 @@ pub struct Node259 {
     pub next: Option<Node260>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node259 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node259 {
     value: optional "value" String,
     next: optional "next" Node260,
 });
@@ -2868,7 +2868,7 @@ pub struct Node260 {
     pub next: Option<Node261>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node260 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node260 {
     value: optional "value" String,
     next: optional "next" Node261,
 });
@@ -2879,7 +2879,7 @@ pub struct Node261 {
     pub next: Option<Node262>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node261 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node261 {
     value: optional "value" String,
     next: optional "next" Node262,
 });
@@ -2890,7 +2890,7 @@ pub struct Node262 {
     pub next: Option<Node263>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node262 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node262 {
     value: optional "value" String,
     next: optional "next" Node263,
 });
@@ -2901,7 +2901,7 @@ pub struct Node263 {
     pub next: Option<Node264>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node263 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node263 {
     value: optional "value" String,
     next: optional "next" Node264,
 });
@@ -2912,7 +2912,7 @@ pub struct Node264 {
     pub next: Option<Node265>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node264 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node264 {
     value: optional "value" String,
     next: optional "next" Node265,
 });
@@ -2923,7 +2923,7 @@ pub struct Node265 {
     pub next: Option<Node266>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node265 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node265 {
     value: optional "value" String,
     next: optional "next" Node266,
 });
@@ -2934,7 +2934,7 @@ pub struct Node266 {
     pub next: Option<Node267>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node266 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node266 {
     value: optional "value" String,
     next: optional "next" Node267,
 });
@@ -2945,7 +2945,7 @@ pub struct Node267 {
     pub next: Option<Node268>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node267 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node267 {
     value: optional "value" String,
     next: optional "next" Node268,
 });
@@ -2956,7 +2956,7 @@ pub struct Node268 {
     pub next: Option<Node269>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node268 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node268 {
     value: optional "value" String,
     next: optional "next" Node269,
 });
@@ -2967,7 +2967,7 @@ pub struct Node269 {
     pub next: Option<Node270>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node269 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node269 {
     value: optional "value" String,
     next: optional "next" Node270,
 });
@@ -2978,7 +2978,7 @@ pub struct Node270 {
     pub next: Option<Node271>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node270 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node270 {
     value: optional "value" String,
     next: optional "next" Node271,
 });
@@ -2989,7 +2989,7 @@ pub struct Node271 {
     pub next: Option<Node272>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node271 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node271 {
     value: optional "value" String,
     next: optional "next" Node272,
 });
@@ -3000,7 +3000,7 @@ pub struct Node272 {
     pub next: Option<Node273>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node272 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node272 {
     value: optional "value" String,
     next: optional "next" Node273,
 });
@@ -3011,7 +3011,7 @@ pub struct Node273 {
     pub next: Option<Node274>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node273 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node273 {
     value: optional "value" String,
     next: optional "next" Node274,
 });
@@ -3022,7 +3022,7 @@ pub struct Node274 {
     pub next: Option<Node275>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node274 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node274 {
     value: optional "value" String,
     next: optional "next" Node275,
 });
@@ -3033,7 +3033,7 @@ pub struct Node275 {
     pub next: Option<Node276>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node275 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node275 {
     value: optional "value" String,
     next: optional "next" Node276,
 });
@@ -3044,7 +3044,7 @@ pub struct Node276 {
     pub next: Option<Node277>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node276 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node276 {
     value: optional "value" String,
     next: optional "next" Node277,
 });
@@ -3055,7 +3055,7 @@ pub struct Node277 {
     pub next: Option<Node278>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node277 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node277 {
     value: optional "value" String,
     next: optional "next" Node278,
 });
@@ -3066,7 +3066,7 @@ pub struct Node278 {
     pub next: Option<Node279>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node278 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node278 {
     value: optional "value" String,
     next: optional "next" Node279,
 });
@@ -3077,7 +3077,7 @@ pub struct Node279 {
     pub next: Option<Node280>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node279 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node279 {
     value: optional "value" String,
     next: optional "next" Node280,
 });
@@ -3088,7 +3088,7 @@ pub struct Node280 {
     pub next: Option<Node281>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node280 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node280 {
     value: optional "value" String,
     next: optional "next" Node281,
 });
@@ -3099,7 +3099,7 @@ pub struct Node281 {
     pub next: Option<Node282>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node281 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node281 {
     value: optional "value" String,
     next: optional "next" Node282,
 });
@@ -3110,7 +3110,7 @@ pub struct Node282 {
     pub next: Option<Node283>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node282 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node282 {
     value: optional "value" String,
     next: optional "next" Node283,
 });
@@ -3121,7 +3121,7 @@ pub struct Node283 {
     pub next: Option<Node284>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node283 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node283 {
     value: optional "value" String,
     next: optional "next" Node284,
 });
@@ -3132,7 +3132,7 @@ pub struct Node284 {
     pub next: Option<Node285>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node284 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node284 {
     value: optional "value" String,
     next: optional "next" Node285,
 });
@@ -3143,7 +3143,7 @@ pub struct Node285 {
     pub next: Option<Node286>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node285 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node285 {
     value: optional "value" String,
     next: optional "next" Node286,
 });
@@ -3154,7 +3154,7 @@ pub struct Node286 {
     pub next: Option<Node287>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node286 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node286 {
     value: optional "value" String,
     next: optional "next" Node287,
 });
@@ -3165,7 +3165,7 @@ pub struct Node287 {
     pub next: Option<Node288>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node287 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node287 {
     value: optional "value" String,
     next: optional "next" Node288,
 });
@@ -3176,7 +3176,7 @@ pub struct Node288 {
     pub next: Option<Node289>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node288 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node288 {
     value: optional "value" String,
     next: optional "next" Node289,
 });
@@ -3187,7 +3187,7 @@ pub struct Node289 {
     pub next: Option<Node290>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node289 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node289 {
     value: optional "value" String,
     next: optional "next" Node290,
 });
@@ -3198,7 +3198,7 @@ pub struct Node290 {
     pub next: Option<Node291>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node290 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node290 {
     value: optional "value" String,
     next: optional "next" Node291,
 });
@@ -3209,7 +3209,7 @@ pub struct Node291 {
     pub next: Option<Node292>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node291 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node291 {
     value: optional "value" String,
     next: optional "next" Node292,
 });
@@ -3220,7 +3220,7 @@ pub struct Node292 {
     pub next: Option<Node293>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node292 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node292 {
     value: optional "value" String,
     next: optional "next" Node293,
 });
@@ -3231,7 +3231,7 @@ pub struct Node293 {
     pub next: Option<Node294>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node293 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node293 {
     value: optional "value" String,
     next: optional "next" Node294,
 });
@@ -3242,7 +3242,7 @@ pub struct Node294 {
     pub next: Option<Node295>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node294 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node294 {
     value: optional "value" String,
     next: optional "next" Node295,
 });
@@ -3253,7 +3253,7 @@ pub struct Node295 {
     pub next: Option<Node296>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node295 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node295 {
     value: optional "value" String,
     next: optional "next" Node296,
 });
@@ -3264,7 +3264,7 @@ pub struct Node296 {
     pub next: Option<Node297>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node296 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node296 {
     value: optional "value" String,
     next: optional "next" Node297,
 });
@@ -3275,7 +3275,7 @@ pub struct Node297 {
     pub next: Option<Node298>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node297 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node297 {
     value: optional "value" String,
     next: optional "next" Node298,
 });
@@ -3286,7 +3286,7 @@ pub struct Node298 {
     pub next: Option<Node299>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node298 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node298 {
     value: optional "value" String,
     next: optional "next" Node299,
 });
@@ -3296,6 +3296,6 @@ pub struct Node299 {
     pub value: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node299 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node299 {
     value: optional "value" String,
 });

@@ -27,7 +27,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, crate::runtime::Error> {
@@ -48,7 +48,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// Deprecated operation → `#[deprecated]` method.
     ///

@@ -16,7 +16,7 @@ pub struct Settings {
     pub old_flag: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Settings {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Settings {
     page_size: required "pageSize" i64,
     theme: optional "theme" String,
     old_flag: optional "oldFlag" bool,
@@ -28,6 +28,6 @@ pub struct OldThing {
     pub x: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for OldThing {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for OldThing {
     x: optional "x" String,
 });

@@ -228,7 +228,7 @@ pub struct Thing {
     pub color: Option<Option<ThingColor>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Thing {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Thing {
     status: required "status" Status,
     priority: optional "priority" Priority,
     mixed: optional "mixed" Mixed,

@@ -9,7 +9,7 @@ pub struct NewOrder {
     pub gift: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for NewOrder {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for NewOrder {
     items: required "items" Vec<Item>,
     coupon: optional "coupon" String,
     gift: optional "gift" bool,
@@ -21,7 +21,7 @@ pub struct Item {
     pub quantity: i32,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Item {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Item {
     sku: required "sku" String,
     quantity: required "quantity" i32,
 });
@@ -36,7 +36,7 @@ pub struct Order {
     pub items: Vec<Item>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Order {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Order {
     id: required "id" ::uuid::Uuid,
     placed_at: required "placed_at" ::chrono::DateTime<::chrono::Utc>,
     total: required "total" f64,
@@ -121,7 +121,7 @@ pub struct Card {
     pub last4: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Card {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Card {
     last4: required "last4" String,
 });
 
@@ -131,7 +131,7 @@ pub struct Invoice {
     pub due_days: i64,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Invoice {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Invoice {
     due_days: required "due_days" i64,
 });
 
@@ -141,7 +141,7 @@ pub struct CreateOrderBadRequestError {
     pub fields: Option<::std::collections::BTreeMap<String, String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for CreateOrderBadRequestError {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for CreateOrderBadRequestError {
     message: required "message" String,
     fields: optional "fields" ::std::collections::BTreeMap<String, String>,
 });
@@ -153,8 +153,8 @@ pub enum GetShipmentResponse {
 }
 
 crate::__impl_untagged!(
-    Serialize + Deserialize for GetShipmentResponse { GetShipmentResponseVariant0,
-    GetShipmentResponseVariant1 }
+    crate::runtime; Serialize + Deserialize for GetShipmentResponse {
+    GetShipmentResponseVariant0, GetShipmentResponseVariant1 }
 );
 
 impl ::std::convert::From<GetShipmentResponseVariant0> for GetShipmentResponse {
@@ -175,7 +175,7 @@ pub struct GetShipmentResponseVariant0 {
     pub tracking: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetShipmentResponseVariant0 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetShipmentResponseVariant0 {
     carrier: required "carrier" String,
     tracking: required "tracking" String,
 });
@@ -185,6 +185,6 @@ pub struct GetShipmentResponseVariant1 {
     pub pickup_at: ::chrono::NaiveDate,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetShipmentResponseVariant1 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetShipmentResponseVariant1 {
     pickup_at: required "pickup_at" ::chrono::NaiveDate,
 });

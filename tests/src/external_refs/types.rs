@@ -9,7 +9,7 @@ pub struct Money {
     pub currency: Currency,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Money {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Money {
     amount: required "amount" i64,
     currency: required "currency" Currency,
 });

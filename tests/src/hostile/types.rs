@@ -145,7 +145,7 @@ pub struct OptionType {
     pub result: Option<ResultType>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for OptionType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for OptionType {
     r#type: optional "type" String,
     self_: optional "self" String,
     self_2: optional "Self" i64,
@@ -277,7 +277,7 @@ pub struct BoxType {
     pub next: Option<VecType>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for BoxType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for BoxType {
     next: optional "next" VecType,
 });
 
@@ -291,7 +291,9 @@ pub enum Tagged {
     Unknown(::serde_json::Value),
 }
 
-crate::__impl_untagged!(Serialize for Tagged { BoxType, OptionType, Unknown });
+crate::__impl_untagged!(
+    crate::runtime; Serialize for Tagged { BoxType, OptionType, Unknown }
+);
 
 impl<'de> ::serde::Deserialize<'de> for Tagged {
     fn deserialize<D: ::serde::Deserializer<'de>>(

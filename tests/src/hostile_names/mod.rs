@@ -50,7 +50,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Credentials for the `retry` security scheme, sent with every operation that accepts it.
     ///
@@ -196,7 +196,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// `GET /ops/0`
     pub fn with_retry_2(

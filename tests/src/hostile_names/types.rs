@@ -16,7 +16,7 @@ pub struct A {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for A {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for A {
     id: required "id" i64,
     next: optional "next" Box<B>,
     map: optional "map" String,
@@ -42,7 +42,7 @@ pub struct B {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for B {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for B {
     id: required "id" i64,
     next: optional "next" Box<C>,
     map: optional "map" String,
@@ -68,7 +68,7 @@ pub struct C {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for C {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for C {
     id: required "id" i64,
     next: optional "next" Box<D>,
     map: optional "map" String,
@@ -94,7 +94,7 @@ pub struct D {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for D {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for D {
     id: required "id" i64,
     next: optional "next" Box<E>,
     map: optional "map" String,
@@ -120,7 +120,7 @@ pub struct E {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for E {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for E {
     id: required "id" i64,
     next: optional "next" Box<F>,
     map: optional "map" String,
@@ -146,7 +146,7 @@ pub struct F {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for F {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for F {
     id: required "id" i64,
     next: optional "next" Box<G>,
     map: optional "map" String,
@@ -172,7 +172,7 @@ pub struct G {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for G {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for G {
     id: required "id" i64,
     next: optional "next" Box<H>,
     map: optional "map" String,
@@ -198,7 +198,7 @@ pub struct H {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for H {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for H {
     id: required "id" i64,
     next: optional "next" Box<I>,
     map: optional "map" String,
@@ -224,7 +224,7 @@ pub struct I {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for I {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for I {
     id: required "id" i64,
     next: optional "next" Box<J>,
     map: optional "map" String,
@@ -250,7 +250,7 @@ pub struct J {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for J {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for J {
     id: required "id" i64,
     next: optional "next" Box<K>,
     map: optional "map" String,
@@ -276,7 +276,7 @@ pub struct K {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for K {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for K {
     id: required "id" i64,
     next: optional "next" Box<L>,
     map: optional "map" String,
@@ -302,7 +302,7 @@ pub struct L {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for L {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for L {
     id: required "id" i64,
     next: optional "next" Box<M>,
     map: optional "map" String,
@@ -328,7 +328,7 @@ pub struct M {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for M {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for M {
     id: required "id" i64,
     next: optional "next" Box<N>,
     map: optional "map" String,
@@ -354,7 +354,7 @@ pub struct N {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for N {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for N {
     id: required "id" i64,
     next: optional "next" Box<O>,
     map: optional "map" String,
@@ -380,7 +380,7 @@ pub struct O {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for O {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for O {
     id: required "id" i64,
     next: optional "next" Box<P>,
     map: optional "map" String,
@@ -406,7 +406,7 @@ pub struct P {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for P {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for P {
     id: required "id" i64,
     next: optional "next" Box<Q>,
     map: optional "map" String,
@@ -432,7 +432,7 @@ pub struct Q {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Q {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Q {
     id: required "id" i64,
     next: optional "next" Box<R>,
     map: optional "map" String,
@@ -458,7 +458,7 @@ pub struct R {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for R {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for R {
     id: required "id" i64,
     next: optional "next" Box<S>,
     map: optional "map" String,
@@ -484,7 +484,7 @@ pub struct S {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for S {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for S {
     id: required "id" i64,
     next: optional "next" Box<T>,
     map: optional "map" String,
@@ -510,7 +510,7 @@ pub struct T {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for T {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for T {
     id: required "id" i64,
     next: optional "next" Box<U>,
     map: optional "map" String,
@@ -536,7 +536,7 @@ pub struct U {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for U {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for U {
     id: required "id" i64,
     next: optional "next" Box<V>,
     map: optional "map" String,
@@ -562,7 +562,7 @@ pub struct V {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for V {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for V {
     id: required "id" i64,
     next: optional "next" Box<W>,
     map: optional "map" String,
@@ -588,7 +588,7 @@ pub struct W {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for W {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for W {
     id: required "id" i64,
     next: optional "next" Box<X>,
     map: optional "map" String,
@@ -614,7 +614,7 @@ pub struct X {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for X {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for X {
     id: required "id" i64,
     next: optional "next" Box<Y>,
     map: optional "map" String,
@@ -640,7 +640,7 @@ pub struct Y {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Y {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Y {
     id: required "id" i64,
     next: optional "next" Box<Z>,
     map: optional "map" String,
@@ -666,7 +666,7 @@ pub struct Z {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Z {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Z {
     id: required "id" i64,
     next: optional "next" Box<Error>,
     map: optional "map" String,
@@ -692,7 +692,7 @@ pub struct Error {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Error {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Error {
     id: required "id" i64,
     next: optional "next" Box<ResultType>,
     map: optional "map" String,
@@ -718,7 +718,7 @@ pub struct ResultType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ResultType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ResultType {
     id: required "id" i64,
     next: optional "next" Box<OptionType>,
     map: optional "map" String,
@@ -744,7 +744,7 @@ pub struct OptionType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for OptionType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for OptionType {
     id: required "id" i64,
     next: optional "next" Box<SomeType>,
     map: optional "map" String,
@@ -770,7 +770,7 @@ pub struct SomeType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SomeType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SomeType {
     id: required "id" i64,
     next: optional "next" Box<NoneType>,
     map: optional "map" String,
@@ -796,7 +796,7 @@ pub struct NoneType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for NoneType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for NoneType {
     id: required "id" i64,
     next: optional "next" Box<OkType>,
     map: optional "map" String,
@@ -822,7 +822,7 @@ pub struct OkType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for OkType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for OkType {
     id: required "id" i64,
     next: optional "next" Box<ErrType>,
     map: optional "map" String,
@@ -848,7 +848,7 @@ pub struct ErrType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ErrType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ErrType {
     id: required "id" i64,
     next: optional "next" Box<BoxType>,
     map: optional "map" String,
@@ -874,7 +874,7 @@ pub struct BoxType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for BoxType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for BoxType {
     id: required "id" i64,
     next: optional "next" Box<VecType>,
     map: optional "map" String,
@@ -900,7 +900,7 @@ pub struct VecType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for VecType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for VecType {
     id: required "id" i64,
     next: optional "next" Box<StringType>,
     map: optional "map" String,
@@ -926,7 +926,7 @@ pub struct StringType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for StringType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for StringType {
     id: required "id" i64,
     next: optional "next" Box<Value>,
     map: optional "map" String,
@@ -952,7 +952,7 @@ pub struct Value {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Value {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Value {
     id: required "id" i64,
     next: optional "next" Box<Map>,
     map: optional "map" String,
@@ -978,7 +978,7 @@ pub struct Map {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Map {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Map {
     id: required "id" i64,
     next: optional "next" Box<Serialize>,
     map: optional "map" String,
@@ -1004,7 +1004,7 @@ pub struct Serialize {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Serialize {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Serialize {
     id: required "id" i64,
     next: optional "next" Box<Deserialize>,
     map: optional "map" String,
@@ -1030,7 +1030,7 @@ pub struct Deserialize {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Deserialize {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Deserialize {
     id: required "id" i64,
     next: optional "next" Box<SelfType>,
     map: optional "map" String,
@@ -1056,7 +1056,7 @@ pub struct SelfType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SelfType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SelfType {
     id: required "id" i64,
     next: optional "next" Box<SelfType2>,
     map: optional "map" String,
@@ -1082,7 +1082,7 @@ pub struct SelfType2 {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SelfType2 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SelfType2 {
     id: required "id" i64,
     next: optional "next" Box<Call>,
     map: optional "map" String,
@@ -1108,7 +1108,7 @@ pub struct Call {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Call {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Call {
     id: required "id" i64,
     next: optional "next" Box<Response>,
     map: optional "map" String,
@@ -1134,7 +1134,7 @@ pub struct Response {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Response {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Response {
     id: required "id" i64,
     next: optional "next" Box<Request>,
     map: optional "map" String,
@@ -1160,7 +1160,7 @@ pub struct Request {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Request {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Request {
     id: required "id" i64,
     next: optional "next" Box<Field>,
     map: optional "map" String,
@@ -1186,7 +1186,7 @@ pub struct Field {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Field {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Field {
     id: required "id" i64,
     next: optional "next" Box<Slot>,
     map: optional "map" String,
@@ -1212,7 +1212,7 @@ pub struct Slot {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Slot {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Slot {
     id: required "id" i64,
     next: optional "next" Box<Key>,
     map: optional "map" String,
@@ -1238,7 +1238,7 @@ pub struct Key {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Key {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Key {
     id: required "id" i64,
     next: optional "next" Box<Presence>,
     map: optional "map" String,
@@ -1264,7 +1264,7 @@ pub struct Presence {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Presence {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Presence {
     id: required "id" i64,
     next: optional "next" Box<Property>,
     map: optional "map" String,
@@ -1290,7 +1290,7 @@ pub struct Property {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Property {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Property {
     id: required "id" i64,
     next: optional "next" Box<Rest>,
     map: optional "map" String,
@@ -1316,7 +1316,7 @@ pub struct Rest {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Rest {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Rest {
     id: required "id" i64,
     next: optional "next" Box<RestSlot>,
     map: optional "map" String,
@@ -1342,7 +1342,7 @@ pub struct RestSlot {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for RestSlot {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for RestSlot {
     id: required "id" i64,
     next: optional "next" Box<FromObject>,
     map: optional "map" String,
@@ -1368,7 +1368,7 @@ pub struct FromObject {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for FromObject {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for FromObject {
     id: required "id" i64,
     next: optional "next" Box<Variant>,
     map: optional "map" String,
@@ -1394,7 +1394,7 @@ pub struct Variant {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Variant {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Variant {
     id: required "id" i64,
     next: optional "next" Box<TryVariant>,
     map: optional "map" String,
@@ -1420,7 +1420,7 @@ pub struct TryVariant {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for TryVariant {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for TryVariant {
     id: required "id" i64,
     next: optional "next" Box<Core>,
     map: optional "map" String,
@@ -1446,7 +1446,7 @@ pub struct Core {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Core {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Core {
     id: required "id" i64,
     next: optional "next" Box<CoreBuilder>,
     map: optional "map" String,
@@ -1472,7 +1472,7 @@ pub struct CoreBuilder {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for CoreBuilder {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for CoreBuilder {
     id: required "id" i64,
     next: optional "next" Box<Client>,
     map: optional "map" String,
@@ -1498,7 +1498,7 @@ pub struct Client {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Client {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Client {
     id: required "id" i64,
     next: optional "next" Box<ClientBuilder>,
     map: optional "map" String,
@@ -1524,7 +1524,7 @@ pub struct ClientBuilder {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ClientBuilder {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ClientBuilder {
     id: required "id" i64,
     next: optional "next" Box<RawResponse>,
     map: optional "map" String,
@@ -1550,7 +1550,7 @@ pub struct RawResponse {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for RawResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for RawResponse {
     id: required "id" i64,
     next: optional "next" Box<PageStream>,
     map: optional "map" String,
@@ -1576,7 +1576,7 @@ pub struct PageStream {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for PageStream {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for PageStream {
     id: required "id" i64,
     next: optional "next" Box<RetryPolicy>,
     map: optional "map" String,
@@ -1602,7 +1602,7 @@ pub struct RetryPolicy {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for RetryPolicy {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for RetryPolicy {
     id: required "id" i64,
     next: optional "next" Box<Hook>,
     map: optional "map" String,
@@ -1628,7 +1628,7 @@ pub struct Hook {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Hook {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Hook {
     id: required "id" i64,
     next: optional "next" Box<Attempt>,
     map: optional "map" String,
@@ -1654,7 +1654,7 @@ pub struct Attempt {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Attempt {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Attempt {
     id: required "id" i64,
     next: optional "next" Box<FilePart>,
     map: optional "map" String,
@@ -1680,7 +1680,7 @@ pub struct FilePart {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for FilePart {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for FilePart {
     id: required "id" i64,
     next: optional "next" Box<Multipart>,
     map: optional "map" String,
@@ -1706,7 +1706,7 @@ pub struct Multipart {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Multipart {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Multipart {
     id: required "id" i64,
     next: optional "next" Box<Pagination>,
     map: optional "map" String,
@@ -1732,7 +1732,7 @@ pub struct Pagination {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Pagination {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pagination {
     id: required "id" i64,
     next: optional "next" Box<ApiError>,
     map: optional "map" String,
@@ -1758,7 +1758,7 @@ pub struct ApiError {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ApiError {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ApiError {
     id: required "id" i64,
     next: optional "next" Box<DecodeError>,
     map: optional "map" String,
@@ -1784,7 +1784,7 @@ pub struct DecodeError {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for DecodeError {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for DecodeError {
     id: required "id" i64,
     next: optional "next" Box<DefaultType>,
     map: optional "map" String,
@@ -1810,7 +1810,7 @@ pub struct DefaultType {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for DefaultType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for DefaultType {
     id: required "id" i64,
     next: optional "next" Box<Send>,
     map: optional "map" String,
@@ -1836,7 +1836,7 @@ pub struct Send {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Send {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Send {
     id: required "id" i64,
     next: optional "next" Box<Sync>,
     map: optional "map" String,
@@ -1862,7 +1862,7 @@ pub struct Sync {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Sync {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Sync {
     id: required "id" i64,
     next: optional "next" Box<Sized>,
     map: optional "map" String,
@@ -1888,7 +1888,7 @@ pub struct Sized {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Sized {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Sized {
     id: required "id" i64,
     next: optional "next" Box<Copy>,
     map: optional "map" String,
@@ -1914,7 +1914,7 @@ pub struct Copy {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Copy {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Copy {
     id: required "id" i64,
     next: optional "next" Box<Clone>,
     map: optional "map" String,
@@ -1940,7 +1940,7 @@ pub struct Clone {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Clone {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Clone {
     id: required "id" i64,
     next: optional "next" Box<Debug>,
     map: optional "map" String,
@@ -1966,7 +1966,7 @@ pub struct Debug {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Debug {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Debug {
     id: required "id" i64,
     next: optional "next" Box<PartialEq>,
     map: optional "map" String,
@@ -1992,7 +1992,7 @@ pub struct PartialEq {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for PartialEq {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for PartialEq {
     id: required "id" i64,
     next: optional "next" Box<Fn>,
     map: optional "map" String,
@@ -2018,7 +2018,7 @@ pub struct Fn {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Fn {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Fn {
     id: required "id" i64,
     next: optional "next" Box<Into>,
     map: optional "map" String,
@@ -2044,7 +2044,7 @@ pub struct Into {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Into {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Into {
     id: required "id" i64,
     next: optional "next" Box<From>,
     map: optional "map" String,
@@ -2070,7 +2070,7 @@ pub struct From {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for From {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for From {
     id: required "id" i64,
     next: optional "next" Box<FromStr>,
     map: optional "map" String,
@@ -2096,7 +2096,7 @@ pub struct FromStr {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for FromStr {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for FromStr {
     id: required "id" i64,
     next: optional "next" Box<Display>,
     map: optional "map" String,
@@ -2122,7 +2122,7 @@ pub struct Display {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Display {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Display {
     id: required "id" i64,
     next: optional "next" Box<Formatter>,
     map: optional "map" String,
@@ -2148,7 +2148,7 @@ pub struct Formatter {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Formatter {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Formatter {
     id: required "id" i64,
     next: optional "next" Box<Ordering>,
     map: optional "map" String,
@@ -2174,7 +2174,7 @@ pub struct Ordering {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Ordering {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Ordering {
     id: required "id" i64,
     next: optional "next" Box<Iterator>,
     map: optional "map" String,
@@ -2200,7 +2200,7 @@ pub struct Iterator {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Iterator {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Iterator {
     id: required "id" i64,
     next: optional "next" Box<Deserializer>,
     map: optional "map" String,
@@ -2226,7 +2226,7 @@ pub struct Deserializer {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Deserializer {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Deserializer {
     id: required "id" i64,
     next: optional "next" Box<Serializer>,
     map: optional "map" String,
@@ -2252,7 +2252,7 @@ pub struct Serializer {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Serializer {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Serializer {
     id: required "id" i64,
     next: optional "next" Box<Visitor>,
     map: optional "map" String,
@@ -2278,7 +2278,7 @@ pub struct Visitor {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Visitor {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Visitor {
     id: required "id" i64,
     next: optional "next" Box<MapAccess>,
     map: optional "map" String,
@@ -2304,7 +2304,7 @@ pub struct MapAccess {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for MapAccess {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for MapAccess {
     id: required "id" i64,
     next: optional "next" Box<SeqAccess>,
     map: optional "map" String,
@@ -2330,7 +2330,7 @@ pub struct SeqAccess {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SeqAccess {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SeqAccess {
     id: required "id" i64,
     next: optional "next" Box<PhantomData>,
     map: optional "map" String,
@@ -2356,7 +2356,7 @@ pub struct PhantomData {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for PhantomData {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for PhantomData {
     id: required "id" i64,
     next: optional "next" Box<Cow>,
     map: optional "map" String,
@@ -2382,7 +2382,7 @@ pub struct Cow {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Cow {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Cow {
     id: required "id" i64,
     next: optional "next" Box<Arc>,
     map: optional "map" String,
@@ -2408,7 +2408,7 @@ pub struct Arc {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Arc {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Arc {
     id: required "id" i64,
     next: optional "next" Box<BTreeMap>,
     map: optional "map" String,
@@ -2434,7 +2434,7 @@ pub struct BTreeMap {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for BTreeMap {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for BTreeMap {
     id: required "id" i64,
     next: optional "next" Box<HashMap>,
     map: optional "map" String,
@@ -2460,7 +2460,7 @@ pub struct HashMap {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for HashMap {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for HashMap {
     id: required "id" i64,
     next: optional "next" Box<Duration>,
     map: optional "map" String,
@@ -2486,7 +2486,7 @@ pub struct Duration {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Duration {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Duration {
     id: required "id" i64,
     next: optional "next" Box<StatusCode>,
     map: optional "map" String,
@@ -2512,7 +2512,7 @@ pub struct StatusCode {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for StatusCode {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for StatusCode {
     id: required "id" i64,
     next: optional "next" Box<HeaderMap>,
     map: optional "map" String,
@@ -2538,7 +2538,7 @@ pub struct HeaderMap {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for HeaderMap {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for HeaderMap {
     id: required "id" i64,
     next: optional "next" Box<Method>,
     map: optional "map" String,
@@ -2564,7 +2564,7 @@ pub struct Method {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Method {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Method {
     id: required "id" i64,
     next: optional "next" Box<Url>,
     map: optional "map" String,
@@ -2590,7 +2590,7 @@ pub struct Url {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Url {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Url {
     id: required "id" i64,
     next: optional "next" Box<Bytes>,
     map: optional "map" String,
@@ -2616,7 +2616,7 @@ pub struct Bytes {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Bytes {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Bytes {
     id: required "id" i64,
     next: optional "next" Box<Stream>,
     map: optional "map" String,
@@ -2642,7 +2642,7 @@ pub struct Stream {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Stream {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Stream {
     id: required "id" i64,
     next: optional "next" Box<Future>,
     map: optional "map" String,
@@ -2668,7 +2668,7 @@ pub struct Future {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Future {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Future {
     id: required "id" i64,
     next: optional "next" Box<Pin>,
     map: optional "map" String,
@@ -2694,7 +2694,7 @@ pub struct Pin {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Pin {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pin {
     id: required "id" i64,
     next: optional "next" Box<Infallible>,
     map: optional "map" String,
@@ -2720,7 +2720,7 @@ pub struct Infallible {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Infallible {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Infallible {
     id: required "id" i64,
     next: optional "next" Box<Str>,
     map: optional "map" String,
@@ -2746,7 +2746,7 @@ pub struct Str {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Str {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Str {
     id: required "id" i64,
     next: optional "next" Box<I64>,
     map: optional "map" String,
@@ -2772,7 +2772,7 @@ pub struct I64 {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for I64 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for I64 {
     id: required "id" i64,
     next: optional "next" Box<U8>,
     map: optional "map" String,
@@ -2798,7 +2798,7 @@ pub struct U8 {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for U8 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for U8 {
     id: required "id" i64,
     next: optional "next" Box<Bool>,
     map: optional "map" String,
@@ -2824,7 +2824,7 @@ pub struct Bool {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Bool {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Bool {
     id: required "id" i64,
     next: optional "next" Box<F64>,
     map: optional "map" String,
@@ -2850,7 +2850,7 @@ pub struct F64 {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for F64 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for F64 {
     id: required "id" i64,
     next: optional "next" Box<Usize>,
     map: optional "map" String,
@@ -2876,7 +2876,7 @@ pub struct Usize {
     pub rest: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Usize {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Usize {
     id: required "id" i64,
     next: optional "next" Box<A>,
     map: optional "map" String,
@@ -3025,7 +3025,7 @@ pub struct AuditKnown {
     pub actor: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for AuditKnown {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for AuditKnown {
     actor: required "actor" String,
 });
 
@@ -3035,7 +3035,7 @@ pub struct AuditUnknown {
     pub reason: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for AuditUnknown {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for AuditUnknown {
     reason: optional "reason" String,
 });
 
@@ -3115,7 +3115,7 @@ pub struct Unknown {
     pub note: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Unknown {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Unknown {
     r#type: required "type" String,
     note: optional "note" String,
 });
@@ -3126,7 +3126,7 @@ pub struct Other {
     pub size: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Other {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Other {
     size: optional "size" i64,
 });
 
@@ -3200,7 +3200,9 @@ pub enum Untagged {
     String(String),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for Untagged { Unknown2, A, String });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for Untagged { Unknown2, A, String }
+);
 
 impl ::std::convert::From<Unknown> for Untagged {
     fn from(value: Unknown) -> Self {
@@ -3239,7 +3241,7 @@ pub struct Holder {
     pub extra: Option<::std::collections::BTreeMap<String, Value>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Holder {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Holder {
     kinds: optional "kinds" Kinds,
     audit: optional "audit" AuditResult,
     mapped: optional "mapped" Mapped,

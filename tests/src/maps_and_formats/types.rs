@@ -28,7 +28,7 @@ pub struct Record {
     pub open: Option<RecordOpen>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Record {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Record {
     when: optional "when" ::chrono::DateTime<::chrono::Utc>,
     day: optional "day" ::chrono::NaiveDate,
     id: optional "id" ::uuid::Uuid,
@@ -58,7 +58,7 @@ pub struct RecordExtras {
     pub additional_properties: ::std::collections::BTreeMap<String, i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for RecordExtras {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for RecordExtras {
     known: optional "known" String,
 } ..additional_properties);
 
@@ -67,7 +67,7 @@ pub struct RecordClosed {
     pub known: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for RecordClosed {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for RecordClosed {
     known: optional "known" String,
 });
 
@@ -79,6 +79,6 @@ pub struct RecordOpen {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for RecordOpen {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for RecordOpen {
     known: optional "known" String,
 } ..additional_properties);

@@ -13,7 +13,7 @@ pub struct Struct {
     pub empty: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Struct {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Struct {
     r#type: optional "type" String,
     self_: optional "self" String,
     n1st: optional "1st" String,
@@ -32,7 +32,7 @@ pub struct OptionType {
     pub value: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for OptionType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for OptionType {
     value: optional "value" String,
 });
 
@@ -41,7 +41,7 @@ pub struct N2faSettings {
     pub enabled: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for N2faSettings {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for N2faSettings {
     enabled: optional "enabled" bool,
 });
 

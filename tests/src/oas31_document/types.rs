@@ -8,7 +8,7 @@ pub struct UploadAvatarBody {
     pub thumbnail: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for UploadAvatarBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for UploadAvatarBody {
     image: optional "image" crate::runtime::FilePart,
     thumbnail: optional "thumbnail" String,
 });

@@ -25,7 +25,7 @@ pub struct Thing {
     pub strict: Option<ThingStrict>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Thing {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Thing {
     id: required "id" i64,
     kind: required "kind" ThingKind,
     label: nullable "label" String,
@@ -44,7 +44,7 @@ pub struct Owner {
     pub name: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Owner {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Owner {
     name: optional "name" String,
 });
 
@@ -120,7 +120,9 @@ pub enum ThingScore {
     String(String),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for ThingScore { Integer, String });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for ThingScore { Integer, String }
+);
 
 impl ::std::convert::From<i64> for ThingScore {
     fn from(value: i64) -> Self {
@@ -206,7 +208,7 @@ pub struct ThingStrict {
     pub a: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ThingStrict {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ThingStrict {
     a: optional "a" String,
 });
 
@@ -215,6 +217,6 @@ pub struct ThingFailure2 {
     pub code: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ThingFailure2 {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ThingFailure2 {
     code: required "code" String,
 });

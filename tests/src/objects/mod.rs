@@ -32,7 +32,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, crate::runtime::Error> {
@@ -53,7 +53,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// `PATCH /widgets/{id}`
     pub fn patch_widget(

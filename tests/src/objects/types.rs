@@ -27,7 +27,7 @@ pub struct Widget {
     pub legacy: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Widget {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Widget {
     id: required "id" String,
     name: required "name" String,
     label: nullable "label" String,
@@ -46,7 +46,7 @@ pub struct WidgetPatch {
     pub comment: Option<Option<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for WidgetPatch {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for WidgetPatch {
     name: optional "name" String,
     comment: present "comment" Option<String>,
 });
@@ -58,7 +58,7 @@ pub struct WidgetDimensions {
     pub depth: Option<WidgetDimensionsDepth>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for WidgetDimensions {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for WidgetDimensions {
     width: required "width" f64,
     depth: optional "depth" WidgetDimensionsDepth,
 });
@@ -68,6 +68,6 @@ pub struct WidgetDimensionsDepth {
     pub value: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for WidgetDimensionsDepth {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for WidgetDimensionsDepth {
     value: optional "value" i64,
 });

@@ -8,7 +8,7 @@ pub struct Circle {
     pub radius: f64,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Circle {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Circle {
     radius: required "radius" f64,
 });
 
@@ -18,7 +18,7 @@ pub struct Square {
     pub side: f64,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Square {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Square {
     side: required "side" f64,
 });
 
@@ -100,7 +100,7 @@ pub struct Created {
     pub id: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Created {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Created {
     r#type: required "type" String,
     id: required "id" String,
 });
@@ -112,7 +112,7 @@ pub struct Deleted {
     pub deleted_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Deleted {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Deleted {
     r#type: required "type" String,
     id: required "id" String,
     deleted_at: required "deletedAt" ::chrono::DateTime<::chrono::Utc>,
@@ -130,7 +130,9 @@ pub enum Event {
     Unknown(::serde_json::Value),
 }
 
-crate::__impl_untagged!(Serialize for Event { Created, Deleted, Unknown });
+crate::__impl_untagged!(
+    crate::runtime; Serialize for Event { Created, Deleted, Unknown }
+);
 
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -172,7 +174,9 @@ pub enum Untagged {
     Created(Created),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for Untagged { Deleted, Created });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for Untagged { Deleted, Created }
+);
 
 impl ::std::convert::From<Deleted> for Untagged {
     fn from(value: Deleted) -> Self {
@@ -193,7 +197,9 @@ pub enum IdOrName {
     String(String),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for IdOrName { Integer, String });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for IdOrName { Integer, String }
+);
 
 impl ::std::convert::From<i64> for IdOrName {
     fn from(value: i64) -> Self {
@@ -214,7 +220,9 @@ pub enum MaybeNumber {
     Number(f64),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for MaybeNumber { Boolean, Number });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for MaybeNumber { Boolean, Number }
+);
 
 impl ::std::convert::From<bool> for MaybeNumber {
     fn from(value: bool) -> Self {
@@ -318,7 +326,7 @@ pub struct Holder {
     pub aliases: Option<Aliases>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Holder {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Holder {
     id_or_name: optional "idOrName" IdOrName,
     maybe: present "maybe" Option<MaybeNumber>,
     untagged: optional "untagged" Untagged,
@@ -340,7 +348,9 @@ pub enum Aliases {
     Integer(i64),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for Aliases { Login, Email, Integer });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for Aliases { Login, Email, Integer }
+);
 
 impl ::std::convert::From<i64> for Aliases {
     fn from(value: i64) -> Self {
@@ -354,7 +364,7 @@ pub struct SourcePoll {
     pub url: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SourcePoll {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SourcePoll {
     url: required "url" String,
 });
 
@@ -365,7 +375,7 @@ pub struct SourceWebhook {
     pub secret: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SourceWebhook {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SourceWebhook {
     url: required "url" String,
     secret: required "secret" String,
 });

@@ -29,7 +29,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, crate::runtime::Error> {
@@ -50,7 +50,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// The request of [`Client::list_repos`], for its pages.
     fn list_repos_request(

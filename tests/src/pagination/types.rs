@@ -7,7 +7,7 @@ pub struct Repo {
     pub id: i64,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Repo {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Repo {
     id: required "id" i64,
 });
 
@@ -16,7 +16,7 @@ pub struct Event {
     pub id: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Event {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Event {
     id: required "id" String,
 });
 
@@ -26,7 +26,7 @@ pub struct Customer {
     pub email: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Customer {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Customer {
     id: required "id" String,
     email: optional "email" String,
 });
@@ -37,7 +37,7 @@ pub struct ListEventsResponse {
     pub next_cursor: Option<Option<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ListEventsResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ListEventsResponse {
     items: required "items" Vec<Event>,
     next_cursor: present "next_cursor" Option<String>,
 });
@@ -50,7 +50,7 @@ pub struct ListCustomersResponse {
     pub url: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ListCustomersResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ListCustomersResponse {
     object: required "object" String,
     data: required "data" Vec<Customer>,
     has_more: required "has_more" bool,
@@ -63,7 +63,7 @@ pub struct ListOffsetsResponse {
     pub extra: Option<Vec<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ListOffsetsResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ListOffsetsResponse {
     rows: optional "rows" Vec<Repo>,
     extra: optional "extra" Vec<String>,
 });
@@ -74,7 +74,7 @@ pub struct ListLinksResponse {
     pub next: Option<Option<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ListLinksResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ListLinksResponse {
     results: optional "results" Vec<Repo>,
     next: present "next" Option<String>,
 });
@@ -85,7 +85,7 @@ pub struct GetUnpagedResponse {
     pub next: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetUnpagedResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetUnpagedResponse {
     data: optional "data" Vec<String>,
     next: optional "next" String,
 });
@@ -97,7 +97,7 @@ pub struct GetAmbiguousResponse {
     pub next: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetAmbiguousResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetAmbiguousResponse {
     left: optional "left" Vec<String>,
     right: optional "right" Vec<String>,
     next: optional "next" String,
@@ -108,7 +108,7 @@ pub struct GetStatusResponse {
     pub ok: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetStatusResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetStatusResponse {
     ok: optional "ok" bool,
 });
 

@@ -7,7 +7,7 @@ pub struct MissingFieldResponse {
     pub data: Option<Vec<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for MissingFieldResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for MissingFieldResponse {
     data: optional "data" Vec<String>,
 });
 
@@ -17,7 +17,7 @@ pub struct MissingParamResponse {
     pub cursor: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for MissingParamResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for MissingParamResponse {
     data: optional "data" Vec<String>,
     cursor: optional "cursor" String,
 });

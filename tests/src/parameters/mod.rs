@@ -34,7 +34,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Sets a variable of the server URL template [`SERVER_URL_TEMPLATE`]. The variables are:
     ///
@@ -71,7 +71,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// `GET /items/{itemId}/parts/{part}`
     pub fn get_part(

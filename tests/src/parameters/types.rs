@@ -8,7 +8,7 @@ pub struct GetPartFilter {
     pub size: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetPartFilter {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetPartFilter {
     color: optional "color" String,
     size: optional "size" i64,
 });
@@ -18,7 +18,7 @@ pub struct GetPartResponse {
     pub ok: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetPartResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetPartResponse {
     ok: optional "ok" bool,
 });
 

@@ -8,7 +8,7 @@ pub struct SimpleStyleObj {
     pub name: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for SimpleStyleObj {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for SimpleStyleObj {
     role: optional "role" String,
     name: optional "name" String,
 });

@@ -17,7 +17,7 @@ pub struct Node {
     pub owner: Option<Person>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Node {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Node {
     name: required "name" String,
     parent: optional "parent" Box<Node>,
     children: optional "children" Vec<Node>,
@@ -30,7 +30,7 @@ pub struct Person {
     pub employer: Option<Box<Company>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Person {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Person {
     employer: optional "employer" Box<Company>,
 });
 
@@ -39,7 +39,7 @@ pub struct Company {
     pub ceo: Option<Box<Person>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Company {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Company {
     ceo: optional "ceo" Box<Person>,
 });
 

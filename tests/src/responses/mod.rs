@@ -27,7 +27,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, crate::runtime::Error> {
@@ -48,7 +48,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// 200 and 202 return different bodies; errors differ by status.
     ///
@@ -92,7 +92,7 @@ impl Client {
             }
             _ => {
                 Err(
-                    crate::runtime::__private::api_error(
+                    crate::runtime::__private::status_error(
                             response,
                             |status, body| match status.as_u16() {
                                 404 => {

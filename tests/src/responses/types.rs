@@ -7,7 +7,7 @@ pub struct ResultType {
     pub value: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ResultType {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ResultType {
     value: optional "value" i64,
 });
 
@@ -16,7 +16,7 @@ pub struct Ticket {
     pub ticket: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Ticket {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Ticket {
     ticket: required "ticket" String,
 });
 
@@ -26,7 +26,7 @@ pub struct Problem {
     pub status: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Problem {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Problem {
     title: required "title" String,
     status: optional "status" i64,
 });
@@ -36,7 +36,7 @@ pub struct StartJobBody {
     pub name: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for StartJobBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for StartJobBody {
     name: optional "name" String,
 });
 
@@ -69,6 +69,6 @@ pub struct PingResponse {
     pub pong: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for PingResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for PingResponse {
     pong: optional "pong" bool,
 });

@@ -552,7 +552,7 @@ impl Request {
         if success.iter().any(|range| range.contains(&status)) {
             Ok(response)
         } else {
-            Err(super::__private::api_error(response, |_, _| None).await)
+            Err(super::__private::status_error(response, |_, _| None).await)
         }
     }
 

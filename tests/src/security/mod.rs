@@ -55,7 +55,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Credentials for the `bearer` security scheme, sent with every operation that accepts it.
     ///
@@ -209,7 +209,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// `GET /global`
     pub fn uses_global(

@@ -11,7 +11,7 @@ pub struct ChatRequest {
     pub stream: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ChatRequest {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ChatRequest {
     model: required "model" String,
     messages: required "messages" Vec<String>,
     stream: optional "stream" bool,
@@ -23,7 +23,7 @@ pub struct ChatCompletion {
     pub text: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ChatCompletion {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ChatCompletion {
     id: required "id" String,
     text: required "text" String,
 });
@@ -34,7 +34,7 @@ pub struct ChatChunk {
     pub delta: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for ChatChunk {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ChatChunk {
     id: required "id" String,
     delta: required "delta" String,
 });
@@ -45,7 +45,7 @@ pub struct Token {
     pub special: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Token {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Token {
     text: required "text" String,
     special: optional "special" bool,
 });
@@ -56,7 +56,7 @@ pub struct LogEntry {
     pub message: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for LogEntry {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for LogEntry {
     level: required "level" LogEntryLevel,
     message: required "message" String,
 });
@@ -66,7 +66,7 @@ pub struct Problem {
     pub message: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Problem {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Problem {
     message: required "message" String,
 });
 
@@ -153,7 +153,7 @@ pub struct CreateTranscriptionBody {
     pub stream: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for CreateTranscriptionBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for CreateTranscriptionBody {
     file: required "file" crate::runtime::FilePart,
     stream: optional "stream" bool,
 });

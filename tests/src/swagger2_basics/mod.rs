@@ -53,7 +53,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Credentials for the `basicAuth` security scheme, sent with every operation that accepts it.
     ///
@@ -159,7 +159,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// `GET /pets`
     pub fn list_pets(

@@ -12,7 +12,7 @@ pub struct Pet {
     pub owner: Option<Owner>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Pet {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet {
     id: required "id" i64,
     name: required "name" String,
     kind: required "kind" String,
@@ -26,7 +26,7 @@ pub struct Owner {
     pub name: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Owner {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Owner {
     name: optional "name" String,
 });
 
@@ -35,7 +35,7 @@ pub struct Error {
     pub message: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Error {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Error {
     message: required "message" String,
 });
 

@@ -9,7 +9,7 @@ pub struct LoginBody {
     pub remember: Option<bool>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for LoginBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for LoginBody {
     username: required "username" String,
     password: required "password" String,
     remember: optional "remember" bool,
@@ -23,7 +23,7 @@ pub struct UploadPhotoBody {
     pub file: crate::runtime::FilePart,
 }
 
-crate::__impl_object!(Serialize + Deserialize for UploadPhotoBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for UploadPhotoBody {
     caption: optional "caption" String,
     file: required "file" crate::runtime::FilePart,
 });
@@ -33,6 +33,6 @@ pub struct UploadPhotoResponse {
     pub size: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for UploadPhotoResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for UploadPhotoResponse {
     size: optional "size" i64,
 });

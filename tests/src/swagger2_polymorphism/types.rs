@@ -85,7 +85,7 @@ pub struct Cat {
     pub hunting_skill: CatHuntingSkill,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Cat {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Cat {
     name: required "name" String,
     hunting_skill: required "huntingSkill" CatHuntingSkill,
 });
@@ -99,7 +99,7 @@ pub struct Dog {
     pub pack_size: i32,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Dog {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Dog {
     name: required "name" String,
     pack_size: required "packSize" i32,
 });

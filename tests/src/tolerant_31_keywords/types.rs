@@ -10,7 +10,7 @@ pub struct Item {
     pub legacy: Option<Option<String>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Item {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Item {
     id: required "id" i64,
     kind: required "kind" ItemKind,
     name: present "name" Option<String>,

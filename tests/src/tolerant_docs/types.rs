@@ -9,7 +9,7 @@ pub struct Thing {
     pub count: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Thing {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Thing {
     description: optional "description" String,
     count: optional "count" i64,
 });

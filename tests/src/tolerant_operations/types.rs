@@ -7,6 +7,6 @@ pub struct GetBResponse {
     pub id: Option<i64>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for GetBResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for GetBResponse {
     id: optional "id" i64,
 });

@@ -7,7 +7,7 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Problem {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Problem {
     detail: optional "detail" String,
 });
 
@@ -16,7 +16,7 @@ pub struct CreateNoteBody {
     pub text: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for CreateNoteBody {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for CreateNoteBody {
     text: required "text" String,
 });
 
@@ -27,6 +27,6 @@ pub struct NoteResponse {
     pub text: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for NoteResponse {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for NoteResponse {
     text: optional "text" String,
 });

@@ -43,7 +43,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!();
+    crate::__client_builder_methods!(crate::runtime);
 
     /// Credentials for the `apiKey` security scheme, sent with every operation that accepts it.
     ///
@@ -91,7 +91,7 @@ impl Client {
         Self::builder().build()
     }
 
-    crate::__client_methods!();
+    crate::__client_methods!(crate::runtime);
 
     /// `GET /me`
     pub fn get_me(

@@ -342,11 +342,12 @@ impl Core {
 }
 
 /// The `ClientBuilder` methods every generated module has, for a builder
-/// with a `core: CoreBuilder` field.
+/// with a `core: CoreBuilder` field; the argument is the runtime's path
+/// (`crate::runtime` in generated code).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __client_builder_methods {
-    () => {
+    ($($rt:ident)::+) => {
         /// Sends requests to `base_url` instead of the default (a mock
         /// server, a proxy, another region).
         pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -432,7 +433,7 @@ macro_rules! __client_builder_methods {
         /// settings, connection pools). The client still follows redirects
         /// itself (so credentials never leave their origin), never sends
         /// `Referer`, and applies the timeouts and `User-Agent` set here.
-        pub fn http_client(mut self, http: $crate::runtime::reqwest::ClientBuilder) -> Self {
+        pub fn http_client(mut self, http: $($rt)::+::reqwest::ClientBuilder) -> Self {
             self.core.http_client(http);
             self
         }
@@ -447,14 +448,14 @@ macro_rules! __client_builder_methods {
         /// [`RetryPolicy::default`](crate::runtime::RetryPolicy), twice for
         /// idempotent requests; [`RetryPolicy::none`](crate::runtime::RetryPolicy::none)
         /// turns retries off).
-        pub fn retry(mut self, policy: $crate::runtime::RetryPolicy) -> Self {
+        pub fn retry(mut self, policy: $($rt)::+::RetryPolicy) -> Self {
             self.core.retry(policy);
             self
         }
 
         /// Adds a [`Hook`](crate::runtime::Hook) that runs before every
         /// attempt is sent and after its response arrives.
-        pub fn hook(mut self, hook: impl $crate::runtime::Hook) -> Self {
+        pub fn hook(mut self, hook: impl $($rt)::+::Hook) -> Self {
             self.core.hook(::std::sync::Arc::new(hook));
             self
         }
@@ -478,11 +479,12 @@ macro_rules! __client_builder_methods {
 }
 
 /// The `Client` methods every generated module has, for a client with a
-/// `core: Core` field.
+/// `core: Core` field; the argument is the runtime's path (`crate::runtime`
+/// in generated code).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __client_methods {
-    () => {
+    ($($rt:ident)::+) => {
         /// The base URL requests are sent to.
         pub fn base_url(&self) -> &str {
             self.core.base_url()
@@ -490,7 +492,7 @@ macro_rules! __client_methods {
 
         /// A clone of this client with another retry policy, e.g. for one
         /// call: `client.with_retry(RetryPolicy::none()).some_call()`.
-        pub fn with_retry(&self, policy: $crate::runtime::RetryPolicy) -> Self {
+        pub fn with_retry(&self, policy: $($rt)::+::RetryPolicy) -> Self {
             let mut client = ::std::clone::Clone::clone(self);
             client.core = self.core.with_retry(policy);
             client

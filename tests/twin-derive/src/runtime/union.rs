@@ -257,31 +257,33 @@ impl<'de, E: de::Error> Deserializer<'de> for BufferedRef<'_, 'de, E> {
 /// its variants in the spec's order:
 ///
 /// ```text
-/// __impl_untagged!(Serialize + Deserialize for Shape { Circle, Square });
+/// __impl_untagged!(crate::runtime; Serialize + Deserialize for Shape { Circle, Square });
 /// ```
 ///
+/// The path before `;` names the runtime (see `__impl_object!`).
 /// `Serialize for` or `Deserialize for` alone implement one direction.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_untagged {
-    (Serialize + Deserialize for $($union:tt)*) => {
-        $crate::__impl_untagged!(Serialize for $($union)*);
-        $crate::__impl_untagged!(Deserialize for $($union)*);
+    ($($rt:ident)::+; Serialize + Deserialize for $($union:tt)*) => {
+        $crate::__impl_untagged!($($rt)::+; Serialize for $($union)*);
+        $crate::__impl_untagged!($($rt)::+; Deserialize for $($union)*);
     };
-    (Serialize for $name:ident { $($variant:ident),* $(,)? }) => {
+    ($($rt:ident)::+; Serialize for $name:ident { $($variant:ident),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 match self { $( Self::$variant(value) => ::serde::Serialize::serialize(value, serializer), )* }
             }
         }
     };
-    (Deserialize for $name:ident { $($variant:ident),* $(,)? }) => {
+    ($($rt:ident)::+; Deserialize for $name:ident { $($variant:ident),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                $crate::runtime::__private::deserialize_untagged(
+                use $($rt)::+::__private as __p;
+                __p::deserialize_untagged(
                     deserializer,
                     ::std::stringify!($name),
-                    &[ $( &$crate::runtime::__private::Variant(Self::$variant), )* ],
+                    &[ $( &__p::Variant(Self::$variant), )* ],
                 )
             }
         }

@@ -22,7 +22,7 @@ pub struct Record {
     pub when_created: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Record {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Record {
     id: required "id" i64,
     name: required "name" String,
     note: nullable "note" String,
@@ -171,7 +171,7 @@ pub struct Labels {
     pub additional_properties: ::std::collections::BTreeMap<String, String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Labels {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Labels {
     primary: required "primary" String,
 } ..additional_properties);
 
@@ -252,7 +252,7 @@ pub struct Created {
     pub by: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Created {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Created {
     at: required "at" String,
     by: optional "by" String,
 });
@@ -263,7 +263,7 @@ pub struct Deleted {
     pub reason: Option<String>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Deleted {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Deleted {
     reason: nullable "reason" String,
 });
 
@@ -274,7 +274,9 @@ pub enum Shape {
     String(String),
 }
 
-crate::__impl_untagged!(Serialize + Deserialize for Shape { Square, Circle, String });
+crate::__impl_untagged!(
+    crate::runtime; Serialize + Deserialize for Shape { Square, Circle, String }
+);
 
 impl ::std::convert::From<Square> for Shape {
     fn from(value: Square) -> Self {
@@ -299,7 +301,7 @@ pub struct Circle {
     pub radius: f64,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Circle {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Circle {
     radius: required "radius" f64,
 });
 
@@ -309,7 +311,7 @@ pub struct Square {
     pub unit: String,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Square {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Square {
     side: required "side" f64,
     unit: required "unit" String,
 });
@@ -321,7 +323,7 @@ pub struct Tree {
     pub parent: Option<Box<Tree>>,
 }
 
-crate::__impl_object!(Serialize + Deserialize for Tree {
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Tree {
     value: required "value" i64,
     children: optional "children" Vec<Tree>,
     parent: optional "parent" Box<Tree>,

@@ -7,11 +7,11 @@ use std::ops::{Deref, DerefMut};
 
 use super::core::Limits;
 use super::redact::transport;
-use super::{ApiError, DecodeError, Error, HeaderMap, StatusCode};
+use super::{DecodeError, Error, HeaderMap, StatusCode, StatusError};
 
 /// A response as it arrived, before its body is read (generated code
 /// decodes it with [`json`], [`text`], [`bytes`], [`empty`] or
-/// [`api_error`]).
+/// [`status_error`]).
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct RawResponse {
@@ -401,12 +401,12 @@ pub async fn bytes<E>(response: RawResponse) -> Result<Response<Vec<u8>>, Error<
 /// Turns a non-success response into [`Error::Status`], keeping at most the
 /// error body limit and decoding it with `parse` (which sees the status)
 /// when it was read whole.
-pub async fn api_error<E>(response: RawResponse, parse: impl FnOnce(StatusCode, &[u8]) -> Option<E>) -> Error<E> {
+pub async fn status_error<E>(response: RawResponse, parse: impl FnOnce(StatusCode, &[u8]) -> Option<E>) -> Error<E> {
     let limit = response.limits.error_body;
     match response.read::<()>(limit).await {
         Ok((status, headers, body, truncated)) => {
             let parsed = if truncated { None } else { parse(status, &body) };
-            Error::Status(Box::new(ApiError { status, headers, body, truncated, parsed }))
+            Error::Status(Box::new(StatusError { status, headers, body, truncated, parsed }))
         }
         Err(error) => error.retype(),
     }

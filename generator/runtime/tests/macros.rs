@@ -1,0 +1,103 @@
+//! The runtime's macros, called as generated code calls them but with this
+//! crate as the runtime's path (`oagen_runtime;`): what a crate generated
+//! against the shared runtime (`Runtime::Crate`) compiles to.
+
+use std::collections::BTreeMap;
+
+use oagen_runtime::__private::{Core, CoreBuilder};
+use oagen_runtime::{Error, RetryPolicy};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pet {
+    pub id: i64,
+    pub name: Option<String>,
+    pub tag: Option<String>,
+    pub owner: Option<Option<Owner>>,
+}
+
+oagen_runtime::__impl_object!(oagen_runtime; Serialize + Deserialize for Pet {
+    id: required "id" i64,
+    name: nullable "name" String,
+    tag: optional "tag" String,
+    owner: present "owner" Option<Owner>,
+});
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Owner {
+    pub login: String,
+    pub additional_properties: BTreeMap<String, serde_json::Value>,
+}
+
+oagen_runtime::__impl_object!(oagen_runtime; Serialize + Deserialize for Owner {
+    login: required "login" String,
+} ..additional_properties);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PetOrOwner {
+    Pet(Pet),
+    Owner(Owner),
+}
+
+oagen_runtime::__impl_untagged!(oagen_runtime; Serialize + Deserialize for PetOrOwner { Pet, Owner });
+
+#[test]
+fn objects_round_trip_through_the_runtime_crates_macros() -> Result<(), serde_json::Error> {
+    let text = r#"{"id":7,"name":null,"owner":{"login":"ann","since":2020}}"#;
+    let pet: Pet = serde_json::from_str(text)?;
+    let owner = Owner { login: "ann".to_owned(), additional_properties: BTreeMap::from([("since".to_owned(), serde_json::json!(2020))]) };
+    assert_eq!(pet, Pet { id: 7, name: None, tag: None, owner: Some(Some(owner)) });
+    assert_eq!(serde_json::to_string(&pet)?, text);
+    // What a derive refuses, these refuse.
+    let missing = serde_json::from_str::<Pet>(r#"{"name":"x"}"#).map(|_| ()).map_err(|error| error.to_string());
+    assert!(missing.as_ref().is_err_and(|message| message.contains("missing field `id`")), "{missing:?}");
+    let repeated = serde_json::from_str::<Pet>(r#"{"id":1,"id":2}"#).map(|_| ()).map_err(|error| error.to_string());
+    assert!(repeated.as_ref().is_err_and(|message| message.contains("duplicate field `id`")), "{repeated:?}");
+    Ok(())
+}
+
+#[test]
+fn untagged_unions_take_the_first_alternative_that_decodes() -> Result<(), serde_json::Error> {
+    let owner: PetOrOwner = serde_json::from_str(r#"{"login":"bo"}"#)?;
+    assert!(matches!(&owner, PetOrOwner::Owner(owner) if owner.login == "bo"), "{owner:?}");
+    let pet: PetOrOwner = serde_json::from_str(r#"{"id":1}"#)?;
+    assert!(matches!(pet, PetOrOwner::Pet(Pet { id: 1, .. })));
+    assert_eq!(serde_json::to_string(&owner)?, r#"{"login":"bo"}"#);
+    Ok(())
+}
+
+/// A client and builder as the generator writes them, with the methods
+/// every generated client has.
+#[derive(Debug, Clone)]
+pub struct Client {
+    core: Core,
+}
+
+#[derive(Debug)]
+pub struct ClientBuilder {
+    core: CoreBuilder,
+}
+
+impl ClientBuilder {
+    oagen_runtime::__client_builder_methods!(oagen_runtime);
+
+    pub fn build(self) -> Result<Client, Error> {
+        Ok(Client { core: self.core.build()? })
+    }
+}
+
+impl Client {
+    oagen_runtime::__client_methods!(oagen_runtime);
+}
+
+#[test]
+fn client_methods_come_from_the_runtime_crates_macros() -> Result<(), Error> {
+    let client = ClientBuilder { core: CoreBuilder::new("http://127.0.0.1:1/v1") }
+        .base_url("http://127.0.0.1:2/v2")
+        .retry(RetryPolicy::none())
+        .timeout(std::time::Duration::from_secs(1))
+        .build()?;
+    assert_eq!(client.base_url(), "http://127.0.0.1:2/v2");
+    let other = client.with_retry(RetryPolicy::default());
+    assert_eq!(other.base_url(), client.base_url());
+    Ok(())
+}
