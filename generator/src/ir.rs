@@ -942,9 +942,8 @@ pub struct RequestBody {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
-    /// Documentation.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
+    /// The request body's `description`: the operation method's docs end
+    /// with it.
     pub doc: Option<String>,
 }
 

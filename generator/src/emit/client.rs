@@ -311,6 +311,12 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
         .markdown(operation.description.as_deref())
         .line(code(&format!("{} {}", operation.method.wire(), operation.path.as_str())))
         .line(path_params_doc.unwrap_or_default());
+    // The request body's own description, after the operation's.
+    let body_doc = operation.body.as_ref().and_then(|body| body.doc.as_deref()).filter(|doc| !doc.trim().is_empty());
+    let docs = match body_doc {
+        Some(doc) => docs.line("Request body:").markdown(Some(doc)),
+        None => docs,
+    };
     if operation.stream.as_ref().is_some_and(|stream| stream.only) {
         return super::stream::stream_method(operation, api, cfg, Some(docs));
     }

@@ -69,6 +69,10 @@ impl Client {
     }
 
     /// `PUT /vendor-json`
+    ///
+    /// Request body:
+    ///
+    /// The note to store, as the vendor's JSON. `<b>` stays text.
     pub fn put_vendor_json(
         &self,
         body: Option<&types::Note>,

@@ -283,6 +283,41 @@ impl Client {
     }
 
     /// `POST /std/{self}`
+    ///
+    /// Request body:
+    ///
+    /// Intro for request-body.
+    ///
+    /// ```text
+    /// std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/request-body", "ran").unwrap();
+    /// ```
+    ///
+    /// ```text
+    /// std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/request-body", "ran").unwrap();
+    /// ```
+    ///
+    /// - item
+    ///
+    ///   ```text
+    ///   std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/request-body", "ran").unwrap();
+    ///   ```
+    ///
+    /// 1. ```text
+    ///    std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/request-body", "ran").unwrap();
+    ///    ```
+    ///
+    /// > quote
+    /// >
+    /// > ```text
+    /// > std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/request-body", "ran").unwrap();
+    /// > ```
+    ///
+    /// ```text
+    /// std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/request-body", "ran").unwrap();
+    /// ```
+    ///
+    /// Bidi \u{202e} evil \u{2066}x\u{2069} nul \u{0} bell \u{7} cr
+    /// only
     pub fn result(
         &self,
         self_: i64,

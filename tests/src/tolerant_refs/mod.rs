@@ -54,6 +54,10 @@ impl Client {
     crate::__client_methods!(crate::runtime);
 
     /// `POST /notes`
+    ///
+    /// Request body:
+    ///
+    /// A note.
     pub fn create_note(
         &self,
         body: Option<&types::CreateNoteBody>,
