@@ -29,7 +29,29 @@ pub trait TryVariant<'de, U> {
 
 impl<'de, T: Deserialize<'de>, U> TryVariant<'de, U> for Variant<T, U> {
     fn try_decode(&self, value: &Buffered<'de>) -> Option<U> {
-        T::deserialize(BufferedRef::<de::value::Error>::new(value)).ok().map(self.0)
+        T::deserialize(BufferedRef::<Rejected>::new(value)).ok().map(self.0)
+    }
+}
+
+/// The error of one variant tried: only whether it failed is used, so its
+/// message is never formatted (a variant that does not fit costs no
+/// allocation or formatting, unlike serde's untagged derive, which builds
+/// its deserializer's error each time).
+#[derive(Debug)]
+struct Rejected;
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("the value is not this variant")
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+impl de::Error for Rejected {
+    #[inline]
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Rejected
     }
 }
 

@@ -280,12 +280,11 @@ pub mod presence {
     pub const present: Presence = Presence::Present;
 }
 
-/// A model struct's property while its object is read: its name, its
-/// presence, and the decoder's local its value goes to. A plain tuple
-/// struct, so that a struct's decoder builds its table of fields without
-/// a function call (or a type to infer) per property.
+/// A model struct's property as its decoder's table names it: its wire
+/// name and presence. A struct's table is a `static` (built once, not per
+/// object read); only the slots its values go to are per call.
 #[doc(hidden)]
-pub struct Field<'a, 'de, A>(pub &'static str, pub Presence, pub &'a mut dyn Slot<'de, A>);
+pub struct Field(pub &'static str, pub Presence);
 
 /// Where one property's value is decoded to: an `Option<T>` local of
 /// `from_object`, as a trait object so that one [`read_object`] (generic
@@ -338,7 +337,7 @@ impl FieldIndex {
         Self(OnceLock::new())
     }
 
-    fn position<A>(&self, fields: &[Field<'_, '_, A>], key: &str) -> Option<usize> {
+    fn position(&self, fields: &'static [Field], key: &str) -> Option<usize> {
         if fields.len() <= SCAN_AT_MOST {
             return fields.iter().position(|field| field.0 == key);
         }
@@ -419,13 +418,15 @@ impl Seen {
 }
 
 /// The loop of every model struct's decoder: each entry's value goes to
-/// the field its key names, or to `rest`, or is skipped; a key read twice
-/// is serde's `duplicate field` error. Values are decoded as they are read,
-/// so a failure names its JSON path.
+/// the slot of the field its key names (`fields` and `slots` in the same
+/// order), or to `rest`, or is skipped; a key read twice is serde's
+/// `duplicate field` error. Values are decoded as they are read, so a
+/// failure names its JSON path.
 #[doc(hidden)]
 pub fn read_object<'de, A: de::MapAccess<'de>>(
     mut map: A,
-    fields: &mut [Field<'_, 'de, A>],
+    fields: &'static [Field],
+    slots: &mut [&mut dyn Slot<'de, A>],
     mut rest: Option<&mut dyn RestSlot<'de, A>>,
     index: &FieldIndex,
 ) -> Result<(), A::Error> {
@@ -438,10 +439,10 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
             Some(field) if field.0 == key_text => Some(next),
             _ => index.position(fields, key_text),
         };
-        match position.and_then(|position| Some((position, fields.get_mut(position)?))) {
+        match position.and_then(|position| Some((position, fields.get(position)?, slots.get_mut(position)?))) {
             // `Some(T)`, or, for a property that may be null, `Option<T>`
             // (a `present` property's `T` is itself an `Option`).
-            Some((position, Field(name, presence, slot))) => {
+            Some((position, Field(name, presence), slot)) => {
                 if !seen.mark(position) {
                     return Err(de::Error::duplicate_field(name));
                 }
@@ -527,14 +528,11 @@ impl<K: Sink, T: Serialize> WriteField<K> for T {
     }
 }
 
-/// One property of a model struct, as [`serialize_struct`] writes it: its
-/// name, and its value unless the property is left out (an optional one
-/// that is `None`). Built by the functions of [`property`].
+/// One property's value, as [`serialize_struct`] writes it: `None` when
+/// the property is left out (an optional one that is `None`). Built by the
+/// functions of [`property`]; the names are the struct's `static` table.
 #[doc(hidden)]
-pub struct Property<'a, K: Sink> {
-    name: &'static str,
-    value: Option<&'a dyn WriteField<K>>,
-}
+pub type Property<'a, K> = Option<&'a dyn WriteField<K>>;
 
 /// How [`__impl_object!`](crate::__impl_object) hands each property to
 /// [`serialize_struct`], by presence (named as in the table).
@@ -545,47 +543,48 @@ pub mod property {
 
     /// A required property: always written.
     #[inline]
-    pub fn required<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a T) -> Property<'a, K> {
-        Property { name, value: Some(value) }
+    pub fn required<K: Sink, T: Serialize>(value: &T) -> Property<'_, K> {
+        Some(value)
     }
 
     /// A required nullable property (`Option<T>`): always written, `None`
     /// as `null`.
     #[inline]
-    pub fn nullable<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a Option<T>) -> Property<'a, K> {
-        Property { name, value: Some(value) }
+    pub fn nullable<K: Sink, T: Serialize>(value: &Option<T>) -> Property<'_, K> {
+        Some(value)
     }
 
     /// An optional property (`Option<T>`): left out when `None`.
     #[inline]
-    pub fn optional<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a Option<T>) -> Property<'a, K> {
-        Property { name, value: value.as_ref().map(|value| value as &dyn WriteField<K>) }
+    pub fn optional<K: Sink, T: Serialize>(value: &Option<T>) -> Property<'_, K> {
+        value.as_ref().map(|value| value as &dyn WriteField<K>)
     }
 
     /// An optional nullable property (`Option<Option<T>>`): left out when
     /// `None`, `null` when `Some(None)`.
     #[inline]
-    pub fn present<'a, K: Sink, T: Serialize>(name: &'static str, value: &'a Option<Option<T>>) -> Property<'a, K> {
-        Property { name, value: value.as_ref().map(|value| value as &dyn WriteField<K>) }
+    pub fn present<K: Sink, T: Serialize>(value: &Option<Option<T>>) -> Property<'_, K> {
+        value.as_ref().map(|value| value as &dyn WriteField<K>)
     }
 }
 
 /// `Serialize::serialize` of a model struct without additional
 /// properties: `serialize_struct` with the number of properties written,
 /// then each in table order (`skip_field` for those left out), as serde's
-/// derive does.
+/// derive does. `names` and `values` are in the same order.
 #[doc(hidden)]
 pub fn serialize_struct<S: Serializer>(
     serializer: S,
     name: &'static str,
-    properties: &[Property<'_, StructSink<S>>],
+    names: &'static [&'static str],
+    values: &[Property<'_, StructSink<S>>],
 ) -> Result<S::Ok, S::Error> {
-    let len = properties.iter().filter(|property| property.value.is_some()).count();
+    let len = values.iter().filter(|value| value.is_some()).count();
     let mut sink = StructSink::<S>(serializer.serialize_struct(name, len)?);
-    for property in properties {
-        match property.value {
-            Some(value) => value.write(&mut sink, property.name)?,
-            None => sink.skip(property.name)?,
+    for (name, value) in names.iter().zip(values) {
+        match value {
+            Some(value) => value.write(&mut sink, name)?,
+            None => sink.skip(name)?,
         }
     }
     sink.0.end()
@@ -596,13 +595,14 @@ pub fn serialize_struct<S: Serializer>(
 #[doc(hidden)]
 pub fn serialize_map<S: Serializer, V: Serialize>(
     serializer: S,
-    properties: &[Property<'_, MapSink<S>>],
+    names: &'static [&'static str],
+    values: &[Property<'_, MapSink<S>>],
     rest: &std::collections::BTreeMap<String, V>,
 ) -> Result<S::Ok, S::Error> {
     let mut sink = MapSink::<S>(serializer.serialize_map(None)?);
-    for property in properties {
-        if let Some(value) = property.value {
-            value.write(&mut sink, property.name)?;
+    for (name, value) in names.iter().zip(values) {
+        if let Some(value) = value {
+            value.write(&mut sink, name)?;
         }
     }
     for (key, value) in rest {
@@ -649,10 +649,12 @@ macro_rules! __impl_object {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use $($rt)::+::__private as __p;
+                static NAMES: &[&str] = &[ $( $wire, )* ];
                 __p::serialize_struct(
                     serializer,
                     ::std::stringify!($name),
-                    &[ $( __p::property::$presence($wire, &self.$field), )* ],
+                    NAMES,
+                    &[ $( __p::property::$presence(&self.$field), )* ],
                 )
             }
         }
@@ -661,9 +663,11 @@ macro_rules! __impl_object {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use $($rt)::+::__private as __p;
+                static NAMES: &[&str] = &[ $( $wire, )* ];
                 __p::serialize_map(
                     serializer,
-                    &[ $( __p::property::$presence($wire, &self.$field), )* ],
+                    NAMES,
+                    &[ $( __p::property::$presence(&self.$field), )* ],
                     &self.$rest,
                 )
             }
@@ -676,11 +680,13 @@ macro_rules! __impl_object {
             fn from_object<'de, __A: ::serde::de::MapAccess<'de>>(map: __A) -> ::std::result::Result<Self, __A::Error> {
                 use $($rt)::+::__private as __p;
                 static INDEX: __p::FieldIndex = __p::FieldIndex::new();
+                static TABLE: &[__p::Field] = &[ $( __p::Field($wire, __p::presence::$presence), )* ];
                 $( let mut $field = ::std::option::Option::None::<$value>; )*
                 $( let mut $rest = ::std::collections::BTreeMap::new(); )?
                 __p::read_object(
                     map,
-                    &mut [ $( __p::Field($wire, __p::presence::$presence, &mut $field), )* ],
+                    TABLE,
+                    &mut [ $( &mut $field, )* ],
                     $crate::__impl_object!(@rest $($rest)?),
                     &INDEX,
                 )?;
