@@ -280,8 +280,6 @@ pub struct TypeDef {
     /// The Rust name (unique in the module).
     pub name: String,
     /// Where the schema is.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
     pub origin: Location,
     /// Documentation (title and description).
     pub doc: Option<String>,
@@ -401,8 +399,6 @@ pub struct Field {
     /// The schema's `default`, if any.
     pub default: Option<serde_json::Value>,
     /// Where the property is.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
     pub origin: Location,
 }
 
@@ -582,17 +578,11 @@ impl PathTemplate {
 pub struct Operation {
     /// The method name (snake_case, unique).
     pub name: String,
-    /// UpperCamelCase prefix for the operation's own types.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
-    pub type_prefix: String,
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path template (`/pets/{petId}`), parsed.
     pub path: PathTemplate,
     /// Where the operation is.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
     pub origin: Location,
     /// `summary`.
     pub summary: Option<String>,
@@ -985,8 +975,7 @@ pub struct ResponseHeader {
     /// `description`.
     pub doc: Option<String>,
     /// Where the header is.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
+    #[expect(dead_code, reason = "read by nothing yet: every IR node knows where it came from")]
     pub origin: Location,
 }
 
@@ -1005,8 +994,6 @@ pub struct ResponseBody {
 #[derive(Debug, Clone)]
 pub struct SecurityScheme {
     /// Where the scheme is defined.
-    // Not read by emit: kept so every IR node knows where it came from.
-    #[allow(dead_code)]
     pub origin: Location,
     /// The key in `components.securitySchemes`.
     pub key: String,

@@ -290,11 +290,10 @@ impl<'de> serde::Deserialize<'de> for WideJson {
             fn visit_u64<E>(self, v: u64) -> Result<WideJson, E> {
                 Ok(WideJson(Value::from(v)))
             }
-            #[allow(clippy::cast_precision_loss)]
+            // Precision is lost past 2^53, as for any JSON number.
             fn visit_i128<E>(self, v: i128) -> Result<WideJson, E> {
                 Ok(WideJson(serde_json::Number::from_f64(v as f64).map_or(Value::Null, Value::Number)))
             }
-            #[allow(clippy::cast_precision_loss)]
             fn visit_u128<E>(self, v: u128) -> Result<WideJson, E> {
                 Ok(WideJson(serde_json::Number::from_f64(v as f64).map_or(Value::Null, Value::Number)))
             }

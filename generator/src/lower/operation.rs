@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
         own.into_iter().chain(shared).collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "an operation's parts as the path item and the operation give them")]
     fn operation(
         &mut self,
         path: &str,
@@ -159,7 +159,6 @@ impl<'a> Lowerer<'a> {
         let accept = accept.join(", ");
         Operation {
             name,
-            type_prefix,
             method,
             path: template,
             origin: at.clone(),

@@ -372,7 +372,6 @@ fn number_value(number: f64) -> Value {
     // Whole numbers well inside i64's range (2^53) convert exactly.
     const EXACT: f64 = 9_007_199_254_740_992.0;
     if number.fract() == 0.0 && number.abs() < EXACT {
-        #[allow(clippy::cast_possible_truncation)]
         return Value::from(number as i64);
     }
     serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
