@@ -39,6 +39,10 @@ pub struct Documents {
     /// directory, or [`crate::Config::ref_root`]. What [`join_ref`] confines
     /// to.
     pub tree: String,
+    /// The version the root was read as: only the readers ask (fragments
+    /// read on demand, through [`Documents::context`]); past them, the
+    /// model's [`crate::model::Dialect`] says what depends on it.
+    pub version: Version,
     /// The root document in the version-neutral model.
     pub model: Document,
     /// Every loaded file (the root included) as untyped JSON, keyed by
@@ -65,7 +69,7 @@ impl Documents {
     /// What reading a fragment of these documents needs.
     pub fn context(&self) -> crate::read::Context<'_> {
         crate::read::Context {
-            version: self.model.version,
+            version: self.version,
             raw: &self.raw,
             root_file: &self.root_path,
             tree: &self.tree,
@@ -162,7 +166,17 @@ pub fn load_spec_in(path: &str, ref_root: Option<&str>, loader: &dyn Loader) -> 
         }
     };
     warnings.splice(0..0, tolerated.warnings);
-    Ok(Documents { root_path: path.to_owned(), tree, model, raw, failed, media, read_problems: warnings, notes: Default::default() })
+    Ok(Documents {
+        root_path: path.to_owned(),
+        tree,
+        version,
+        model,
+        raw,
+        failed,
+        media,
+        read_problems: warnings,
+        notes: Default::default(),
+    })
 }
 
 /// The tolerant reader's interpretations applied to the root document of
@@ -775,8 +789,8 @@ mod tests {
             ("u.yaml", "swagger: '1.2'\n"),
             ("v.yaml", "openapi: 4.0.0\n"),
         ]);
-        assert_eq!(load_spec("s.yaml", &loader).map(|d| d.model.version).ok(), Some(Version::Swagger2));
-        assert_eq!(load_spec("t.yaml", &loader).map(|d| d.model.version).ok(), Some(Version::OpenApi31));
+        assert_eq!(load_spec("s.yaml", &loader).map(|d| d.version).ok(), Some(Version::Swagger2));
+        assert_eq!(load_spec("t.yaml", &loader).map(|d| d.version).ok(), Some(Version::OpenApi31));
         let error = load_spec("u.yaml", &loader).expect_err("swagger 1.2");
         assert_eq!(error.iter().next().map(|d| (d.code, d.pointer.as_str())), Some((Code::UnsupportedVersion, "/swagger")));
         let error = load_spec("v.yaml", &loader).expect_err("4.0");
@@ -787,7 +801,7 @@ mod tests {
     fn shape_errors_point_at_the_node_and_the_document_is_read_node_by_node() {
         let loader = files(&[("s.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n")]);
         let documents = load_spec("s.yaml", &loader).expect("read by the JSON reader");
-        assert_eq!(documents.model.version, Version::OpenApi30);
+        assert_eq!(documents.version, Version::OpenApi30);
         assert!(documents.model.paths.iter().any(|(path, _)| path == "/a"), "the rest of the document is read");
         let diagnostic = documents.read_problems.first().expect("the refusal, as a warning");
         assert_eq!((diagnostic.code, diagnostic.severity), (Code::InvalidDocument, crate::Severity::Warning));

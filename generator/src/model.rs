@@ -26,6 +26,83 @@ pub enum Version {
     OpenApi31,
 }
 
+/// What resolving and lowering need to know of a document's version, as
+/// data: where its components are and how its `$ref`s read. Readers
+/// choose it ([`Dialect::of`]); nothing after them asks which version a
+/// document was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    /// The object holding the component sections (`components`), or
+    /// `None` when they sit at the root (2.0's `definitions`, …).
+    components: Option<&'static str>,
+    /// Sections whose key differs from [`Section::name`] (2.0:
+    /// `definitions`, `securityDefinitions`).
+    renamed: &'static [(Section, &'static str)],
+    /// Only these keys are component sections (2.0); `None`: any key of
+    /// the components object is one.
+    only: Option<&'static [&'static str]>,
+    /// A schema with keywords beside its `$ref` defines a schema of its
+    /// own (3.1, JSON Schema 2020-12); otherwise the `$ref` alone counts.
+    pub ref_siblings_define: bool,
+}
+
+impl Dialect {
+    /// The dialect of a document of `version`.
+    pub fn of(version: Version) -> Self {
+        match version {
+            Version::Swagger2 => Dialect {
+                components: None,
+                renamed: &[(Section::Schemas, "definitions"), (Section::SecuritySchemes, "securityDefinitions")],
+                only: Some(&["definitions", "parameters", "responses", "securityDefinitions"]),
+                ref_siblings_define: false,
+            },
+            Version::OpenApi30 | Version::OpenApi31 => {
+                Dialect { components: Some("components"), renamed: &[], only: None, ref_siblings_define: version == Version::OpenApi31 }
+            }
+        }
+    }
+
+    /// The key of `section` (`schemas`; 2.0 `definitions`).
+    pub fn key(&self, section: Section) -> &'static str {
+        self.renamed.iter().find(|(renamed, _)| *renamed == section).map_or(section.name(), |(_, key)| key)
+    }
+
+    /// Where a section is, for messages: `components.schemas`;
+    /// 2.0 `definitions`.
+    pub fn label(&self, key: &str) -> String {
+        match self.components {
+            Some(components) => format!("{components}.{key}"),
+            None => key.to_owned(),
+        }
+    }
+
+    /// [`Dialect::label`] of `section`.
+    pub fn section_label(&self, section: Section) -> String {
+        self.label(self.key(section))
+    }
+
+    /// The reference prefix of `section`'s entries: `#/components/schemas/`;
+    /// 2.0 `#/definitions/`.
+    pub fn ref_prefix(&self, section: Section) -> String {
+        match self.components {
+            Some(components) => format!("#/{components}/{}/", self.key(section)),
+            None => format!("#/{}/", self.key(section)),
+        }
+    }
+
+    /// The section key a JSON pointer's segments name when they have the
+    /// shape of a component's pointer (`/components/schemas/X`; 2.0
+    /// `/definitions/X`).
+    pub fn section_of<'a>(&self, segments: &'a [String]) -> Option<&'a str> {
+        let key = match (self.components, segments) {
+            (Some(components), [root, key, _]) if root == components => key,
+            (None, [key, _]) => key,
+            _ => return None,
+        };
+        self.only.is_none_or(|only| only.contains(&key.as_str())).then_some(key.as_str())
+    }
+}
+
 /// Either a `$ref` or an inline definition, with where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<T> {
@@ -67,8 +144,8 @@ impl<T> Node<T> {
 /// One spec document (the root file).
 #[derive(Debug, Clone)]
 pub struct Document {
-    /// The version it was read as.
-    pub version: Version,
+    /// What resolving and lowering need of the version it was read as.
+    pub dialect: Dialect,
     /// `info`.
     pub info: Info,
     /// `servers` (2.0: made from `schemes`, `host` and `basePath`).

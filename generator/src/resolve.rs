@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
 use crate::load::{Documents, join_ref};
-use crate::model::{RefOr, Version};
+use crate::model::RefOr;
 use crate::pointer::Pointer;
 use crate::read::Component;
 
@@ -98,7 +98,7 @@ impl<'a> Resolver<'a> {
                         "{} is expected here, but {} points into {}; it is read as {} (a response's JSON schema, a schema as a JSON response; any JSON value if it has no schema)",
                         T::SECTION.entry(),
                         shown,
-                        section_name(model.version, section),
+                        model.dialect.section_label(section),
                         T::SECTION.entry(),
                     ),
                 ));
@@ -107,23 +107,23 @@ impl<'a> Resolver<'a> {
             if section != T::SECTION {
                 return Err(format!(
                     "points into {}, but a {} entry is expected here",
-                    section_name(model.version, section),
+                    model.dialect.section_label(section),
                     T::SECTION.name()
                 ));
             }
             return match T::entries(&model.components).get(name).map(|node| &node.value) {
                 Some(RefOr::Item(item)) => Ok(Step::Found(Cow::Borrowed(item))),
                 Some(RefOr::Ref(reference)) => Ok(Step::Next(reference.clone())),
-                None => Err(format!("no `{name}` in {}", section_name(model.version, section))),
+                None => Err(format!("no `{name}` in {}", model.dialect.section_label(section))),
             };
         }
         let segments = target.pointer.segments();
-        if in_root && let Some(section) = component_section(model.version, &segments) {
+        if in_root && let Some(section) = model.dialect.section_of(&segments) {
             let name = segments.last().map(String::as_str).unwrap_or_default();
-            return Err(if section == T::SECTION.name() || model.version == Version::Swagger2 {
-                format!("no `{name}` in {}", section_prefix(model.version, section))
+            return Err(if section == model.dialect.key(T::SECTION) {
+                format!("no `{name}` in {}", model.dialect.label(section))
             } else {
-                format!("points into components.{section}, but a {} entry is expected here", T::SECTION.name())
+                format!("points into {}, but a {} entry is expected here", model.dialect.label(section), T::SECTION.name())
             });
         }
         if let Some(reason) = documents.failed.get(&target.file) {
@@ -135,7 +135,7 @@ impl<'a> Resolver<'a> {
         if let Some(next) = value.get("$ref").and_then(serde_json::Value::as_str) {
             let sibling_keywords = value.as_object().is_some_and(|map| map.len() > 1);
             // A 3.1 schema with keywords beside its `$ref` is a definition.
-            if !(model.version == Version::OpenApi31 && T::SECTION == crate::model::Section::Schemas && sibling_keywords) {
+            if !(model.dialect.ref_siblings_define && T::SECTION == crate::model::Section::Schemas && sibling_keywords) {
                 return Ok(Step::Next(next.to_owned()));
             }
         }
@@ -148,35 +148,6 @@ impl<'a> Resolver<'a> {
                 format!("`{target}` is not a valid {} entry (details are not shown for referenced files)", T::SECTION.name())
             }
         })
-    }
-}
-
-/// `components.schemas` (3.x) or `definitions` (2.0) for a found section.
-fn section_name(version: Version, section: crate::model::Section) -> String {
-    use crate::model::Section;
-    match (version, section) {
-        (Version::Swagger2, Section::Schemas) => "definitions".to_owned(),
-        (Version::Swagger2, Section::SecuritySchemes) => "securityDefinitions".to_owned(),
-        (Version::Swagger2, other) => other.name().to_owned(),
-        (_, other) => format!("components.{}", other.name()),
-    }
-}
-
-fn section_prefix(version: Version, section: &str) -> String {
-    if version == Version::Swagger2 { section.to_owned() } else { format!("components.{section}") }
-}
-
-/// The components section a pointer names, when it has the shape of a
-/// component pointer (`/components/schemas/X`; 2.0 `/definitions/X`, …).
-fn component_section(version: Version, segments: &[String]) -> Option<&str> {
-    match (version, segments) {
-        (Version::Swagger2, [section, _])
-            if matches!(section.as_str(), "definitions" | "parameters" | "responses" | "securityDefinitions") =>
-        {
-            Some(section.as_str())
-        }
-        (Version::OpenApi30 | Version::OpenApi31, [components, section, _]) if components == "components" => Some(section.as_str()),
-        _ => None,
     }
 }
 

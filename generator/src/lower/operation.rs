@@ -565,7 +565,7 @@ impl<'a> Lowerer<'a> {
                             format!(
                                 "security requirement names undefined scheme `{}` (not in {}); this alternative is dropped and the operation is generated without credentials for it",
                                 key.escape_debug(),
-                                schemes_section(documents.model.version)
+                                documents.model.dialect.section_label(model::Section::SecuritySchemes)
                             ),
                         );
                     }
@@ -576,14 +576,6 @@ impl<'a> Lowerer<'a> {
             }
         }
         alternatives
-    }
-}
-
-/// Where security schemes are defined, for messages.
-fn schemes_section(version: model::Version) -> &'static str {
-    match version {
-        model::Version::Swagger2 => "securityDefinitions",
-        _ => "components.securitySchemes",
     }
 }
 

@@ -542,10 +542,7 @@ impl<'a> Lowerer<'a> {
     /// entries that point at it, else the referenced schema's name.
     fn tag_values(&self, view: &Schema, reference: &str, at: &Location) -> Vec<String> {
         let Some(discriminator) = &view.discriminator else { return Vec::new() };
-        let components_prefix = match self.documents.model.version {
-            crate::model::Version::Swagger2 => "#/definitions/",
-            _ => "#/components/schemas/",
-        };
+        let components_prefix = self.documents.model.dialect.ref_prefix(crate::model::Section::Schemas);
         let Ok(member) = self.resolver.target(&at.file, reference) else { return Vec::new() };
         let mapped: Vec<String> = discriminator
             .mapping
@@ -841,10 +838,7 @@ fn untagged_rank(types: &crate::ir::TypeSpace, ty: &TypeRef) -> (u8, i64) {
 /// (`allOf: [$ref]`) is the base itself, not a variant of it.
 pub(super) fn derived_schemas(documents: &Documents, resolver: &Resolver<'_>) -> BTreeMap<Location, Vec<String>> {
     let components = &documents.model.components;
-    let prefix = match documents.model.version {
-        crate::model::Version::Swagger2 => "#/definitions/",
-        _ => "#/components/schemas/",
-    };
+    let prefix = documents.model.dialect.ref_prefix(crate::model::Section::Schemas);
     let is_base = |location: &Location| {
         location.file == documents.root_path
             && location.pointer.last().and_then(|name| components.schemas.get(&*name)).is_some_and(|node| {

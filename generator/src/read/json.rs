@@ -276,7 +276,7 @@ impl Reader {
             });
             components.path_items = self.section(c, "pathItems", &base, |r, v, at| r.node(v, at, "a path item", Reader::path_item));
         }
-        Document { version: self.version, info, servers, paths, components, security: self.security(map, &at) }
+        Document { dialect: crate::model::Dialect::of(self.version), info, servers, paths, components, security: self.security(map, &at) }
     }
 
     fn section<T>(

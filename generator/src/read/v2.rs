@@ -128,7 +128,7 @@ impl<'a> Swagger<'a> {
             })
             .unwrap_or_default();
         Document {
-            version: Version::Swagger2,
+            dialect: crate::model::Dialect::of(Version::Swagger2),
             info,
             servers: server(map).into_iter().collect(),
             paths,

@@ -26,7 +26,7 @@ pub fn document(file: &str, root: &openapiv3::OpenAPI) -> Document {
         components.security_schemes = section(&c.security_schemes, &base.push("securitySchemes"), |s, _| security_scheme(s));
     }
     Document {
-        version: Version::OpenApi30,
+        dialect: crate::model::Dialect::of(Version::OpenApi30),
         info: Info { title: root.info.title.clone(), version: root.info.version.clone(), description: root.info.description.clone() },
         servers: root.servers.iter().map(server).collect(),
         paths: root
