@@ -256,7 +256,7 @@ debug = false
         let (ours, derive) = if *spec == "github" { ("ours", "derive") } else { ("unions_ours", "unions_derive") };
         let _ = writeln!(
             calls,
-            "    bench::<{ours}::types::{ty}, {derive}::types::{ty}>({name:?}, {:?}, {ours}::runtime::decode_json, {derive}::runtime::decode_json);",
+            "    bench::<{ours}::types::{ty}, {derive}::types::{ty}>({name:?}, {:?}, {ours}::runtime::__private::decode_json, {derive}::runtime::__private::decode_json);",
             file.display()
         );
     }
