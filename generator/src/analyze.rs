@@ -10,6 +10,52 @@
 
 use crate::ir::{Api, Operation, SerdeUse, StreamBody, StreamItem, TaggedBy, TypeId, TypeKind, TypeRef, TypeSpace};
 
+/// Every pass between lowering (and the example check, which reads types
+/// as the spec wrote them) and validation, in their one order: pagination
+/// and streams are recognised, cycles broken, tags detached from variants,
+/// unused security schemes dropped, serde directions decided, the nesting
+/// depth measured (its warning added), and with `--only-tags` the types no
+/// operation reaches pruned. Returns the recursion limit the crate needs
+/// (0: the compiler's default). `generate` and the tests both run this.
+pub fn run(api: &mut Api, context: &crate::context::Context<'_>) -> usize {
+    let mut pagination_warnings = crate::paginate::assign(api, context.detect_pagination);
+    api.warnings.append(&mut pagination_warnings);
+    crate::streams::assign(api);
+    break_cycles(&mut api.types);
+    detach_tags(api);
+    drop_unused_schemes(api);
+    mark_unreached(api);
+    serde_directions(api, context.settings.serde_impls == crate::SerdeImpls::Both);
+    let mut recursion_limit = 0;
+    if let Some((limit, warning)) = deep_nesting_warning(api) {
+        recursion_limit = limit;
+        api.warnings.push(warning);
+    }
+    if !context.only_tags.is_empty() {
+        // (Examples are tests of the whole API, not of a slice.)
+        api.examples.clear();
+        api.samples = crate::ir::Samples::default();
+        prune_unused(api);
+        mark_unreached(api);
+    }
+    if context.features {
+        api.features = Some(crate::features::assign(api)).filter(|features| !features.names.is_empty());
+    }
+    recursion_limit
+}
+
+/// Marks the types no operation reaches and everything they use
+/// ([`crate::ir::TypeDef::unreached`]): the one place this is worked out.
+pub fn mark_unreached(api: &mut Api) {
+    let roots = api.operations.iter().flat_map(operation_roots).collect();
+    let reached = reachable(&api.types, roots);
+    let unreached = (0..api.types.defs.len()).filter(|id| !reached[*id]).collect();
+    let used = reachable(&api.types, unreached);
+    for (def, unreached) in api.types.defs.iter_mut().zip(used) {
+        def.unreached = unreached;
+    }
+}
+
 /// Applies both fixes in place.
 pub fn break_cycles(types: &mut TypeSpace) {
     mark_recursive_aliases(types);
@@ -261,11 +307,10 @@ pub fn serde_directions(api: &mut Api, both: bool) {
     }
     let sent = reachable(&api.types, sent);
     let received = reachable(&api.types, received);
-    // What no operation reaches gets both, and so does everything it uses.
-    let unreached = (0..api.types.defs.len()).filter(|id| !sent[*id] && !received[*id]).collect();
-    let both = reachable(&api.types, unreached);
+    // What no operation reaches gets both, and so does everything it uses
+    // (`mark_unreached`).
     for (id, def) in api.types.defs.iter_mut().enumerate() {
-        def.serde = if both[id] { SerdeUse::BOTH } else { SerdeUse { serialize: sent[id], deserialize: received[id] } };
+        def.serde = if def.unreached { SerdeUse::BOTH } else { SerdeUse { serialize: sent[id], deserialize: received[id] } };
     }
 }
 

@@ -17,6 +17,8 @@ pub struct Context<'a> {
     pub only_tags: &'a [String],
     /// Detect paginated operations from their shape.
     pub detect_pagination: bool,
+    /// Cut the crate into Cargo features (standalone crates).
+    pub features: bool,
 }
 
 impl<'a> Context<'a> {
@@ -27,6 +29,7 @@ impl<'a> Context<'a> {
             skip_unsupported: config.skip_unsupported,
             only_tags: &config.only_tags,
             detect_pagination: config.detect_pagination,
+            features: matches!(config.layout, crate::Layout::Standalone { .. }),
         }
     }
 }
@@ -36,6 +39,6 @@ impl Context<'static> {
     /// Defaults, for tests.
     pub fn default_for_tests() -> Self {
         static SETTINGS: Settings = Settings::DEFAULT;
-        Self { settings: &SETTINGS, skip_unsupported: false, only_tags: &[], detect_pagination: true }
+        Self { settings: &SETTINGS, skip_unsupported: false, only_tags: &[], detect_pagination: true, features: false }
     }
 }

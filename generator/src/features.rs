@@ -8,52 +8,8 @@
 use std::collections::BTreeSet;
 
 use crate::analyze::{operation_roots, reachable};
-use crate::ir::Api;
+use crate::ir::{Api, FULL, Features, SCHEMAS, Slice, UNTAGGED};
 use crate::naming::Scope;
-
-/// The feature of operations without tags.
-pub const UNTAGGED: &str = "untagged";
-
-/// The feature of types no operation reaches.
-pub const SCHEMAS: &str = "schemas";
-
-/// The feature that turns every tag on (the default).
-pub const FULL: &str = "full";
-
-/// Feature names and which items each one compiles.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Features {
-    /// Feature names, in the order tags first appear (then [`SCHEMAS`]),
-    /// each with what it compiles.
-    pub names: Vec<(String, Slice)>,
-    /// For each operation, the features that compile it.
-    pub operations: Vec<Vec<usize>>,
-    /// For each type, the features that compile it (`None`: always, which
-    /// is only the case in an API without operations).
-    pub types: Vec<Option<Vec<usize>>>,
-}
-
-/// What one feature compiles.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Slice {
-    /// The operations with this tag (and the types they reach).
-    Tag(String),
-    /// The operations without tags ([`UNTAGGED`]).
-    Untagged,
-    /// The types no operation reaches ([`SCHEMAS`]).
-    Schemas,
-}
-
-impl Features {
-    /// The features in `indices`, or `None` when they are all the features
-    /// (no `cfg` needed).
-    pub fn subset(&self, indices: &[usize]) -> Option<Vec<&str>> {
-        if indices.len() == self.names.len() {
-            return None;
-        }
-        Some(indices.iter().filter_map(|index| self.names.get(*index)).map(|(name, _)| name.as_str()).collect())
-    }
-}
 
 /// A Cargo feature name for a tag: lowercase ASCII letters, digits, `-`
 /// and `_`, starting with a letter.
@@ -114,13 +70,12 @@ pub fn assign(api: &Api) -> Features {
         }
     }
     // Types no operation reaches are under their own feature, and so is
-    // everything they use.
-    let unreached: Vec<usize> = per_type.iter().enumerate().filter(|(_, features)| features.is_empty()).map(|(id, _)| id).collect();
-    if !unreached.is_empty() && !names.is_empty() {
+    // everything they use (`analyze::mark_unreached`).
+    if api.types.defs.iter().any(|def| def.unreached) && !names.is_empty() {
         let schemas = index_of(Slice::Schemas, &mut names);
-        for (id, reached) in reachable(&api.types, unreached).into_iter().enumerate() {
-            if reached {
-                per_type[id].insert(schemas);
+        for (features, def) in per_type.iter_mut().zip(&api.types.defs) {
+            if def.unreached {
+                features.insert(schemas);
             }
         }
     }

@@ -72,6 +72,9 @@ pub struct Api {
     /// operation's arguments (those that fit): the conformance test calls
     /// operations with them.
     pub samples: Samples,
+    /// The Cargo features a standalone crate is cut into (one per tag),
+    /// when there are any (decided by analysis: `features::assign`).
+    pub features: Option<Features>,
 }
 
 /// Example values that fit their types, by what they illustrate (found by
@@ -289,6 +292,11 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Which serde impls it gets (decided in `analyze::serde_directions`).
     pub serde: SerdeUse,
+    /// No operation reaches the type, or a type no operation reaches uses
+    /// it (webhook payloads and what they hold): decided once by
+    /// `analyze::mark_unreached`; such types get both serde directions and
+    /// the `schemas` feature.
+    pub unreached: bool,
 }
 
 /// Which directions of serde a type is used in: sent (`Serialize`),
@@ -1047,4 +1055,50 @@ pub enum SecurityKind {
     Bearer,
     /// HTTP basic authentication.
     Basic,
+}
+
+// Cargo features a standalone crate is cut into (decided by `features::assign`).
+
+/// The feature of operations without tags.
+pub const UNTAGGED: &str = "untagged";
+
+/// The feature of types no operation reaches.
+pub const SCHEMAS: &str = "schemas";
+
+/// The feature that turns every tag on (the default).
+pub const FULL: &str = "full";
+
+/// Feature names and which items each one compiles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Feature names, in the order tags first appear (then [`SCHEMAS`]),
+    /// each with what it compiles.
+    pub names: Vec<(String, Slice)>,
+    /// For each operation, the features that compile it.
+    pub operations: Vec<Vec<usize>>,
+    /// For each type, the features that compile it (`None`: always, which
+    /// is only the case in an API without operations).
+    pub types: Vec<Option<Vec<usize>>>,
+}
+
+/// What one feature compiles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slice {
+    /// The operations with this tag (and the types they reach).
+    Tag(String),
+    /// The operations without tags ([`UNTAGGED`]).
+    Untagged,
+    /// The types no operation reaches ([`SCHEMAS`]).
+    Schemas,
+}
+
+impl Features {
+    /// The features in `indices`, or `None` when they are all the features
+    /// (no `cfg` needed).
+    pub fn subset(&self, indices: &[usize]) -> Option<Vec<&str>> {
+        if indices.len() == self.names.len() {
+            return None;
+        }
+        Some(indices.iter().filter_map(|index| self.names.get(*index)).map(|(name, _)| name.as_str()).collect())
+    }
 }

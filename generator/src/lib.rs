@@ -13,8 +13,9 @@
 //! (ARCHITECTURE.md has the code map):
 //!
 //! ```text
-//! load ─► read (per version) ─► model ─► resolve ─► lower (IR) ─► paginate
-//!      ─► analyze ─► validate ─► features ─► emit (quote!) ─► format (prettyplease)
+//! load ─► read (per version) ─► model ─► resolve ─► lower (IR) ─► examples
+//!      ─► analyze (`analyze::run`: paginate, streams, cycles, tags, serde,
+//!         features) ─► validate ─► emit (quote!) ─► format (prettyplease)
 //! ```
 //!
 //! The pipeline performs no I/O: the caller supplies spec text through a
@@ -332,23 +333,7 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         });
         match result {
             Ok(mut api) => {
-                let mut pagination_warnings = paginate::assign(&mut api, context.detect_pagination);
-                api.warnings.append(&mut pagination_warnings);
-                streams::assign(&mut api);
-                analyze::break_cycles(&mut api.types);
-                analyze::detach_tags(&mut api);
-                analyze::drop_unused_schemes(&mut api);
-                analyze::serde_directions(&mut api, context.settings.serde_impls == SerdeImpls::Both);
-                if let Some((limit, warning)) = analyze::deep_nesting_warning(&api) {
-                    recursion_limit = recursion_limit.max(limit);
-                    api.warnings.push(warning);
-                }
-                if !context.only_tags.is_empty() {
-                    // (Examples are tests of the whole API, not of a slice.)
-                    api.examples.clear();
-                    api.samples = ir::Samples::default();
-                    analyze::prune_unused(&mut api);
-                }
+                recursion_limit = recursion_limit.max(analyze::run(&mut api, &context));
                 // The IR's invariants hold, or nothing is emitted.
                 for problem in validate::check(&api) {
                     diagnostics.push(problem);
@@ -377,15 +362,8 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         locate::fill_in(&mut all, loader);
     }
     let mut output = Output { skipped, warnings, ..Output::default() };
-    // Standalone crates get one Cargo feature per tag.
-    let features: Vec<Option<features::Features>> = modules
-        .iter()
-        .map(|(_, api)| {
-            matches!(config.layout, Layout::Standalone { .. }).then(|| features::assign(api)).filter(|features| !features.names.is_empty())
-        })
-        .collect();
-    for ((spec, api), features) in modules.iter().zip(&features) {
-        for file in emit::module_files(api, features.as_ref()) {
+    for (spec, api) in &modules {
+        for file in emit::module_files(api, api.features.as_ref()) {
             let path = format!("src/{}/{}", spec.module, file.name);
             let text = format::rust_chunks(&file, &config.regenerate_command, Some(&spec.path))
                 .map_err(|message| Diagnostics::from(Diagnostic::new(Code::Internal, &spec.path, "", message)))?;
@@ -422,7 +400,12 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         output.files.insert(
             "Cargo.toml".to_owned(),
             format::with_toml_header(
-                &emit::standalone_manifest(crate_name, version, &features.iter().flatten().collect::<Vec<_>>(), &config.settings.runtime),
+                &emit::standalone_manifest(
+                    crate_name,
+                    version,
+                    &modules.iter().filter_map(|(_, api)| api.features.as_ref()).collect::<Vec<_>>(),
+                    &config.settings.runtime,
+                ),
                 &config.regenerate_command,
             ),
         );

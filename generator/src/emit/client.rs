@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{Doc, code, oneline};
 use super::ident;
 use super::types::type_tokens;
-use crate::features::Features;
+use crate::ir::Features;
 use crate::ir::{
     Api, BodyKind, ErrorBody, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
     QueryStyle, ResponseCase, Returns, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,

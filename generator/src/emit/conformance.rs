@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use super::Piece;
 use super::ident;
 use super::types::type_tokens;
-use crate::features::Features;
+use crate::ir::Features;
 use crate::ir::{Api, BodyKind, Operation, OperationSamples, Presence, SecurityKind, TypeKind, TypeRef};
 
 /// How deep a value is built before giving up (a type that requires

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::Piece;
 use super::types::type_tokens;
-use crate::features::Features;
+use crate::ir::Features;
 use crate::ir::{Api, BodyExample, TypeRef};
 
 /// The file's head (its docs) and one test per example.

@@ -15,7 +15,7 @@ use quote::quote;
 use super::docs::{Doc, code};
 use super::ident;
 use super::types::type_tokens;
-use crate::features::Features;
+use crate::ir::Features;
 use crate::ir::{
     Api, BodyKind, ErrorBody, Operation, ParamLocation, PathPiece, PathStyle, QueryStyle, ResponseCase, Returns, StreamFraming, StreamItem,
     TypeId, TypeKind, TypeRef, TypeSpace,

@@ -21,8 +21,8 @@ use quote::quote;
 
 pub use docs::{code, oneline};
 
-use crate::features::Features;
 use crate::ir::Api;
+use crate::ir::Features;
 use crate::{Layout, Runtime};
 
 /// The runtime shipped inside every generated crate as its `runtime`
@@ -170,7 +170,7 @@ pub fn module_files<'a>(api: &'a Api, features: Option<&'a Features>) -> Vec<Fil
     // A slice of the API leaves credentials and helpers of the other
     // slices unused.
     let allows = move || {
-        let full = crate::features::FULL;
+        let full = crate::ir::FULL;
         features.map(|_| quote!(#![cfg_attr(not(feature = #full), allow(dead_code, unused_imports))]))
     };
     let module_head = move || {
@@ -392,7 +392,7 @@ pub fn standalone_manifest(crate_name: &str, version: &str, features: &[&Feature
         format!(
             "\n# One feature per tag of the spec: `default-features = false, features = [\"…\"]`\n# compiles only those operations and the types they use.\n[features]\ndefault = [\"{full}\"]\n{full} = [{}]\n{each}",
             quoted.join(", "),
-            full = crate::features::FULL,
+            full = crate::ir::FULL,
         )
     };
     let (runtime_dependency, feature_section) = match runtime {

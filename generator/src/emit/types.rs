@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::docs::{Doc, code, doc_attrs};
 use super::ident;
-use crate::features::Features;
+use crate::ir::Features;
 use crate::ir::{
     Api, Enum, EnumRepr, Field, Operation, Presence, ResponseVariant, SerdeUse, Struct, TypeDef, TypeKind, TypeRef, TypeSpace, Union,
 };

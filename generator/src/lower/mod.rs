@@ -69,6 +69,7 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
         },
         examples: Vec::new(),
         samples: crate::ir::Samples::default(),
+        features: None,
     };
     let mut diagnostics = Diagnostics::default();
     for problem in problems {
@@ -156,6 +157,7 @@ impl<'a> Lowerer<'a> {
             deprecated: false,
             kind: TypeKind::Pending,
             serde: SerdeUse::BOTH,
+            unreached: false,
         });
         id
     }

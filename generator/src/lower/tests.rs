@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use super::lower;
-use crate::analyze::break_cycles;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
     Api, BodyKind, Field, Operation, Param, ParamLocation, ResponseCase, SecurityKind, StatusMatch, TypeDef, TypeId, TypeKind, TypeRef,
@@ -54,10 +53,11 @@ fn lower_yaml(components_and_paths: &str) -> Api {
     try_lower(components_and_paths, false).unwrap_or_else(|problems| panic!("lowering failed:\n{problems}"))
 }
 
-/// [`lower_yaml`] followed by the cycle-breaking analysis.
+/// [`lower_yaml`] followed by analysis, as `generate` runs it
+/// ([`crate::analyze::run`], default settings).
 fn lower_analyzed(components_and_paths: &str) -> Api {
     let mut api = lower_yaml(components_and_paths);
-    break_cycles(&mut api.types);
+    crate::analyze::run(&mut api, &crate::context::Context::default_for_tests());
     api
 }
 
@@ -1712,6 +1712,7 @@ fn serde_impls_follow_the_direction_each_type_is_used_in() {
     ";
     let directions = |both: bool| {
         let mut api = lower_analyzed(spec);
+        // `run` decided with the default (both); decide again as asked.
         crate::analyze::serde_directions(&mut api, both);
         api.types.defs.iter().map(|def| (def.name.clone(), (def.serde.serialize, def.serde.deserialize))).collect::<BTreeMap<_, _>>()
     };
@@ -1753,8 +1754,7 @@ fn variants_used_only_in_tagged_unions_leave_the_tag_to_the_union() {
               oneOf: [{$ref: '#/components/schemas/Circle'}, {$ref: '#/components/schemas/Square'}]
               discriminator: {propertyName: kind}
     ";
-    let mut api = lower_analyzed(spec);
-    crate::analyze::detach_tags(&mut api);
+    let api = lower_analyzed(spec);
     // Circle is only a variant: no `kind` field, and its inline enum of the
     // one value is gone. Square is also a request body: it keeps `kind`.
     assert_eq!(describe(&api, "Circle"), "{radius: f64 Optional}");
