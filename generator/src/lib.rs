@@ -34,7 +34,6 @@ mod context;
 mod diagnostics;
 mod emit;
 mod examples;
-mod features;
 mod format;
 mod ir;
 mod load;

@@ -8,6 +8,8 @@
 //! * A struct that is only ever a variant of tagged unions leaves its
 //!   discriminator property to the union ([`detach_tags`]).
 
+mod features;
+
 use crate::ir::{Api, Operation, SerdeUse, StreamBody, StreamItem, TaggedBy, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Every pass between lowering (and the example check, which reads types
@@ -39,7 +41,7 @@ pub fn run(api: &mut Api, context: &crate::context::Context<'_>) -> usize {
         mark_unreached(api);
     }
     if context.features {
-        api.features = Some(crate::features::assign(api)).filter(|features| !features.names.is_empty());
+        api.features = Some(features::assign(api)).filter(|features| !features.names.is_empty());
     }
     recursion_limit
 }

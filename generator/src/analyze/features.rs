@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analyze::{operation_roots, reachable};
+use super::{operation_roots, reachable};
 use crate::ir::{Api, FULL, Features, SCHEMAS, Slice, UNTAGGED};
 use crate::naming::Scope;
 
