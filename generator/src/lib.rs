@@ -30,6 +30,7 @@
 // crate, each stage's `pub` items are what the other stages may use.
 mod analyze;
 pub mod build;
+mod confine;
 mod context;
 mod diagnostics;
 mod emit;

@@ -315,35 +315,9 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
         other => {
             return Err(format!(
                 "unknown style `{}` (expected next-link, link-header, cursor, has-more, page or offset)",
-                crate::emit::oneline(other)
+                other.escape_debug()
             ));
         }
     };
     Ok(Pagination { style, items, detected: false, methods: PageMethods::default() })
-}
-
-/// How the pagination is described in the operation's docs.
-pub fn describe(pagination: &Pagination) -> String {
-    use crate::emit::code;
-    let how = match &pagination.style {
-        PaginationStyle::NextLink(field) => format!("the next page is the URL in {}", code(&field.wire)),
-        PaginationStyle::LinkHeader => "the next page is the `rel=\"next\"` URL of the `Link` header".to_owned(),
-        PaginationStyle::Cursor { field, param } => {
-            format!("the next page is requested with {} sent back as the {} query parameter", code(&field.wire), code(param))
-        }
-        PaginationStyle::HasMore { has_more, param, id } => format!(
-            "while {} is true, the next page is requested with the last item's {} as {}",
-            code(&has_more.wire),
-            code(&id.wire),
-            code(param)
-        ),
-        PaginationStyle::PageNumber { param, .. } => {
-            format!("the next page is requested with {} counted up, until a page is short or empty", code(param))
-        }
-        PaginationStyle::Offset { param, .. } => {
-            format!("the next page is requested with {} advanced past the items read, until a page is short or empty", code(param))
-        }
-    };
-    let source = if pagination.detected { "detected from the spec" } else { "declared with `x-pagination`" };
-    format!("Paginated ({source}): {how}.")
 }

@@ -6,9 +6,10 @@
 
 use std::borrow::Cow;
 
+use crate::confine::join_ref;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Location;
-use crate::load::{Documents, join_ref};
+use crate::load::Documents;
 use crate::model::RefOr;
 use crate::pointer::Pointer;
 use crate::read::Component;

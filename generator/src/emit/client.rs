@@ -8,11 +8,11 @@ use quote::quote;
 use super::docs::{Doc, code, oneline};
 use super::ident;
 use super::types::type_tokens;
-use crate::ir::Features;
 use crate::ir::{
     Api, BodyKind, ErrorBody, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
     QueryStyle, ResponseCase, Returns, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
 };
+use crate::ir::{Features, Pagination};
 
 /// The client half of a module: everything but the `types` module. The
 /// first chunk holds `Client` and its builder; then one `impl Client` block
@@ -397,7 +397,7 @@ fn operation_method(operation: &Operation, api: &Api, cfg: &TokenStream) -> Toke
     let pages = ident(&pagination.methods.pages);
     let stream = ident(&pagination.methods.stream);
     let page_ty = success_ty;
-    let pagination_doc = crate::paginate::describe(pagination);
+    let pagination_doc = describe_pagination(pagination);
     let docs = Doc::new()
         .markdown(operation.summary.as_deref())
         .markdown(operation.description.as_deref())
@@ -971,4 +971,29 @@ fn error_enum_handling(operation: &Operation, enum_id: crate::ir::TypeId, api: &
 pub(super) fn api_name(title: &str) -> String {
     let title = oneline(title);
     if title.to_ascii_lowercase().ends_with("api") { format!("the {title}") } else { format!("the {title} API") }
+}
+
+/// How the pagination is described in the operation's docs.
+pub(super) fn describe_pagination(pagination: &Pagination) -> String {
+    let how = match &pagination.style {
+        PaginationStyle::NextLink(field) => format!("the next page is the URL in {}", code(&field.wire)),
+        PaginationStyle::LinkHeader => "the next page is the `rel=\"next\"` URL of the `Link` header".to_owned(),
+        PaginationStyle::Cursor { field, param } => {
+            format!("the next page is requested with {} sent back as the {} query parameter", code(&field.wire), code(param))
+        }
+        PaginationStyle::HasMore { has_more, param, id } => format!(
+            "while {} is true, the next page is requested with the last item's {} as {}",
+            code(&has_more.wire),
+            code(&id.wire),
+            code(param)
+        ),
+        PaginationStyle::PageNumber { param, .. } => {
+            format!("the next page is requested with {} counted up, until a page is short or empty", code(param))
+        }
+        PaginationStyle::Offset { param, .. } => {
+            format!("the next page is requested with {} advanced past the items read, until a page is short or empty", code(param))
+        }
+    };
+    let source = if pagination.detected { "detected from the spec" } else { "declared with `x-pagination`" };
+    format!("Paginated ({source}): {how}.")
 }

@@ -19,7 +19,7 @@ mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-pub use docs::{code, oneline};
+pub use docs::oneline;
 
 use crate::ir::Api;
 use crate::ir::Features;

@@ -22,9 +22,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::json::{METHODS, Reader, extensions, flag, object, string, strings};
+use crate::confine::join_ref;
 use crate::diagnostics::Code;
 use crate::ir::Location;
-use crate::load::join_ref;
 use crate::model::{
     Components, Document, Header, Info, MediaType, Node, Operation, Parameter, ParameterIn, PathItem, RequestBody, Response, Schema,
     SchemeKind, SecurityScheme, Server, Style, Version,
