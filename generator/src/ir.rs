@@ -2,43 +2,12 @@
 //! terms but without syntax. Lowering builds it; emitting reads it. Every
 //! node remembers where in the spec it came from (file + JSON pointer).
 
-use std::fmt;
-
 use crate::diagnostics::Diagnostic;
 pub use crate::model::HttpMethod;
-use crate::pointer::Pointer;
 
-/// A place in a spec: file and JSON pointer.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Location {
-    /// The spec file.
-    pub file: String,
-    /// The node inside it.
-    pub pointer: Pointer,
-}
-
-impl Location {
-    /// `file#pointer`.
-    pub fn new(file: &str, pointer: Pointer) -> Self {
-        Self { file: file.to_owned(), pointer }
-    }
-
-    /// This location extended by several pointer segments.
-    pub fn join<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Location {
-        Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
-    }
-
-    /// This location extended by one pointer segment.
-    pub fn push(&self, segment: impl AsRef<str>) -> Self {
-        Self { file: self.file.clone(), pointer: self.pointer.push(segment) }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}#{}", self.file, self.pointer)
-    }
-}
+/// A place in a spec (defined beside [`Pointer`], so the spec model
+/// names it without importing the IR).
+pub use crate::pointer::Location;
 
 /// One API: everything one spec becomes.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::ir::Location;
+use crate::pointer::Location;
 
 /// Which specification a document follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

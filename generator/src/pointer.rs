@@ -112,6 +112,38 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// A place in a spec: file and JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The spec file.
+    pub file: String,
+    /// The node inside it.
+    pub pointer: Pointer,
+}
+
+impl Location {
+    /// `file#pointer`.
+    pub fn new(file: &str, pointer: Pointer) -> Self {
+        Self { file: file.to_owned(), pointer }
+    }
+
+    /// This location extended by several pointer segments.
+    pub fn join<'s>(&self, segments: impl IntoIterator<Item = &'s str>) -> Location {
+        Location { file: self.file.clone(), pointer: self.pointer.join(segments) }
+    }
+
+    /// This location extended by one pointer segment.
+    pub fn push(&self, segment: impl AsRef<str>) -> Self {
+        Self { file: self.file.clone(), pointer: self.pointer.push(segment) }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
