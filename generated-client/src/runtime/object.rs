@@ -339,7 +339,7 @@ impl FieldIndex {
 
     fn position(&self, fields: &'static [Field], key: &str) -> Option<usize> {
         if fields.len() <= SCAN_AT_MOST {
-            return fields.iter().position(|field| field.0 == key);
+            return fields.iter().position(|field| same_key(field.0, key));
         }
         let index = self.0.get_or_init(|| {
             let mut index = HashMap::with_capacity_and_hasher(fields.len(), BuildHasherDefault::default());
@@ -392,28 +392,50 @@ impl FxHasher {
     }
 }
 
-/// Which properties were read, so that a repeated key is an error.
+/// Which properties were read, so that a repeated key is an error: a bit
+/// per property in one word (structs of up to 64 properties: a shift and a
+/// test per key), else a flag per property.
 struct Seen {
-    small: u128,
+    small: u64,
     large: Vec<bool>,
 }
 
 impl Seen {
     fn new(len: usize) -> Self {
-        Self { small: 0, large: if len > 128 { vec![false; len] } else { Vec::new() } }
+        Self { small: 0, large: if len > 64 { vec![false; len] } else { Vec::new() } }
     }
 
     /// Marks `position`; false if it was marked already.
     #[inline]
     fn mark(&mut self, position: usize) -> bool {
         if self.large.is_empty() {
-            let bit = 1u128 << position;
+            let bit = 1u64 << (position & 63);
             let fresh = self.small & bit == 0;
             self.small |= bit;
             fresh
         } else {
-            !std::mem::replace(&mut self.large[position], true)
+            self.large.get_mut(position).is_some_and(|seen| !std::mem::replace(seen, true))
         }
+    }
+}
+
+/// `a == b` for property names, inline: names are short, and a call into
+/// `memcmp` per key costs more than comparing one or two words.
+#[inline(always)]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let length = a.len();
+    if length != b.len() {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| bytes.get(at..at + 8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()).map(u64::from_ne_bytes);
+    let half = |bytes: &[u8], at: usize| bytes.get(at..at + 4).and_then(|four| <[u8; 4]>::try_from(four).ok()).map(u32::from_ne_bytes);
+    match length {
+        // Two overlapping words cover 8 to 16 bytes, two halves 4 to 7.
+        8..=16 => word(a, 0) == word(b, 0) && word(a, length - 8) == word(b, length - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, length - 4) == half(b, length - 4),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
     }
 }
 
@@ -436,7 +458,7 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let key_text = key.as_str();
         let position = match fields.get(next) {
-            Some(field) if field.0 == key_text => Some(next),
+            Some(field) if same_key(field.0, key_text) => Some(next),
             _ => index.position(fields, key_text),
         };
         match position.and_then(|position| Some((position, fields.get(position)?, slots.get_mut(position)?))) {
@@ -715,4 +737,26 @@ macro_rules! __impl_object {
     (@finish $presence:ident $field:ident $wire:literal) => { $field };
     (@rest $rest:ident) => { ::std::option::Option::Some(&mut $rest) };
     (@rest) => { ::std::option::Option::None };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_key;
+
+    #[test]
+    fn same_key_is_string_equality_at_every_length() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        for length in 0..=text.len() {
+            let name = &text[..length];
+            assert!(same_key(name, name), "{name}");
+            for at in 0..length {
+                // One byte different, at every position.
+                let mut other = name.as_bytes().to_vec();
+                other[at] = b'_';
+                let other = String::from_utf8(other).unwrap_or_default();
+                assert!(!same_key(name, &other), "{name} vs {other}");
+            }
+            assert!(!same_key(name, &text[..length.saturating_sub(1)]) || length == 0, "{name}: a prefix");
+        }
+    }
 }
