@@ -39,7 +39,7 @@ const fn target(specs: &'static str, dir: &'static str) -> CodegenTarget {
 /// Every generated crate. The two `twin` crates are one spec generated
 /// both ways, for the differential test (`tests/tests/differential.rs`);
 /// the two `shared-runtime` crates are clients of the two seed specs that
-/// share the `oagen-runtime` crate (`tests/tests/shared_runtime.rs`).
+/// share the `oagen-runtime` crate (`tests/tests/wire/shared_runtime.rs`).
 pub(crate) const TARGETS: &[CodegenTarget] = &[
     target(SPECS_DIR, "generated-client"),
     target("tests/fixtures/ok", "tests"),

@@ -4,7 +4,7 @@
 //! `collectionFormat` query and path encodings, 2.0 security and servers,
 //! 3.1 binary bodies and `components.pathItems`.
 
-mod wire;
+use crate::support as wire;
 
 use tests::runtime::FilePart;
 use wiremock::matchers::{method, path};

@@ -1,7 +1,7 @@
 //! Wire-level behaviour of the generated APIbricks Console client
 //! (`generated_client::apibricks_console`) against a local mock server.
 
-mod wire;
+use crate::support as wire;
 
 use chrono::{DateTime, Utc};
 use generated_client::apibricks_console::{Client, types};

@@ -3,7 +3,7 @@
 //! exact paths, query strings, headers, cookies, bodies, response decoding
 //! and errors.
 
-mod wire;
+use crate::support as wire;
 
 use std::time::{Duration, Instant};
 

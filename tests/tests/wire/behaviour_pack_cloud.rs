@@ -1,7 +1,7 @@
 //! Wire-level behaviour of the generated Pack.cloud client
 //! (`generated_client::pack_cloud`) against a local mock server.
 
-mod wire;
+use crate::support as wire;
 
 use chrono::{DateTime, Utc};
 use generated_client::pack_cloud::{Client, types};

@@ -1,8 +1,5 @@
 //! Helpers shared by the wire-level behaviour tests
-//! (`behaviour_*.rs`): inspecting what the mock server received.
-
-// Each test file that includes this module uses only some of it.
-#![allow(dead_code)]
+//! (`behaviour_*.rs`, …): inspecting what the mock server received.
 
 use std::fmt::Debug;
 use std::future::Future;

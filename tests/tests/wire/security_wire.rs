@@ -4,8 +4,6 @@
 //! `Debug` of any error or request, and path parameters cannot move the
 //! request.
 
-mod wire;
-
 use std::time::Duration;
 
 use tests::runtime::__private::CoreBuilder;

@@ -2,7 +2,7 @@
 //! retries (count, `Retry-After`, idempotency, the total timeout), status
 //! and headers of successful responses, typed documented headers, and hooks.
 
-mod wire;
+use crate::support as wire;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,21 @@
+//! The wire-level behaviour tests, as one test binary: every file below
+//! starts local HTTP servers (wiremock, or a hand-rolled one where the
+//! framing must be awkward) and checks what the generated clients send and
+//! how they decode what comes back. One binary links reqwest, tokio and
+//! wiremock once instead of twelve times (`cargo test -p tests --test wire
+//! runtime_wire::` runs one file).
+
+mod support;
+
+mod behaviour_apibricks_console;
+mod behaviour_pack_cloud;
+mod bounded_bodies;
+mod credentials_wire;
+mod fixtures_wire;
+mod multipart;
+mod runtime_wire;
+mod security_wire;
+mod servers;
+mod shared_runtime;
+mod streaming;
+mod versions_wire;
