@@ -111,23 +111,14 @@ pub struct TypeSpace {
     pub serde_derive: bool,
     /// The runtime is the `oagen-runtime` crate re-exported as
     /// `crate::runtime` ([`crate::Runtime::Crate`]), so its macros are
-    /// called through that path rather than from the crate root.
+    /// called through that path rather than from the crate root
+    /// (`emit::runtime_macro`).
     pub runtime_crate: bool,
 }
 
 impl Default for TypeSpace {
     fn default() -> Self {
         Self { defs: Vec::new(), partial_eq: true, serde_derive: false, runtime_crate: false }
-    }
-}
-
-impl TypeSpace {
-    /// The path of the runtime's macro `name` (`__impl_object`, …): the
-    /// crate root, where `#[macro_export]` puts the copied runtime's
-    /// macros, or the runtime crate's root through `crate::runtime`.
-    pub fn runtime_macro(&self, name: &str) -> proc_macro2::TokenStream {
-        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
-        if self.runtime_crate { quote::quote!(crate::runtime::#name) } else { quote::quote!(crate::#name) }
     }
 }
 

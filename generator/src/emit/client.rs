@@ -122,8 +122,8 @@ fn client_core(api: &Api) -> TokenStream {
             pub const SERVER_URL_TEMPLATE: &str = #template;
         }
     });
-    let builder_methods = api.types.runtime_macro("__client_builder_methods");
-    let client_methods = api.types.runtime_macro("__client_methods");
+    let builder_methods = super::runtime_macro(&api.types, "__client_builder_methods");
+    let client_methods = super::runtime_macro(&api.types, "__client_methods");
     // A spec without servers has no default: the builder needs `base_url`.
     let (default_base_url, builder_doc) = if api.base_url.is_empty() {
         (

@@ -260,6 +260,14 @@ pub fn crate_root(modules: &[&str], layout: &Layout, runtime: &Runtime, recursio
     }
 }
 
+/// The path of the runtime's macro `name` (`__impl_object`, …): the crate
+/// root, where `#[macro_export]` puts the copied runtime's macros, or the
+/// runtime crate's root through `crate::runtime`.
+pub(crate) fn runtime_macro(types: &crate::ir::TypeSpace, name: &str) -> TokenStream {
+    let name = Ident::new(name, Span::call_site());
+    if types.runtime_crate { quote!(crate::runtime::#name) } else { quote!(crate::#name) }
+}
+
 /// The crate root's `runtime`: the copied module, or the runtime crate
 /// under that name.
 fn runtime_item(runtime: &Runtime) -> TokenStream {

@@ -181,7 +181,7 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
             quote!(#field_name: #presence #wire #value)
         });
         let rest = structure.additional.is_some().then(|| quote!(..additional_properties));
-        let object = types.runtime_macro("__impl_object");
+        let object = super::runtime_macro(types, "__impl_object");
         quote! {
             #object!(crate::runtime; #directions for #name { #(#properties),* } #rest);
         }
@@ -593,7 +593,7 @@ fn without_aliases(ty: &TypeRef, types: &TypeSpace, depth: usize) -> TypeRef {
 /// `#[serde(untagged)]` derive, with the same meaning.
 fn untagged_impls(types: &TypeSpace, name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<TokenStream> {
     let directions = macro_directions(serde)?;
-    let untagged = types.runtime_macro("__impl_untagged");
+    let untagged = super::runtime_macro(types, "__impl_untagged");
     Some(quote!(#untagged!(crate::runtime; #directions for #name { #(#variants),* });))
 }
 
