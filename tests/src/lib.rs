@@ -13,6 +13,7 @@
 //! * [`external_refs`]
 //! * [`hostile`]
 //! * [`hostile_names`]
+//! * [`html_docs`]
 //! * [`maps_and_formats`]
 //! * [`naming`]
 //! * [`oas31_document`]
@@ -79,6 +80,8 @@ pub mod external_refs;
 pub mod hostile;
 
 pub mod hostile_names;
+
+pub mod html_docs;
 
 pub mod maps_and_formats;
 

@@ -15,8 +15,9 @@
 //!   2. The text is parsed with `pulldown-cmark` (the parser rustdoc uses)
 //!      and written back with every code block — fenced or indented, at
 //!      any depth inside lists and quotes — turned into a fenced `text`
-//!      block, raw HTML turned into literal text, and `javascript:`-style
-//!      link targets dropped.
+//!      block, raw HTML turned into the Markdown it means (`html.rs`:
+//!      paragraphs, code, links, lists; anything else becomes literal
+//!      text), and `javascript:`-style link targets dropped.
 //!   3. The result is parsed again; if anything could still run or render
 //!      as HTML, the whole text is shown as one `text` block instead.
 //!
@@ -25,7 +26,11 @@
 //! keep them on one line so they cannot start a block of their own.
 
 use proc_macro2::TokenStream;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+mod html;
+
+use html::{HtmlToMarkdown, Place};
 use quote::quote;
 
 /// A doc comment being assembled from paragraphs: the spec's Markdown and
@@ -222,18 +227,37 @@ struct Edit {
 
 /// Rewrites the source text in place, so everything else keeps the shape
 /// its author gave it: fenced code blocks get the info string `text`,
-/// indented ones are fenced as `text`, raw HTML is escaped into literal
-/// text and script-like link targets are removed.
+/// indented ones are fenced as `text`, raw HTML becomes Markdown
+/// ([`html`]) and script-like link targets are removed.
 fn rewrite(text: &str) -> String {
     let mut edits = Vec::new();
     let mut bad_urls = Vec::new();
+    let mut html = HtmlToMarkdown::default();
+    let mut in_table_cell = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => edits.extend(fenced_edits(text, range)),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => edits.extend(indented_edits(text, range)),
-            Event::Html(_) | Event::InlineHtml(_) => {
-                let html = text.get(range.clone()).unwrap_or_default();
-                edits.push(Edit { range, with: html.replace('<', "&lt;") });
+            // A whole HTML block at once (its lines, the `Html` events
+            // inside, are within the range and left alone).
+            Event::Start(Tag::HtmlBlock) => {
+                let block = text.get(range.clone()).unwrap_or_default();
+                let mut markdown = html.convert(block, Place::Block).trim().to_owned();
+                // The block ended at a blank line or at the end of the
+                // text; whatever follows starts a block of its own.
+                markdown.push_str(if text.get(range.end..).is_none_or(|rest| rest.is_empty() || rest.starts_with('\n')) {
+                    "\n"
+                } else {
+                    "\n\n"
+                });
+                edits.push(Edit { range, with: markdown });
+            }
+            Event::Start(Tag::TableCell) => in_table_cell = true,
+            Event::End(TagEnd::TableCell) => in_table_cell = false,
+            Event::InlineHtml(_) => {
+                let tag = text.get(range.clone()).unwrap_or_default();
+                let place = if in_table_cell { Place::TableCell } else { Place::Inline };
+                edits.push(Edit { range, with: html.convert(tag, place) });
             }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !is_safe_url(&dest_url) => {
                 bad_urls.push(dest_url.to_string());
