@@ -1,6 +1,12 @@
-//! The command line: a [clap] grammar, turned into the [`Command`] that the
-//! rest of xtask runs. Help (`cargo xtask --help`, `cargo xtask help`,
-//! `cargo xtask <command> --help`) is generated from the doc comments below.
+//! The command line: the [clap] grammar and nothing else. [`parse`] returns
+//! its [`Command`], which the rest of xtask runs as it is; every check of a
+//! value is a value parser here, so a parsed command is a valid one.
+//!
+//! Help (`cargo xtask --help`, `cargo xtask help`, `cargo xtask <command>
+//! --help`) is generated from the doc comments below: a variant's or a
+//! field's `///` is its help line, kept to one line (clap's long help would
+//! spread every option over three lines), and what the code should know
+//! beyond it is a `//` comment next to it.
 //!
 //! Why clap (derive) and not xflags, the parser of rust-analyzer's xtask:
 //! xflags 0.3.2, its latest release, has one help text for the whole program
@@ -22,89 +28,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub(crate) use oagen::generate::TagList;
 pub(crate) use oagen::generate::{Options, WarningsMode};
 
-/// A parsed command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Command {
-    /// `codegen [--check]`: regenerate (or check) the workspace client.
-    Codegen {
-        /// Write nothing, only report what is out of date.
-        check: bool,
-    },
-    /// `generate --spec PATH --out DIR …`: a standalone crate for one spec.
-    Generate(GenerateArgs),
-    /// `corpus --dir DIR …`: generate and check every spec of a directory.
-    Corpus(CorpusArgs),
-    /// `corpus-measure --spec PATH [--skip-unsupported]` (hidden from
-    /// help): generate one spec in memory and print the peak memory use; run
-    /// by `corpus` in a child process.
-    CorpusMeasure {
-        /// The spec file, relative to the current directory.
-        spec: String,
-        /// `--skip-unsupported`.
-        skip_unsupported: bool,
-    },
-    /// `bench --specs A,B [--runs N]`: parse vs generate, side by side.
-    Bench {
-        /// The spec files.
-        specs: Vec<String>,
-        /// Runs per spec and mode.
-        runs: usize,
-    },
-    /// `bench-decode --spec PATH [--runs N] [--copies N] [--dir DIR]`: the
-    /// models' decode and encode speed next to serde's derives.
-    BenchDecode {
-        /// GitHub's spec.
-        spec: String,
-        /// Timed runs per body and column.
-        runs: usize,
-        /// Elements per body array.
-        copies: usize,
-        /// Where the crates and bodies go.
-        dir: String,
-    },
-    /// `bench-measure --spec PATH --mode parse|generate` (hidden from help):
-    /// one measured run, in a child process of `bench`.
-    BenchMeasure {
-        /// The spec file.
-        spec: String,
-        /// True to generate, false to parse only.
-        generate: bool,
-    },
-}
-
-/// Options of `cargo xtask generate`, exactly as given on the command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct GenerateArgs {
-    /// The spec file, relative to the current directory.
-    pub(crate) spec: String,
-    /// The crate directory to write, relative to the current directory.
-    pub(crate) out: String,
-    /// `--crate-name`, if given; already checked to be a valid package name.
-    pub(crate) crate_name: Option<String>,
-    /// The generator's options (`oagen`'s grammar, shared).
-    pub(crate) options: Options,
-}
-
-/// Options of `cargo xtask corpus`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CorpusArgs {
-    /// The directory searched for specs, relative to the current directory.
-    pub(crate) dir: String,
-    /// `--jobs`: how many `cargo check`s run at once (at least 1).
-    pub(crate) jobs: usize,
-    /// `--skip-unsupported`.
-    pub(crate) skip_unsupported: bool,
-    /// `--strict`: warnings are errors.
-    pub(crate) strict: bool,
-    /// `--keep`: where to write the crates (and keep them).
-    pub(crate) keep: Option<String>,
-    /// `--min-compiled PERCENT`: fail unless at least this share of the
-    /// specs compiled (the real-world bar).
-    pub(crate) min_compiled: Option<u8>,
-    /// `--examples`: also run every compiled crate's example tests.
-    pub(crate) examples: bool,
-}
-
 /// Parses the arguments after `cargo xtask`.
 ///
 /// The error is clap's, and its `Display` is the full text to print: a
@@ -115,7 +38,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    Cli::try_parse_from(args).map(|cli| cli.command.into())
+    Cli::try_parse_from(args).map(|cli| cli.command)
 }
 
 /// Printed after the list of commands in `cargo xtask --help`.
@@ -139,15 +62,14 @@ corpus); 2 bad command line.";
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Cmd,
+    command: Command,
 }
 
-/// The commands. Each doc comment is one line, the command's summary in
-/// the list of commands; more is said in `after_help`, so that `-h` and
-/// `--help` print the same compact text (clap's long help would spread every
-/// option over three lines).
-#[derive(Debug, Subcommand)]
-enum Cmd {
+/// A parsed command line: the commands. Each doc comment is one line, the
+/// command's summary in the list of commands; more is said in `after_help`,
+/// so that `-h` and `--help` print the same compact text.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub(crate) enum Command {
     /// Regenerate generated-client/ from specs/ and tests/src/ from tests/fixtures/ok/
     #[command(after_help = "\
 Specs are the *.yaml, *.yml and *.json files of each directory.")]
@@ -158,7 +80,7 @@ Specs are the *.yaml, *.yml and *.json files of each directory.")]
     },
     /// Generate a standalone client crate for one spec (Swagger 2.0, OpenAPI 3.0 or 3.1)
     #[command(after_help = "PATH and DIR are relative to the current directory.")]
-    Generate(Generate),
+    Generate(GenerateArgs),
     /// Generate and `cargo check` a crate for every spec under a directory
     #[command(after_help = "\
 Every Swagger 2.0, OpenAPI 3.0 and 3.1 spec under DIR, recursively (*.yaml,
@@ -167,7 +89,7 @@ spec and a summary; exits 1 if the generator panicked or a generated crate
 failed `cargo check` or had warnings. Without --keep, crates go to
 <temp>/openapi-corpus, and those that compile are removed.
 Set CORPUS_OFFLINE=1 to pass --offline to cargo.")]
-    Corpus(Corpus),
+    Corpus(CorpusArgs),
     /// Time parsing each spec with serde_json alone against generating it whole
     #[command(after_help = "\
 Side by side, in one run: each spec is parsed, and generated in memory, N
@@ -208,6 +130,8 @@ tagged and untagged union bodies; prints medians and ours/derive ratios.")]
     #[command(hide = true)]
     CorpusMeasure {
         /// The spec file
+        // Relative to the current directory; `corpus` passes `--spec=PATH`,
+        // so a path starting with `-` stays a value.
         #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
         spec: String,
         /// Leave out operations the generator cannot handle
@@ -226,49 +150,58 @@ tagged and untagged union bodies; prints medians and ours/derive ratios.")]
     },
 }
 
-#[derive(Debug, Args)]
-struct Generate {
+/// Options of `cargo xtask generate`, exactly as given on the command line.
+/// (The `Command::Generate` variant's doc is the command's help.)
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub(crate) struct GenerateArgs {
     /// The spec file (YAML or JSON)
+    // Relative to the current directory, as the paths below.
     #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
-    spec: String,
+    pub(crate) spec: String,
     /// The crate directory to write
     #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
-    out: String,
+    pub(crate) out: String,
     /// Package name [default: from the spec file name]
+    // Checked to be a valid package name.
     #[arg(long, value_name = "NAME", value_parser = crate_name)]
-    crate_name: Option<String>,
+    pub(crate) crate_name: Option<String>,
+    /// The generator's options (`oagen`'s grammar, shared).
     #[command(flatten)]
-    options: Options,
+    pub(crate) options: Options,
 }
 
-#[derive(Debug, Args)]
-struct Corpus {
+/// Options of `cargo xtask corpus`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub(crate) struct CorpusArgs {
     /// The directory searched for specs
+    // Relative to the current directory.
     #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
-    dir: String,
+    pub(crate) dir: String,
     /// Run up to N `cargo check`s at once
+    // At least 1.
     #[arg(long, value_name = "N", default_value = "1", value_parser = at_least_one)]
-    jobs: usize,
+    pub(crate) jobs: usize,
     /// Leave out operations the generator cannot handle
     #[arg(long, overrides_with = "skip_unsupported")]
-    skip_unsupported: bool,
+    pub(crate) skip_unsupported: bool,
     /// Count a spec with warnings as diagnosed (warnings are errors)
     #[arg(long, overrides_with = "strict")]
-    strict: bool,
+    pub(crate) strict: bool,
     /// Write the crates and their shared target dir under DIR, and keep them
     #[arg(long, value_name = "DIR", value_parser = NonEmptyStringValueParser::new())]
-    keep: Option<String>,
+    pub(crate) keep: Option<String>,
     /// Exit 1 unless at least PERCENT of the specs compiled (0 to 100)
+    // The real-world bar.
     #[arg(long, value_name = "PERCENT", value_parser = percent)]
-    min_compiled: Option<u8>,
+    pub(crate) min_compiled: Option<u8>,
     /// Also run each compiled crate's example tests (`cargo test --lib`: the spec's body examples decoded and re-encoded); a failing one fails the run
     #[arg(long, overrides_with = "examples")]
-    examples: bool,
+    pub(crate) examples: bool,
 }
 
 /// `bench-measure --mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum MeasureMode {
+pub(crate) enum MeasureMode {
     /// Parse with serde_json only.
     Parse,
     /// Generate the whole crate in memory.
@@ -277,7 +210,7 @@ enum MeasureMode {
 
 /// A comma-separated list, trimmed, without empty items: one value to clap.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct List(Vec<String>);
+pub(crate) struct List(pub(crate) Vec<String>);
 
 fn split_list(text: &str) -> Vec<String> {
     text.split(',').map(str::trim).filter(|item| !item.is_empty()).map(str::to_owned).collect()
@@ -302,30 +235,6 @@ fn percent(text: &str) -> Result<u8, String> {
 
 fn crate_name(text: &str) -> Result<String, String> {
     oagen::generate::check_crate_name(text).map(str::to_owned)
-}
-
-impl From<Cmd> for Command {
-    fn from(command: Cmd) -> Self {
-        match command {
-            Cmd::Codegen { check } => Command::Codegen { check },
-            Cmd::Generate(args) => {
-                Command::Generate(GenerateArgs { spec: args.spec, out: args.out, crate_name: args.crate_name, options: args.options })
-            }
-            Cmd::Corpus(args) => Command::Corpus(CorpusArgs {
-                dir: args.dir,
-                jobs: args.jobs,
-                skip_unsupported: args.skip_unsupported,
-                strict: args.strict,
-                keep: args.keep,
-                min_compiled: args.min_compiled,
-                examples: args.examples,
-            }),
-            Cmd::Bench { specs, runs } => Command::Bench { specs: specs.0, runs },
-            Cmd::BenchDecode { spec, runs, copies, dir } => Command::BenchDecode { spec, runs, copies, dir },
-            Cmd::CorpusMeasure { spec, skip_unsupported } => Command::CorpusMeasure { spec, skip_unsupported },
-            Cmd::BenchMeasure { spec, mode } => Command::BenchMeasure { spec, generate: mode == MeasureMode::Generate },
-        }
-    }
 }
 
 #[cfg(test)]
@@ -384,8 +293,8 @@ mod tests {
         check("codegen", Command::Codegen { check: false });
         check("codegen --check", Command::Codegen { check: true });
         check("codegen --check --check", Command::Codegen { check: true });
-        check("bench --specs a.json,b.json", Command::Bench { specs: vec!["a.json".to_owned(), "b.json".to_owned()], runs: 5 });
-        check("bench --specs=a.json, --runs 3", Command::Bench { specs: vec!["a.json".to_owned()], runs: 3 });
+        check("bench --specs a.json,b.json", Command::Bench { specs: List(vec!["a.json".to_owned(), "b.json".to_owned()]), runs: 5 });
+        check("bench --specs=a.json, --runs 3", Command::Bench { specs: List(vec!["a.json".to_owned()]), runs: 3 });
         check(
             "bench-decode --spec gh.json",
             Command::BenchDecode { spec: "gh.json".to_owned(), runs: 15, copies: 2000, dir: "target/bench-decode".to_owned() },
@@ -394,12 +303,18 @@ mod tests {
             "bench-decode --spec gh.json --runs 5 --copies 10 --dir /tmp/b",
             Command::BenchDecode { spec: "gh.json".to_owned(), runs: 5, copies: 10, dir: "/tmp/b".to_owned() },
         );
-        check("bench-measure --spec a.json --mode generate", Command::BenchMeasure { spec: "a.json".to_owned(), generate: true });
-        check("bench-measure --spec=a.json --mode=parse", Command::BenchMeasure { spec: "a.json".to_owned(), generate: false });
+        check(
+            "bench-measure --spec a.json --mode generate",
+            Command::BenchMeasure { spec: "a.json".to_owned(), mode: MeasureMode::Generate },
+        );
+        check("bench-measure --spec=a.json --mode=parse", Command::BenchMeasure { spec: "a.json".to_owned(), mode: MeasureMode::Parse });
         // How `corpus` and `bench` name the spec to their children: any path
         // stays a value.
         check("corpus-measure --spec=-a.json", Command::CorpusMeasure { spec: "-a.json".to_owned(), skip_unsupported: false });
-        check("bench-measure --spec=--a.json --mode parse", Command::BenchMeasure { spec: "--a.json".to_owned(), generate: false });
+        check(
+            "bench-measure --spec=--a.json --mode parse",
+            Command::BenchMeasure { spec: "--a.json".to_owned(), mode: MeasureMode::Parse },
+        );
         check("generate --spec help --out help", generate("help", "help", None, false));
     }
 

@@ -45,7 +45,7 @@ use std::process::ExitCode;
 
 use generator::Diagnostics;
 
-use crate::cli::Command;
+use crate::cli::{Command, MeasureMode};
 use crate::sync::{ChangeKind, Mode};
 
 /// The workspace root: the parent of the `xtask` crate's directory, fixed at
@@ -98,13 +98,13 @@ fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Codegen { check } => run_codegen(check),
         Command::Generate(args) => run_generate(&args),
         Command::Corpus(args) => run_corpus(&args),
-        Command::Bench { specs, runs } => bench::bench(&specs, runs).map(|table| print!("{table}")).map_err(Error::Message),
+        Command::Bench { specs, runs } => bench::bench(&specs.0, runs).map(|table| print!("{table}")).map_err(Error::Message),
         Command::BenchDecode { spec, runs, copies, dir } => {
             let options = bench_decode::Options { spec, runs, copies, dir: PathBuf::from(dir) };
             bench_decode::bench_decode(&workspace_root(), &options).map(|table| print!("{table}")).map_err(Error::Message)
         }
-        Command::BenchMeasure { spec, generate } => {
-            bench::measure(&spec, generate);
+        Command::BenchMeasure { spec, mode } => {
+            bench::measure(&spec, mode == MeasureMode::Generate);
             Ok(())
         }
         Command::CorpusMeasure { spec, skip_unsupported } => {
