@@ -19,6 +19,9 @@ pub struct Context<'a> {
     pub detect_pagination: bool,
     /// Cut the crate into Cargo features (standalone crates).
     pub features: bool,
+    /// How generated code names the runtime's macros (from the layout and
+    /// the runtime setting).
+    pub macro_calls: crate::ir::MacroCalls,
 }
 
 impl<'a> Context<'a> {
@@ -30,6 +33,12 @@ impl<'a> Context<'a> {
             only_tags: &config.only_tags,
             detect_pagination: config.detect_pagination,
             features: matches!(config.layout, crate::Layout::Standalone { .. }),
+            macro_calls: match (&config.layout, &config.settings.runtime) {
+                // A macro of another crate has a path even in included code.
+                (_, crate::Runtime::Crate { .. }) => crate::ir::MacroCalls::RuntimeCrate,
+                (crate::Layout::Include { .. }, crate::Runtime::Copied) => crate::ir::MacroCalls::ByName,
+                (_, crate::Runtime::Copied) => crate::ir::MacroCalls::CrateRoot,
+            },
         }
     }
 }
@@ -39,6 +48,13 @@ impl Context<'static> {
     /// Defaults, for tests.
     pub fn default_for_tests() -> Self {
         static SETTINGS: Settings = Settings::DEFAULT;
-        Self { settings: &SETTINGS, skip_unsupported: false, only_tags: &[], detect_pagination: true, features: false }
+        Self {
+            settings: &SETTINGS,
+            skip_unsupported: false,
+            only_tags: &[],
+            detect_pagination: true,
+            features: false,
+            macro_calls: crate::ir::MacroCalls::CrateRoot,
+        }
     }
 }

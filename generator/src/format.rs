@@ -20,10 +20,9 @@ pub fn rust_file(tokens: &TokenStream, command: &str, source: Option<&str>) -> R
     Ok(format!("{}\n{}", header(command, source), pretty(&file)))
 }
 
-/// `file` printed by prettyplease, with blank lines between items and a
-/// property table one property per line.
+/// `file` printed by prettyplease, with blank lines between items.
 fn pretty(file: &syn::File) -> String {
-    space_items(&tidy_object_table(file, prettyplease::unparse(file)))
+    space_items(&prettyplease::unparse(file))
 }
 
 /// Starts of lines that begin an item (or its docs/attributes).
@@ -40,10 +39,6 @@ const ITEM_STARTS: &[&str] = &[
     "pub struct ",
     "pub enum ",
     "pub type ",
-    "crate::__",
-    // The runtime crate's macros (`Runtime::Crate`), not its other items.
-    "crate::runtime::__impl_",
-    "crate::runtime::__client_",
     "pub const ",
     "pub mod ",
     "pub use ",
@@ -69,27 +64,13 @@ fn space_items(code: &str) -> String {
         if (starts_item && !previous_continues) || after_module_docs {
             out.push('\n');
         }
-        out.push_str(&runtime_argument(line, current));
+        out.push_str(line);
         out.push('\n');
         attribute_ended = in_attribute && current == ")]";
         in_attribute = (in_attribute && !attribute_ended) || (current.starts_with("#[") && current.ends_with('('));
         previous = current;
     }
     out
-}
-
-/// prettyplease prints the path `crate::runtime` inside a macro's
-/// arguments as `crate ::runtime`; a runtime macro call the generator wrote
-/// (a line starting with `crate::`, or its arguments' line starting with
-/// the path: spec text never starts a line) gets the path as written.
-fn runtime_argument<'a>(line: &'a str, trimmed: &str) -> std::borrow::Cow<'a, str> {
-    const PRINTED: &str = "crate ::runtime";
-    let call = trimmed.starts_with("crate::") && trimmed.contains(&format!("!({PRINTED}"));
-    if call || trimmed.starts_with(&format!("{PRINTED};")) {
-        std::borrow::Cow::Owned(line.replacen(PRINTED, "crate::runtime", 1))
-    } else {
-        std::borrow::Cow::Borrowed(line)
-    }
 }
 
 /// Formats a file given as chunks (each a complete piece of syntax, see
@@ -105,7 +86,7 @@ pub fn rust_chunks(file: &crate::emit::FileChunks<'_>, command: &str, source: Op
 /// [`rust_chunks`] on `threads` threads.
 fn rust_chunks_on(threads: usize, file: &crate::emit::FileChunks<'_>, command: &str, source: Option<&str>) -> Result<String, String> {
     let batches = file.len.div_ceil(BATCH);
-    let formatted: Vec<Vec<Option<String>>> = if threads == 1 || batches < 2 {
+    let formatted: Vec<Vec<Option<Formatted>>> = if threads == 1 || batches < 2 {
         (0..batches).map(|batch| format_batch(file, batch)).collect::<Result<_, _>>()?
     } else {
         let next = std::sync::atomic::AtomicUsize::new(0);
@@ -131,7 +112,7 @@ fn rust_chunks_on(threads: usize, file: &crate::emit::FileChunks<'_>, command: &
                 .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
                 .collect::<Vec<_>>()
         });
-        let mut ordered: Vec<Option<Result<Vec<Option<String>>, String>>> = (0..batches).map(|_| None).collect();
+        let mut ordered: Vec<Option<Result<Vec<Option<Formatted>>, String>>> = (0..batches).map(|_| None).collect();
         for (batch, result) in done {
             ordered[batch] = Some(result);
         }
@@ -140,7 +121,7 @@ fn rust_chunks_on(threads: usize, file: &crate::emit::FileChunks<'_>, command: &
             .map(|result| result.unwrap_or_else(|| Err("a formatting thread stopped".to_owned())))
             .collect::<Result<_, _>>()?
     };
-    let mut text = Joined { text: header(command, source), last_item: None };
+    let mut text = Joined { text: header(command, source), open_impl: None };
     for chunk in formatted.iter().flatten().flatten() {
         text.append(chunk);
     }
@@ -153,17 +134,41 @@ const MAX_THREADS: usize = 8;
 /// Chunks per unit of work handed to a thread.
 const BATCH: usize = 32;
 
+/// A formatted chunk.
+struct Formatted {
+    text: String,
+    /// The `impl` its items are members of ([`crate::emit::Piece::member_of`]), as tokens' text.
+    member_of: Option<String>,
+}
+
 /// Chunks `batch * BATCH ..` of `file`, formatted.
-fn format_batch(file: &crate::emit::FileChunks<'_>, batch: usize) -> Result<Vec<Option<String>>, String> {
+fn format_batch(file: &crate::emit::FileChunks<'_>, batch: usize) -> Result<Vec<Option<Formatted>>, String> {
     let start = batch * BATCH;
     (start..file.len.min(start + BATCH))
         .map(|index| {
             let Some(piece) = (file.chunk)(index) else { return Ok(None) };
-            let mut syntax: syn::File = syn::parse2(piece.tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
-            if !piece.cfg.is_empty() {
-                add_outer_attributes(&mut syntax, &piece.cfg)?;
+            let tokens = match &piece.member_of {
+                Some(header) => {
+                    let members = piece.tokens;
+                    quote::quote!(impl #header { #members })
+                }
+                None => piece.tokens,
+            };
+            let mut syntax: syn::File = syn::parse2(tokens).map_err(|error| format!("generated code does not parse: {error}"))?;
+            let cfg = piece.cfg.tokens();
+            if !cfg.is_empty() {
+                add_outer_attributes(&mut syntax, &cfg)?;
             }
-            Ok(Some(pretty(&syntax)))
+            let mut text = pretty(&syntax);
+            // The runtime's macro calls, written by emission as they read.
+            for call in &piece.calls {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&piece.cfg.text());
+                text.push_str(call);
+            }
+            Ok(Some(Formatted { text, member_of: piece.member_of.as_ref().map(ToString::to_string) }))
         })
         .collect()
 }
@@ -189,158 +194,6 @@ fn add_outer_attributes(file: &mut syn::File, attributes: &TokenStream) -> Resul
     Ok(())
 }
 
-/// prettyplease prints macro arguments as a run of tokens; a struct's
-/// property table (`__impl_object!`, the last item of its chunk) reads
-/// better one property per line, like the struct above it:
-///
-/// ```text
-/// crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet {
-///     id: required "id",
-///     tag: optional "tag",
-/// });
-/// ```
-///
-/// The macro is called from the crate root (a copied runtime) or through
-/// `crate::runtime::` (the runtime crate). Anything not of the expected
-/// shape is left as prettyplease printed it.
-fn tidy_object_table(file: &syn::File, formatted: String) -> String {
-    let Some(syn::Item::Macro(item)) = file.items.last() else { return formatted };
-    if item.mac.path.segments.last().is_none_or(|segment| segment.ident != "__impl_object") {
-        return formatted;
-    }
-    let segments: Vec<String> = item.mac.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
-    let call = format!("{}!(", segments.join("::"));
-    let Some(table) = object_table(&call, item.mac.tokens.clone()) else { return formatted };
-    let start = if formatted.starts_with(&call) {
-        0
-    } else {
-        match formatted.rfind(&format!("\n{call}")) {
-            Some(index) => index + 1,
-            None => return formatted,
-        }
-    };
-    format!("{}{table}", &formatted[..start])
-}
-
-/// `runtime::path; Serialize + Deserialize for Name { field: presence
-/// "wire", … } ..rest` → the table's text, after `call`.
-fn object_table(call: &str, tokens: TokenStream) -> Option<String> {
-    use proc_macro2::{Delimiter, TokenTree};
-    let mut tokens = tokens.into_iter();
-    // The runtime's path, up to `;`.
-    let mut runtime = String::new();
-    loop {
-        match tokens.next()? {
-            TokenTree::Ident(word) => runtime.push_str(&word.to_string()),
-            TokenTree::Punct(punct) if punct.as_char() == ':' => runtime.push(':'),
-            TokenTree::Punct(punct) if punct.as_char() == ';' => break,
-            _ => return None,
-        }
-    }
-    // The directions: `Serialize`, `Deserialize`, or both joined by `+`.
-    let mut head = Vec::new();
-    loop {
-        match tokens.next()? {
-            TokenTree::Ident(word) if word == "for" => break,
-            TokenTree::Ident(word) => head.push(word.to_string()),
-            TokenTree::Punct(punct) if punct.as_char() == '+' => head.push("+".to_owned()),
-            _ => return None,
-        }
-    }
-    let Some(TokenTree::Ident(name)) = tokens.next() else { return None };
-    let Some(TokenTree::Group(body)) = tokens.next() else { return None };
-    if body.delimiter() != Delimiter::Brace {
-        return None;
-    }
-    let rest: Vec<String> = tokens.map(|token| token.to_string()).collect();
-    let rest = match rest.as_slice() {
-        [] => String::new(),
-        [dot, dot2, field] if dot == "." && dot2 == "." => format!(" ..{field}"),
-        _ => return None,
-    };
-    let mut lines = Vec::new();
-    let mut entry = Vec::new();
-    // Properties are separated by the commas outside a type's `<…>`.
-    let mut depth = 0usize;
-    for token in body.stream() {
-        match &token {
-            TokenTree::Punct(punct) if punct.as_char() == ',' && depth == 0 => lines.push(std::mem::take(&mut entry)),
-            TokenTree::Punct(punct) => {
-                match punct.as_char() {
-                    '<' => depth += 1,
-                    '>' => depth = depth.checked_sub(1)?,
-                    _ => {}
-                }
-                entry.push(token);
-            }
-            _ => entry.push(token),
-        }
-    }
-    if !entry.is_empty() {
-        lines.push(entry);
-    }
-    let mut text = format!("{call}{runtime}; {} for {name} {{", head.join(" "));
-    for entry in &lines {
-        let [TokenTree::Ident(field), TokenTree::Punct(colon), TokenTree::Ident(presence), TokenTree::Literal(wire), value @ ..] =
-            entry.as_slice()
-        else {
-            return None;
-        };
-        if colon.as_char() != ':' || value.is_empty() {
-            return None;
-        }
-        text.push_str(&format!("\n    {field}: {presence} {wire} {},", type_text(value)));
-    }
-    if !lines.is_empty() {
-        text.push('\n');
-    }
-    text.push_str(&format!("}}{rest});\n"));
-    Some(text)
-}
-
-/// A type's tokens as Rust is written (`Vec<Option<Pet>>`, not the token
-/// stream's `Vec < Option < Pet > >`): words apart, punctuation tight, a
-/// space after each comma.
-fn type_text(tokens: &[proc_macro2::TokenTree]) -> String {
-    use proc_macro2::{Delimiter, TokenTree};
-    fn push(out: &mut String, tokens: impl IntoIterator<Item = TokenTree>) {
-        let mut after_word = false;
-        for token in tokens {
-            match token {
-                TokenTree::Ident(_) | TokenTree::Literal(_) => {
-                    if after_word {
-                        out.push(' ');
-                    }
-                    out.push_str(&token.to_string());
-                    after_word = true;
-                }
-                TokenTree::Punct(punct) => {
-                    out.push(punct.as_char());
-                    if matches!(punct.as_char(), ',' | ';') {
-                        out.push(' ');
-                    }
-                    after_word = false;
-                }
-                TokenTree::Group(group) => {
-                    let (open, close) = match group.delimiter() {
-                        Delimiter::Parenthesis => ("(", ")"),
-                        Delimiter::Bracket => ("[", "]"),
-                        Delimiter::Brace => ("{", "}"),
-                        Delimiter::None => ("", ""),
-                    };
-                    out.push_str(open);
-                    push(out, group.stream());
-                    out.push_str(close);
-                    after_word = false;
-                }
-            }
-        }
-    }
-    let mut out = String::new();
-    push(&mut out, tokens.iter().cloned());
-    out
-}
-
 /// Prepends the header to hand-written source copied into the output.
 pub fn with_header(source: &str, command: &str, origin: Option<&str>) -> String {
     format!("{}\n{source}", header(command, origin))
@@ -354,78 +207,41 @@ pub fn with_toml_header(manifest: &str, command: &str) -> String {
 /// A file being assembled from formatted chunks.
 struct Joined {
     text: String,
-    /// The last line of `text` that starts an item at column 0, kept as
-    /// chunks are appended (finding it again each time would be quadratic
-    /// in the size of a large `impl Client`).
-    last_item: Option<String>,
+    /// The `impl` the last chunk's items were members of: `text` ends
+    /// with that block, which the next chunk of the same `impl` joins.
+    open_impl: Option<String>,
 }
 
 impl Joined {
-    /// Appends a formatted chunk. A chunk that is one `impl X {` block
-    /// right after another `impl X {` block joins it: the file gets one
-    /// `impl Client` for all operations, while each is still formatted on
-    /// its own.
-    fn append(&mut self, chunk: &str) {
-        let chunk = chunk.trim_start_matches('\n');
-        let header = chunk.lines().next().unwrap_or_default();
-        let one_block = header.starts_with("impl ")
-            && header.ends_with(" {")
-            && chunk.ends_with("\n}\n")
-            && chunk.lines().skip(1).filter(|line| !line.is_empty() && !line.starts_with([' ', '}'])).count() == 0;
-        if one_block && self.last_item.as_deref() == Some(header) && self.text.ends_with("\n}\n") {
-            self.text.truncate(self.text.len() - 2);
-            self.text.push('\n');
-            self.text.push_str(&chunk[header.len() + 1..]);
-            return;
+    /// Appends a formatted chunk. The members of an `impl` right after
+    /// members of the same `impl` join its block: the file gets one `impl
+    /// Client` for all operations, while each is still formatted on its
+    /// own.
+    fn append(&mut self, chunk: &Formatted) {
+        let text = chunk.text.trim_start_matches('\n');
+        let joins = chunk.member_of.is_some() && chunk.member_of == self.open_impl;
+        // `format_batch` wrapped the members in `impl … {` (one line) and
+        // `}`; a joining chunk drops its wrapper and the open block's `}`.
+        let members = text.split_once('\n').map(|(_, rest)| rest).and_then(|rest| rest.strip_suffix("}\n"));
+        match members {
+            Some(members) if joins && self.text.ends_with("}\n") => {
+                self.text.truncate(self.text.len() - 2);
+                self.text.push('\n');
+                self.text.push_str(members);
+                self.text.push_str("}\n");
+            }
+            _ => {
+                self.text.push('\n');
+                self.text.push_str(text);
+            }
         }
-        self.text.push('\n');
-        self.text.push_str(chunk);
-        if let Some(line) = last_top_level_line(chunk) {
-            self.last_item = Some(line.to_owned());
-        }
+        self.open_impl.clone_from(&chunk.member_of);
     }
-}
-
-/// The last line that starts an item at column 0 (not a closing brace).
-fn last_top_level_line(text: &str) -> Option<&str> {
-    text.lines().rev().find(|line| !line.is_empty() && !line.starts_with([' ', '}', '/', '#']))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn object_tables_read_one_property_per_line() {
-        let chunk = quote::quote! {
-            #[derive(Debug)]
-            pub struct Pet { pub id: i64, pub r#type: Option<String>, pub extra: ::std::collections::BTreeMap<String, i64> }
-            #[cfg(feature = "pets")]
-            crate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet { id: required "id" i64, r#type: optional "ty\"pe" ::std::collections::BTreeMap<String, Vec<Option<i64>>> } ..extra);
-        };
-        let file: syn::File = syn::parse2(chunk).expect("parses");
-        let text = tidy_object_table(&file, prettyplease::unparse(&file));
-        assert!(
-            text.ends_with(
-                "#[cfg(feature = \"pets\")]\ncrate::__impl_object!(crate::runtime; Serialize + Deserialize for Pet {\n    id: required \"id\" i64,\n    r#type: optional \"ty\\\"pe\" ::std::collections::BTreeMap<String, Vec<Option<i64>>>,\n} ..extra);\n"
-            ),
-            "{text}"
-        );
-        let empty: syn::File =
-            syn::parse2(quote::quote!(crate::__impl_object!(crate::runtime; Deserialize for Empty {});)).expect("parses");
-        assert_eq!(
-            tidy_object_table(&empty, prettyplease::unparse(&empty)),
-            "crate::__impl_object!(crate::runtime; Deserialize for Empty {});\n"
-        );
-        // Through the runtime crate.
-        let shared: syn::File =
-            syn::parse2(quote::quote!(crate::runtime::__impl_object!(crate::runtime; Deserialize for One { a: required "a" i64 });))
-                .expect("parses");
-        assert_eq!(
-            tidy_object_table(&shared, prettyplease::unparse(&shared)),
-            "crate::runtime::__impl_object!(crate::runtime; Deserialize for One {\n    a: required \"a\" i64,\n});\n"
-        );
-    }
 
     #[test]
     fn the_text_does_not_depend_on_the_number_of_threads() {
@@ -435,10 +251,16 @@ mod tests {
             let name = quote::format_ident!("Item{index}");
             match index % 4 {
                 0 => None,
-                1 | 2 => Some(crate::emit::Piece::from(quote::quote!(impl Client { pub fn #name() {} }))),
+                1 | 2 => Some(crate::emit::Piece {
+                    tokens: quote::quote!(pub fn #name() {}),
+                    member_of: Some(quote::quote!(Client)),
+                    ..crate::emit::Piece::default()
+                }),
                 _ => Some(crate::emit::Piece {
-                    cfg: quote::quote!(#[cfg(feature = "a")]),
+                    cfg: crate::emit::Cfg::of(&["a"]),
                     tokens: quote::quote!(pub struct #name; impl #name { pub fn new() -> Self { Self } }),
+                    calls: vec![format!("crate::__impl_object!(crate::runtime; Serialize for {name} {{}});\n")],
+                    ..crate::emit::Piece::default()
                 }),
             }
         };
@@ -448,20 +270,23 @@ mod tests {
             assert_eq!(rust_chunks_on(threads, &file, "cargo xtask codegen", None).expect("formats"), one);
         }
         assert!(one.contains("#[cfg(feature = \"a\")]\nimpl Item3 {"), "{one}");
+        assert!(one.contains("}\n\n#[cfg(feature = \"a\")]\ncrate::__impl_object!(crate::runtime; Serialize for Item3 {});\n"), "{one}");
         assert!(one.contains("pub fn Item1() {}\n\n    pub fn Item2() {}\n}"), "{one}");
         assert!(!one.contains("Item4(") && !one.contains("Item4;"));
     }
 
     #[test]
     fn consecutive_impl_blocks_join() {
-        let mut text = Joined { text: String::new(), last_item: None };
-        text.append("pub struct Client;\n\nimpl Client {\n    fn a() {}\n}\n");
-        text.append("impl Client {\n    fn b() {}\n}\n");
-        text.append("impl Other {\n    fn c() {}\n}\n");
-        text.append("impl Client {\n    fn d() {}\n}\n");
+        let chunk = |text: &str, member_of: Option<&str>| Formatted { text: text.to_owned(), member_of: member_of.map(str::to_owned) };
+        let mut text = Joined { text: String::new(), open_impl: None };
+        text.append(&chunk("pub struct Client;\n\nimpl Client {\n    fn new() {}\n}\n", None));
+        text.append(&chunk("impl Client {\n    fn a() {}\n}\n", Some("Client")));
+        text.append(&chunk("impl Client {\n    fn b() {}\n}\n", Some("Client")));
+        text.append(&chunk("impl Other {\n    fn c() {}\n}\n", Some("Other")));
+        text.append(&chunk("impl Client {\n    fn d() {}\n}\n", Some("Client")));
         assert_eq!(
             text.text.trim_start_matches('\n'),
-            "pub struct Client;\n\nimpl Client {\n    fn a() {}\n\n    fn b() {}\n}\n\nimpl Other {\n    fn c() {}\n}\n\nimpl Client {\n    fn d() {}\n}\n"
+            "pub struct Client;\n\nimpl Client {\n    fn new() {}\n}\n\nimpl Client {\n    fn a() {}\n\n    fn b() {}\n}\n\nimpl Other {\n    fn c() {}\n}\n\nimpl Client {\n    fn d() {}\n}\n"
         );
     }
 }

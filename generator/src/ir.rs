@@ -109,17 +109,31 @@ pub struct TypeSpace {
     pub partial_eq: bool,
     /// Models derive serde's traits ([`crate::Settings::serde_derive`]).
     pub serde_derive: bool,
-    /// The runtime is the `oagen-runtime` crate re-exported as
-    /// `crate::runtime` ([`crate::Runtime::Crate`]), so its macros are
-    /// called through that path rather than from the crate root
-    /// (`emit::runtime_macro`).
-    pub runtime_crate: bool,
+    /// How generated code names the runtime's macros.
+    pub macro_calls: MacroCalls,
 }
 
 impl Default for TypeSpace {
     fn default() -> Self {
-        Self { defs: Vec::new(), partial_eq: true, serde_derive: false, runtime_crate: false }
+        Self { defs: Vec::new(), partial_eq: true, serde_derive: false, macro_calls: MacroCalls::CrateRoot }
     }
+}
+
+/// Where generated code finds the runtime's macros (`__impl_object!`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MacroCalls {
+    /// `crate::__impl_object!`: the copied runtime's `#[macro_export]`s
+    /// are at the crate root.
+    CrateRoot,
+    /// `crate::runtime::__impl_object!`: the runtime is the
+    /// `oagen-runtime` crate, re-exported as `runtime`
+    /// ([`crate::Runtime::Crate`]).
+    RuntimeCrate,
+    /// `__impl_object!`: included code ([`crate::Layout::Include`]) is
+    /// macro-expanded, where rustc refuses paths to `#[macro_export]`
+    /// macros of the same crate; `#[macro_use] mod runtime` puts them in
+    /// scope by name.
+    ByName,
 }
 
 impl TypeSpace {

@@ -389,8 +389,8 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         output.files.insert(format!("src/runtime/{name}"), format::with_header(source, &config.regenerate_command, Some(&origin)));
     }
     if let Layout::Include { .. } = &config.layout {
-        for (path, text) in output.files.iter_mut() {
-            *text = emit::textual_macro_calls(text, path.starts_with("src/runtime/"));
+        for (path, text) in output.files.iter_mut().filter(|(path, _)| path.starts_with("src/runtime/")) {
+            *text = emit::textual_macro_calls(text);
             if path == "src/runtime/mod.rs" {
                 *text = emit::macro_use_modules(text);
             }

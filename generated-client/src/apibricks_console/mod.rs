@@ -96,8 +96,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Credentials for the `ApiKeyAuth` security scheme, sent with every operation that accepts it.
     ///
     /// API Key is required to access the endpoints
@@ -145,9 +143,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// Get paid invoices
     ///
     /// Retrieves all paid invoices for the organization

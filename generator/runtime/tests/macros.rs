@@ -77,17 +77,15 @@ pub struct ClientBuilder {
     core: CoreBuilder,
 }
 
-impl ClientBuilder {
-    oagen_runtime::__client_builder_methods!(oagen_runtime);
+oagen_runtime::__client_builder_methods!(oagen_runtime; ClientBuilder);
 
+impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client { core: self.core.build()? })
     }
 }
 
-impl Client {
-    oagen_runtime::__client_methods!(oagen_runtime);
-}
+oagen_runtime::__client_methods!(oagen_runtime; Client);
 
 #[test]
 fn client_methods_come_from_the_runtime_crates_macros() -> Result<(), Error> {

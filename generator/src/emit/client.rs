@@ -23,17 +23,19 @@ pub fn client_items<'a>(
     features: Option<&'a Features>,
 ) -> (usize, impl Fn(usize) -> Option<super::Piece> + Send + Sync + 'a) {
     let chunk = move |index: usize| {
-        let Some(index) = index.checked_sub(1) else { return Some(super::Piece::from(client_core(api))) };
+        let Some(index) = index.checked_sub(1) else {
+            return Some(super::Piece {
+                tokens: client_core(api),
+                calls: super::calls::client_methods(&api.types).to_vec(),
+                ..Default::default()
+            });
+        };
         let operation = api.operations.get(index)?;
         let cfg = super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice));
-        let method = operation_method(operation, api, &cfg);
-        // Formatted one operation at a time; `format` joins the blocks
-        // into the one `impl Client`.
-        Some(super::Piece::from(quote! {
-            impl Client {
-                #method
-            }
-        }))
+        let method = operation_method(operation, api, &cfg.tokens());
+        // Formatted one operation at a time; `format` joins them into the
+        // one `impl Client`.
+        Some(super::Piece { tokens: method, member_of: Some(quote!(Client)), ..Default::default() })
     };
     (1 + api.operations.len(), chunk)
 }
@@ -122,8 +124,6 @@ fn client_core(api: &Api) -> TokenStream {
             pub const SERVER_URL_TEMPLATE: &str = #template;
         }
     });
-    let builder_methods = super::runtime_macro(&api.types, "__client_builder_methods");
-    let client_methods = super::runtime_macro(&api.types, "__client_methods");
     // A spec without servers has no default: the builder needs `base_url`.
     let (default_base_url, builder_doc) = if api.base_url.is_empty() {
         (
@@ -166,8 +166,6 @@ fn client_core(api: &Api) -> TokenStream {
         }
 
         impl ClientBuilder {
-            #builder_methods!(crate::runtime);
-
             #server_setter
 
             #(#setters)*
@@ -191,8 +189,6 @@ fn client_core(api: &Api) -> TokenStream {
             pub fn new() -> Result<Self, crate::runtime::Error> {
                 Self::builder().build()
             }
-
-            #client_methods!(crate::runtime);
         }
     }
 }

@@ -32,7 +32,7 @@ pub fn conformance_items<'a>(api: &'a Api, features: Option<&'a Features>) -> (u
         let operation = api.operations.get(index)?;
         let tokens = operation_test(api, index, operation)?;
         let cfg = super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice));
-        Some(Piece { cfg, tokens })
+        Some(Piece { cfg, tokens, ..Piece::default() })
     };
     (api.operations.len(), chunk)
 }

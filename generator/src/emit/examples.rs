@@ -17,7 +17,7 @@ pub fn example_items<'a>(api: &'a Api, features: Option<&'a Features>) -> (usize
         let example = api.examples.get(index)?;
         let named = first_named(&example.ty);
         let cfg = super::cfg_for(features, named.and_then(|id| features.and_then(|features| features.types.get(id)?.as_deref())));
-        Some(Piece { cfg, tokens: example_test(api, index, example) })
+        Some(Piece { cfg, tokens: example_test(api, index, example), ..Piece::default() })
     };
     (api.examples.len(), chunk)
 }

@@ -53,7 +53,7 @@ pub fn head(api: &Api, features: Option<&Features>, allows: Option<TokenStream>)
         .inner();
     let names = When::names(api);
     let methods = api.operations.iter().enumerate().map(|(index, operation)| {
-        let cfg = cfg(features, index);
+        let cfg = cfg(features, index).tokens();
         let signature = signature(operation, api, &names[index]);
         let link = format!("[`Client::{0}`](super::Client::{0})", unraw(&operation.name));
         let docs = Doc::new()
@@ -92,27 +92,29 @@ pub fn items<'a>(api: &'a Api, features: Option<&'a Features>) -> (usize, impl F
     let count = api.operations.len();
     let chunk = move |index: usize| {
         if let Some(operation) = api.operations.get(index) {
-            let cfg = cfg(features, index);
+            let cfg = cfg(features, index).tokens();
             let signature = signature(operation, api, &names[index]);
             let body = method_body(operation, api, &names[index]);
             let name = ident(TRAIT);
-            return Some(super::Piece::from(quote! {
-                impl #name for ::wiremock::MockServer {
+            return Some(super::Piece {
+                tokens: quote! {
                     #cfg
                     #signature {
                         #body
                     }
-                }
-            }));
+                },
+                member_of: Some(quote!(#name for ::wiremock::MockServer)),
+                ..super::Piece::default()
+            });
         }
         let index = index - count;
         let operation = api.operations.get(index)?;
-        Some(super::Piece { cfg: cfg(features, index), tokens: when_type(operation, api, &names[index]) })
+        Some(super::Piece { cfg: cfg(features, index), tokens: when_type(operation, api, &names[index]), ..super::Piece::default() })
     };
     (2 * count, chunk)
 }
 
-fn cfg(features: Option<&Features>, index: usize) -> TokenStream {
+fn cfg(features: Option<&Features>, index: usize) -> super::Cfg {
     super::cfg_for(features, features.and_then(|features| features.operations.get(index)).map(Vec::as_slice))
 }
 

@@ -8,6 +8,7 @@
 //! The hand-written runtime every generated crate needs is kept as a real
 //! Rust file in `generator/templates/runtime.rs` and copied verbatim.
 
+mod calls;
 mod client;
 mod conformance;
 mod docs;
@@ -108,16 +109,70 @@ pub type Chunk<'a> = Box<dyn Fn(usize) -> Option<Piece> + Send + Sync + 'a>;
 /// One chunk: items, and the `#[cfg(…)]` every one of them gets (a type
 /// comes with its impls, which must come and go with it). `format` puts
 /// the attribute on each item once it has parsed them.
+#[derive(Default)]
 pub struct Piece {
-    /// `#[cfg(…)]`, or nothing.
-    pub cfg: TokenStream,
+    /// The features that compile the items (none: always compiled).
+    pub cfg: Cfg,
     /// The items.
     pub tokens: TokenStream,
+    /// Calls of the runtime's macros, as finished text (`calls.rs`), to
+    /// follow the items, each under `cfg`.
+    pub calls: Vec<String>,
+    /// The items are members of `impl <this>` (`Client`, `Trait for
+    /// Type`): `format` formats them in such a block, and joins the blocks
+    /// of consecutive chunks with the same `impl` into one (one `impl
+    /// Client` for all operations, each formatted on its own).
+    pub member_of: Option<TokenStream>,
 }
 
 impl From<TokenStream> for Piece {
     fn from(tokens: TokenStream) -> Self {
-        Self { cfg: TokenStream::new(), tokens }
+        Self { tokens, ..Self::default() }
+    }
+}
+
+/// The Cargo features that compile an item: `#[cfg(feature = "a")]`, or
+/// `#[cfg(any(feature = "a", …))]`, or nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Cfg {
+    /// `None`: always compiled; `Some` of no feature: never.
+    features: Option<Vec<String>>,
+}
+
+impl Cfg {
+    /// Compiled by any of `features`.
+    #[cfg(test)]
+    pub(crate) fn of(features: &[&str]) -> Self {
+        Self { features: Some(features.iter().map(|name| (*name).to_owned()).collect()) }
+    }
+
+    /// The attribute as tokens (nothing when always compiled).
+    pub fn tokens(&self) -> TokenStream {
+        match self.features.as_deref() {
+            None => TokenStream::new(),
+            // One feature needs no `any(…)`.
+            Some([name]) => quote!(#[cfg(feature = #name)]),
+            Some(names) => quote!(#[cfg(any( #( feature = #names ),* ))]),
+        }
+    }
+
+    /// The attribute as a line of text (several when it is long), for
+    /// the calls written as text.
+    pub fn text(&self) -> String {
+        let Some(features) = &self.features else { return String::new() };
+        let names: Vec<String> = features.iter().map(|name| format!("feature = {}", proc_macro2::Literal::string(name))).collect();
+        match names.as_slice() {
+            [name] => format!("#[cfg({name})]\n"),
+            names => {
+                let line = format!("#[cfg(any({}))]\n", names.join(", "));
+                if line.len() <= 101 {
+                    line
+                } else {
+                    let rows: String = names.iter().map(|name| format!("    {name},\n")).collect();
+                    format!("#[cfg(any(\n{rows}))]\n")
+                }
+            }
+        }
     }
 }
 
@@ -152,16 +207,11 @@ impl<'a> FileChunks<'a> {
     }
 }
 
-/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]`, for an item compiled by the features
-/// `indices` (nothing without features, or when every feature compiles it).
-pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) -> TokenStream {
-    let (Some(features), Some(indices)) = (features, indices) else { return TokenStream::new() };
-    match features.subset(indices).as_deref() {
-        // One feature needs no `any(…)`.
-        Some([name]) => quote!(#[cfg(feature = #name)]),
-        Some(names) => quote!(#[cfg(any( #( feature = #names ),* ))]),
-        None => TokenStream::new(),
-    }
+/// The [`Cfg`] of an item compiled by the features `indices` (nothing
+/// without features, or when every feature compiles it).
+pub(crate) fn cfg_for(features: Option<&Features>, indices: Option<&[usize]>) -> Cfg {
+    let (Some(features), Some(indices)) = (features, indices) else { return Cfg::default() };
+    Cfg { features: features.subset(indices).map(|names| names.into_iter().map(str::to_owned).collect()) }
 }
 
 /// The files of one API module, relative to its directory. With
@@ -260,14 +310,6 @@ pub fn crate_root(modules: &[&str], layout: &Layout, runtime: &Runtime, recursio
     }
 }
 
-/// The path of the runtime's macro `name` (`__impl_object`, …): the crate
-/// root, where `#[macro_export]` puts the copied runtime's macros, or the
-/// runtime crate's root through `crate::runtime`.
-pub(crate) fn runtime_macro(types: &crate::ir::TypeSpace, name: &str) -> TokenStream {
-    let name = Ident::new(name, Span::call_site());
-    if types.runtime_crate { quote!(crate::runtime::#name) } else { quote!(crate::#name) }
-}
-
 /// The crate root's `runtime`: the copied module, or the runtime crate
 /// under that name.
 fn runtime_item(runtime: &Runtime) -> TokenStream {
@@ -324,39 +366,26 @@ pub fn include_roots(modules: &[&str], dir: &str, runtime: &Runtime) -> [(&'stat
     [("src/lib.rs", both), ("src/lib.runtime.rs", runtime), ("src/lib.modules.rs", api)]
 }
 
-/// A file of [`Layout::Include`] output with the runtime's macros called by
-/// name (`__impl_object!(…)`) instead of by path (`crate::__impl_object!`,
-/// `$crate::__impl_object!`): included code is macro-expanded, and rustc
+/// A runtime file of [`Layout::Include`] output with the runtime's macros
+/// calling each other by name (`__impl_object!(…)`) instead of by path
+/// (`$crate::__impl_object!`): included code is macro-expanded, and rustc
 /// refuses paths to `#[macro_export]` macros defined in macro-expanded code
-/// (`macro_expanded_macro_exports_accessed_by_absolute_paths`). The
-/// runtime's files (`runtime`: trusted text) are rewritten wherever
-/// `$crate::__name!` occurs; generated files only where a line starts
-/// with `crate::__name!` (a statement or item the generator wrote: spec
-/// text never starts a line, as string literals are escaped onto one line
-/// and docs start with `///` or `#[doc`).
-pub fn textual_macro_calls(text: &str, runtime: bool) -> String {
-    let prefix = if runtime { "$crate::__" } else { "crate::__" };
+/// (`macro_expanded_macro_exports_accessed_by_absolute_paths`). Generated
+/// code calls them by name already (`ir::MacroCalls::ByName`). The
+/// runtime's files are trusted text, copied verbatim.
+pub fn textual_macro_calls(text: &str) -> String {
+    const PREFIX: &str = "$crate::__";
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let mut rest = line;
-        let mut at_line_start = true;
-        while let Some(index) = rest.find(prefix) {
-            let (before, after) = rest.split_at(index);
-            let name_length =
-                after[prefix.len()..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len() - prefix.len());
-            let is_macro = after[prefix.len() + name_length..].starts_with('!');
-            let allowed = runtime || (at_line_start && before.trim().is_empty());
-            out.push_str(before);
-            if is_macro && allowed {
-                out.push_str("__");
-            } else {
-                out.push_str(prefix);
-            }
-            rest = &after[prefix.len()..];
-            at_line_start = false;
-        }
-        out.push_str(rest);
+    let mut rest = text;
+    while let Some(index) = rest.find(PREFIX) {
+        let (before, after) = rest.split_at(index);
+        let name = &after[PREFIX.len()..];
+        let name_length = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+        out.push_str(before);
+        out.push_str(if name[name_length..].starts_with('!') { "__" } else { PREFIX });
+        rest = name;
     }
+    out.push_str(rest);
     out
 }
 
@@ -462,13 +491,11 @@ mod tests {
     use super::textual_macro_calls;
 
     #[test]
-    fn macros_called_by_name_where_the_generator_wrote_them() {
-        let generated = "crate::__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    crate::__client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
-        let expected = "__impl_object!(X {\n    a: required \"crate::__impl_object!(\" String,\n});\n    __client_methods!();\n/// crate::__impl_object!(\nlet x = crate::__private::y;\n";
-        assert_eq!(textual_macro_calls(generated, false), expected);
+    fn the_runtimes_macros_call_each_other_by_name() {
         let runtime =
             "        $crate::__impl_object!(Serialize for $($object)*); $crate::runtime::__private::x($crate::__impl_untagged!(@a));\n";
         let expected = "        __impl_object!(Serialize for $($object)*); $crate::runtime::__private::x(__impl_untagged!(@a));\n";
-        assert_eq!(textual_macro_calls(runtime, true), expected);
+        assert_eq!(textual_macro_calls(runtime), expected);
+        assert_eq!(textual_macro_calls("$crate::__private::y; $crate::__"), "$crate::__private::y; $crate::__");
     }
 }

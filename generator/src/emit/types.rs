@@ -72,20 +72,27 @@ pub fn type_items<'a>(api: &'a Api, features: Option<&'a Features>) -> (usize, i
     let chunk = move |index: usize| {
         if let Some(def) = api.types.defs.get(index) {
             let cfg = super::cfg_for(features, features.and_then(|features| features.types.get(index)?.as_deref()));
-            return Some(super::Piece { cfg, tokens: type_def(def, &api.types) });
+            let mut calls = Vec::new();
+            let tokens = type_def(def, &api.types, &mut calls);
+            return Some(super::Piece { cfg, tokens, calls, ..super::Piece::default() });
         }
         let index = index - types;
         if let Some(operation) = api.operations.get(index) {
-            return params_struct(operation, &api.types).map(|tokens| super::Piece { cfg: op_cfg(index), tokens });
+            return params_struct(operation, &api.types).map(|tokens| super::Piece {
+                cfg: op_cfg(index),
+                tokens,
+                ..super::Piece::default()
+            });
         }
         let index = index - operations;
         let operation = api.operations.get(index)?;
-        headers_struct(operation, &api.types).map(|tokens| super::Piece { cfg: op_cfg(index), tokens })
+        headers_struct(operation, &api.types).map(|tokens| super::Piece { cfg: op_cfg(index), tokens, ..super::Piece::default() })
     };
     (types + 2 * operations, chunk)
 }
 
-fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
+/// A type's items; the runtime's macro calls it needs go to `calls`.
+fn type_def(def: &TypeDef, types: &TypeSpace, calls: &mut Vec<String>) -> TokenStream {
     let tag_note = match &def.kind {
         TypeKind::Union(Union { tag: Some(tag), .. }) => format!("The variant is chosen by the {} property.", code(tag)),
         TypeKind::Struct(Struct { tagged_by: Some(tagged), .. }) => {
@@ -102,9 +109,9 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let body = match &def.kind {
-        TypeKind::Struct(structure) => struct_def(&name, structure, def.serde, types),
+        TypeKind::Struct(structure) => struct_def(&name, structure, def.serde, types, calls),
         TypeKind::Enum(enumeration) => enum_def(&name, enumeration, def.serde),
-        TypeKind::Union(union) => union_def(&name, union, def.serde, types),
+        TypeKind::Union(union) => union_def(&name, union, def.serde, types, calls),
         TypeKind::Alias { target, newtype: false } => {
             let target = type_tokens(target, types, &TokenStream::new());
             quote!(pub type #name = #target;)
@@ -147,7 +154,7 @@ fn serde_derives(serde: SerdeUse) -> TokenStream {
 /// `__impl_object!` (one call with the properties as trait objects, one
 /// `visit_map`: far lighter to compile than serde's derives), fed one
 /// property table.
-fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
+fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpace, calls: &mut Vec<String>) -> TokenStream {
     let fields = structure.fields.iter().map(|field| field_def(field, types));
     let additional = structure.additional.as_ref().map(|value| {
         let value = type_tokens(value, types, &TokenStream::new());
@@ -161,31 +168,26 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
     if types.serde_derive {
         return derived_struct_def(name, structure, serde, types, default);
     }
-    let impls = macro_directions(serde).map(|directions| {
-        let properties = structure.fields.iter().map(|field| {
-            let field_name = ident(&field.name);
-            let wire = &field.wire;
-            let presence = match field.presence {
-                Presence::Required => quote!(required),
-                Presence::Nullable => quote!(nullable),
-                Presence::Optional => quote!(optional),
-                Presence::OptionalNullable => quote!(present),
-            };
-            // The value's type when it is there (a `present` one may be
-            // null): the decoder names it, so the compiler need not infer it.
-            let value = type_tokens(&field.ty, types, &TokenStream::new());
-            let value = match field.presence {
-                Presence::OptionalNullable => quote!(Option<#value>),
-                _ => value,
-            };
-            quote!(#field_name: #presence #wire #value)
-        });
-        let rest = structure.additional.is_some().then(|| quote!(..additional_properties));
-        let object = super::runtime_macro(types, "__impl_object");
-        quote! {
-            #object!(crate::runtime; #directions for #name { #(#properties),* } #rest);
-        }
-    });
+    if let Some(directions) = macro_directions(serde) {
+        let properties: Vec<super::calls::Property<'_>> = structure
+            .fields
+            .iter()
+            .map(|field| {
+                // The value's type when it is there (a `present` one may be
+                // null): the decoder names it, so the compiler need not
+                // infer it.
+                let value = type_tokens(&field.ty, types, &TokenStream::new());
+                let (presence, value) = match field.presence {
+                    Presence::Required => ("required", value),
+                    Presence::Nullable => ("nullable", value),
+                    Presence::Optional => ("optional", value),
+                    Presence::OptionalNullable => ("present", quote!(Option<#value>)),
+                };
+                super::calls::Property { field: &field.name, presence, wire: &field.wire, value }
+            })
+            .collect();
+        calls.push(super::calls::object(types, directions, &name.to_string(), &properties, structure.additional.is_some()));
+    }
     let eq = partial_eq(types);
     quote! {
         #[derive(Debug, Clone, #eq #default)]
@@ -193,8 +195,6 @@ fn struct_def(name: &Ident, structure: &Struct, serde: SerdeUse, types: &TypeSpa
             #(#fields)*
             #additional
         }
-
-        #impls
     }
 }
 
@@ -424,7 +424,7 @@ fn comparable_literal(value: &Value) -> TokenStream {
     }
 }
 
-fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) -> TokenStream {
+fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace, calls: &mut Vec<String>) -> TokenStream {
     let variants: Vec<Ident> = union.variants.iter().map(|variant| ident(&variant.name)).collect();
     let inner: Vec<TokenStream> = union.variants.iter().map(|variant| type_tokens(&variant.ty, types, &TokenStream::new())).collect();
     // `From` each variant's type, as typify writes; only for variants
@@ -464,14 +464,13 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
                 #conversions
             };
         }
-        let impls = untagged_impls(types, name, &variants, serde);
+        calls.extend(untagged_call(types, name, &variants, serde));
         return quote! {
             #[derive(Debug, Clone, #eq)]
             pub enum #name {
                 #( #variants(#inner), )*
             }
 
-            #impls
             #conversions
         };
     };
@@ -481,10 +480,10 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
     // Serialized as the variant's own object (with the tag in front when
     // the variant leaves it to the union); decoded by the tag.
     let writes_tag = union.variants.iter().any(|variant| variant.writes_tag);
-    let as_variant = (serde.serialize && !writes_tag).then(|| {
+    if serde.serialize && !writes_tag {
         let all: Vec<Ident> = variants.iter().cloned().chain([format_ident!("Unknown")]).collect();
-        untagged_impls(types, name, &all, SerdeUse { serialize: true, deserialize: false })
-    });
+        calls.extend(untagged_call(types, name, &all, SerdeUse { serialize: true, deserialize: false }));
+    }
     let serialize = (serde.serialize && writes_tag).then(|| {
         let arms = union.variants.iter().zip(&variants).map(|(variant, variant_name)| match variant.tag_values.first() {
             Some(value) if variant.writes_tag => {
@@ -555,7 +554,6 @@ fn union_def(name: &Ident, union: &Union, serde: SerdeUse, types: &TypeSpace) ->
             Unknown(::serde_json::Value),
         }
 
-        #as_variant
         #serialize
         #deserialize
         #conversions
@@ -591,20 +589,20 @@ fn without_aliases(ty: &TypeRef, types: &TypeSpace, depth: usize) -> TypeRef {
 /// variant that decodes, in order) for a union without a tag, through the
 /// runtime's `__impl_untagged!`: lighter to compile than serde's
 /// `#[serde(untagged)]` derive, with the same meaning.
-fn untagged_impls(types: &TypeSpace, name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<TokenStream> {
+fn untagged_call(types: &TypeSpace, name: &Ident, variants: &[Ident], serde: SerdeUse) -> Option<String> {
     let directions = macro_directions(serde)?;
-    let untagged = super::runtime_macro(types, "__impl_untagged");
-    Some(quote!(#untagged!(crate::runtime; #directions for #name { #(#variants),* });))
+    let variants: Vec<String> = variants.iter().map(Ident::to_string).collect();
+    Some(super::calls::untagged(types, directions, &name.to_string(), &variants))
 }
 
 /// The directions a runtime serde macro (`__impl_object!`,
 /// `__impl_untagged!`) implements: `Serialize + Deserialize`, one of them,
 /// or none.
-fn macro_directions(serde: SerdeUse) -> Option<TokenStream> {
+fn macro_directions(serde: SerdeUse) -> Option<&'static str> {
     match (serde.serialize, serde.deserialize) {
-        (true, true) => Some(quote!(Serialize + Deserialize)),
-        (true, false) => Some(quote!(Serialize)),
-        (false, true) => Some(quote!(Deserialize)),
+        (true, true) => Some("Serialize + Deserialize"),
+        (true, false) => Some("Serialize"),
+        (false, true) => Some("Deserialize"),
         (false, false) => None,
     }
 }

@@ -34,7 +34,7 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
     let mut lowerer = Lowerer::new(documents, context);
     lowerer.types.partial_eq = context.settings.partial_eq;
     lowerer.types.serde_derive = context.settings.serde_derive;
-    lowerer.types.runtime_crate = matches!(context.settings.runtime, crate::Runtime::Crate { .. });
+    lowerer.types.macro_calls = context.macro_calls;
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported, only_tags);

@@ -27,8 +27,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Builds the client.
     pub fn build(self) -> Result<Client, crate::runtime::Error> {
         Ok(Client { core: self.core.build()? })
@@ -47,9 +45,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// `GET /things`
     pub fn list_things(
         &self,

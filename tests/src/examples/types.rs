@@ -152,11 +152,6 @@ pub enum GetShipmentResponse {
     GetShipmentResponseVariant1(GetShipmentResponseVariant1),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for GetShipmentResponse {
-    GetShipmentResponseVariant0, GetShipmentResponseVariant1 }
-);
-
 impl ::std::convert::From<GetShipmentResponseVariant0> for GetShipmentResponse {
     fn from(value: GetShipmentResponseVariant0) -> Self {
         Self::GetShipmentResponseVariant0(value)
@@ -168,6 +163,11 @@ impl ::std::convert::From<GetShipmentResponseVariant1> for GetShipmentResponse {
         Self::GetShipmentResponseVariant1(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for GetShipmentResponse {
+    GetShipmentResponseVariant0,
+    GetShipmentResponseVariant1,
+});
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetShipmentResponseVariant0 {

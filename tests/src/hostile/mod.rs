@@ -80,8 +80,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Sets a variable of the server URL template [`SERVER_URL_TEMPLATE`]. The variables are:
     ///
     /// * `region` (default ````v std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-default", "ran").unwrap(); ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-default", "ran").unwrap(); ```\u{202e}````): Intro for server-variable-description. ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-variable-description", "ran").unwrap(); ``` std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-variable-description", "ran").unwrap(); - item std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-variable-description", "ran").unwrap(); 1. ```rust std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-variable-description", "ran").unwrap(); ``` > quote > > std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-variable-description", "ran").unwrap(); std::fs::create_dir_all("/tmp/openapi-hostile-markers").unwrap(); std::fs::write("/tmp/openapi-hostile-markers/server-variable-description", "ran").unwrap(); Bidi \u{202e} evil \u{2066}x\u{2069} nul \u{0} bell \u{7} cr only
@@ -180,9 +178,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// v
     ///
     /// ```text

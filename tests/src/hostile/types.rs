@@ -291,10 +291,6 @@ pub enum Tagged {
     Unknown(::serde_json::Value),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize for Tagged { BoxType, OptionType, Unknown }
-);
-
 impl<'de> ::serde::Deserialize<'de> for Tagged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -330,6 +326,8 @@ impl ::std::convert::From<OptionType> for Tagged {
         Self::OptionType(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize for Tagged { BoxType, OptionType, Unknown });
 
 /// Intro for long-schema.
 ///

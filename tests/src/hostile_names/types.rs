@@ -3200,10 +3200,6 @@ pub enum Untagged {
     String(String),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for Untagged { Unknown2, A, String }
-);
-
 impl ::std::convert::From<Unknown> for Untagged {
     fn from(value: Unknown) -> Self {
         Self::Unknown2(value)
@@ -3221,6 +3217,12 @@ impl ::std::convert::From<String> for Untagged {
         Self::String(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for Untagged {
+    Unknown2,
+    A,
+    String,
+});
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Holder {

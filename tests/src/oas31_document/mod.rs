@@ -50,8 +50,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Credentials for the `key` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as the `X-Key` header.
@@ -124,9 +122,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// `GET /items`
     pub fn list_items(
         &self,

@@ -120,10 +120,6 @@ pub enum ThingScore {
     String(String),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for ThingScore { Integer, String }
-);
-
 impl ::std::convert::From<i64> for ThingScore {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -135,6 +131,8 @@ impl ::std::convert::From<String> for ThingScore {
         Self::String(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for ThingScore { Integer, String });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Size {

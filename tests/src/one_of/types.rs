@@ -130,10 +130,6 @@ pub enum Event {
     Unknown(::serde_json::Value),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize for Event { Created, Deleted, Unknown }
-);
-
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -167,16 +163,14 @@ impl ::std::convert::From<Deleted> for Event {
     }
 }
 
+crate::__impl_untagged!(crate::runtime; Serialize for Event { Created, Deleted, Unknown });
+
 /// No discriminator; the pickier variant (more required fields) is tried first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Untagged {
     Deleted(Deleted),
     Created(Created),
 }
-
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for Untagged { Deleted, Created }
-);
 
 impl ::std::convert::From<Deleted> for Untagged {
     fn from(value: Deleted) -> Self {
@@ -190,16 +184,14 @@ impl ::std::convert::From<Created> for Untagged {
     }
 }
 
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for Untagged { Deleted, Created });
+
 /// A primitive union.
 #[derive(Debug, Clone, PartialEq)]
 pub enum IdOrName {
     Integer(i64),
     String(String),
 }
-
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for IdOrName { Integer, String }
-);
 
 impl ::std::convert::From<i64> for IdOrName {
     fn from(value: i64) -> Self {
@@ -213,16 +205,14 @@ impl ::std::convert::From<String> for IdOrName {
     }
 }
 
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for IdOrName { Integer, String });
+
 /// A nullable union.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MaybeNumber {
     Boolean(bool),
     Number(f64),
 }
-
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for MaybeNumber { Boolean, Number }
-);
 
 impl ::std::convert::From<bool> for MaybeNumber {
     fn from(value: bool) -> Self {
@@ -235,6 +225,11 @@ impl ::std::convert::From<f64> for MaybeNumber {
         Self::Number(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for MaybeNumber {
+    Boolean,
+    Number,
+});
 
 /// No discriminator, but every alternative requires `kind` with its own constant (how utoipa, schemars and pydantic write tagged enums): the constant chooses the alternative.
 ///
@@ -348,15 +343,17 @@ pub enum Aliases {
     Integer(i64),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for Aliases { Login, Email, Integer }
-);
-
 impl ::std::convert::From<i64> for Aliases {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for Aliases {
+    Login,
+    Email,
+    Integer,
+});
 
 /// A variant of [`Source`], which writes and reads its `kind` property (so it is not a field here).
 #[derive(Debug, Clone, PartialEq)]

@@ -34,8 +34,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Sets a variable of the server URL template [`SERVER_URL_TEMPLATE`]. The variables are:
     ///
     /// * `region` (default `eu`)
@@ -70,9 +68,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// `GET /items/{itemId}/parts/{part}`
     pub fn get_part(
         &self,

@@ -55,8 +55,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Credentials for the `bearer` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as `Authorization: Bearer <token>`.
@@ -208,9 +206,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// `GET /global`
     pub fn uses_global(
         &self,

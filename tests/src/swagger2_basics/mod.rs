@@ -53,8 +53,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Credentials for the `basicAuth` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as HTTP basic authentication.
@@ -158,9 +156,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// `GET /pets`
     pub fn list_pets(
         &self,

@@ -43,8 +43,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::__client_builder_methods!(crate::runtime);
-
     /// Credentials for the `apiKey` security scheme, sent with every operation that accepts it.
     ///
     /// Sent as the `X-Api-Key` header.
@@ -90,9 +88,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::__client_methods!(crate::runtime);
+crate::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// `GET /me`
     pub fn get_me(
         &self,

@@ -341,174 +341,180 @@ impl Core {
     }
 }
 
-/// The `ClientBuilder` methods every generated module has, for a builder
-/// with a `core: CoreBuilder` field; the argument is the runtime's path
-/// (`crate::runtime` in generated code).
+/// An `impl` block of the methods every generated module's builder has,
+/// for a builder type with a `core: CoreBuilder` field:
+/// `__client_builder_methods!(crate::runtime; ClientBuilder)` (the
+/// runtime's path, then the type).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __client_builder_methods {
-    ($($rt:ident)::+) => {
-        /// Sends requests to `base_url` instead of the default (a mock
-        /// server, a proxy, another region).
-        pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.core.base_url(base_url.into());
-            self
-        }
+    ($($rt:ident)::+; $builder:ident) => {
+        impl $builder {
+            /// Sends requests to `base_url` instead of the default (a mock
+            /// server, a proxy, another region).
+            pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.base_url(base_url.into());
+                self
+            }
 
-        /// Fails calls that take longer than `timeout` in all — connecting,
-        /// redirects, retries and their waits, and reading the body
-        /// (default: 30 s). For streamed responses (`…_stream`, event and
-        /// line streams, downloads) it bounds everything up to the
-        /// response head; the body is bounded by
-        /// [`stream_idle_timeout`](Self::stream_idle_timeout) instead.
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.core.timeout(::std::option::Option::Some(timeout));
-            self
-        }
+            /// Fails calls that take longer than `timeout` in all — connecting,
+            /// redirects, retries and their waits, and reading the body
+            /// (default: 30 s). For streamed responses (`…_stream`, event and
+            /// line streams, downloads) it bounds everything up to the
+            /// response head; the body is bounded by
+            /// [`stream_idle_timeout`](Self::stream_idle_timeout) instead.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.timeout(::std::option::Option::Some(timeout));
+                self
+            }
 
-        /// Lets calls take as long as they take.
-        pub fn no_timeout(mut self) -> Self {
-            self.core.timeout(::std::option::Option::None);
-            self
-        }
+            /// Lets calls take as long as they take.
+            pub fn no_timeout(mut self) -> Self {
+                self.core.timeout(::std::option::Option::None);
+                self
+            }
 
-        /// Gives up on one attempt — connecting, sending, and the response
-        /// up to the end of its head — after `timeout`, and retries it as
-        /// a connection failure is retried (the retry policy decides; POST
-        /// and PATCH need an idempotency key), within the total
-        /// [`timeout`](Self::timeout). Default: none, each attempt may use
-        /// what is left of the total.
-        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.core.attempt_timeout(::std::option::Option::Some(timeout));
-            self
-        }
+            /// Gives up on one attempt — connecting, sending, and the response
+            /// up to the end of its head — after `timeout`, and retries it as
+            /// a connection failure is retried (the retry policy decides; POST
+            /// and PATCH need an idempotency key), within the total
+            /// [`timeout`](Self::timeout). Default: none, each attempt may use
+            /// what is left of the total.
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.attempt_timeout(::std::option::Option::Some(timeout));
+                self
+            }
 
-        /// Fails a streamed response body that sends nothing for `timeout`
-        /// (default: 60 s); a stream that keeps sending may last as long as
-        /// it needs.
-        pub fn stream_idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.core.stream_idle_timeout(::std::option::Option::Some(timeout));
-            self
-        }
+            /// Fails a streamed response body that sends nothing for `timeout`
+            /// (default: 60 s); a stream that keeps sending may last as long as
+            /// it needs.
+            pub fn stream_idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.stream_idle_timeout(::std::option::Option::Some(timeout));
+                self
+            }
 
-        /// Lets a streamed response body wait for its next byte for as long
-        /// as it takes.
-        pub fn no_stream_idle_timeout(mut self) -> Self {
-            self.core.stream_idle_timeout(::std::option::Option::None);
-            self
-        }
+            /// Lets a streamed response body wait for its next byte for as long
+            /// as it takes.
+            pub fn no_stream_idle_timeout(mut self) -> Self {
+                self.core.stream_idle_timeout(::std::option::Option::None);
+                self
+            }
 
-        /// The largest item of a streamed body — one server-sent event, one
-        /// line — in bytes (default: 16 MiB); a larger one fails the stream
-        /// with `Error::ItemTooLarge`. Byte-chunk streams (downloads) have
-        /// no limit: they hold one chunk at a time.
-        pub fn max_stream_item_bytes(mut self, limit: usize) -> Self {
-            self.core.max_stream_item_bytes(limit);
-            self
-        }
+            /// The largest item of a streamed body — one server-sent event, one
+            /// line — in bytes (default: 16 MiB); a larger one fails the stream
+            /// with `Error::ItemTooLarge`. Byte-chunk streams (downloads) have
+            /// no limit: they hold one chunk at a time.
+            pub fn max_stream_item_bytes(mut self, limit: usize) -> Self {
+                self.core.max_stream_item_bytes(limit);
+                self
+            }
 
-        /// Fails connection attempts that take longer than `timeout`
-        /// (default: 10 s).
-        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.core.connect_timeout(timeout);
-            self
-        }
+            /// Fails connection attempts that take longer than `timeout`
+            /// (default: 10 s).
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.connect_timeout(timeout);
+                self
+            }
 
-        /// The largest success body read, in bytes (default: 32 MiB); a
-        /// longer body fails with `Error::BodyTooLarge`. Streamed bodies
-        /// are not held whole, so this limit does not apply to them (see
-        /// [`max_stream_item_bytes`](Self::max_stream_item_bytes)).
-        pub fn max_body_bytes(mut self, limit: usize) -> Self {
-            self.core.max_body_bytes(limit);
-            self
-        }
+            /// The largest success body read, in bytes (default: 32 MiB); a
+            /// longer body fails with `Error::BodyTooLarge`. Streamed bodies
+            /// are not held whole, so this limit does not apply to them (see
+            /// [`max_stream_item_bytes`](Self::max_stream_item_bytes)).
+            pub fn max_body_bytes(mut self, limit: usize) -> Self {
+                self.core.max_body_bytes(limit);
+                self
+            }
 
-        /// How much of an error body is kept, in bytes (default: 64 KiB).
-        pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
-            self.core.max_error_body_bytes(limit);
-            self
-        }
+            /// How much of an error body is kept, in bytes (default: 64 KiB).
+            pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
+                self.core.max_error_body_bytes(limit);
+                self
+            }
 
-        /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
-        /// settings, connection pools). The client still follows redirects
-        /// itself (so credentials never leave their origin), never sends
-        /// `Referer`, and applies the timeouts and `User-Agent` set here.
-        pub fn http_client(mut self, http: $($rt)::+::reqwest::ClientBuilder) -> Self {
-            self.core.http_client(http);
-            self
-        }
+            /// Starts from your own `reqwest::ClientBuilder` (proxies, TLS
+            /// settings, connection pools). The client still follows redirects
+            /// itself (so credentials never leave their origin), never sends
+            /// `Referer`, and applies the timeouts and `User-Agent` set here.
+            pub fn http_client(mut self, http: $($rt)::+::reqwest::ClientBuilder) -> Self {
+                self.core.http_client(http);
+                self
+            }
 
-        /// Sets the `User-Agent` header.
-        pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.core.user_agent(user_agent.into());
-            self
-        }
+            /// Sets the `User-Agent` header.
+            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.user_agent(user_agent.into());
+                self
+            }
 
-        /// Sets when and how failed calls are retried (default:
-        /// [`RetryPolicy::default`](crate::runtime::RetryPolicy), twice for
-        /// idempotent requests; [`RetryPolicy::none`](crate::runtime::RetryPolicy::none)
-        /// turns retries off).
-        pub fn retry(mut self, policy: $($rt)::+::RetryPolicy) -> Self {
-            self.core.retry(policy);
-            self
-        }
+            /// Sets when and how failed calls are retried (default:
+            /// [`RetryPolicy::default`](crate::runtime::RetryPolicy), twice for
+            /// idempotent requests; [`RetryPolicy::none`](crate::runtime::RetryPolicy::none)
+            /// turns retries off).
+            pub fn retry(mut self, policy: $($rt)::+::RetryPolicy) -> Self {
+                self.core.retry(policy);
+                self
+            }
 
-        /// Adds a [`Hook`](crate::runtime::Hook) that runs before every
-        /// attempt is sent and after its response arrives.
-        pub fn hook(mut self, hook: impl $($rt)::+::Hook) -> Self {
-            self.core.hook(::std::sync::Arc::new(hook));
-            self
-        }
+            /// Adds a [`Hook`](crate::runtime::Hook) that runs before every
+            /// attempt is sent and after its response arrives.
+            pub fn hook(mut self, hook: impl $($rt)::+::Hook) -> Self {
+                self.core.hook(::std::sync::Arc::new(hook));
+                self
+            }
 
-        /// Whether a request that a server answers with 401 is sent once
-        /// more with a fresh credential (default: on). Only credentials
-        /// from a [`CredentialProvider`](crate::runtime::CredentialProvider)
-        /// (a scheme's `…_provider` method) take part: the provider is told
-        /// the credential was rejected
-        /// ([`invalidate`](crate::runtime::CredentialProvider::invalidate)),
-        /// asked again, and the request re-sent once, whatever its method
-        /// (a 401 means the server did not act on it); a second 401 is the
-        /// call's `Error::Status`. Static credentials are never re-sent.
-        /// With `false`, the provider is still told, so the next call gets
-        /// a fresh credential.
-        pub fn retry_unauthorized(mut self, enabled: bool) -> Self {
-            self.core.retry_unauthorized(enabled);
-            self
+            /// Whether a request that a server answers with 401 is sent once
+            /// more with a fresh credential (default: on). Only credentials
+            /// from a [`CredentialProvider`](crate::runtime::CredentialProvider)
+            /// (a scheme's `…_provider` method) take part: the provider is told
+            /// the credential was rejected
+            /// ([`invalidate`](crate::runtime::CredentialProvider::invalidate)),
+            /// asked again, and the request re-sent once, whatever its method
+            /// (a 401 means the server did not act on it); a second 401 is the
+            /// call's `Error::Status`. Static credentials are never re-sent.
+            /// With `false`, the provider is still told, so the next call gets
+            /// a fresh credential.
+            pub fn retry_unauthorized(mut self, enabled: bool) -> Self {
+                self.core.retry_unauthorized(enabled);
+                self
+            }
         }
     };
 }
 
-/// The `Client` methods every generated module has, for a client with a
-/// `core: Core` field; the argument is the runtime's path (`crate::runtime`
-/// in generated code).
+/// An `impl` block of the methods every generated module's client has,
+/// for a client type with a `core: Core` field:
+/// `__client_methods!(crate::runtime; Client)` (the runtime's path, then
+/// the type).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __client_methods {
-    ($($rt:ident)::+) => {
-        /// The base URL requests are sent to.
-        pub fn base_url(&self) -> &str {
-            self.core.base_url()
-        }
+    ($($rt:ident)::+; $client:ident) => {
+        impl $client {
+            /// The base URL requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
 
-        /// A clone of this client with another retry policy, e.g. for one
-        /// call: `client.with_retry(RetryPolicy::none()).some_call()`.
-        pub fn with_retry(&self, policy: $($rt)::+::RetryPolicy) -> Self {
-            let mut client = ::std::clone::Clone::clone(self);
-            client.core = self.core.with_retry(policy);
-            client
-        }
+            /// A clone of this client with another retry policy, e.g. for one
+            /// call: `client.with_retry(RetryPolicy::none()).some_call()`.
+            pub fn with_retry(&self, policy: $($rt)::+::RetryPolicy) -> Self {
+                let mut client = ::std::clone::Clone::clone(self);
+                client.core = self.core.with_retry(policy);
+                client
+            }
 
-        /// A clone of this client whose next call — the first one made
-        /// through it — sends `key` as its `Idempotency-Key` header, on
-        /// every attempt of that call, so that a POST or PATCH is retried
-        /// too: `client.with_idempotency_key("order-17").create_order(&order)`.
-        /// The key goes with that one call only: later calls through the
-        /// clone send none (a key reused for a different request would make
-        /// the server answer it with the first one's result).
-        pub fn with_idempotency_key(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
-            let mut client = ::std::clone::Clone::clone(self);
-            client.core = self.core.with_idempotency_key(key.into());
-            client
+            /// A clone of this client whose next call — the first one made
+            /// through it — sends `key` as its `Idempotency-Key` header, on
+            /// every attempt of that call, so that a POST or PATCH is retried
+            /// too: `client.with_idempotency_key("order-17").create_order(&order)`.
+            /// The key goes with that one call only: later calls through the
+            /// clone send none (a key reused for a different request would make
+            /// the server answer it with the first one's result).
+            pub fn with_idempotency_key(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                let mut client = ::std::clone::Clone::clone(self);
+                client.core = self.core.with_idempotency_key(key.into());
+                client
+            }
         }
     };
 }

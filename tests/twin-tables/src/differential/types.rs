@@ -274,10 +274,6 @@ pub enum Shape {
     String(String),
 }
 
-crate::__impl_untagged!(
-    crate::runtime; Serialize + Deserialize for Shape { Square, Circle, String }
-);
-
 impl ::std::convert::From<Square> for Shape {
     fn from(value: Square) -> Self {
         Self::Square(value)
@@ -295,6 +291,12 @@ impl ::std::convert::From<String> for Shape {
         Self::String(value)
     }
 }
+
+crate::__impl_untagged!(crate::runtime; Serialize + Deserialize for Shape {
+    Square,
+    Circle,
+    String,
+});
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Circle {

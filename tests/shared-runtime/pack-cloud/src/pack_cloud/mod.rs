@@ -88,8 +88,6 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    crate::runtime::__client_builder_methods!(crate::runtime);
-
     /// Credentials for the `bearerAuth` security scheme, sent with every operation that accepts it.
     ///
     /// Assumed: the vendor page does not document authentication. Send an API
@@ -138,9 +136,13 @@ impl Client {
     pub fn new() -> Result<Self, crate::runtime::Error> {
         Self::builder().build()
     }
+}
 
-    crate::runtime::__client_methods!(crate::runtime);
+crate::runtime::__client_builder_methods!(crate::runtime; ClientBuilder);
 
+crate::runtime::__client_methods!(crate::runtime; Client);
+
+impl Client {
     /// The request of [`Client::list_invoices`], for its pages.
     fn list_invoices_request(
         &self,
