@@ -56,6 +56,12 @@ pub enum Code {
     /// A validation keyword holds a number beyond 64 bits (warning: the
     /// keyword is ignored).
     OutOfRangeNumber,
+    /// A validation keyword holds a value of the wrong JSON type
+    /// (`pattern: 0`, `maxLength: "10"`) (warning: the keyword is ignored).
+    IllTypedKeyword,
+    /// A number or boolean in the `enum` of a `type: string` schema
+    /// (warning: read as the string it is on the wire).
+    StringEnumValue,
     /// A path template and the declared path parameters disagree (warning:
     /// an undeclared placeholder is a required string, a declared
     /// parameter missing from the template is ignored).
@@ -96,6 +102,8 @@ impl Code {
             Code::WrongSectionRef => "wrong-section-ref",
             Code::JsonSchemaKeyword => "json-schema-keyword",
             Code::OutOfRangeNumber => "out-of-range-number",
+            Code::IllTypedKeyword => "ill-typed-keyword",
+            Code::StringEnumValue => "string-enum-value",
             Code::PathParameterMismatch => "path-parameter-mismatch",
             Code::SkippedOperation => "skipped-operation",
             Code::DeepTypeNesting => "deep-type-nesting",

@@ -1,5 +1,5 @@
 //! The version-neutral spec model: what every reader (`read::v2`, `read::v30`,
-//! `read::v31`) produces and the only thing [`crate::resolve`] and
+//! `read::json` for 3.1) produces and the only thing [`crate::resolve`] and
 //! [`crate::lower`] look at. Owned, plain data; no serde.
 //!
 //! Every [`Node`] carries the [`Location`] of the object it was read from

@@ -8,9 +8,9 @@ use std::borrow::Cow;
 
 use crate::confine::join_ref;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::Location;
 use crate::load::Documents;
 use crate::model::RefOr;
+use crate::pointer::Location;
 use crate::pointer::Pointer;
 use crate::read::Component;
 

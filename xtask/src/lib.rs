@@ -6,7 +6,7 @@
 //! * `generate --spec PATH --out DIR` writes a standalone client crate for
 //!   any spec.
 //! * `corpus --dir DIR` generates and `cargo check`s a crate for every
-//!   OpenAPI 3.0 spec under a directory (scratch crates live outside the
+//!   spec (Swagger 2.0, OpenAPI 3.0 or 3.1) under a directory (scratch crates live outside the
 //!   workspace) and prints a table and a summary.
 //!
 //! The `generator` pipeline does no I/O; the front ends touch the disk.

@@ -285,10 +285,19 @@ pub fn prune_unused(api: &mut Api) {
 fn remove_types(api: &mut Api, keep: &[bool]) {
     let renumbered = retain_renumbered(&mut api.types.defs, keep);
     let unreferenced = api.types.defs.len();
+    let new_id = |id: TypeId| renumbered.get(id.0).copied().flatten().map(TypeId);
     api.visit_type_ids_mut(&mut |id| {
         // Out of range on purpose when dangling, so validation catches it.
-        *id = TypeId(renumbered.get(id.0).copied().flatten().unwrap_or(unreferenced));
+        *id = new_id(*id).unwrap_or(TypeId(unreferenced));
     });
+    // The spec's sample values are keyed by type: they follow their types,
+    // and go with the removed ones.
+    let samples = std::mem::take(&mut api.samples);
+    api.samples = crate::ir::Samples {
+        types: samples.types.into_iter().filter_map(|(id, value)| Some((new_id(id)?, value))).collect(),
+        fields: samples.fields.into_iter().filter_map(|((id, wire), value)| Some(((new_id(id)?, wire), value))).collect(),
+        operations: samples.operations,
+    };
 }
 
 /// Decides which serde impls each type gets: `Serialize` when a request

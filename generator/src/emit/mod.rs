@@ -1,12 +1,17 @@
 //! Stage 5: IR → token streams with `quote!`.
 //!
 //! * [`types`]: the `types` module (models, parameter structs).
-//! * [`client`]: `Client`, `ClientBuilder` and the operation methods.
+//! * [`client`]: `Client`, `ClientBuilder` and the operation methods;
+//!   [`stream`]: the stream methods.
 //! * [`mock`]: the `mock` module (typed wiremock helpers, `mock` feature).
-//! * [`docs`]: descriptions → `#[doc]` attributes.
+//! * [`examples`], [`conformance`]: the generated tests (the spec's
+//!   examples round-tripped; every operation called against a mock).
+//! * [`calls`]: the runtime's macro calls, written as text.
+//! * [`docs`]: descriptions → `#[doc]` attributes (the one sanitizer).
 //!
-//! The hand-written runtime every generated crate needs is kept as a real
-//! Rust file in `generator/templates/runtime.rs` and copied verbatim.
+//! The hand-written runtime every generated crate needs is the
+//! `oagen-runtime` crate (`generator/runtime/`), copied verbatim
+//! ([`RUNTIME_FILES`]) or depended on (`Runtime::Crate`).
 
 mod calls;
 mod client;

@@ -1,18 +1,13 @@
-//! Lenient normalisation of sloppy 3.0 specs before openapiv3 types them:
-//! dropped callbacks, stringified string enums, ill-typed validation keywords.
+//! What openapiv3 must not see in a 3.0 document: callbacks (the one
+//! leniency left here; the interpretations of sloppy specs are
+//! `read::tolerate`'s, each with a warning).
 
 use serde_json::Value;
 
-/// Leniencies for common mistakes of real-world specs, applied before the
-/// document is typed, for things this generator does not use or can read
-/// unambiguously:
-/// * `callbacks` are dropped (they describe requests the *server* makes,
-///   which a client does not generate; openapiv3 also rejects `$ref`s there);
-/// * non-string values in the `enum` of a `type: string` schema
-///   (`enum: [0, 90]`) are read as the strings they would be on the wire;
-/// * validation keywords the client does not enforce are dropped when they
-///   hold a scalar of the wrong type (`pattern: 0`, `maxLength: "10"`). A
-///   property *named* like a keyword has an object value and is kept.
+/// `callbacks` are dropped before the document is typed: they describe
+/// requests the *server* makes, which a client does not generate (and
+/// openapiv3 rejects `$ref`s there). Nothing is interpreted, so nothing is
+/// warned.
 pub(super) fn normalize(root: &mut Value) {
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
@@ -20,47 +15,6 @@ pub(super) fn normalize(root: &mut Value) {
                 operation.remove("callbacks");
             }
         }
-    }
-    stringify_string_enums(root);
-}
-
-/// Whether a JSON value has the type a keyword requires.
-type ValueCheck = fn(&Value) -> bool;
-
-/// Validation keywords and the JSON type their value must have.
-const VALIDATION_KEYWORDS: &[(&str, ValueCheck)] = &[
-    ("pattern", Value::is_string),
-    ("minimum", Value::is_number),
-    ("maximum", Value::is_number),
-    ("multipleOf", Value::is_number),
-    ("minLength", Value::is_u64),
-    ("maxLength", Value::is_u64),
-    ("minItems", Value::is_u64),
-    ("maxItems", Value::is_u64),
-    ("minProperties", Value::is_u64),
-    ("maxProperties", Value::is_u64),
-];
-
-fn stringify_string_enums(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|key, value| {
-                let wrong_scalar = |valid: &ValueCheck| !value.is_object() && !value.is_array() && !valid(value);
-                !VALIDATION_KEYWORDS.iter().any(|(keyword, valid)| key == keyword && wrong_scalar(valid))
-            });
-            if map.get("type").and_then(Value::as_str) == Some("string")
-                && let Some(Value::Array(values)) = map.get_mut("enum")
-            {
-                for item in values.iter_mut() {
-                    if let Value::Number(_) | Value::Bool(_) = item {
-                        *item = Value::String(item.to_string());
-                    }
-                }
-            }
-            map.values_mut().for_each(stringify_string_enums);
-        }
-        Value::Array(items) => items.iter_mut().for_each(stringify_string_enums),
-        _ => {}
     }
 }
 

@@ -1754,7 +1754,21 @@ fn variants_used_only_in_tagged_unions_leave_the_tag_to_the_union() {
               oneOf: [{$ref: '#/components/schemas/Circle'}, {$ref: '#/components/schemas/Square'}]
               discriminator: {propertyName: kind}
     ";
-    let api = lower_analyzed(spec);
+    let mut api = lower_yaml(spec);
+    // The spec's sample values, keyed by type, follow their types when the
+    // inline enum is removed and ids are renumbered.
+    for (id, def) in api.types.defs.iter().enumerate() {
+        api.samples.types.insert(crate::ir::TypeId(id), serde_json::json!(def.name));
+        api.samples.fields.insert((crate::ir::TypeId(id), "kind".to_owned()), serde_json::json!(def.name));
+    }
+    crate::analyze::run(&mut api, &crate::context::Context::default_for_tests());
+    assert_eq!(api.samples.types.len(), api.types.defs.len());
+    for (id, value) in &api.samples.types {
+        assert_eq!(api.types.get(*id).map(|def| serde_json::json!(def.name)).as_ref(), Some(value));
+    }
+    for ((id, _), value) in &api.samples.fields {
+        assert_eq!(api.types.get(*id).map(|def| serde_json::json!(def.name)).as_ref(), Some(value));
+    }
     // Circle is only a variant: no `kind` field, and its inline enum of the
     // one value is gone. Square is also a request body: it keeps `kind`.
     assert_eq!(describe(&api, "Circle"), "{radius: f64 Optional}");

@@ -7,11 +7,11 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::Location;
 use crate::model::{
     Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter, ParameterIn,
     PathItem, RequestBody, Requirement, Response, Schema, SchemeKind, SecurityScheme, Server, ServerVariable, Style, Version,
 };
+use crate::pointer::Location;
 
 /// The HTTP methods of a path item, in the order OpenAPI lists them.
 pub const METHODS: [HttpMethod; 8] = HttpMethod::ALL;

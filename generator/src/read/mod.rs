@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::ir::Location;
 use crate::model::{self, Components, Node, Section, Version};
+use crate::pointer::Location;
 
 /// What reading a fragment needs to know about its document.
 #[derive(Debug, Clone, Copy)]

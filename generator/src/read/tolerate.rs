@@ -7,8 +7,11 @@
 //!   ignored;
 //! * `null` instead of a list of scopes in a security requirement means no
 //!   scopes;
-//! * a validation keyword with a number beyond 64 bits is ignored (the
+//! * a validation keyword with a number beyond 64 bits, or with a scalar of
+//!   the wrong type (`pattern: 0`, `maxLength: "10"`), is ignored (the
 //!   client does not check validation keywords);
+//! * numbers and booleans in the `enum` of a `type: string` schema
+//!   (`enum: [0, 90]`) are the strings they are on the wire;
 //! * in a 3.0 document, JSON Schema keywords of 3.1 (`type` arrays, numeric
 //!   `exclusiveMinimum`/`exclusiveMaximum`, `const`, `examples` arrays) make
 //!   the document be read by the 3.1 reader, which knows them.
@@ -59,6 +62,23 @@ const DOC_KEYS: &[&str] = &["description", "summary", "title"];
 
 /// Validation keywords with a numeric value.
 const NUMERIC_KEYWORDS: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+
+/// Whether a JSON value has the type a keyword requires.
+type ValueCheck = fn(&Value) -> bool;
+
+/// Validation keywords and the JSON type their value must have.
+const VALIDATION_KEYWORDS: &[(&str, ValueCheck)] = &[
+    ("pattern", Value::is_string),
+    ("minimum", Value::is_number),
+    ("maximum", Value::is_number),
+    ("multipleOf", Value::is_number),
+    ("minLength", Value::is_u64),
+    ("maxLength", Value::is_u64),
+    ("minItems", Value::is_u64),
+    ("maxItems", Value::is_u64),
+    ("minProperties", Value::is_u64),
+    ("maxProperties", Value::is_u64),
+];
 
 /// What the pass found.
 #[derive(Debug, Default)]
@@ -122,6 +142,7 @@ impl Pass<'_> {
         if self.version == Version::OpenApi30 {
             self.keywords_of_31(map, at);
         }
+        self.string_enum(map, at);
         // Keys are visited in document order (so are the warnings); the
         // ignored ones are removed afterwards.
         let mut ignored = Vec::new();
@@ -138,6 +159,18 @@ impl Pass<'_> {
             if NUMERIC_KEYWORDS.contains(&key.as_str()) && out_of_range(value) {
                 let message = format!("`{key}` is beyond the 64-bit range; the keyword is ignored (the client does not check it)");
                 self.warn(Code::OutOfRangeNumber, &here.pointer(), message);
+                ignored.push(key.clone());
+                continue;
+            }
+            let ill_typed = VALIDATION_KEYWORDS.iter().find(|(keyword, _)| key == keyword).filter(|(_, valid)| {
+                // An object or list here is a property *named* like the
+                // keyword, inside a map the walk does not know.
+                !value.is_object() && !value.is_array() && !valid(value)
+            });
+            if ill_typed.is_some() {
+                let message =
+                    format!("`{key}` holds {value}, not a value of its type; the keyword is ignored (the client does not check it)");
+                self.warn(Code::IllTypedKeyword, &here.pointer(), message);
                 ignored.push(key.clone());
                 continue;
             }
@@ -158,6 +191,27 @@ impl Pass<'_> {
         }
         for key in ignored {
             map.remove(&key);
+        }
+    }
+
+    /// Numbers and booleans in the `enum` of a `type: string` schema
+    /// become the strings they are on the wire.
+    fn string_enum(&mut self, map: &mut Map<String, Value>, at: &Path<'_>) {
+        if map.get("type").and_then(Value::as_str) != Some("string") {
+            return;
+        }
+        let Some(Value::Array(values)) = map.get_mut("enum") else { return };
+        for (index, item) in values.iter_mut().enumerate() {
+            if let Value::Number(_) | Value::Bool(_) = item {
+                let text = item.to_string();
+                let here = Path::Index(&Path::Key(at, "enum"), index);
+                self.warn(
+                    Code::StringEnumValue,
+                    &here.pointer(),
+                    format!("{text} in the `enum` of a string schema is read as the string \"{text}\""),
+                );
+                *item = Value::String(text);
+            }
         }
     }
 
@@ -222,6 +276,37 @@ mod tests {
         let mut value: Value = serde_json::from_str(text).expect("json");
         let found = apply(&mut value, "s.json", version);
         (value, found)
+    }
+
+    #[test]
+    fn ill_typed_keywords_and_string_enum_values_are_read_with_warnings() {
+        let (value, found) = run(
+            r#"{"components": {"schemas": {
+                "Angle": {"type": "string", "enum": [0, 90, "x", true], "pattern": 0, "maxLength": "3", "minLength": 1},
+                "Keyed": {"type": "object", "properties": {"pattern": {"type": "string"}},
+                          "example": {"pattern": 0, "type": "string", "enum": [1]}}}}}"#,
+            Version::OpenApi30,
+        );
+        let seen: Vec<(&str, &str)> = found.warnings.iter().map(|warning| (warning.code.as_str(), warning.pointer.as_str())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("string-enum-value", "/components/schemas/Angle/enum/0"),
+                ("string-enum-value", "/components/schemas/Angle/enum/1"),
+                ("string-enum-value", "/components/schemas/Angle/enum/3"),
+                ("ill-typed-keyword", "/components/schemas/Angle/pattern"),
+                ("ill-typed-keyword", "/components/schemas/Angle/maxLength"),
+            ]
+        );
+        // A property named like a keyword, and data, are left alone.
+        assert_eq!(
+            value["components"]["schemas"],
+            serde_json::json!({
+                "Angle": {"type": "string", "enum": ["0", "90", "x", "true"], "minLength": 1},
+                "Keyed": {"type": "object", "properties": {"pattern": {"type": "string"}},
+                          "example": {"pattern": 0, "type": "string", "enum": [1]}}
+            })
+        );
     }
 
     #[test]

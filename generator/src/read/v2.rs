@@ -24,11 +24,11 @@ use serde_json::{Map, Value};
 use super::json::{METHODS, Reader, extensions, flag, object, string, strings};
 use crate::confine::join_ref;
 use crate::diagnostics::Code;
-use crate::ir::Location;
 use crate::model::{
     Components, Document, Header, Info, MediaType, Node, Operation, Parameter, ParameterIn, PathItem, RequestBody, Response, Schema,
     SchemeKind, SecurityScheme, Server, Style, Version,
 };
+use crate::pointer::Location;
 use crate::pointer::Pointer;
 
 /// The longest parameter `$ref` chain followed.
@@ -281,7 +281,7 @@ impl<'a> Swagger<'a> {
     /// parameters (a `type: file` one is a file part).
     fn form_body(&mut self, form: &[(String, Map<String, Value>, Location)], consumes: &[String], at: &Location) -> Node<RequestBody> {
         let has_file = form.iter().any(|(_, parameter, _)| string(parameter, "type").as_deref() == Some("file"));
-        let multipart = has_file || consumes.iter().any(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
+        let multipart = has_file || consumes.iter().any(|c| crate::media::classify(c) == crate::media::Media::Multipart);
         let content_type = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
         let mut schema = Schema { types: vec!["object".to_owned()], ..Schema::default() };
         for (name, parameter, param_at) in form {

@@ -6,11 +6,11 @@
 use openapiv3::{AdditionalProperties, ParameterSchemaOrContent, ReferenceOr, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
-use crate::ir::Location;
 use crate::model::{
     self, Additional, Components, Discriminator, Document, Header, HttpMethod, Info, MediaType, Node, Operation, Parameter, ParameterIn,
     PathItem, RequestBody, Response, SchemeKind, SecurityScheme, Server, ServerVariable, Style, Version,
 };
+use crate::pointer::Location;
 
 /// Converts a typed 3.0 document read from `file`.
 pub fn document(file: &str, root: &openapiv3::OpenAPI) -> Document {

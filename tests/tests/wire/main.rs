@@ -2,14 +2,14 @@
 //! starts local HTTP servers (wiremock, or a hand-rolled one where the
 //! framing must be awkward) and checks what the generated clients send and
 //! how they decode what comes back. One binary links reqwest, tokio and
-//! wiremock once instead of twelve times (`cargo test -p tests --test wire
-//! runtime_wire::` runs one file).
+//! wiremock once instead of eleven times (`cargo test -p tests --test wire
+//! runtime_wire::` runs one file). `tests/bounded_bodies.rs` measures the
+//! process's peak memory, so it is a binary of its own.
 
 mod support;
 
 mod behaviour_apibricks_console;
 mod behaviour_pack_cloud;
-mod bounded_bodies;
 mod credentials_wire;
 mod fixtures_wire;
 mod multipart;

@@ -2,8 +2,9 @@
 //! streams through a fixed amount of memory. A hostile server streams an
 //! endless chunked body: the client reads at most its limit and fails with
 //! `Error::BodyTooLarge`; an error body is cut at the error limit. (Its own
-//! test binary, and one test run in order, so the peak memory it reads is
-//! each part's alone.)
+//! test binary, not part of `tests/wire/`, and one test run in order: the
+//! peak memory it reads is the process's, so no other test may run beside
+//! it.)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
