@@ -72,21 +72,25 @@ enum Target<'h> {
 type Property<'s> = (String, &'s Node<Schema>);
 
 impl<'a> Lowerer<'a> {
-    /// Resolves `node` when it is a reference.
-    pub(super) fn deref<'s, T: Component>(&mut self, node: &'s Node<T>) -> Option<(Cow<'s, T>, Location)>
+    /// `node`'s definition, following a `$ref`: the one way lowering
+    /// follows references ([`Self::deref`] reports a broken one, [`Self::peek`]
+    /// leaves that to where the node is lowered).
+    fn follow<'s, T: Component>(&self, node: &'s Node<T>) -> Result<(Cow<'s, T>, Location), crate::diagnostics::Diagnostic>
     where
         'a: 's,
     {
         match &node.value {
-            RefOr::Item(item) => Some((Cow::Borrowed(item), node.at.clone())),
-            RefOr::Ref(reference) => match self.resolver.resolve::<T>(reference, &node.at) {
-                Ok((item, location)) => Some((item, location)),
-                Err(problem) => {
-                    self.problems.push(problem);
-                    None
-                }
-            },
+            RefOr::Item(item) => Ok((Cow::Borrowed(item), node.at.clone())),
+            RefOr::Ref(reference) => self.resolver.resolve::<T>(reference, &node.at),
         }
+    }
+
+    /// Resolves `node` when it is a reference; a broken one is reported.
+    pub(super) fn deref<'s, T: Component>(&mut self, node: &'s Node<T>) -> Option<(Cow<'s, T>, Location)>
+    where
+        'a: 's,
+    {
+        self.follow(node).map_err(|problem| self.problems.push(problem)).ok()
     }
 
     /// The type for a use of `node`. Inline types it needs are named after
@@ -523,10 +527,7 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
-        match &node.value {
-            RefOr::Item(schema) => Some((Cow::Borrowed(schema), node.at.clone())),
-            RefOr::Ref(reference) => self.resolver.resolve::<Schema>(reference, &node.at).ok(),
-        }
+        self.follow(node).ok()
     }
 
     /// Whether a union member only allows `null` (following a `$ref`; a
