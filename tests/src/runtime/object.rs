@@ -18,9 +18,11 @@
 //!   struct (big structs) or a scan (small ones); each value is decoded by
 //!   its own monomorphized `Deserialize` behind one indirect call
 //!   ([`Slot`]), straight from the input (no `serde_json::Value`);
-//! * writing, each property is one indirect call into its monomorphized
-//!   `serialize_field` for the serializer at hand ([`WriteField`]: generic
-//!   over the serializer's state, so nested values are not type-erased).
+//! * writing, each property is one call of a small generic function
+//!   ([`write`]) into the serializer's `serialize_field`, in table order,
+//!   as serde's derive writes; errors are kept in the [`Sink`] rather than
+//!   returned per property, so a struct's `serialize` has no `?` per
+//!   property to check.
 //!
 //! Semantics are serde's derive's: a repeated key is `duplicate field`, a
 //! missing required one `missing field`, unknown ones are skipped, and a
@@ -489,148 +491,151 @@ pub fn missing<E: de::Error>(property: &'static str) -> E {
 }
 
 /// Where a struct's properties are written: the state of a
-/// `serialize_struct` (no additional properties) or of a `serialize_map`
-/// (the listed properties, then the others, as serde writes
-/// `#[serde(flatten)]`).
+/// `serialize_struct` ([`StructWriter`], no additional properties) or of
+/// a `serialize_map` ([`MapWriter`]: the listed properties, then the
+/// others, as serde writes `#[serde(flatten)]`). Writing does not stop at
+/// an error; the first one is kept, later writes are skipped, and `end`
+/// returns it — so a struct's `serialize` is one plain call per property,
+/// with no `?` for the compiler to check per property.
 #[doc(hidden)]
 pub trait Sink {
-    /// The serializer's error.
-    type Error;
     /// Writes one property.
-    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Self::Error>;
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T);
     /// A property left out.
-    fn skip(&mut self, name: &'static str) -> Result<(), Self::Error>;
+    fn skip(&mut self, name: &'static str);
 }
 
 /// A [`Sink`] writing a struct.
 #[doc(hidden)]
-pub struct StructSink<S: Serializer>(S::SerializeStruct);
+pub struct StructWriter<S: Serializer> {
+    state: S::SerializeStruct,
+    error: Option<S::Error>,
+}
 
-impl<S: Serializer> Sink for StructSink<S> {
-    type Error = S::Error;
+impl<S: Serializer> StructWriter<S> {
+    /// Starts struct `name` with `len` properties written.
     #[inline]
-    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
-        self.0.serialize_field(name, value)
+    pub fn new(serializer: S, name: &'static str, len: usize) -> Result<Self, S::Error> {
+        Ok(Self { state: serializer.serialize_struct(name, len)?, error: None })
     }
+
+    /// Ends the struct, or returns the first error a property met.
     #[inline]
-    fn skip(&mut self, name: &'static str) -> Result<(), S::Error> {
-        self.0.skip_field(name)
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.state.end(),
+        }
     }
 }
 
-/// A [`Sink`] writing a map.
-#[doc(hidden)]
-pub struct MapSink<S: Serializer>(S::SerializeMap);
-
-impl<S: Serializer> Sink for MapSink<S> {
-    type Error = S::Error;
+impl<S: Serializer> Sink for StructWriter<S> {
     #[inline]
-    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
-        self.0.serialize_entry(name, value)
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if self.error.is_none()
+            && let Err(error) = self.state.serialize_field(name, value)
+        {
+            self.error = Some(error);
+        }
     }
     #[inline]
-    fn skip(&mut self, _: &'static str) -> Result<(), S::Error> {
-        Ok(())
-    }
-}
-
-/// One property's value, written into a [`Sink`] by its own monomorphized
-/// `Serialize` (the indirect call is per property of the struct at hand;
-/// the value's own insides are static calls, not type-erased).
-#[doc(hidden)]
-pub trait WriteField<K: Sink> {
-    /// Writes the value as property `name`.
-    fn write(&self, sink: &mut K, name: &'static str) -> Result<(), K::Error>;
-}
-
-impl<K: Sink, T: Serialize> WriteField<K> for T {
-    #[inline]
-    fn write(&self, sink: &mut K, name: &'static str) -> Result<(), K::Error> {
-        sink.field(name, self)
+    fn skip(&mut self, name: &'static str) {
+        if self.error.is_none()
+            && let Err(error) = self.state.skip_field(name)
+        {
+            self.error = Some(error);
+        }
     }
 }
 
-/// One property's value, as [`serialize_struct`] writes it: `None` when
-/// the property is left out (an optional one that is `None`). Built by the
-/// functions of [`property`]; the names are the struct's `static` table.
+/// A [`Sink`] writing a map: a struct with additional properties.
 #[doc(hidden)]
-pub type Property<'a, K> = Option<&'a dyn WriteField<K>>;
+pub struct MapWriter<S: Serializer> {
+    state: S::SerializeMap,
+    error: Option<S::Error>,
+}
 
-/// How [`__impl_object!`](crate::__impl_object) hands each property to
-/// [`serialize_struct`], by presence (named as in the table).
+impl<S: Serializer> MapWriter<S> {
+    /// Starts the map.
+    #[inline]
+    pub fn new(serializer: S) -> Result<Self, S::Error> {
+        Ok(Self { state: serializer.serialize_map(None)?, error: None })
+    }
+
+    /// Writes the additional properties and ends the map, or returns the
+    /// first error.
+    pub fn end<V: Serialize>(mut self, rest: &std::collections::BTreeMap<String, V>) -> Result<S::Ok, S::Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        for (key, value) in rest {
+            self.state.serialize_entry(key, value)?;
+        }
+        self.state.end()
+    }
+}
+
+impl<S: Serializer> Sink for MapWriter<S> {
+    #[inline]
+    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if self.error.is_none()
+            && let Err(error) = self.state.serialize_entry(name, value)
+        {
+            self.error = Some(error);
+        }
+    }
+    #[inline]
+    fn skip(&mut self, _: &'static str) {}
+}
+
+/// How many properties a struct writes (`serialize_struct`'s length, as
+/// serde's derive passes it): the number of `true`s, one per property.
+/// (An array of `bool`s is lighter to check than a sum of `usize`s.)
 #[doc(hidden)]
-pub mod property {
-    use super::{Property, Sink, WriteField};
+#[inline]
+pub fn written(properties: &[bool]) -> usize {
+    properties.iter().filter(|written| **written).count()
+}
+
+/// How [`__impl_object!`](crate::__impl_object) writes each property into
+/// a [`Sink`], by presence (named as in the table): the same calls, in
+/// table order, as serde's derive makes.
+#[doc(hidden)]
+pub mod write {
+    use super::Sink;
     use serde::Serialize;
 
     /// A required property: always written.
     #[inline]
-    pub fn required<K: Sink, T: Serialize>(value: &T) -> Property<'_, K> {
-        Some(value)
+    pub fn required<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &T) {
+        sink.field(name, value);
     }
 
     /// A required nullable property (`Option<T>`): always written, `None`
     /// as `null`.
     #[inline]
-    pub fn nullable<K: Sink, T: Serialize>(value: &Option<T>) -> Property<'_, K> {
-        Some(value)
+    pub fn nullable<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &Option<T>) {
+        sink.field(name, value);
     }
 
     /// An optional property (`Option<T>`): left out when `None`.
     #[inline]
-    pub fn optional<K: Sink, T: Serialize>(value: &Option<T>) -> Property<'_, K> {
-        value.as_ref().map(|value| value as &dyn WriteField<K>)
+    pub fn optional<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &Option<T>) {
+        match value {
+            Some(value) => sink.field(name, value),
+            None => sink.skip(name),
+        }
     }
 
     /// An optional nullable property (`Option<Option<T>>`): left out when
     /// `None`, `null` when `Some(None)`.
     #[inline]
-    pub fn present<K: Sink, T: Serialize>(value: &Option<Option<T>>) -> Property<'_, K> {
-        value.as_ref().map(|value| value as &dyn WriteField<K>)
-    }
-}
-
-/// `Serialize::serialize` of a model struct without additional
-/// properties: `serialize_struct` with the number of properties written,
-/// then each in table order (`skip_field` for those left out), as serde's
-/// derive does. `names` and `values` are in the same order.
-#[doc(hidden)]
-pub fn serialize_struct<S: Serializer>(
-    serializer: S,
-    name: &'static str,
-    names: &'static [&'static str],
-    values: &[Property<'_, StructSink<S>>],
-) -> Result<S::Ok, S::Error> {
-    let len = values.iter().filter(|value| value.is_some()).count();
-    let mut sink = StructSink::<S>(serializer.serialize_struct(name, len)?);
-    for (name, value) in names.iter().zip(values) {
+    pub fn present<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &Option<Option<T>>) {
         match value {
-            Some(value) => value.write(&mut sink, name)?,
-            None => sink.skip(name)?,
+            Some(value) => sink.field(name, value),
+            None => sink.skip(name),
         }
     }
-    sink.0.end()
-}
-
-/// `Serialize::serialize` of a model struct with additional properties: a
-/// map of the listed properties, then the others.
-#[doc(hidden)]
-pub fn serialize_map<S: Serializer, V: Serialize>(
-    serializer: S,
-    names: &'static [&'static str],
-    values: &[Property<'_, MapSink<S>>],
-    rest: &std::collections::BTreeMap<String, V>,
-) -> Result<S::Ok, S::Error> {
-    let mut sink = MapSink::<S>(serializer.serialize_map(None)?);
-    for (name, value) in names.iter().zip(values) {
-        if let Some(value) = value {
-            value.write(&mut sink, name)?;
-        }
-    }
-    for (key, value) in rest {
-        sink.0.serialize_entry(key, value)?;
-    }
-    sink.0.end()
 }
 
 /// `impl Serialize` and `impl Deserialize` for a model struct, from its
@@ -671,13 +676,11 @@ macro_rules! __impl_object {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use $($rt)::+::__private as __p;
-                static NAMES: &[&str] = &[ $( $wire, )* ];
-                __p::serialize_struct(
-                    serializer,
-                    ::std::stringify!($name),
-                    NAMES,
-                    &[ $( __p::property::$presence(&self.$field), )* ],
-                )
+                let len = __p::written(&[ $( $crate::__impl_object!(@written $presence self.$field) ),* ]);
+                #[allow(unused_mut)] // (a struct without properties)
+                let mut sink = __p::StructWriter::<__S>::new(serializer, ::std::stringify!($name), len)?;
+                $( __p::write::$presence(&mut sink, $wire, &self.$field); )*
+                sink.end()
             }
         }
     };
@@ -685,13 +688,10 @@ macro_rules! __impl_object {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 use $($rt)::+::__private as __p;
-                static NAMES: &[&str] = &[ $( $wire, )* ];
-                __p::serialize_map(
-                    serializer,
-                    NAMES,
-                    &[ $( __p::property::$presence(&self.$field), )* ],
-                    &self.$rest,
-                )
+                #[allow(unused_mut)] // (a struct without listed properties)
+                let mut sink = __p::MapWriter::<__S>::new(serializer)?;
+                $( __p::write::$presence(&mut sink, $wire, &self.$field); )*
+                sink.end(&self.$rest)
             }
         }
     };
@@ -736,6 +736,9 @@ macro_rules! __impl_object {
     };
     (@finish $presence:ident $field:ident $wire:literal) => { $field };
     (@rest $rest:ident) => { ::std::option::Option::Some(&mut $rest) };
+    (@written required $value:expr) => { true };
+    (@written nullable $value:expr) => { true };
+    (@written $presence:ident $value:expr) => { ::std::option::Option::is_some(&$value) };
     (@rest) => { ::std::option::Option::None };
 }
 
