@@ -588,6 +588,10 @@ pub struct Operation {
     pub params_type: Option<String>,
     /// What a successful call returns.
     pub returns: Returns,
+    /// When every documented success shares one body (or none), the one
+    /// runtime call that sends the request and decodes any of them; `None`:
+    /// the method matches on the status itself.
+    pub shared_success: Option<SharedSuccess>,
     /// How an error response's body is decoded.
     pub error_body: ErrorBody,
     /// The `Accept` header: every media type a documented response has, in
@@ -640,6 +644,28 @@ pub enum Returns {
     /// Success bodies differ by status: a per-operation enum
     /// ([`TypeKind::Responses`]).
     PerStatus(TypeId),
+}
+
+/// The runtime call of an operation whose successes share one body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedSuccess {
+    /// How the body is read.
+    pub call: SuccessCall,
+    /// The success statuses, as inclusive ranges (`200..=200`, `200..=299`).
+    pub statuses: Vec<(u16, u16)>,
+}
+
+/// How a shared success body is read (`call_empty`, `call_text`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuccessCall {
+    /// No body.
+    Empty,
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+    /// JSON.
+    Json,
 }
 
 /// A success body read as a stream of items, as it arrives.
@@ -884,6 +910,10 @@ pub struct Param {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// A string header named `Idempotency-Key`: the call hands it to the
+    /// runtime, which sends it on every attempt and lets a POST or PATCH
+    /// be retried (decided by lowering).
+    pub idempotency_key: bool,
     /// Where it is.
     pub origin: Location,
 }

@@ -9,7 +9,7 @@ use super::docs::{Doc, code, oneline};
 use super::ident;
 use super::types::type_tokens;
 use crate::ir::{
-    Api, BodyKind, ErrorBody, FieldAccess, Operation, PageItems, PaginationStyle, Param, ParamLocation, PathPiece, PathStyle, Presence,
+    Api, BodyKind, ErrorBody, FieldAccess, Operation, PageItems, PaginationStyle, ParamLocation, PathPiece, PathStyle, Presence,
     QueryStyle, ResponseCase, Returns, SchemeId, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
 };
 use crate::ir::{Features, Pagination};
@@ -533,7 +533,7 @@ pub(super) fn request_parts(operation: &Operation, api: &Api, flag: Option<&str>
                 let style = query_style(style);
                 quote!(request.query(#wire, #value, #style);)
             }
-            ParamLocation::Header if is_idempotency_key(param) => {
+            ParamLocation::Header if param.idempotency_key => {
                 let key = if param.required { quote!(Some(params.#field.as_str())) } else { quote!(params.#field.as_deref()) };
                 quote!(request.idempotency_key(#wire, #key);)
             }
@@ -668,10 +668,6 @@ fn pagination_style(pagination: &crate::ir::Pagination, page_ty: &TokenStream) -
     }
 }
 
-fn is_idempotency_key(param: &Param) -> bool {
-    param.wire.eq_ignore_ascii_case("idempotency-key") && param.ty == TypeRef::String
-}
-
 /// A multipart body: one part per struct field (files as file parts),
 /// or, for bodies that are not structs, one text part per JSON field.
 fn multipart_body(ty: &TypeRef, api: &Api, flag: Option<&str>) -> TokenStream {
@@ -790,36 +786,21 @@ fn security_statements(alternatives: &[Vec<SchemeId>], api: &Api) -> Option<Toke
 }
 
 /// `request.call_json(accept, &[200..=200], parse_error)` (or
-/// `call_text`, …) when the operation's documented successes share one
-/// body: the runtime then does what the status `match` would.
+/// `call_text`, …) when lowering found that the operation's documented
+/// successes share one body (`Operation::shared_success`): the runtime
+/// then does what the status `match` would.
 fn shared_success_call(operation: &Operation, parse_error: &TokenStream) -> Option<TokenStream> {
-    if matches!(operation.returns, Returns::PerStatus(_)) {
-        return None;
-    }
-    let mut kinds = operation.success.iter().map(|case| case.body.as_ref().map(|body| body.kind));
-    // (No successes documented: an empty 2xx.)
-    let kind: Option<BodyKind> = kinds.next().flatten();
-    if kinds.any(|other| other != kind) {
-        return None;
-    }
-    let mut ranges = Vec::new();
-    for case in &operation.success {
-        let (low, high) = match case.status {
-            StatusMatch::Code(code) => (code, code),
-            StatusMatch::Range(class) => (class * 100, class * 100 + 99),
-            StatusMatch::Default => return None,
-        };
-        let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
-        ranges.push(quote!(#low..=#high));
-    }
-    if operation.success.is_empty() {
-        ranges.push(quote!(200..=299));
-    }
-    let call = match kind {
-        None => quote!(call_empty),
-        Some(BodyKind::Text) => quote!(call_text),
-        Some(BodyKind::Bytes) => quote!(call_bytes),
-        Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart) => quote!(call_json),
+    let shared = operation.shared_success.as_ref()?;
+    let ranges = shared.statuses.iter().map(|(low, high)| {
+        let (low, high) = (Literal::u16_unsuffixed(*low), Literal::u16_unsuffixed(*high));
+        quote!(#low..=#high)
+    });
+    use crate::ir::SuccessCall;
+    let call = match shared.call {
+        SuccessCall::Empty => quote!(call_empty),
+        SuccessCall::Text => quote!(call_text),
+        SuccessCall::Bytes => quote!(call_bytes),
+        SuccessCall::Json => quote!(call_json),
     };
     let accept = &operation.accept;
     Some(quote!(request.#call(#accept, &[#(#ranges),*], #parse_error)))

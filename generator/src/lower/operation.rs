@@ -138,6 +138,7 @@ impl<'a> Lowerer<'a> {
             Some(id) => Returns::PerStatus(id),
             None => success.iter().find_map(|case| case.body.clone()).map_or(Returns::Nothing, Returns::Body),
         };
+        let shared_success = shared_success(&returns, &success);
         let headers_type =
             success.iter().any(|case| !case.headers.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Headers")));
         let error_body = match self.response_enum(&errors, &format!("{type_prefix}Error"), at) {
@@ -172,6 +173,7 @@ impl<'a> Lowerer<'a> {
             errors,
             params_type,
             returns,
+            shared_success,
             error_body,
             accept,
             security,
@@ -291,6 +293,8 @@ impl<'a> Lowerer<'a> {
                 }),
             };
             let ty = self.parameter_type(&parameter, prefix);
+            let idempotency_key =
+                location == ParamLocation::Header && wire.eq_ignore_ascii_case("idempotency-key") && ty == TypeRef::String;
             params.push(Param {
                 name: names.claim(&field_name(wire)),
                 wire: wire.clone(),
@@ -299,6 +303,7 @@ impl<'a> Lowerer<'a> {
                 required: parameter.required,
                 doc: parameter.description.clone(),
                 deprecated: parameter.deprecated,
+                idempotency_key,
                 origin: param_at,
             });
         }
@@ -702,4 +707,39 @@ mod tests {
         let chosen = choose_media(&content).map(|(name, _, kind)| (name, kind));
         assert_eq!(chosen, Some(("application/vnd.api+json".to_owned(), BodyKind::Json)));
     }
+}
+
+/// The one runtime call for an operation whose documented successes share
+/// one body (or have none): `None` when the bodies differ by status (a
+/// response enum), when their encodings differ, or when a `default`
+/// response is a success (the method must match on the status itself).
+fn shared_success(returns: &Returns, success: &[ResponseCase]) -> Option<crate::ir::SharedSuccess> {
+    use crate::ir::{SharedSuccess, SuccessCall};
+    if matches!(returns, Returns::PerStatus(_)) {
+        return None;
+    }
+    let mut kinds = success.iter().map(|case| case.body.as_ref().map(|body| body.kind));
+    // (No successes documented: an empty 2xx.)
+    let kind: Option<BodyKind> = kinds.next().flatten();
+    if kinds.any(|other| other != kind) {
+        return None;
+    }
+    let mut statuses = Vec::new();
+    for case in success {
+        statuses.push(match case.status {
+            StatusMatch::Code(code) => (code, code),
+            StatusMatch::Range(class) => (class * 100, class * 100 + 99),
+            StatusMatch::Default => return None,
+        });
+    }
+    if success.is_empty() {
+        statuses.push((200, 299));
+    }
+    let call = match kind {
+        None => SuccessCall::Empty,
+        Some(BodyKind::Text) => SuccessCall::Text,
+        Some(BodyKind::Bytes) => SuccessCall::Bytes,
+        Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart) => SuccessCall::Json,
+    };
+    Some(SharedSuccess { call, statuses })
 }

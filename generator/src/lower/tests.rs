@@ -1837,3 +1837,45 @@ fn a_one_value_enum_inside_allof_members_tags_the_union() {
     assert!(described.starts_with("union(tag type) "), "{described}");
     assert!(described.contains("[creation]") && described.contains("[commit_message_pattern]"), "{described}");
 }
+
+#[test]
+fn lowering_decides_the_shared_success_call_and_the_idempotency_key() {
+    let spec = "
+        paths:
+          /a:
+            post:
+              operationId: shared
+              parameters:
+                - {name: Idempotency-Key, in: header, schema: {type: string}}
+                - {name: X-Other, in: header, schema: {type: string}}
+              responses:
+                '200': {description: ok, content: {application/json: {schema: {type: string}}}}
+                '2XX': {description: ok, content: {application/json: {schema: {type: string}}}}
+            put:
+              operationId: byStatus
+              responses:
+                '200': {description: ok, content: {application/json: {schema: {type: string}}}}
+                '201': {description: ok, content: {application/json: {schema: {type: integer}}}}
+            get:
+              operationId: withDefault
+              responses:
+                default: {description: ok, content: {application/json: {schema: {type: string}}}}
+            delete:
+              operationId: nothing
+              responses: {}
+    ";
+    let api = lower_yaml(spec);
+    let shared = operation(&api, "shared");
+    assert_eq!(
+        shared.shared_success,
+        Some(crate::ir::SharedSuccess { call: crate::ir::SuccessCall::Json, statuses: vec![(200, 200), (200, 299)] })
+    );
+    let keys: Vec<(&str, bool)> = shared.params.iter().map(|param| (param.wire.as_str(), param.idempotency_key)).collect();
+    assert_eq!(keys, [("Idempotency-Key", true), ("X-Other", false)]);
+    assert_eq!(operation(&api, "by_status").shared_success, None);
+    assert_eq!(operation(&api, "with_default").shared_success, None);
+    assert_eq!(
+        operation(&api, "nothing").shared_success,
+        Some(crate::ir::SharedSuccess { call: crate::ir::SuccessCall::Empty, statuses: vec![(200, 299)] })
+    );
+}
