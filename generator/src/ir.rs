@@ -603,8 +603,9 @@ pub struct Operation {
     pub security: Vec<Vec<SchemeId>>,
     /// `tags`, in spec order.
     pub tags: Vec<String>,
-    /// The operation's `x-pagination` declaration, as written, and where.
-    pub pagination_declared: Option<(serde_json::Value, Location)>,
+    /// The operation's `x-pagination` declaration, as lowering read it,
+    /// and where (checked against the operation by `paginate`).
+    pub pagination_declared: Option<(PaginationDeclaration, Location)>,
     /// Name of the generated struct of documented success headers (`None`
     /// when the success responses document none).
     pub headers_type: Option<String>,
@@ -644,6 +645,67 @@ pub enum Returns {
     /// Success bodies differ by status: a per-operation enum
     /// ([`TypeKind::Responses`]).
     PerStatus(TypeId),
+}
+
+/// An operation's `x-pagination` extension, read by lowering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationDeclaration {
+    /// `x-pagination: false`: not paginated, whatever its shape suggests.
+    Off,
+    /// A declaration of the right shape.
+    On(DeclaredPagination),
+    /// Not of a declaration's shape; the message says why.
+    Invalid(String),
+}
+
+/// What an `x-pagination` object names (each name is checked against the
+/// operation by `paginate`; an absent one is looked for under well-known
+/// names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredPagination {
+    /// `style`.
+    pub style: DeclaredStyle,
+    /// `items`: the page's array field.
+    pub items: Option<String>,
+    /// `next`: the next link, cursor or `has_more` field.
+    pub next: Option<String>,
+    /// `param`: the query parameter that asks for a page.
+    pub param: Option<String>,
+    /// `size`: the query parameter of the page size.
+    pub size: Option<String>,
+    /// `id`: the items' field `starting_after` takes (`has-more`).
+    pub id: Option<String>,
+}
+
+/// `x-pagination.style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclaredStyle {
+    /// `next-link`.
+    NextLink,
+    /// `link-header`.
+    LinkHeader,
+    /// `cursor`.
+    Cursor,
+    /// `has-more`.
+    HasMore,
+    /// `page`.
+    Page,
+    /// `offset`.
+    Offset,
+}
+
+impl DeclaredStyle {
+    /// The style as the spec writes it.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::NextLink => "next-link",
+            Self::LinkHeader => "link-header",
+            Self::Cursor => "cursor",
+            Self::HasMore => "has-more",
+            Self::Page => "page",
+            Self::Offset => "offset",
+        }
+    }
 }
 
 /// The runtime call of an operation whose successes share one body.

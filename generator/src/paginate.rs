@@ -23,12 +23,10 @@
 //! `x-pagination: false` turns detection off for one operation;
 //! `Config::detect_pagination` for all.
 
-use serde_json::Value;
-
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{
-    Api, BodyKind, FieldAccess, Operation, PageItems, PageMethods, Pagination, PaginationStyle, Param, ParamLocation, Struct, TypeKind,
-    TypeRef, TypeSpace,
+    Api, BodyKind, DeclaredStyle, FieldAccess, Operation, PageItems, PageMethods, Pagination, PaginationDeclaration, PaginationStyle,
+    Param, ParamLocation, Struct, TypeKind, TypeRef, TypeSpace,
 };
 
 const ITEM_FIELDS: &[&str] = &["data", "items", "results", "entries", "records", "values", "nodes", "elements", "list"];
@@ -61,7 +59,7 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
     let taken = crate::naming::method_names(&api.operations);
     for operation in &mut api.operations {
         let pagination = match &operation.pagination_declared {
-            Some((Value::Bool(false), _)) => None,
+            Some((PaginationDeclaration::Off, _)) => None,
             Some((declaration, at)) => match declared(operation, types, declaration) {
                 Ok(pagination) => Some(pagination),
                 Err(message) => {
@@ -230,20 +228,15 @@ fn detected(operation: &Operation, types: &TypeSpace) -> Option<Pagination> {
 
 /// Reads an `x-pagination` declaration, checking every name it gives
 /// against the operation.
-fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Result<Pagination, String> {
-    let Value::Object(fields) = declaration else {
-        return Err("`x-pagination` must be an object (or `false`)".to_owned());
+fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDeclaration) -> Result<Pagination, String> {
+    let declaration = match declaration {
+        PaginationDeclaration::On(declaration) => declaration,
+        PaginationDeclaration::Invalid(message) => return Err(message.clone()),
+        PaginationDeclaration::Off => return Err("`x-pagination` is `false`".to_owned()),
     };
-    let text = |key: &str| -> Result<Option<&str>, String> {
-        match fields.get(key) {
-            None => Ok(None),
-            Some(Value::String(value)) => Ok(Some(value.as_str())),
-            Some(_) => Err(format!("`x-pagination.{key}` must be a string")),
-        }
-    };
-    let style = text("style")?.ok_or("`x-pagination` needs a `style`")?;
+    let style = declaration.style.wire();
     let page = page_type(operation).ok_or("the operation has no single JSON success body to read pages from")?;
-    let items = match text("items")? {
+    let items = match declaration.items.as_deref() {
         Some(name) => {
             let structure = struct_of(page, types).ok_or("`items` is given, but the success body is not an object")?;
             let field = field_named(structure, name).ok_or_else(|| format!("the success body has no field `{name}`"))?;
@@ -257,9 +250,9 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
     };
     let structure =
         || struct_of(page, types).ok_or_else(|| format!("style `{style}` reads a field, but the success body is not an object"));
-    let string_field = |key: &str, defaults: &[&str]| -> Result<FieldAccess, String> {
+    let string_field = |key: &str, given: Option<&str>, defaults: &[&str]| -> Result<FieldAccess, String> {
         let structure = structure()?;
-        match text(key)? {
+        match given {
             Some(name) => {
                 let field = field_named(structure, name).ok_or_else(|| format!("the success body has no field `{name}`"))?;
                 if !is_string(&field.ty) {
@@ -273,7 +266,7 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
         }
     };
     let param = |defaults: &[&str], fits: fn(&TypeRef) -> bool| -> Result<String, String> {
-        match text("param")? {
+        match declaration.param.as_deref() {
             Some(name) => query_params(operation)
                 .find(|param| param.wire == name)
                 .map(|param| param.wire.clone())
@@ -284,7 +277,7 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
         }
     };
     let size = || -> Result<Option<String>, String> {
-        match text("size")? {
+        match declaration.size.as_deref() {
             Some(name) => query_params(operation)
                 .find(|param| param.wire == name)
                 .map(|param| Some(param.wire.clone()))
@@ -292,13 +285,16 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
             None => Ok(find_param(operation, SIZE_PARAMS, is_integer).map(|param| param.wire.clone())),
         }
     };
-    let style = match style {
-        "next-link" => PaginationStyle::NextLink(string_field("next", NEXT_LINK_FIELDS)?),
-        "link-header" => PaginationStyle::LinkHeader,
-        "cursor" => PaginationStyle::Cursor { field: string_field("next", CURSOR_FIELDS)?, param: param(CURSOR_PARAMS, is_string)? },
-        "has-more" => {
+    let style = match declaration.style {
+        DeclaredStyle::NextLink => PaginationStyle::NextLink(string_field("next", declaration.next.as_deref(), NEXT_LINK_FIELDS)?),
+        DeclaredStyle::LinkHeader => PaginationStyle::LinkHeader,
+        DeclaredStyle::Cursor => PaginationStyle::Cursor {
+            field: string_field("next", declaration.next.as_deref(), CURSOR_FIELDS)?,
+            param: param(CURSOR_PARAMS, is_string)?,
+        },
+        DeclaredStyle::HasMore => {
             let structure = structure()?;
-            let has_more = match text("next")? {
+            let has_more = match declaration.next.as_deref() {
                 Some(name) => field_named(structure, name).ok_or_else(|| format!("the success body has no field `{name}`"))?,
                 None => find_field(structure, HAS_MORE_FIELDS, |ty| *ty == TypeRef::Bool)
                     .ok_or("style `has-more` needs `next`: no `has_more` field found")?,
@@ -306,18 +302,12 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &Value) -> Re
             if has_more.ty != TypeRef::Bool {
                 return Err(format!("field `{}` is not a boolean", has_more.wire));
             }
-            let id_name = text("id")?.unwrap_or("id");
+            let id_name = declaration.id.as_deref().unwrap_or("id");
             let id = item_id(&items, types, id_name).ok_or_else(|| format!("the items have no string field `{id_name}`"))?;
             PaginationStyle::HasMore { has_more: access(has_more), param: param(STARTING_AFTER_PARAMS, is_string)?, id }
         }
-        "page" => PaginationStyle::PageNumber { param: param(PAGE_PARAMS, is_integer)?, size: size()? },
-        "offset" => PaginationStyle::Offset { param: param(OFFSET_PARAMS, is_integer)?, size: size()? },
-        other => {
-            return Err(format!(
-                "unknown style `{}` (expected next-link, link-header, cursor, has-more, page or offset)",
-                other.escape_debug()
-            ));
-        }
+        DeclaredStyle::Page => PaginationStyle::PageNumber { param: param(PAGE_PARAMS, is_integer)?, size: size()? },
+        DeclaredStyle::Offset => PaginationStyle::Offset { param: param(OFFSET_PARAMS, is_integer)?, size: size()? },
     };
     Ok(Pagination { style, items, detected: false, methods: PageMethods::default() })
 }

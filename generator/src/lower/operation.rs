@@ -178,7 +178,10 @@ impl<'a> Lowerer<'a> {
             accept,
             security,
             tags: operation.tags.clone(),
-            pagination_declared: operation.extensions.get("x-pagination").map(|value| (value.clone(), at.push("x-pagination"))),
+            pagination_declared: operation
+                .extensions
+                .get("x-pagination")
+                .map(|value| (pagination_declaration(value), at.push("x-pagination"))),
             headers_type,
             pagination: None,
             stream,
@@ -742,4 +745,51 @@ fn shared_success(returns: &Returns, success: &[ResponseCase]) -> Option<crate::
         Some(BodyKind::Json | BodyKind::Form | BodyKind::Multipart) => SuccessCall::Json,
     };
     Some(SharedSuccess { call, statuses })
+}
+
+/// An `x-pagination` value read into its declaration (its names are
+/// checked against the operation later, by `paginate`).
+fn pagination_declaration(value: &serde_json::Value) -> crate::ir::PaginationDeclaration {
+    use crate::ir::{DeclaredPagination, DeclaredStyle, PaginationDeclaration};
+    use serde_json::Value;
+    let fields = match value {
+        Value::Bool(false) => return PaginationDeclaration::Off,
+        Value::Object(fields) => fields,
+        _ => return PaginationDeclaration::Invalid("`x-pagination` must be an object (or `false`)".to_owned()),
+    };
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match fields.get(key) {
+            None => Ok(None),
+            Some(Value::String(value)) => Ok(Some(value.clone())),
+            Some(_) => Err(format!("`x-pagination.{key}` must be a string")),
+        }
+    };
+    let read = || -> Result<DeclaredPagination, String> {
+        let style = match text("style")?.ok_or("`x-pagination` needs a `style`")?.as_str() {
+            "next-link" => DeclaredStyle::NextLink,
+            "link-header" => DeclaredStyle::LinkHeader,
+            "cursor" => DeclaredStyle::Cursor,
+            "has-more" => DeclaredStyle::HasMore,
+            "page" => DeclaredStyle::Page,
+            "offset" => DeclaredStyle::Offset,
+            other => {
+                return Err(format!(
+                    "unknown style `{}` (expected next-link, link-header, cursor, has-more, page or offset)",
+                    other.escape_debug()
+                ));
+            }
+        };
+        Ok(DeclaredPagination {
+            style,
+            items: text("items")?,
+            next: text("next")?,
+            param: text("param")?,
+            size: text("size")?,
+            id: text("id")?,
+        })
+    };
+    match read() {
+        Ok(declared) => PaginationDeclaration::On(declared),
+        Err(message) => PaginationDeclaration::Invalid(message),
+    }
 }
