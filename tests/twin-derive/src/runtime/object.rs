@@ -12,10 +12,11 @@
 //! its properties as a slice (small to check), and the shared functions
 //! here do the per-key work as fast as a derive does:
 //!
-//! * reading, a key is found by trying the property after the last one
-//!   read first (servers write properties in schema order, so that is
-//!   nearly always it: one comparison), then a hash table built once per
-//!   struct (big structs) or a scan (small ones); each value is decoded by
+//! * reading, a key is found by trying first the property that followed
+//!   the last one read in the previous object of that type (a server
+//!   writes one type's properties in one order, so after the first object
+//!   that is nearly always it: one comparison), then a hash table built
+//!   once per struct (big structs) or a scan (small ones); each value is decoded by
 //!   its own monomorphized `Deserialize` behind one indirect call
 //!   ([`Slot`]), straight from the input (no `serde_json::Value`);
 //! * writing, each property is one call of a small generic function
@@ -35,6 +36,7 @@ use std::marker::PhantomData;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
@@ -326,24 +328,67 @@ impl<'de, A: de::MapAccess<'de>, V: Deserialize<'de>> RestSlot<'de, A> for std::
 /// when the predicted one misses; smaller ones scan.
 const SCAN_AT_MOST: usize = 8;
 
-/// The position of each property by name, built the first time a struct
-/// with many properties is read (one per struct: a `static` in its
-/// decoder).
+/// What a struct's decoder learns about its input, one per struct (a
+/// `static` in its decoder): the position of each property by name, built
+/// the first time a struct with many properties is read, and which
+/// property followed each one in the last object read.
 #[doc(hidden)]
-pub struct FieldIndex(OnceLock<HashMap<&'static str, usize, BuildHasherDefault<FxHasher>>>);
+pub struct FieldIndex {
+    by_name: OnceLock<HashMap<&'static str, usize, BuildHasherDefault<FxHasher>>>,
+    order: OnceLock<Box<[AtomicU16]>>,
+}
+
+/// The key order a server writes, learned: `order[i]` is the position of
+/// the property that followed property `i` last time (`order[len]`: the
+/// first one). Objects of one type from one server come in one order, so
+/// after the first object the predicted property is nearly always the
+/// next key, whatever order the server keeps (the schema's or another).
+/// A prediction is only a candidate, compared with the key like any other;
+/// a wrong one costs the lookup it saves. Shared by every thread reading
+/// the struct: relaxed loads and stores, as a stale guess is harmless.
+struct Order<'a>(&'a [AtomicU16]);
+
+impl Order<'_> {
+    /// The order of the table, as the first guess.
+    fn table(len: usize) -> Box<[AtomicU16]> {
+        // (`len` fits: `FieldIndex::order` is `None` for larger tables.)
+        (0..=len).map(|position| AtomicU16::new(if position == len { 0 } else { (position + 1) as u16 })).collect()
+    }
+
+    /// The position expected after `previous`.
+    #[inline]
+    fn after(&self, previous: usize) -> usize {
+        self.0.get(previous).map_or(usize::MAX, |next| usize::from(next.load(Ordering::Relaxed)))
+    }
+
+    /// `position` came after `previous`.
+    #[inline]
+    fn learn(&self, previous: usize, position: usize) {
+        if let (Some(slot), Ok(position)) = (self.0.get(previous), u16::try_from(position)) {
+            slot.store(position, Ordering::Relaxed);
+        }
+    }
+}
 
 impl FieldIndex {
     /// An index not built yet.
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
-        Self(OnceLock::new())
+        Self { by_name: OnceLock::new(), order: OnceLock::new() }
+    }
+
+    /// The learned key order of a struct with `len` properties (`None`
+    /// beyond `u16` positions).
+    #[inline]
+    fn order(&self, len: usize) -> Option<Order<'_>> {
+        (len < usize::from(u16::MAX)).then(|| Order(self.order.get_or_init(|| Order::table(len))))
     }
 
     fn position(&self, fields: &'static [Field], key: &str) -> Option<usize> {
         if fields.len() <= SCAN_AT_MOST {
             return fields.iter().position(|field| same_key(field.0, key));
         }
-        let index = self.0.get_or_init(|| {
+        let index = self.by_name.get_or_init(|| {
             let mut index = HashMap::with_capacity_and_hasher(fields.len(), BuildHasherDefault::default());
             // The first of a repeated name wins, as in a scan.
             for (position, field) in fields.iter().enumerate().rev() {
@@ -455,13 +500,22 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
     index: &FieldIndex,
 ) -> Result<(), A::Error> {
     let mut seen = Seen::new(fields.len());
-    // Where the next key is expected: after the last one found.
-    let mut next = 0;
+    let order = index.order(fields.len());
+    // The property the last key named (`fields.len()`: none yet), and the
+    // one expected next: what followed it last time, else the table's next.
+    let mut previous = fields.len();
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let key_text = key.as_str();
-        let position = match fields.get(next) {
-            Some(field) if same_key(field.0, key_text) => Some(next),
-            _ => index.position(fields, key_text),
+        let expected = order.as_ref().map_or(previous.wrapping_add(1), |order| order.after(previous));
+        let position = match fields.get(expected) {
+            Some(field) if same_key(field.0, key_text) => Some(expected),
+            _ => {
+                let found = index.position(fields, key_text);
+                if let (Some(order), Some(position)) = (&order, found) {
+                    order.learn(previous, position);
+                }
+                found
+            }
         };
         match position.and_then(|position| Some((position, fields.get(position)?, slots.get_mut(position)?))) {
             // `Some(T)`, or, for a property that may be null, `Option<T>`
@@ -471,7 +525,7 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
                     return Err(de::Error::duplicate_field(name));
                 }
                 slot.read(&mut map, matches!(presence, Presence::Nullable | Presence::Optional))?;
-                next = position + 1;
+                previous = position;
             }
             None => match rest.as_deref_mut() {
                 Some(rest) => rest.insert(&mut map, key)?,
@@ -744,7 +798,22 @@ macro_rules! __impl_object {
 
 #[cfg(test)]
 mod tests {
-    use super::same_key;
+    use super::{Order, same_key};
+
+    #[test]
+    fn the_key_order_is_the_tables_until_another_is_seen() {
+        let slots = Order::table(3);
+        let order = Order(&slots);
+        // Start, then the table's order; past the last property, nothing.
+        assert_eq!([order.after(3), order.after(0), order.after(1), order.after(2)], [0, 1, 2, 3]);
+        // A server writing 2, 0, 1.
+        order.learn(3, 2);
+        order.learn(2, 0);
+        order.learn(1, 3);
+        assert_eq!([order.after(3), order.after(2), order.after(0), order.after(1)], [2, 0, 1, 3]);
+        assert_eq!(order.after(9), usize::MAX, "out of the table: no guess");
+        order.learn(9, 1);
+    }
 
     #[test]
     fn same_key_is_string_equality_at_every_length() {
