@@ -176,7 +176,7 @@ macro_rules! type_id_walk {
             }
             for def in & $($mut)? self.types.defs {
                 match & $($mut)? def.kind {
-                    TypeKind::Pending | TypeKind::Enum(_) => {}
+                    TypeKind::Enum(_) => {}
                     TypeKind::Struct(structure) => {
                         for field in & $($mut)? structure.fields {
                             walk(& $($mut)? field.ty, visit);
@@ -292,8 +292,6 @@ impl SerdeUse {
 /// The shape of a named type.
 #[derive(Debug, Clone)]
 pub enum TypeKind {
-    /// Not yet lowered (only during lowering).
-    Pending,
     /// A struct with named fields.
     Struct(Struct),
     /// A closed set of values.

@@ -1,7 +1,8 @@
 //! The IR's invariants, checked once between analysis and emission.
 //!
-//! Emission trusts the IR: every type id names a defined type, no type is
-//! still `Pending`, every item has a name, names are unique where Rust needs
+//! Emission trusts the IR: every type id names a type (the IR cannot hold
+//! an undefined one: lowering's `Declared` types become `TypeDef`s only
+//! once defined), every item has a name, names are unique where Rust needs
 //! them to be, and every security requirement names a scheme. A broken
 //! invariant is a bug in the generator, not in the spec; it is reported as
 //! an `internal` diagnostic (with the location of the node concerned) and
@@ -35,7 +36,6 @@ pub fn check(api: &Api) -> Vec<Diagnostic> {
             report(&def.origin, format!("two types are named `{}`", def.name));
         }
         match &def.kind {
-            TypeKind::Pending => report(&def.origin, format!("type `{}` was declared but never defined", def.name)),
             TypeKind::Struct(structure) => {
                 let mut fields = BTreeSet::new();
                 for field in &structure.fields {

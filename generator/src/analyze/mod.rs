@@ -442,7 +442,7 @@ fn contained(kind: &TypeKind) -> Vec<&TypeRef> {
         TypeKind::Struct(structure) => structure.fields.iter().map(|field| &field.ty).collect(),
         TypeKind::Union(union) => union.variants.iter().map(|variant| &variant.ty).collect(),
         TypeKind::Alias { target, .. } => vec![target],
-        TypeKind::Enum(_) | TypeKind::Pending | TypeKind::Responses(_) => Vec::new(),
+        TypeKind::Enum(_) | TypeKind::Responses(_) => Vec::new(),
     }
 }
 

@@ -213,7 +213,7 @@ fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Option<Value> {
                     Some(value)
                 })?,
                 TypeKind::Alias { target, .. } => sample(api, target, depth + 1)?,
-                TypeKind::Pending | TypeKind::Responses(_) => return None,
+                TypeKind::Responses(_) => return None,
             }
         }
     })

@@ -127,8 +127,6 @@ fn type_def(def: &TypeDef, types: &TypeSpace, calls: &mut Vec<String>) -> TokenS
             }
         }
         TypeKind::Responses(variants) => responses_def(&name, variants, types),
-        // (`validate::check` refused undefined types before emission.)
-        TypeKind::Pending => TokenStream::new(),
     };
     quote! {
         #docs

@@ -152,7 +152,7 @@ impl<'a> Checker<'a> {
     fn named(&mut self, value: &serde_json::Value, id: usize) {
         let Some(def) = self.types.defs.get(id) else { return };
         match &def.kind {
-            TypeKind::Pending | TypeKind::Responses(_) => {}
+            TypeKind::Responses(_) => {}
             TypeKind::Alias { target, .. } => self.value(value, target),
             TypeKind::Enum(enumeration) => {
                 if enumeration.variants.iter().any(|variant| variant.value == *value) {

@@ -32,13 +32,14 @@ use crate::resolve::Resolver;
 pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagnostics> {
     let (skip_unsupported, only_tags) = (context.skip_unsupported, context.only_tags);
     let mut lowerer = Lowerer::new(documents, context);
-    lowerer.types.partial_eq = context.settings.partial_eq;
-    lowerer.types.serde_derive = context.settings.serde_derive;
-    lowerer.types.macro_calls = context.macro_calls;
     lowerer.lower_components();
     let security_schemes = lowerer.security_schemes();
     let (operations, mut skipped) = lowerer.operations(&security_schemes, skip_unsupported, only_tags);
-    schema::order_untagged_unions(&mut lowerer.types);
+    let (mut types, undefined) = defined_types(std::mem::take(&mut lowerer.declared));
+    types.partial_eq = context.settings.partial_eq;
+    types.serde_derive = context.settings.serde_derive;
+    types.macro_calls = context.macro_calls;
+    schema::order_untagged_unions(&mut types);
     let (base_url, server_template, server_variables) = security::servers(&documents.model.servers);
     let mut problems = std::mem::take(&mut lowerer.problems);
     if skip_unsupported {
@@ -46,6 +47,8 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
         // degraded to JSON values, which is reported but not fatal.
         skipped.splice(0..0, problems.drain(..));
     }
+    // A generator bug, never a problem of the spec: fatal either way.
+    problems.extend(undefined);
     let info = &documents.model.info;
     let api = Api {
         title: info.title.clone(),
@@ -54,7 +57,7 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
         base_url,
         server_template,
         server_variables,
-        types: lowerer.types,
+        types,
         operations,
         security_schemes,
         skipped,
@@ -82,12 +85,54 @@ pub fn lower(documents: &Documents, context: &Context<'_>) -> Result<Api, Diagno
     diagnostics.into_result(api)
 }
 
+/// A named type while it is lowered: its name is claimed when it is first
+/// referred to (so forward and cyclic `$ref`s get an id at once), its
+/// `kind` set when its schema has been lowered. Only defined types reach
+/// the IR ([`defined_types`]).
+struct Declared {
+    name: String,
+    origin: Location,
+    doc: Option<String>,
+    deprecated: bool,
+    kind: Option<TypeKind>,
+}
+
+/// The IR's types from the declared ones, and an `internal` problem for
+/// each that was never defined (a generator bug: every declaration is
+/// followed by its definition). Such a type stands in as a JSON value, so
+/// ids stay dense; the problem fails the run.
+fn defined_types(declared: Vec<Declared>) -> (TypeSpace, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let defs = declared
+        .into_iter()
+        .map(|declared| {
+            let kind = declared.kind.unwrap_or_else(|| {
+                let message = format!("type `{}` was declared but never defined", declared.name);
+                problems.push(Diagnostic::new(Code::Internal, &declared.origin.file, &declared.origin.pointer.to_string(), message));
+                TypeKind::Alias { target: crate::ir::TypeRef::Json, newtype: false }
+            });
+            TypeDef {
+                name: declared.name,
+                origin: declared.origin,
+                doc: declared.doc,
+                deprecated: declared.deprecated,
+                kind,
+                serde: SerdeUse::BOTH,
+                unreached: false,
+            }
+        })
+        .collect();
+    (TypeSpace { defs, ..TypeSpace::default() }, problems)
+}
+
 /// Lowering state for one spec.
 struct Lowerer<'a> {
     documents: &'a Documents,
     context: &'a Context<'a>,
     resolver: Resolver<'a>,
-    types: TypeSpace,
+    /// The named types, by `TypeId`: declared when first referred to,
+    /// defined once their schema is lowered.
+    declared: Vec<Declared>,
     type_names: Scope,
     /// Named types by the location of their schema.
     by_location: BTreeMap<Location, TypeId>,
@@ -123,7 +168,7 @@ impl<'a> Lowerer<'a> {
             documents,
             context,
             resolver: Resolver::new(documents),
-            types: TypeSpace::default(),
+            declared: Vec::new(),
             type_names: Scope::new(),
             by_location: BTreeMap::new(),
             nullable: BTreeSet::new(),
@@ -149,16 +194,8 @@ impl<'a> Lowerer<'a> {
     /// Adds a named type that is still to be defined.
     fn declare(&mut self, name_hint: &str, origin: &Location) -> TypeId {
         let name = self.type_names.claim(&crate::naming::type_name(name_hint));
-        let id = TypeId(self.types.defs.len());
-        self.types.defs.push(TypeDef {
-            name,
-            origin: origin.clone(),
-            doc: None,
-            deprecated: false,
-            kind: TypeKind::Pending,
-            serde: SerdeUse::BOTH,
-            unreached: false,
-        });
+        let id = TypeId(self.declared.len());
+        self.declared.push(Declared { name, origin: origin.clone(), doc: None, deprecated: false, kind: None });
         id
     }
 

@@ -210,8 +210,8 @@ impl<'a> Lowerer<'a> {
                 doc: case.doc.clone(),
             })
             .collect();
-        if let Some(def) = self.types.defs.get_mut(id.0) {
-            def.kind = TypeKind::Responses(variants);
+        if let Some(def) = self.declared.get_mut(id.0) {
+            def.kind = Some(TypeKind::Responses(variants));
         }
         Some(id)
     }

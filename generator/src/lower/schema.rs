@@ -163,7 +163,7 @@ impl<'a> Lowerer<'a> {
         if lowered.ty != TypeRef::Named(id) {
             self.set_alias(id, lowered.clone(), at);
         }
-        if let Some(def) = self.types.defs.get_mut(id.0) {
+        if let Some(def) = self.declared.get_mut(id.0) {
             def.doc = def.doc.take().or_else(|| schema.doc());
             def.deprecated |= schema.deprecated;
         }
@@ -182,8 +182,8 @@ impl<'a> Lowerer<'a> {
         if lowered.nullable {
             self.nullable.insert(id);
         }
-        if let Some(def) = self.types.defs.get_mut(id.0) {
-            def.kind = TypeKind::Alias { target, newtype: false };
+        if let Some(def) = self.declared.get_mut(id.0) {
+            def.kind = Some(TypeKind::Alias { target, newtype: false });
         }
     }
 
@@ -210,8 +210,8 @@ impl<'a> Lowerer<'a> {
             },
             _ => kind,
         };
-        if let Some(def) = self.types.defs.get_mut(id.0) {
-            def.kind = kind;
+        if let Some(def) = self.declared.get_mut(id.0) {
+            def.kind = Some(kind);
             def.doc = def.doc.take().or_else(|| view.doc());
             def.deprecated |= view.deprecated;
         }
@@ -219,7 +219,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn name_of(&self, id: TypeId) -> String {
-        self.types.get(id).map(|def| def.name.clone()).unwrap_or_default()
+        self.declared.get(id.0).map(|def| def.name.clone()).unwrap_or_default()
     }
 
     /// Lowers an inline schema.

@@ -137,7 +137,6 @@ fn show(api: &Api, ty: &TypeRef) -> String {
 /// `= Vec<Pet>`, `newtype Vec<Json>`, `responses Ok(Pet) | NoContent`.
 fn describe(api: &Api, name: &str) -> String {
     match &def(api, name).kind {
-        TypeKind::Pending => "pending".into(),
         TypeKind::Struct(structure) => {
             let mut parts: Vec<String> =
                 structure.fields.iter().map(|field| format!("{}: {} {:?}", field.name, show(api, &field.ty), field.presence)).collect();
