@@ -683,35 +683,6 @@ fn status_variant(status: StatusMatch) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_template_placeholders() {
-        let placeholders = |path: &str| PathTemplate::parse(path).placeholders().into_iter().map(str::to_owned).collect::<Vec<_>>();
-        assert_eq!(placeholders("/orgs/{org}/repos/{repo}"), ["org", "repo"]);
-        assert_eq!(placeholders("/a/{x}.{format}/{x}"), ["x", "format"]);
-        assert!(placeholders("/plain").is_empty());
-        assert!(placeholders("/broken/{open").is_empty());
-        use crate::ir::PathPiece::{Literal, Placeholder};
-        assert_eq!(
-            PathTemplate::parse("/a/{x}.{format}/b{").pieces(),
-            [Literal("/a/".into()), Placeholder("x".into()), Literal(".".into()), Placeholder("format".into()), Literal("/b{".into())]
-        );
-    }
-
-    #[test]
-    fn prefers_json_media_types() {
-        let content: Vec<(String, MediaType)> = ["text/plain", "application/xml", "application/vnd.api+json"]
-            .into_iter()
-            .map(|name| (name.to_owned(), MediaType::default()))
-            .collect();
-        let chosen = choose_media(&content).map(|(name, _, kind)| (name, kind));
-        assert_eq!(chosen, Some(("application/vnd.api+json".to_owned(), BodyKind::Json)));
-    }
-}
-
 /// The one runtime call for an operation whose documented successes share
 /// one body (or have none): `None` when the bodies differ by status (a
 /// response enum), when their encodings differ, or when a `default`
@@ -791,5 +762,34 @@ fn pagination_declaration(value: &serde_json::Value) -> crate::ir::PaginationDec
     match read() {
         Ok(declared) => PaginationDeclaration::On(declared),
         Err(message) => PaginationDeclaration::Invalid(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_template_placeholders() {
+        let placeholders = |path: &str| PathTemplate::parse(path).placeholders().into_iter().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(placeholders("/orgs/{org}/repos/{repo}"), ["org", "repo"]);
+        assert_eq!(placeholders("/a/{x}.{format}/{x}"), ["x", "format"]);
+        assert!(placeholders("/plain").is_empty());
+        assert!(placeholders("/broken/{open").is_empty());
+        use crate::ir::PathPiece::{Literal, Placeholder};
+        assert_eq!(
+            PathTemplate::parse("/a/{x}.{format}/b{").pieces(),
+            [Literal("/a/".into()), Placeholder("x".into()), Literal(".".into()), Placeholder("format".into()), Literal("/b{".into())]
+        );
+    }
+
+    #[test]
+    fn prefers_json_media_types() {
+        let content: Vec<(String, MediaType)> = ["text/plain", "application/xml", "application/vnd.api+json"]
+            .into_iter()
+            .map(|name| (name.to_owned(), MediaType::default()))
+            .collect();
+        let chosen = choose_media(&content).map(|(name, _, kind)| (name, kind));
+        assert_eq!(chosen, Some(("application/vnd.api+json".to_owned(), BodyKind::Json)));
     }
 }
