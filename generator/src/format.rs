@@ -219,7 +219,7 @@ impl Joined {
     /// own.
     fn append(&mut self, chunk: &Formatted) {
         let text = chunk.text.trim_start_matches('\n');
-        let joins = chunk.member_of.is_some() && chunk.member_of == self.open_impl;
+        let joins = chunk.member_of.is_some() && chunk.member_of == self.open_impl && text.starts_with("impl ");
         // `format_batch` wrapped the members in `impl … {` (one line) and
         // `}`; a joining chunk drops its wrapper and the open block's `}`.
         let members = text.split_once('\n').map(|(_, rest)| rest).and_then(|rest| rest.strip_suffix("}\n"));

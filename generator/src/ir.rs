@@ -658,22 +658,29 @@ pub enum PaginationDeclaration {
 
 /// What an `x-pagination` object names (each name is checked against the
 /// operation by `paginate`; an absent one is looked for under well-known
-/// names).
+/// names). A name that is not a string is an error only for a style that
+/// reads it, so each is kept as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeclaredPagination {
-    /// `style`.
-    pub style: DeclaredStyle,
+    /// `style`, as written.
+    pub style_text: String,
+    /// `style`, when it is one this generator knows.
+    pub style: Option<DeclaredStyle>,
     /// `items`: the page's array field.
-    pub items: Option<String>,
+    pub items: DeclaredName,
     /// `next`: the next link, cursor or `has_more` field.
-    pub next: Option<String>,
+    pub next: DeclaredName,
     /// `param`: the query parameter that asks for a page.
-    pub param: Option<String>,
+    pub param: DeclaredName,
     /// `size`: the query parameter of the page size.
-    pub size: Option<String>,
+    pub size: DeclaredName,
     /// `id`: the items' field `starting_after` takes (`has-more`).
-    pub id: Option<String>,
+    pub id: DeclaredName,
 }
+
+/// One name of an `x-pagination` object: absent, a string, or the
+/// message for a value that is not a string.
+pub type DeclaredName = Result<Option<String>, String>;
 
 /// `x-pagination.style`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -690,20 +697,6 @@ pub enum DeclaredStyle {
     Page,
     /// `offset`.
     Offset,
-}
-
-impl DeclaredStyle {
-    /// The style as the spec writes it.
-    pub fn wire(self) -> &'static str {
-        match self {
-            Self::NextLink => "next-link",
-            Self::LinkHeader => "link-header",
-            Self::Cursor => "cursor",
-            Self::HasMore => "has-more",
-            Self::Page => "page",
-            Self::Offset => "offset",
-        }
-    }
 }
 
 /// The runtime call of an operation whose successes share one body.

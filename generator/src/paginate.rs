@@ -226,6 +226,11 @@ fn detected(operation: &Operation, types: &TypeSpace) -> Option<Pagination> {
     Some(Pagination { style, items, detected: true, methods: PageMethods::default() })
 }
 
+/// A name the declaration gives, or the error of one that is not a string.
+fn name(declared: &crate::ir::DeclaredName) -> Result<Option<&str>, String> {
+    declared.as_ref().map(Option::as_deref).map_err(Clone::clone)
+}
+
 /// Reads an `x-pagination` declaration, checking every name it gives
 /// against the operation.
 fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDeclaration) -> Result<Pagination, String> {
@@ -234,9 +239,9 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDe
         PaginationDeclaration::Invalid(message) => return Err(message.clone()),
         PaginationDeclaration::Off => return Err("`x-pagination` is `false`".to_owned()),
     };
-    let style = declaration.style.wire();
+    let style = declaration.style_text.as_str();
     let page = page_type(operation).ok_or("the operation has no single JSON success body to read pages from")?;
-    let items = match declaration.items.as_deref() {
+    let items = match name(&declaration.items)? {
         Some(name) => {
             let structure = struct_of(page, types).ok_or("`items` is given, but the success body is not an object")?;
             let field = field_named(structure, name).ok_or_else(|| format!("the success body has no field `{name}`"))?;
@@ -266,7 +271,7 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDe
         }
     };
     let param = |defaults: &[&str], fits: fn(&TypeRef) -> bool| -> Result<String, String> {
-        match declaration.param.as_deref() {
+        match name(&declaration.param)? {
             Some(name) => query_params(operation)
                 .find(|param| param.wire == name)
                 .map(|param| param.wire.clone())
@@ -277,7 +282,7 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDe
         }
     };
     let size = || -> Result<Option<String>, String> {
-        match declaration.size.as_deref() {
+        match name(&declaration.size)? {
             Some(name) => query_params(operation)
                 .find(|param| param.wire == name)
                 .map(|param| Some(param.wire.clone()))
@@ -285,16 +290,22 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDe
             None => Ok(find_param(operation, SIZE_PARAMS, is_integer).map(|param| param.wire.clone())),
         }
     };
-    let style = match declaration.style {
-        DeclaredStyle::NextLink => PaginationStyle::NextLink(string_field("next", declaration.next.as_deref(), NEXT_LINK_FIELDS)?),
+    let Some(declared_style) = declaration.style else {
+        return Err(format!(
+            "unknown style `{}` (expected next-link, link-header, cursor, has-more, page or offset)",
+            style.escape_debug()
+        ));
+    };
+    let style = match declared_style {
+        DeclaredStyle::NextLink => PaginationStyle::NextLink(string_field("next", name(&declaration.next)?, NEXT_LINK_FIELDS)?),
         DeclaredStyle::LinkHeader => PaginationStyle::LinkHeader,
         DeclaredStyle::Cursor => PaginationStyle::Cursor {
-            field: string_field("next", declaration.next.as_deref(), CURSOR_FIELDS)?,
+            field: string_field("next", name(&declaration.next)?, CURSOR_FIELDS)?,
             param: param(CURSOR_PARAMS, is_string)?,
         },
         DeclaredStyle::HasMore => {
             let structure = structure()?;
-            let has_more = match declaration.next.as_deref() {
+            let has_more = match name(&declaration.next)? {
                 Some(name) => field_named(structure, name).ok_or_else(|| format!("the success body has no field `{name}`"))?,
                 None => find_field(structure, HAS_MORE_FIELDS, |ty| *ty == TypeRef::Bool)
                     .ok_or("style `has-more` needs `next`: no `has_more` field found")?,
@@ -302,7 +313,7 @@ fn declared(operation: &Operation, types: &TypeSpace, declaration: &PaginationDe
             if has_more.ty != TypeRef::Bool {
                 return Err(format!("field `{}` is not a boolean", has_more.wire));
             }
-            let id_name = declaration.id.as_deref().unwrap_or("id");
+            let id_name = name(&declaration.id)?.unwrap_or("id");
             let id = item_id(&items, types, id_name).ok_or_else(|| format!("the items have no string field `{id_name}`"))?;
             PaginationStyle::HasMore { has_more: access(has_more), param: param(STARTING_AFTER_PARAMS, is_string)?, id }
         }

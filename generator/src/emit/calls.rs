@@ -40,7 +40,8 @@ pub(super) fn object(types: &TypeSpace, directions: &str, name: &str, properties
     let mut text = format!("{}!(crate::runtime; {directions} for {name} {{", path(types, "__impl_object"));
     for property in properties {
         let wire = proc_macro2::Literal::string(property.wire);
-        text.push_str(&format!("\n    {}: {} {wire} {},", property.field, property.presence, type_text(&property.value)));
+        let field = super::ident(property.field);
+        text.push_str(&format!("\n    {field}: {} {wire} {},", property.presence, type_text(&property.value)));
     }
     if !properties.is_empty() {
         text.push('\n');

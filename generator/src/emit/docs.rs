@@ -514,9 +514,16 @@ mod tests {
 
     #[test]
     fn html_and_script_links_are_inert() {
-        let rendered = lines("<script>alert(1)</script> and [x](javascript:alert(1)) and [ok](https://example.com)").join("\n");
+        let rendered = lines("[x](javascript:alert(1)) and [ok](https://example.com) <script>alert(1)</script>").join("\n");
         assert!(!rendered.contains("<script>") && !rendered.contains("javascript:"), "{rendered}");
-        assert!(rendered.contains("https://example.com"), "{rendered}");
+        assert!(rendered.contains("[ok](https://example.com)"), "{rendered}");
+        assert!(is_inert(&rendered));
+        // A line that starts with `<script>` is an HTML block to its end:
+        // the rest of the line is HTML text, shown as text (no link).
+        let rendered = lines("<script>alert(1)</script> and [x](javascript:alert(1))").join("\n");
+        assert!(!rendered.contains("<script>"), "{rendered}");
+        let links = Parser::new_ext(&rendered, options()).filter(|event| matches!(event, Event::Start(Tag::Link { .. }))).count();
+        assert_eq!(links, 0, "{rendered}");
         assert!(is_inert(&rendered));
     }
 

@@ -736,27 +736,24 @@ fn pagination_declaration(value: &serde_json::Value) -> crate::ir::PaginationDec
         }
     };
     let read = || -> Result<DeclaredPagination, String> {
-        let style = match text("style")?.ok_or("`x-pagination` needs a `style`")?.as_str() {
-            "next-link" => DeclaredStyle::NextLink,
-            "link-header" => DeclaredStyle::LinkHeader,
-            "cursor" => DeclaredStyle::Cursor,
-            "has-more" => DeclaredStyle::HasMore,
-            "page" => DeclaredStyle::Page,
-            "offset" => DeclaredStyle::Offset,
-            other => {
-                return Err(format!(
-                    "unknown style `{}` (expected next-link, link-header, cursor, has-more, page or offset)",
-                    other.escape_debug()
-                ));
-            }
+        let style_text = text("style")?.ok_or("`x-pagination` needs a `style`")?;
+        let style = match style_text.as_str() {
+            "next-link" => Some(DeclaredStyle::NextLink),
+            "link-header" => Some(DeclaredStyle::LinkHeader),
+            "cursor" => Some(DeclaredStyle::Cursor),
+            "has-more" => Some(DeclaredStyle::HasMore),
+            "page" => Some(DeclaredStyle::Page),
+            "offset" => Some(DeclaredStyle::Offset),
+            _ => None,
         };
         Ok(DeclaredPagination {
+            style_text,
             style,
-            items: text("items")?,
-            next: text("next")?,
-            param: text("param")?,
-            size: text("size")?,
-            id: text("id")?,
+            items: text("items"),
+            next: text("next"),
+            param: text("param"),
+            size: text("size"),
+            id: text("id"),
         })
     };
     match read() {

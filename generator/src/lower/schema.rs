@@ -160,7 +160,10 @@ impl<'a> Lowerer<'a> {
     /// alias of whatever type the schema lowers to.
     fn define(&mut self, id: TypeId, schema: &Schema, at: &Location) {
         let lowered = self.inline(schema, at, Target::Existing(id));
-        if lowered.ty != TypeRef::Named(id) {
+        // (A schema that only refers to itself, `A: {allOf: [$ref: A]}`,
+        // lowers to itself without a definition: `set_alias` says so.)
+        let undefined = self.declared.get(id.0).is_some_and(|def| def.kind.is_none());
+        if lowered.ty != TypeRef::Named(id) || undefined {
             self.set_alias(id, lowered.clone(), at);
         }
         if let Some(def) = self.declared.get_mut(id.0) {

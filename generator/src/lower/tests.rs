@@ -1878,3 +1878,42 @@ fn lowering_decides_the_shared_success_call_and_the_idempotency_key() {
         Some(crate::ir::SharedSuccess { call: crate::ir::SuccessCall::Empty, statuses: vec![(200, 299)] })
     );
 }
+
+#[test]
+fn a_schema_that_only_refers_to_itself_is_any_json_value_with_a_warning() {
+    for schema in ["{allOf: [{$ref: '#/components/schemas/A'}]}", "{oneOf: [{$ref: '#/components/schemas/A'}, {type: 'null'}]}"] {
+        let api = lower_yaml(&schemas(&format!("A: {schema}")));
+        assert_eq!(describe(&api, "A"), "= Json", "{schema}");
+        assert!(api.warnings.iter().any(|warning| warning.code == Code::UnsupportedSchema), "{schema}: {:?}", api.warnings);
+    }
+}
+
+#[test]
+fn an_x_pagination_name_is_checked_only_by_a_style_that_reads_it() {
+    let spec = |declaration: &str| {
+        format!(
+            "
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  x-pagination: {declaration}
+                  parameters: [{{name: page, in: query, schema: {{type: integer}}}}, {{name: page_size, in: query, schema: {{type: integer}}}}]
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/json:
+                          schema: {{type: object, properties: {{next: {{type: string}}, data: {{type: array, items: {{type: string}}}}}}}}
+            "
+        )
+    };
+    // `next-link` reads no `size`: a number there is no reason to refuse.
+    let api = lower_analyzed(&spec("{style: next-link, next: next, size: 100}"));
+    assert!(operation(&api, "list_items").pagination.is_some(), "{:?}", api.warnings);
+    // A style that reads it refuses it, and says why.
+    let api = lower_analyzed(&spec("{style: page, size: 100}"));
+    assert!(operation(&api, "list_items").pagination.is_none());
+    let messages: Vec<&str> = api.warnings.iter().map(|warning| warning.message.as_str()).collect();
+    assert!(messages.iter().any(|message| message.contains("`x-pagination.size` must be a string")), "{messages:?}");
+}

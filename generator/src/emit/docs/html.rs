@@ -56,8 +56,8 @@ pub(super) enum Place {
 
 /// Elements whose content is not prose: dropped with it.
 const DROPPED: &[&str] = &[
-    "script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math", "textarea", "select", "title", "head", "canvas",
-    "audio", "video",
+    "script", "style", "iframe", "object", "template", "noscript", "svg", "math", "textarea", "select", "title", "head", "canvas", "audio",
+    "video",
 ];
 
 /// Elements that only style or group their content: the tags disappear.
@@ -133,8 +133,11 @@ impl HtmlToMarkdown {
             }
         }
         if place == Place::Block {
-            // A block ends its open captures: nothing outside it can close them.
+            // A block ends what it opened: nothing outside it can close it.
             self.close_capture(&mut out);
+            self.dropping = 0;
+            self.lists.clear();
+            self.links.clear();
         }
         out
     }
@@ -156,10 +159,18 @@ impl HtmlToMarkdown {
                 if words.is_empty() {
                     return;
                 }
-                if at_line_start && words.starts_with(['#', '>', '-', '+', '*', '=', '|']) {
+                // HTML text is literal: Markdown's punctuation is escaped.
+                let mut escaped = String::with_capacity(words.len());
+                for c in words.chars() {
+                    if matches!(c, '\\' | '`' | '*' | '[' | ']') {
+                        escaped.push('\\');
+                    }
+                    escaped.push(c);
+                }
+                if at_line_start && escaped.starts_with(['#', '>', '-', '+', '=', '|', '~']) {
                     out.push('\\');
                 }
-                out.push_str(&words);
+                out.push_str(&escaped);
                 if original.ends_with(char::is_whitespace) {
                     out.push(' ');
                 }
@@ -172,9 +183,15 @@ impl HtmlToMarkdown {
 
     fn start(&mut self, out: &mut String, name: &str, attributes: Attributes, original: &str, place: Place) {
         if DROPPED.contains(&name) {
-            if !attributes.self_closing {
+            // Inline, the content is Markdown text between tags (shown as
+            // text); only a block's own content is dropped.
+            if !attributes.self_closing && place == Place::Block {
                 self.dropping += 1;
             }
+            return;
+        }
+        // (`<embed>`, `<img>` and the like never close.)
+        if name == "embed" {
             return;
         }
         if self.dropping > 0 {
@@ -217,7 +234,7 @@ impl HtmlToMarkdown {
                 self.lists.push((name == "ol").then_some(1));
             }
             "li" => {
-                start_line(out);
+                new_line(out, place);
                 let indent: usize = self.lists.iter().rev().skip(1).map(|list| if list.is_some() { 3 } else { 2 }).sum();
                 out.push_str(&" ".repeat(indent));
                 match self.lists.last_mut() {
@@ -228,9 +245,9 @@ impl HtmlToMarkdown {
                     _ => out.push_str("- "),
                 }
             }
-            "dt" | "dd" => start_line(out),
+            "dt" | "dd" => new_line(out, place),
             "tr" => {
-                start_line(out);
+                new_line(out, place);
                 self.first_cell = true;
             }
             "td" | "th" => {
@@ -329,6 +346,9 @@ fn link_target(href: &str) -> String {
     for c in href.trim().chars() {
         match c {
             ' ' => out.push_str("%20"),
+            // Markdown decodes entities and escapes in a destination.
+            '&' => out.push_str("&amp;"),
+            '\\' => out.push_str("%5C"),
             '(' => out.push_str("%28"),
             ')' => out.push_str("%29"),
             '<' => out.push_str("%3C"),
@@ -364,6 +384,16 @@ fn paragraph_break(out: &mut String, place: Place) {
     }
 }
 
+/// A list item or row starts: a new line (a space in a table cell). In a
+/// block, `out` is the whole conversion; inline, only this tag's.
+fn new_line(out: &mut String, place: Place) {
+    match place {
+        Place::Block => start_line(out),
+        Place::Inline => out.push('\n'),
+        Place::TableCell => out.push(' '),
+    }
+}
+
 /// Makes `out` end at the start of a line.
 fn start_line(out: &mut String) {
     let trimmed = out.trim_end_matches(' ').len();
@@ -387,7 +417,7 @@ mod tests {
             // A description written as HTML, as a large payments API does.
             (
                 r#"<p>Returns a list of your <code>customers</code>. See <a href="https://example.com/docs?a=1&amp;b=2">the docs</a>.</p>"#,
-                "Returns a list of your `customers`. See [the docs](https://example.com/docs?a=1&b=2).",
+                "Returns a list of your `customers`. See [the docs](https://example.com/docs?a=1&amp;b=2).",
             ),
             ("<p>One.</p><p>Two,\n   on two lines.</p>", "One.\n\nTwo, on two lines."),
             ("<p>One.</p>\n\n<p>Two.</p>", "One.\n\nTwo."),
@@ -395,6 +425,9 @@ mod tests {
             ("<ol>\n<li>x</li>\n<li>y<ul><li>z</li></ul></li>\n</ol>", "1. x\n2. y\n   - z"),
             ("<h2>Title</h2><p>x</p>", "**Title**\n\nx"),
             ("<p>- not a list, # not a heading</p>", "\\- not a list, # not a heading"),
+            ("<p>```rust<br>fn x() {}<br>```</p>", "\\`\\`\\`rust\nfn x() {}\n\\`\\`\\`"),
+            ("<p>a *b* [c] `d` \\e</p>", "a \\*b\\* \\[c\\] \\`d\\` \\\\e"),
+            ("Items: <ul><li>a</li><li>b</li></ul>", "Items:\n\n- a\n- b"),
             // Preformatted text is a text block; its entities are decoded.
             ("<pre><code>let x = a &lt; b;\nok()</code></pre>", "```text\nlet x = a < b;\nok()\n```"),
             ("<p>Use <code>a &lt; `b`</code>.</p>", "Use `` a < `b` ``."),
@@ -417,9 +450,24 @@ mod tests {
     }
 
     #[test]
+    fn what_a_block_leaves_open_ends_with_it() {
+        // An `<embed>` never closes, nor does this `<svg>`: the next
+        // paragraph and the generator's own line are still there.
+        let doc = Doc::new().markdown(Some("<p>a <embed src=x> b <svg>c</p>\n\nNext paragraph.")).line("Generator line.");
+        let out = doc.lines().join("\n");
+        assert!(out.contains("a b") && out.contains("Next paragraph.") && out.contains("Generator line."), "{out}");
+    }
+
+    #[test]
     fn unclosed_and_stray_tags_stay_inert() {
-        for html in ["<p>open <code>never closed", "<pre>open", "</a></li></ul>close only", "<a href=\"https://x\">open link", "<ul><li>a"]
-        {
+        for html in [
+            "<p>open <code>never closed",
+            "<pre>open",
+            "</a></li></ul>close only",
+            "<a href=\"https://x\">open link",
+            "<ul><li>a",
+            "<p><a href=\"&amp;#106;avascript:alert(1)\">x</a></p>",
+        ] {
             let out = rendered(html);
             assert!(is_inert(&out), "{html:?} → {out:?}");
             assert!(!out.contains('<'), "{html:?} → {out:?}");
