@@ -11,8 +11,9 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 use crate::ir::{MacroCalls, TypeSpace};
 
-/// Lines longer than this are broken, as prettyplease breaks code.
-const MAX_WIDTH: usize = 100;
+/// Lines longer than this are broken, as prettyplease breaks code (also
+/// `Cfg::text`'s attribute lines).
+pub(super) const MAX_WIDTH: usize = 100;
 
 /// The path of the runtime's macro `name` ([`MacroCalls`]).
 fn path(types: &TypeSpace, name: &str) -> String {

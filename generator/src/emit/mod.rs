@@ -170,7 +170,8 @@ impl Cfg {
             [name] => format!("#[cfg({name})]\n"),
             names => {
                 let line = format!("#[cfg(any({}))]\n", names.join(", "));
-                if line.len() <= 101 {
+                // (`line` ends with its newline.)
+                if line.len() <= calls::MAX_WIDTH + 1 {
                     line
                 } else {
                     let rows: String = names.iter().map(|name| format!("    {name},\n")).collect();

@@ -375,8 +375,7 @@ fn paragraph_break(out: &mut String, place: Place) {
         Place::TableCell => out.push(' '),
         Place::Inline => out.push_str("\n\n"),
         Place::Block => {
-            let trimmed = out.trim_end_matches(' ').len();
-            out.truncate(trimmed);
+            trim_spaces(out);
             if !out.is_empty() && !out.ends_with("\n\n") {
                 out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
             }
@@ -394,10 +393,15 @@ fn new_line(out: &mut String, place: Place) {
     }
 }
 
+/// Drops the spaces `out` ends with (a break makes them trailing).
+fn trim_spaces(out: &mut String) {
+    let kept = out.trim_end_matches(' ').len();
+    out.truncate(kept);
+}
+
 /// Makes `out` end at the start of a line.
 fn start_line(out: &mut String) {
-    let trimmed = out.trim_end_matches(' ').len();
-    out.truncate(trimmed);
+    trim_spaces(out);
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
