@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::value::{MapDeserializer, SeqDeserializer};
+use serde::de::value::SeqDeserializer;
 use serde::de::{self, Deserialize, Deserializer, Error as _, IntoDeserializer, Visitor};
 
 /// One variant of an untagged union: its constructor (`Self::Pet`), which
@@ -242,14 +242,39 @@ impl<'de, E: de::Error> Deserializer<'de> for BufferedRef<'_, 'de, E> {
                 seq.end()?;
                 Ok(value)
             }
-            Buffered::Map(entries) => {
-                let skip = self.skip;
-                let kept = entries.iter().filter(|(key, _)| !matches!((key, skip), (Buffered::Str(key), Some(skip)) if key == skip));
-                let mut map = MapDeserializer::new(kept.map(|(key, value)| (key, value)));
-                let value = visitor.visit_map(&mut map)?;
-                map.end()?;
-                Ok(value)
-            }
+            Buffered::Map(entries) => BufferedMap::read(entries, self.skip, visitor),
+        }
+    }
+
+    #[inline]
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.value {
+            Buffered::Str(Cow::Borrowed(text)) => visitor.visit_borrowed_str(text),
+            Buffered::Str(Cow::Owned(text)) => visitor.visit_str(text),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        self.deserialize_str(visitor)
+    }
+
+    #[inline]
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        self.deserialize_str(visitor)
+    }
+
+    #[inline]
+    fn deserialize_struct<V: Visitor<'de>>(self, _: &'static str, _: &'static [&'static str], visitor: V) -> Result<V::Value, E> {
+        self.deserialize_map(visitor)
+    }
+
+    #[inline]
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match self.value {
+            Buffered::Map(entries) => BufferedMap::read(entries, self.skip, visitor),
+            _ => self.deserialize_any(visitor),
         }
     }
 
@@ -270,8 +295,66 @@ impl<'de, E: de::Error> Deserializer<'de> for BufferedRef<'_, 'de, E> {
     }
 
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
-        seq tuple tuple_struct map struct enum identifier
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf unit unit_struct
+        seq tuple tuple_struct enum
+    }
+}
+
+/// A buffered map's entries read again, leaving out the key `skip` names
+/// (what serde's `MapDeserializer` does, without its iterator adapters:
+/// a union's variant reads every property through here).
+struct BufferedMap<'a, 'de, E> {
+    entries: std::slice::Iter<'a, (Buffered<'de>, Buffered<'de>)>,
+    skip: Option<&'a str>,
+    /// The value of the key just read.
+    value: Option<&'a Buffered<'de>>,
+    error: PhantomData<E>,
+}
+
+impl<'a, 'de, E: de::Error> BufferedMap<'a, 'de, E> {
+    /// `visitor.visit_map` of `entries`; entries left unread are an error,
+    /// as with serde's `MapDeserializer::end`.
+    fn read<V: Visitor<'de>>(entries: &'a [(Buffered<'de>, Buffered<'de>)], skip: Option<&'a str>, visitor: V) -> Result<V::Value, E> {
+        let mut map = Self { entries: entries.iter(), skip, value: None, error: PhantomData };
+        let value = visitor.visit_map(&mut map)?;
+        let left = map.entries.filter(|(key, _)| !map_key_is(key, skip)).count();
+        if left > 0 {
+            return Err(E::invalid_length(entries.len() - left, &"fewer elements in map"));
+        }
+        Ok(value)
+    }
+}
+
+/// Whether a map's key is the one `skip` names.
+#[inline]
+fn map_key_is(key: &Buffered<'_>, skip: Option<&str>) -> bool {
+    matches!((key, skip), (Buffered::Str(key), Some(skip)) if key == skip)
+}
+
+impl<'de, E: de::Error> de::MapAccess<'de> for BufferedMap<'_, 'de, E> {
+    type Error = E;
+
+    #[inline]
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
+        for (key, value) in self.entries.by_ref() {
+            if !map_key_is(key, self.skip) {
+                self.value = Some(value);
+                return seed.deserialize(BufferedRef::new(key)).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    #[inline]
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, E> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(BufferedRef::new(value)),
+            None => Err(E::custom("a map's value was read before its key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
     }
 }
 
@@ -310,4 +393,51 @@ macro_rules! __impl_untagged {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Buffered, BufferedRef, tagged_variant};
+    use serde::Deserialize;
+    use serde::de::value::Error;
+
+    fn buffered(json: &str) -> Buffered<'_> {
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        Buffered::deserialize(&mut deserializer).unwrap_or(Buffered::Unit)
+    }
+
+    #[test]
+    fn a_buffered_map_reads_again_as_it_came_without_the_tag() {
+        let value = buffered(r#"{"kind": "a", "id": 1, "names": ["x", "y\n"], "at": null}"#);
+        let again = serde_json::Value::deserialize(BufferedRef::<Error>::new(&value)).map_err(|error| error.to_string());
+        assert_eq!(again, Ok(serde_json::json!({"kind": "a", "id": 1, "names": ["x", "y\n"], "at": null})));
+        let without_tag: Result<serde_json::Value, Error> = tagged_variant(&value, Some("kind"));
+        assert_eq!(without_tag.map_err(|error| error.to_string()), Ok(serde_json::json!({"id": 1, "names": ["x", "y\n"], "at": null})));
+    }
+
+    #[test]
+    fn entries_a_visitor_leaves_unread_are_an_error() {
+        /// Reads the first entry of a map only.
+        struct First;
+        impl<'de> Deserialize<'de> for First {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = First;
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        formatter.write_str("a map")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<First, A::Error> {
+                        map.next_entry::<String, u8>()?;
+                        Ok(First)
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+        let value = buffered(r#"{"a": 1, "b": 2}"#);
+        assert!(First::deserialize(BufferedRef::<Error>::new(&value)).is_err(), "one entry left unread");
+        let value = buffered(r#"{"a": 1, "kind": "x"}"#);
+        assert!(tagged_variant::<First, Error>(&value, Some("kind")).is_ok(), "only the tag is left, and it is not the variant's");
+    }
 }
