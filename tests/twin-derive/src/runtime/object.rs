@@ -377,11 +377,11 @@ impl FieldIndex {
         Self { by_name: OnceLock::new(), order: OnceLock::new() }
     }
 
-    /// The learned key order of a struct with `len` properties (`None`
-    /// beyond `u16` positions).
+    /// The learned key order of a struct with `len` properties (none,
+    /// so never a guess, beyond `u16` positions).
     #[inline]
-    fn order(&self, len: usize) -> Option<Order<'_>> {
-        (len < usize::from(u16::MAX)).then(|| Order(self.order.get_or_init(|| Order::table(len))))
+    fn order(&self, len: usize) -> Order<'_> {
+        if len < usize::from(u16::MAX) { Order(self.order.get_or_init(|| Order::table(len))) } else { Order(&[]) }
     }
 
     fn position(&self, fields: &'static [Field], key: &str) -> Option<usize> {
@@ -501,38 +501,40 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     let mut seen = Seen::new(fields.len());
     let order = index.order(fields.len());
-    // The property the last key named (`fields.len()`: none yet), and the
-    // one expected next: what followed it last time, else the table's next.
+    // The property the last key named (`fields.len()`: none yet).
     let mut previous = fields.len();
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let key_text = key.as_str();
-        let expected = order.as_ref().map_or(previous.wrapping_add(1), |order| order.after(previous));
+        // The property expected next: the one that followed the previous
+        // one last time.
+        let expected = order.after(previous);
         let position = match fields.get(expected) {
-            Some(field) if same_key(field.0, key_text) => Some(expected),
-            _ => {
-                let found = index.position(fields, key_text);
-                if let (Some(order), Some(position)) = (&order, found) {
+            Some(field) if same_key(field.0, key_text) => expected,
+            _ => match index.position(fields, key_text) {
+                Some(position) => {
                     order.learn(previous, position);
+                    position
                 }
-                found
-            }
-        };
-        match position.and_then(|position| Some((position, fields.get(position)?, slots.get_mut(position)?))) {
-            // `Some(T)`, or, for a property that may be null, `Option<T>`
-            // (a `present` property's `T` is itself an `Option`).
-            Some((position, Field(name, presence), slot)) => {
-                if !seen.mark(position) {
-                    return Err(de::Error::duplicate_field(name));
-                }
-                slot.read(&mut map, matches!(presence, Presence::Nullable | Presence::Optional))?;
-                previous = position;
-            }
-            None => match rest.as_deref_mut() {
-                Some(rest) => rest.insert(&mut map, key)?,
                 None => {
-                    map.next_value::<de::IgnoredAny>()?;
+                    match rest.as_deref_mut() {
+                        Some(rest) => rest.insert(&mut map, key)?,
+                        None => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                    continue;
                 }
             },
+        };
+        // (`position` is in `fields`, and `slots` has as many.)
+        if let (Some(Field(name, presence)), Some(slot)) = (fields.get(position), slots.get_mut(position)) {
+            if !seen.mark(position) {
+                return Err(de::Error::duplicate_field(name));
+            }
+            // `Some(T)`, or, for a property that may be null, `Option<T>`
+            // (a `present` property's `T` is itself an `Option`).
+            slot.read(&mut map, matches!(presence, Presence::Nullable | Presence::Optional))?;
+            previous = position;
         }
     }
     Ok(())
