@@ -71,8 +71,8 @@ pub mod __private {
     pub use super::framing::Framing;
     pub use super::multipart::Multipart;
     pub use super::object::{
-        Field, FieldIndex, FromObject, Key, MapWriter, Presence, RestSlot, Sink, Slot, StructWriter, Text, deserialize_object,
-        double_option, missing, presence, read_object, write, written,
+        FieldIndex, FromObject, Key, MapWriter, RestSlot, Sink, Slot, StructWriter, Text, deserialize_object, double_option, missing,
+        read_object, write, written,
     };
     pub use super::paginate::{Pagination, items, pages};
     pub use super::params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};

@@ -126,11 +126,13 @@ pub trait FromObject: Sized {
     /// The struct's name, for "expected struct …".
     const NAME: &'static str;
 
-    /// The wire names in table order: what a sequence's elements are, in
-    /// formats that write structs as sequences. `None` for a struct that
-    /// keeps additional properties (it is always a map, as serde's
-    /// `#[serde(flatten)]` makes it).
-    const FIELDS: Option<&'static [&'static str]>;
+    /// The wire names in table order (also what a sequence's elements
+    /// are, in formats that write structs as sequences).
+    const FIELDS: &'static [&'static str];
+
+    /// Whether the struct keeps additional properties: it is then always
+    /// a map, never a sequence, as serde's `#[serde(flatten)]` makes it.
+    const OPEN: bool;
 
     /// Reads the struct from the object's entries.
     fn from_object<'de, A: de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
@@ -153,15 +155,16 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, T: FromObject>(deserializer
             T::from_object(map)
         }
         fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
-            match T::FIELDS {
-                Some(fields) => T::from_object(SeqAsMap { seq, fields, next: 0, name: T::NAME, ended: false }),
-                None => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+            if T::OPEN {
+                return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
             }
+            T::from_object(SeqAsMap { seq, fields: T::FIELDS, next: 0, name: T::NAME, ended: false })
         }
     }
-    match T::FIELDS {
-        Some(fields) => deserializer.deserialize_struct(T::NAME, fields, ObjectVisitor(PhantomData)),
-        None => deserializer.deserialize_map(ObjectVisitor(PhantomData)),
+    if T::OPEN {
+        deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    } else {
+        deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
     }
 }
 
@@ -257,38 +260,18 @@ impl de::Expected for ExpectedFields {
     }
 }
 
-/// How a property of a model struct may appear in its JSON object (the
-/// words of an [`__impl_object!`](crate::__impl_object) table).
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    /// Always there: the field is `T`.
-    Required,
-    /// Always there, may be null: the field is `Option<T>` (absent is
-    /// read leniently as null).
-    Nullable,
-    /// May be absent (or null): the field is `Option<T>`.
-    Optional,
-    /// May be absent, or there and null: the field is `Option<Option<T>>`.
-    Present,
+/// Whether the property at `position` is read as `Option<T>` (null is
+/// `None`). `presences` has a letter per property, in table order: the
+/// first letter of its [`__impl_object!`](crate::__impl_object) table word
+/// (one string literal per struct, which costs the compiler no constant to
+/// evaluate): `r`equired (always there: the field is `T`), `n`ullable
+/// (always there, may be null: `Option<T>`; absent is read leniently as
+/// null), `o`ptional (may be absent or null: `Option<T>`), `p`resent (may
+/// be absent, or there and null: `Option<Option<T>>`, whose `T` is read).
+#[inline]
+fn or_null(presences: &str, position: usize) -> bool {
+    matches!(presences.as_bytes().get(position), Some(b'n' | b'o'))
 }
-
-/// The table's words for [`Presence`], so that the macro can name them.
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub mod presence {
-    use super::Presence;
-    pub const required: Presence = Presence::Required;
-    pub const nullable: Presence = Presence::Nullable;
-    pub const optional: Presence = Presence::Optional;
-    pub const present: Presence = Presence::Present;
-}
-
-/// A model struct's property as its decoder's table names it: its wire
-/// name and presence. A struct's table is a `static` (built once, not per
-/// object read); only the slots its values go to are per call.
-#[doc(hidden)]
-pub struct Field(pub &'static str, pub Presence);
 
 /// Where one property's value is decoded to: an `Option<T>` local of
 /// `from_object`, as a trait object so that one [`read_object`] (generic
@@ -329,13 +312,18 @@ impl<'de, A: de::MapAccess<'de>, V: Deserialize<'de>> RestSlot<'de, A> for std::
 const SCAN_AT_MOST: usize = 8;
 
 /// What a struct's decoder learns about its input, one per struct (a
-/// `static` in its decoder): the position of each property by name, built
-/// the first time a struct with many properties is read, and which
-/// property followed each one in the last object read.
+/// `static` in its decoder), built when the first object is read: the
+/// position of each property by name (structs with many properties), and
+/// which property followed each one in the last object read.
 #[doc(hidden)]
-pub struct FieldIndex {
-    by_name: OnceLock<HashMap<&'static str, usize, BuildHasherDefault<FxHasher>>>,
-    order: OnceLock<Box<[AtomicU16]>>,
+pub struct FieldIndex(OnceLock<Learned>);
+
+struct Learned {
+    /// The key order (empty, so never a guess, beyond `u16` positions).
+    order: Box<[AtomicU16]>,
+    /// Positions by name, for structs with more than [`SCAN_AT_MOST`]
+    /// properties.
+    by_name: Option<HashMap<&'static str, usize, BuildHasherDefault<FxHasher>>>,
 }
 
 /// The key order a server writes, learned: `order[i]` is the position of
@@ -351,7 +339,7 @@ struct Order<'a>(&'a [AtomicU16]);
 impl Order<'_> {
     /// The order of the table, as the first guess.
     fn table(len: usize) -> Box<[AtomicU16]> {
-        // (`len` fits: `FieldIndex::order` is `None` for larger tables.)
+        // (`len` fits: larger tables have no order.)
         (0..=len).map(|position| AtomicU16::new(if position == len { 0 } else { (position + 1) as u16 })).collect()
     }
 
@@ -371,32 +359,35 @@ impl Order<'_> {
 }
 
 impl FieldIndex {
-    /// An index not built yet.
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        Self { by_name: OnceLock::new(), order: OnceLock::new() }
-    }
+    /// An index not built yet (a constant, so that each struct's `static`
+    /// copies it rather than evaluating a call; only ever a `static`'s
+    /// initializer, never borrowed as a constant).
+    #[allow(clippy::declare_interior_mutable_const)]
+    pub const NEW: Self = Self(OnceLock::new());
 
-    /// The learned key order of a struct with `len` properties (none,
-    /// so never a guess, beyond `u16` positions).
+    /// What was learned of the struct whose properties are `fields`.
     #[inline]
-    fn order(&self, len: usize) -> Order<'_> {
-        if len < usize::from(u16::MAX) { Order(self.order.get_or_init(|| Order::table(len))) } else { Order(&[]) }
+    fn learned(&self, fields: &'static [&'static str]) -> &Learned {
+        self.0.get_or_init(|| Learned {
+            order: if fields.len() < usize::from(u16::MAX) { Order::table(fields.len()) } else { Box::new([]) },
+            by_name: (fields.len() > SCAN_AT_MOST).then(|| {
+                let mut index = HashMap::with_capacity_and_hasher(fields.len(), BuildHasherDefault::default());
+                // The first of a repeated name wins, as in a scan.
+                for (position, field) in fields.iter().enumerate().rev() {
+                    index.insert(*field, position);
+                }
+                index
+            }),
+        })
     }
+}
 
-    fn position(&self, fields: &'static [Field], key: &str) -> Option<usize> {
-        if fields.len() <= SCAN_AT_MOST {
-            return fields.iter().position(|field| same_key(field.0, key));
+impl Learned {
+    fn position(&self, fields: &'static [&'static str], key: &str) -> Option<usize> {
+        match &self.by_name {
+            Some(index) => index.get(key).copied(),
+            None => fields.iter().position(|field| same_key(field, key)),
         }
-        let index = self.by_name.get_or_init(|| {
-            let mut index = HashMap::with_capacity_and_hasher(fields.len(), BuildHasherDefault::default());
-            // The first of a repeated name wins, as in a scan.
-            for (position, field) in fields.iter().enumerate().rev() {
-                index.insert(field.0, position);
-            }
-            index
-        });
-        index.get(key).copied()
     }
 }
 
@@ -487,20 +478,22 @@ fn same_key(a: &str, b: &str) -> bool {
 }
 
 /// The loop of every model struct's decoder: each entry's value goes to
-/// the slot of the field its key names (`fields` and `slots` in the same
-/// order), or to `rest`, or is skipped; a key read twice is serde's
-/// `duplicate field` error. Values are decoded as they are read, so a
-/// failure names its JSON path.
+/// the slot of the field its key names (`fields`, `presences` and `slots`
+/// in the same order), or to `rest`, or is skipped; a key read twice is
+/// serde's `duplicate field` error. Values are decoded as they are read,
+/// so a failure names its JSON path.
 #[doc(hidden)]
 pub fn read_object<'de, A: de::MapAccess<'de>>(
     mut map: A,
-    fields: &'static [Field],
+    fields: &'static [&'static str],
+    presences: &'static str,
     slots: &mut [&mut dyn Slot<'de, A>],
     mut rest: Option<&mut dyn RestSlot<'de, A>>,
     index: &FieldIndex,
 ) -> Result<(), A::Error> {
     let mut seen = Seen::new(fields.len());
-    let order = index.order(fields.len());
+    let learned = index.learned(fields);
+    let order = Order(&learned.order);
     // The property the last key named (`fields.len()`: none yet).
     let mut previous = fields.len();
     while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -509,8 +502,8 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
         // one last time.
         let expected = order.after(previous);
         let position = match fields.get(expected) {
-            Some(field) if same_key(field.0, key_text) => expected,
-            _ => match index.position(fields, key_text) {
+            Some(field) if same_key(field, key_text) => expected,
+            _ => match learned.position(fields, key_text) {
                 Some(position) => {
                     order.learn(previous, position);
                     position
@@ -527,13 +520,13 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
             },
         };
         // (`position` is in `fields`, and `slots` has as many.)
-        if let (Some(Field(name, presence)), Some(slot)) = (fields.get(position), slots.get_mut(position)) {
+        if let (Some(name), Some(slot)) = (fields.get(position), slots.get_mut(position)) {
             if !seen.mark(position) {
                 return Err(de::Error::duplicate_field(name));
             }
             // `Some(T)`, or, for a property that may be null, `Option<T>`
             // (a `present` property's `T` is itself an `Option`).
-            slot.read(&mut map, matches!(presence, Presence::Nullable | Presence::Optional))?;
+            slot.read(&mut map, or_null(presences, position))?;
             previous = position;
         }
     }
@@ -754,16 +747,17 @@ macro_rules! __impl_object {
     ($($rt:ident)::+; Deserialize for $name:ident { $($field:ident : $presence:ident $wire:literal $value:ty),* $(,)? } $(.. $rest:ident)?) => {
         impl $($rt)::+::__private::FromObject for $name {
             const NAME: &'static str = ::std::stringify!($name);
-            const FIELDS: ::std::option::Option<&'static [&'static str]> = $crate::__impl_object!(@fields [$($wire),*] $($rest)?);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+            const OPEN: bool = $crate::__impl_object!(@open $($rest)?);
             fn from_object<'de, __A: ::serde::de::MapAccess<'de>>(map: __A) -> ::std::result::Result<Self, __A::Error> {
                 use $($rt)::+::__private as __p;
-                static INDEX: __p::FieldIndex = __p::FieldIndex::new();
-                static TABLE: &[__p::Field] = &[ $( __p::Field($wire, __p::presence::$presence), )* ];
+                static INDEX: __p::FieldIndex = __p::FieldIndex::NEW;
                 $( let mut $field = ::std::option::Option::None::<$value>; )*
                 $( let mut $rest = ::std::collections::BTreeMap::new(); )?
                 __p::read_object(
                     map,
-                    TABLE,
+                    <Self as __p::FromObject>::FIELDS,
+                    ::std::concat!($( $crate::__impl_object!(@letter $presence) ),*),
                     &mut [ $( &mut $field, )* ],
                     $crate::__impl_object!(@rest $($rest)?),
                     &INDEX,
@@ -782,8 +776,12 @@ macro_rules! __impl_object {
             }
         }
     };
-    (@fields [$($wire:literal),*] $rest:ident) => { ::std::option::Option::None };
-    (@fields [$($wire:literal),*]) => { ::std::option::Option::Some(&[$($wire),*]) };
+    (@open $rest:ident) => { true };
+    (@open) => { false };
+    (@letter required) => { "r" };
+    (@letter nullable) => { "n" };
+    (@letter optional) => { "o" };
+    (@letter present) => { "p" };
     (@finish required $field:ident $wire:literal) => {
         match $field {
             ::std::option::Option::Some(value) => value,
@@ -794,7 +792,7 @@ macro_rules! __impl_object {
     (@rest $rest:ident) => { ::std::option::Option::Some(&mut $rest) };
     (@written required $value:expr) => { true };
     (@written nullable $value:expr) => { true };
-    (@written $presence:ident $value:expr) => { ::std::option::Option::is_some(&$value) };
+    (@written $presence:ident $value:expr) => { ::std::matches!($value, ::std::option::Option::Some(_)) };
     (@rest) => { ::std::option::Option::None };
 }
 
