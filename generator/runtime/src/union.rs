@@ -164,7 +164,7 @@ impl<'de> Visitor<'de> for BufferedVisitor {
 #[doc(hidden)]
 pub fn tag_of<'a>(value: &'a Buffered<'_>, tag: &str) -> Option<&'a str> {
     let Buffered::Map(entries) = value else { return None };
-    let mut found = entries.iter().filter(|(key, _)| matches!(key, Buffered::Str(key) if key == tag));
+    let mut found = entries.iter().filter(|(key, _)| is_key(key, tag));
     match (found.next(), found.next()) {
         (Some((_, Buffered::Str(value))), None) => Some(value),
         _ => None,
@@ -315,7 +315,7 @@ impl<'a, 'de, E: de::Error> BufferedMap<'a, 'de, E> {
     fn read<V: Visitor<'de>>(entries: &'a [(Buffered<'de>, Buffered<'de>)], skip: Option<&'a str>, visitor: V) -> Result<V::Value, E> {
         let mut map = Self { entries: entries.iter(), skip, value: None, error: PhantomData };
         let value = visitor.visit_map(&mut map)?;
-        let left = map.entries.filter(|(key, _)| !map_key_is(key, skip)).count();
+        let left = map.entries.filter(|(key, _)| !skip.is_some_and(|skip| is_key(key, skip))).count();
         if left > 0 {
             return Err(E::invalid_length(entries.len() - left, &"fewer elements in map"));
         }
@@ -323,10 +323,10 @@ impl<'a, 'de, E: de::Error> BufferedMap<'a, 'de, E> {
     }
 }
 
-/// Whether a map's key is the one `skip` names.
+/// Whether a buffered map's key is the string `name`.
 #[inline]
-fn map_key_is(key: &Buffered<'_>, skip: Option<&str>) -> bool {
-    matches!((key, skip), (Buffered::Str(key), Some(skip)) if key == skip)
+fn is_key(key: &Buffered<'_>, name: &str) -> bool {
+    matches!(key, Buffered::Str(key) if key == name)
 }
 
 impl<'de, E: de::Error> de::MapAccess<'de> for BufferedMap<'_, 'de, E> {
@@ -335,7 +335,7 @@ impl<'de, E: de::Error> de::MapAccess<'de> for BufferedMap<'_, 'de, E> {
     #[inline]
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
         for (key, value) in self.entries.by_ref() {
-            if !map_key_is(key, self.skip) {
+            if !self.skip.is_some_and(|skip| is_key(key, skip)) {
                 self.value = Some(value);
                 return seed.deserialize(BufferedRef::new(key)).map(Some);
             }
