@@ -30,24 +30,46 @@ fn verdicts(text: &str) -> (Result<Value, String>, Result<Value, String>) {
     (ours, derived)
 }
 
+/// The tagged unions of `Record`: its property, the tag, the known values.
+const TAGGED: [(&str, &str, &[&str]); 2] = [("event", "kind", &["created", "deleted"]), ("change", "op", &["renamed", "moved", "removed"])];
+
 /// A known tag whose variant does not decode (see the module docs).
 fn strict_where_derive_falls_back(text: &str, derived: &Value) -> bool {
     let Ok(input) = serde_json::from_str::<Value>(text) else { return false };
-    let event = |value: &Value| value.get("event").cloned();
-    let known = |value: &Value| matches!(value.get("kind").and_then(Value::as_str), Some("created" | "deleted"));
-    event(&input).is_some_and(|event| known(&event)) && event(derived).is_some_and(|event| known(&event))
+    TAGGED.iter().any(|(property, tag, values)| {
+        let known = |value: &Value| {
+            value.get(property).and_then(|union| union.get(tag)).and_then(Value::as_str).is_some_and(|tag| values.contains(&tag))
+        };
+        known(&input) && known(derived)
+    })
 }
 
 /// A tag that is a number, which serde's derive reads as a variant index.
 fn numeric_tag(text: &str) -> bool {
-    let input = serde_json::from_str::<Value>(text).ok();
-    input.and_then(|input| input.get("event")?.get("kind").cloned()).is_some_and(|kind| kind.is_number())
+    let Ok(input) = serde_json::from_str::<Value>(text) else { return false };
+    TAGGED.iter().any(|(property, tag, _)| input.get(property).and_then(|union| union.get(tag)).is_some_and(Value::is_number))
+}
+
+/// What both sides accepted writes every known tag back as it was read
+/// (`moved` stays `moved`, though `renamed` chooses the same type).
+fn tags_written_back(text: &str, written: &Value) {
+    let Ok(input) = serde_json::from_str::<Value>(text) else { return };
+    for (property, tag, values) in TAGGED {
+        let read = input.get(property).and_then(|union| union.get(tag)).and_then(Value::as_str).filter(|tag| values.contains(tag));
+        if let Some(read) = read {
+            let back = written.get(property).and_then(|union| union.get(tag));
+            assert_eq!(back, Some(&Value::from(read)), "{text} wrote {written}");
+        }
+    }
 }
 
 fn check(text: &str) {
     match verdicts(text) {
         (Ok(_), Ok(_)) if numeric_tag(text) => {}
-        (Ok(ours), Ok(derived)) => assert_eq!(ours, derived, "both accept {text} but write different JSON"),
+        (Ok(ours), Ok(derived)) => {
+            assert_eq!(ours, derived, "both accept {text} but write different JSON");
+            tags_written_back(text, &ours);
+        }
         (Err(_), Err(_)) => {}
         // The deliberate difference (module docs): ours names what is wrong.
         (Err(ours), Ok(derived)) if strict_where_derive_falls_back(text, &derived) => assert!(!ours.is_empty()),
@@ -137,6 +159,12 @@ fn record() -> impl Strategy<Value = String> {
         field("by", prop_oneof![8 => string(), 1 => other()]),
         field("reason", prop_oneof![5 => string(), 4 => Just("null".to_owned()), 1 => other()]),
     ]);
+    let op = prop_oneof![3 => Just("\"renamed\"".to_owned()), 3 => Just("\"moved\"".to_owned()), 2 => Just("\"removed\"".to_owned()), 1 => other()];
+    let change = object(vec![
+        field("op", op),
+        field("to", prop_oneof![8 => string(), 1 => other()]),
+        field("why", prop_oneof![8 => string(), 1 => other()]),
+    ]);
     let shape = prop_oneof![
         3 => object(vec![field("radius", prop_oneof![4 => Just("2".to_owned()), 4 => Just("2.5".to_owned()), 1 => other()])]),
         3 => object(vec![field("side", prop_oneof![8 => Just("1".to_owned()), 1 => other()]), field("unit", prop_oneof![8 => string(), 1 => other()])]),
@@ -162,6 +190,7 @@ fn record() -> impl Strategy<Value = String> {
         field("shape", shape),
         field("tree", tree(2)),
         field("When-Created", prop_oneof![8 => string(), 1 => other()]),
+        field("change", prop_oneof![8 => change, 1 => other()]),
     ])
 }
 
@@ -206,6 +235,13 @@ fn hand_picked_documents_get_the_same_verdict() {
         format!(r#"{{{minimal}, "event": {{"kind": "deleted", "reason": null}}}}"#),
         format!(r#"{{{minimal}, "event": {{"kind": "archived", "at": "t"}}}}"#),
         format!(r#"{{{minimal}, "event": {{"at": "t"}}}}"#),
+        // Two tags for one type (which has no field for the tag): each is
+        // written back as read.
+        format!(r#"{{{minimal}, "change": {{"op": "moved", "to": "b"}}}}"#),
+        format!(r#"{{{minimal}, "change": {{"to": "b", "op": "renamed"}}}}"#),
+        format!(r#"{{{minimal}, "change": {{"op": "removed", "why": "w"}}}}"#),
+        format!(r#"{{{minimal}, "change": {{"op": "moved"}}}}"#),
+        format!(r#"{{{minimal}, "change": {{"to": "b"}}}}"#),
         format!(r#"{{{minimal}, "shape": {{"radius": 1, "side": 2, "unit": "cm"}}}}"#),
         format!(r#"{{{minimal}, "shape": {{"side": 2, "unit": "cm"}}}}"#),
         format!(r#"{{{minimal}, "shape": "square"}}"#),

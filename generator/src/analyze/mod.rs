@@ -6,9 +6,12 @@
 //!   other types, `Option` included) has infinite size; the field or variant
 //!   that closes the cycle gets a `Box`.
 //! * A struct that is only ever a variant of tagged unions leaves its
-//!   discriminator property to the union ([`detach_tags`]).
+//!   discriminator property to the union ([`detach_tags`]), which also
+//!   writes the tag of variants that have no field for it, one variant per
+//!   tag value ([`tags`]).
 
 mod features;
+mod tags;
 
 use crate::ir::{Api, Operation, SerdeUse, StreamBody, StreamItem, TaggedBy, TypeId, TypeKind, TypeRef, TypeSpace};
 
@@ -69,6 +72,9 @@ pub fn break_cycles(types: &mut TypeSpace) {
 /// writes the tag, so a variant with the wrong tag cannot be built.
 /// Structs used anywhere else (a body, a field, an untagged union) keep
 /// the field, since there it is theirs to send.
+/// Then every variant can write back the tag it was read with: the union
+/// writes it for variants without a field for it, one variant per tag
+/// value ([`tags`]).
 pub fn detach_tags(api: &mut Api) {
     // For each named type: the tagged unions it is a direct variant of, or
     // `None` once it is seen anywhere else.
@@ -140,6 +146,8 @@ pub fn detach_tags(api: &mut Api) {
     if keep.contains(&false) {
         remove_types(api, &keep);
     }
+    tags::write_missing_tags(&mut api.types);
+    tags::split_by_tag_value(&mut api.types);
 }
 
 fn union_tag(types: &TypeSpace, id: usize) -> Option<&str> {

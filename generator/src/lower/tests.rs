@@ -1783,6 +1783,49 @@ fn variants_used_only_in_tagged_unions_leave_the_tag_to_the_union() {
 }
 
 #[test]
+fn every_tagged_variant_writes_back_the_tag_it_was_read_with() {
+    // Cat has no `kind` property, and two tag values choose it; Dog has
+    // the property but is also a request body, so it writes its own.
+    let spec = "
+        paths:
+          /pets:
+            get:
+              operationId: listPets
+              responses:
+                '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+            post:
+              operationId: addDog
+              requestBody:
+                content: {application/json: {schema: {$ref: '#/components/schemas/Dog'}}}
+              responses: {'204': {description: ok}}
+        components:
+          schemas:
+            Cat: {type: object, properties: {name: {type: string}}}
+            Dog: {type: object, properties: {kind: {type: string}, bark: {type: boolean}}}
+            Pet:
+              oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+              discriminator: {propertyName: kind, mapping: {cat: Cat, kitten: Cat, Cat: Cat, dog: Dog, hound: Dog}}
+    ";
+    let mut api = lower_yaml(spec);
+    crate::analyze::run(&mut api, &crate::context::Context::default_for_tests());
+    let Some(TypeKind::Union(union)) = api.types.defs.iter().find(|def| def.name == "Pet").map(|def| &def.kind) else {
+        panic!("Pet is a union");
+    };
+    let variants: Vec<(&str, String, bool)> =
+        union.variants.iter().map(|variant| (variant.name.as_str(), variant.tag_values.join(","), variant.writes_tag)).collect();
+    assert_eq!(
+        variants,
+        [
+            ("Cat", "cat".to_owned(), true),
+            ("Kitten", "kitten".to_owned(), true),
+            ("Cat2", "Cat".to_owned(), true),
+            ("Dog", "dog,hound".to_owned(), false),
+        ]
+    );
+    assert!(crate::validate::check(&api).is_empty());
+}
+
+#[test]
 fn date_time_strings_can_stay_strings() {
     let spec = "
         components:

@@ -291,6 +291,33 @@ pub enum Tagged {
     Unknown(::serde_json::Value),
 }
 
+impl ::serde::Serialize for Tagged {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BoxType(variant) => {
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/discriminator\", \"ran\").unwrap();",
+                    "Box",
+                    variant,
+                )
+            }
+            Self::OptionType(variant) => {
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "kind\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/discriminator\", \"ran\").unwrap();",
+                    "Option",
+                    variant,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
 impl<'de> ::serde::Deserialize<'de> for Tagged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -303,11 +330,21 @@ impl<'de> ::serde::Deserialize<'de> for Tagged {
             "kind\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/discriminator\", \"ran\").unwrap();",
         ) {
             Some("Box") => {
-                crate::runtime::__private::tagged_variant(&value, None)
+                crate::runtime::__private::tagged_variant(
+                        &value,
+                        Some(
+                            "kind\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/discriminator\", \"ran\").unwrap();",
+                        ),
+                    )
                     .map(Self::BoxType)
             }
             Some("Option") => {
-                crate::runtime::__private::tagged_variant(&value, None)
+                crate::runtime::__private::tagged_variant(
+                        &value,
+                        Some(
+                            "kind\n\n    std::fs::create_dir_all(\"/tmp/openapi-hostile-markers\").unwrap(); std::fs::write(\"/tmp/openapi-hostile-markers/discriminator\", \"ran\").unwrap();",
+                        ),
+                    )
                     .map(Self::OptionType)
             }
             _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
@@ -326,8 +363,6 @@ impl ::std::convert::From<OptionType> for Tagged {
         Self::OptionType(value)
     }
 }
-
-crate::__impl_untagged!(crate::runtime; Serialize for Tagged { BoxType, OptionType, Unknown });
 
 /// Intro for long-schema.
 ///

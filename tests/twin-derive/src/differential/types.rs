@@ -50,6 +50,10 @@ pub struct Record {
 
     #[serde(rename = "When-Created", default, skip_serializing_if = "Option::is_none")]
     pub when_created: Option<String>,
+
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Two tag values choose `Renamed`, which has no property for the tag: the union writes back the value it read.
+    pub change: Option<Change>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -225,6 +229,43 @@ pub struct Created {
 pub struct Deleted {
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// Two tag values choose `Renamed`, which has no property for the tag: the union writes back the value it read.
+///
+/// The variant is chosen by the `op` property.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "op")]
+pub enum Change {
+    #[serde(rename = "renamed")]
+    Renamed(Renamed),
+
+    #[serde(rename = "moved")]
+    Moved(Renamed),
+
+    #[serde(rename = "removed")]
+    Removed(Removed),
+
+    /// A `op` value this client does not know (the server may add variants); the whole object is kept.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
+}
+
+impl ::std::convert::From<Removed> for Change {
+    fn from(value: Removed) -> Self {
+        Self::Removed(value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Renamed {
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Removed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

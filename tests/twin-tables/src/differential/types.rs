@@ -20,6 +20,9 @@ pub struct Record {
     pub shape: Option<Shape>,
     pub tree: Option<Tree>,
     pub when_created: Option<String>,
+
+    /// Two tag values choose `Renamed`, which has no property for the tag: the union writes back the value it read.
+    pub change: Option<Change>,
 }
 
 crate::__impl_object!(crate::runtime; Serialize + Deserialize for Record {
@@ -38,6 +41,7 @@ crate::__impl_object!(crate::runtime; Serialize + Deserialize for Record {
     shape: optional "shape" Shape,
     tree: optional "tree" Tree,
     when_created: optional "When-Created" String,
+    change: optional "change" Change,
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -265,6 +269,103 @@ pub struct Deleted {
 
 crate::__impl_object!(crate::runtime; Serialize + Deserialize for Deleted {
     reason: nullable "reason" String,
+});
+
+/// Two tag values choose `Renamed`, which has no property for the tag: the union writes back the value it read.
+///
+/// The variant is chosen by the `op` property.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Renamed(Renamed),
+    Moved(Renamed),
+    Removed(Removed),
+
+    /// A `op` value this client does not know (the server may add variants); the whole object is kept.
+    Unknown(::serde_json::Value),
+}
+
+impl ::serde::Serialize for Change {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Renamed(variant) => {
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "op",
+                    "renamed",
+                    variant,
+                )
+            }
+            Self::Moved(variant) => {
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "op",
+                    "moved",
+                    variant,
+                )
+            }
+            Self::Removed(variant) => {
+                crate::runtime::__private::serialize_tagged(
+                    serializer,
+                    "op",
+                    "removed",
+                    variant,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Change {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <crate::runtime::__private::Buffered<
+            'de,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+        match crate::runtime::__private::tag_of(&value, "op") {
+            Some("renamed") => {
+                crate::runtime::__private::tagged_variant(&value, Some("op"))
+                    .map(Self::Renamed)
+            }
+            Some("moved") => {
+                crate::runtime::__private::tagged_variant(&value, Some("op"))
+                    .map(Self::Moved)
+            }
+            Some("removed") => {
+                crate::runtime::__private::tagged_variant(&value, Some("op"))
+                    .map(Self::Removed)
+            }
+            _ => crate::runtime::__private::buffered_json(&value).map(Self::Unknown),
+        }
+    }
+}
+
+impl ::std::convert::From<Removed> for Change {
+    fn from(value: Removed) -> Self {
+        Self::Removed(value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Renamed {
+    pub to: String,
+}
+
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Renamed {
+    to: required "to" String,
+});
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Removed {
+    pub why: Option<String>,
+}
+
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for Removed {
+    why: optional "why" String,
 });
 
 #[derive(Debug, Clone, PartialEq)]
