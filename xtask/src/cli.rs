@@ -111,7 +111,9 @@ plus a small spec of union bodies; builds a harness in release mode that
 times plain serde_json decoding, the client's response path and encoding
 on the spec's issue, pull-request, commit and full-repository examples
 (filled out where they omit required properties, COPIES to an array) and on
-tagged and untagged union bodies; prints medians and ours/derive ratios.")]
+tagged and untagged union bodies; prints medians and ours/derive ratios.
+--bodies adds more of the spec's examples (each named like its schema, as
+`release` or `workflow-run`); the GitHub crates are then built whole.")]
     BenchDecode {
         /// GitHub's spec (JSON)
         #[arg(long, value_name = "PATH", value_parser = NonEmptyStringValueParser::new())]
@@ -125,6 +127,9 @@ tagged and untagged union bodies; prints medians and ours/derive ratios.")]
         /// Where the crates, bodies and build go (reused by later runs)
         #[arg(long, value_name = "DIR", default_value = "target/bench-decode")]
         dir: String,
+        /// More of the spec's examples to time, comma-separated (each the name of its schema too)
+        #[arg(long, value_name = "A,B,…", value_parser = body_list, default_value = "")]
+        bodies: List,
     },
     /// Generate one spec in memory and print the peak memory (a child of `corpus`)
     #[command(hide = true)]
@@ -225,6 +230,11 @@ fn spec_list(text: &str) -> Result<List, String> {
     Ok(List(specs))
 }
 
+/// `--bodies`: any number of example names.
+fn body_list(text: &str) -> Result<List, String> {
+    Ok(List(split_list(text)))
+}
+
 fn at_least_one(text: &str) -> Result<usize, String> {
     text.parse::<usize>().ok().filter(|number| *number > 0).ok_or_else(|| "use a whole number of at least 1".to_owned())
 }
@@ -297,11 +307,23 @@ mod tests {
         check("bench --specs=a.json, --runs 3", Command::Bench { specs: List(vec!["a.json".to_owned()]), runs: 3 });
         check(
             "bench-decode --spec gh.json",
-            Command::BenchDecode { spec: "gh.json".to_owned(), runs: 15, copies: 2000, dir: "target/bench-decode".to_owned() },
+            Command::BenchDecode {
+                spec: "gh.json".to_owned(),
+                runs: 15,
+                copies: 2000,
+                dir: "target/bench-decode".to_owned(),
+                bodies: List(Vec::new()),
+            },
         );
         check(
-            "bench-decode --spec gh.json --runs 5 --copies 10 --dir /tmp/b",
-            Command::BenchDecode { spec: "gh.json".to_owned(), runs: 5, copies: 10, dir: "/tmp/b".to_owned() },
+            "bench-decode --spec gh.json --runs 5 --copies 10 --dir /tmp/b --bodies release,,workflow-run",
+            Command::BenchDecode {
+                spec: "gh.json".to_owned(),
+                runs: 5,
+                copies: 10,
+                dir: "/tmp/b".to_owned(),
+                bodies: List(vec!["release".to_owned(), "workflow-run".to_owned()]),
+            },
         );
         check(
             "bench-measure --spec a.json --mode generate",

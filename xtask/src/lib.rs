@@ -99,8 +99,8 @@ fn execute(args: impl IntoIterator<Item = OsString>) -> u8 {
         Command::Generate(args) => run_generate(&args),
         Command::Corpus(args) => run_corpus(&args),
         Command::Bench { specs, runs } => bench::bench(&specs.0, runs).map(|table| print!("{table}")).map_err(Error::Message),
-        Command::BenchDecode { spec, runs, copies, dir } => {
-            let options = bench_decode::Options { spec, runs, copies, dir: PathBuf::from(dir) };
+        Command::BenchDecode { spec, runs, copies, dir, bodies } => {
+            let options = bench_decode::Options { spec, runs, copies, dir: PathBuf::from(dir), bodies: bodies.0 };
             bench_decode::bench_decode(&workspace_root(), &options).map(|table| print!("{table}")).map_err(Error::Message)
         }
         Command::BenchMeasure { spec, mode } => {

@@ -118,6 +118,10 @@ pub(crate) struct Options {
     /// Where the crates and bodies are written (kept, so later runs reuse
     /// the builds).
     pub(crate) dir: PathBuf,
+    /// More of the spec's examples to time besides [`GITHUB_BODIES`], each
+    /// named like its schema (the GitHub crates are then built with every
+    /// feature, as the schemas may belong to any tag).
+    pub(crate) bodies: Vec<String>,
 }
 
 /// Generates, builds and runs the harness; returns its table.
@@ -136,7 +140,8 @@ pub(crate) fn bench_decode(root: &Path, options: &Options) -> Result<String, Str
         }
     }
     let mut bodies = Vec::new();
-    for (example, schema) in GITHUB_BODIES {
+    let extra = options.bodies.iter().map(|name| (name.as_str(), name.as_str()));
+    for (example, schema) in GITHUB_BODIES.iter().copied().chain(extra) {
         let mut value = spec
             .pointer(&format!("/components/examples/{example}/value"))
             .cloned()
@@ -145,7 +150,7 @@ pub(crate) fn bench_decode(root: &Path, options: &Options) -> Result<String, Str
         let body = Value::Array(vec![value; options.copies]);
         let file = dir.join("bodies").join(format!("{example}.json"));
         write(&file, &serde_json::to_string(&body).map_err(|error| error.to_string())?)?;
-        bodies.push(("github", (*example).to_owned(), generator::type_name(schema), file));
+        bodies.push(("github", example.to_owned(), generator::type_name(schema), file));
     }
     for (example, ty, body) in [
         ("events (tagged union)", "Event", union_events(options.copies * 10)),
@@ -155,7 +160,7 @@ pub(crate) fn bench_decode(root: &Path, options: &Options) -> Result<String, Str
         write(&file, &body)?;
         bodies.push(("unions", example.to_owned(), ty.to_owned(), file));
     }
-    write_harness(root, dir, &bodies, options.runs)?;
+    write_harness(root, dir, &bodies, options.runs, options.bodies.is_empty())?;
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["run", "--release", "--quiet"])
         .current_dir(dir.join("harness"))
@@ -223,8 +228,15 @@ fn union_shapes(copies: usize) -> String {
     Value::Array(shapes).to_string()
 }
 
-fn write_harness(root: &Path, dir: &Path, bodies: &[(&str, String, String, PathBuf)], runs: usize) -> Result<(), String> {
-    let features = GITHUB_FEATURES.iter().map(|feature| format!("\"{feature}\"")).collect::<Vec<_>>().join(", ");
+/// Writes the harness crate; `sliced`: the GitHub crates with only
+/// [`GITHUB_FEATURES`] (else whole).
+fn write_harness(root: &Path, dir: &Path, bodies: &[(&str, String, String, PathBuf)], runs: usize, sliced: bool) -> Result<(), String> {
+    let features = if sliced {
+        let list = GITHUB_FEATURES.iter().map(|feature| format!("\"{feature}\"")).collect::<Vec<_>>().join(", ");
+        format!(", default-features = false, features = [{list}]")
+    } else {
+        String::new()
+    };
     let manifest = format!(
         r#"# Written by `cargo xtask bench-decode`.
 [package]
@@ -236,8 +248,8 @@ publish = false
 [workspace]
 
 [dependencies]
-ours = {{ package = "bench-github-ours", path = "../github-ours", default-features = false, features = [{features}] }}
-derive = {{ package = "bench-github-derive", path = "../github-derive", default-features = false, features = [{features}] }}
+ours = {{ package = "bench-github-ours", path = "../github-ours"{features} }}
+derive = {{ package = "bench-github-derive", path = "../github-derive"{features} }}
 unions-ours = {{ package = "bench-unions-ours", path = "../unions-ours" }}
 unions-derive = {{ package = "bench-unions-derive", path = "../unions-derive" }}
 serde = "1"
