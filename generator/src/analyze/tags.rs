@@ -43,13 +43,22 @@ pub fn write_missing_tags(types: &mut TypeSpace) {
     }
 }
 
-/// The definition a variant's type names (through `Box`).
+/// The definition a variant's type names, through `Box` and `type`
+/// aliases (`DogRef: {allOf: [$ref: Dog], description: …}` is `type DogRef
+/// = Dog`); a chain of aliases longer than any real spec's is not followed.
 fn struct_of<'a>(types: &'a TypeSpace, ty: &TypeRef) -> Option<&'a TypeKind> {
-    match ty {
-        TypeRef::Boxed(inner) => struct_of(types, inner),
-        TypeRef::Named(TypeId(id)) => types.defs.get(*id).map(|def| &def.kind),
-        _ => None,
+    let mut ty = ty;
+    for _ in 0..32 {
+        match ty {
+            TypeRef::Boxed(inner) => ty = inner,
+            TypeRef::Named(TypeId(id)) => match types.defs.get(*id).map(|def| &def.kind) {
+                Some(TypeKind::Alias { target, newtype: false }) => ty = target,
+                kind => return kind,
+            },
+            _ => return None,
+        }
     }
+    None
 }
 
 /// A variant the union writes the tag for, chosen by several values,

@@ -1803,8 +1803,10 @@ fn every_tagged_variant_writes_back_the_tag_it_was_read_with() {
             Cat: {type: object, properties: {name: {type: string}}}
             Dog: {type: object, properties: {kind: {type: string}, bark: {type: boolean}}}
             Pet:
-              oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
-              discriminator: {propertyName: kind, mapping: {cat: Cat, kitten: Cat, Cat: Cat, dog: Dog, hound: Dog}}
+              oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}, {$ref: '#/components/schemas/BirdRef'}]
+              discriminator: {propertyName: kind, mapping: {cat: Cat, kitten: Cat, Cat: Cat, dog: Dog, hound: Dog, bird: BirdRef}}
+            BirdRef: {allOf: [{$ref: '#/components/schemas/Bird'}], description: an alias of a struct without the tag}
+            Bird: {type: object, properties: {wings: {type: integer}}}
     ";
     let mut api = lower_yaml(spec);
     crate::analyze::run(&mut api, &crate::context::Context::default_for_tests());
@@ -1820,6 +1822,7 @@ fn every_tagged_variant_writes_back_the_tag_it_was_read_with() {
             ("Kitten", "kitten".to_owned(), true),
             ("Cat2", "Cat".to_owned(), true),
             ("Dog", "dog,hound".to_owned(), false),
+            ("BirdRef", "bird".to_owned(), true),
         ]
     );
     assert!(crate::validate::check(&api).is_empty());
