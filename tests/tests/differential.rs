@@ -33,13 +33,16 @@ fn verdicts(text: &str) -> (Result<Value, String>, Result<Value, String>) {
 /// The tagged unions of `Record`: its property, the tag, the known values.
 const TAGGED: [(&str, &str, &[&str]); 2] = [("event", "kind", &["created", "deleted"]), ("change", "op", &["renamed", "moved", "removed"])];
 
+/// The `tag` of the union at `property` of a record, if there is one.
+fn tag_in<'a>(record: &'a Value, property: &str, tag: &str) -> Option<&'a Value> {
+    record.get(property)?.get(tag)
+}
+
 /// A known tag whose variant does not decode (see the module docs).
 fn strict_where_derive_falls_back(text: &str, derived: &Value) -> bool {
     let Ok(input) = serde_json::from_str::<Value>(text) else { return false };
     TAGGED.iter().any(|(property, tag, values)| {
-        let known = |value: &Value| {
-            value.get(property).and_then(|union| union.get(tag)).and_then(Value::as_str).is_some_and(|tag| values.contains(&tag))
-        };
+        let known = |value: &Value| tag_in(value, property, tag).and_then(Value::as_str).is_some_and(|tag| values.contains(&tag));
         known(&input) && known(derived)
     })
 }
@@ -47,7 +50,7 @@ fn strict_where_derive_falls_back(text: &str, derived: &Value) -> bool {
 /// A tag that is a number, which serde's derive reads as a variant index.
 fn numeric_tag(text: &str) -> bool {
     let Ok(input) = serde_json::from_str::<Value>(text) else { return false };
-    TAGGED.iter().any(|(property, tag, _)| input.get(property).and_then(|union| union.get(tag)).is_some_and(Value::is_number))
+    TAGGED.iter().any(|(property, tag, _)| tag_in(&input, property, tag).is_some_and(Value::is_number))
 }
 
 /// What both sides accepted writes every known tag back as it was read
@@ -55,9 +58,9 @@ fn numeric_tag(text: &str) -> bool {
 fn tags_written_back(text: &str, written: &Value) {
     let Ok(input) = serde_json::from_str::<Value>(text) else { return };
     for (property, tag, values) in TAGGED {
-        let read = input.get(property).and_then(|union| union.get(tag)).and_then(Value::as_str).filter(|tag| values.contains(tag));
+        let read = tag_in(&input, property, tag).and_then(Value::as_str).filter(|tag| values.contains(tag));
         if let Some(read) = read {
-            let back = written.get(property).and_then(|union| union.get(tag));
+            let back = tag_in(written, property, tag);
             assert_eq!(back, Some(&Value::from(read)), "{text} wrote {written}");
         }
     }

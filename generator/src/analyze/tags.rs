@@ -27,7 +27,7 @@ pub fn write_missing_tags(types: &mut TypeSpace) {
             if variant.writes_tag || variant.tag_values.is_empty() {
                 continue;
             }
-            if let Some(TypeKind::Struct(structure)) = struct_of(types, &variant.ty)
+            if let Some(TypeKind::Struct(structure)) = definition_of(types, &variant.ty)
                 && !structure.fields.iter().any(|field| &field.wire == tag)
             {
                 lacking.push((index, position));
@@ -46,16 +46,13 @@ pub fn write_missing_tags(types: &mut TypeSpace) {
 /// The definition a variant's type names, through `Box` and `type`
 /// aliases (`DogRef: {allOf: [$ref: Dog], description: …}` is `type DogRef
 /// = Dog`); a chain of aliases longer than any real spec's is not followed.
-fn struct_of<'a>(types: &'a TypeSpace, ty: &TypeRef) -> Option<&'a TypeKind> {
+fn definition_of<'a>(types: &'a TypeSpace, ty: &TypeRef) -> Option<&'a TypeKind> {
     let mut ty = ty;
     for _ in 0..32 {
-        match ty {
-            TypeRef::Boxed(inner) => ty = inner,
-            TypeRef::Named(TypeId(id)) => match types.defs.get(*id).map(|def| &def.kind) {
-                Some(TypeKind::Alias { target, newtype: false }) => ty = target,
-                kind => return kind,
-            },
-            _ => return None,
+        let Some(TypeRef::Named(TypeId(id))) = super::unboxed(ty) else { return None };
+        match &types.defs.get(*id)?.kind {
+            TypeKind::Alias { target, newtype: false } => ty = target,
+            kind => return Some(kind),
         }
     }
     None
