@@ -36,7 +36,7 @@ use std::marker::PhantomData;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
@@ -320,40 +320,54 @@ pub struct FieldIndex(OnceLock<Learned>);
 
 struct Learned {
     /// The key order (empty, so never a guess, beyond `u16` positions).
-    order: Box<[AtomicU16]>,
+    order: Box<[AtomicU32]>,
     /// Positions by name, for structs with more than [`SCAN_AT_MOST`]
     /// properties.
     by_name: Option<HashMap<&'static str, usize, BuildHasherDefault<FxHasher>>>,
 }
 
-/// The key order a server writes, learned: `order[i]` is the position of
-/// the property that followed property `i` last time (`order[len]`: the
-/// first one). Objects of one type from one server come in one order, so
-/// after the first object the predicted property is nearly always the
-/// next key, whatever order the server keeps (the schema's or another).
-/// A prediction is only a candidate, compared with the key like any other;
-/// a wrong one costs the lookup it saves. Shared by every thread reading
-/// the struct: relaxed loads and stores, as a stale guess is harmless.
-struct Order<'a>(&'a [AtomicU16]);
+/// The key order a server writes, learned: `order[i]` holds the positions
+/// of the properties that followed property `i` in the last two different
+/// orders seen (`order[len]`: the first ones). Objects of one type from
+/// one server come in one order, so after the first object the predicted
+/// property is nearly always the next key, whatever order the server keeps
+/// (the schema's or another); two candidates keep that true when one
+/// document mixes two orders of a type (say a repository and a head
+/// repository written by different code). A prediction is only a
+/// candidate, compared with the key like any other; a wrong one costs the
+/// lookup it saves. Shared by every thread reading the struct: relaxed
+/// loads and stores, as a stale guess is harmless.
+struct Order<'a>(&'a [AtomicU32]);
+
+/// No candidate (an empty half of an [`Order`] entry).
+const NO_GUESS: u32 = 0xFFFF;
 
 impl Order<'_> {
     /// The order of the table, as the first guess.
-    fn table(len: usize) -> Box<[AtomicU16]> {
+    fn table(len: usize) -> Box<[AtomicU32]> {
         // (`len` fits: larger tables have no order.)
-        (0..=len).map(|position| AtomicU16::new(if position == len { 0 } else { (position + 1) as u16 })).collect()
+        (0..=len).map(|position| AtomicU32::new(if position == len { 0 } else { position as u32 + 1 } | NO_GUESS << 16)).collect()
     }
 
-    /// The position expected after `previous`.
+    /// The positions expected after `previous`: the more recent first.
     #[inline]
-    fn after(&self, previous: usize) -> usize {
-        self.0.get(previous).map_or(usize::MAX, |next| usize::from(next.load(Ordering::Relaxed)))
+    fn after(&self, previous: usize) -> (usize, usize) {
+        match self.0.get(previous) {
+            Some(next) => {
+                let both = next.load(Ordering::Relaxed);
+                ((both & 0xFFFF) as usize, (both >> 16) as usize)
+            }
+            None => (usize::MAX, usize::MAX),
+        }
     }
 
-    /// `position` came after `previous`.
+    /// `position` came after `previous`, where neither candidate did: it
+    /// becomes the first, the first the second.
     #[inline]
     fn learn(&self, previous: usize, position: usize) {
         if let (Some(slot), Ok(position)) = (self.0.get(previous), u16::try_from(position)) {
-            slot.store(position, Ordering::Relaxed);
+            let first = slot.load(Ordering::Relaxed) & 0xFFFF;
+            slot.store(u32::from(position) | first << 16, Ordering::Relaxed);
         }
     }
 }
@@ -498,11 +512,12 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
     let mut previous = fields.len();
     while let Some(key) = map.next_key::<Key<'de>>()? {
         let key_text = key.as_str();
-        // The property expected next: the one that followed the previous
-        // one last time.
-        let expected = order.after(previous);
-        let position = match fields.get(expected) {
-            Some(field) if same_key(field, key_text) => expected,
+        // The properties expected next: those that followed the previous
+        // one lately.
+        let (expected, other) = order.after(previous);
+        let position = match (fields.get(expected), fields.get(other)) {
+            (Some(field), _) if same_key(field, key_text) => expected,
+            (_, Some(field)) if same_key(field, key_text) => other,
             _ => match learned.position(fields, key_text) {
                 Some(position) => {
                     order.learn(previous, position);
@@ -798,20 +813,26 @@ macro_rules! __impl_object {
 
 #[cfg(test)]
 mod tests {
-    use super::{Order, same_key};
+    use super::{NO_GUESS, Order, same_key};
 
     #[test]
-    fn the_key_order_is_the_tables_until_another_is_seen() {
+    fn the_key_order_is_the_tables_until_others_are_seen() {
         let slots = Order::table(3);
         let order = Order(&slots);
+        let none = NO_GUESS as usize;
         // Start, then the table's order; past the last property, nothing.
-        assert_eq!([order.after(3), order.after(0), order.after(1), order.after(2)], [0, 1, 2, 3]);
+        assert_eq!([order.after(3), order.after(0), order.after(1), order.after(2)], [(0, none), (1, none), (2, none), (3, none)]);
         // A server writing 2, 0, 1.
         order.learn(3, 2);
         order.learn(2, 0);
         order.learn(1, 3);
-        assert_eq!([order.after(3), order.after(2), order.after(0), order.after(1)], [2, 0, 1, 3]);
-        assert_eq!(order.after(9), usize::MAX, "out of the table: no guess");
+        assert_eq!([order.after(3), order.after(2), order.after(0), order.after(1)], [(2, 0), (0, 3), (1, none), (3, 2)]);
+        // Then one writing 1, 0, 2 as well: both orders are candidates.
+        order.learn(3, 1);
+        order.learn(1, 0);
+        order.learn(0, 2);
+        assert_eq!([order.after(3), order.after(1), order.after(0)], [(1, 2), (0, 3), (2, 1)]);
+        assert_eq!(order.after(9), (usize::MAX, usize::MAX), "out of the table: no guess");
         order.learn(9, 1);
     }
 

@@ -55,6 +55,53 @@ fn objects_round_trip_through_the_runtime_crates_macros() -> Result<(), serde_js
     Ok(())
 }
 
+/// The decoder predicts each key from the orders it has seen (two per
+/// property); a prediction is only a candidate, so objects in any mix of
+/// orders decode to the same values, and a repeated or missing key is
+/// still found.
+#[test]
+fn objects_decode_the_same_in_any_mix_of_key_orders() -> Result<(), serde_json::Error> {
+    let orders = [
+        r#"{"id":1,"name":"a","tag":"t","owner":null}"#,
+        r#"{"owner":null,"tag":"t","name":"a","id":1}"#,
+        r#"{"name":"a","id":1,"owner":null,"tag":"t"}"#,
+        r#"{"tag":"t","owner":null,"id":1,"name":"a"}"#,
+    ];
+    let expected = Pet { id: 1, name: Some("a".to_owned()), tag: Some("t".to_owned()), owner: Some(None) };
+    // Every order after every other, so each learned order is wrong for
+    // the next object at least once.
+    let mut text = String::from("[");
+    for (index, first) in orders.iter().enumerate() {
+        for second in &orders {
+            text.push_str(first);
+            text.push(',');
+            text.push_str(second);
+            text.push(',');
+        }
+        text.push_str(if index % 2 == 0 { r#"{"tag":"t","id":1},"# } else { r#"{"id":1,"owner":null,"name":"a","tag":"t"},"# });
+    }
+    text.pop();
+    text.push(']');
+    let pets: Vec<Pet> = serde_json::from_str(&text)?;
+    assert_eq!(pets.len(), 36);
+    for (index, pet) in pets.iter().enumerate() {
+        if index % 9 == 8 && index % 18 == 8 {
+            assert_eq!(pet, &Pet { id: 1, name: None, tag: Some("t".to_owned()), owner: None }, "object {index}");
+        } else {
+            assert_eq!(pet, &expected, "object {index}");
+        }
+    }
+    // After the orders are learned, a repeated key and a missing one are
+    // still the derive's errors.
+    for (text, error) in
+        [(r#"[{"id":1,"name":"a","name":"b"}]"#, "duplicate field `name`"), (r#"[{"name":"a","tag":"t"}]"#, "missing field `id`")]
+    {
+        let result = serde_json::from_str::<Vec<Pet>>(text).map(|_| ()).map_err(|error| error.to_string());
+        assert!(result.as_ref().is_err_and(|message| message.contains(error)), "{text}: {result:?}");
+    }
+    Ok(())
+}
+
 #[test]
 fn untagged_unions_take_the_first_alternative_that_decodes() -> Result<(), serde_json::Error> {
     let owner: PetOrOwner = serde_json::from_str(r#"{"login":"bo"}"#)?;
