@@ -267,12 +267,7 @@ pub fn print_skipped(skipped: &[Diagnostic]) {
 
 /// Diagnostics as printed on failure: one `error: …` line each and a count.
 pub fn render_diagnostics(diagnostics: &Diagnostics) -> String {
-    let mut text = String::new();
-    for diagnostic in diagnostics.iter() {
-        text.push_str(&format!("error: {diagnostic}\n"));
-    }
-    text.push_str(&format!("error: {} found; no files were written", plural(diagnostics.len(), "problem")));
-    text
+    diagnostics.render_failure("; no files were written")
 }
 
 /// `1 spec`, `2 specs`.

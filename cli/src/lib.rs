@@ -164,13 +164,7 @@ fn run_check(command: CheckCmd) -> Result<(), String> {
         options: command.options,
         regenerate_command: "oagen check".to_owned(),
     };
-    let generated = generate::generate_in_memory(&job).map_err(|diagnostics| {
-        let mut text = String::new();
-        for diagnostic in diagnostics.iter() {
-            text.push_str(&format!("error: {diagnostic}\n"));
-        }
-        text + &format!("check: {} found", plural(diagnostics.len(), "problem"))
-    })?;
+    let generated = generate::generate_in_memory(&job).map_err(|diagnostics| diagnostics.render_failure(""))?;
     generate::print_warnings(&generated.output.warnings, job.options.warnings);
     generate::print_skipped(&generated.output.skipped);
     println!("check: {}, no errors, {}", plural(job.specs.len(), "spec"), plural(generated.output.warnings.len(), "warning"));

@@ -223,6 +223,29 @@ impl Diagnostics {
         self.0.len()
     }
 
+    /// Number of errors (a failed run also carries the warnings it found).
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|diagnostic| diagnostic.is_error()).count()
+    }
+
+    /// How a front end prints a failed run: each error as `error: …`, each
+    /// warning as it is written (`…: warning: …`), then `error: N problems
+    /// found` and `ending`.
+    pub fn render_failure(&self, ending: &str) -> String {
+        let mut text = String::new();
+        for diagnostic in &self.0 {
+            if diagnostic.is_error() {
+                text.push_str("error: ");
+            }
+            text.push_str(&format!("{diagnostic}\n"));
+        }
+        let count = |count: usize, word: &str| if count == 1 { format!("1 {word}") } else { format!("{count} {word}s") };
+        let warnings = self.len() - self.errors();
+        let also = if warnings > 0 { format!(" (and {})", count(warnings, "warning")) } else { String::new() };
+        text.push_str(&format!("error: {} found{also}{ending}", count(self.errors(), "problem")));
+        text
+    }
+
     /// `Ok(value)` when nothing was found, otherwise all problems.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
         if self.is_empty() { Ok(value) } else { Err(self) }

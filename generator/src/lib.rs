@@ -353,6 +353,12 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
         }
     }
     if !diagnostics.is_empty() {
+        // A failed run still reports every warning it found (of the specs
+        // that lowered), after the errors: the front ends print them as
+        // warnings and count only the errors.
+        for warning in warnings {
+            diagnostics.push(warning);
+        }
         let mut all: Vec<&mut Diagnostic> = diagnostics.iter_mut().collect();
         locate::fill_in(&mut all, loader);
         return Err(diagnostics);

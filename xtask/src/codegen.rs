@@ -103,6 +103,12 @@ pub(crate) fn codegen(root: &Path, mode: Mode) -> Result<Report, Error> {
         }
     }
     if !diagnostics.is_empty() {
+        // The other crates' warnings too: a failed run reports everything.
+        for (_, output) in outputs {
+            for warning in output.warnings {
+                diagnostics.push(warning);
+            }
+        }
         return Err(Error::Diagnostics(diagnostics));
     }
     // One transaction for every crate: a failure anywhere leaves all as

@@ -201,12 +201,7 @@ enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Diagnostics(diagnostics) => {
-                for diagnostic in diagnostics.iter() {
-                    writeln!(f, "error: {diagnostic}")?;
-                }
-                write!(f, "error: {} found; no files were written", plural(diagnostics.len(), "problem"))
-            }
+            Error::Diagnostics(diagnostics) => f.write_str(&diagnostics.render_failure("; no files were written")),
             Error::Message(message) => write!(f, "error: {message}"),
             Error::Plain(text) => f.write_str(text),
         }
@@ -363,6 +358,40 @@ mod tests {
         let text = codegen_check(root).err().unwrap_or_default();
         assert!(text.starts_with("error: specs/broken.yaml"), "{text}");
         assert!(text.ends_with("error: 1 problem found; no files were written"), "{text}");
+        Ok(())
+    }
+
+    /// A failed run reports the warnings it found too (of the specs that
+    /// lowered), printed as warnings after the errors and not counted as
+    /// problems.
+    #[test]
+    fn a_failed_run_keeps_the_other_specs_warnings() -> Result<(), Box<dyn std::error::Error>> {
+        let temp = TempDir::new("broken-and-warned")?;
+        let root = temp.path();
+        fs::create_dir_all(root.join("specs"))?;
+        fs::write(root.join("specs/broken.yaml"), "openapi: 3.0.3\ninfo: [\n")?;
+        fs::write(
+            root.join("specs/warned.yaml"),
+            "openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\nsecurity: [{bearer: []}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {\"200\": {description: ok}}\n",
+        )?;
+
+        let Err(Error::Diagnostics(diagnostics)) = codegen::codegen(root, Mode::Write) else {
+            return Err("the broken spec must fail the run".into());
+        };
+        let found: Vec<_> = diagnostics.iter().map(|d| (d.code, d.file.as_str(), d.severity)).collect();
+        assert_eq!(
+            found,
+            [
+                (generator::Code::Syntax, "specs/broken.yaml", generator::Severity::Error),
+                (generator::Code::UndefinedSecurityScheme, "specs/warned.yaml", generator::Severity::Warning),
+            ],
+            "the error, then the other spec's warning"
+        );
+        assert!(!root.join("generated-client").exists(), "nothing written");
+        let text = codegen_check(root).err().unwrap_or_default();
+        assert!(text.contains("\nspecs/warned.yaml:3:"), "the warning, located: {text}");
+        assert!(text.contains(": warning: security requirement names undefined scheme `bearer`"), "{text}");
+        assert!(text.ends_with("error: 1 problem found (and 1 warning); no files were written"), "{text}");
         Ok(())
     }
 }
