@@ -228,7 +228,8 @@ impl Builder {
             Ok(output) => output,
             Err(diagnostics) => {
                 for diagnostic in diagnostics.iter() {
-                    print(lines, format!("cargo:warning=error: {}", one_line(&diagnostic.to_string())))?;
+                    let kind = if diagnostic.is_error() { "error: " } else { "" };
+                    print(lines, format!("cargo:warning={kind}{}", one_line(&diagnostic.to_string())))?;
                 }
                 return Err(Error::Diagnostics(diagnostics));
             }
@@ -288,13 +289,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Diagnostics(diagnostics) => {
-                for diagnostic in diagnostics.iter() {
-                    writeln!(f, "error: {diagnostic}")?;
-                }
-                let count = diagnostics.len();
-                write!(f, "{count} problem{} found in the spec; no client was generated", if count == 1 { "" } else { "s" })
-            }
+            Error::Diagnostics(diagnostics) => f.write_str(&diagnostics.render_failure(" in the spec; no client was generated")),
             Error::NoOutDir => f.write_str("OUT_DIR is not set: call `generate` from a build script, or set `Builder::out_dir`"),
             Error::Name(name) => write!(f, "{name:?} is not a file name of ASCII letters, digits, `_` and `-`"),
             Error::Io(message) => f.write_str(message),
