@@ -265,7 +265,8 @@ pub fn print_skipped(skipped: &[Diagnostic]) {
     }
 }
 
-/// Diagnostics as printed on failure: one `error: …` line each and a count.
+/// Diagnostics as printed on failure: one `error: …` line per error, the
+/// warnings found as they are written, and the count of errors.
 pub fn render_diagnostics(diagnostics: &Diagnostics) -> String {
     diagnostics.render_failure("; no files were written")
 }

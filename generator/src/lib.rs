@@ -311,7 +311,8 @@ pub struct Output {
 }
 
 /// Runs the whole pipeline over `specs`. Either every spec generates, or all
-/// problems found in all specs are returned together.
+/// problems found in all specs are returned together, followed by the
+/// warnings found on the way ([`Diagnostics::errors`] counts the errors).
 pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Result<Output, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut modules = Vec::new();
