@@ -451,6 +451,7 @@ struct Seen {
 }
 
 impl Seen {
+    #[inline]
     fn new(len: usize) -> Self {
         Self { small: 0, large: if len > 64 { vec![false; len] } else { Vec::new() } }
     }

@@ -102,6 +102,27 @@ fn objects_decode_the_same_in_any_mix_of_key_orders() -> Result<(), serde_json::
     Ok(())
 }
 
+/// A key is matched while it is read, borrowed from the input or (escaped,
+/// or from a reader) copied: either way it names the same property, and
+/// an unknown one reaches the additional properties whole.
+#[test]
+fn keys_match_however_the_input_spells_them() -> Result<(), serde_json::Error> {
+    let escaped = r#"{"\u0069d":7,"na\u006de":"x","owner":{"log\u0069n":"ann","s\u0069nce":2020,"plain":1}}"#;
+    let owner = Owner {
+        login: "ann".to_owned(),
+        additional_properties: BTreeMap::from([("since".to_owned(), serde_json::json!(2020)), ("plain".to_owned(), serde_json::json!(1))]),
+    };
+    let expected = Pet { id: 7, name: Some("x".to_owned()), tag: None, owner: Some(Some(owner)) };
+    assert_eq!(serde_json::from_str::<Pet>(escaped)?, expected);
+    assert_eq!(serde_json::from_reader::<_, Pet>(escaped.as_bytes())?, expected, "keys copied from a reader");
+    let value = serde_json::from_str::<serde_json::Value>(escaped)?;
+    assert_eq!(serde_json::from_value::<Pet>(value)?, expected, "keys from a serde_json::Value");
+    // A repeated key is one however it is spelled.
+    let repeated = serde_json::from_str::<Pet>(r#"{"id":1,"\u0069d":2}"#).map(|_| ()).map_err(|error| error.to_string());
+    assert!(repeated.as_ref().is_err_and(|message| message.contains("duplicate field `id`")), "{repeated:?}");
+    Ok(())
+}
+
 #[test]
 fn untagged_unions_take_the_first_alternative_that_decodes() -> Result<(), serde_json::Error> {
     let owner: PetOrOwner = serde_json::from_str(r#"{"login":"bo"}"#)?;
