@@ -342,6 +342,10 @@ struct Order<'a>(&'a [AtomicU32]);
 /// No candidate (an empty half of an [`Order`] entry).
 const NO_GUESS: u32 = 0xFFFF;
 
+/// The more recent candidate's half of an [`Order`] entry (the low 16
+/// bits; the other is above it).
+const RECENT: u32 = 0xFFFF;
+
 impl Order<'_> {
     /// The order of the table, as the first guess.
     fn table(len: usize) -> Box<[AtomicU32]> {
@@ -355,7 +359,7 @@ impl Order<'_> {
         match self.0.get(previous) {
             Some(next) => {
                 let both = next.load(Ordering::Relaxed);
-                ((both & 0xFFFF) as usize, (both >> 16) as usize)
+                ((both & RECENT) as usize, (both >> 16) as usize)
             }
             None => (usize::MAX, usize::MAX),
         }
@@ -366,7 +370,7 @@ impl Order<'_> {
     #[inline]
     fn learn(&self, previous: usize, position: usize) {
         if let (Some(slot), Ok(position)) = (self.0.get(previous), u16::try_from(position)) {
-            let first = slot.load(Ordering::Relaxed) & 0xFFFF;
+            let first = slot.load(Ordering::Relaxed) & RECENT;
             slot.store(u32::from(position) | first << 16, Ordering::Relaxed);
         }
     }
@@ -453,6 +457,7 @@ struct Seen {
 }
 
 impl Seen {
+    #[inline]
     fn new(len: usize) -> Self {
         Self { small: 0, large: if len > 64 { vec![false; len] } else { Vec::new() } }
     }
