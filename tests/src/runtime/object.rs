@@ -269,8 +269,8 @@ impl de::Expected for ExpectedFields {
 /// null), `o`ptional (may be absent or null: `Option<T>`), `p`resent (may
 /// be absent, or there and null: `Option<Option<T>>`, whose `T` is read).
 #[inline]
-fn or_null(presences: &str, position: usize) -> bool {
-    matches!(presences.as_bytes().get(position), Some(b'n' | b'o'))
+fn or_null(presences: &[u8], position: usize) -> bool {
+    matches!(presences.get(position), Some(b'n' | b'o'))
 }
 
 /// Where one property's value is decoded to: an `Option<T>` local of
@@ -510,6 +510,11 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
     mut rest: Option<&mut dyn RestSlot<'de, A>>,
     index: &FieldIndex,
 ) -> Result<(), A::Error> {
+    // The macro writes the three tables together, one entry per property;
+    // cut to one length, a found position indexes each without a check.
+    let (Some(slots), Some(presences)) = (slots.get_mut(..fields.len()), presences.as_bytes().get(..fields.len())) else {
+        return Err(de::Error::custom("a model's property tables differ in length"));
+    };
     let mut seen = Seen::new(fields.len());
     let learned = index.learned(fields);
     let order = Order(&learned.order);
@@ -818,7 +823,25 @@ macro_rules! __impl_object {
 
 #[cfg(test)]
 mod tests {
-    use super::{NO_GUESS, Order, same_key};
+    use super::{FieldIndex, NO_GUESS, Order, read_object, same_key};
+
+    #[test]
+    fn property_tables_of_different_lengths_are_an_error_not_a_panic() {
+        use serde::de::value::{Error, MapDeserializer};
+        static INDEX: FieldIndex = FieldIndex::NEW;
+        let mut a: Option<i64> = None;
+        let map = MapDeserializer::<_, Error>::new(std::iter::once(("a", 1i64)));
+        let result = read_object(map, &["a", "b"], "rr", &mut [&mut a], None, &INDEX);
+        assert!(result.is_err_and(|error| error.to_string().contains("differ in length")));
+        let mut b: Option<i64> = None;
+        let map = MapDeserializer::<_, Error>::new(std::iter::once(("a", 1i64)));
+        let result = read_object(map, &["a", "b"], "r", &mut [&mut a, &mut b], None, &INDEX);
+        assert!(result.is_err_and(|error| error.to_string().contains("differ in length")));
+        let map = MapDeserializer::<_, Error>::new(std::iter::once(("b", 2i64)));
+        let result = read_object(map, &["a", "b"], "rr", &mut [&mut a, &mut b], None, &INDEX);
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!((a, b), (None, Some(2)));
+    }
 
     #[test]
     fn the_key_order_is_the_tables_until_others_are_seen() {
