@@ -488,8 +488,15 @@ fn same_key(a: &str, b: &str) -> bool {
     let word = |bytes: &[u8], at: usize| bytes.get(at..at + 8).and_then(|eight| <[u8; 8]>::try_from(eight).ok()).map(u64::from_ne_bytes);
     let half = |bytes: &[u8], at: usize| bytes.get(at..at + 4).and_then(|four| <[u8; 4]>::try_from(four).ok()).map(u32::from_ne_bytes);
     match length {
-        // Two overlapping words cover 8 to 16 bytes, two halves 4 to 7.
+        // Two overlapping words cover 8 to 16 bytes, four 17 to 32, two
+        // halves 4 to 7.
         8..=16 => word(a, 0) == word(b, 0) && word(a, length - 8) == word(b, length - 8),
+        17..=32 => {
+            word(a, 0) == word(b, 0)
+                && word(a, 8) == word(b, 8)
+                && word(a, length - 16) == word(b, length - 16)
+                && word(a, length - 8) == word(b, length - 8)
+        }
         4..=7 => half(a, 0) == half(b, 0) && half(a, length - 4) == half(b, length - 4),
         0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
         _ => a == b,
@@ -866,7 +873,7 @@ mod tests {
 
     #[test]
     fn same_key_is_string_equality_at_every_length() {
-        let text = "abcdefghijklmnopqrstuvwxyz";
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
         for length in 0..=text.len() {
             let name = &text[..length];
             assert!(same_key(name, name), "{name}");
