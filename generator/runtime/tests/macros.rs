@@ -167,3 +167,38 @@ fn client_methods_come_from_the_runtime_crates_macros() -> Result<(), Error> {
     assert_eq!(other.base_url(), client.base_url());
     Ok(())
 }
+
+/// A value that cannot be written.
+pub struct Refused;
+
+impl serde::Serialize for Refused {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("refused"))
+    }
+}
+
+pub struct Failing {
+    pub before: i64,
+    pub refused: Option<Refused>,
+    pub after: Option<String>,
+}
+
+oagen_runtime::__impl_object!(oagen_runtime; Serialize for Failing {
+    before: required "before" i64,
+    refused: optional "refused" Refused,
+    after: optional "after" String,
+});
+
+#[test]
+fn a_property_that_cannot_be_written_is_the_structs_error() {
+    // Counted, then written: the error is the value's, and nothing after it
+    // is written.
+    let failing = Failing { before: 1, refused: Some(Refused), after: Some("x".to_owned()) };
+    let error = serde_json::to_string(&failing).err().map(|error| error.to_string());
+    assert_eq!(error.as_deref(), Some("refused"));
+    // Left out, it is not written at all: not even counted.
+    let fine = Failing { before: 1, refused: None, after: Some("x".to_owned()) };
+    assert_eq!(serde_json::to_string(&fine).ok().as_deref(), Some(r#"{"before":1,"after":"x"}"#));
+    let pet = Pet { id: 7, name: None, tag: None, owner: Some(None) };
+    assert_eq!(serde_json::to_string(&pet).ok().as_deref(), Some(r#"{"id":7,"name":null,"owner":null}"#));
+}
