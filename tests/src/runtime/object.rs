@@ -605,12 +605,10 @@ pub trait Sink {
 /// cost about a quarter of the `cargo check` time of a struct's
 /// `Serialize` (docs/performance.md).
 #[doc(hidden)]
-pub struct StructWriter<S: Serializer> {
-    pass: Pass<S>,
-    error: Option<S::Error>,
-}
+pub struct StructWriter<S: Serializer>(Pass<S>);
 
-/// Where a [`StructWriter`] is.
+/// Where a [`StructWriter`] is. The error is a pass of its own, so that
+/// writing a property checks one thing (that the writer is writing).
 enum Pass<S: Serializer> {
     /// Not started: the serializer and the struct's name.
     Start(S, &'static str),
@@ -618,51 +616,45 @@ enum Pass<S: Serializer> {
     Count(S, &'static str, usize),
     /// Writing them.
     Write(S::SerializeStruct),
-    /// Ended, or failed to start (the error is kept).
-    Over,
+    /// Failed: the first error, which `end` returns.
+    Failed(S::Error),
+    /// Between two passes (only ever seen inside `next_pass`).
+    Moving,
 }
 
 impl<S: Serializer> StructWriter<S> {
     /// A writer of struct `name`.
     #[inline]
     pub fn new(serializer: S, name: &'static str) -> Self {
-        Self { pass: Pass::Start(serializer, name), error: None }
+        Self(Pass::Start(serializer, name))
     }
 
     /// Starts the next pass over the properties: true for the counting
     /// pass and the writing one, then false.
     #[inline]
     pub fn next_pass(&mut self) -> bool {
-        match std::mem::replace(&mut self.pass, Pass::Over) {
-            Pass::Start(serializer, name) => {
-                self.pass = Pass::Count(serializer, name, 0);
-                true
-            }
+        let (next, again) = match std::mem::replace(&mut self.0, Pass::Moving) {
+            Pass::Start(serializer, name) => (Pass::Count(serializer, name, 0), true),
             Pass::Count(serializer, name, len) => match serializer.serialize_struct(name, len) {
-                Ok(state) => {
-                    self.pass = Pass::Write(state);
-                    true
-                }
-                Err(error) => {
-                    self.error = Some(error);
-                    false
-                }
+                Ok(state) => (Pass::Write(state), true),
+                Err(error) => (Pass::Failed(error), false),
             },
             // Written (kept for `end`), or failed.
-            pass @ (Pass::Write(_) | Pass::Over) => {
-                self.pass = pass;
-                false
-            }
-        }
+            pass => (pass, false),
+        };
+        self.0 = next;
+        again
     }
 
     /// Ends the struct, or returns the first error a property met.
     #[inline]
     pub fn end(self) -> Result<S::Ok, S::Error> {
-        match (self.error, self.pass) {
-            (Some(error), _) => Err(error),
-            (None, Pass::Write(state)) => state.end(),
-            (None, _) => Err(serde::ser::Error::custom("a struct was ended before its properties were written")),
+        match self.0 {
+            Pass::Write(state) => state.end(),
+            Pass::Failed(error) => Err(error),
+            Pass::Start(..) | Pass::Count(..) | Pass::Moving => {
+                Err(serde::ser::Error::custom("a struct was ended before its properties were written"))
+            }
         }
     }
 }
@@ -670,25 +662,22 @@ impl<S: Serializer> StructWriter<S> {
 impl<S: Serializer> Sink for StructWriter<S> {
     #[inline]
     fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        match &mut self.pass {
-            Pass::Count(_, _, len) => *len += 1,
+        match &mut self.0 {
             Pass::Write(state) => {
-                if self.error.is_none()
-                    && let Err(error) = state.serialize_field(name, value)
-                {
-                    self.error = Some(error);
+                if let Err(error) = state.serialize_field(name, value) {
+                    self.0 = Pass::Failed(error);
                 }
             }
-            Pass::Start(..) | Pass::Over => {}
+            Pass::Count(_, _, len) => *len += 1,
+            Pass::Start(..) | Pass::Failed(_) | Pass::Moving => {}
         }
     }
     #[inline]
     fn skip(&mut self, name: &'static str) {
-        if let Pass::Write(state) = &mut self.pass
-            && self.error.is_none()
+        if let Pass::Write(state) = &mut self.0
             && let Err(error) = state.skip_field(name)
         {
-            self.error = Some(error);
+            self.0 = Pass::Failed(error);
         }
     }
 }
