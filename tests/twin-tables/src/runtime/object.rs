@@ -724,77 +724,43 @@ impl<S: Serializer> Sink for MapWriter<S> {
 }
 
 /// The writers' calls, one per property, named by its presence in the
-/// table (inherent methods: the compiler finds them without a trait
-/// lookup per property).
+/// table and made as serde's derive makes them, in table order (inherent
+/// methods: the compiler finds them without a trait lookup per property).
 macro_rules! writer_methods {
     ($($writer:ident),*) => {$(
         impl<S: Serializer> $writer<S> {
             /// A required property: always written.
             #[inline]
             pub fn required<T: Serialize>(&mut self, name: &'static str, value: &T) {
-                write::required(self, name, value);
+                Sink::field(self, name, value);
             }
             /// A required nullable property: always written, `None` as `null`.
             #[inline]
             pub fn nullable<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
-                write::nullable(self, name, value);
+                Sink::field(self, name, value);
             }
             /// An optional property: left out when `None`.
             #[inline]
             pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
-                write::optional(self, name, value);
+                match value {
+                    Some(value) => Sink::field(self, name, value),
+                    None => Sink::skip(self, name),
+                }
             }
             /// An optional nullable property: left out when `None`, `null`
             /// when `Some(None)`.
             #[inline]
             pub fn present<T: Serialize>(&mut self, name: &'static str, value: &Option<Option<T>>) {
-                write::present(self, name, value);
+                match value {
+                    Some(value) => Sink::field(self, name, value),
+                    None => Sink::skip(self, name),
+                }
             }
         }
     )*};
 }
 
 writer_methods!(StructWriter, MapWriter);
-
-/// How the writers' methods write each property into a [`Sink`], by
-/// presence (named as in the table): the same calls, in table order, as
-/// serde's derive makes.
-mod write {
-    use super::Sink;
-    use serde::Serialize;
-
-    /// A required property: always written.
-    #[inline]
-    pub fn required<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &T) {
-        sink.field(name, value);
-    }
-
-    /// A required nullable property (`Option<T>`): always written, `None`
-    /// as `null`.
-    #[inline]
-    pub fn nullable<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &Option<T>) {
-        sink.field(name, value);
-    }
-
-    /// An optional property (`Option<T>`): left out when `None`.
-    #[inline]
-    pub fn optional<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &Option<T>) {
-        match value {
-            Some(value) => sink.field(name, value),
-            None => sink.skip(name),
-        }
-    }
-
-    /// An optional nullable property (`Option<Option<T>>`): left out when
-    /// `None`, `null` when `Some(None)`.
-    #[inline]
-    pub fn present<K: Sink, T: Serialize>(sink: &mut K, name: &'static str, value: &Option<Option<T>>) {
-        match value {
-            Some(value) => sink.field(name, value),
-            None => sink.skip(name),
-        }
-    }
-}
 
 /// `impl Serialize` and `impl Deserialize` for a model struct, from its
 /// property table:
