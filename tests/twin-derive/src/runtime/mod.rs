@@ -72,7 +72,7 @@ pub mod __private {
     pub use super::multipart::Multipart;
     pub use super::object::{
         FieldIndex, FromObject, Key, MapWriter, RestSlot, Sink, Slot, StructWriter, Text, deserialize_object, double_option, missing,
-        read_object,
+        moved, read_object,
     };
     pub use super::paginate::{Pagination, items, pages};
     pub use super::params::{PathPart, PathStyle, QueryStyle, encode_path, path_param};

@@ -565,6 +565,19 @@ pub fn read_object<'de, A: de::MapAccess<'de>>(
     Ok(())
 }
 
+/// A property that may be absent, moved from its slot into the struct
+/// through a call rather than named in the struct expression. The value is
+/// the same; the optimized code is not: measured with cachegrind, decoding
+/// GitHub's issues (whose `Option`s of large nested structs, such as
+/// `repository`, are mostly absent) took 3.8 % fewer instructions, 432.6 M
+/// → 416.3 M, with fewer bytes copied; other bodies were unchanged
+/// (docs/performance.md).
+#[doc(hidden)]
+#[inline(always)]
+pub fn moved<T>(value: T) -> T {
+    value
+}
+
 /// The error for a required property the object lacks.
 #[doc(hidden)]
 pub fn missing<E: de::Error>(property: &'static str) -> E {
@@ -865,7 +878,7 @@ macro_rules! __impl_object {
             ::std::option::Option::None => return ::std::result::Result::Err(__p::missing($wire)),
         }
     };
-    (@finish $presence:ident $field:ident $wire:literal) => { $field };
+    (@finish $presence:ident $field:ident $wire:literal) => { __p::moved($field) };
     (@rest $rest:ident) => { ::std::option::Option::Some(&mut $rest) };
     (@rest) => { ::std::option::Option::None };
 }
