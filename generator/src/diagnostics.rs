@@ -76,6 +76,11 @@ pub enum Code {
     /// An example does not fit the schema it illustrates, as the client
     /// reads it (warning: examples never change the generated types).
     ExampleMismatch,
+    /// Two properties of an object, or two values of an enum, make the
+    /// same Rust name (`foo-bar` and `foo_bar`; `admin` and `Admin`), or one
+    /// makes a name the generated code keeps for itself (warning: the later
+    /// one is numbered, `foo_bar_2`; the wire names are unchanged).
+    NameCollision,
 }
 
 impl Code {
@@ -108,6 +113,7 @@ impl Code {
             Code::SkippedOperation => "skipped-operation",
             Code::DeepTypeNesting => "deep-type-nesting",
             Code::ExampleMismatch => "example-mismatch",
+            Code::NameCollision => "name-collision",
         }
     }
 }

@@ -128,9 +128,25 @@ fn escape_keyword(name: String) -> String {
 }
 
 /// Replaces everything that is not an ASCII letter or digit by a word
-/// separator, and splits camel humps so heck sees the words.
+/// separator. A sign that starts a number (at the start, or after another
+/// separator) is a word: `+1` and `-1` (GitHub's reactions) are `plus_1`
+/// and `minus_1`, `reactions-+1` is `reactions_plus_1`, not all `n1`;
+/// `a-1` is `a_1`.
 fn sanitize(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    let mut out = String::with_capacity(raw.len());
+    let mut after_word = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let starts_number = !after_word && chars.peek().is_some_and(char::is_ascii_digit);
+        match c {
+            '+' if starts_number => out.push_str(" plus "),
+            '-' if starts_number => out.push_str(" minus "),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+        after_word = c.is_ascii_alphanumeric();
+    }
+    out
 }
 
 /// A name for identifiers with no letters or digits at all.
@@ -227,6 +243,12 @@ mod tests {
             ("@type", "Type", "r#type", "Type"),
             ("-", "Minus", "minus", "Minus"),
             ("+", "Plus", "plus", "Plus"),
+            ("+1", "Plus1", "plus_1", "Plus1"),
+            ("-1", "Minus1", "minus_1", "Minus1"),
+            ("-1h", "Minus1h", "minus_1h", "Minus1h"),
+            ("a-1", "A1", "a_1", "A1"),
+            ("reactions-+1", "ReactionsPlus1", "reactions_plus_1", "ReactionsPlus1"),
+            ("reactions--1", "ReactionsMinus1", "reactions_minus_1", "ReactionsMinus1"),
             ("", "Empty", "empty", "Empty"),
             ("<=", "LtEq", "lt_eq", "LtEq"),
             ("café", "Caf", "caf", "Caf"),

@@ -158,8 +158,9 @@ struct Lowerer<'a> {
     derived: BTreeMap<Location, Vec<String>>,
     /// The variants of every enum lowered so far, by its values (as JSON
     /// text): specs repeat the same long enums (Microsoft Graph's `$select`
-    /// lists, on thousands of operations), and each is named once.
-    enum_variants: BTreeMap<String, Vec<crate::ir::EnumVariant>>,
+    /// lists, on thousands of operations), and each is named once; with
+    /// the values whose name another had, warned of at every use.
+    enum_variants: BTreeMap<String, (Vec<crate::ir::EnumVariant>, Vec<schema::Renamed>)>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -189,6 +190,21 @@ impl<'a> Lowerer<'a> {
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);
         }
+    }
+
+    /// Claims `candidate` in `names` for the spec's `what` (`("property",
+    /// wire)`) as a `kind` of name (`"field"`); a name another had is
+    /// numbered, with a `name-collision` warning at `at`.
+    fn claim_name(&mut self, names: &mut Scope, candidate: &str, (what, wire): (&str, &str), kind: &str, at: &Location) -> String {
+        let name = names.claim(candidate);
+        if name != candidate {
+            let message = format!(
+                "{what} `{}` would be the {kind} `{candidate}`, which is taken (by another {what}, or by the generated code); it is the {kind} `{name}`",
+                wire.escape_debug()
+            );
+            self.warn(Code::NameCollision, at, message);
+        }
+        name
     }
 
     /// Adds a named type that is still to be defined.

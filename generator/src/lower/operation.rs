@@ -122,7 +122,8 @@ impl<'a> Lowerer<'a> {
             Some(id) if !field_name(id).is_empty() => field_name(id),
             _ => field_name(&format!("{} {path}", method.key())),
         };
-        let name = names.claim(&base_name);
+        let wire = operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.wire()));
+        let name = self.claim_name(names, &base_name, ("operation", &wire), "method", at);
         let type_prefix = type_name(crate::naming::unraw(&name));
         let template = PathTemplate::parse(path);
         let (path_params, params) = self.parameters(&template, operation, item, at, &type_prefix);
@@ -298,8 +299,9 @@ impl<'a> Lowerer<'a> {
             let ty = self.parameter_type(&parameter, prefix);
             let idempotency_key =
                 location == ParamLocation::Header && wire.eq_ignore_ascii_case("idempotency-key") && ty == TypeRef::String;
+            let name = self.claim_name(&mut names, &field_name(wire), ("parameter", wire), "argument", &param_at);
             params.push(Param {
-                name: names.claim(&field_name(wire)),
+                name,
                 wire: wire.clone(),
                 location,
                 ty,
@@ -316,7 +318,7 @@ impl<'a> Lowerer<'a> {
     fn path_parameter(&mut self, parameter: &Parameter, at: &Location, prefix: &str, names: &mut Scope) -> PathParam {
         let explode = parameter.explode.unwrap_or(false);
         PathParam {
-            name: names.claim(&field_name(&parameter.name)),
+            name: self.claim_name(names, &field_name(&parameter.name), ("parameter", &parameter.name), "argument", at),
             wire: parameter.name.clone(),
             ty: self.parameter_type(parameter, prefix),
             style: match parameter.style {

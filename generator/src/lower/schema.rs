@@ -332,8 +332,9 @@ impl<'a> Lowerer<'a> {
                 (false, false) => Presence::Optional,
                 (false, true) => Presence::OptionalNullable,
             };
+            let name = self.claim_name(&mut names, &field_name(wire), ("property", wire), "field", &node.at);
             fields.push(Field {
-                name: names.claim(&field_name(wire)),
+                name,
                 wire: wire.clone(),
                 ty: lowered.ty,
                 presence,
@@ -371,14 +372,20 @@ impl<'a> Lowerer<'a> {
             EnumRepr::Mixed
         };
         let key = values.iter().map(Value::to_string).collect::<Vec<_>>().join(",");
-        let variants = match self.enum_variants.get(&key) {
-            Some(variants) => variants.clone(),
+        let (variants, renamed) = match self.enum_variants.get(&key) {
+            Some(named) => named.clone(),
             None => {
-                let variants = enum_variants(values);
-                self.enum_variants.insert(key, variants.clone());
-                variants
+                let named = enum_variants(values);
+                self.enum_variants.insert(key, named.clone());
+                named
             }
         };
+        for Renamed { value, would_be, name } in renamed {
+            let message = format!(
+                "enum value {value} would be the variant `{would_be}`, which is taken (by another value, or by the fallback for unlisted values, `Unknown`); it is the variant `{name}`"
+            );
+            self.warn(Code::NameCollision, at, message);
+        }
         let id = self.target_id(target, at);
         let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr, lists_null: nullable }), view, target);
         Lowered { ty, nullable }
@@ -688,15 +695,27 @@ fn integer_type(format: Option<&str>) -> TypeRef {
     }
 }
 
+/// An enum value whose variant name another value (or the fallback) had.
+#[derive(Debug, Clone)]
+pub(super) struct Renamed {
+    /// The value in backticks (a string's text, else its JSON).
+    value: String,
+    /// The name it would have had.
+    would_be: String,
+    /// The name it has.
+    name: String,
+}
+
 /// One variant per distinct value, named after it (`Unknown` is kept for
-/// the catch-all variant of open enums).
-fn enum_variants(values: Vec<Value>) -> Vec<EnumVariant> {
+/// the catch-all variant of open enums), and the values renamed.
+fn enum_variants(values: Vec<Value>) -> (Vec<EnumVariant>, Vec<Renamed>) {
     let mut names = Scope::with_reserved(["Unknown"]);
     // Strings (nearly every enum) are compared through a set; other values
     // by `Value` equality, which treats `0.0` and `-0.0` (and objects with
     // keys in another order) as the same value.
     let mut seen_strings = std::collections::BTreeSet::new();
     let mut variants: Vec<EnumVariant> = Vec::new();
+    let mut renamed = Vec::new();
     for value in values {
         let repeated = match &value {
             Value::String(text) => !seen_strings.insert(text.clone()),
@@ -710,9 +729,17 @@ fn enum_variants(values: Vec<Value>) -> Vec<EnumVariant> {
             Value::Number(number) => number_variant(number),
             other => variant_name(&other.to_string()),
         };
-        variants.push(EnumVariant { name: names.claim(&raw), value });
+        let name = names.claim(&raw);
+        if name != raw {
+            let text = match &value {
+                Value::String(text) => text.escape_debug().to_string(),
+                other => other.to_string(),
+            };
+            renamed.push(Renamed { value: format!("`{text}`"), would_be: raw, name: name.clone() });
+        }
+        variants.push(EnumVariant { name, value });
     }
-    variants
+    (variants, renamed)
 }
 
 /// `V2`, `V1_5`, `Minus3`, `V1_034E20`, `V1EMinus7`: a variant name for

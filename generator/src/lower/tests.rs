@@ -1963,3 +1963,84 @@ fn an_x_pagination_name_is_checked_only_by_a_style_that_reads_it() {
     let messages: Vec<&str> = api.warnings.iter().map(|warning| warning.message.as_str()).collect();
     assert!(messages.iter().any(|message| message.contains("`x-pagination.size` must be a string")), "{messages:?}");
 }
+
+#[test]
+fn names_that_collide_are_numbered_with_a_located_warning() {
+    // Properties that make one field name, and enum values that make one
+    // variant name (or the fallback's, `Unknown`): the later one is
+    // numbered, never silently.
+    let spec = "
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties:
+                foo-bar: {type: string}
+                foo_bar: {type: string}
+                role: {type: string, enum: [admin, Admin, unknown]}
+        paths: {}
+    ";
+    let api = lower_yaml(spec);
+    let TypeKind::Struct(pet) = &def(&api, "Pet").kind else { panic!("Pet is a struct") };
+    let names: Vec<(&str, &str)> = pet.fields.iter().map(|field| (field.wire.as_str(), field.name.as_str())).collect();
+    assert_eq!(names, [("foo-bar", "foo_bar"), ("foo_bar", "foo_bar_2"), ("role", "role")]);
+    let warnings: Vec<(Code, &str, &str)> = api.warnings.iter().map(|w| (w.code, w.pointer.as_str(), w.message.as_str())).collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                Code::NameCollision,
+                "/components/schemas/Pet/properties/foo_bar",
+                "property `foo_bar` would be the field `foo_bar`, which is taken (by another property, or by the generated code); it is the field `foo_bar_2`"
+            ),
+            (
+                Code::NameCollision,
+                "/components/schemas/Pet/properties/role",
+                "enum value `Admin` would be the variant `Admin`, which is taken (by another value, or by the fallback for unlisted values, `Unknown`); it is the variant `Admin2`"
+            ),
+            (
+                Code::NameCollision,
+                "/components/schemas/Pet/properties/role",
+                "enum value `unknown` would be the variant `Unknown`, which is taken (by another value, or by the fallback for unlisted values, `Unknown`); it is the variant `Unknown2`"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn operations_and_parameters_that_collide_are_numbered_with_a_located_warning() {
+    let spec = "
+        paths:
+          /a:
+            get:
+              operationId: getPet
+              parameters:
+                - {name: page-size, in: query, schema: {type: integer}}
+                - {name: page_size, in: header, schema: {type: integer}}
+              responses: {'204': {description: ok}}
+            post:
+              operationId: get_pet
+              responses: {'204': {description: ok}}
+    ";
+    let api = lower_yaml(spec);
+    let names: Vec<&str> = api.operations.iter().map(|operation| operation.name.as_str()).collect();
+    assert_eq!(names, ["get_pet", "get_pet_2"]);
+    let params: Vec<&str> = operation(&api, "get_pet").params.iter().map(|param| param.name.as_str()).collect();
+    assert_eq!(params, ["page_size", "page_size_2"]);
+    let warnings: Vec<(Code, &str, &str)> = api.warnings.iter().map(|w| (w.code, w.pointer.as_str(), w.message.as_str())).collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                Code::NameCollision,
+                "/paths/~1a/get/parameters/1",
+                "parameter `page_size` would be the argument `page_size`, which is taken (by another parameter, or by the generated code); it is the argument `page_size_2`"
+            ),
+            (
+                Code::NameCollision,
+                "/paths/~1a/post",
+                "operation `get_pet` would be the method `get_pet`, which is taken (by another operation, or by the generated code); it is the method `get_pet_2`"
+            ),
+        ]
+    );
+}
