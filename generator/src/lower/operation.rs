@@ -544,7 +544,7 @@ impl<'a> Lowerer<'a> {
                 }
                 None => TypeRef::String,
             };
-            let name = names.claim(&field_name(wire));
+            let name = self.claim_name(&mut names, &field_name(wire), ("response header", wire), "accessor", &header_at);
             headers.push(ResponseHeader { wire: wire.clone(), name, ty, doc: header.description.clone(), origin: header_at });
         }
         headers

@@ -2044,3 +2044,30 @@ fn operations_and_parameters_that_collide_are_numbered_with_a_located_warning() 
         ]
     );
 }
+
+#[test]
+fn a_response_header_named_like_an_accessor_of_the_response_is_numbered_with_a_warning() {
+    let spec = "
+        paths:
+          /a:
+            get:
+              operationId: a
+              responses:
+                '200':
+                  description: ok
+                  headers:
+                    Status: {schema: {type: string}}
+                  content:
+                    application/json: {schema: {type: string}}
+    ";
+    let api = lower_yaml(spec);
+    let warnings: Vec<(Code, &str, &str)> = api.warnings.iter().map(|w| (w.code, w.pointer.as_str(), w.message.as_str())).collect();
+    assert_eq!(
+        warnings,
+        [(
+            Code::NameCollision,
+            "/paths/~1a/get/responses/200/headers/Status",
+            "response header `Status` would be the accessor `status`, which is taken (by another response header, or by the generated code); it is the accessor `status_2`"
+        )]
+    );
+}
