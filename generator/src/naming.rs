@@ -117,6 +117,15 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// The name without what makes it a valid identifier on its own (a raw
+/// prefix, or the `_` after a keyword that cannot be raw), for composing
+/// another name from it: `self_` → `self` (so `self_provider`, not
+/// `self__provider`, which is not snake case), `r#type` → `type`.
+pub fn stem(ident: &str) -> &str {
+    let bare = unraw(ident);
+    bare.strip_suffix('_').filter(|keyword| NON_RAW_KEYWORDS.contains(keyword)).unwrap_or(bare)
+}
+
 fn escape_keyword(name: String) -> String {
     if NON_RAW_KEYWORDS.contains(&name.as_str()) {
         format!("{name}_")
@@ -262,6 +271,18 @@ mod tests {
             assert_eq!(field_name(wire), field, "field name of {wire:?}");
             assert_eq!(variant_name(wire), variant, "variant name of {wire:?}");
         }
+    }
+
+    #[test]
+    fn stems_compose_into_snake_case_names() {
+        // (identifier, stem): what `…_provider`, `mock_…` and the like are
+        // built from.
+        let table =
+            [("pet", "pet"), ("self_", "self"), ("crate_", "crate"), ("r#type", "type"), ("pet_", "pet_"), ("timeout_2", "timeout_2")];
+        for (ident, expected) in table {
+            assert_eq!(stem(ident), expected, "stem of {ident:?}");
+        }
+        assert_eq!(stem(&field_name("Self")), "self");
     }
 
     #[test]

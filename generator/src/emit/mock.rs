@@ -139,7 +139,7 @@ impl When {
 
 /// `fn mock_x(&self, when: impl FnOnce(XWhen) -> XWhen) -> Responder<'_, S, E>`.
 fn signature(operation: &Operation, api: &Api, when: &str) -> TokenStream {
-    let method = ident(&format!("mock_{}", unraw(&operation.name)));
+    let method = ident(&format!("mock_{}", crate::naming::stem(&operation.name)));
     let when = ident(when);
     let (success, _) = success(operation, api);
     let (error, _) = error(operation, api);

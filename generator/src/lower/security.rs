@@ -4,7 +4,7 @@
 use super::Lowerer;
 use crate::ir::{SecurityKind, SecurityScheme, ServerVariable, TokenUrl};
 use crate::model::{ParameterIn, SchemeKind, SecurityScheme as SpecScheme, Server};
-use crate::naming::{Scope, field_name, unraw};
+use crate::naming::{Scope, field_name, stem};
 
 use crate::runtime_names::BUILDER_METHODS;
 
@@ -44,11 +44,11 @@ impl<'a> Lowerer<'a> {
             };
             let doc = scheme.description.clone();
             let name = names.claim(&field_name(key));
-            let provider = (kind != SecurityKind::Basic).then(|| names.claim(&format!("{}_provider", unraw(&name))));
+            let provider = (kind != SecurityKind::Basic).then(|| names.claim(&format!("{}_provider", stem(&name))));
             let token_url = match &scheme.kind {
                 SchemeKind::OAuth2 { client_credentials_token_url: Some(url) } => {
                     // `name` is snake_case and unique: so is the constant.
-                    let constant = format!("{}_TOKEN_URL", unraw(&name).to_ascii_uppercase());
+                    let constant = format!("{}_TOKEN_URL", stem(&name).to_ascii_uppercase());
                     Some(match resolve_url(url, &base_url) {
                         Some(url) => TokenUrl { constant, url, absolute: true },
                         None => TokenUrl { constant, url: url.clone(), absolute: false },

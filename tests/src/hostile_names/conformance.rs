@@ -19,6 +19,8 @@ async fn with_retry_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::with_retry_2(&client).await;
@@ -35,6 +37,8 @@ async fn with_idempotency_key_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::with_idempotency_key_2(&client).await;
@@ -51,6 +55,8 @@ async fn builder_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::builder_2(&client).await;
@@ -67,6 +73,8 @@ async fn new_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::new_2(&client).await;
@@ -83,6 +91,8 @@ async fn base_url_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::base_url_2(&client).await;
@@ -99,6 +109,8 @@ async fn core_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::core_2(&client).await;
@@ -115,6 +127,8 @@ async fn retry() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::retry(&client).await;
@@ -131,6 +145,8 @@ async fn hook() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::hook(&client).await;
@@ -147,6 +163,8 @@ async fn timeout() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::timeout(&client).await;
@@ -163,6 +181,8 @@ async fn no_timeout() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::no_timeout(&client).await;
@@ -179,6 +199,8 @@ async fn connect_timeout() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::connect_timeout(&client).await;
@@ -195,6 +217,8 @@ async fn max_body_bytes() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::max_body_bytes(&client).await;
@@ -211,6 +235,8 @@ async fn max_error_body_bytes() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::max_error_body_bytes(&client).await;
@@ -227,6 +253,8 @@ async fn http_client() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::http_client(&client).await;
@@ -243,6 +271,8 @@ async fn user_agent() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::user_agent(&client).await;
@@ -259,6 +289,8 @@ async fn build() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::build(&client).await;
@@ -275,6 +307,8 @@ async fn server_variable() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::server_variable(&client).await;
@@ -291,6 +325,8 @@ async fn clone_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::clone_2(&client).await;
@@ -307,6 +343,8 @@ async fn fmt_2() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::fmt_2(&client).await;
@@ -323,6 +361,8 @@ async fn eq() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::eq(&client).await;
@@ -339,6 +379,8 @@ async fn into() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::into(&client).await;
@@ -355,6 +397,8 @@ async fn from() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::from(&client).await;
@@ -371,6 +415,8 @@ async fn default() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::default(&client).await;
@@ -387,6 +433,8 @@ async fn request() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::request(&client).await;
@@ -403,6 +451,8 @@ async fn send() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::send(&client).await;
@@ -419,6 +469,8 @@ async fn call() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::call(&client).await;
@@ -435,6 +487,8 @@ async fn apply() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::apply(&client).await;
@@ -451,6 +505,8 @@ async fn with() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::with(&client).await;
@@ -467,6 +523,8 @@ async fn stream() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::stream(&client).await;
@@ -483,6 +541,8 @@ async fn pages() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::pages(&client).await;
@@ -499,6 +559,8 @@ async fn to_owned() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::to_owned(&client).await;
@@ -515,6 +577,8 @@ async fn put_holder() {
         .timeout_2("conformance")
         .retry_unauthorized_2("conformance")
         .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
         .build()
         .expect("the client builds");
     let result = super::Client::put_holder(
@@ -523,4 +587,22 @@ async fn put_holder() {
         )
         .await;
     crate::runtime::__private::conformance_check("put_holder", true, result);
+}
+
+#[tokio::test]
+#[ignore = "needs a mock server of the spec: set CONFORMANCE_URL"]
+async fn self_() {
+    let client = super::Client::builder()
+        .base_url(crate::runtime::__private::conformance_url(::std::module_path!()))
+        .retry_2("conformance")
+        .hook_2("conformance")
+        .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
+        .build()
+        .expect("the client builds");
+    let result = super::Client::self_(&client).await;
+    crate::runtime::__private::conformance_check("self_", true, result);
 }

@@ -263,6 +263,14 @@ pub trait MockServerExt {
         &self,
         when: impl ::std::ops::FnOnce(PutHolderWhen) -> PutHolderWhen,
     ) -> crate::runtime::mock::Responder<'_, super::types::A, ::serde_json::Value>;
+
+    /// Mocks [`Client::self_`](super::Client::self_): `GET /ops/31`.
+    ///
+    /// `when` narrows what the mock matches ([`SelfWhen`]).
+    fn mock_self(
+        &self,
+        when: impl ::std::ops::FnOnce(SelfWhen) -> SelfWhen,
+    ) -> crate::runtime::mock::Responder<'_, super::types::Holder, ::serde_json::Value>;
 }
 
 impl MockServerExt for ::wiremock::MockServer {
@@ -1161,6 +1169,34 @@ impl MockServerExt for ::wiremock::MockServer {
             ),
         )
     }
+
+    fn mock_self(
+        &self,
+        when: impl ::std::ops::FnOnce(SelfWhen) -> SelfWhen,
+    ) -> crate::runtime::mock::Responder<'_, super::types::Holder, ::serde_json::Value> {
+        let expect = when(
+                SelfWhen(
+                    crate::runtime::mock::Expect::new(
+                        "GET",
+                        "",
+                        &[crate::runtime::mock::PathPiece::Literal("/ops/31")],
+                    ),
+                ),
+            )
+            .0;
+        crate::runtime::mock::Responder::new(
+            self,
+            expect,
+            |value: &super::types::Holder| crate::runtime::mock::Body::json(
+                "application/json",
+                value,
+            ),
+            |value: &::serde_json::Value| crate::runtime::mock::Body::json(
+                "application/json",
+                value,
+            ),
+        )
+    }
 }
 
 /// What a request to [`Client::with_retry_2`](super::Client::with_retry_2) must be to match the mock: each setter adds a condition.
@@ -1514,6 +1550,17 @@ impl PutHolderWhen {
         Self(self.0.json_body(value))
     }
 
+    /// The request also satisfies `matcher`, any wiremock matcher (for what has no typed setter: form and multipart bodies, credentials).
+    pub fn matching(self, matcher: impl ::wiremock::Match + 'static) -> Self {
+        Self(self.0.and(matcher))
+    }
+}
+
+/// What a request to [`Client::self_`](super::Client::self_) must be to match the mock: each setter adds a condition.
+#[derive(Debug)]
+pub struct SelfWhen(crate::runtime::mock::Expect);
+
+impl SelfWhen {
     /// The request also satisfies `matcher`, any wiremock matcher (for what has no typed setter: form and multipart bodies, credentials).
     pub fn matching(self, matcher: impl ::wiremock::Match + 'static) -> Self {
         Self(self.0.and(matcher))

@@ -11,6 +11,9 @@ mod conformance;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+/// The token endpoint of the `crate` security scheme's OAuth2 client-credentials flow (`tokenUrl`), for [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials).
+pub const CRATE_TOKEN_URL: &str = "https://auth.example.com/token";
+
 /// Client for the Hostile names API (version 1).
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -27,6 +30,8 @@ struct Credentials {
     timeout_2: Option<crate::runtime::__private::Credential>,
     retry_unauthorized_2: Option<crate::runtime::__private::Credential>,
     timeout_2_provider_2: Option<crate::runtime::__private::Credential>,
+    self_: Option<crate::runtime::__private::Credential>,
+    crate_: Option<crate::runtime::__private::Credential>,
 }
 
 impl ::std::fmt::Debug for Credentials {
@@ -37,6 +42,8 @@ impl ::std::fmt::Debug for Credentials {
             .field("timeout_2", &self.timeout_2)
             .field("retry_unauthorized_2", &self.retry_unauthorized_2)
             .field("timeout_2_provider_2", &self.timeout_2_provider_2)
+            .field("self_", &self.self_)
+            .field("crate_", &self.crate_)
             .finish()
     }
 }
@@ -166,6 +173,56 @@ impl ClientBuilder {
         provider: impl crate::runtime::CredentialProvider,
     ) -> Self {
         self.credentials.timeout_2_provider_2 = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
+        self
+    }
+
+    /// Credentials for the `self` security scheme, sent with every operation that accepts it.
+    ///
+    /// A scheme named after a keyword: its provider is `self_provider`.
+    ///
+    /// Sent as `Authorization: Bearer <token>`.
+    pub fn self_(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.self_ = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `self` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`self_`](Self::self_)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    pub fn self_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.self_ = Some(
+            crate::runtime::__private::Credential::provider(provider),
+        );
+        self
+    }
+
+    /// Credentials for the `crate` security scheme, sent with every operation that accepts it.
+    ///
+    /// Sent as `Authorization: Bearer <token>`.
+    pub fn crate_(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.credentials.crate_ = Some(
+            crate::runtime::__private::Credential::Static(value.into()),
+        );
+        self
+    }
+
+    /// Credentials for the `crate` security scheme from `provider`, which is asked before every attempt of every operation that accepts the scheme (instead of the fixed value of [`crate_`](Self::crate_)).
+    ///
+    /// See [`CredentialProvider`](crate::runtime::CredentialProvider); after a 401 the provider is told the credential was rejected and the request is sent once more with a new one (see [`retry_unauthorized`](Self::retry_unauthorized)).
+    ///
+    /// For the scheme's client-credentials flow: `.crate_provider(OAuth2ClientCredentials::new(CRATE_TOKEN_URL, client_id, client_secret))` (see [`OAuth2ClientCredentials`](crate::runtime::OAuth2ClientCredentials)).
+    pub fn crate_provider(
+        mut self,
+        provider: impl crate::runtime::CredentialProvider,
+    ) -> Self {
+        self.credentials.crate_ = Some(
             crate::runtime::__private::Credential::provider(provider),
         );
         self
@@ -926,6 +983,27 @@ impl Client {
     ) -> crate::runtime::Call<crate::runtime::Response<types::A>, ::serde_json::Value> {
         let mut request = self.core.request(crate::runtime::Method::POST, "/holder");
         request.json("application/json", body);
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
+    }
+
+    /// `GET /ops/31`
+    pub fn self_(
+        &self,
+    ) -> crate::runtime::Call<
+        crate::runtime::Response<types::Holder>,
+        ::serde_json::Value,
+    > {
+        let mut request = self.core.request(crate::runtime::Method::GET, "/ops/31");
+        if let Some(value) = &self.credentials.self_ {
+            request.bearer_auth(value);
+        } else if let Some(value) = &self.credentials.crate_ {
+            request.bearer_auth(value);
+        }
         request
             .call_json(
                 "application/json",
