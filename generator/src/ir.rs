@@ -1125,6 +1125,10 @@ pub const SCHEMAS: &str = "schemas";
 /// The feature that turns every tag on (the default).
 pub const FULL: &str = "full";
 
+/// The feature of the typed `wiremock` helpers (`emit::mock`'s manifest
+/// lines declare it).
+pub const MOCK: &str = "mock";
+
 /// Feature names and which items each one compiles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {

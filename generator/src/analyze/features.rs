@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::{operation_roots, reachable};
-use crate::ir::{Api, FULL, Features, SCHEMAS, Slice, UNTAGGED};
+use crate::ir::{Api, FULL, Features, MOCK, SCHEMAS, Slice, UNTAGGED};
 use crate::naming::Scope;
 
 /// A Cargo feature name for a tag: lowercase ASCII letters, digits, `-`
@@ -29,8 +29,9 @@ fn feature_name(tag: &str) -> String {
 
 /// Assigns features to the operations and types of `api`.
 pub fn assign(api: &Api) -> Features {
-    // Names reserved by Cargo or by this module.
-    let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED, SCHEMAS]);
+    // Names reserved by Cargo, by this module or by the manifest's other
+    // features.
+    let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED, SCHEMAS, MOCK]);
     let mut names: Vec<(String, Slice)> = Vec::new();
     let mut index_of = |slice: Slice, names: &mut Vec<(String, Slice)>| -> usize {
         if let Some(found) = names.iter().position(|(_, known)| *known == slice) {

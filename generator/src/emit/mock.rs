@@ -404,4 +404,11 @@ mod tests {
             assert_eq!(super::base_path(url), path, "{url}");
         }
     }
+
+    #[test]
+    fn the_manifest_feature_is_the_one_tags_may_not_take() {
+        // (`analyze::features` reserves `ir::MOCK` for this line.)
+        let line = format!("\n{} = [\"dep:wiremock\"]\n", crate::ir::MOCK);
+        assert!(super::MANIFEST_FEATURE.ends_with(&line), "{}", super::MANIFEST_FEATURE);
+    }
 }

@@ -2071,3 +2071,20 @@ fn a_response_header_named_like_an_accessor_of_the_response_is_numbered_with_a_w
         )]
     );
 }
+
+#[test]
+fn tags_named_like_the_manifests_own_features_are_numbered() {
+    let mut api = lower_yaml(
+        "
+        paths:
+          /a: {get: {operationId: a, tags: [mock], responses: {'204': {description: none}}}}
+          /b: {get: {operationId: b, tags: [full, default], responses: {'204': {description: none}}}}
+          /c: {get: {operationId: c, tags: [schemas, untagged], responses: {'204': {description: none}}}}
+          /d: {get: {operationId: d, responses: {'204': {description: none}}}}
+        ",
+    );
+    let context = crate::context::Context { features: true, ..crate::context::Context::default_for_tests() };
+    crate::analyze::run(&mut api, &context);
+    let features = api.features.as_ref().map(|features| features.names.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>());
+    assert_eq!(features, Some(vec!["mock_2", "full_2", "default_2", "schemas_2", "untagged_2", "untagged"]));
+}
