@@ -84,6 +84,11 @@ pub enum Code {
     /// the later one is numbered, `foo_bar_2`; the wire names are
     /// unchanged).
     NameCollision,
+    /// The module name a caller gave a spec ([`crate::SpecInput::module`])
+    /// is not a Rust identifier, is the crate root's own (`runtime`), or
+    /// is given to two specs. The front ends name modules with
+    /// [`crate::module_name_for_path`] and refuse the last case themselves.
+    InvalidModuleName,
 }
 
 impl Code {
@@ -117,6 +122,7 @@ impl Code {
             Code::DeepTypeNesting => "deep-type-nesting",
             Code::ExampleMismatch => "example-mismatch",
             Code::NameCollision => "name-collision",
+            Code::InvalidModuleName => "invalid-module-name",
         }
     }
 }

@@ -310,6 +310,29 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What is wrong with the modules `specs` name, when a caller chose them
+/// (the front ends use [`module_name_for_path`], which cannot go wrong
+/// but can make one name twice): each must be a Rust identifier, not one
+/// the crate root keeps for itself, and used once.
+fn module_problems(specs: &[SpecInput]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for spec in specs {
+        let module = spec.module.as_str();
+        let problem = if syn::parse_str::<syn::Ident>(module).is_err() {
+            format!("the module name {module:?} is not a Rust identifier")
+        } else if naming::RESERVED_MODULES.contains(&naming::unraw(module)) {
+            format!("the module name `{module}` is the crate root's own (its runtime); name the spec's module otherwise")
+        } else if let Some(first) = seen.insert(module, &spec.path) {
+            format!("{first} and {} would both generate module `{module}`; rename one of them", spec.path)
+        } else {
+            continue;
+        };
+        problems.push(Diagnostic::new(Code::InvalidModuleName, &spec.path, "", problem));
+    }
+    problems
+}
+
 /// Runs the whole pipeline over `specs`. Either every spec generates, or all
 /// problems found in all specs are returned together, followed by the
 /// warnings found on the way ([`Diagnostics::errors`] counts the errors).
@@ -321,6 +344,9 @@ pub fn generate(specs: &[SpecInput], loader: &dyn Loader, config: &Config) -> Re
     let context = context::Context::new(config);
     // The compiler's recursion limit the crate needs (0: the default).
     let mut recursion_limit = 0;
+    for problem in module_problems(specs) {
+        diagnostics.push(problem);
+    }
     for spec in specs {
         let result = load::load_spec_in(&spec.path, config.ref_root.as_deref(), loader).and_then(|docs| {
             let mut api = lower::lower(&docs, &context)?;

@@ -108,8 +108,18 @@ pub fn module_name_for_path(path: &str) -> String {
         _ => file,
     };
     let name = field_name(stem);
-    name.strip_prefix("r#").map(|bare| format!("{bare}_")).unwrap_or(name)
+    match name.strip_prefix("r#") {
+        Some(bare) => format!("{bare}_"),
+        None if RESERVED_MODULES.contains(&name.as_str()) => format!("{name}_"),
+        None => name,
+    }
 }
+
+/// Module names the crate root keeps for itself: `runtime` (the copied
+/// runtime, or the runtime crate under that name) and the runtime crate's
+/// own name. A spec's module never takes one ([`module_name_for_path`]
+/// appends `_`, as for keywords; `generate` refuses one given directly).
+pub const RESERVED_MODULES: &[&str] = &["runtime", "oagen_runtime"];
 
 /// The name as it appears in Rust source, without a raw prefix; compare this
 /// with the wire name to decide whether `#[serde(rename)]` is needed.
@@ -296,6 +306,9 @@ mod tests {
             ("docker-engine-v1.41.yaml", "docker_engine_v1_41"),
             ("api.github.com.JSON", "api_github_com"),
             ("spec.txt", "spec_txt"),
+            ("specs/runtime.yaml", "runtime_"),
+            ("oagen-runtime.json", "oagen_runtime_"),
+            ("runtimes.yaml", "runtimes"),
         ];
         for (path, module) in table {
             assert_eq!(module_name_for_path(path), module, "module for {path:?}");

@@ -154,3 +154,28 @@ components:
     assert_eq!(conformance.matches(declared).count(), 2, "both calls send the declared example: {conformance}");
     assert!(!conformance.contains("png"), "{conformance}");
 }
+
+#[test]
+fn module_names_a_caller_gives_are_checked_before_anything_is_generated() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let files = std::collections::BTreeMap::from([("a.yaml".to_owned(), spec.to_owned()), ("b.yaml".to_owned(), spec.to_owned())]);
+    let input = |path: &str, module: &str| SpecInput { path: path.to_owned(), module: module.to_owned() };
+    let cases = [
+        (vec![input("a.yaml", "runtime")], "the module name `runtime` is the crate root's own"),
+        (vec![input("a.yaml", "oagen_runtime")], "the module name `oagen_runtime` is the crate root's own"),
+        (vec![input("a.yaml", "a-b")], "the module name \"a-b\" is not a Rust identifier"),
+        (vec![input("a.yaml", "")], "the module name \"\" is not a Rust identifier"),
+        (vec![input("a.yaml", "api"), input("b.yaml", "api")], "a.yaml and b.yaml would both generate module `api`"),
+    ];
+    for (specs, expected) in cases {
+        let problems = generator::generate(&specs, &files, &Config::default()).expect_err("refused");
+        let rendered = problems.to_string();
+        assert!(rendered.contains(expected) && rendered.contains("invalid-module-name"), "{expected}: {rendered}");
+        assert_eq!(problems.errors(), 1, "{rendered}");
+    }
+    // The name the front ends give a spec called `runtime.yaml`.
+    let files = std::collections::BTreeMap::from([("runtime.yaml".to_owned(), spec.to_owned())]);
+    let module = generator::module_name_for_path("runtime.yaml");
+    let output = generator::generate(&[input("runtime.yaml", &module)], &files, &Config::default()).expect("generates");
+    assert!(output.files.contains_key("src/runtime_/mod.rs"), "{:?}", output.files.keys().collect::<Vec<_>>());
+}
