@@ -76,9 +76,9 @@ pub enum Code {
     /// An example does not fit the schema it illustrates, as the client
     /// reads it (warning: examples never change the generated types).
     ExampleMismatch,
-    /// Two properties of an object, two values of an enum, two operations,
-    /// two parameters of an operation or two headers of a response make
-    /// the same Rust name
+    /// Two schemas, two properties of an object, two values of an enum, two
+    /// operations, two parameters of an operation or two headers of a
+    /// response make the same Rust name
     /// (`foo-bar` and `foo_bar`; `admin` and `Admin`), or one makes a name
     /// the generated code keeps for itself (`Unknown`, `builder`) (warning:
     /// the later one is numbered, `foo_bar_2`; the wire names are

@@ -223,6 +223,14 @@ impl<'a> Lowerer<'a> {
         for (name, node) in &components.schemas {
             let at = node.at.clone();
             let id = self.declare(name, &at);
+            let (candidate, claimed) = (crate::naming::type_name(name), &self.declared[id.0].name);
+            if *claimed != candidate {
+                let message = format!(
+                    "schema `{}` would be the type `{candidate}`, which is taken (by another schema, or by the generated code); it is the type `{claimed}`",
+                    name.escape_debug()
+                );
+                self.warn(Code::NameCollision, &at, message);
+            }
             self.by_location.insert(at.clone(), id);
             // (`null` itself, or a `null` alternative of a 3.1 union:
             // `ResponseError: {anyOf: [{type: object, …}, {type: 'null'}]}`.)
