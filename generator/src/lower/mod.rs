@@ -223,8 +223,10 @@ impl<'a> Lowerer<'a> {
         for (name, node) in &components.schemas {
             let at = node.at.clone();
             let id = self.declare(name, &at);
-            let (candidate, claimed) = (crate::naming::type_name(name), &self.declared[id.0].name);
-            if *claimed != candidate {
+            let candidate = crate::naming::type_name(name);
+            if let Some(claimed) = self.declared.get(id.0).map(|declared| &declared.name)
+                && *claimed != candidate
+            {
                 let message = format!(
                     "schema `{}` would be the type `{candidate}`, which is taken (by another schema, or by the generated code); it is the type `{claimed}`",
                     name.escape_debug()
