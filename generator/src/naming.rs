@@ -226,10 +226,10 @@ pub(crate) fn method_names(operations: &[crate::ir::Operation]) -> BTreeSet<Stri
         .collect()
 }
 
-/// `{name}_{suffix}`, or with a number when an operation already has that
-/// name.
+/// `{name}_{suffix}` (of the name's [`stem`]: `self_` → `self_pages`), or
+/// with a number when an operation already has that name.
 pub(crate) fn derived_name(taken: &BTreeSet<String>, name: &str, suffix: &str) -> String {
-    let base = format!("{}_{suffix}", unraw(name));
+    let base = format!("{}_{suffix}", stem(name));
     if !taken.contains(&base) {
         return base;
     }
@@ -354,6 +354,7 @@ mod tests {
             ("list_pets", "pages", "list_pets_pages_2"),
             ("list_pets", "stream", "list_pets_stream_3"),
             ("r#type", "send", "type_send"),
+            ("self_", "pages", "self_pages"),
         ] {
             assert_eq!(derived_name(&taken, name, suffix), expected, "{name} + {suffix}");
         }

@@ -71,15 +71,25 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
             None if detect => detected(operation, types),
             None => None,
         };
-        operation.pagination = pagination.map(|pagination| Pagination {
-            methods: PageMethods {
-                request: crate::naming::derived_name(&taken, &operation.name, "request"),
-                send: crate::naming::derived_name(&taken, &operation.name, "send"),
-                pages: crate::naming::derived_name(&taken, &operation.name, "pages"),
-                stream: crate::naming::derived_name(&taken, &operation.name, "stream"),
-            },
-            ..pagination
-        });
+        let Some(pagination) = pagination else {
+            operation.pagination = None;
+            continue;
+        };
+        let mut method = |suffix: &str| {
+            let name = crate::naming::derived_name(&taken, &operation.name, suffix);
+            let plain = format!("{}_{suffix}", crate::naming::stem(&operation.name));
+            if name != plain {
+                let message = format!(
+                    "the `{suffix}` method of `{}` would be `{plain}`, which is taken (by another operation's method, or by the generated client); it is `{name}`",
+                    crate::naming::unraw(&operation.name)
+                );
+                let at = &operation.origin;
+                problems.push(Diagnostic::warning(Code::NameCollision, &at.file, &at.pointer.to_string(), message));
+            }
+            name
+        };
+        let methods = PageMethods { request: method("request"), send: method("send"), pages: method("pages"), stream: method("stream") };
+        operation.pagination = Some(Pagination { methods, ..pagination });
     }
     problems
 }

@@ -603,6 +603,50 @@ async fn self_() {
         .crate_("conformance")
         .build()
         .expect("the client builds");
-    let result = super::Client::self_(&client).await;
+    let params = super::types::SelfTypeParams {
+        per_page: None,
+        page: None,
+    };
+    let result = super::Client::self_(&client, &params).await;
     crate::runtime::__private::conformance_check("self_", true, result);
+}
+
+#[tokio::test]
+#[ignore = "needs a mock server of the spec: set CONFORMANCE_URL"]
+async fn list_holders() {
+    let client = super::Client::builder()
+        .base_url(crate::runtime::__private::conformance_url(::std::module_path!()))
+        .retry_2("conformance")
+        .hook_2("conformance")
+        .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
+        .build()
+        .expect("the client builds");
+    let params = super::types::ListHoldersParams {
+        per_page: None,
+        page: None,
+    };
+    let result = super::Client::list_holders(&client, &params).await;
+    crate::runtime::__private::conformance_check("list_holders", true, result);
+}
+
+#[tokio::test]
+#[ignore = "needs a mock server of the spec: set CONFORMANCE_URL"]
+async fn list_holders_stream() {
+    let client = super::Client::builder()
+        .base_url(crate::runtime::__private::conformance_url(::std::module_path!()))
+        .retry_2("conformance")
+        .hook_2("conformance")
+        .timeout_2("conformance")
+        .retry_unauthorized_2("conformance")
+        .timeout_2_provider_2("conformance")
+        .self_("conformance")
+        .crate_("conformance")
+        .build()
+        .expect("the client builds");
+    let result = super::Client::list_holders_stream(&client).await;
+    crate::runtime::__private::conformance_check("list_holders_stream", true, result);
 }

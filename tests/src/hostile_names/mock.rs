@@ -270,7 +270,33 @@ pub trait MockServerExt {
     fn mock_self(
         &self,
         when: impl ::std::ops::FnOnce(SelfWhen) -> SelfWhen,
-    ) -> crate::runtime::mock::Responder<'_, super::types::Holder, ::serde_json::Value>;
+    ) -> crate::runtime::mock::Responder<
+        '_,
+        Vec<super::types::Holder>,
+        ::serde_json::Value,
+    >;
+
+    /// Mocks [`Client::list_holders`](super::Client::list_holders): `GET /ops/32`.
+    ///
+    /// `when` narrows what the mock matches ([`ListHoldersWhen`]).
+    fn mock_list_holders(
+        &self,
+        when: impl ::std::ops::FnOnce(ListHoldersWhen) -> ListHoldersWhen,
+    ) -> crate::runtime::mock::Responder<
+        '_,
+        Vec<super::types::Holder>,
+        ::serde_json::Value,
+    >;
+
+    /// Mocks [`Client::list_holders_stream`](super::Client::list_holders_stream): `GET /ops/33`.
+    ///
+    /// `when` narrows what the mock matches ([`ListHoldersStreamWhen`]).
+    ///
+    /// The operation returns no body: `respond(status, &())` answers an empty one.
+    fn mock_list_holders_stream(
+        &self,
+        when: impl ::std::ops::FnOnce(ListHoldersStreamWhen) -> ListHoldersStreamWhen,
+    ) -> crate::runtime::mock::Responder<'_, (), ::serde_json::Value>;
 }
 
 impl MockServerExt for ::wiremock::MockServer {
@@ -1173,7 +1199,11 @@ impl MockServerExt for ::wiremock::MockServer {
     fn mock_self(
         &self,
         when: impl ::std::ops::FnOnce(SelfWhen) -> SelfWhen,
-    ) -> crate::runtime::mock::Responder<'_, super::types::Holder, ::serde_json::Value> {
+    ) -> crate::runtime::mock::Responder<
+        '_,
+        Vec<super::types::Holder>,
+        ::serde_json::Value,
+    > {
         let expect = when(
                 SelfWhen(
                     crate::runtime::mock::Expect::new(
@@ -1187,10 +1217,67 @@ impl MockServerExt for ::wiremock::MockServer {
         crate::runtime::mock::Responder::new(
             self,
             expect,
-            |value: &super::types::Holder| crate::runtime::mock::Body::json(
+            |value: &Vec<super::types::Holder>| crate::runtime::mock::Body::json(
                 "application/json",
                 value,
             ),
+            |value: &::serde_json::Value| crate::runtime::mock::Body::json(
+                "application/json",
+                value,
+            ),
+        )
+    }
+
+    fn mock_list_holders(
+        &self,
+        when: impl ::std::ops::FnOnce(ListHoldersWhen) -> ListHoldersWhen,
+    ) -> crate::runtime::mock::Responder<
+        '_,
+        Vec<super::types::Holder>,
+        ::serde_json::Value,
+    > {
+        let expect = when(
+                ListHoldersWhen(
+                    crate::runtime::mock::Expect::new(
+                        "GET",
+                        "",
+                        &[crate::runtime::mock::PathPiece::Literal("/ops/32")],
+                    ),
+                ),
+            )
+            .0;
+        crate::runtime::mock::Responder::new(
+            self,
+            expect,
+            |value: &Vec<super::types::Holder>| crate::runtime::mock::Body::json(
+                "application/json",
+                value,
+            ),
+            |value: &::serde_json::Value| crate::runtime::mock::Body::json(
+                "application/json",
+                value,
+            ),
+        )
+    }
+
+    fn mock_list_holders_stream(
+        &self,
+        when: impl ::std::ops::FnOnce(ListHoldersStreamWhen) -> ListHoldersStreamWhen,
+    ) -> crate::runtime::mock::Responder<'_, (), ::serde_json::Value> {
+        let expect = when(
+                ListHoldersStreamWhen(
+                    crate::runtime::mock::Expect::new(
+                        "GET",
+                        "",
+                        &[crate::runtime::mock::PathPiece::Literal("/ops/33")],
+                    ),
+                ),
+            )
+            .0;
+        crate::runtime::mock::Responder::new(
+            self,
+            expect,
+            |_: &()| crate::runtime::mock::Body::empty(),
             |value: &::serde_json::Value| crate::runtime::mock::Body::json(
                 "application/json",
                 value,
@@ -1561,6 +1648,88 @@ impl PutHolderWhen {
 pub struct SelfWhen(crate::runtime::mock::Expect);
 
 impl SelfWhen {
+    /// The query parameter `per_page` is `value`, as the client writes it.
+    pub fn per_page(self, value: i64) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "per_page",
+                    &value,
+                    crate::runtime::__private::QueryStyle::Form {
+                        explode: true,
+                    },
+                ),
+        )
+    }
+
+    /// The query parameter `page` is `value`, as the client writes it.
+    pub fn page(self, value: i64) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "page",
+                    &value,
+                    crate::runtime::__private::QueryStyle::Form {
+                        explode: true,
+                    },
+                ),
+        )
+    }
+
+    /// The request also satisfies `matcher`, any wiremock matcher (for what has no typed setter: form and multipart bodies, credentials).
+    pub fn matching(self, matcher: impl ::wiremock::Match + 'static) -> Self {
+        Self(self.0.and(matcher))
+    }
+}
+
+/// What a request to [`Client::list_holders`](super::Client::list_holders) must be to match the mock: each setter adds a condition.
+#[derive(Debug)]
+pub struct ListHoldersWhen(crate::runtime::mock::Expect);
+
+impl ListHoldersWhen {
+    /// The query parameter `per_page` is `value`, as the client writes it.
+    pub fn per_page(self, value: i64) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "per_page",
+                    &value,
+                    crate::runtime::__private::QueryStyle::Form {
+                        explode: true,
+                    },
+                ),
+        )
+    }
+
+    /// The query parameter `page` is `value`, as the client writes it.
+    pub fn page(self, value: i64) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "page",
+                    &value,
+                    crate::runtime::__private::QueryStyle::Form {
+                        explode: true,
+                    },
+                ),
+        )
+    }
+
+    /// The request also satisfies `matcher`, any wiremock matcher (for what has no typed setter: form and multipart bodies, credentials).
+    pub fn matching(self, matcher: impl ::wiremock::Match + 'static) -> Self {
+        Self(self.0.and(matcher))
+    }
+}
+
+/// What a request to [`Client::list_holders_stream`](super::Client::list_holders_stream) must be to match the mock: each setter adds a condition.
+#[derive(Debug)]
+pub struct ListHoldersStreamWhen(crate::runtime::mock::Expect);
+
+impl ListHoldersStreamWhen {
     /// The request also satisfies `matcher`, any wiremock matcher (for what has no typed setter: form and multipart bodies, credentials).
     pub fn matching(self, matcher: impl ::wiremock::Match + 'static) -> Self {
         Self(self.0.and(matcher))

@@ -991,24 +991,180 @@ impl Client {
             )
     }
 
-    /// `GET /ops/31`
-    pub fn self_(
+    /// The request of [`Client::self_`], for its pages.
+    fn self_request(
         &self,
-    ) -> crate::runtime::Call<
-        crate::runtime::Response<types::Holder>,
-        ::serde_json::Value,
-    > {
+        params: &types::SelfTypeParams,
+    ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/ops/31");
+        request
+            .query(
+                "per_page",
+                params.per_page.as_ref(),
+                crate::runtime::__private::QueryStyle::Form {
+                    explode: true,
+                },
+            );
+        request
+            .query(
+                "page",
+                params.page.as_ref(),
+                crate::runtime::__private::QueryStyle::Form {
+                    explode: true,
+                },
+            );
         if let Some(value) = &self.credentials.self_ {
             request.bearer_auth(value);
         } else if let Some(value) = &self.credentials.crate_ {
             request.bearer_auth(value);
         }
         request
+    }
+
+    fn self_send(
+        &self,
+        request: crate::runtime::__private::Request,
+    ) -> crate::runtime::Call<
+        crate::runtime::Response<Vec<types::Holder>, types::SelfTypeHeaders>,
+        ::serde_json::Value,
+    > {
+        request
             .call_json(
                 "application/json",
                 &[200..=200],
                 crate::runtime::__private::error_json,
             )
+    }
+
+    /// `GET /ops/31`
+    ///
+    /// Paginated (detected from the spec): the next page is the `rel="next"` URL of the `Link` header. All pages: [`Client::self_pages`]; all items: [`Client::self_stream`].
+    pub fn self_(
+        &self,
+        params: &types::SelfTypeParams,
+    ) -> crate::runtime::Call<
+        crate::runtime::Response<Vec<types::Holder>, types::SelfTypeHeaders>,
+        ::serde_json::Value,
+    > {
+        self.self_send(self.self_request(params))
+    }
+
+    /// Every page, starting with the one [`Client::self_`] returns; each is fetched when the previous one has been consumed.
+    pub fn self_pages(
+        &self,
+        params: &types::SelfTypeParams,
+    ) -> crate::runtime::PageStream<
+        'static,
+        crate::runtime::Response<Vec<types::Holder>, types::SelfTypeHeaders>,
+        ::serde_json::Value,
+    > {
+        let client = ::std::clone::Clone::clone(self);
+        crate::runtime::__private::pages(
+            self.self_request(params),
+            crate::runtime::__private::Pagination::LinkHeader,
+            move |request| client.self_send(request),
+        )
+    }
+
+    /// The items of every page, in order (see [`Client::self_pages`]).
+    pub fn self_stream(
+        &self,
+        params: &types::SelfTypeParams,
+    ) -> crate::runtime::PageStream<'static, types::Holder, ::serde_json::Value> {
+        crate::runtime::__private::items(
+            self.self_pages(params),
+            |page: Vec<types::Holder>| page,
+        )
+    }
+
+    /// The request of [`Client::list_holders`], for its pages.
+    fn list_holders_request(
+        &self,
+        params: &types::ListHoldersParams,
+    ) -> crate::runtime::__private::Request {
+        let mut request = self.core.request(crate::runtime::Method::GET, "/ops/32");
+        request
+            .query(
+                "per_page",
+                params.per_page.as_ref(),
+                crate::runtime::__private::QueryStyle::Form {
+                    explode: true,
+                },
+            );
+        request
+            .query(
+                "page",
+                params.page.as_ref(),
+                crate::runtime::__private::QueryStyle::Form {
+                    explode: true,
+                },
+            );
+        request
+    }
+
+    fn list_holders_send(
+        &self,
+        request: crate::runtime::__private::Request,
+    ) -> crate::runtime::Call<
+        crate::runtime::Response<Vec<types::Holder>, types::ListHoldersHeaders>,
+        ::serde_json::Value,
+    > {
+        request
+            .call_json(
+                "application/json",
+                &[200..=200],
+                crate::runtime::__private::error_json,
+            )
+    }
+
+    /// `GET /ops/32`
+    ///
+    /// Paginated (detected from the spec): the next page is the `rel="next"` URL of the `Link` header. All pages: [`Client::list_holders_pages`]; all items: [`Client::list_holders_stream_2`].
+    pub fn list_holders(
+        &self,
+        params: &types::ListHoldersParams,
+    ) -> crate::runtime::Call<
+        crate::runtime::Response<Vec<types::Holder>, types::ListHoldersHeaders>,
+        ::serde_json::Value,
+    > {
+        self.list_holders_send(self.list_holders_request(params))
+    }
+
+    /// Every page, starting with the one [`Client::list_holders`] returns; each is fetched when the previous one has been consumed.
+    pub fn list_holders_pages(
+        &self,
+        params: &types::ListHoldersParams,
+    ) -> crate::runtime::PageStream<
+        'static,
+        crate::runtime::Response<Vec<types::Holder>, types::ListHoldersHeaders>,
+        ::serde_json::Value,
+    > {
+        let client = ::std::clone::Clone::clone(self);
+        crate::runtime::__private::pages(
+            self.list_holders_request(params),
+            crate::runtime::__private::Pagination::LinkHeader,
+            move |request| client.list_holders_send(request),
+        )
+    }
+
+    /// The items of every page, in order (see [`Client::list_holders_pages`]).
+    pub fn list_holders_stream_2(
+        &self,
+        params: &types::ListHoldersParams,
+    ) -> crate::runtime::PageStream<'static, types::Holder, ::serde_json::Value> {
+        crate::runtime::__private::items(
+            self.list_holders_pages(params),
+            |page: Vec<types::Holder>| page,
+        )
+    }
+
+    /// Named like `listHolders`' page stream, which is then `list_holders_stream_2`.
+    ///
+    /// `GET /ops/33`
+    pub fn list_holders_stream(
+        &self,
+    ) -> crate::runtime::Call<crate::runtime::Response<()>, ::serde_json::Value> {
+        let request = self.core.request(crate::runtime::Method::GET, "/ops/33");
+        request.call_empty("", &[204..=204], crate::runtime::__private::error_json)
     }
 }

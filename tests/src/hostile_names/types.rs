@@ -3254,3 +3254,47 @@ crate::__impl_object!(crate::runtime; Serialize + Deserialize for Holder {
     option: optional "option" OptionType,
     extra: optional "extra" ::std::collections::BTreeMap<String, Value>,
 });
+
+/// Parameters of [`Client::self_`](super::Client::self_).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SelfTypeParams {
+    pub per_page: Option<i64>,
+    pub page: Option<i64>,
+}
+
+/// Parameters of [`Client::list_holders`](super::Client::list_holders).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHoldersParams {
+    pub per_page: Option<i64>,
+    pub page: Option<i64>,
+}
+
+/// The headers a [`Client::self_`](super::Client::self_) response documents; see `Response::typed_headers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SelfTypeHeaders {
+    /// The `Link` header.
+    pub link: Option<String>,
+}
+
+impl crate::runtime::__private::FromHeaders for SelfTypeHeaders {
+    fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        Self {
+            link: crate::runtime::__private::header_value(headers, "Link"),
+        }
+    }
+}
+
+/// The headers a [`Client::list_holders`](super::Client::list_holders) response documents; see `Response::typed_headers`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHoldersHeaders {
+    /// The `Link` header.
+    pub link: Option<String>,
+}
+
+impl crate::runtime::__private::FromHeaders for ListHoldersHeaders {
+    fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        Self {
+            link: crate::runtime::__private::header_value(headers, "Link"),
+        }
+    }
+}
