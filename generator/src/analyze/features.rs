@@ -8,8 +8,10 @@
 use std::collections::BTreeSet;
 
 use super::{operation_roots, reachable};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Api, FULL, Features, MOCK, SCHEMAS, Slice, UNTAGGED};
 use crate::naming::Scope;
+use crate::pointer::Location;
 
 /// A Cargo feature name for a tag: lowercase ASCII letters, digits, `-`
 /// and `_`, starting with a letter.
@@ -27,18 +29,36 @@ fn feature_name(tag: &str) -> String {
     crate::naming::shorten_plain(name.trim_end_matches('-'))
 }
 
-/// Assigns features to the operations and types of `api`.
-pub fn assign(api: &Api) -> Features {
+/// Assigns features to the operations and types of `api`, with a
+/// `name-collision` warning for each tag whose feature is numbered (at the
+/// first operation with the tag).
+pub fn assign(api: &Api) -> (Features, Vec<Diagnostic>) {
     // Names reserved by Cargo, by this module or by the manifest's other
     // features.
     let mut scope = Scope::with_reserved(["default", FULL, UNTAGGED, SCHEMAS, MOCK]);
     let mut names: Vec<(String, Slice)> = Vec::new();
-    let mut index_of = |slice: Slice, names: &mut Vec<(String, Slice)>| -> usize {
+    let mut warnings = Vec::new();
+    // (`at`: where a tag's numbered feature is warned; `None` for the
+    // features that are not tags.)
+    let mut index_of = |slice: Slice, names: &mut Vec<(String, Slice)>, at: Option<&Location>| -> usize {
         if let Some(found) = names.iter().position(|(_, known)| *known == slice) {
             return found;
         }
         let name = match &slice {
-            Slice::Tag(tag) => scope.claim(&feature_name(tag)),
+            Slice::Tag(tag) => {
+                let plain = feature_name(tag);
+                let name = scope.claim(&plain);
+                if let Some(at) = at
+                    && name != plain
+                {
+                    let message = format!(
+                        "tag `{}` would be the Cargo feature `{plain}`, which is taken (by another tag, or by the generated manifest); it is the feature `{name}`",
+                        tag.escape_debug()
+                    );
+                    warnings.push(Diagnostic::warning(Code::NameCollision, &at.file, &at.pointer.to_string(), message));
+                }
+                name
+            }
             Slice::Untagged => UNTAGGED.to_owned(),
             Slice::Schemas => SCHEMAS.to_owned(),
         };
@@ -47,9 +67,10 @@ pub fn assign(api: &Api) -> Features {
     };
     let mut operations = Vec::new();
     for operation in &api.operations {
-        let mut features: Vec<usize> = operation.tags.iter().map(|tag| index_of(Slice::Tag(tag.clone()), &mut names)).collect();
+        let at = &operation.origin;
+        let mut features: Vec<usize> = operation.tags.iter().map(|tag| index_of(Slice::Tag(tag.clone()), &mut names, Some(at))).collect();
         if features.is_empty() {
-            features.push(index_of(Slice::Untagged, &mut names));
+            features.push(index_of(Slice::Untagged, &mut names, None));
         }
         features.sort_unstable();
         features.dedup();
@@ -73,7 +94,7 @@ pub fn assign(api: &Api) -> Features {
     // Types no operation reaches are under their own feature, and so is
     // everything they use (`analyze::mark_unreached`).
     if api.types.defs.iter().any(|def| def.unreached) && !names.is_empty() {
-        let schemas = index_of(Slice::Schemas, &mut names);
+        let schemas = index_of(Slice::Schemas, &mut names, None);
         for (features, def) in per_type.iter_mut().zip(&api.types.defs) {
             if def.unreached {
                 features.insert(schemas);
@@ -81,7 +102,7 @@ pub fn assign(api: &Api) -> Features {
         }
     }
     let types = per_type.into_iter().map(|features| (!features.is_empty()).then(|| features.into_iter().collect())).collect();
-    Features { names, operations, types }
+    (Features { names, operations, types }, warnings)
 }
 
 #[cfg(test)]

@@ -44,7 +44,9 @@ pub fn run(api: &mut Api, context: &crate::context::Context<'_>) -> usize {
         mark_unreached(api);
     }
     if context.features {
-        api.features = Some(features::assign(api)).filter(|features| !features.names.is_empty());
+        let (features, mut warnings) = features::assign(api);
+        api.features = Some(features).filter(|features| !features.names.is_empty());
+        api.warnings.append(&mut warnings);
     }
     recursion_limit
 }

@@ -2087,4 +2087,18 @@ fn tags_named_like_the_manifests_own_features_are_numbered() {
     crate::analyze::run(&mut api, &context);
     let features = api.features.as_ref().map(|features| features.names.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>());
     assert_eq!(features, Some(vec!["mock_2", "full_2", "default_2", "schemas_2", "untagged_2", "untagged"]));
+    let renamed: Vec<(&str, &str)> = api
+        .warnings
+        .iter()
+        .filter(|warning| warning.code == Code::NameCollision)
+        .map(|warning| (warning.pointer.as_str(), warning.message.as_str()))
+        .collect();
+    assert_eq!(renamed.len(), 5, "{renamed:#?}");
+    assert_eq!(
+        renamed[0],
+        (
+            "/paths/~1a/get",
+            "tag `mock` would be the Cargo feature `mock`, which is taken (by another tag, or by the generated manifest); it is the feature `mock_2`"
+        )
+    );
 }
