@@ -207,6 +207,18 @@ impl<'a> Lowerer<'a> {
         name
     }
 
+    /// Warns that `claimed`, the name of a type the generated code makes for
+    /// an operation (`what`: "parameters of `get_pet`"), is numbered past
+    /// `candidate`, which a schema or another such type has.
+    fn warn_numbered_type(&mut self, candidate: &str, claimed: &str, what: &str, at: &Location) {
+        if claimed != candidate {
+            let message = format!(
+                "the type of the {what} would be `{candidate}`, which is taken (by a schema, or by another generated type); it is `{claimed}`"
+            );
+            self.warn(Code::NameCollision, at, message);
+        }
+    }
+
     /// Adds a named type that is still to be defined.
     fn declare(&mut self, name_hint: &str, origin: &Location) -> TypeId {
         let name = self.type_names.claim(&crate::naming::type_name(name_hint));

@@ -134,24 +134,35 @@ impl<'a> Lowerer<'a> {
         // struct, so the first optional parameter a spec adds breaks no
         // caller either.
         let always = self.context.settings.parameters == crate::Parameters::Always;
-        let params_type = (always || !params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
-        let returns = match self.response_enum(&success, &format!("{type_prefix}Response"), at) {
+        let method_name = crate::naming::unraw(&name).to_owned();
+        let params_type = (always || !params.is_empty()).then(|| {
+            let candidate = format!("{type_prefix}Params");
+            let claimed = self.type_names.claim(&candidate);
+            self.warn_numbered_type(&candidate, &claimed, &format!("parameters of `{method_name}`"), at);
+            claimed
+        });
+        let returns = match self.response_enum(&success, &format!("{type_prefix}Response"), &format!("responses of `{method_name}`"), at) {
             Some(id) => Returns::PerStatus(id),
             None => success.iter().find_map(|case| case.body.clone()).map_or(Returns::Nothing, Returns::Body),
         };
         let shared_success = shared_success(&returns, &success);
-        let headers_type =
-            success.iter().any(|case| !case.headers.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Headers")));
-        let error_body = match self.response_enum(&errors, &format!("{type_prefix}Error"), at) {
-            Some(id) => ErrorBody::PerStatus(id),
-            None => ErrorBody::Json(
-                errors
-                    .iter()
-                    .filter_map(|case| case.body.as_ref())
-                    .find(|body| body.kind == BodyKind::Json)
-                    .map_or(TypeRef::Json, |body| body.ty.clone()),
-            ),
-        };
+        let headers_type = success.iter().any(|case| !case.headers.is_empty()).then(|| {
+            let candidate = format!("{type_prefix}Headers");
+            let claimed = self.type_names.claim(&candidate);
+            self.warn_numbered_type(&candidate, &claimed, &format!("response headers of `{method_name}`"), at);
+            claimed
+        });
+        let error_body =
+            match self.response_enum(&errors, &format!("{type_prefix}Error"), &format!("error responses of `{method_name}`"), at) {
+                Some(id) => ErrorBody::PerStatus(id),
+                None => ErrorBody::Json(
+                    errors
+                        .iter()
+                        .filter_map(|case| case.body.as_ref())
+                        .find(|body| body.kind == BodyKind::Json)
+                        .map_or(TypeRef::Json, |body| body.ty.clone()),
+                ),
+            };
         let mut accept: Vec<&str> = Vec::new();
         for body in success.iter().chain(&errors).filter_map(|case| case.body.as_ref()) {
             if !accept.contains(&body.content_type.as_str()) {
@@ -190,8 +201,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Declares an enum over `cases` when their bodies have different types
-    /// (one type, or none, needs no enum).
-    fn response_enum(&mut self, cases: &[ResponseCase], name: &str, at: &Location) -> Option<TypeId> {
+    /// (one type, or none, needs no enum); `what` names the cases in a
+    /// warning when the enum's name is numbered.
+    fn response_enum(&mut self, cases: &[ResponseCase], name: &str, what: &str, at: &Location) -> Option<TypeId> {
         let mut distinct: Vec<Option<&TypeRef>> = Vec::new();
         for case in cases {
             let ty = case.body.as_ref().map(|body| &body.ty);
@@ -203,6 +215,10 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         let id = self.declare(name, at);
+        let candidate = type_name(name);
+        if let Some(claimed) = self.declared.get(id.0).map(|declared| declared.name.clone()) {
+            self.warn_numbered_type(&candidate, &claimed, what, at);
+        }
         let variants = cases
             .iter()
             .map(|case| ResponseVariant {

@@ -625,7 +625,7 @@ async fn list_holders() {
         .crate_("conformance")
         .build()
         .expect("the client builds");
-    let params = super::types::ListHoldersParams {
+    let params = super::types::ListHoldersParams2 {
         per_page: None,
         page: None,
     };

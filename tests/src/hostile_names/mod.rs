@@ -1080,7 +1080,7 @@ impl Client {
     /// The request of [`Client::list_holders`], for its pages.
     fn list_holders_request(
         &self,
-        params: &types::ListHoldersParams,
+        params: &types::ListHoldersParams2,
     ) -> crate::runtime::__private::Request {
         let mut request = self.core.request(crate::runtime::Method::GET, "/ops/32");
         request
@@ -1122,7 +1122,7 @@ impl Client {
     /// Paginated (detected from the spec): the next page is the `rel="next"` URL of the `Link` header. All pages: [`Client::list_holders_pages`]; all items: [`Client::list_holders_stream_2`].
     pub fn list_holders(
         &self,
-        params: &types::ListHoldersParams,
+        params: &types::ListHoldersParams2,
     ) -> crate::runtime::Call<
         crate::runtime::Response<Vec<types::Holder>, types::ListHoldersHeaders>,
         ::serde_json::Value,
@@ -1133,7 +1133,7 @@ impl Client {
     /// Every page, starting with the one [`Client::list_holders`] returns; each is fetched when the previous one has been consumed.
     pub fn list_holders_pages(
         &self,
-        params: &types::ListHoldersParams,
+        params: &types::ListHoldersParams2,
     ) -> crate::runtime::PageStream<
         'static,
         crate::runtime::Response<Vec<types::Holder>, types::ListHoldersHeaders>,
@@ -1150,7 +1150,7 @@ impl Client {
     /// The items of every page, in order (see [`Client::list_holders_pages`]).
     pub fn list_holders_stream_2(
         &self,
-        params: &types::ListHoldersParams,
+        params: &types::ListHoldersParams2,
     ) -> crate::runtime::PageStream<'static, types::Holder, ::serde_json::Value> {
         crate::runtime::__private::items(
             self.list_holders_pages(params),

@@ -3255,6 +3255,16 @@ crate::__impl_object!(crate::runtime; Serialize + Deserialize for Holder {
     extra: optional "extra" ::std::collections::BTreeMap<String, Value>,
 });
 
+/// Named like `listHolders`' parameters, which are then `ListHoldersParams2`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListHoldersParams {
+    pub a: Option<String>,
+}
+
+crate::__impl_object!(crate::runtime; Serialize + Deserialize for ListHoldersParams {
+    a: optional "a" String,
+});
+
 /// Parameters of [`Client::self_`](super::Client::self_).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfTypeParams {
@@ -3264,7 +3274,7 @@ pub struct SelfTypeParams {
 
 /// Parameters of [`Client::list_holders`](super::Client::list_holders).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListHoldersParams {
+pub struct ListHoldersParams2 {
     pub per_page: Option<i64>,
     pub page: Option<i64>,
 }
