@@ -127,6 +127,15 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// The `name-collision` warning's text: `subject` (`` property `foo-bar` ``)
+/// would have been `candidate`, which `taken_by` has (`another property,
+/// or by the generated code`), and is `name`; `kind` (`field`) is said
+/// before both names when given.
+pub(crate) fn collision_message(subject: &str, kind: Option<&str>, candidate: &str, taken_by: &str, name: &str) -> String {
+    let the = kind.map(|kind| format!("the {kind} ")).unwrap_or_default();
+    format!("{subject} would be {the}`{candidate}`, which is taken (by {taken_by}); it is {the}`{name}`")
+}
+
 /// The name without what makes it a valid identifier on its own (a raw
 /// prefix, or the `_` after a keyword that cannot be raw), for composing
 /// another name from it: `self_` → `self` (so `self_provider`, not
@@ -226,10 +235,15 @@ pub(crate) fn method_names(operations: &[crate::ir::Operation]) -> BTreeSet<Stri
         .collect()
 }
 
-/// `{name}_{suffix}` (of the name's [`stem`]: `self_` → `self_pages`), or
-/// with a number when an operation already has that name.
+/// `{name}_{suffix}`, of the name's [`stem`] (`self_` → `self_pages`).
+pub(crate) fn derived_base(name: &str, suffix: &str) -> String {
+    format!("{}_{suffix}", stem(name))
+}
+
+/// [`derived_base`], or with a number when an operation already has that
+/// name.
 pub(crate) fn derived_name(taken: &BTreeSet<String>, name: &str, suffix: &str) -> String {
-    let base = format!("{}_{suffix}", stem(name));
+    let base = derived_base(name, suffix);
     if !taken.contains(&base) {
         return base;
     }

@@ -77,12 +77,11 @@ pub fn assign(api: &mut Api, detect: bool) -> Vec<Diagnostic> {
         };
         let mut method = |suffix: &str| {
             let name = crate::naming::derived_name(&taken, &operation.name, suffix);
-            let plain = format!("{}_{suffix}", crate::naming::stem(&operation.name));
+            let plain = crate::naming::derived_base(&operation.name, suffix);
             if name != plain {
-                let message = format!(
-                    "the `{suffix}` method of `{}` would be `{plain}`, which is taken (by another operation's method, or by the generated client); it is `{name}`",
-                    crate::naming::unraw(&operation.name)
-                );
+                let subject = format!("the `{suffix}` method of `{}`", crate::naming::unraw(&operation.name));
+                let taken_by = "another operation's method, or by the generated client";
+                let message = crate::naming::collision_message(&subject, None, &plain, taken_by, &name);
                 let at = &operation.origin;
                 problems.push(Diagnostic::warning(Code::NameCollision, &at.file, &at.pointer.to_string(), message));
             }

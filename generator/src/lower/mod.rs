@@ -197,31 +197,37 @@ impl<'a> Lowerer<'a> {
     /// numbered, with a `name-collision` warning at `at`.
     fn claim_name(&mut self, names: &mut Scope, candidate: &str, (what, wire): (&str, &str), kind: &str, at: &Location) -> String {
         let name = names.claim(candidate);
-        if name != candidate {
-            let message = format!(
-                "{what} `{}` would be the {kind} `{candidate}`, which is taken (by another {what}, or by the generated code); it is the {kind} `{name}`",
-                wire.escape_debug()
-            );
-            self.warn(Code::NameCollision, at, message);
-        }
+        let subject = format!("{what} `{}`", wire.escape_debug());
+        self.warn_collision(at, &subject, Some(kind), candidate, &format!("another {what}, or by the generated code"), &name);
         name
     }
 
-    /// Warns that `claimed`, the name of a type the generated code makes for
-    /// an operation (`what`: "parameters of `get_pet`"), is numbered past
-    /// `candidate`, which a schema or another such type has.
-    fn warn_numbered_type(&mut self, candidate: &str, claimed: &str, what: &str, at: &Location) {
-        if claimed != candidate {
-            let message = format!(
-                "the type of the {what} would be `{candidate}`, which is taken (by a schema, or by another generated type); it is `{claimed}`"
-            );
-            self.warn(Code::NameCollision, at, message);
+    /// Warns (`name-collision`, at `at`) when `name` is not `candidate`:
+    /// see [`crate::naming::collision_message`].
+    fn warn_collision(&mut self, at: &Location, subject: &str, kind: Option<&str>, candidate: &str, taken_by: &str, name: &str) {
+        if name != candidate {
+            self.warn(Code::NameCollision, at, crate::naming::collision_message(subject, kind, candidate, taken_by, name));
         }
+    }
+
+    /// Claims the type name of something the generated code makes for an
+    /// operation (`what`: "parameters of `get_pet`"), warned when a schema or
+    /// another such type has it.
+    fn claim_operation_type(&mut self, candidate: &str, what: &str, at: &Location) -> String {
+        let name = self.type_names.claim(candidate);
+        let subject = format!("the type of the {what}");
+        self.warn_collision(at, &subject, None, candidate, "a schema, or by another generated type", &name);
+        name
     }
 
     /// Adds a named type that is still to be defined.
     fn declare(&mut self, name_hint: &str, origin: &Location) -> TypeId {
         let name = self.type_names.claim(&crate::naming::type_name(name_hint));
+        self.declare_claimed(name, origin)
+    }
+
+    /// [`Self::declare`] under a name already claimed.
+    fn declare_claimed(&mut self, name: String, origin: &Location) -> TypeId {
         let id = TypeId(self.declared.len());
         self.declared.push(Declared { name, origin: origin.clone(), doc: None, deprecated: false, kind: None });
         id
@@ -234,17 +240,11 @@ impl<'a> Lowerer<'a> {
         let mut declared = Vec::new();
         for (name, node) in &components.schemas {
             let at = node.at.clone();
-            let id = self.declare(name, &at);
             let candidate = crate::naming::type_name(name);
-            if let Some(claimed) = self.declared.get(id.0).map(|declared| &declared.name)
-                && *claimed != candidate
-            {
-                let message = format!(
-                    "schema `{}` would be the type `{candidate}`, which is taken (by another schema, or by the generated code); it is the type `{claimed}`",
-                    name.escape_debug()
-                );
-                self.warn(Code::NameCollision, &at, message);
-            }
+            let claimed = self.type_names.claim(&candidate);
+            let subject = format!("schema `{}`", name.escape_debug());
+            self.warn_collision(&at, &subject, Some("type"), &candidate, "another schema, or by the generated code", &claimed);
+            let id = self.declare_claimed(claimed, &at);
             self.by_location.insert(at.clone(), id);
             // (`null` itself, or a `null` alternative of a 3.1 union:
             // `ResponseError: {anyOf: [{type: object, …}, {type: 'null'}]}`.)

@@ -135,23 +135,17 @@ impl<'a> Lowerer<'a> {
         // caller either.
         let always = self.context.settings.parameters == crate::Parameters::Always;
         let method_name = crate::naming::unraw(&name).to_owned();
-        let params_type = (always || !params.is_empty()).then(|| {
-            let candidate = format!("{type_prefix}Params");
-            let claimed = self.type_names.claim(&candidate);
-            self.warn_numbered_type(&candidate, &claimed, &format!("parameters of `{method_name}`"), at);
-            claimed
-        });
+        let params_type = (always || !params.is_empty())
+            .then(|| self.claim_operation_type(&format!("{type_prefix}Params"), &format!("parameters of `{method_name}`"), at));
         let returns = match self.response_enum(&success, &format!("{type_prefix}Response"), &format!("responses of `{method_name}`"), at) {
             Some(id) => Returns::PerStatus(id),
             None => success.iter().find_map(|case| case.body.clone()).map_or(Returns::Nothing, Returns::Body),
         };
         let shared_success = shared_success(&returns, &success);
-        let headers_type = success.iter().any(|case| !case.headers.is_empty()).then(|| {
-            let candidate = format!("{type_prefix}Headers");
-            let claimed = self.type_names.claim(&candidate);
-            self.warn_numbered_type(&candidate, &claimed, &format!("response headers of `{method_name}`"), at);
-            claimed
-        });
+        let headers_type = success
+            .iter()
+            .any(|case| !case.headers.is_empty())
+            .then(|| self.claim_operation_type(&format!("{type_prefix}Headers"), &format!("response headers of `{method_name}`"), at));
         let error_body =
             match self.response_enum(&errors, &format!("{type_prefix}Error"), &format!("error responses of `{method_name}`"), at) {
                 Some(id) => ErrorBody::PerStatus(id),
@@ -214,11 +208,8 @@ impl<'a> Lowerer<'a> {
         if distinct.len() <= 1 {
             return None;
         }
-        let id = self.declare(name, at);
-        let candidate = type_name(name);
-        if let Some(claimed) = self.declared.get(id.0).map(|declared| declared.name.clone()) {
-            self.warn_numbered_type(&candidate, &claimed, what, at);
-        }
+        let name = self.claim_operation_type(&type_name(name), what, at);
+        let id = self.declare_claimed(name, at);
         let variants = cases
             .iter()
             .map(|case| ResponseVariant {

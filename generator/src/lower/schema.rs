@@ -381,10 +381,8 @@ impl<'a> Lowerer<'a> {
             }
         };
         for Renamed { value, would_be, name } in renamed {
-            let message = format!(
-                "enum value {value} would be the variant `{would_be}`, which is taken (by another value, or by the fallback for unlisted values, `Unknown`); it is the variant `{name}`"
-            );
-            self.warn(Code::NameCollision, at, message);
+            let taken_by = "another value, or by the fallback for unlisted values, `Unknown`";
+            self.warn_collision(at, &format!("enum value {value}"), Some("variant"), &would_be, taken_by, &name);
         }
         let id = self.target_id(target, at);
         let ty = self.finish(id, TypeKind::Enum(Enum { variants, open: true, repr, lists_null: nullable }), view, target);
