@@ -202,18 +202,10 @@ pub struct Report {
 /// read as given, relative to the current directory; `$ref`s are confined
 /// to each spec's directory, or to `--ref-root`, by the generator and again
 /// by the [`DiskLoader`] (on canonical paths). Two specs that would be one
-/// module are an error.
+/// module are an error (the generator's `invalid-module-name`).
 pub fn generate_in_memory(job: &Job) -> Result<Generated, Diagnostics> {
-    let mut modules: BTreeMap<String, &str> = BTreeMap::new();
-    let mut specs = Vec::new();
-    for path in &job.specs {
-        let module = generator::module_name_for_path(path);
-        if let Some(first) = modules.insert(module.clone(), path) {
-            let message = format!("{first} and {path} would both generate module `{module}`; rename one of them");
-            return Err(Diagnostics::from(Diagnostic::new(generator::Code::Io, path, "", message)));
-        }
-        specs.push(SpecInput { path: path.clone(), module });
-    }
+    let specs: Vec<SpecInput> =
+        job.specs.iter().map(|path| SpecInput { path: path.clone(), module: generator::module_name_for_path(path) }).collect();
     let layout = Layout::Standalone { crate_name: job.crate_name.clone(), version: job.version.clone() };
     let config = job.options.config(job.regenerate_command.clone(), layout);
     let trees: Vec<PathBuf> = match &job.options.ref_root {
